@@ -1,0 +1,58 @@
+/** The one error taxonomy of Aurora (API.md, "Errors"): every layer throws these, the gateway maps them once. */
+export const ErrorCode = {
+  INVALID_QUERY: 'INVALID_QUERY',
+  UNKNOWN_DATASET: 'UNKNOWN_DATASET',
+  UNKNOWN_COLUMN: 'UNKNOWN_COLUMN',
+  INVALID_VALUE: 'INVALID_VALUE',
+  PARTITION_FILTER_REQUIRED: 'PARTITION_FILTER_REQUIRED',
+  QUERY_TOO_EXPENSIVE: 'QUERY_TOO_EXPENSIVE',
+  ROW_LIMIT_EXCEEDED: 'ROW_LIMIT_EXCEEDED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UNAVAILABLE: 'UNAVAILABLE',
+  QUERY_TIMEOUT: 'QUERY_TIMEOUT',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const STATUS: Record<ErrorCode, number> = {
+  INVALID_QUERY: 400,
+  UNKNOWN_DATASET: 400,
+  UNKNOWN_COLUMN: 400,
+  INVALID_VALUE: 400,
+  PARTITION_FILTER_REQUIRED: 400,
+  QUERY_TOO_EXPENSIVE: 400,
+  ROW_LIMIT_EXCEEDED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  QUERY_TIMEOUT: 504,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/**
+ * A failure a user can act on. `detail` is written for a business user; `path` points into the request body
+ * (e.g. `filter.items[2].column`). Never put SQL, driver messages or stack traces in either.
+ */
+export class AuroraError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly path?: string,
+  ) {
+    super(path === undefined ? `${code}: ${detail}` : `${code} at ${path}: ${detail}`);
+    this.name = 'AuroraError';
+  }
+}
+
+export function isAuroraError(error: unknown): error is AuroraError {
+  return error instanceof AuroraError;
+}

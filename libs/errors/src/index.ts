@@ -1,0 +1,1 @@
+export { AuroraError, ErrorCode, httpStatusOf, isAuroraError } from './aurora-error';

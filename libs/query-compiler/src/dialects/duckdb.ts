@@ -1,0 +1,35 @@
+import type { ExpressionNode } from '../nodes';
+import { SqlCompiler } from '../compiler';
+import type { TypedValue } from '../typed-value';
+
+/** DuckDB: `$n` parameters, `LIMIT`/`OFFSET`, native booleans, typed casts for dates and timestamps. */
+export class DuckDbCompiler extends SqlCompiler {
+  protected placeholder(index: number): string {
+    return `$${index}`;
+  }
+
+  protected appendValue(value: TypedValue): void {
+    const placeholder = this.addParameter(value.value);
+    if (value.type === 'date') this.append(`CAST(${placeholder} AS DATE)`);
+    else if (value.type === 'timestamp') this.append(`CAST(${placeholder} AS TIMESTAMP)`);
+    else this.append(placeholder);
+  }
+
+  protected appendPaging(limit: number | null, offset: number | null): void {
+    if (limit !== null) this.append(` LIMIT ${limit}`);
+    if (offset !== null) this.append(` OFFSET ${offset}`);
+  }
+
+  protected appendTruth(value: boolean): void {
+    this.append(value ? 'TRUE' : 'FALSE');
+  }
+
+  protected appendIsEmpty(expr: ExpressionNode, text: boolean): void {
+    this.visit(expr);
+    this.append(' IS NULL');
+    if (!text) return;
+    this.append(' OR LENGTH(');
+    this.visit(expr);
+    this.append(') = 0');
+  }
+}

@@ -1,0 +1,17 @@
+export {
+  catalogOf,
+  type CatalogColumn,
+  type CatalogDataset,
+  type CatalogPartition,
+  type CatalogView,
+} from './catalog';
+export {
+  compileCount,
+  compileQuery,
+  type CompileOptions,
+  type CompiledQuery,
+  type Dialect,
+  type ResultColumnInfo,
+} from './compile';
+export type { BindValue } from './compiler';
+export { castValue, type TypedValue } from './typed-value';

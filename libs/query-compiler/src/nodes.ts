@@ -1,0 +1,172 @@
+import type { TypedValue } from './typed-value';
+
+/**
+ * The SQL tree the planner builds and a dialect compiles. Nodes are immutable plain objects with a literal
+ * `kind`; the only way a user's value reaches SQL is a `Value` node, which every dialect binds as a parameter.
+ */
+export type ExpressionNode =
+  | ColumnNode
+  | ValueNode
+  | TruthNode
+  | ComparisonNode
+  | LogicalNode
+  | NotNode
+  | IsNullNode
+  | IsEmptyNode
+  | InNode
+  | BetweenNode
+  | LikeNode
+  | AggregateNode;
+
+export type Node = ExpressionNode | SelectNode | TableNode | SubqueryNode | JoinNode;
+
+export interface ColumnNode {
+  readonly kind: 'Column';
+  /** The relation alias, or null inside a single-table scan. */
+  readonly table: string | null;
+  readonly name: string;
+}
+export interface ValueNode {
+  readonly kind: 'Value';
+  readonly value: TypedValue;
+}
+/** A constant truth value (an empty AND group is true, an empty OR group false). */
+export interface TruthNode {
+  readonly kind: 'Truth';
+  readonly value: boolean;
+}
+export type ComparisonOperator = '=' | '<>' | '<' | '>' | '<=' | '>=';
+export interface ComparisonNode {
+  readonly kind: 'Comparison';
+  readonly op: ComparisonOperator;
+  readonly left: ExpressionNode;
+  readonly right: ExpressionNode;
+}
+export interface LogicalNode {
+  readonly kind: 'Logical';
+  readonly op: 'and' | 'or';
+  readonly items: readonly ExpressionNode[];
+}
+export interface NotNode {
+  readonly kind: 'Not';
+  readonly expr: ExpressionNode;
+}
+export interface IsNullNode {
+  readonly kind: 'IsNull';
+  readonly expr: ExpressionNode;
+}
+/** Null, or (for text) the empty string. Oracle stores '' as NULL, so there it is just IS NULL. */
+export interface IsEmptyNode {
+  readonly kind: 'IsEmpty';
+  readonly expr: ExpressionNode;
+  readonly text: boolean;
+}
+export interface InNode {
+  readonly kind: 'In';
+  readonly expr: ExpressionNode;
+  readonly values: readonly ValueNode[];
+}
+export interface BetweenNode {
+  readonly kind: 'Between';
+  readonly expr: ExpressionNode;
+  readonly low: ValueNode;
+  readonly high: ValueNode;
+}
+/** `expr LIKE pattern ESCAPE '\'`; the pattern is already escaped and wrapped in `%`. */
+export interface LikeNode {
+  readonly kind: 'Like';
+  readonly expr: ExpressionNode;
+  readonly pattern: ValueNode;
+  readonly caseSensitive: boolean;
+}
+export type AggregateFunction = 'SUM' | 'AVG' | 'MIN' | 'MAX' | 'COUNT';
+export interface AggregateNode {
+  readonly kind: 'Aggregate';
+  readonly fn: AggregateFunction;
+  /** null: COUNT(*). */
+  readonly arg: ExpressionNode | null;
+  readonly distinct: boolean;
+}
+
+export interface TableNode {
+  readonly kind: 'Table';
+  readonly schema: string | null;
+  readonly name: string;
+}
+export interface SubqueryNode {
+  readonly kind: 'Subquery';
+  readonly query: SelectNode;
+  readonly alias: string;
+}
+export type JoinType = 'inner' | 'left' | 'right' | 'full';
+export interface JoinNode {
+  readonly kind: 'Join';
+  readonly type: JoinType;
+  readonly relation: SubqueryNode;
+  readonly on: ExpressionNode;
+}
+export interface SelectItem {
+  readonly expr: ExpressionNode;
+  readonly alias: string | null;
+}
+export interface OrderItem {
+  readonly expr: ExpressionNode;
+  readonly dir: 'asc' | 'desc';
+}
+export interface SelectNode {
+  readonly kind: 'Select';
+  readonly items: readonly SelectItem[];
+  readonly from: TableNode | SubqueryNode;
+  readonly joins: readonly JoinNode[];
+  readonly where: ExpressionNode | null;
+  readonly groupBy: readonly ExpressionNode[];
+  readonly having: ExpressionNode | null;
+  /** Every item sorts nulls last, in every dialect. */
+  readonly orderBy: readonly OrderItem[];
+  readonly limit: number | null;
+  readonly offset: number | null;
+}
+
+/** Small frozen factories, so plans read like the SQL they stand for. */
+export const sql = {
+  column: (table: string | null, name: string): ColumnNode => Object.freeze({ kind: 'Column', table, name }),
+  value: (value: TypedValue): ValueNode => Object.freeze({ kind: 'Value', value }),
+  truth: (value: boolean): TruthNode => Object.freeze({ kind: 'Truth', value }),
+  compare: (op: ComparisonOperator, left: ExpressionNode, right: ExpressionNode): ComparisonNode =>
+    Object.freeze({ kind: 'Comparison', op, left, right }),
+  /** AND/OR of the items; one item stands alone, none is the operator's identity. */
+  logical: (op: 'and' | 'or', items: readonly ExpressionNode[]): ExpressionNode => {
+    if (items.length === 1 && items[0]) return items[0];
+    if (items.length === 0) return sql.truth(op === 'and');
+    return Object.freeze({ kind: 'Logical', op, items: Object.freeze([...items]) });
+  },
+  not: (expr: ExpressionNode): NotNode => Object.freeze({ kind: 'Not', expr }),
+  isNull: (expr: ExpressionNode): IsNullNode => Object.freeze({ kind: 'IsNull', expr }),
+  isEmpty: (expr: ExpressionNode, text: boolean): IsEmptyNode =>
+    Object.freeze({ kind: 'IsEmpty', expr, text }),
+  in: (expr: ExpressionNode, values: readonly ValueNode[]): InNode =>
+    Object.freeze({ kind: 'In', expr, values: Object.freeze([...values]) }),
+  between: (expr: ExpressionNode, low: ValueNode, high: ValueNode): BetweenNode =>
+    Object.freeze({ kind: 'Between', expr, low, high }),
+  like: (expr: ExpressionNode, pattern: ValueNode, caseSensitive: boolean): LikeNode =>
+    Object.freeze({ kind: 'Like', expr, pattern, caseSensitive }),
+  aggregate: (fn: AggregateFunction, arg: ExpressionNode | null, distinct = false): AggregateNode =>
+    Object.freeze({ kind: 'Aggregate', fn, arg, distinct }),
+  table: (schema: string | null, name: string): TableNode => Object.freeze({ kind: 'Table', schema, name }),
+  subquery: (query: SelectNode, alias: string): SubqueryNode =>
+    Object.freeze({ kind: 'Subquery', query, alias }),
+  join: (type: JoinType, relation: SubqueryNode, on: ExpressionNode): JoinNode =>
+    Object.freeze({ kind: 'Join', type, relation, on }),
+  select: (parts: Partial<Omit<SelectNode, 'kind'>> & Pick<SelectNode, 'items' | 'from'>): SelectNode =>
+    Object.freeze({
+      kind: 'Select',
+      joins: [],
+      where: null,
+      groupBy: [],
+      having: null,
+      orderBy: [],
+      limit: null,
+      offset: null,
+      ...parts,
+    }),
+};

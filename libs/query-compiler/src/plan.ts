@@ -1,0 +1,318 @@
+import type { CatalogDataset } from './catalog';
+import { sql, type ColumnNode, type ExpressionNode, type OrderItem, type SelectNode } from './nodes';
+import type { Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
+import { likePattern } from './like-pattern';
+
+export interface PlanOptions {
+  /** Move each dataset's own conditions into its scan, where that cannot change the result. */
+  readonly pushdown: boolean;
+  /** For chains of inner joins, let the smallest filtered dataset drive. */
+  readonly reorderJoins: boolean;
+  /** Fetch one row past the page, so the caller can tell whether there is more. */
+  readonly peekOneMore: boolean;
+}
+
+/** Plans the rows of a query: scans with vintage and pushed-down filters, joins, grouping, order and paging. */
+export function planRows(query: ResolvedQuery, options: PlanOptions): SelectNode {
+  const whereConjuncts = conjuncts(query.filter);
+  const resultConjuncts = conjuncts(query.resultFilter);
+  // Before grouping, a result filter is just another condition on the same rows.
+  if (!query.aggregated) whereConjuncts.push(...resultConjuncts.splice(0));
+
+  const preserved = preservedDatasets(query.sources);
+  const pushed = new Map<CatalogDataset, Predicate[]>();
+  const remaining = whereConjuncts.filter((predicate) => {
+    const datasets = datasetsOf(predicate);
+    const [only] = datasets;
+    if (!options.pushdown || datasets.size !== 1 || !only || !preserved.has(only)) return true;
+    pushed.set(only, [...(pushed.get(only) ?? []), predicate]);
+    return false;
+  });
+
+  const sources = options.reorderJoins ? joinOrder(query.sources, pushed) : query.sources;
+  const outer = (operand: Operand): ExpressionNode => operandExpression(operand, true);
+  const items = query.outputs.map((output) => ({ expr: outer(output.operand), alias: output.name }));
+  const groupBy = query.groupBy.map(outer);
+  const orderBy = orderItems(query, outer);
+  const where =
+    remaining.length > 0
+      ? sql.logical(
+          'and',
+          remaining.map((p) => predicateExpression(p, outer)),
+        )
+      : null;
+  const having =
+    resultConjuncts.length > 0
+      ? sql.logical(
+          'and',
+          resultConjuncts.map((p) => predicateExpression(p, outer)),
+        )
+      : null;
+  const joinConditions = sources
+    .slice(1)
+    .map((source, i) =>
+      joinCondition(source, query.sources, new Set(sources.slice(0, i + 1).map((s) => s.dataset))),
+    );
+  const needed = neededColumns([
+    ...items.map((item) => item.expr),
+    ...groupBy,
+    ...orderBy.map((item) => item.expr),
+    ...(where ? [where] : []),
+    ...(having ? [having] : []),
+    ...joinConditions,
+  ]);
+  const relation = (source: Source) =>
+    sql.subquery(scan(source, needed.get(source.dataset.id) ?? [], pushed), source.dataset.id);
+  const [primary, ...joined] = sources;
+  if (!primary) throw new Error('a query has a primary dataset');
+  const { limit, offset } = paging(query, options.peekOneMore);
+  return sql.select({
+    items,
+    from: relation(primary),
+    joins: joined.map((source, i) =>
+      sql.join(source.join?.type ?? 'inner', relation(source), joinConditions[i] ?? sql.truth(true)),
+    ),
+    where,
+    groupBy,
+    having,
+    orderBy,
+    limit,
+    offset,
+  });
+}
+
+/** Plans `SELECT COUNT(*)` over the rows of a query, stopping at `cap` rows so a count never scans forever. */
+export function planCount(query: ResolvedQuery, options: PlanOptions, cap: number): SelectNode {
+  const rows = planRows(
+    { ...query, sort: [], page: null, limit: Math.min(query.limit ?? cap, cap) },
+    options,
+  );
+  return sql.select({
+    items: [{ expr: sql.aggregate('COUNT', null), alias: 'count' }],
+    from: sql.subquery({ ...rows, orderBy: [] }, 'result'),
+  });
+}
+
+/** A dataset's scan: its vintage first (so engines prune partitions), then its pushed-down conditions. */
+function scan(
+  source: Source,
+  columns: readonly string[],
+  pushed: Map<CatalogDataset, Predicate[]>,
+): SelectNode {
+  const { dataset, vintage } = source;
+  const inner = (operand: Operand): ExpressionNode => operandExpression(operand, false);
+  const conditions: ExpressionNode[] = [];
+  if (vintage && dataset.partition) {
+    conditions.push(
+      sql.compare('=', sql.column(null, dataset.partition.loadTypeColumn), sql.value(vintage.loadType)),
+    );
+    conditions.push(
+      sql.compare('=', sql.column(null, dataset.partition.loadIdColumn), sql.value(vintage.loadId)),
+    );
+  }
+  conditions.push(...(pushed.get(dataset) ?? []).map((p) => predicateExpression(p, inner)));
+  const read = columns.length > 0 ? columns : [dataset.uniqueKey[0] ?? dataset.columns[0]?.name ?? ''];
+  return sql.select({
+    items: read.map((name) => ({ expr: sql.column(null, name), alias: null })),
+    from: sql.table(dataset.table.schema ?? null, dataset.table.name),
+    where: conditions.length > 0 ? sql.logical('and', conditions) : null,
+  });
+}
+
+function joinCondition(
+  source: Source,
+  original: readonly Source[],
+  earlier: Set<CatalogDataset>,
+): ExpressionNode {
+  const pairs = original
+    .flatMap((s) => s.join?.on ?? [])
+    .map(([a, b]) => (a.dataset === source.dataset ? ([b, a] as const) : ([a, b] as const)))
+    .filter(([left, right]) => right.dataset === source.dataset && earlier.has(left.dataset));
+  return sql.logical(
+    'and',
+    pairs.map(([left, right]) =>
+      sql.compare('=', operandExpression(left, true), operandExpression(right, true)),
+    ),
+  );
+}
+
+/** Inner-join chains only: greedily start from the smallest filtered dataset and grow along join keys. */
+function joinOrder(sources: readonly Source[], pushed: Map<CatalogDataset, Predicate[]>): readonly Source[] {
+  if (sources.length < 2) return sources;
+  if (sources.some((source) => source.join && source.join.type !== 'inner')) return sources;
+  const size = (s: Source): number =>
+    s.dataset.rowEstimate * 0.1 ** ((pushed.get(s.dataset)?.length ?? 0) + (s.vintage ? 1 : 0));
+  const edges = sources.flatMap((s) => s.join?.on ?? []).map(([a, b]) => [a.dataset, b.dataset] as const);
+  const placed: Source[] = [];
+  let rest = [...sources];
+  while (rest.length > 0) {
+    const linked = rest.filter((s) =>
+      placed.length === 0
+        ? true
+        : edges.some(
+            ([a, b]) =>
+              (a === s.dataset && placed.some((p) => p.dataset === b)) ||
+              (b === s.dataset && placed.some((p) => p.dataset === a)),
+          ),
+    );
+    const next = (linked.length > 0 ? linked : rest).reduce((best, s) => (size(s) < size(best) ? s : best));
+    placed.push(next);
+    rest = rest.filter((s) => s !== next);
+  }
+  return placed.map((s, i) => (i === 0 ? { ...s, join: null } : { ...s, join: { type: 'inner', on: [] } }));
+}
+
+/** Datasets whose rows a filter may remove before joining: those never on the null-supplying side. */
+function preservedDatasets(sources: readonly Source[]): Set<CatalogDataset> {
+  const nullSupplying = new Set<CatalogDataset>();
+  sources.forEach((source, i) => {
+    const type = source.join?.type;
+    if (type === 'left' || type === 'full') nullSupplying.add(source.dataset);
+    if (type === 'right' || type === 'full') sources.slice(0, i).forEach((s) => nullSupplying.add(s.dataset));
+  });
+  return new Set(sources.map((s) => s.dataset).filter((d) => !nullSupplying.has(d)));
+}
+
+function orderItems(query: ResolvedQuery, outer: (operand: Operand) => ExpressionNode): OrderItem[] {
+  const items: OrderItem[] = query.sort.map((item) => ({ expr: outer(item.operand), dir: item.dir }));
+  if (query.page === null && query.limit === null) return items;
+  // Paging needs a total order: ties are broken by the catalog's unique keys (or the group-by columns).
+  const tieBreakers: Operand[] = query.aggregated
+    ? [...query.groupBy]
+    : query.sources.flatMap(({ dataset }) =>
+        dataset.uniqueKey.length > 0
+          ? dataset.uniqueKey.map((name) => sourceColumn(dataset, name))
+          : query.outputs.map((o) => o.operand).filter((o) => o.kind === 'source' && o.dataset === dataset),
+      );
+  const seen = new Set(items.map((item) => JSON.stringify(item.expr)));
+  for (const operand of tieBreakers) {
+    const expr = outer(operand);
+    const key = JSON.stringify(expr);
+    if (!seen.has(key)) items.push({ expr, dir: 'asc' });
+    seen.add(key);
+  }
+  return items;
+}
+
+function paging(query: ResolvedQuery, peekOneMore: boolean): { limit: number | null; offset: number | null } {
+  const extra = peekOneMore ? 1 : 0;
+  if (!query.page) return { limit: query.limit, offset: null };
+  const offset = (query.page.number - 1) * query.page.size;
+  const wanted = query.page.size + extra;
+  const limit = query.limit === null ? wanted : Math.max(0, Math.min(wanted, query.limit - offset));
+  return { limit, offset };
+}
+
+export function predicateExpression(
+  predicate: Predicate,
+  expr: (operand: Operand) => ExpressionNode,
+): ExpressionNode {
+  const node =
+    predicate.kind === 'group'
+      ? sql.logical(
+          predicate.op,
+          predicate.items.map((item) => predicateExpression(item, expr)),
+        )
+      : conditionExpression(predicate, expr(predicate.operand));
+  return predicate.not ? sql.not(node) : node;
+}
+
+function conditionExpression(
+  condition: Extract<Predicate, { kind: 'condition' }>,
+  target: ExpressionNode,
+): ExpressionNode {
+  const values = condition.values.map(sql.value);
+  const [first, second] = values;
+  const one = (): (typeof values)[number] => {
+    if (!first) throw new Error(`${condition.operator} needs a value`);
+    return first;
+  };
+  switch (condition.operator) {
+    case '=':
+    case '<':
+    case '>':
+    case '<=':
+    case '>=':
+      return sql.compare(condition.operator, target, one());
+    case '!=':
+      return sql.compare('<>', target, one());
+    case 'contains':
+    case 'starts_with':
+    case 'ends_with':
+      return sql.like(
+        target,
+        sql.value({ type: 'string', value: likePattern(condition.operator, String(one().value.value)) }),
+        condition.caseSensitive,
+      );
+    case 'in':
+      return sql.in(target, values);
+    case 'between':
+      if (!second) throw new Error('between needs two values');
+      return sql.between(target, one(), second);
+    case 'is_null':
+      return sql.isNull(target);
+    case 'is_empty':
+      return sql.isEmpty(
+        target,
+        condition.operand.kind === 'source' && condition.operand.column.type === 'string',
+      );
+  }
+}
+
+function operandExpression(operand: Operand, qualified: boolean): ExpressionNode {
+  const column = (source: SourceColumn): ColumnNode =>
+    sql.column(qualified ? source.dataset.id : null, source.column.name);
+  if (operand.kind === 'source') return column(operand);
+  const arg = operand.column ? column(operand.column) : null;
+  switch (operand.fn) {
+    case 'sum':
+      return sql.aggregate('SUM', arg);
+    case 'avg':
+      return sql.aggregate('AVG', arg);
+    case 'min':
+      return sql.aggregate('MIN', arg);
+    case 'max':
+      return sql.aggregate('MAX', arg);
+    case 'count':
+      return sql.aggregate('COUNT', arg);
+    case 'count_distinct':
+      return sql.aggregate('COUNT', arg, true);
+  }
+}
+
+function conjuncts(predicate: Predicate | null): Predicate[] {
+  if (!predicate) return [];
+  if (predicate.kind === 'group' && predicate.op === 'and' && !predicate.not)
+    return predicate.items.flatMap(conjuncts);
+  return [predicate];
+}
+
+function datasetsOf(predicate: Predicate): Set<CatalogDataset> {
+  if (predicate.kind === 'group') return new Set(predicate.items.flatMap((item) => [...datasetsOf(item)]));
+  const operand = predicate.operand;
+  // A measure is only known after grouping: it can never move into a scan.
+  return operand.kind === 'source' ? new Set([operand.dataset]) : new Set();
+}
+
+function neededColumns(nodes: readonly ExpressionNode[]): Map<string, string[]> {
+  const needed = new Map<string, string[]>();
+  const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const candidate = node as Partial<ColumnNode>;
+    if (candidate.kind === 'Column' && candidate.table && candidate.name) {
+      const columns = needed.get(candidate.table) ?? [];
+      if (!columns.includes(candidate.name)) columns.push(candidate.name);
+      needed.set(candidate.table, columns);
+      return;
+    }
+    Object.values(node).forEach(visit);
+  };
+  nodes.forEach(visit);
+  return needed;
+}
+
+function sourceColumn(dataset: CatalogDataset, name: string): SourceColumn {
+  const column = dataset.columns.find((c) => c.name === name);
+  if (!column) throw new Error(`catalog error: ${dataset.id} has no unique-key column ${name}`);
+  return { kind: 'source', dataset, column };
+}

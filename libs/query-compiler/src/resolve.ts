@@ -1,0 +1,345 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { ColumnType, Condition, FilterGroup, Measure, Query } from '@aurora/query-model';
+import type { CatalogDataset, CatalogView } from './catalog';
+import type {
+  MeasureOperand,
+  Operand,
+  Predicate,
+  ResolvedQuery,
+  ResultColumn,
+  Source,
+  SourceColumn,
+} from './resolved';
+import { castValue, type TypedValue } from './typed-value';
+
+export interface ResolveOptions {
+  /** The deepest row a query may reach (limit, or the last row of the requested page). */
+  readonly maxRowLimit: number;
+}
+
+/**
+ * Binds every name of a validated query to the user's catalog view and casts every value to its column's
+ * type. Names the catalog does not expose to this user are unknown, whether or not they exist elsewhere.
+ */
+export function resolveQuery(query: Query, catalog: CatalogView, options: ResolveOptions): ResolvedQuery {
+  const sources = resolveSources(query, catalog);
+  const names = new SourceNames(sources, (query.joins ?? []).length === 0);
+  const resolvedSources = sources.map((source, index) => ({
+    ...source,
+    join: index === 0 ? null : resolveJoinKeys(query, index, names, sources),
+  }));
+  (query.columns ?? []).forEach((ref, i) => names.resolve(ref, `columns[${i}]`));
+
+  const aggregated = query.aggregate !== undefined;
+  const groupBy = (query.aggregate?.groupBy ?? []).map((ref, i) =>
+    names.resolve(ref, `aggregate.groupBy[${i}]`),
+  );
+  const outputs = aggregated
+    ? [
+        ...groupBy.map((column, i) => sourceOutput(column, query.aggregate?.groupBy[i] ?? '')),
+        ...(query.aggregate?.measures ?? []).map((measure, i) => measureOutput(measure, i, names)),
+      ]
+    : (query.columns ?? []).map((ref, i) => sourceOutput(names.resolve(ref, `columns[${i}]`), ref));
+  checkUnique(
+    outputs.map((output) => output.name),
+    aggregated ? 'aggregate' : 'columns',
+  );
+  if (aggregated && outputs.length === 0) {
+    throw invalidQuery('group by at least one column or add a measure', 'aggregate');
+  }
+
+  const results = new ResultNames(outputs, names, aggregated);
+  const sort = (query.sort ?? []).map((item, i) => ({
+    operand: results.resolve(item.column, `sort[${i}].column`),
+    dir: item.dir,
+  }));
+  checkUnique(
+    sort.map((item) => operandKey(item.operand)),
+    'sort',
+  );
+
+  const page = query.page ?? null;
+  checkRowLimits(query.limit ?? null, page, options.maxRowLimit);
+  return {
+    sources: resolvedSources,
+    aggregated,
+    groupBy,
+    outputs,
+    filter: query.filter
+      ? resolveGroup(query.filter, 'filter', (ref, path) => names.resolve(ref, path))
+      : null,
+    resultFilter: query.resultFilter
+      ? resolveGroup(query.resultFilter, 'resultFilter', (ref, path) => results.resolve(ref, path))
+      : null,
+    sort,
+    limit: query.limit ?? null,
+    page,
+  };
+}
+
+type SourceWithoutJoin = Omit<Source, 'join'>;
+
+function resolveSources(query: Query, catalog: CatalogView): SourceWithoutJoin[] {
+  const ids = [query.dataset, ...(query.joins ?? []).map((join) => join.dataset)];
+  const datasets = ids.map((id, i) => {
+    const dataset = catalog.dataset(id);
+    if (!dataset) {
+      throw new AuroraError(
+        ErrorCode.UNKNOWN_DATASET,
+        `There is no dataset "${id}".`,
+        i === 0 ? 'dataset' : `joins[${i - 1}].dataset`,
+      );
+    }
+    return dataset;
+  });
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i)
+      throw invalidQuery(`${id} is already part of this query`, `joins[${i - 1}].dataset`);
+  });
+  for (const key of Object.keys(query.vintages ?? {})) {
+    if (!ids.includes(key)) throw invalidQuery(`${key} is not part of this query`, `vintages.${key}`);
+  }
+  return datasets.map((dataset) => ({ dataset, vintage: resolveVintage(query, dataset) }));
+}
+
+function resolveVintage(query: Query, dataset: CatalogDataset): Source['vintage'] {
+  const vintage = query.vintages?.[dataset.id];
+  const partition = dataset.partition;
+  if (!vintage) {
+    if (partition?.required) {
+      throw new AuroraError(
+        ErrorCode.PARTITION_FILTER_REQUIRED,
+        `${dataset.label} is partitioned: choose a Load Type and Load ID first.`,
+        'vintages',
+      );
+    }
+    return null;
+  }
+  const path = `vintages.${dataset.id}`;
+  if (!partition) throw invalidQuery(`${dataset.label} has no Load Type or Load ID to choose`, path);
+  return {
+    loadType: castValue(
+      columnOf(dataset, partition.loadTypeColumn).type,
+      vintage.loadType,
+      `${path}.loadType`,
+    ),
+    loadId: castValue(columnOf(dataset, partition.loadIdColumn).type, vintage.loadId, `${path}.loadId`),
+  };
+}
+
+function resolveJoinKeys(
+  query: Query,
+  index: number,
+  names: SourceNames,
+  sources: SourceWithoutJoin[],
+): Source['join'] {
+  const join = query.joins?.[index - 1];
+  if (!join) throw new Error('join index out of range');
+  const joined = sources[index]?.dataset;
+  const earlier = new Set(sources.slice(0, index).map((source) => source.dataset));
+  const on = join.on.map((pair, i) => {
+    const path = `joins[${index - 1}].on[${i}]`;
+    const left = names.resolve(pair.left, `${path}.left`);
+    const right = names.resolve(pair.right, `${path}.right`);
+    if (!earlier.has(left.dataset))
+      throw invalidQuery('must name a dataset joined before this one', `${path}.left`);
+    if (right.dataset !== joined)
+      throw invalidQuery(`must name a column of ${join.dataset}`, `${path}.right`);
+    if (family(left.column.type) !== family(right.column.type)) {
+      throw invalidQuery(`${left.column.label} and ${right.column.label} have different types`, path);
+    }
+    return [left, right] as const;
+  });
+  return { type: join.type, on };
+}
+
+/** Binds `dataset.column` (or a bare `column` when the query has no joins) to the catalog. */
+class SourceNames {
+  constructor(
+    private readonly sources: readonly SourceWithoutJoin[],
+    private readonly bareAllowed: boolean,
+  ) {}
+
+  resolve(ref: string, path: string): SourceColumn {
+    const dot = ref.indexOf('.');
+    const primary = this.sources[0]?.dataset;
+    if (dot < 0 && !this.bareAllowed) {
+      throw invalidQuery(`"${ref}" is ambiguous with joins: write it as dataset.column`, path);
+    }
+    const dataset = dot < 0 ? primary : this.sources.find((s) => s.dataset.id === ref.slice(0, dot))?.dataset;
+    const column = dataset?.columns.find((c) => c.name === ref.slice(dot + 1));
+    if (!dataset || !column) {
+      throw new AuroraError(ErrorCode.UNKNOWN_COLUMN, `There is no column "${ref}" in this query.`, path);
+    }
+    return { kind: 'source', dataset, column };
+  }
+}
+
+/** Binds names in `sort` and `resultFilter`: result columns by name, or (before grouping) any source column. */
+class ResultNames {
+  constructor(
+    private readonly outputs: readonly ResultColumn[],
+    private readonly names: SourceNames,
+    private readonly aggregated: boolean,
+  ) {}
+
+  resolve(ref: string, path: string): Operand {
+    const output = this.outputs.find((candidate) => candidate.name === ref);
+    if (output) return output.operand;
+    const source = this.names.resolve(ref, path);
+    const inResult = this.outputs.some((candidate) => operandKey(candidate.operand) === operandKey(source));
+    if (this.aggregated && !inResult) {
+      throw new AuroraError(
+        ErrorCode.UNKNOWN_COLUMN,
+        `"${ref}" is not a column of the grouped result.`,
+        path,
+      );
+    }
+    return source;
+  }
+}
+
+function resolveGroup(
+  group: FilterGroup,
+  path: string,
+  resolve: (ref: string, path: string) => Operand,
+): Predicate {
+  return {
+    kind: 'group',
+    op: group.op,
+    not: group.not ?? false,
+    items: group.items.map((item, i) =>
+      item.kind === 'group'
+        ? resolveGroup(item, `${path}.items[${i}]`, resolve)
+        : resolveCondition(item, `${path}.items[${i}]`, resolve),
+    ),
+  };
+}
+
+function resolveCondition(
+  condition: Condition,
+  path: string,
+  resolve: (ref: string, path: string) => Operand,
+): Predicate {
+  const operand = resolve(condition.column, `${path}.column`);
+  const type = operandType(operand);
+  const operator = condition.operator;
+  const ordering = ['<', '>', '<=', '>=', 'between'].includes(operator);
+  const textual = ['contains', 'starts_with', 'ends_with'].includes(operator);
+  if ((ordering && type === 'boolean') || (textual && type !== 'string')) {
+    throw invalidQuery(`"${operator}" cannot be used with a ${type} column`, `${path}.operator`);
+  }
+  let values: TypedValue[] = [];
+  if ('value' in condition) values = [castValue(textual ? 'string' : type, condition.value, `${path}.value`)];
+  if ('values' in condition)
+    values = condition.values.map((v, i) => castValue(type, v, `${path}.values[${i}]`));
+  return {
+    kind: 'condition',
+    operand,
+    operator,
+    not: condition.not ?? false,
+    values,
+    caseSensitive: !('caseSensitive' in condition) || condition.caseSensitive !== false,
+  };
+}
+
+function sourceOutput(column: SourceColumn, ref: string): ResultColumn {
+  const { label, type, format } = column.column;
+  const name = ref.includes('.') ? `${column.dataset.id}.${column.column.name}` : column.column.name;
+  return { name, label, type, format, operand: column };
+}
+
+function measureOutput(measure: Measure, index: number, names: SourceNames): ResultColumn {
+  const path = `aggregate.measures[${index}]`;
+  if (measure.column === null && measure.fn !== 'count') {
+    throw invalidQuery(`${measure.fn} needs a column`, `${path}.column`);
+  }
+  const column = measure.column === null ? null : names.resolve(measure.column, `${path}.column`);
+  if ((measure.fn === 'sum' || measure.fn === 'avg') && column && family(column.column.type) !== 'numeric') {
+    throw invalidQuery(`${measure.fn} needs a numeric column`, `${path}.column`);
+  }
+  const operand: MeasureOperand = { kind: 'measure', fn: measure.fn, column };
+  return {
+    name: measure.as,
+    label: titleCase(measure.as),
+    type: operandType(operand),
+    format:
+      measure.fn === 'sum' || measure.fn === 'min' || measure.fn === 'max'
+        ? column?.column.format
+        : undefined,
+    operand,
+  };
+}
+
+export function operandType(operand: Operand): ColumnType {
+  if (operand.kind === 'source') return operand.column.type;
+  switch (operand.fn) {
+    case 'count':
+    case 'count_distinct':
+      return 'integer';
+    case 'avg':
+      return 'number';
+    case 'sum':
+    case 'min':
+    case 'max':
+      return operand.column?.column.type ?? 'integer';
+  }
+}
+
+/** Identity of an operand, for "the same column" checks. */
+export function operandKey(operand: Operand): string {
+  const column = (source: SourceColumn | null): string =>
+    source ? `${source.dataset.id}.${source.column.name}` : '*';
+  return operand.kind === 'source' ? column(operand) : `${operand.fn}(${column(operand.column)})`;
+}
+
+function checkRowLimits(limit: number | null, page: Query['page'] | null, maxRowLimit: number): void {
+  if (limit !== null && limit > maxRowLimit) {
+    throw new AuroraError(
+      ErrorCode.ROW_LIMIT_EXCEEDED,
+      `A result is limited to ${maxRowLimit} rows.`,
+      'limit',
+    );
+  }
+  if (page && (page.number - 1) * page.size + 1 > maxRowLimit) {
+    throw new AuroraError(
+      ErrorCode.ROW_LIMIT_EXCEEDED,
+      `Paging stops at row ${maxRowLimit}: narrow the filter or sort differently.`,
+      'page.number',
+    );
+  }
+}
+
+function checkUnique(names: readonly string[], path: string): void {
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (seen.has(name)) throw invalidQuery(`"${name}" appears twice`, `${path}[${i}]`);
+    seen.add(name);
+  });
+}
+
+function columnOf(dataset: CatalogDataset, name: string) {
+  const column = dataset.columns.find((c) => c.name === name);
+  if (!column) throw new Error(`catalog error: ${dataset.id} has no partition column ${name}`);
+  return column;
+}
+
+function family(type: ColumnType): string {
+  return type === 'integer' || type === 'number' ? 'numeric' : type;
+}
+
+function titleCase(name: string): string {
+  return name
+    .split('_')
+    .filter(Boolean)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+function invalidQuery(detail: string, path: string): AuroraError {
+  return new AuroraError(
+    ErrorCode.INVALID_QUERY,
+    detail.charAt(0).toUpperCase() + detail.slice(1) + '.',
+    path,
+  );
+}

@@ -1,0 +1,85 @@
+import type { ColumnType, MeasureFn } from '@aurora/query-model';
+import type { CatalogColumn, CatalogDataset } from './catalog';
+import type { TypedValue } from './typed-value';
+
+/** A catalog column of one dataset of the query. */
+export interface SourceColumn {
+  readonly kind: 'source';
+  readonly dataset: CatalogDataset;
+  readonly column: CatalogColumn;
+}
+
+export interface MeasureOperand {
+  readonly kind: 'measure';
+  readonly fn: MeasureFn;
+  /** null only for `count` of rows. */
+  readonly column: SourceColumn | null;
+}
+
+/** What a condition, a sort item or a result column reads: a source column, or a measure after grouping. */
+export type Operand = SourceColumn | MeasureOperand;
+
+export interface ResultColumn {
+  readonly name: string;
+  readonly label: string;
+  readonly type: ColumnType;
+  readonly format?: string | undefined;
+  readonly operand: Operand;
+}
+
+export type Predicate =
+  | {
+      readonly kind: 'group';
+      readonly op: 'and' | 'or';
+      readonly not: boolean;
+      readonly items: readonly Predicate[];
+    }
+  | {
+      readonly kind: 'condition';
+      readonly operand: Operand;
+      readonly operator: ConditionOperator;
+      readonly not: boolean;
+      readonly values: readonly TypedValue[];
+      readonly caseSensitive: boolean;
+    };
+
+export type ConditionOperator =
+  | '='
+  | '!='
+  | '<'
+  | '>'
+  | '<='
+  | '>='
+  | 'contains'
+  | 'starts_with'
+  | 'ends_with'
+  | 'in'
+  | 'between'
+  | 'is_null'
+  | 'is_empty';
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full';
+
+/** One dataset of the query: the primary one first, then the joins in the order the user gave them. */
+export interface Source {
+  readonly dataset: CatalogDataset;
+  readonly vintage: { readonly loadType: TypedValue; readonly loadId: TypedValue } | null;
+  /** How this dataset joins the ones before it; null for the primary dataset. */
+  readonly join: {
+    readonly type: JoinType;
+    readonly on: readonly (readonly [SourceColumn, SourceColumn])[];
+  } | null;
+}
+
+/** The query with every name bound to the catalog and every value cast: what the planner works from. */
+export interface ResolvedQuery {
+  readonly sources: readonly Source[];
+  readonly aggregated: boolean;
+  readonly groupBy: readonly SourceColumn[];
+  readonly outputs: readonly ResultColumn[];
+  readonly filter: Predicate | null;
+  readonly resultFilter: Predicate | null;
+  readonly sort: readonly { readonly operand: Operand; readonly dir: 'asc' | 'desc' }[];
+  readonly limit: number | null;
+  readonly page: { readonly number: number; readonly size: number } | null;
+}

@@ -1,0 +1,71 @@
+import {
+  sql,
+  type ExpressionNode,
+  type JoinNode,
+  type SelectNode,
+  type SubqueryNode,
+  type TableNode,
+} from './nodes';
+
+/** Rebuilds a query bottom-up, letting `rewrite` replace any expression (the children are rewritten first). */
+export function rewriteExpressions(
+  select: SelectNode,
+  rewrite: (node: ExpressionNode) => ExpressionNode,
+): SelectNode {
+  const expr = (node: ExpressionNode): ExpressionNode => rewrite(rewriteChildren(node, expr));
+  const relation = <T extends TableNode | SubqueryNode>(node: T): T =>
+    node.kind === 'Subquery'
+      ? (sql.subquery(rewriteExpressions(node.query, rewrite), node.alias) as T)
+      : node;
+  return sql.select({
+    ...select,
+    items: select.items.map((item) => ({ ...item, expr: expr(item.expr) })),
+    from: relation(select.from),
+    joins: select.joins.map((join): JoinNode => sql.join(join.type, relation(join.relation), expr(join.on))),
+    where: select.where && expr(select.where),
+    groupBy: select.groupBy.map(expr),
+    having: select.having && expr(select.having),
+    orderBy: select.orderBy.map((item) => ({ ...item, expr: expr(item.expr) })),
+  });
+}
+
+function rewriteChildren(
+  node: ExpressionNode,
+  expr: (node: ExpressionNode) => ExpressionNode,
+): ExpressionNode {
+  switch (node.kind) {
+    case 'Column':
+    case 'Value':
+    case 'Truth':
+      return node;
+    case 'Comparison':
+      return sql.compare(node.op, expr(node.left), expr(node.right));
+    case 'Logical':
+      return sql.logical(node.op, node.items.map(expr));
+    case 'Not':
+      return sql.not(expr(node.expr));
+    case 'IsNull':
+      return sql.isNull(expr(node.expr));
+    case 'IsEmpty':
+      return sql.isEmpty(expr(node.expr), node.text);
+    case 'In':
+      return sql.in(expr(node.expr), node.values);
+    case 'Between':
+      return sql.between(expr(node.expr), node.low, node.high);
+    case 'Like':
+      return sql.like(expr(node.expr), node.pattern, node.caseSensitive);
+    case 'Aggregate':
+      return sql.aggregate(node.fn, node.arg && expr(node.arg), node.distinct);
+  }
+}
+
+/** Splits IN lists longer than `max` into an OR of lists (Oracle accepts at most 1,000 items in one list). */
+export function chunkInLists(select: SelectNode, max: number): SelectNode {
+  return rewriteExpressions(select, (node) => {
+    if (node.kind !== 'In' || node.values.length <= max) return node;
+    const chunks = [];
+    for (let i = 0; i < node.values.length; i += max)
+      chunks.push(sql.in(node.expr, node.values.slice(i, i + max)));
+    return sql.logical('or', chunks);
+  });
+}

@@ -1,0 +1,16 @@
+export { COLUMN_TYPES, IDENTIFIER_PATTERN, QUERY_LIMITS, REFERENCE_PATTERN, type ColumnType } from './limits';
+export {
+  QuerySchema,
+  type Condition,
+  type FilterGroup,
+  type FilterNode,
+  type Join,
+  type Measure,
+  type MeasureFn,
+  type Operator,
+  type Query,
+  type ScalarValue,
+  type SortItem,
+} from './schema';
+export { formatPath, parseQuery } from './validate';
+export { queryJsonSchema } from './json-schema';

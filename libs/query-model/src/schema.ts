@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { IDENTIFIER_PATTERN, QUERY_LIMITS as L, REFERENCE_PATTERN } from './limits';
+
+const identifier = z.string().regex(IDENTIFIER_PATTERN, 'must be a name from the catalog');
+const reference = z
+  .string()
+  .regex(REFERENCE_PATTERN, 'must be a column reference: "dataset.column" or "column"');
+const scalar = z.union([z.string().max(L.maxStringValue), z.number().finite(), z.boolean()]);
+const negatable = { kind: z.literal('condition'), column: reference, not: z.boolean().optional() };
+
+export const ComparisonConditionSchema = z.strictObject({
+  ...negatable,
+  operator: z.enum(['=', '!=', '<', '>', '<=', '>=']),
+  value: scalar,
+});
+export const TextConditionSchema = z.strictObject({
+  ...negatable,
+  operator: z.enum(['contains', 'starts_with', 'ends_with']),
+  value: z.string().max(L.maxStringValue),
+  caseSensitive: z.boolean().optional(),
+});
+export const InConditionSchema = z.strictObject({
+  ...negatable,
+  operator: z.literal('in'),
+  values: z.array(scalar).min(1).max(L.maxInValues),
+});
+export const BetweenConditionSchema = z.strictObject({
+  ...negatable,
+  operator: z.literal('between'),
+  values: z.tuple([scalar, scalar]),
+});
+export const NullaryConditionSchema = z.strictObject({
+  ...negatable,
+  operator: z.enum(['is_null', 'is_empty']),
+});
+export const ConditionSchema = z.discriminatedUnion('operator', [
+  ComparisonConditionSchema,
+  TextConditionSchema,
+  InConditionSchema,
+  BetweenConditionSchema,
+  NullaryConditionSchema,
+]);
+
+export type Condition = z.infer<typeof ConditionSchema>;
+
+export const FilterGroupSchema = z.strictObject({
+  kind: z.literal('group'),
+  op: z.enum(['and', 'or']),
+  not: z.boolean().optional(),
+  get items(): z.ZodArray<typeof FilterNodeSchema> {
+    return z.array(FilterNodeSchema).max(L.maxConditions);
+  },
+});
+export const FilterNodeSchema = z.discriminatedUnion('kind', [ConditionSchema, FilterGroupSchema]);
+export type FilterGroup = z.infer<typeof FilterGroupSchema>;
+export type FilterNode = z.infer<typeof FilterNodeSchema>;
+
+export const JoinSchema = z.strictObject({
+  dataset: identifier,
+  type: z.enum(['inner', 'left', 'right', 'full']),
+  on: z
+    .array(z.strictObject({ left: reference, right: reference }))
+    .min(1)
+    .max(L.maxJoinPairs),
+});
+
+export const MeasureSchema = z.strictObject({
+  fn: z.enum(['sum', 'avg', 'min', 'max', 'count', 'count_distinct']),
+  column: reference.nullable(),
+  as: identifier,
+});
+
+export const QuerySchema = z.strictObject({
+  dataset: identifier,
+  vintages: z
+    .record(
+      identifier,
+      z.strictObject({
+        loadType: z.string().min(1).max(128),
+        loadId: z.union([z.string().min(1).max(128), z.number().finite()]),
+      }),
+    )
+    .optional(),
+  joins: z.array(JoinSchema).max(L.maxJoins).optional(),
+  columns: z.array(reference).min(1).max(L.maxColumns).optional(),
+  filter: FilterGroupSchema.optional(),
+  aggregate: z
+    .strictObject({
+      groupBy: z.array(reference).max(L.maxColumns),
+      measures: z.array(MeasureSchema).max(L.maxMeasures),
+    })
+    .optional(),
+  resultFilter: FilterGroupSchema.optional(),
+  sort: z
+    .array(z.strictObject({ column: reference, dir: z.enum(['asc', 'desc']) }))
+    .max(L.maxSort)
+    .optional(),
+  limit: z.int().min(1).optional(),
+  page: z
+    .strictObject({
+      number: z.int().min(1).max(L.maxPageNumber),
+      size: z.int().min(1).max(L.maxPageSize).default(L.defaultPageSize),
+    })
+    .optional(),
+});
+
+export type Query = z.infer<typeof QuerySchema>;
+export type Join = z.infer<typeof JoinSchema>;
+export type Measure = z.infer<typeof MeasureSchema>;
+export type MeasureFn = Measure['fn'];
+export type SortItem = NonNullable<Query['sort']>[number];
+export type Operator = Condition['operator'];
+export type ScalarValue = z.infer<typeof scalar>;

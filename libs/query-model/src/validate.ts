@@ -1,0 +1,73 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { z } from 'zod';
+import { QUERY_LIMITS } from './limits';
+import { QuerySchema, type FilterGroup, type Query } from './schema';
+
+/**
+ * Validates an untrusted query body. Throws `INVALID_QUERY` with a JSON path (`filter.items[2].column`) on the
+ * first problem; returns the typed query otherwise. Semantic checks against the catalog come later (compiler).
+ */
+export function parseQuery(input: unknown): Query {
+  checkJsonDepth(input);
+  const result = QuerySchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw invalid(issue ? describeIssue(issue) : 'is not a valid query', issue ? formatPath(issue.path) : '');
+  }
+  const query = result.data;
+  checkFilterBounds(query);
+  if (!query.aggregate && !query.columns) {
+    throw invalid('choose at least one column', 'columns');
+  }
+  return query;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'too_big' && issue.origin === 'array')
+    return `has more than ${String(issue.maximum)} items`;
+  return issue.message;
+}
+
+function invalid(detail: string, path: string): AuroraError {
+  return new AuroraError(ErrorCode.INVALID_QUERY, detail, path || undefined);
+}
+
+/** Walks raw JSON without recursion, so a hostile, deeply nested body cannot exhaust the stack. */
+function checkJsonDepth(input: unknown): void {
+  const stack: { value: unknown; depth: number }[] = [{ value: input, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= QUERY_LIMITS.maxJsonDepth) throw invalid('the query is nested too deeply', '');
+    for (const child of Object.values(value)) stack.push({ value: child, depth: depth + 1 });
+  }
+}
+
+function checkFilterBounds(query: Query): void {
+  let conditions = 0;
+  const visit = (group: FilterGroup, depth: number, path: string): void => {
+    if (depth > QUERY_LIMITS.maxFilterDepth) {
+      throw invalid(`filters may be nested at most ${QUERY_LIMITS.maxFilterDepth} groups deep`, path);
+    }
+    group.items.forEach((item, index) => {
+      const itemPath = `${path}.items[${index}]`;
+      if (item.kind === 'group') return visit(item, depth + 1, itemPath);
+      conditions += 1;
+      if (conditions > QUERY_LIMITS.maxConditions) {
+        throw invalid(`a query may have at most ${QUERY_LIMITS.maxConditions} conditions`, itemPath);
+      }
+    });
+  };
+  if (query.filter) visit(query.filter, 1, 'filter');
+  if (query.resultFilter) visit(query.resultFilter, 1, 'resultFilter');
+}
