@@ -87,14 +87,10 @@ function castDate(raw: string): TypedValue | undefined {
 function castTimestamp(raw: string): TypedValue | undefined {
   const match = TIMESTAMP_TEXT.exec(raw);
   if (!match) return undefined;
-  const [y, mo, d, h, mi, s] = match.slice(1, 7).map((part) => Number(part ?? 0)) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  // Regex match groups are typed string, but the optional ones are undefined at run time.
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = match
+    .slice(1, 7)
+    .map((part: string | undefined) => Number(part ?? 0));
   if (!isCalendarDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return undefined;
   const micros = (match[7] ?? '').padEnd(6, '0').slice(0, 6);
   const offset = match[8];

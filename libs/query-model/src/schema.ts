@@ -5,7 +5,7 @@ const identifier = z.string().regex(IDENTIFIER_PATTERN, 'must be a name from the
 const reference = z
   .string()
   .regex(REFERENCE_PATTERN, 'must be a column reference: "dataset.column" or "column"');
-const scalar = z.union([z.string().max(L.maxStringValue), z.number().finite(), z.boolean()]);
+const scalar = z.union([z.string().max(L.maxStringValue), z.number(), z.boolean()]);
 const negatable = { kind: z.literal('condition'), column: reference, not: z.boolean().optional() };
 
 export const ComparisonConditionSchema = z.strictObject({
@@ -77,7 +77,7 @@ export const QuerySchema = z.strictObject({
       identifier,
       z.strictObject({
         loadType: z.string().min(1).max(128),
-        loadId: z.union([z.string().min(1).max(128), z.number().finite()]),
+        loadId: z.union([z.string().min(1).max(128), z.number()]),
       }),
     )
     .optional(),

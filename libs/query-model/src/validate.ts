@@ -61,7 +61,10 @@ function checkFilterBounds(query: Query): void {
     }
     group.items.forEach((item, index) => {
       const itemPath = `${path}.items[${index}]`;
-      if (item.kind === 'group') return visit(item, depth + 1, itemPath);
+      if (item.kind === 'group') {
+        visit(item, depth + 1, itemPath);
+        return;
+      }
       conditions += 1;
       if (conditions > QUERY_LIMITS.maxConditions) {
         throw invalid(`a query may have at most ${QUERY_LIMITS.maxConditions} conditions`, itemPath);

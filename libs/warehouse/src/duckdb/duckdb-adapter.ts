@@ -1,0 +1,159 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { Cell, DatabaseAdapter, QueryOptions, QueryResult, Statement } from '../adapter';
+import { Pool } from '../pool';
+import { shapeRows, shapersFor } from './shape';
+
+export interface DuckDbOptions {
+  /** A database file, or `:memory:`. */
+  readonly path: string;
+  readonly readOnly: boolean;
+  /** Connections in the pool: queries beyond this wait their turn. */
+  readonly connections: number;
+  /** Engine threads for the whole instance. */
+  readonly threads?: number | undefined;
+  readonly defaultTimeoutMs: number;
+}
+
+/** One DuckDB instance, a bounded pool of its connections, and a deadline on every query. */
+export class DuckDbAdapter implements DatabaseAdapter {
+  readonly dialect = 'duckdb' as const;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connections: readonly DuckDBConnection[],
+    private readonly pool: Pool<DuckDBConnection>,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  static async open(options: DuckDbOptions): Promise<DuckDbAdapter> {
+    const instance = await DuckDBInstance.create(options.path, {
+      access_mode: options.readOnly ? 'READ_ONLY' : 'READ_WRITE',
+      // No network here: a missing extension must fail at once, not try a download.
+      autoinstall_known_extensions: 'false',
+      ...(options.threads === undefined ? {} : { threads: String(options.threads) }),
+    });
+    const connections = await Promise.all(
+      Array.from({ length: options.connections }, () => instance.connect()),
+    );
+    return new DuckDbAdapter(instance, connections, new Pool(connections), options.defaultTimeoutMs);
+  }
+
+  async query(statement: Statement, options: QueryOptions = {}): Promise<QueryResult> {
+    return this.pool.use((connection) =>
+      this.guarded(connection, options, async () => {
+        const reader = await connection.runAndReadAll(statement.sql, params(statement));
+        return {
+          columns: reader.columnNames(),
+          rows: shapeRows(reader.getRowsJson(), shapersFor(reader.columnTypes())),
+        };
+      }),
+    );
+  }
+
+  async *stream(statement: Statement, options: QueryOptions = {}): AsyncIterable<Cell[][]> {
+    const connection = await this.pool.acquire();
+    const guard = this.guard(connection, options);
+    let completed = false;
+    try {
+      const result = await guard.run(() => connection.stream(statement.sql, params(statement)));
+      const shapers = shapersFor(result.columnTypes());
+      const batches = result.yieldRowsJson();
+      for (;;) {
+        const next = await guard.run(() => batches.next());
+        if (next.done) break;
+        guard.check(); // an interrupt during a stream ends it silently, with an empty chunk
+        if (next.value.length > 0) yield shapeRows(next.value, shapers);
+      }
+      guard.check();
+      completed = true;
+    } finally {
+      // A consumer that stops early (client gone) must not leave the engine working.
+      if (!completed) connection.interrupt();
+      guard.dispose();
+      this.pool.release(connection);
+    }
+  }
+
+  /** Runs DDL or DML outside the deadline machinery: for set-up of generated and test warehouses. */
+  async execute(sql: string, values: readonly DuckDBValue[] = []): Promise<void> {
+    await this.pool.use((connection) => connection.run(sql, [...values]));
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.connections) connection.closeSync();
+    this.instance.closeSync();
+    return Promise.resolve();
+  }
+
+  private async guarded<R>(
+    connection: DuckDBConnection,
+    options: QueryOptions,
+    work: () => Promise<R>,
+  ): Promise<R> {
+    const guard = this.guard(connection, options);
+    try {
+      const result = await guard.run(work);
+      guard.check();
+      return result;
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  private guard(connection: DuckDBConnection, options: QueryOptions): Guard {
+    return new Guard(connection, options.timeoutMs ?? this.defaultTimeoutMs, options.signal);
+  }
+}
+
+/** Interrupts the engine on a deadline or an abort, and turns that into the right error afterwards. */
+class Guard {
+  private reason: 'timeout' | 'aborted' | null = null;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly timeoutMs: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.timer = setTimeout(() => this.interrupt('timeout'), timeoutMs);
+    signal?.addEventListener('abort', this.onAbort);
+    if (signal?.aborted) this.interrupt('aborted');
+  }
+
+  async run<R>(work: () => Promise<R>): Promise<R> {
+    try {
+      return await work();
+    } catch (error) {
+      this.check();
+      throw error;
+    }
+  }
+
+  /** Throws if the query was interrupted; otherwise nothing. */
+  check(): void {
+    if (this.reason === 'timeout') {
+      throw new AuroraError(
+        ErrorCode.QUERY_TIMEOUT,
+        `The query ran longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped. Add filters to narrow it.`,
+      );
+    }
+    if (this.reason === 'aborted') throw new AuroraError(ErrorCode.UNAVAILABLE, 'The query was cancelled.');
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  private readonly onAbort = (): void => this.interrupt('aborted');
+
+  private interrupt(reason: 'timeout' | 'aborted'): void {
+    this.reason ??= reason;
+    this.connection.interrupt();
+  }
+}
+
+function params(statement: Statement): DuckDBValue[] {
+  return [...statement.params];
+}
