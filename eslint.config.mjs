@@ -33,6 +33,20 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tests and benchmarks may run the real warehouse underneath whatever they exercise.
+    files: ['**/test/**/*.ts', '**/bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          depConstraints: [
+            { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:shared', 'scope:backend'] },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['**/*.js'],

@@ -53,10 +53,6 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
     operand: results.resolve(item.column, `sort[${i}].column`),
     dir: item.dir,
   }));
-  checkUnique(
-    sort.map((item) => operandKey(item.operand)),
-    'sort',
-  );
 
   const page = query.page ?? null;
   checkRowLimits(query.limit ?? null, page, options.maxRowLimit);

@@ -1,0 +1,238 @@
+import type { ColumnType, Condition, FilterGroup, Measure, Query } from '@aurora/query-model';
+import { COLUMN_TYPES, type Cell, type TableRow, type World } from './world';
+
+/**
+ * An independent, deliberately plain evaluator of the query model over in-memory tables: nested loops for
+ * joins, SQL three-valued logic for filters, maps for grouping. It shares no code with the compiler; the
+ * differential test checks that the compiled SQL, run on DuckDB, returns exactly what this returns.
+ */
+export interface ReferenceResult {
+  readonly rows: Cell[][];
+  /** Whether the row order is fully specified (paging or a limit imply a total order). */
+  readonly ordered: boolean;
+  /** What `compileCount` must return: rows after `limit`, stopping at `cap`. */
+  readonly count: number;
+}
+
+type Truth = boolean | null;
+type Combo = Readonly<Record<string, TableRow | null>>;
+type Getter = (ref: string) => { value: Cell; type: ColumnType };
+
+export function evaluate(query: Query, world: World, cap: number): ReferenceResult {
+  const primary = query.dataset;
+  const split = (ref: string): [string, string] => {
+    const dot = ref.indexOf('.');
+    return dot < 0 ? [primary, ref] : [ref.slice(0, dot), ref.slice(dot + 1)];
+  };
+  const sourceGetter =
+    (combo: Combo): Getter =>
+    (ref) => {
+      const [dataset, column] = split(ref);
+      return { value: combo[dataset]?.[column] ?? null, type: COLUMN_TYPES[column] ?? 'string' };
+    };
+
+  let combos = joinAll(query, world, split);
+  if (query.filter)
+    combos = combos.filter((combo) => group(query.filter as FilterGroup, sourceGetter(combo)) === true);
+
+  let rows: { cells: Cell[]; get: Getter }[];
+  let tieBreakers: string[];
+  if (query.aggregate) {
+    const { groupBy, measures } = query.aggregate;
+    const names = [...groupBy, ...measures.map((m) => m.as)];
+    const groups = new Map<string, Combo[]>();
+    if (groupBy.length === 0) groups.set('', []);
+    for (const combo of combos) {
+      const key =
+        groupBy.length === 0 ? '' : JSON.stringify(groupBy.map((ref) => sourceGetter(combo)(ref).value));
+      groups.set(key, [...(groups.get(key) ?? []), combo]);
+    }
+    rows = [...groups.entries()].map(([key, members]) => {
+      const keys = key === '' ? [] : (JSON.parse(key) as Cell[]);
+      const typed = [
+        ...groupBy.map((ref, i) => ({ value: keys[i] ?? null, type: sourceGetter({})(ref).type })),
+        ...measures.map((m) => aggregate(m, members.map(sourceGetter))),
+      ];
+      const get: Getter = (ref) => {
+        const cell = typed[names.indexOf(ref)];
+        if (!cell) throw new Error(`reference: no result column ${ref}`);
+        return cell;
+      };
+      return { cells: typed.map((t) => t.value), get };
+    });
+    tieBreakers = [...groupBy];
+  } else {
+    const columns = query.columns ?? [];
+    rows = combos.map((combo) => ({
+      cells: columns.map((ref) => sourceGetter(combo)(ref).value),
+      get: sourceGetter(combo),
+    }));
+    tieBreakers = [query.dataset, ...(query.joins ?? []).map((j) => j.dataset)].map((d) => `${d}.id`);
+  }
+  if (query.resultFilter)
+    rows = rows.filter((row) => group(query.resultFilter as FilterGroup, row.get) === true);
+
+  const ordered = query.page !== undefined || query.limit !== undefined;
+  const keys = [
+    ...(query.sort ?? []).map((s) => ({ ref: s.column, dir: s.dir })),
+    ...(ordered ? tieBreakers.map((ref) => ({ ref, dir: 'asc' as const })) : []),
+  ];
+  rows.sort((x, y) => {
+    for (const { ref, dir } of keys) {
+      const a = x.get(ref);
+      const b = y.get(ref).value;
+      if (a.value === null || b === null) {
+        if (a.value !== b) return a.value === null ? 1 : -1; // nulls last, whatever the direction
+        continue;
+      }
+      const c = compare(a.value, b);
+      if (c !== 0) return dir === 'asc' ? c : -c;
+    }
+    return 0;
+  });
+  let cells = rows.map((row) => row.cells);
+  if (query.limit !== undefined) cells = cells.slice(0, query.limit);
+  const count = Math.min(cells.length, cap);
+  if (query.page)
+    cells = cells.slice((query.page.number - 1) * query.page.size, query.page.number * query.page.size);
+  return { rows: cells, ordered, count };
+}
+
+function joinAll(query: Query, world: World, split: (ref: string) => [string, string]): Combo[] {
+  const rowsOf = (id: string): readonly TableRow[] => {
+    const rows = world.tables[id as keyof World['tables']];
+    const vintage = query.vintages?.[id];
+    if (!vintage) return rows;
+    return rows.filter((r) => r['load_type'] === vintage.loadType && r['load_id'] === Number(vintage.loadId));
+  };
+  let combos: Combo[] = rowsOf(query.dataset).map((row) => ({ [query.dataset]: row }));
+  const present = [query.dataset];
+  for (const join of query.joins ?? []) {
+    const others = rowsOf(join.dataset);
+    const matches = (combo: Combo, row: TableRow): boolean =>
+      join.on.every((pair) => {
+        const [leftDataset, leftColumn] = split(pair.left);
+        const left = combo[leftDataset]?.[leftColumn] ?? null;
+        const right = row[split(pair.right)[1]] ?? null;
+        return left !== null && right !== null && left === right;
+      });
+    const nullCombo = Object.fromEntries(present.map((id) => [id, null]));
+    const next: Combo[] = [];
+    for (const combo of combos) {
+      const found = others.filter((row) => matches(combo, row));
+      found.forEach((row) => next.push({ ...combo, [join.dataset]: row }));
+      if (found.length === 0 && (join.type === 'left' || join.type === 'full'))
+        next.push({ ...combo, [join.dataset]: null });
+    }
+    if (join.type === 'right' || join.type === 'full') {
+      for (const row of others) {
+        if (!combos.some((combo) => matches(combo, row))) next.push({ ...nullCombo, [join.dataset]: row });
+      }
+    }
+    combos = next;
+    present.push(join.dataset);
+  }
+  return combos;
+}
+
+function group(node: FilterGroup, get: Getter): Truth {
+  const values = node.items.map((item) => (item.kind === 'group' ? group(item, get) : condition(item, get)));
+  let result: Truth;
+  if (node.op === 'and') result = values.includes(false) ? false : values.includes(null) ? null : true;
+  else result = values.includes(true) ? true : values.includes(null) ? null : false;
+  return node.not ? negate(result) : result;
+}
+
+function condition(node: Condition, get: Getter): Truth {
+  const { value, type } = get(node.column);
+  const result = ((): Truth => {
+    switch (node.operator) {
+      case 'is_null':
+        return value === null;
+      case 'is_empty':
+        return value === null || (type === 'string' && value === '');
+      default:
+        if (value === null) return null;
+    }
+    const cast = (raw: string | number | boolean): Cell => castLike(raw, type);
+    switch (node.operator) {
+      case '=':
+        return compare(value, cast(node.value)) === 0;
+      case '!=':
+        return compare(value, cast(node.value)) !== 0;
+      case '<':
+        return compare(value, cast(node.value)) < 0;
+      case '>':
+        return compare(value, cast(node.value)) > 0;
+      case '<=':
+        return compare(value, cast(node.value)) <= 0;
+      case '>=':
+        return compare(value, cast(node.value)) >= 0;
+      case 'in':
+        return node.values.some((v) => compare(value, cast(v)) === 0);
+      case 'between':
+        return compare(value, cast(node.values[0])) >= 0 && compare(value, cast(node.values[1])) <= 0;
+      case 'contains':
+      case 'starts_with':
+      case 'ends_with': {
+        const fold = (text: string): string => (node.caseSensitive === false ? text.toLowerCase() : text);
+        const haystack = fold(String(value));
+        const needle = fold(node.value);
+        if (node.operator === 'contains') return haystack.includes(needle);
+        return node.operator === 'starts_with' ? haystack.startsWith(needle) : haystack.endsWith(needle);
+      }
+    }
+  })();
+  return node.not ? negate(result) : result;
+}
+
+function aggregate(measure: Measure, rows: readonly Getter[]): { value: Cell; type: ColumnType } {
+  const column = measure.column;
+  const typed = column === null ? null : rows.map((get) => get(column));
+  const type =
+    typed?.[0]?.type ??
+    (column === null ? 'integer' : (COLUMN_TYPES[column.split('.').pop() ?? ''] ?? 'string'));
+  const present = (typed ?? []).map((t) => t.value).filter((v): v is string | number | boolean => v !== null);
+  switch (measure.fn) {
+    case 'count':
+      return { value: column === null ? rows.length : present.length, type: 'integer' };
+    case 'count_distinct':
+      return { value: new Set(present.map((v) => JSON.stringify(v))).size, type: 'integer' };
+    case 'sum':
+      return {
+        value: present.length === 0 ? null : present.reduce<number>((s, v) => s + Number(v), 0),
+        type,
+      };
+    case 'avg':
+      return {
+        value:
+          present.length === 0 ? null : present.reduce<number>((s, v) => s + Number(v), 0) / present.length,
+        type: 'number',
+      };
+    case 'min':
+    case 'max': {
+      const sign = measure.fn === 'min' ? 1 : -1;
+      const best = present.reduce<Cell>((b, v) => (b === null || sign * compare(v, b) < 0 ? v : b), null);
+      return { value: best, type };
+    }
+  }
+}
+
+function castLike(raw: string | number | boolean, type: ColumnType): Cell {
+  if (type === 'integer' || type === 'number') return Number(raw);
+  if (type === 'boolean') return raw === true || raw === 'true';
+  return String(raw);
+}
+
+/** Total order of non-null cells of one type: numbers numerically, text by code point, false before true. */
+export function compare(a: Cell, b: Cell): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function negate(value: Truth): Truth {
+  return value === null ? null : !value;
+}
