@@ -1,0 +1,73 @@
+import { parseQuery } from '@aurora/query-model';
+import { DuckDbAdapter } from '@aurora/warehouse';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileCount, compileQuery, type CompiledQuery, type Dialect } from '../src';
+import { SALES_CATALOG, SALES_SETUP } from './fixtures/catalog';
+import { GOLDEN_QUERIES } from './fixtures/golden-queries';
+
+// UPDATE_GOLDEN=1 rewrites the files; review the diff like any other change to the compiler.
+const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+const DIALECTS: readonly Dialect[] = ['duckdb', 'oracle'];
+const options = (dialect: Dialect) => ({ dialect, maxRowLimit: 100_000 });
+
+function render(compiled: CompiledQuery): string {
+  const params = JSON.stringify(compiled.params, (_key, value: unknown) =>
+    typeof value === 'bigint' ? `${value.toString()}n` : value,
+  );
+  return `-- params: ${params}\n${compiled.sql}\n`;
+}
+
+function expectGolden(name: string, compiled: CompiledQuery): void {
+  const file = join(__dirname, 'golden', `${name}.${compiled.dialect}.sql`);
+  if (UPDATE || !existsSync(file)) writeFileSync(file, render(compiled));
+  expect(render(compiled)).toBe(readFileSync(file, 'utf8'));
+}
+
+const cases = Object.entries(GOLDEN_QUERIES).flatMap(([name, body]) =>
+  DIALECTS.map((dialect) => [name, dialect, body] as const),
+);
+
+describe('golden SQL per dialect', () => {
+  it.each(cases)('%s (%s)', (name, dialect, body) => {
+    expectGolden(name, compileQuery(parseQuery(body), SALES_CATALOG, options(dialect)));
+  });
+
+  it.each(DIALECTS)('count of the API example (%s)', (dialect) => {
+    const body = GOLDEN_QUERIES['api-example-aggregate-having-sort-page'];
+    expectGolden('count-api-example', compileCount(parseQuery(body), SALES_CATALOG, options(dialect)));
+  });
+});
+
+describe('every golden DuckDB statement runs', () => {
+  let db: DuckDbAdapter;
+  beforeAll(async () => {
+    db = await DuckDbAdapter.open({
+      path: ':memory:',
+      readOnly: false,
+      connections: 1,
+      defaultTimeoutMs: 10_000,
+    });
+    for (const statement of SALES_SETUP) await db.execute(statement);
+  });
+  afterAll(() => db.close());
+
+  it.each(Object.entries(GOLDEN_QUERIES))('%s', async (_name, body) => {
+    const compiled = compileQuery(parseQuery(body), SALES_CATALOG, options('duckdb'));
+    const result = await db.query(compiled);
+    expect(result.columns).toEqual(compiled.columns.map((column) => column.name));
+  });
+
+  it('finds the rows the API example asks for', async () => {
+    const compiled = compileQuery(
+      parseQuery(GOLDEN_QUERIES['api-example-aggregate-having-sort-page']),
+      SALES_CATALOG,
+      options('duckdb'),
+    );
+    expect((await db.query(compiled)).rows).toEqual([
+      ['APAC', 'Sales Ops', 9000.1234, 1, 1, 7],
+      ['EMEA', null, 480, 1, 1, 1],
+      ['EMEA', 'Sales', 120.5, 1, 1, 2],
+    ]);
+  });
+});

@@ -1,0 +1,2 @@
+-- params: ["DAILY","2026-11-20","EMEA"]
+SELECT "global_sales"."region" AS "global_sales.region", "employee_roster"."department" AS "employee_roster.department" FROM (SELECT "region", "employee_id" FROM "global_sales" WHERE "load_type" = :1 AND "load_id" = TO_DATE(:2, 'YYYY-MM-DD') AND "region" = :3) "global_sales" LEFT JOIN (SELECT "department", "employee_id" FROM "employee_roster") "employee_roster" ON "global_sales"."employee_id" = "employee_roster"."employee_id" WHERE "employee_roster"."department" IS NULL

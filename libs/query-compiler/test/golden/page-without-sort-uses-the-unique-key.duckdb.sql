@@ -1,0 +1,2 @@
+-- params: ["DAILY","2026-11-20"]
+SELECT "global_sales"."region" AS "region" FROM (SELECT "region", "sale_id" FROM "global_sales" WHERE "load_type" = $1 AND "load_id" = CAST($2 AS DATE)) AS "global_sales" ORDER BY "global_sales"."sale_id" ASC NULLS LAST LIMIT 20 OFFSET 40
