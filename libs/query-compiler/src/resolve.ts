@@ -40,9 +40,15 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
         ...(query.aggregate?.measures ?? []).map((measure, i) => measureOutput(measure, i, names)),
       ]
     : (query.columns ?? []).map((ref, i) => sourceOutput(names.resolve(ref, `columns[${i}]`), ref));
+  const groupCount = groupBy.length;
   checkUnique(
     outputs.map((output) => output.name),
-    aggregated ? 'aggregate' : 'columns',
+    (i) =>
+      !aggregated
+        ? `columns[${i}]`
+        : i < groupCount
+          ? `aggregate.groupBy[${i}]`
+          : `aggregate.measures[${i - groupCount}].as`,
   );
   if (aggregated && outputs.length === 0) {
     throw invalidQuery('group by at least one column or add a measure', 'aggregate');
@@ -306,10 +312,10 @@ function checkRowLimits(limit: number | null, page: Query['page'] | null, maxRow
   }
 }
 
-function checkUnique(names: readonly string[], path: string): void {
+function checkUnique(names: readonly string[], pathOf: (index: number) => string): void {
   const seen = new Set<string>();
   names.forEach((name, i) => {
-    if (seen.has(name)) throw invalidQuery(`"${name}" appears twice`, `${path}[${i}]`);
+    if (seen.has(name)) throw invalidQuery(`"${name}" appears twice`, pathOf(i));
     seen.add(name);
   });
 }
