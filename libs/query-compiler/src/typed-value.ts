@@ -18,8 +18,9 @@ const INT64_MAX = 2n ** 63n - 1n;
 const INTEGER_TEXT = /^-?\d{1,20}$/;
 const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Date, then optionally a time (minutes, seconds, fraction optional) with an optional UTC offset. */
 const TIMESTAMP_TEXT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /** Casts a JSON value to the column's type, or throws `INVALID_VALUE` pointing at `path`. */
 export function castValue(type: ColumnType, raw: ScalarValue, path: string): TypedValue {
@@ -99,11 +100,15 @@ function castTimestamp(raw: string): TypedValue | undefined {
   let utc = local.getTime();
   if (offset && offset !== 'Z') {
     const sign = offset.startsWith('-') ? -1 : 1;
-    const digits = offset.slice(1).replace(':', '');
-    utc -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+    const digits = offset.slice(1).replace(':', ''); // hh, hhmm
+    const offsetHours = Number(digits.slice(0, 2));
+    const offsetMinutes = Number(digits.slice(2) || '0');
+    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+    utc -= sign * (offsetHours * 60 + offsetMinutes) * 60_000;
   }
   const iso = new Date(utc).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
-  if (iso.length !== 24) return undefined; // the offset moved it out of the four-digit year range
+  // The offset moved it out of the years 0001-9999 (a longer form, or year 0000).
+  if (iso.length !== 24 || iso.startsWith('0000')) return undefined;
   return { type: 'timestamp', value: `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${micros}` };
 }
 

@@ -12,7 +12,7 @@ export function parseQuery(input: unknown): Query {
   const result = QuerySchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw invalid(issue ? describeIssue(issue) : 'is not a valid query', issue ? formatPath(issue.path) : '');
+    throw invalid(issue ? describeIssue(issue) : 'is not a valid query', issue ? issuePath(issue) : '');
   }
   const query = result.data;
   checkFilterBounds(query);
@@ -30,12 +30,30 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** Where the issue is; an unknown field is pointed at itself rather than at the object holding it. */
+function issuePath(issue: z.core.$ZodIssue): string {
+  const [firstUnknown] = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  return formatPath(firstUnknown === undefined ? issue.path : [...issue.path, firstUnknown]);
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys')
-    return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    // The names come from the body: keep the detail readable whatever a hostile client sends.
+    const shown = issue.keys.slice(0, MAX_FIELDS_SHOWN).map((key) => `"${shorten(key)}"`);
+    const more =
+      issue.keys.length > MAX_FIELDS_SHOWN ? ` and ${issue.keys.length - MAX_FIELDS_SHOWN} more` : '';
+    return `unknown field ${shown.join(', ')}${more}`;
+  }
   if (issue.code === 'too_big' && issue.origin === 'array')
     return `has more than ${String(issue.maximum)} items`;
   return issue.message;
+}
+
+const MAX_FIELDS_SHOWN = 3;
+const MAX_FIELD_NAME_SHOWN = 40;
+
+function shorten(name: string): string {
+  return name.length > MAX_FIELD_NAME_SHOWN ? `${name.slice(0, MAX_FIELD_NAME_SHOWN)}…` : name;
 }
 
 function invalid(detail: string, path: string): AuroraError {
