@@ -1,3 +1,5 @@
+import type { ColumnType } from '@aurora/query-model';
+
 /** A statement as the compiler emits it: SQL text with placeholders, and the values bound to them. */
 export interface Statement {
   readonly sql: string;
@@ -22,11 +24,36 @@ export interface QueryResult {
   readonly rows: Cell[][];
 }
 
+export interface TableRef {
+  readonly schema?: string | undefined;
+  readonly name: string;
+}
+
+export interface TableColumn {
+  readonly name: string;
+  /** The engine's own type name, for messages. */
+  readonly nativeType: string;
+  /** null: a type the API cannot represent. */
+  readonly type: ColumnType | null;
+  readonly nullable: boolean;
+}
+
+export interface VintageValues {
+  readonly loadType: string;
+  /** Newest first. */
+  readonly loadIds: readonly string[];
+}
+
 /** The only door to a warehouse: everything else in Aurora depends on this, never on a driver. */
 export interface DatabaseAdapter {
   readonly dialect: 'duckdb' | 'oracle';
   query(statement: Statement, options?: QueryOptions): Promise<QueryResult>;
   /** Rows in batches as the engine produces them; a consumer that stops early releases the engine. */
   stream(statement: Statement, options?: QueryOptions): AsyncIterable<Cell[][]>;
+  /** Introspection, so the catalog never repeats the warehouse's types by hand. */
+  describeTable(table: TableRef): Promise<TableColumn[]>;
+  estimateRows(table: TableRef): Promise<number>;
+  /** The distinct (Load Type, Load ID) pairs of a partitioned table. */
+  partitionValues(table: TableRef, loadTypeColumn: string, loadIdColumn: string): Promise<VintageValues[]>;
   close(): Promise<void>;
 }

@@ -1,7 +1,17 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import type { Cell, DatabaseAdapter, QueryOptions, QueryResult, Statement } from '../adapter';
+import type {
+  Cell,
+  DatabaseAdapter,
+  QueryOptions,
+  QueryResult,
+  Statement,
+  TableColumn,
+  TableRef,
+  VintageValues,
+} from '../adapter';
 import { Pool } from '../pool';
+import { describeTable, estimateRows, partitionValues, quoteIdentifier, quoteTable } from './introspection';
 import { shapeRows, shapersFor } from './shape';
 
 export interface DuckDbOptions {
@@ -13,6 +23,8 @@ export interface DuckDbOptions {
   /** Engine threads for the whole instance. */
   readonly threads?: number | undefined;
   readonly defaultTimeoutMs: number;
+  /** Where relative file paths in views resolve (the demo's Parquet lives beside its database file). */
+  readonly fileSearchPath?: string | undefined;
 }
 
 /** One DuckDB instance, a bounded pool of its connections, and a deadline on every query. */
@@ -32,6 +44,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
       // No network here: a missing extension must fail at once, not try a download.
       autoinstall_known_extensions: 'false',
       ...(options.threads === undefined ? {} : { threads: String(options.threads) }),
+      ...(options.fileSearchPath === undefined ? {} : { file_search_path: options.fileSearchPath }),
     });
     const connections = await Promise.all(
       Array.from({ length: options.connections }, () => instance.connect()),
@@ -75,6 +88,23 @@ export class DuckDbAdapter implements DatabaseAdapter {
     }
   }
 
+  describeTable(table: TableRef): Promise<TableColumn[]> {
+    return describeTable((statement) => this.query(statement), table);
+  }
+
+  estimateRows(table: TableRef): Promise<number> {
+    return estimateRows((statement) => this.query(statement), table, quoteTable(table));
+  }
+
+  partitionValues(table: TableRef, loadTypeColumn: string, loadIdColumn: string): Promise<VintageValues[]> {
+    return partitionValues(
+      (statement) => this.query(statement),
+      quoteTable(table),
+      quoteIdentifier(loadTypeColumn),
+      quoteIdentifier(loadIdColumn),
+    );
+  }
+
   /** Runs DDL or DML outside the deadline machinery: for set-up of generated and test warehouses. */
   async execute(sql: string, values: readonly DuckDBValue[] = []): Promise<void> {
     await this.pool.use((connection) => connection.run(sql, [...values]));
@@ -106,10 +136,20 @@ export class DuckDbAdapter implements DatabaseAdapter {
   }
 }
 
+/**
+ * How often an interrupt is repeated while the driver call it was meant for is still running. DuckDB only
+ * honours an interrupt while a query executes: one that lands while the statement is still being extracted,
+ * prepared or bound is lost, and the query would then run to its end (found by the deadline tests).
+ */
+const REINTERRUPT_MS = 10;
+
 /** Interrupts the engine on a deadline or an abort, and turns that into the right error afterwards. */
 class Guard {
   private reason: 'timeout' | 'aborted' | null = null;
   private readonly timer: NodeJS.Timeout;
+  /** A driver call is under way (between `run` starting and settling). */
+  private inFlight = false;
+  private repeater: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -121,12 +161,18 @@ class Guard {
     if (signal?.aborted) this.interrupt('aborted');
   }
 
+  /** Runs one driver call; never starts one once the deadline has passed or the caller has aborted. */
   async run<R>(work: () => Promise<R>): Promise<R> {
+    this.check();
+    this.inFlight = true;
     try {
       return await work();
     } catch (error) {
       this.check();
       throw error;
+    } finally {
+      this.inFlight = false;
+      this.stopRepeating();
     }
   }
 
@@ -143,6 +189,7 @@ class Guard {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.stopRepeating();
     this.signal?.removeEventListener('abort', this.onAbort);
   }
 
@@ -151,6 +198,15 @@ class Guard {
   private interrupt(reason: 'timeout' | 'aborted'): void {
     this.reason ??= reason;
     this.connection.interrupt();
+    // Keep interrupting until the running driver call gives up: the first one may have come too early.
+    if (this.inFlight && this.repeater === undefined) {
+      this.repeater = setInterval(() => this.connection.interrupt(), REINTERRUPT_MS);
+    }
+  }
+
+  private stopRepeating(): void {
+    clearInterval(this.repeater);
+    this.repeater = undefined;
   }
 }
 

@@ -13,6 +13,12 @@ const integer: Shaper = (value) => {
 const decimal: Shaper = (value) => (typeof value === 'string' ? Number(value) : asIs(value));
 /** `2026-11-20 10:00:00.5` → `2026-11-20T10:00:00.5` (ISO 8601; warehouse timestamps carry no zone). */
 const timestamp: Shaper = (value) => (typeof value === 'string' ? value.replace(' ', 'T') : asIs(value));
+/**
+ * The driver writes a zone offset as `+00`; `+00:00` is the form JavaScript's `Date` (and RFC 3339) read:
+ * `2026-11-20 10:00:00+00` → `2026-11-20T10:00:00+00:00`.
+ */
+const timestampWithZone: Shaper = (value) =>
+  typeof value === 'string' ? value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00') : asIs(value);
 
 /** One shaping function per result column, chosen once from the column's engine type. */
 export function shapersFor(types: readonly DuckDBType[]): Shaper[] {
@@ -29,8 +35,9 @@ export function shapersFor(types: readonly DuckDBType[]): Shaper[] {
       case DuckDBTypeId.TIMESTAMP_MS:
       case DuckDBTypeId.TIMESTAMP_NS:
       case DuckDBTypeId.TIMESTAMP_S:
-      case DuckDBTypeId.TIMESTAMP_TZ:
         return timestamp;
+      case DuckDBTypeId.TIMESTAMP_TZ:
+        return timestampWithZone;
       default:
         return asIs;
     }

@@ -1,0 +1,2 @@
+export { freePort } from './free-port';
+export { startProcess, type ProcessOptions, type RunningProcess } from './process';
