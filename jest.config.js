@@ -1,10 +1,13 @@
 /** One Jest run for the whole monorepo: packages are imported by name and mapped to their sources. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs'],
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  moduleNameMapper: { '^@aurora/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    '^@aurora/proto$': '<rootDir>/proto/src/index.ts',
+    '^@aurora/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+  },
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
   testTimeout: 60000,
 };

@@ -1,0 +1,2 @@
+export { GrpcExceptionFilter } from './grpc-exception.filter';
+export { logger, type Logger } from './logger';

@@ -1,0 +1,14 @@
+export { LOADER_OPTIONS, PROTO_FILES, PROTO_ROOT, loadAuroraPackage, type AuroraPackage } from './load';
+export { principalFromMetadata, principalMetadata, type Principal } from './principal';
+export { fromGrpcError, grpcStatusOf, toGrpcErrorDetails } from './errors';
+export type { Dataset__Output as Dataset } from './generated/aurora/v1/Dataset';
+export type { Vintages__Output as Vintages } from './generated/aurora/v1/Vintages';
+export type { ResultColumn__Output as ResultColumn } from './generated/aurora/v1/ResultColumn';
+export type { PreviewResponse__Output as PreviewResponse } from './generated/aurora/v1/PreviewResponse';
+export type { CountResponse__Output as CountResponse } from './generated/aurora/v1/CountResponse';
+export type { SqlResponse__Output as SqlResponse } from './generated/aurora/v1/SqlResponse';
+export type { RowBatch__Output as RowBatch } from './generated/aurora/v1/RowBatch';
+export type { ListDatasetsResponse__Output as ListDatasetsResponse } from './generated/aurora/v1/ListDatasetsResponse';
+export type { MetadataServiceClient } from './generated/aurora/v1/MetadataService';
+export type { QueryServiceClient } from './generated/aurora/v1/QueryService';
+export { callUnary, type CallContext } from './call';

@@ -1,0 +1,28 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadSync, type Options } from '@grpc/proto-loader';
+import { join } from 'node:path';
+import type { ProtoGrpcType as MetadataProto } from './generated/metadata';
+import type { ProtoGrpcType as QueryProto } from './generated/query';
+
+/** The folder holding `aurora/v1/*.proto`: the one source of the wire types. */
+export const PROTO_ROOT = join(__dirname, '..');
+export const PROTO_FILES = ['aurora/v1/metadata.proto', 'aurora/v1/query.proto'] as const;
+
+/** Must match the options the TypeScript types were generated with (package.json "generate"). */
+export const LOADER_OPTIONS: Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  arrays: true,
+  oneofs: true,
+  includeDirs: [PROTO_ROOT],
+};
+
+export type AuroraPackage = MetadataProto & QueryProto;
+
+/** Loads the contracts for a plain grpc-js client or server. */
+export function loadAuroraPackage(): AuroraPackage {
+  const definition = loadSync([...PROTO_FILES], LOADER_OPTIONS);
+  return grpc.loadPackageDefinition(definition) as unknown as AuroraPackage;
+}

@@ -1,0 +1,38 @@
+import { callUnary } from '@aurora/proto';
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/auth.guard';
+import { GrpcClients } from '../http/grpc-clients';
+
+const PROBE = { sub: 'health-probe', name: 'Health probe', groups: [] };
+
+@ApiExcludeController()
+@Public()
+@Controller('api/v1/health')
+export class HealthController {
+  constructor(@Inject(GrpcClients) private readonly clients: GrpcClients) {}
+
+  @Get('live')
+  @HttpCode(200)
+  live(): { status: string } {
+    return { status: 'up' };
+  }
+
+  /** Ready when both downstream services answer. */
+  @Get('ready')
+  async ready(@Res() response: Response): Promise<void> {
+    const context = { principal: PROBE, timeoutMs: 2000 };
+    const checks = await Promise.allSettled([
+      callUnary(this.clients.metadata.listDatasets.bind(this.clients.metadata), {}, context),
+    ]);
+    const ready = checks.every((check) => check.status === 'fulfilled') && (await this.queryReachable());
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+  }
+
+  private queryReachable(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.clients.query.waitForReady(Date.now() + 2000, (error) => resolve(!error));
+    });
+  }
+}

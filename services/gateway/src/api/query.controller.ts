@@ -1,0 +1,140 @@
+import { csvRecord, type CsvCell } from '@aurora/csv';
+import {
+  callUnary,
+  fromGrpcError,
+  principalMetadata,
+  type CountResponse,
+  type Principal,
+  type PreviewResponse,
+  type ResultColumn,
+  type RowBatch,
+  type SqlResponse,
+} from '@aurora/proto';
+import type { ServiceError } from '@grpc/grpc-js';
+import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { once } from 'node:events';
+import { CurrentPrincipal } from '../auth/auth.guard';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { callContext } from '../http/call-context';
+import { GrpcClients } from '../http/grpc-clients';
+
+const QUERY_BODY = { schema: { $ref: '#/components/schemas/Query' } };
+
+/** The query endpoints: the body is the query model; the query service validates, compiles and runs it. */
+@ApiTags('query')
+@ApiBearerAuth()
+@Controller('api/v1/query')
+export class QueryController {
+  constructor(
+    @Inject(GrpcClients) private readonly clients: GrpcClients,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Post('preview')
+  @HttpCode(200)
+  @ApiBody(QUERY_BODY)
+  async preview(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { query } = this.clients;
+    const result = await callUnary<{ queryJson: string }, PreviewResponse>(
+      query.preview.bind(query),
+      { queryJson: JSON.stringify(body) },
+      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+    );
+    return {
+      columns: result.columns.map(column),
+      rows: JSON.parse(result.rowsJson) as unknown,
+      page: { number: result.pageNumber, size: result.pageSize },
+      hasMore: result.hasMore,
+      elapsedMs: result.elapsedMs,
+    };
+  }
+
+  @Post('count')
+  @HttpCode(200)
+  @ApiBody(QUERY_BODY)
+  async count(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { query } = this.clients;
+    const result = await callUnary<{ queryJson: string }, CountResponse>(
+      query.count.bind(query),
+      { queryJson: JSON.stringify(body) },
+      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+    );
+    return { count: result.count, capped: result.capped };
+  }
+
+  /** The compiled statement, for the "Show SQL" panel: same validation as preview, runs nothing. */
+  @Post('sql')
+  @HttpCode(200)
+  @ApiBody(QUERY_BODY)
+  async sql(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { query } = this.clients;
+    const result = await callUnary<{ queryJson: string }, SqlResponse>(
+      query.compileSql.bind(query),
+      { queryJson: JSON.stringify(body) },
+      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+    );
+    return { dialect: result.dialect, sql: result.sql, params: JSON.parse(result.paramsJson) as unknown };
+  }
+
+  /**
+   * Streams the rows as CSV while the engine produces them, pulling the next batch only when the client has
+   * taken the last one (flat memory). A client that goes away cancels the call, which stops the engine query.
+   */
+  @Post('csv')
+  @ApiBody(QUERY_BODY)
+  async csv(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Res() response: Response,
+  ): Promise<void> {
+    const call = this.clients.query.streamRows(
+      { queryJson: JSON.stringify(body) },
+      principalMetadata(principal),
+      {
+        deadline: Date.now() + this.config.REQUEST_TIMEOUT_MS,
+      },
+    );
+    response.once('close', () => {
+      if (!response.writableFinished) call.cancel();
+    });
+    try {
+      for await (const batch of call as AsyncIterable<RowBatch>) {
+        if (!response.headersSent) {
+          response.status(200);
+          response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          response.setHeader('Content-Disposition', 'attachment; filename="aurora-export.csv"');
+          response.write(csvRecord(batch.columns.map((c) => c.name)));
+        }
+        const rows = JSON.parse(batch.rowsJson) as CsvCell[][];
+        if (!response.write(rows.map(csvRecord).join(''))) await once(response, 'drain');
+        if (response.destroyed) return;
+      }
+      response.end();
+    } catch (error) {
+      if (response.destroyed) return; // the client left; the call was cancelled on purpose
+      throw isServiceError(error) ? fromGrpcError(error) : error;
+    }
+  }
+}
+
+function column({ name, label, type, format }: ResultColumn) {
+  return { name, label, type, ...(format ? { format } : {}) };
+}
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && 'code' in error && 'details' in error;
+}

@@ -1,0 +1,39 @@
+import { loadConfig } from '@aurora/config';
+import { QUERY_LIMITS } from '@aurora/query-model';
+import { z } from 'zod';
+
+const schema = z.object({
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  METADATA_GRPC_ADDRESS: z.string().default('127.0.0.1:50051'),
+  QUERY_GRPC_ADDRESS: z.string().default('127.0.0.1:50052'),
+  OIDC_ISSUER: z.url().default('http://127.0.0.1:8081'),
+  OIDC_AUDIENCE: z.string().min(1).default('aurora-api'),
+  /** Asymmetric algorithms only: a token signed with `none` or a shared secret is never accepted. */
+  OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256,PS256,ES256,EdDSA')
+    .transform((value) => value.split(',').map((alg) => alg.trim()))
+    .pipe(
+      z
+        .array(
+          z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']),
+        )
+        .min(1),
+    ),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** How many reverse proxies in front of the gateway may set X-Forwarded-For (0: trust none). */
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(QUERY_LIMITS.maxBodyBytes),
+  /** The deadline given to each downstream call (the query service caps it again). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+});
+
+export type GatewayConfig = z.infer<typeof schema>;
+
+export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return loadConfig('gateway', schema, env);
+}
+
+/** Injection token of the typed configuration. */
+export const GATEWAY_CONFIG = 'GATEWAY_CONFIG';

@@ -1,0 +1,99 @@
+import { AuroraError, ErrorCode, httpStatusOf, isAuroraError } from '@aurora/errors';
+import { logger } from '@aurora/observability';
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+
+const TITLES: Record<ErrorCode, string> = {
+  INVALID_QUERY: 'Invalid query',
+  UNKNOWN_DATASET: 'Unknown dataset',
+  UNKNOWN_COLUMN: 'Unknown column',
+  INVALID_VALUE: 'Invalid value',
+  PARTITION_FILTER_REQUIRED: 'Partition filter required',
+  QUERY_TOO_EXPENSIVE: 'Query too expensive',
+  ROW_LIMIT_EXCEEDED: 'Row limit exceeded',
+  UNAUTHENTICATED: 'Unauthenticated',
+  FORBIDDEN: 'Forbidden',
+  NOT_FOUND: 'Not found',
+  PAYLOAD_TOO_LARGE: 'Payload too large',
+  RATE_LIMITED: 'Too many requests',
+  UNAVAILABLE: 'Service unavailable',
+  QUERY_TIMEOUT: 'Query timeout',
+};
+
+const log = logger('gateway');
+
+/**
+ * The one place errors become HTTP: RFC 9457 problem+json with the stable codes of API.md. Anything not
+ * known is a bug: a bare 500 with a correlation id, logged here, never a stack trace, SQL or driver text.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<Request>();
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) {
+      response.destroy(); // a stream that failed midway: the client must see a broken transfer, not a file
+      return;
+    }
+    const error = toAuroraError(exception);
+    if (!error) {
+      const correlationId = randomUUID();
+      log.error('unhandled error', {
+        correlationId,
+        method: request.method,
+        url: request.originalUrl,
+        error: exception instanceof Error ? exception.stack : String(exception),
+      });
+      response.status(500).type('application/problem+json').json({
+        type: 'about:blank',
+        title: 'Internal error',
+        status: 500,
+        detail: 'Something went wrong on our side.',
+        correlationId,
+      });
+      return;
+    }
+    const status = httpStatusOf(error.code);
+    response
+      .status(status)
+      .type('application/problem+json')
+      .json({
+        type: 'about:blank',
+        title: TITLES[error.code],
+        status,
+        code: error.code,
+        detail: error.detail,
+        ...(error.path === undefined ? {} : { path: error.path }),
+      });
+  }
+}
+
+/** Framework errors mapped onto the taxonomy; undefined for anything unexpected. */
+function toAuroraError(exception: unknown): AuroraError | undefined {
+  if (isAuroraError(exception)) return exception;
+  if (exception instanceof ThrottlerException) {
+    return new AuroraError(ErrorCode.RATE_LIMITED, 'Too many requests: wait a moment and try again.');
+  }
+  const status = exception instanceof HttpException ? exception.getStatus() : bodyParserStatus(exception);
+  switch (status) {
+    case 400:
+      return new AuroraError(ErrorCode.INVALID_QUERY, 'The request body is not valid JSON.');
+    case 404:
+      return new AuroraError(ErrorCode.NOT_FOUND, 'There is nothing at this address.');
+    case 413:
+      return new AuroraError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
+    case 415:
+      return new AuroraError(ErrorCode.INVALID_QUERY, 'Send the body as application/json.');
+    default:
+      return undefined;
+  }
+}
+
+/** body-parser errors carry `status` and a `type` such as `entity.too.large`. */
+function bodyParserStatus(exception: unknown): number | undefined {
+  if (typeof exception !== 'object' || exception === null || !('type' in exception)) return undefined;
+  const status = (exception as { status?: unknown }).status;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { logger } from '@aurora/observability';
+import { queryJsonSchema } from '@aurora/query-model';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { gatewayConfig } from './config';
+import { GrpcClients } from './http/grpc-clients';
+
+const log = logger('gateway');
+
+async function main(): Promise<void> {
+  const config = gatewayConfig();
+  const clients = GrpcClients.connect(config.METADATA_GRPC_ADDRESS, config.QUERY_GRPC_ADDRESS);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, clients), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  app.set('trust proxy', config.TRUSTED_PROXIES);
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Aurora API')
+      .setDescription(
+        'Self-service reporting: catalog, queries and exports. Errors are application/problem+json.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, Query: queryJsonSchema() },
+  };
+  SwaggerModule.setup('api/docs', app, document);
+
+  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  log.info('gateway listening', { url: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` });
+  const stop = (): void => {
+    void app.close().finally(() => clients.close());
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  log.error('gateway failed to start', { error: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

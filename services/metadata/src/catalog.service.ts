@@ -1,0 +1,110 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { Dataset, Principal, Vintages } from '@aurora/proto';
+import type { DatabaseAdapter, TableRef } from '@aurora/warehouse';
+import type { CatalogFile, CatalogFileDataset } from './catalog-file';
+
+interface Entry {
+  readonly dataset: Dataset;
+  readonly table: TableRef;
+  readonly groups: ReadonlySet<string>;
+}
+
+/**
+ * The catalog: the hand-written file joined with what the warehouse says (types, nullability, size). Built
+ * once at boot; a file naming a column the warehouse lacks stops the service with a clear message.
+ */
+export class CatalogService {
+  private readonly vintageCache = new Map<string, { expires: number; value: Promise<Vintages> }>();
+
+  private constructor(
+    private readonly entries: ReadonlyMap<string, Entry>,
+    private readonly warehouse: DatabaseAdapter,
+    private readonly vintageTtlMs: number,
+  ) {}
+
+  static async build(
+    file: CatalogFile,
+    warehouse: DatabaseAdapter,
+    vintageTtlMs: number,
+  ): Promise<CatalogService> {
+    const entries = new Map<string, Entry>();
+    for (const spec of file.datasets) entries.set(spec.id, await introspect(spec, warehouse));
+    return new CatalogService(entries, warehouse, vintageTtlMs);
+  }
+
+  /** Only the datasets one of the principal's groups may read, in catalog order. */
+  list(principal: Principal): Dataset[] {
+    return [...this.entries.values()]
+      .filter((entry) => readable(entry, principal))
+      .map((entry) => entry.dataset);
+  }
+
+  /** A dataset the principal may not read is reported exactly like one that does not exist. */
+  get(principal: Principal, id: string): Dataset {
+    return this.entry(principal, id).dataset;
+  }
+
+  vintages(principal: Principal, id: string): Promise<Vintages> {
+    const { dataset, table } = this.entry(principal, id);
+    const partition = dataset.partition;
+    if (!partition) return Promise.resolve({ loadTypes: [] });
+    const cached = this.vintageCache.get(id);
+    if (cached && cached.expires > Date.now()) return cached.value;
+    const value = this.warehouse
+      .partitionValues(table, partition.loadTypeColumn, partition.loadIdColumn)
+      .then((loadTypes) => ({
+        loadTypes: loadTypes.map(({ loadType, loadIds }) => ({ loadType, loadIds: [...loadIds] })),
+      }));
+    this.vintageCache.set(id, { expires: Date.now() + this.vintageTtlMs, value });
+    value.catch(() => this.vintageCache.delete(id)); // a failure is not cached
+    return value;
+  }
+
+  private entry(principal: Principal, id: string): Entry {
+    const entry = this.entries.get(id);
+    if (!entry || !readable(entry, principal)) {
+      throw new AuroraError(ErrorCode.NOT_FOUND, `There is no dataset "${id}".`);
+    }
+    return entry;
+  }
+}
+
+function readable(entry: Entry, principal: Principal): boolean {
+  return principal.groups.some((group) => entry.groups.has(group));
+}
+
+async function introspect(spec: CatalogFileDataset, warehouse: DatabaseAdapter): Promise<Entry> {
+  const table: TableRef = typeof spec.table === 'string' ? { name: spec.table } : spec.table;
+  const actual = new Map((await warehouse.describeTable(table)).map((column) => [column.name, column]));
+  const columns = spec.columns.map(({ name, label, format }) => {
+    const column = actual.get(name);
+    if (!column) throw new Error(`catalog: ${spec.id}.${name} is not a column of ${table.name}`);
+    if (!column.type)
+      throw new Error(`catalog: ${spec.id}.${name} has unsupported type ${column.nativeType}`);
+    return { name, label, type: column.type, nullable: column.nullable, format: format ?? '' };
+  });
+  const exposed = new Set(columns.map((column) => column.name));
+  const required = [
+    ...spec.uniqueKey,
+    ...(spec.partition ? [spec.partition.loadTypeColumn, spec.partition.loadIdColumn] : []),
+  ];
+  for (const name of required) {
+    if (!exposed.has(name)) throw new Error(`catalog: ${spec.id} must list its key/partition column ${name}`);
+  }
+  return {
+    table,
+    groups: new Set(spec.groups),
+    dataset: {
+      id: spec.id,
+      label: spec.label,
+      description: spec.description,
+      rowEstimate: await warehouse.estimateRows(table),
+      partition: spec.partition,
+      columns,
+      joins: spec.joins,
+      uniqueKey: spec.uniqueKey,
+      tableSchema: table.schema ?? '',
+      tableName: table.name,
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { loadConfig, repoRoot } from '@aurora/config';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const root = repoRoot();
+
+const schema = z.object({
+  METADATA_GRPC_ADDRESS: z.string().default('127.0.0.1:50051'),
+  WAREHOUSE_URL: z.string().default(`duckdb:${join(root, 'data/demo/warehouse.duckdb')}`),
+  CATALOG_PATH: z.string().default(join(root, 'services/metadata/catalog/demo.yaml')),
+  VINTAGE_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
+  WAREHOUSE_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+export type MetadataConfig = z.infer<typeof schema>;
+
+export const METADATA_CONFIG = Symbol('METADATA_CONFIG');
+
+export function metadataConfig(env: NodeJS.ProcessEnv = process.env): MetadataConfig {
+  return loadConfig('metadata', schema, env);
+}

@@ -1,0 +1,20 @@
+import { loadConfig, repoRoot } from '@aurora/config';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  QUERY_GRPC_ADDRESS: z.string().default('127.0.0.1:50052'),
+  METADATA_GRPC_ADDRESS: z.string().default('127.0.0.1:50051'),
+  WAREHOUSE_URL: z.string().default(`duckdb:${join(repoRoot(), 'data/demo/warehouse.duckdb')}`),
+  WAREHOUSE_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(8),
+  /** The deadline of a query when the caller sets none (and the most it may ask for). */
+  QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  MAX_ROW_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
+  CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
+});
+
+export type QueryConfig = z.infer<typeof schema>;
+
+export function queryConfig(env: NodeJS.ProcessEnv = process.env): QueryConfig {
+  return loadConfig('query', schema, env);
+}

@@ -1,0 +1,113 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import { parseQuery, QUERY_LIMITS, type Query } from '@aurora/query-model';
+import {
+  compileCount,
+  compileQuery,
+  type CompileOptions,
+  type ResultColumnInfo,
+} from '@aurora/query-compiler';
+import type { CallContext, CountResponse, PreviewResponse, ResultColumn, SqlResponse } from '@aurora/proto';
+import type { Cell, DatabaseAdapter } from '@aurora/warehouse';
+import type { CatalogClient } from './catalog-client';
+import type { QueryConfig } from './config';
+
+/** A request inside this service: the caller's principal, deadline (capped here) and cancellation. */
+export interface RunContext extends CallContext {
+  readonly signal: AbortSignal;
+}
+
+/** The query path of ARCHITECTURE.md: validate → resolve → plan → compile → execute with a deadline → shape. */
+export class QueryRunner {
+  constructor(
+    private readonly warehouse: DatabaseAdapter,
+    private readonly catalogs: CatalogClient,
+    private readonly config: QueryConfig,
+  ) {}
+
+  async preview(queryJson: string, context: RunContext): Promise<PreviewResponse> {
+    const started = Date.now();
+    const query = parse(queryJson);
+    const page = query.page ?? { number: 1, size: QUERY_LIMITS.defaultPageSize };
+    const compiled = compileQuery({ ...query, page }, await this.catalogs.viewFor(context), {
+      ...this.compileOptions(),
+      peekOneMore: true,
+    });
+    const { rows } = await this.warehouse.query(compiled, this.capped(context));
+    return {
+      columns: compiled.columns.map(resultColumn),
+      rowsJson: JSON.stringify(rows.slice(0, page.size)),
+      pageNumber: page.number,
+      pageSize: page.size,
+      hasMore: rows.length > page.size,
+      elapsedMs: Date.now() - started,
+    };
+  }
+
+  async count(queryJson: string, context: RunContext): Promise<CountResponse> {
+    const compiled = compileCount(
+      parse(queryJson),
+      await this.catalogs.viewFor(context),
+      this.compileOptions(),
+    );
+    const { rows } = await this.warehouse.query(compiled, this.capped(context));
+    const count = Number(rows[0]?.[0] ?? 0);
+    return count > this.config.MAX_ROW_LIMIT
+      ? { count: this.config.MAX_ROW_LIMIT, capped: true }
+      : { count, capped: false };
+  }
+
+  async sql(queryJson: string, context: CallContext): Promise<SqlResponse> {
+    const compiled = compileQuery(
+      parse(queryJson),
+      await this.catalogs.viewFor(context),
+      this.compileOptions(),
+    );
+    const params = JSON.stringify(compiled.params, (_key, value: unknown) =>
+      typeof value === 'bigint' ? value.toString() : value,
+    );
+    return { dialect: compiled.dialect, sql: compiled.sql, paramsJson: params };
+  }
+
+  /** Every row of the query (no paging), at most MAX_ROW_LIMIT, in batches as the engine makes them. */
+  async *rows(
+    queryJson: string,
+    context: RunContext,
+  ): AsyncGenerator<{ columns: ResultColumn[]; rows: Cell[][] }> {
+    const query = parse(queryJson);
+    const limit = Math.min(query.limit ?? this.config.MAX_ROW_LIMIT, this.config.MAX_ROW_LIMIT);
+    const compiled = compileQuery(
+      { ...query, page: undefined, limit },
+      await this.catalogs.viewFor(context),
+      this.compileOptions(),
+    );
+    let columns = compiled.columns.map(resultColumn);
+    for await (const rows of this.warehouse.stream(compiled, this.capped(context))) {
+      yield { columns, rows };
+      columns = [];
+    }
+    if (columns.length > 0) yield { columns, rows: [] }; // an empty result still names its columns
+  }
+
+  /** No query runs longer than QUERY_TIMEOUT_MS, whatever deadline the caller allows. */
+  private capped(context: RunContext): RunContext {
+    return { ...context, timeoutMs: Math.min(context.timeoutMs, this.config.QUERY_TIMEOUT_MS) };
+  }
+
+  private compileOptions(): CompileOptions {
+    return { dialect: this.warehouse.dialect, maxRowLimit: this.config.MAX_ROW_LIMIT };
+  }
+}
+
+function parse(queryJson: string): Query {
+  let body: unknown;
+  try {
+    body = JSON.parse(queryJson);
+  } catch {
+    throw new AuroraError(ErrorCode.INVALID_QUERY, 'The query is not valid JSON.');
+  }
+  return parseQuery(body);
+}
+
+function resultColumn(column: ResultColumnInfo): ResultColumn {
+  return { name: column.name, label: column.label, type: column.type, format: column.format ?? '' };
+}

@@ -1,0 +1,88 @@
+import {
+  principalFromMetadata,
+  type CountResponse,
+  type PreviewResponse,
+  type RowBatch,
+  type SqlResponse,
+} from '@aurora/proto';
+import type { Metadata, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { once } from 'node:events';
+import { Observable } from 'rxjs';
+import { QueryRunner, type RunContext } from './query-runner';
+
+interface QueryRequest {
+  queryJson: string;
+}
+type Call = ServerUnaryCall<QueryRequest, unknown> | ServerWritableStream<QueryRequest, unknown>;
+
+/** The gRPC face of the query service: each method is one call into the runner, with the call's budget. */
+@Controller()
+export class QueryController {
+  constructor(private readonly runner: QueryRunner) {}
+
+  @GrpcMethod('QueryService', 'Preview')
+  preview(request: QueryRequest, metadata: Metadata, call: Call): Promise<PreviewResponse> {
+    return this.runner.preview(request.queryJson, this.context(metadata, call));
+  }
+
+  @GrpcMethod('QueryService', 'Count')
+  count(request: QueryRequest, metadata: Metadata, call: Call): Promise<CountResponse> {
+    return this.runner.count(request.queryJson, this.context(metadata, call));
+  }
+
+  @GrpcMethod('QueryService', 'CompileSql')
+  compileSql(request: QueryRequest, metadata: Metadata, call: Call): Promise<SqlResponse> {
+    return this.runner.sql(request.queryJson, this.context(metadata, call));
+  }
+
+  @GrpcMethod('QueryService', 'StreamRows')
+  streamRows(
+    request: QueryRequest,
+    metadata: Metadata,
+    call: ServerWritableStream<QueryRequest, RowBatch>,
+  ): Observable<RowBatch> {
+    return new Observable<RowBatch>((subscriber) => {
+      const context = this.context(metadata, call);
+      const abort = new AbortController();
+      context.signal.addEventListener('abort', () => abort.abort(), { once: true });
+      void (async () => {
+        try {
+          for await (const batch of this.runner.rows(request.queryJson, {
+            ...context,
+            signal: abort.signal,
+          })) {
+            subscriber.next({ columns: batch.columns, rowsJson: JSON.stringify(batch.rows) });
+            // Backpressure: produce the next batch only when the client has taken this one.
+            if (call.writableNeedDrain)
+              await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
+            if (abort.signal.aborted) break;
+          }
+          subscriber.complete();
+        } catch (error) {
+          subscriber.error(error);
+        }
+      })();
+      return () => abort.abort();
+    });
+  }
+
+  /** The principal, the caller's deadline (the runner caps it) and an abort when the caller goes away. */
+  private context(metadata: Metadata, call: Call): RunContext {
+    const deadline = call.getDeadline();
+    const callerMs =
+      deadline instanceof Date
+        ? deadline.getTime() - Date.now()
+        : Number.isFinite(deadline)
+          ? deadline - Date.now()
+          : Infinity;
+    const abort = new AbortController();
+    call.once('cancelled', () => abort.abort());
+    return {
+      principal: principalFromMetadata(metadata),
+      timeoutMs: Math.max(1, callerMs),
+      signal: abort.signal,
+    };
+  }
+}
