@@ -50,6 +50,8 @@ export interface DatabaseAdapter {
   query(statement: Statement, options?: QueryOptions): Promise<QueryResult>;
   /** Rows in batches as the engine produces them; a consumer that stops early releases the engine. */
   stream(statement: Statement, options?: QueryOptions): AsyncIterable<Cell[][]>;
+  /** The engine's estimate of the rows the statement's biggest step handles, without running it. */
+  estimateCost(statement: Statement, options?: QueryOptions): Promise<number>;
   /** Introspection, so the catalog never repeats the warehouse's types by hand. */
   describeTable(table: TableRef): Promise<TableColumn[]>;
   estimateRows(table: TableRef): Promise<number>;

@@ -27,6 +27,8 @@ const schema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(QUERY_LIMITS.maxBodyBytes),
   /** The deadline given to each downstream call (the query service caps it again). */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
+  STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
 });
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -9,6 +9,10 @@ const schema = z.object({
   WAREHOUSE_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(8),
   /** The deadline of a query when the caller sets none (and the most it may ask for). */
   QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Streams (CSV, exports) follow the reader's pace, so they get a longer deadline than page queries. */
+  STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
+  /** Refuse queries whose biggest step the engine estimates above this many rows (0: no check). */
+  QUERY_COST_CEILING: z.coerce.number().int().min(0).default(2_000_000_000),
   MAX_ROW_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
   CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
 });

@@ -7,7 +7,7 @@ import {
   type ResultColumnInfo,
 } from '@aurora/query-compiler';
 import type { CallContext, CountResponse, PreviewResponse, ResultColumn, SqlResponse } from '@aurora/proto';
-import type { Cell, DatabaseAdapter } from '@aurora/warehouse';
+import type { Cell, DatabaseAdapter, Statement } from '@aurora/warehouse';
 import type { CatalogClient } from './catalog-client';
 import type { QueryConfig } from './config';
 
@@ -32,6 +32,7 @@ export class QueryRunner {
       ...this.compileOptions(),
       peekOneMore: true,
     });
+    await this.checkCost(compiled, context);
     const { rows } = await this.warehouse.query(compiled, this.capped(context));
     return {
       columns: compiled.columns.map(resultColumn),
@@ -49,6 +50,7 @@ export class QueryRunner {
       await this.catalogs.viewFor(context),
       this.compileOptions(),
     );
+    await this.checkCost(compiled, context);
     const { rows } = await this.warehouse.query(compiled, this.capped(context));
     const count = Number(rows[0]?.[0] ?? 0);
     return count > this.config.MAX_ROW_LIMIT
@@ -81,11 +83,26 @@ export class QueryRunner {
       this.compileOptions(),
     );
     let columns = compiled.columns.map(resultColumn);
-    for await (const rows of this.warehouse.stream(compiled, this.capped(context))) {
+    await this.checkCost(compiled, context);
+    const streaming = { ...context, timeoutMs: Math.min(context.timeoutMs, this.config.STREAM_TIMEOUT_MS) };
+    for await (const rows of this.warehouse.stream(compiled, streaming)) {
       yield { columns, rows };
       columns = [];
     }
     if (columns.length > 0) yield { columns, rows: [] }; // an empty result still names its columns
+  }
+
+  /** The cost guard: ask the engine's estimate first, and refuse what would scan the warehouse whole. */
+  private async checkCost(statement: Statement, context: RunContext): Promise<void> {
+    const ceiling = this.config.QUERY_COST_CEILING;
+    if (ceiling === 0) return;
+    const estimate = await this.warehouse.estimateCost(statement, this.capped(context));
+    if (estimate > ceiling) {
+      throw new AuroraError(
+        ErrorCode.QUERY_TOO_EXPENSIVE,
+        `This query would process about ${Math.round(estimate).toLocaleString('en-US')} rows. Choose a Load Type and Load ID, or add filters, to narrow it.`,
+      );
+    }
   }
 
   /** No query runs longer than QUERY_TIMEOUT_MS, whatever deadline the caller allows. */

@@ -11,7 +11,14 @@ import type {
   VintageValues,
 } from '../adapter';
 import { Pool } from '../pool';
-import { describeTable, estimateRows, partitionValues, quoteIdentifier, quoteTable } from './introspection';
+import {
+  describeTable,
+  estimateRows,
+  maxEstimatedCardinality,
+  partitionValues,
+  quoteIdentifier,
+  quoteTable,
+} from './introspection';
 import { shapeRows, shapersFor } from './shape';
 
 export interface DuckDbOptions {
@@ -86,6 +93,12 @@ export class DuckDbAdapter implements DatabaseAdapter {
       guard.dispose();
       this.pool.release(connection);
     }
+  }
+
+  async estimateCost(statement: Statement, options: QueryOptions = {}): Promise<number> {
+    const explain = { sql: `EXPLAIN (FORMAT JSON) ${statement.sql}`, params: statement.params };
+    const { rows } = await this.query(explain, options);
+    return maxEstimatedCardinality(JSON.parse(String(rows[0]?.[1] ?? '[]')));
   }
 
   describeTable(table: TableRef): Promise<TableColumn[]> {

@@ -74,3 +74,12 @@ export function quoteTable(table: TableRef): string {
     ? `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`
     : quoteIdentifier(table.name);
 }
+
+/** The largest "Estimated Cardinality" anywhere in a DuckDB JSON plan: a join explosion shows up there. */
+export function maxEstimatedCardinality(plan: unknown): number {
+  if (Array.isArray(plan)) return Math.max(0, ...plan.map(maxEstimatedCardinality));
+  if (typeof plan !== 'object' || plan === null) return 0;
+  const node = plan as { extra_info?: Record<string, unknown>; children?: unknown };
+  const own = Number(node.extra_info?.['Estimated Cardinality'] ?? 0);
+  return Math.max(Number.isFinite(own) ? own : 0, maxEstimatedCardinality(node.children ?? []));
+}

@@ -105,7 +105,7 @@ export class QueryController {
       { queryJson: JSON.stringify(body) },
       principalMetadata(principal),
       {
-        deadline: Date.now() + this.config.REQUEST_TIMEOUT_MS,
+        deadline: Date.now() + this.config.STREAM_TIMEOUT_MS,
       },
     );
     response.once('close', () => {
