@@ -9,7 +9,10 @@ describe('estimateCost', () => {
       expect(performance.now() - started).toBeLessThan(5_000); // the statement itself would take minutes
       expect(huge).toBeGreaterThanOrEqual(1e10);
 
-      const small = await db.estimateCost({ sql: 'SELECT range FROM range(1000) WHERE range > $1', params: [10] });
+      const small = await db.estimateCost({
+        sql: 'SELECT range FROM range(1000) WHERE range > $1',
+        params: [10],
+      });
       expect(small).toBeGreaterThan(0);
       expect(small).toBeLessThanOrEqual(1000);
     } finally {
