@@ -14,3 +14,4 @@ export {
 } from './schema';
 export { formatPath, parseQuery } from './validate';
 export { queryJsonSchema } from './json-schema';
+export { ExportRequestSchema, parseExportRequest, type ExportRequest } from './export-request';

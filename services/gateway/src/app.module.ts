@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { DatasetsController } from './api/datasets.controller';
+import { ExportsController } from './api/exports.controller';
+import { ExportsService } from './api/exports.service';
 import { HealthController } from './api/health.controller';
 import { MeController } from './api/me.controller';
 import { QueryController } from './api/query.controller';
@@ -14,14 +16,15 @@ import { ProblemFilter } from './http/problem.filter';
 
 @Module({})
 export class AppModule {
-  static forConfig(config: GatewayConfig, clients: GrpcClients): DynamicModule {
+  static forConfig(config: GatewayConfig, clients: GrpcClients, exports: ExportsService): DynamicModule {
     return {
       module: AppModule,
       imports: [ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }])],
-      controllers: [HealthController, MeController, DatasetsController, QueryController],
+      controllers: [HealthController, MeController, DatasetsController, QueryController, ExportsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GrpcClients, useValue: clients },
+        { provide: ExportsService, useValue: exports },
         {
           provide: TokenVerifier,
           useValue: new TokenVerifier({

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { ObjectStore } from '@aurora/export-jobs';
 import { logger } from '@aurora/observability';
 import { queryJsonSchema } from '@aurora/query-model';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ExportsService } from './api/exports.service';
 import { AppModule } from './app.module';
 import { gatewayConfig } from './config';
 import { GrpcClients } from './http/grpc-clients';
@@ -13,10 +15,22 @@ const log = logger('gateway');
 async function main(): Promise<void> {
   const config = gatewayConfig();
   const clients = GrpcClients.connect(config.METADATA_GRPC_ADDRESS, config.QUERY_GRPC_ADDRESS);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, clients), {
-    bodyParser: false,
-    logger: ['error', 'warn'],
+  const store = new ObjectStore({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    bucket: config.S3_BUCKET,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
   });
+  const exports = new ExportsService(config, clients, store);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forConfig(config, clients, exports),
+    {
+      bodyParser: false,
+      logger: ['error', 'warn'],
+    },
+  );
   app.set('trust proxy', config.TRUSTED_PROXIES);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
@@ -42,7 +56,10 @@ async function main(): Promise<void> {
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   log.info('gateway listening', { url: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` });
   const stop = (): void => {
-    void app.close().finally(() => clients.close());
+    void app
+      .close()
+      .then(() => exports.close())
+      .finally(() => clients.close());
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -1,0 +1,258 @@
+import type { Principal } from '@aurora/proto';
+import { createHash } from 'node:crypto';
+import {
+  AckPolicy,
+  JSONCodec,
+  RetentionPolicy,
+  StorageType,
+  connect,
+  nanos,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type KV,
+  type NatsConnection,
+} from 'nats';
+import type { ExportCompletedEvent, ExportJob } from './job';
+import { TOPOLOGY } from './topology';
+
+const codec = JSONCodec();
+
+/** A job message on the work queue: just enough to find the record. */
+interface WorkItem {
+  readonly id: string;
+  readonly owner: string;
+}
+
+export interface Delivery {
+  readonly job: ExportJob;
+  /** 1 for the first delivery. */
+  readonly attempt: number;
+  readonly last: boolean;
+  working(): void;
+  ack(): void;
+  /** Try again later (JetStream applies the backoff). */
+  retry(): void;
+  /** Never again: the job is finished one way or another. */
+  term(): void;
+}
+
+/**
+ * Exports over NATS JetStream: the job records (KV bucket), the work queue (stream + one durable pull
+ * consumer shared by all workers) and the completed-events stream. The only code that talks to NATS.
+ */
+export class ExportQueue {
+  private constructor(
+    readonly connection: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly kv: KV,
+  ) {}
+
+  static async connect(url: string, name: string): Promise<ExportQueue> {
+    const connection = await connect({
+      servers: url,
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+    const jsm = await connection.jetstreamManager();
+    await ensureTopology(jsm);
+    const js = connection.jetstream();
+    const kv = await js.views.kv(TOPOLOGY.jobsBucket, { history: 1 });
+    return new ExportQueue(connection, js, jsm, kv);
+  }
+
+  /**
+   * Stores a new job and queues it. With an idempotency key, a second submission of the same key by the same
+   * owner returns the first job instead of creating another.
+   */
+  async submit(job: ExportJob, idempotencyKey?: string): Promise<{ job: ExportJob; created: boolean }> {
+    if (idempotencyKey !== undefined) {
+      const key = idempotencyEntry(job.owner, idempotencyKey);
+      try {
+        await this.kv.create(key, codec.encode(job.id));
+      } catch {
+        const existing = await this.kv.get(key);
+        const id = existing ? (codec.decode(existing.value) as string) : undefined;
+        const earlier = id === undefined ? undefined : await this.get(job.owner, id);
+        if (earlier) return { job: earlier, created: false };
+      }
+    }
+    await this.kv.create(jobEntry(job.owner, job.id), codec.encode(job));
+    const item: WorkItem = { id: job.id, owner: job.owner.sub };
+    await this.js.publish(TOPOLOGY.workSubject, codec.encode(item), { msgID: job.id });
+    return { job, created: true };
+  }
+
+  /** A job of this owner, or undefined (another user's job is as absent as a missing one). */
+  async get(owner: Principal | string, id: string): Promise<ExportJob | undefined> {
+    const entry = await this.kv.get(jobEntry(owner, id));
+    return entry && entry.operation === 'PUT' ? (codec.decode(entry.value) as ExportJob) : undefined;
+  }
+
+  /** This owner's jobs, newest first. */
+  async list(owner: Principal): Promise<ExportJob[]> {
+    const jobs: ExportJob[] = [];
+    for await (const key of await this.kv.keys(`${ownerKey(owner)}.*`)) {
+      const entry = await this.kv.get(key);
+      if (entry?.operation === 'PUT') jobs.push(codec.decode(entry.value) as ExportJob);
+    }
+    return jobs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Read-modify-write with compare-and-set, retried on a concurrent change. */
+  async update(
+    owner: Principal | string,
+    id: string,
+    change: (job: ExportJob) => ExportJob,
+  ): Promise<ExportJob> {
+    const key = jobEntry(owner, id);
+    for (let attempt = 0; ; attempt += 1) {
+      const entry = await this.kv.get(key);
+      if (!entry || entry.operation !== 'PUT') throw new Error(`export job ${id} is gone`);
+      const next = change(codec.decode(entry.value) as ExportJob);
+      try {
+        await this.kv.update(key, codec.encode(next), entry.revision);
+        return next;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+      }
+    }
+  }
+
+  /** Every state of the job from now on (starting with the current one), until `signal` aborts. */
+  async *watch(owner: Principal | string, id: string, signal: AbortSignal): AsyncGenerator<ExportJob> {
+    const watcher = await this.kv.watch({ key: jobEntry(owner, id) });
+    const stop = (): void => watcher.stop();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const entry of watcher) {
+        if (entry.operation === 'PUT') yield codec.decode(entry.value) as ExportJob;
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      watcher.stop();
+    }
+  }
+
+  /** Publishes the export-completed CloudEvent, deduplicated by job id. */
+  async publishCompleted(event: ExportCompletedEvent): Promise<void> {
+    await this.js.publish(TOPOLOGY.completedSubject, codec.encode(event), { msgID: event.id });
+  }
+
+  /** The next job for a worker, or null when none arrived within `expiresMs`. */
+  async next(expiresMs: number): Promise<Delivery | null> {
+    const consumer = await this.js.consumers.get(TOPOLOGY.workStream, TOPOLOGY.workConsumer);
+    const message = await consumer.next({ expires: Math.max(1000, expiresMs) }); // the client's minimum
+    if (!message) return null;
+    const item = codec.decode(message.data) as WorkItem;
+    const job = await this.get(item.owner, item.id);
+    if (!job) {
+      message.term(); // the record is gone: nothing to do, ever
+      return this.next(expiresMs);
+    }
+    return delivery(job, message);
+  }
+
+  /**
+   * A job whose deliveries ran out (a worker died each time) stays in a work-queue stream: this calls
+   * `handle` with it and removes the message, so the queue never keeps a poison job.
+   */
+  async onDeliveriesExhausted(handle: (item: WorkItem) => Promise<void>): Promise<void> {
+    const subject = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${TOPOLOGY.workStream}.${TOPOLOGY.workConsumer}`;
+    const subscription = this.connection.subscribe(subject, { queue: 'export-workers' });
+    void (async () => {
+      for await (const advisory of subscription) {
+        const { stream_seq: sequence } = codec.decode(advisory.data) as { stream_seq: number };
+        try {
+          const stored = await this.jsm.streams.getMessage(TOPOLOGY.workStream, { seq: sequence });
+          await handle(codec.decode(stored.data) as WorkItem);
+          await this.jsm.streams.deleteMessage(TOPOLOGY.workStream, sequence);
+        } catch {
+          // already removed by another worker, or the record is gone
+        }
+      }
+    })();
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    await this.connection.drain();
+  }
+}
+
+async function ensureTopology(jsm: JetStreamManager): Promise<void> {
+  await ensureStream(jsm, {
+    name: TOPOLOGY.workStream,
+    subjects: [TOPOLOGY.workSubject],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: nanos(10 * 60 * 1000),
+  });
+  await ensureStream(jsm, {
+    name: TOPOLOGY.eventsStream,
+    subjects: [TOPOLOGY.completedSubject],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(30 * 24 * 3600 * 1000),
+    duplicate_window: nanos(10 * 60 * 1000),
+  });
+  const consumer = {
+    durable_name: TOPOLOGY.workConsumer,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(TOPOLOGY.ackWaitSeconds * 1000),
+    max_deliver: TOPOLOGY.maxDeliver,
+    backoff: TOPOLOGY.backoffSeconds.map((s) => nanos(s * 1000)),
+    max_ack_pending: 1000,
+  };
+  try {
+    await jsm.consumers.add(TOPOLOGY.workStream, consumer);
+  } catch {
+    await jsm.consumers.update(TOPOLOGY.workStream, TOPOLOGY.workConsumer, consumer);
+  }
+}
+
+async function ensureStream(
+  jsm: JetStreamManager,
+  config: Parameters<JetStreamManager['streams']['add']>[0],
+): Promise<void> {
+  try {
+    await jsm.streams.info(config.name ?? '');
+    await jsm.streams.update(config.name ?? '', config);
+  } catch {
+    await jsm.streams.add(config);
+  }
+}
+
+function delivery(job: ExportJob, message: JsMsg): Delivery {
+  const attempt = message.info.deliveryCount;
+  return {
+    job,
+    attempt,
+    last: attempt >= TOPOLOGY.maxDeliver,
+    working: () => message.working(),
+    ack: () => message.ack(),
+    retry: () => message.nak(backoffMs(attempt)),
+    term: () => message.term(),
+  };
+}
+
+/** The wait before the next attempt: the same schedule JetStream applies to missed acknowledgements. */
+function backoffMs(attempt: number): number {
+  const steps = TOPOLOGY.backoffSeconds;
+  return (steps[Math.min(attempt, steps.length) - 1] ?? steps[0]) * 1000;
+}
+
+/** KV keys allow few characters: a subject is hex-encoded. */
+function ownerKey(owner: Principal | string): string {
+  return Buffer.from(typeof owner === 'string' ? owner : owner.sub, 'utf8').toString('hex');
+}
+
+function jobEntry(owner: Principal | string, id: string): string {
+  return `${ownerKey(owner)}.${id}`;
+}
+
+function idempotencyEntry(owner: Principal, key: string): string {
+  return `idem.${ownerKey(owner)}.${createHash('sha256').update(key).digest('hex')}`;
+}

@@ -1,0 +1,13 @@
+export { ExportQueue, type Delivery } from './export-queue';
+export {
+  FINISHED,
+  completedEvent,
+  objectKey,
+  publicView,
+  type ExportCompletedEvent,
+  type ExportFormat,
+  type ExportJob,
+  type ExportStatus,
+} from './job';
+export { ObjectStore, type ObjectStoreOptions } from './object-store';
+export { TOPOLOGY } from './topology';

@@ -1,0 +1,99 @@
+import type { Principal } from '@aurora/proto';
+
+export type ExportFormat = 'csv' | 'xlsx';
+export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** The job record kept in the KV bucket: the single source of a job's state, watched for progress. */
+export interface ExportJob {
+  readonly id: string;
+  /** Who asked: the worker runs the query as this principal, so it sees exactly what they may see. */
+  readonly owner: Principal;
+  readonly format: ExportFormat;
+  readonly fileName: string;
+  readonly queryJson: string;
+  readonly status: ExportStatus;
+  readonly rowsWritten: number;
+  readonly bytes: number;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly error: { readonly code: string; readonly detail: string } | null;
+  readonly cancelRequested: boolean;
+  /** Where the file is (bucket and key) once written, and its checksum. */
+  readonly bucket: string | null;
+  readonly key: string | null;
+  readonly sha256: string | null;
+  /** Attempts so far (JetStream deliveries that started work). */
+  readonly attempts: number;
+}
+
+export const FINISHED: ReadonlySet<ExportStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** The job as API.md shows it to its owner. */
+export function publicView(job: ExportJob) {
+  return {
+    id: job.id,
+    status: job.status,
+    format: job.format,
+    fileName: job.fileName,
+    rowsWritten: job.rowsWritten,
+    bytes: job.bytes,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    error: job.error,
+  };
+}
+
+/** The object key derives from the job id alone, so a redelivered job overwrites rather than duplicates. */
+export function objectKey(job: Pick<ExportJob, 'id' | 'format'>): string {
+  return `exports/${job.id}.${job.format}`;
+}
+
+/** The export-completed event of API.md (CloudEvents 1.0, JSON), for batch consumers. */
+export interface ExportCompletedEvent {
+  readonly specversion: '1.0';
+  readonly type: 'io.aurora.export.completed';
+  readonly source: '/services/export';
+  readonly id: string;
+  readonly time: string | null;
+  readonly subject: string;
+  readonly datacontenttype: 'application/json';
+  readonly data: {
+    readonly jobId: string;
+    readonly owner: string;
+    readonly format: ExportFormat;
+    readonly status: ExportStatus;
+    readonly bucket: string | null;
+    readonly key: string | null;
+    readonly rows: number;
+    readonly bytes: number;
+    readonly sha256: string | null;
+    readonly error?: { readonly code: string; readonly detail: string };
+  };
+}
+
+/** The event for a finished job. */
+export function completedEvent(job: ExportJob): ExportCompletedEvent {
+  return {
+    specversion: '1.0',
+    type: 'io.aurora.export.completed',
+    source: '/services/export',
+    id: job.id,
+    time: job.finishedAt,
+    subject: job.id,
+    datacontenttype: 'application/json',
+    data: {
+      jobId: job.id,
+      owner: job.owner.sub,
+      format: job.format,
+      status: job.status,
+      bucket: job.bucket,
+      key: job.key,
+      rows: job.rowsWritten,
+      bytes: job.bytes,
+      sha256: job.sha256,
+      ...(job.error ? { error: job.error } : {}),
+    },
+  };
+}

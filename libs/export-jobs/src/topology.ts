@@ -1,0 +1,14 @@
+/** Names on the wire: shared by the gateway, the workers and batch consumers (API.md, ARCHITECTURE.md). */
+export const TOPOLOGY = {
+  jobsBucket: 'AURORA_EXPORT_JOBS',
+  workStream: 'AURORA_EXPORTS',
+  workSubject: 'aurora.exports.jobs',
+  workConsumer: 'export-workers',
+  eventsStream: 'AURORA_EVENTS',
+  completedSubject: 'aurora.events.export.completed',
+  /** Seconds a delivery may go unacknowledged before redelivery; workers heartbeat well within it. */
+  ackWaitSeconds: 30,
+  maxDeliver: 5,
+  /** Waits between attempts (JetStream needs fewer entries than max_deliver). */
+  backoffSeconds: [2, 10, 30, 60],
+} as const;

@@ -1,0 +1,45 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import { z } from 'zod';
+import type { Query } from './schema';
+import { formatPath, parseQuery } from './validate';
+
+/** The body of `POST /exports`: a query, a file format and a file name. */
+export const ExportRequestSchema = z.strictObject({
+  query: z.record(z.string(), z.unknown()),
+  format: z.enum(['csv', 'xlsx']),
+  fileName: z
+    .string()
+    .min(1)
+    .max(120)
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name may not hold
+    .regex(/^[^/\\:*?"<>|\u0000-\u001f]+$/, 'must be a plain file name')
+    .optional(),
+});
+
+export interface ExportRequest {
+  readonly query: Query;
+  readonly format: 'csv' | 'xlsx';
+  readonly fileName: string;
+}
+
+/** Validates an export body; errors inside the query point at `query.…`. */
+export function parseExportRequest(input: unknown): ExportRequest {
+  const result = ExportRequestSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new AuroraError(
+      ErrorCode.INVALID_QUERY,
+      issue?.message ?? 'is not a valid export request',
+      issue ? formatPath(issue.path) || undefined : undefined,
+    );
+  }
+  let query: Query;
+  try {
+    query = parseQuery(result.data.query);
+  } catch (error) {
+    if (error instanceof AuroraError)
+      throw new AuroraError(error.code, error.detail, error.path ? `query.${error.path}` : 'query');
+    throw error;
+  }
+  return { query, format: result.data.format, fileName: result.data.fileName ?? `aurora-${query.dataset}` };
+}

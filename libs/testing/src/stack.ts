@@ -1,0 +1,373 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePort } from './free-port';
+import { startProcess, type RunningProcess } from './process';
+
+/** Environment overrides for one process (they win over the stack's own settings). */
+export type Env = Readonly<Record<string, string>>;
+
+/** The monorepo root: this file is `libs/testing/{src,dist}/stack.{ts,js}`. */
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+const ENTRY = {
+  idp: join(REPO_ROOT, 'tools', 'dev-idp', 'dist', 'main.js'),
+  metadata: join(REPO_ROOT, 'services', 'metadata', 'dist', 'main.js'),
+  query: join(REPO_ROOT, 'services', 'query', 'dist', 'main.js'),
+  gateway: join(REPO_ROOT, 'services', 'gateway', 'dist', 'main.js'),
+} as const;
+const DEMO_CATALOG = join(REPO_ROOT, 'services', 'metadata', 'catalog', 'demo.yaml');
+
+/** Tests never take the ports a developer's `npm start` uses. */
+const STANDARD_PORTS = new Set([8080, 8081, 50051, 50052, 4222, 9000]);
+const handedOut = new Set<number>();
+
+/** A free port on 127.0.0.1 that is neither a standard Aurora port nor one this process handed out already. */
+export async function stackPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (STANDARD_PORTS.has(port) || handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+/** One server of the stack, running as a real child process. */
+export interface StackProcess {
+  readonly name: string;
+  /** For sampling its memory (`/proc/<pid>/status`) or signalling it. */
+  readonly pid: number;
+  readonly process: RunningProcess;
+  /** SIGTERM (SIGKILL after 5 s); resolves once it has exited. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** An HTTP server: the gateway (`url` is its origin, `api` the `/api/v1` base) or an IdP. */
+export interface HttpProcess extends StackProcess {
+  readonly url: string;
+}
+
+export interface GatewayProcess extends HttpProcess {
+  /** `<url>/api/v1` */
+  readonly api: string;
+}
+
+/** A gRPC server (metadata, query): `host:port`. */
+export interface GrpcProcess extends StackProcess {
+  readonly address: string;
+}
+
+export interface IdpProcess extends HttpProcess {
+  /** The issuer it announced (its origin unless DEV_IDP_ISSUER says otherwise). */
+  readonly issuer: string;
+  /**
+   * An access token from the client-credentials grant: `alice-cli`, `bob-cli`, `carol-cli` (secret = id) or
+   * `aurora-cli` (secret `aurora-cli-secret`). Reused while it has more than a few seconds left.
+   */
+  token(clientId: string, secret?: string): Promise<string>;
+}
+
+export interface StackOptions {
+  /** The DuckDB file both metadata and query read, e.g. `<dir>/warehouse.duckdb` of the demo generator. */
+  readonly warehousePath: string;
+  /** The catalog YAML; default `services/metadata/catalog/demo.yaml`. */
+  readonly catalogPath?: string;
+  /** Per-process overrides, e.g. `{ query: { MAX_ROW_LIMIT: '1000' }, gateway: { RATE_LIMIT_PER_MINUTE: '5' } }`. */
+  readonly env?: {
+    readonly idp?: Env;
+    readonly metadata?: Env;
+    readonly query?: Env;
+    readonly gateway?: Env;
+  };
+}
+
+export interface Stack {
+  readonly idp: IdpProcess;
+  readonly metadata: GrpcProcess;
+  readonly query: GrpcProcess;
+  readonly gateway: GatewayProcess;
+  readonly urls: {
+    readonly issuer: string;
+    readonly idp: string;
+    readonly gateway: string;
+    /** The gateway's `/api/v1`. */
+    readonly api: string;
+    readonly metadata: string;
+    readonly query: string;
+  };
+  readonly pids: {
+    readonly idp: number;
+    readonly metadata: number;
+    readonly query: number;
+    readonly gateway: number;
+  };
+  /** An access token of the stack's IdP for a dev client (see IdpProcess.token). */
+  token(clientId: string, secret?: string): Promise<string>;
+  /** Another query service beside the stack's own (same warehouse and metadata); stopped with the stack. */
+  startQuery(env?: Env): Promise<GrpcProcess>;
+  /**
+   * Another gateway, by default in front of the stack's metadata and query services and trusting its IdP;
+   * `env` overrides any of that (e.g. `QUERY_GRPC_ADDRESS` of a query service from `startQuery`).
+   */
+  startGateway(env?: Env): Promise<GatewayProcess>;
+  /** Stops every process of the stack, extras included. */
+  stop(): Promise<void>;
+}
+
+/** Children still running, killed if the test process exits without stopping them. */
+const live = new Set<RunningProcess>();
+let exitHookInstalled = false;
+
+function track(running: RunningProcess): StackProcess['stop'] {
+  live.add(running);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const child of live) child.child.kill('SIGKILL');
+    });
+  }
+  return async () => {
+    await running.stop();
+    live.delete(running);
+  };
+}
+
+function entry(path: string): string {
+  if (!existsSync(path)) throw new Error(`${path} is missing: build first (npx nx run-many -t build)`);
+  return path;
+}
+
+async function startNode(
+  name: string,
+  main: string,
+  env: Env,
+  readyLine: RegExp,
+): Promise<{ running: RunningProcess; pid: number; stop: () => Promise<void> }> {
+  const running = await startProcess({
+    name,
+    command: process.execPath,
+    args: [entry(main)],
+    env,
+    readyLine,
+    timeoutMs: 60_000,
+  });
+  const pid = running.child.pid;
+  if (pid === undefined) throw new Error(`${name} has no pid`);
+  return { running, pid, stop: track(running) };
+}
+
+/** A dev IdP (tools/dev-idp) on a free port; `env` may set DEV_IDP_ISSUER, DEV_IDP_TOKEN_TTL_SECONDS, … */
+export async function startDevIdp(env: Env = {}): Promise<IdpProcess> {
+  return launchIdp(await stackPort(), env);
+}
+
+async function launchIdp(port: number, env: Env): Promise<IdpProcess> {
+  const { running, pid, stop } = await startNode(
+    'dev-idp',
+    ENTRY.idp,
+    { ...env, DEV_IDP_PORT: String(port) },
+    /dev-idp listening on \S+\n/,
+  );
+  const issuer = /dev-idp listening on (\S+)/.exec(running.output())?.[1];
+  if (issuer === undefined) {
+    await stop();
+    throw new Error(`dev-idp announced no issuer:\n${running.output()}`);
+  }
+  const url = `http://127.0.0.1:${port}`;
+  const tokens = new Map<string, { token: string; expires: number }>();
+  return {
+    name: 'dev-idp',
+    pid,
+    process: running,
+    stop,
+    url,
+    issuer,
+    token: async (clientId, secret) => {
+      const cached = tokens.get(clientId);
+      if (cached && cached.expires > Date.now()) return cached.token;
+      const fresh = await clientCredentialsToken(
+        url,
+        clientId,
+        secret ?? (clientId === 'aurora-cli' ? 'aurora-cli-secret' : clientId),
+      );
+      // Reuse only tokens with time to spare (an IdP with a 1 s lifetime gets a fresh one every time).
+      tokens.set(clientId, { token: fresh.token, expires: Date.now() + (fresh.expiresIn - 10) * 1000 });
+      return fresh.token;
+    },
+  };
+}
+
+async function clientCredentialsToken(
+  idpUrl: string,
+  clientId: string,
+  secret: string,
+): Promise<{ token: string; expiresIn: number }> {
+  const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64');
+  const response = await fetch(`${idpUrl}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${basic}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  const body = (await response.json()) as { access_token?: unknown; expires_in?: unknown };
+  if (!response.ok || typeof body.access_token !== 'string') {
+    throw new Error(`no token for ${clientId}: ${response.status} ${JSON.stringify(body)}`);
+  }
+  return {
+    token: body.access_token,
+    expiresIn: typeof body.expires_in === 'number' ? body.expires_in : 0,
+  };
+}
+
+/** The metadata service (catalog) over a DuckDB warehouse file. */
+export async function startMetadata(
+  warehousePath: string,
+  catalogPath: string,
+  env: Env = {},
+): Promise<GrpcProcess> {
+  return launchMetadata(`127.0.0.1:${await stackPort()}`, warehousePath, catalogPath, env);
+}
+
+async function launchMetadata(
+  address: string,
+  warehousePath: string,
+  catalogPath: string,
+  env: Env,
+): Promise<GrpcProcess> {
+  const { running, pid, stop } = await startNode(
+    'metadata',
+    ENTRY.metadata,
+    {
+      WAREHOUSE_URL: `duckdb:${warehousePath}`,
+      CATALOG_PATH: catalogPath,
+      ...env,
+      METADATA_GRPC_ADDRESS: address,
+    },
+    /"metadata listening"/,
+  );
+  return { name: 'metadata', pid, process: running, stop, address };
+}
+
+/** A query service over a DuckDB warehouse file, asking `metadataAddress` for the catalog. */
+export async function startQueryService(
+  warehousePath: string,
+  metadataAddress: string,
+  env: Env = {},
+): Promise<GrpcProcess> {
+  return launchQuery(`127.0.0.1:${await stackPort()}`, warehousePath, metadataAddress, env);
+}
+
+async function launchQuery(
+  address: string,
+  warehousePath: string,
+  metadataAddress: string,
+  env: Env,
+): Promise<GrpcProcess> {
+  const { running, pid, stop } = await startNode(
+    'query',
+    ENTRY.query,
+    {
+      METADATA_GRPC_ADDRESS: metadataAddress,
+      WAREHOUSE_URL: `duckdb:${warehousePath}`,
+      ...env,
+      QUERY_GRPC_ADDRESS: address,
+    },
+    /"query listening"/,
+  );
+  return { name: 'query', pid, process: running, stop, address };
+}
+
+/** A gateway; `env` must name (or override) METADATA_GRPC_ADDRESS, QUERY_GRPC_ADDRESS and OIDC_ISSUER. */
+export async function startGateway(env: Env): Promise<GatewayProcess> {
+  const port = await stackPort();
+  const { running, pid, stop } = await startNode(
+    'gateway',
+    ENTRY.gateway,
+    { OIDC_AUDIENCE: 'aurora-api', ...env, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port) },
+    /"gateway listening"/,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  return { name: 'gateway', pid, process: running, stop, url, api: `${url}/api/v1` };
+}
+
+/**
+ * Starts the backend as real child processes on free ports (never the standard ones): the dev IdP, metadata,
+ * query and gateway, wired to each other and to one DuckDB warehouse file. Resolves when every one has
+ * announced that it listens; a process that fails to start stops the others and rejects with its output.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const env = options.env ?? {};
+  const catalogPath = options.catalogPath ?? DEMO_CATALOG;
+  const extras: StackProcess[] = [];
+  const started: StackProcess[] = [];
+  const remember = <P extends StackProcess>(promise: Promise<P>): Promise<P> =>
+    promise.then((p) => {
+      started.push(p);
+      return p;
+    });
+
+  // The services connect to each other lazily, so all four can boot at once.
+  const metadataAddress = `127.0.0.1:${await stackPort()}`;
+  const queryAddress = `127.0.0.1:${await stackPort()}`;
+  const idpPort = await stackPort();
+  const issuer = env.idp?.['DEV_IDP_ISSUER'] ?? `http://127.0.0.1:${idpPort}`;
+  const results = await Promise.allSettled([
+    remember(launchIdp(idpPort, env.idp ?? {})),
+    remember(launchMetadata(metadataAddress, options.warehousePath, catalogPath, env.metadata ?? {})),
+    remember(launchQuery(queryAddress, options.warehousePath, metadataAddress, env.query ?? {})),
+    remember(
+      startGateway({
+        METADATA_GRPC_ADDRESS: metadataAddress,
+        QUERY_GRPC_ADDRESS: queryAddress,
+        OIDC_ISSUER: issuer,
+        ...env.gateway,
+      }),
+    ),
+  ]);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw failure.reason;
+  }
+  const [idp, metadata, query, gateway] = results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+    IdpProcess,
+    GrpcProcess,
+    GrpcProcess,
+    GatewayProcess,
+  ];
+
+  return {
+    idp,
+    metadata,
+    query,
+    gateway,
+    urls: {
+      issuer: idp.issuer,
+      idp: idp.url,
+      gateway: gateway.url,
+      api: gateway.api,
+      metadata: metadata.address,
+      query: query.address,
+    },
+    pids: { idp: idp.pid, metadata: metadata.pid, query: query.pid, gateway: gateway.pid },
+    token: (clientId, secret) => idp.token(clientId, secret),
+    startQuery: async (extraEnv = {}) => {
+      const extra = await startQueryService(options.warehousePath, metadata.address, extraEnv);
+      extras.push(extra);
+      return extra;
+    },
+    startGateway: async (extraEnv = {}) => {
+      const extra = await startGateway({
+        METADATA_GRPC_ADDRESS: metadata.address,
+        QUERY_GRPC_ADDRESS: query.address,
+        OIDC_ISSUER: idp.issuer,
+        ...extraEnv,
+      });
+      extras.push(extra);
+      return extra;
+    },
+    stop: async () => {
+      await Promise.all([...extras, gateway, query, metadata, idp].map((p) => p.stop()));
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { FINISHED, publicView } from '@aurora/export-jobs';
+import type { Principal } from '@aurora/proto';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal } from '../auth/auth.guard';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { callContext } from '../http/call-context';
+import { ExportsService } from './exports.service';
+
+/** Export jobs (API.md, "Export jobs"): only the owner sees or touches a job; another user's is a 404. */
+@ApiTags('exports')
+@ApiBearerAuth()
+@Controller('api/v1/exports')
+export class ExportsController {
+  constructor(
+    @Inject(ExportsService) private readonly exports: ExportsService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  async submit(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const key = idempotencyKey?.slice(0, 200);
+    const job = await this.exports.submit(
+      body,
+      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+      key,
+    );
+    response.setHeader('Location', `/api/v1/exports/${job.id}`);
+    return { id: job.id, status: job.status, createdAt: job.createdAt };
+  }
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal) {
+    return (await this.exports.list(principal)).map(publicView);
+  }
+
+  @Get(':id')
+  async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return publicView(await this.exports.get(principal, id));
+  }
+
+  /** Server-sent events: the job's state at once, then at each status change and progress step. */
+  @Get(':id/events')
+  async events(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.exports.get(principal, id); // 404 before the stream starts
+    const stop = new AbortController();
+    response.once('close', () => stop.abort());
+    response.status(200);
+    response.setHeader('Content-Type', 'text/event-stream');
+    response.setHeader('Cache-Control', 'no-cache');
+    response.setHeader('X-Accel-Buffering', 'no');
+    response.flushHeaders();
+    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    try {
+      for await (const job of await this.exports.watch(principal, id, stop.signal)) {
+        response.write(
+          `event: ${job.status === 'running' ? 'progress' : 'status'}\ndata: ${JSON.stringify(publicView(job))}\n\n`,
+        );
+        if (FINISHED.has(job.status)) break;
+      }
+    } finally {
+      clearInterval(keepAlive);
+      stop.abort();
+      response.end();
+    }
+  }
+
+  /** A short-lived presigned link to the file. */
+  @Get(':id/download')
+  async download(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Res() response: Response,
+  ): Promise<void> {
+    response.redirect(302, await this.exports.downloadUrl(principal, id));
+  }
+
+  @Delete(':id')
+  async cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return publicView(await this.exports.cancel(principal, id));
+  }
+}

@@ -1,0 +1,125 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import { ExportQueue, FINISHED, ObjectStore, completedEvent, type ExportJob } from '@aurora/export-jobs';
+import { logger } from '@aurora/observability';
+import { parseExportRequest } from '@aurora/query-model';
+import { callUnary, type CallContext, type CountResponse, type Principal } from '@aurora/proto';
+import { randomUUID } from 'node:crypto';
+import type { GatewayConfig } from '../config';
+import type { GrpcClients } from '../http/grpc-clients';
+
+const log = logger('gateway');
+
+/** Export jobs for the HTTP API: validation and the Excel row limit up front, then the queue does the work. */
+export class ExportsService {
+  private queue: Promise<ExportQueue> | undefined;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly clients: GrpcClients,
+    readonly store: ObjectStore,
+  ) {}
+
+  async submit(body: unknown, context: CallContext, idempotencyKey: string | undefined): Promise<ExportJob> {
+    const request = parseExportRequest(body);
+    const queryJson = JSON.stringify(request.query);
+    const { query } = this.clients;
+    // Counting validates the query against the user's catalog and tells whether an XLSX would fit.
+    const counted = await callUnary<{ queryJson: string }, CountResponse>(
+      query.count.bind(query),
+      { queryJson },
+      context,
+    ).catch((error: unknown) => {
+      throw error instanceof AuroraError && error.path
+        ? new AuroraError(error.code, error.detail, `query.${error.path}`)
+        : error;
+    });
+    const limit = this.config.EXPORT_EXCEL_MAX_ROWS;
+    if (request.format === 'xlsx' && (counted.capped || counted.count > limit)) {
+      throw new AuroraError(
+        ErrorCode.ROW_LIMIT_EXCEEDED,
+        `An Excel export holds at most ${limit.toLocaleString('en-US')} rows and this one has ${counted.capped ? 'more' : counted.count.toLocaleString('en-US')}: export CSV, or narrow the filter.`,
+        'format',
+      );
+    }
+    const job: ExportJob = {
+      id: randomUUID(),
+      owner: {
+        sub: context.principal.sub,
+        name: context.principal.name,
+        groups: [...context.principal.groups],
+      },
+      format: request.format,
+      fileName: `${request.fileName.replace(/\.(csv|xlsx)$/i, '')}.${request.format}`,
+      queryJson,
+      status: 'queued',
+      rowsWritten: 0,
+      bytes: 0,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      error: null,
+      cancelRequested: false,
+      bucket: null,
+      key: null,
+      sha256: null,
+      attempts: 0,
+    };
+    return (await (await this.jobs()).submit(job, idempotencyKey)).job;
+  }
+
+  async list(owner: Principal): Promise<ExportJob[]> {
+    return (await this.jobs()).list(owner);
+  }
+
+  async get(owner: Principal, id: string): Promise<ExportJob> {
+    const job = await (await this.jobs()).get(owner, id);
+    if (!job) throw new AuroraError(ErrorCode.NOT_FOUND, `There is no export "${id}".`);
+    return job;
+  }
+
+  watch(owner: Principal, id: string, signal: AbortSignal): Promise<AsyncGenerator<ExportJob>> {
+    return this.jobs().then((queue) => queue.watch(owner, id, signal));
+  }
+
+  /** A queued job is cancelled at once; a running one is asked to stop (its worker does within a second). */
+  async cancel(owner: Principal, id: string): Promise<ExportJob> {
+    const queue = await this.jobs();
+    await this.get(owner, id);
+    const job = await queue.update(owner, id, (j) => {
+      if (FINISHED.has(j.status)) return j;
+      if (j.status === 'queued')
+        return { ...j, status: 'cancelled', cancelRequested: true, finishedAt: new Date().toISOString() };
+      return { ...j, cancelRequested: true };
+    });
+    // A queued job ends here, so its completed event is published here (the worker only acks it later).
+    if (job.status === 'cancelled') await queue.publishCompleted(completedEvent(job));
+    return job;
+  }
+
+  async downloadUrl(owner: Principal, id: string): Promise<string> {
+    const job = await this.get(owner, id);
+    if (job.status !== 'succeeded' || !job.key) {
+      throw new AuroraError(ErrorCode.NOT_FOUND, `Export "${id}" has no file yet (it is ${job.status}).`);
+    }
+    return this.store.presignDownload(job.key, job.fileName, this.config.DOWNLOAD_URL_TTL_SECONDS);
+  }
+
+  async close(): Promise<void> {
+    const queue = await this.queue?.catch(() => undefined);
+    await queue?.close();
+    this.store.close();
+  }
+
+  /** Connects on first use and again after a failure, so the API answers 503 (not a crash) while NATS is down. */
+  private jobs(): Promise<ExportQueue> {
+    this.queue ??= ExportQueue.connect(this.config.NATS_URL, 'aurora-gateway').catch((error: unknown) => {
+      this.queue = undefined;
+      log.warn('NATS unreachable', { error: error instanceof Error ? error.message : String(error) });
+      throw new AuroraError(
+        ErrorCode.UNAVAILABLE,
+        'Exports are unavailable right now. Please try again in a moment.',
+      );
+    });
+    return this.queue;
+  }
+}
