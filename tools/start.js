@@ -9,6 +9,15 @@ const env = { ...process.env, NX_DAEMON: 'false' };
 const issuer = env.OIDC_ISSUER ?? 'http://127.0.0.1:8081';
 const gatewayUrl = `http://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? '8080'}`;
 
+/** Installs a Debian package when its command is missing (the machine allows apt-get as root). */
+function ensureDebianPackage(commandName, packageName) {
+  if (spawnSync('sh', ['-c', `command -v ${commandName}`]).status === 0) return;
+  step(`Installing ${packageName}`, 'sh', [
+    '-c',
+    `apt-get update -qq && apt-get install -y -qq ${packageName}`,
+  ]);
+}
+
 function step(title, command, args) {
   process.stdout.write(`\n▶ ${title}\n`);
   const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
@@ -24,11 +33,27 @@ step('Building', 'npx', ['nx', 'run-many', '-t', 'build', '--output-style=static
 const warehouse = join(root, 'data', 'demo', 'warehouse.duckdb');
 if (!existsSync(warehouse)) step('Generating the demo warehouse', 'node', ['tools/demo-data/dist/main.js']);
 
+// NATS: use a reachable NATS_URL, else start a local nats-server with JetStream (Debian's package).
+const natsUrl = env.NATS_URL ?? 'nats://127.0.0.1:4222';
+env.NATS_URL = natsUrl;
+const natsPort = new URL(natsUrl).port || '4222';
+const s3Port = new URL(env.S3_ENDPOINT ?? 'http://127.0.0.1:9000').port || '9000';
+const dataDir = join(root, 'data', 'local');
+
+function reachable(port) {
+  return new Promise((resolve) => {
+    const socket = require('node:net').connect({ host: '127.0.0.1', port: Number(port) });
+    socket.once('connect', () => socket.end(() => resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 const services = [
   { name: 'dev-idp', script: 'tools/dev-idp/dist/main.js', ready: /listening/ },
   { name: 'metadata', script: 'services/metadata/dist/main.js', ready: /metadata listening/ },
   { name: 'query', script: 'services/query/dist/main.js', ready: /query listening/ },
   { name: 'gateway', script: 'services/gateway/dist/main.js', ready: /gateway listening/ },
+  { name: 'export', script: 'services/export/dist/main.js', ready: /export worker listening/ },
 ];
 const children = [];
 let stopping = false;
@@ -79,10 +104,37 @@ function start({ name, script, ready }) {
 }
 
 (async () => {
+  if (!(await reachable(natsPort))) {
+    ensureDebianPackage('nats-server', 'nats-server');
+    require('node:fs').mkdirSync(join(dataDir, 'nats'), { recursive: true });
+    await start({
+      name: 'nats',
+      command: 'nats-server',
+      args: ['-a', '127.0.0.1', '-p', natsPort, '-js', '-sd', join(dataDir, 'nats')],
+      ready: /Server is ready/,
+    });
+  }
+  require('node:fs').mkdirSync(join(dataDir, 's3'), { recursive: true });
+  await start({
+    name: 's3',
+    args: [
+      require.resolve('s3rver/bin/s3rver.js'),
+      '-d',
+      join(dataDir, 's3'),
+      '-a',
+      '127.0.0.1',
+      '-p',
+      s3Port,
+      '--configure-bucket',
+      'aurora-exports',
+    ],
+    ready: /listening/i,
+  });
   for (const service of services) await start(service);
   process.stdout.write(`
 Aurora is running: ${gatewayUrl}
   API docs:    ${gatewayUrl}/api/docs
+  Exports:     NATS ${natsUrl}, S3 http://127.0.0.1:${s3Port} (bucket aurora-exports)
   Sign-in:     ${issuer} (dev logins: alice/alice — analysts, bob/bob — hr, carol/carol — admins)
   A token for scripts:
     TOKEN=$(curl -s -u alice-cli:alice-cli -d grant_type=client_credentials ${issuer}/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
