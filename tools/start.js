@@ -74,9 +74,9 @@ function stop(code) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-function start({ name, script, ready }) {
+function start({ name, script, ready, command = process.execPath, args }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, script)], {
+    const child = spawn(command, args ?? [join(root, script)], {
       cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,28 @@
+import { loadConfig } from '@aurora/config';
+import { z } from 'zod';
+
+const schema = z.object({
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  QUERY_GRPC_ADDRESS: z.string().default('127.0.0.1:50052'),
+  S3_ENDPOINT: z.string().default('http://127.0.0.1:9000'),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().default('aurora-exports'),
+  S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
+  S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /** Jobs one worker process runs at once. */
+  EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  /** The longest one export may stream (the query service caps it too). */
+  EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /** How long SIGTERM waits for running jobs before handing them back to the queue. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
+});
+
+export type ExportConfig = z.infer<typeof schema>;
+
+export function exportConfig(env: NodeJS.ProcessEnv = process.env): ExportConfig {
+  return loadConfig('export', schema, env);
+}

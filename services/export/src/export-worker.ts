@@ -1,0 +1,223 @@
+import { ErrorCode, isAuroraError } from '@aurora/errors';
+import {
+  FINISHED,
+  completedEvent,
+  objectKey,
+  type Delivery,
+  type ExportJob,
+  type ExportQueue,
+  type ObjectStore,
+} from '@aurora/export-jobs';
+import { logger } from '@aurora/observability';
+import { fromGrpcError, principalMetadata, type QueryServiceClient, type RowBatch } from '@aurora/proto';
+import type { CsvCell } from '@aurora/csv';
+import type { ServiceError } from '@grpc/grpc-js';
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { CONTENT_TYPES, fileWriter } from './file-writer';
+
+const log = logger('export');
+
+/** Errors that another attempt cannot fix: the job fails at once. */
+const PERMANENT: ReadonlySet<string> = new Set([
+  ErrorCode.INVALID_QUERY,
+  ErrorCode.UNKNOWN_DATASET,
+  ErrorCode.UNKNOWN_COLUMN,
+  ErrorCode.INVALID_VALUE,
+  ErrorCode.PARTITION_FILTER_REQUIRED,
+  ErrorCode.QUERY_TOO_EXPENSIVE,
+  ErrorCode.ROW_LIMIT_EXCEEDED,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.NOT_FOUND,
+]);
+
+class Cancelled extends Error {}
+
+export interface WorkerDeps {
+  readonly queue: ExportQueue;
+  readonly store: ObjectStore;
+  readonly query: QueryServiceClient;
+  readonly timeoutMs: number;
+}
+
+/**
+ * One job, end to end: rows streamed from the query service → CSV/XLSX → S3 multipart upload under a key
+ * derived from the job id → job record → export-completed event. Heartbeats keep the delivery alive;
+ * progress goes to the job record about once a second; a cancel request stops it within a second.
+ */
+export async function runJob(delivery: Delivery, deps: WorkerDeps, shutdown: AbortSignal): Promise<void> {
+  const { queue } = deps;
+  if (!(await queue.get(delivery.job.owner, delivery.job.id))) {
+    delivery.term();
+    return;
+  }
+  // Compare-and-set: a cancel that lands meanwhile is never overwritten. A job found 'running' is one whose
+  // worker died: this delivery takes it over.
+  const job = await queue.update(delivery.job.owner, delivery.job.id, (j) =>
+    FINISHED.has(j.status) || j.cancelRequested
+      ? j
+      : {
+          ...j,
+          status: 'running',
+          startedAt: j.startedAt ?? new Date().toISOString(),
+          attempts: j.attempts + 1,
+          error: null,
+        },
+  );
+  if (FINISHED.has(job.status)) {
+    delivery.ack(); // finished before (e.g. redelivered after a crash between finishing and acking)
+    return;
+  }
+  if (job.cancelRequested) {
+    await finish(deps, job, { status: 'cancelled' });
+    delivery.ack();
+    return;
+  }
+  const abort = new AbortController();
+  const heartbeat = setInterval(() => delivery.working(), 10_000);
+  const watching = watchForCancel(deps, job, abort);
+  const onShutdown = (): void => abort.abort(new Error('worker shutting down'));
+  shutdown.addEventListener('abort', onShutdown, { once: true });
+  try {
+    const result = await writeFile(job, deps, abort.signal);
+    await finish(deps, job, { status: 'succeeded', ...result });
+    delivery.ack();
+    log.info('export succeeded', { job: job.id, rows: result.rowsWritten, bytes: result.bytes });
+  } catch (error) {
+    await settleFailure(delivery, deps, job, error, abort.signal);
+  } finally {
+    clearInterval(heartbeat);
+    shutdown.removeEventListener('abort', onShutdown);
+    abort.abort();
+    await watching;
+  }
+}
+
+async function writeFile(job: ExportJob, deps: WorkerDeps, signal: AbortSignal) {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const meter = new Transform({
+    highWaterMark: 1024 * 1024,
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const key = objectKey(job);
+  const uploading = deps.store.upload(key, meter, CONTENT_TYPES[job.format], signal);
+  uploading.catch(() => meter.destroy()); // an upload that fails must also stop the writer
+  const call = deps.query.streamRows({ queryJson: job.queryJson }, principalMetadata(job.owner), {
+    deadline: Date.now() + deps.timeoutMs,
+  });
+  const cancel = (): void => call.cancel();
+  signal.addEventListener('abort', cancel, { once: true });
+  let rowsWritten = 0;
+  let lastProgress = Date.now();
+  try {
+    let writer: ReturnType<typeof fileWriter> | undefined;
+    for await (const batch of call as AsyncIterable<RowBatch>) {
+      writer ??= fileWriter(job.format, batch.columns, meter);
+      const rows = JSON.parse(batch.rowsJson) as CsvCell[][];
+      await writer.write(rows);
+      rowsWritten += rows.length;
+      if (Date.now() - lastProgress >= 1000) {
+        lastProgress = Date.now();
+        await deps.queue.update(job.owner, job.id, (j) => ({ ...j, rowsWritten, bytes }));
+      }
+    }
+    if (!writer) throw new Error('the query service sent no columns');
+    await writer.finish();
+    await uploading;
+  } catch (error) {
+    meter.destroy();
+    await uploading.catch(() => undefined);
+    if (signal.aborted)
+      throw signal.reason instanceof Error && signal.reason.message === 'cancelled'
+        ? new Cancelled()
+        : signal.reason;
+    throw isServiceError(error) ? fromGrpcError(error) : error;
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
+  return { rowsWritten, bytes, bucket: deps.store.bucket, key, sha256: hash.digest('hex') };
+}
+
+async function settleFailure(
+  delivery: Delivery,
+  deps: WorkerDeps,
+  job: ExportJob,
+  error: unknown,
+  signal: AbortSignal,
+) {
+  if (error instanceof Cancelled) {
+    await finish(deps, job, { status: 'cancelled' });
+    delivery.ack();
+    return;
+  }
+  const permanent = isAuroraError(error) && PERMANENT.has(error.code);
+  if (permanent || delivery.last) {
+    const reason = isAuroraError(error)
+      ? { code: error.code, detail: error.detail }
+      : {
+          code: ErrorCode.UNAVAILABLE,
+          detail: `The export could not be completed after ${job.attempts} attempts. Please try again later.`,
+        };
+    await finish(deps, job, { status: 'failed', error: reason });
+    delivery.term();
+    log.warn('export failed', {
+      job: job.id,
+      code: reason.code,
+      attempts: job.attempts,
+      error: describe(error),
+    });
+    return;
+  }
+  // A passing fault (or this worker stopping): hand the job back; JetStream redelivers after the backoff.
+  await deps.queue.update(job.owner, job.id, (j) => ({ ...j, status: 'queued', rowsWritten: 0, bytes: 0 }));
+  delivery.retry();
+  log.warn('export will be retried', {
+    job: job.id,
+    attempt: delivery.attempt,
+    shutdown: signal.aborted,
+    error: describe(error),
+  });
+}
+
+/** Records the end state and publishes the export-completed CloudEvent (deduplicated by job id). */
+export async function finish(
+  deps: Pick<WorkerDeps, 'queue'>,
+  job: ExportJob,
+  end: Partial<ExportJob> & Pick<ExportJob, 'status'>,
+): Promise<void> {
+  const done = await deps.queue.update(job.owner, job.id, (j) => ({
+    ...j,
+    ...end,
+    finishedAt: new Date().toISOString(),
+  }));
+  await deps.queue.publishCompleted(completedEvent(done));
+}
+
+/** Watches the record; a cancel request aborts the job. */
+async function watchForCancel(deps: WorkerDeps, job: ExportJob, abort: AbortController): Promise<void> {
+  try {
+    for await (const state of deps.queue.watch(job.owner, job.id, abort.signal)) {
+      if (state.cancelRequested) {
+        abort.abort(new Error('cancelled'));
+        return;
+      }
+    }
+  } catch {
+    // the watch ends with the job
+  }
+}
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && 'code' in error && 'details' in error;
+}
+
+function describe(error: unknown): string {
+  if (isAuroraError(error)) return error.detail;
+  return error instanceof Error ? error.message.slice(0, 300) : 'unknown error';
+}

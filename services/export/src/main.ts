@@ -1,0 +1,86 @@
+import { ExportQueue, ObjectStore } from '@aurora/export-jobs';
+import { logger } from '@aurora/observability';
+import { loadAuroraPackage } from '@aurora/proto';
+import { credentials } from '@grpc/grpc-js';
+import { exportConfig } from './config';
+import { finish, runJob, type WorkerDeps } from './export-worker';
+
+const log = logger('export');
+
+/**
+ * An export worker: pulls jobs from the shared durable consumer, EXPORT_CONCURRENCY at a time. More workers
+ * are just more processes. SIGTERM stops pulling, lets running jobs finish within the grace period and hands
+ * back (naks) what is still running after it.
+ */
+async function main(): Promise<void> {
+  const config = exportConfig();
+  const queue = await ExportQueue.connect(config.NATS_URL, 'aurora-export-worker');
+  const store = new ObjectStore({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    bucket: config.S3_BUCKET,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+  });
+  await store.ensureBucket();
+  const query = new (loadAuroraPackage().aurora.v1.QueryService)(
+    config.QUERY_GRPC_ADDRESS,
+    credentials.createInsecure(),
+  );
+  const deps: WorkerDeps = { queue, store, query, timeoutMs: config.EXPORT_TIMEOUT_MS };
+
+  await queue.onDeliveriesExhausted(async (item) => {
+    const job = await queue.get(item.owner, item.id);
+    if (!job || job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return;
+    await finish(deps, job, {
+      status: 'failed',
+      error: {
+        code: 'UNAVAILABLE',
+        detail: 'The export kept failing and was given up. Please try again later.',
+      },
+    });
+    log.warn('export given up after max deliveries', { job: item.id });
+  });
+
+  const draining = new AbortController(); // stop pulling new jobs
+  const shutdown = new AbortController(); // hand back running jobs
+  const loops = Array.from({ length: config.EXPORT_CONCURRENCY }, async () => {
+    while (!draining.signal.aborted) {
+      try {
+        const delivery = await queue.next(2000);
+        if (delivery) await runJob(delivery, deps, shutdown.signal);
+      } catch (error) {
+        if (!draining.signal.aborted) {
+          log.error('worker loop error', { error: error instanceof Error ? error.message : String(error) });
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+    }
+  });
+  log.info('export worker listening', { nats: config.NATS_URL, concurrency: config.EXPORT_CONCURRENCY });
+
+  const stop = (): void => {
+    if (draining.signal.aborted) return;
+    log.info('export worker draining', { graceMs: config.SHUTDOWN_GRACE_MS });
+    draining.abort();
+    const grace = setTimeout(() => shutdown.abort(), config.SHUTDOWN_GRACE_MS);
+    void Promise.all(loops)
+      .then(async () => {
+        clearTimeout(grace);
+        query.close();
+        store.close();
+        await queue.close();
+      })
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  log.error('export worker failed to start', {
+    error: error instanceof Error ? error.message : String(error),
+  });
+  process.exit(1);
+});
