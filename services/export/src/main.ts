@@ -45,13 +45,14 @@ async function main(): Promise<void> {
 
   const draining = new AbortController(); // stop pulling new jobs
   const shutdown = new AbortController(); // hand back running jobs
+  const stopping = (): boolean => draining.signal.aborted;
   const loops = Array.from({ length: config.EXPORT_CONCURRENCY }, async () => {
-    while (!draining.signal.aborted) {
+    while (!stopping()) {
       try {
         const delivery = await queue.next(2000);
         if (delivery) await runJob(delivery, deps, shutdown.signal);
       } catch (error) {
-        if (!draining.signal.aborted) {
+        if (!stopping()) {
           log.error('worker loop error', { error: error instanceof Error ? error.message : String(error) });
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
