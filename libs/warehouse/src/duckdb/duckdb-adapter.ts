@@ -65,7 +65,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
         const reader = await connection.runAndReadAll(statement.sql, params(statement));
         return {
           columns: reader.columnNames(),
-          rows: shapeRows(reader.getRowsJson(), shapersFor(reader.columnTypes())),
+          rows: shapeRows(reader.getRows(), shapersFor(reader.columnTypes())),
         };
       }),
     );
@@ -78,12 +78,11 @@ export class DuckDbAdapter implements DatabaseAdapter {
     try {
       const result = await guard.run(() => connection.stream(statement.sql, params(statement)));
       const shapers = shapersFor(result.columnTypes());
-      const batches = result.yieldRowsJson();
       for (;;) {
-        const next = await guard.run(() => batches.next());
-        if (next.done) break;
+        const chunk = await guard.run(() => result.fetchChunk());
         guard.check(); // an interrupt during a stream ends it silently, with an empty chunk
-        if (next.value.length > 0) yield shapeRows(next.value, shapers);
+        if (!chunk || chunk.rowCount === 0) break;
+        yield shapeRows(chunk.getRows(), shapers);
       }
       guard.check();
       completed = true;

@@ -1,24 +1,36 @@
-import { DuckDBTypeId, type DuckDBType, type Json } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { Cell } from '../adapter';
 
-type Shaper = (value: Json) => Cell;
+/**
+ * Shapes the driver's raw values (primitives, bigints and value objects) into JSON-ready cells. Done here
+ * rather than with the driver's JSON converter, which measured about four times slower on every row.
+ */
+type Shaper = (value: DuckDBValue) => Cell;
 
-const asIs: Shaper = (value) => (value === null || typeof value !== 'object' ? value : JSON.stringify(value));
-/** 64/128-bit integers arrive as text: numbers where a double holds them exactly, text beyond. */
+const asIs: Shaper = (value) =>
+  value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? value
+    : String(value);
+/** 64/128-bit integers: numbers where a double holds them exactly, exact text beyond. */
 const integer: Shaper = (value) => {
-  if (typeof value !== 'string') return asIs(value);
+  if (typeof value !== 'bigint') return asIs(value);
   const number = Number(value);
-  return Number.isSafeInteger(number) ? number : value;
+  return Number.isSafeInteger(number) ? number : value.toString();
 };
-const decimal: Shaper = (value) => (typeof value === 'string' ? Number(value) : asIs(value));
+/** Decimals through their exact text, so the double is the correctly rounded one. */
+const decimal: Shaper = (value) => (value === null ? null : Number(String(value)));
 /** `2026-11-20 10:00:00.5` → `2026-11-20T10:00:00.5` (ISO 8601; warehouse timestamps carry no zone). */
-const timestamp: Shaper = (value) => (typeof value === 'string' ? value.replace(' ', 'T') : asIs(value));
+const timestamp: Shaper = (value) => (value === null ? null : String(value).replace(' ', 'T'));
 /**
  * The driver writes a zone offset as `+00`; `+00:00` is the form JavaScript's `Date` (and RFC 3339) read:
  * `2026-11-20 10:00:00+00` → `2026-11-20T10:00:00+00:00`.
  */
 const timestampWithZone: Shaper = (value) =>
-  typeof value === 'string' ? value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00') : asIs(value);
+  value === null
+    ? null
+    : String(value)
+        .replace(' ', 'T')
+        .replace(/([+-]\d{2})$/, '$1:00');
 
 /** One shaping function per result column, chosen once from the column's engine type. */
 export function shapersFor(types: readonly DuckDBType[]): Shaper[] {
@@ -44,6 +56,6 @@ export function shapersFor(types: readonly DuckDBType[]): Shaper[] {
   });
 }
 
-export function shapeRows(rows: readonly Json[][], shapers: readonly Shaper[]): Cell[][] {
+export function shapeRows(rows: readonly DuckDBValue[][], shapers: readonly Shaper[]): Cell[][] {
   return rows.map((row) => row.map((value, i) => (shapers[i] ?? asIs)(value)));
 }
