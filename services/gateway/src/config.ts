@@ -1,4 +1,5 @@
-import { loadConfig } from '@aurora/config';
+import { loadConfig, repoRoot } from '@aurora/config';
+import { join } from 'node:path';
 import { QUERY_LIMITS } from '@aurora/query-model';
 import { z } from 'zod';
 
@@ -45,6 +46,8 @@ const schema = z.object({
     .min(10)
     .max(7 * 24 * 3600)
     .default(900),
+  /** The built web app, served at / when present (API routes stay under /api). */
+  WEB_ROOT: z.string().default(join(repoRoot(), 'web/dist/web/browser')),
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
 });

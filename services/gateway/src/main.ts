@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import type { NextFunction, Request, Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ObjectStore } from '@aurora/export-jobs';
 import { logger } from '@aurora/observability';
 import { queryJsonSchema } from '@aurora/query-model';
@@ -53,6 +56,8 @@ async function main(): Promise<void> {
   };
   SwaggerModule.setup('api/docs', app, document);
 
+  serveWebApp(app, config.WEB_ROOT);
+
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   log.info('gateway listening', { url: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` });
   const stop = (): void => {
@@ -69,3 +74,19 @@ main().catch((error: unknown) => {
   log.error('gateway failed to start', { error: error instanceof Error ? error.message : String(error) });
   process.exit(1);
 });
+
+/** The single-page app: its files, and index.html for any other GET outside /api (client-side routes). */
+function serveWebApp(app: NestExpressApplication, root: string): void {
+  const index = join(root, 'index.html');
+  if (!existsSync(index)) return;
+  app.useStaticAssets(root, { index: false, maxAge: '1h' });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (request.method !== 'GET' || request.path.startsWith('/api/')) {
+      next();
+      return;
+    }
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(index);
+  });
+  log.info('serving the web app', { root });
+}
