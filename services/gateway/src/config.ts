@@ -47,7 +47,7 @@ const schema = z.object({
     .max(7 * 24 * 3600)
     .default(900),
   /** The built web app, served at / when present (API routes stay under /api). */
-  WEB_ROOT: z.string().default(join(repoRoot(), 'web/dist/web/browser')),
+  WEB_ROOT: z.string().default(join(repoRoot(), 'web/dist/browser')),
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
 });

@@ -1,0 +1,56 @@
+import type { ColumnType } from '@aurora/query-model';
+
+export type { ColumnType, Query, SortItem } from '@aurora/query-model';
+
+export interface Partition {
+  readonly loadTypeColumn: string;
+  readonly loadIdColumn: string;
+  readonly required: boolean;
+}
+
+export interface DatasetSummary {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  readonly rowEstimate: number;
+  readonly partition: Partition | null;
+}
+
+export interface CatalogColumn {
+  readonly name: string;
+  readonly label: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  /** `money` for amounts; other formats may come later. */
+  readonly format?: string;
+}
+
+export interface DatasetDetail extends DatasetSummary {
+  readonly columns: readonly CatalogColumn[];
+  readonly joins: readonly { dataset: string; on: readonly { left: string; right: string }[] }[];
+}
+
+export interface Vintages {
+  readonly loadTypes: readonly { loadType: string; loadIds: readonly string[] }[];
+}
+
+export type Cell = string | number | boolean | null;
+
+export interface PreviewResult {
+  readonly columns: readonly { name: string; label: string; type: ColumnType }[];
+  readonly rows: readonly (readonly Cell[])[];
+  readonly page: { number: number; size: number };
+  readonly hasMore: boolean;
+  readonly elapsedMs: number;
+}
+
+export interface CountResult {
+  readonly count: number;
+  readonly capped: boolean;
+}
+
+export interface SqlResult {
+  readonly dialect: string;
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}

@@ -1,0 +1,16 @@
+import type { Routes } from '@angular/router';
+import { authGuard } from './auth/auth.guard';
+import { CallbackPage } from './auth/callback.page';
+import { SignInPage } from './auth/sign-in.page';
+
+export const routes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'explore' },
+  { path: 'auth/callback', component: CallbackPage },
+  { path: 'sign-in', component: SignInPage },
+  {
+    path: 'explore',
+    canActivate: [authGuard],
+    loadChildren: () => import('./explorer/explorer.routes').then((m) => m.EXPLORER_ROUTES),
+  },
+  { path: '**', redirectTo: 'explore' },
+];

@@ -1,0 +1,39 @@
+import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import { AuthService } from './auth.service';
+
+/** Exchanges the authorization code, then replaces the URL so the code never stays in history. */
+@Component({
+  selector: 'au-callback',
+  imports: [RouterLink],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="grid h-full place-items-center">
+      @if (error(); as message) {
+        <div class="max-w-md rounded-lg border border-red-200 bg-white p-6 shadow-sm" role="alert">
+          <h1 class="mb-2 text-base font-semibold text-red-700">Sign-in failed</h1>
+          <p class="mb-4 text-slate-600">{{ message }}</p>
+          <a routerLink="/sign-in" class="rounded-full bg-blue-600 px-4 py-1.5 text-white">Try again</a>
+        </div>
+      } @else {
+        <p class="text-slate-500">Signing you in…</p>
+      }
+    </div>
+  `,
+})
+export class CallbackPage implements OnInit {
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+  protected readonly error = signal<string | null>(null);
+
+  ngOnInit(): void {
+    const params = new URLSearchParams(location.search);
+    history.replaceState(null, '', '/auth/callback');
+    this.auth.completeSignIn(params).then(
+      (returnUrl) => this.router.navigateByUrl(returnUrl, { replaceUrl: true }),
+      (error: unknown) => {
+        this.error.set(error instanceof Error ? error.message : 'Unknown error');
+      },
+    );
+  }
+}

@@ -1,0 +1,137 @@
+import { DestroyRef, Injectable, computed, effect, inject, signal } from '@angular/core';
+import { Subscription, forkJoin } from 'rxjs';
+import {
+  ApiError,
+  ApiService,
+  type CountResult,
+  type DatasetDetail,
+  type DatasetSummary,
+  type Query,
+  type SortItem,
+  type Vintages,
+} from '../api';
+import {
+  EMPTY_VIEW,
+  countQuery,
+  moveColumn,
+  selectDataset,
+  setSort,
+  setVintage,
+  toQuery,
+  toggleColumn,
+  type ViewState,
+} from './query-state';
+
+function message(error: unknown): string {
+  return error instanceof ApiError ? error.detail : 'Something went wrong. Please retry.';
+}
+
+/** The explorer's single store: catalog data, the person's view state, and the query derived from it. */
+@Injectable()
+export class ExplorerStore {
+  private readonly api = inject(ApiService);
+
+  readonly datasets = signal<readonly DatasetSummary[] | null>(null);
+  readonly search = signal('');
+  readonly detail = signal<DatasetDetail | null>(null);
+  readonly vintages = signal<Vintages | null>(null);
+  readonly view = signal<ViewState>(EMPTY_VIEW);
+  readonly count = signal<CountResult | null>(null);
+  readonly loadingDataset = signal(false);
+  readonly error = signal<string | null>(null);
+
+  readonly filteredDatasets = computed(() => {
+    const term = this.search().trim().toLowerCase();
+    const all = this.datasets() ?? [];
+    return term === ''
+      ? all
+      : all.filter((d) => `${d.label} ${d.id} ${d.description}`.toLowerCase().includes(term));
+  });
+  readonly readiness = computed(() => toQuery(this.view(), this.detail()));
+  /** The query as JSON: equal queries compare equal, so nothing reruns for a no-op change. */
+  readonly queryKey = computed(() => {
+    const readiness = this.readiness();
+    return readiness.kind === 'ready' ? JSON.stringify(readiness.query) : null;
+  });
+  readonly query = computed(() => {
+    const key = this.queryKey();
+    return key === null ? null : (JSON.parse(key) as Query);
+  });
+
+  private pickSubscription: Subscription | undefined;
+  private countSubscription: Subscription | undefined;
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => {
+      this.pickSubscription?.unsubscribe();
+      this.countSubscription?.unsubscribe();
+    });
+    effect(() => {
+      const query = this.query();
+      this.countSubscription?.unsubscribe();
+      this.count.set(null);
+      if (!query) return;
+      this.countSubscription = this.api.count(countQuery(query)).subscribe({
+        next: (count) => {
+          this.count.set(count);
+        },
+        error: (error: unknown) => {
+          this.error.set(message(error));
+        },
+      });
+    });
+  }
+
+  loadDatasets(): void {
+    this.api.datasets().subscribe({
+      next: (datasets) => {
+        this.datasets.set(datasets);
+      },
+      error: (error: unknown) => {
+        this.error.set(message(error));
+      },
+    });
+  }
+
+  pick(id: string): void {
+    if (this.view().datasetId === id) return;
+    this.pickSubscription?.unsubscribe();
+    this.error.set(null);
+    this.loadingDataset.set(true);
+    this.detail.set(null);
+    this.vintages.set(null);
+    this.view.set({ ...EMPTY_VIEW, datasetId: id });
+    const summary = this.datasets()?.find((d) => d.id === id);
+    this.pickSubscription = forkJoin({
+      detail: this.api.dataset(id),
+      vintages: summary?.partition ? this.api.vintages(id) : [null],
+    }).subscribe({
+      next: ({ detail, vintages }) => {
+        this.detail.set(detail);
+        this.vintages.set(vintages);
+        this.view.set(selectDataset(detail));
+        this.loadingDataset.set(false);
+      },
+      error: (error: unknown) => {
+        this.error.set(message(error));
+        this.loadingDataset.set(false);
+      },
+    });
+  }
+
+  setVintage(loadType: string | null, loadId: string | null): void {
+    this.view.update((state) => setVintage(state, loadType, loadId));
+  }
+  toggleColumn(name: string): void {
+    this.view.update((state) => toggleColumn(state, name));
+  }
+  moveColumn(name: string, offset: -1 | 1): void {
+    this.view.update((state) => moveColumn(state, name, offset));
+  }
+  setSort(sort: readonly SortItem[]): void {
+    this.view.update((state) => setSort(state, sort));
+  }
+  reportError(error: unknown): void {
+    this.error.set(message(error));
+  }
+}
