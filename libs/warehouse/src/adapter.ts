@@ -11,6 +11,12 @@ export interface QueryOptions {
   readonly timeoutMs?: number | undefined;
   /** Aborting (e.g. the HTTP client went away) interrupts the engine query too. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The catalog's type of each result column, by position, where the engine's own type is ambiguous: an
+   * Oracle DATE declared `timestamp` always carries its time, an Oracle NUMBER(1) declared `boolean` becomes
+   * true/false. DuckDB's types are exact, so it ignores this.
+   */
+  readonly columnTypes?: readonly (ColumnType | null | undefined)[] | undefined;
 }
 
 /**

@@ -12,3 +12,28 @@ export { DuckDbAdapter, type DuckDbOptions } from './duckdb/duckdb-adapter';
 export { columnTypeOf } from './duckdb/introspection';
 export { openWarehouse, type WarehouseOptions } from './open-warehouse';
 export { Pool } from './pool';
+export {
+  loadOracleDriver,
+  oracleErrorCode,
+  type OracleBind,
+  type OracleColumnMetadata,
+  type OracleConnection,
+  type OracleDbType,
+  type OracleDriver,
+  type OracleExecuteOptions,
+  type OracleExecuteResult,
+  type OraclePool,
+  type OraclePoolAttributes,
+  type OracleResultSet,
+} from './oracle/driver';
+export { oracleColumnTypeOf, planEstimate, type OraclePlanEstimate } from './oracle/introspection';
+export {
+  ORACLE_POOL_DEFAULTS,
+  ORACLE_RETRY_DEFAULTS,
+  OracleAdapter,
+  type OracleOptions,
+  type OraclePoolOptions,
+  type OraclePoolStatistics,
+  type OracleRetryOptions,
+} from './oracle/oracle-adapter';
+export { parseOracleUrl } from './open-warehouse';
