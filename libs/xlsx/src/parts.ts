@@ -43,8 +43,9 @@ export const STYLES_XML =
   '<numFmt numFmtId="166" formatCode="yyyy-mm-dd hh:mm:ss.000"/>' +
   '</numFmts>' +
   '<fonts count="2">' +
-  '<font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>' +
-  '<font><b/><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>' +
+  // No theme part is written, so fonts name their face rather than refer to a theme.
+  '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>' +
+  '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>' +
   '</fonts>' +
   '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
   '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +

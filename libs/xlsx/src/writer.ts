@@ -283,16 +283,12 @@ class StreamingXlsxWriter implements XlsxWriter {
   }
 
   private rowXml(row: readonly XlsxCell[], r: number): string {
+    const ref = `${r}"`; // ends each cell's r attribute
     let xml = `<row r="${r}">`;
     for (let c = 0; c < row.length; c++) {
       const value = row[c];
       if (value === null || value === undefined) continue;
-      xml += cellXml(
-        `${this.cellStarts[c] as string}${r}"`,
-        this.kinds[c] as Kind,
-        this.money[c] === true,
-        value,
-      );
+      xml += cellXml(this.cellStarts[c] as string, ref, this.kinds[c] as Kind, this.money[c] === true, value);
     }
     return xml + '</row>';
   }
@@ -308,49 +304,59 @@ class StreamingXlsxWriter implements XlsxWriter {
   }
 }
 
-/** One `<c>` element; `start` is `<c r="B7"`. */
-function cellXml(start: string, kind: Kind, money: boolean, value: string | number | boolean): string {
-  if (kind === TEXT) return textCell(start, String(value));
-  if (typeof value === 'boolean') return `${start} t="b"><v>${value ? 1 : 0}</v></c>`;
+/** One `<c>` element; `start` + `ref` is its opening up to the r attribute's value, e.g. `<c r="B` + `7"`. */
+function cellXml(
+  start: string,
+  ref: string,
+  kind: Kind,
+  money: boolean,
+  value: string | number | boolean,
+): string {
+  if (kind === TEXT) return textCell(start, ref, String(value));
+  if (typeof value === 'boolean') return `${start}${ref} t="b"><v>${value ? 1 : 0}</v></c>`;
   switch (kind) {
     case INTEGER:
     case NUMBER: {
       const n = typeof value === 'number' ? value : exactNumber(value);
-      return n === undefined ? textCell(start, String(value)) : numberCell(start, n, money ? STYLE.money : 0);
+      if (n === undefined) return textCell(start, ref, String(value));
+      return numberCell(start, ref, n, money ? MONEY_STYLE : '');
     }
     case BOOLEAN:
       if (typeof value === 'string') {
         const lower = value.toLowerCase();
-        if (lower === 'true' || lower === 'false')
-          return `${start} t="b"><v>${lower === 'true' ? 1 : 0}</v></c>`;
-        return textCell(start, value);
+        if (lower === 'true' || lower === 'false') {
+          return `${start}${ref} t="b"><v>${lower === 'true' ? 1 : 0}</v></c>`;
+        }
+        return textCell(start, ref, value);
       }
-      return numberCell(start, value, 0);
+      return numberCell(start, ref, value, '');
     case DATE: {
-      if (typeof value === 'number') return numberCell(start, value, 0);
+      if (typeof value === 'number') return numberCell(start, ref, value, '');
       const serial = dateSerial(value);
-      return serial === undefined
-        ? textCell(start, value)
-        : `${start} s="${STYLE.date}"><v>${serial}</v></c>`;
+      if (serial === undefined) return textCell(start, ref, value);
+      return `${start}${ref} s="${STYLE.date}"><v>${serial}</v></c>`;
     }
     case TIMESTAMP: {
-      if (typeof value === 'number') return numberCell(start, value, 0);
+      if (typeof value === 'number') return numberCell(start, ref, value, '');
       const date = timestampSerial(value);
-      if (date === undefined) return textCell(start, value);
+      if (date === undefined) return textCell(start, ref, value);
       const style = date.fractionalSeconds ? STYLE.timestampMs : STYLE.timestamp;
-      return `${start} s="${style}"><v>${date.serial}</v></c>`;
+      return `${start}${ref} s="${style}"><v>${date.serial}</v></c>`;
     }
   }
 }
 
-function textCell(start: string, text: string): string {
-  return `${start} t="inlineStr">${inlineString(text)}</c>`;
+const MONEY_STYLE = ` s="${STYLE.money}"`;
+
+function textCell(start: string, ref: string, text: string): string {
+  return `${start}${ref} t="inlineStr">${inlineString(text)}</c>`;
 }
 
-function numberCell(start: string, n: number, style: number): string {
+/** `style` is '' or ` s="N"`. */
+function numberCell(start: string, ref: string, n: number, style: string): string {
   // Excel stores IEEE doubles but has no NaN or infinity: those stay readable as text.
-  if (!Number.isFinite(n)) return textCell(start, String(n));
-  return style === 0 ? `${start}><v>${n}</v></c>` : `${start} s="${style}"><v>${n}</v></c>`;
+  if (!Number.isFinite(n)) return textCell(start, ref, String(n));
+  return `${start}${ref}${style}><v>${n}</v></c>`;
 }
 
 /** A numeric string as a number when the number prints back as the same string (no digit lost), else undefined. */

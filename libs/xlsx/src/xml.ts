@@ -6,6 +6,8 @@ export const MAX_CELL_CHARS = 32_767;
 const SUSPECT = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const FORBIDDEN =
   /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Anything `inlineString` must clean or escape: one scan decides for the common, plain text. */
+const SPECIAL = /[\x00-\x08\x0B-\x1F&<>\uD800-\uDFFF\uFFFE\uFFFF]|_x[0-9A-Fa-f]{4}_/;
 /* eslint-enable no-control-regex */
 const NEEDS_ESCAPE = /[&<>\r]|_x[0-9A-Fa-f]{4}_/;
 const ESCAPES = /[&<>\r]|_(?=x[0-9A-Fa-f]{4}_)/g;
@@ -46,7 +48,7 @@ export function escapeAttr(text: string): string {
 
 /** An inline-string element (`<is>`) for any text, with `xml:space="preserve"` where whitespace would be lost. */
 export function inlineString(text: string): string {
-  const clean = escapeText(cellText(text));
+  const clean = text.length <= MAX_CELL_CHARS && !SPECIAL.test(text) ? text : escapeText(cellText(text));
   const preserve =
     clean.length > 0 && (isSpace(clean.charCodeAt(0)) || isSpace(clean.charCodeAt(clean.length - 1)));
   return preserve ? `<is><t xml:space="preserve">${clean}</t></is>` : `<is><t>${clean}</t></is>`;
