@@ -1,5 +1,5 @@
-import type { ExpressionNode, Node, SelectNode } from './nodes';
-import { LIKE_ESCAPE } from './like-pattern';
+import type { ExpressionNode, Node, SelectNode, TextMatchNode } from './nodes';
+import { LIKE_ESCAPE, likePattern } from './like-pattern';
 import type { TypedValue } from './typed-value';
 
 export type BindValue = string | number | bigint | boolean;
@@ -33,6 +33,20 @@ export abstract class SqlCompiler {
   protected abstract appendPaging(limit: number | null, offset: number | null): void;
   protected abstract appendTruth(value: boolean): void;
   protected abstract appendIsEmpty(expr: ExpressionNode, text: boolean): void;
+
+  /** Portable form: `expr LIKE pattern ESCAPE '\'` (both sides lowered when case-insensitive). */
+  protected appendTextMatch(node: TextMatchNode): void {
+    const pattern = this.addParameter(likePattern(node.match, node.text));
+    if (node.caseSensitive) {
+      this.visit(node.expr);
+      this.append(` LIKE ${pattern}`);
+    } else {
+      this.append('LOWER(');
+      this.visit(node.expr);
+      this.append(`) LIKE LOWER(${pattern})`);
+    }
+    this.append(` ESCAPE '${LIKE_ESCAPE}'`);
+  }
   /** Between a subquery and its alias. */
   protected readonly aliasKeyword: string = ' AS ';
 
@@ -162,20 +176,7 @@ export abstract class SqlCompiler {
       this.append(' AND ');
       this.visit(node.high);
     },
-    Like: (node) => {
-      if (node.caseSensitive) {
-        this.visit(node.expr);
-        this.append(' LIKE ');
-        this.visit(node.pattern);
-      } else {
-        this.append('LOWER(');
-        this.visit(node.expr);
-        this.append(') LIKE LOWER(');
-        this.visit(node.pattern);
-        this.append(')');
-      }
-      this.append(` ESCAPE '${LIKE_ESCAPE}'`);
-    },
+    TextMatch: (node) => this.appendTextMatch(node),
     Aggregate: (node) => {
       this.append(`${node.fn}(${node.distinct ? 'DISTINCT ' : ''}`);
       if (node.arg) this.visit(node.arg);

@@ -15,7 +15,7 @@ export type ExpressionNode =
   | IsEmptyNode
   | InNode
   | BetweenNode
-  | LikeNode
+  | TextMatchNode
   | AggregateNode;
 
 export type Node = ExpressionNode | SelectNode | TableNode | SubqueryNode | JoinNode;
@@ -72,11 +72,15 @@ export interface BetweenNode {
   readonly low: ValueNode;
   readonly high: ValueNode;
 }
-/** `expr LIKE pattern ESCAPE '\'`; the pattern is already escaped and wrapped in `%`. */
-export interface LikeNode {
-  readonly kind: 'Like';
+/**
+ * A text match: `text` is the user's literal text (no wildcards). Dialects choose the form: a LIKE pattern
+ * with `%`, `_` and `\` escaped, or the engine's own prefix/contains/suffix functions.
+ */
+export interface TextMatchNode {
+  readonly kind: 'TextMatch';
   readonly expr: ExpressionNode;
-  readonly pattern: ValueNode;
+  readonly match: 'contains' | 'starts_with' | 'ends_with';
+  readonly text: string;
   readonly caseSensitive: boolean;
 }
 export type AggregateFunction = 'SUM' | 'AVG' | 'MIN' | 'MAX' | 'COUNT';
@@ -148,8 +152,12 @@ export const sql = {
     Object.freeze({ kind: 'In', expr, values: Object.freeze([...values]) }),
   between: (expr: ExpressionNode, low: ValueNode, high: ValueNode): BetweenNode =>
     Object.freeze({ kind: 'Between', expr, low, high }),
-  like: (expr: ExpressionNode, pattern: ValueNode, caseSensitive: boolean): LikeNode =>
-    Object.freeze({ kind: 'Like', expr, pattern, caseSensitive }),
+  textMatch: (
+    expr: ExpressionNode,
+    match: TextMatchNode['match'],
+    text: string,
+    caseSensitive: boolean,
+  ): TextMatchNode => Object.freeze({ kind: 'TextMatch', expr, match, text, caseSensitive }),
   aggregate: (fn: AggregateFunction, arg: ExpressionNode | null, distinct = false): AggregateNode =>
     Object.freeze({ kind: 'Aggregate', fn, arg, distinct }),
   table: (schema: string | null, name: string): TableNode => Object.freeze({ kind: 'Table', schema, name }),

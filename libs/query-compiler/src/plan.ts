@@ -1,7 +1,6 @@
 import type { CatalogDataset } from './catalog';
 import { sql, type ColumnNode, type ExpressionNode, type OrderItem, type SelectNode } from './nodes';
 import type { Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
-import { likePattern } from './like-pattern';
 
 export interface PlanOptions {
   /** Move each dataset's own conditions into its scan, where that cannot change the result. */
@@ -239,11 +238,7 @@ function conditionExpression(
     case 'contains':
     case 'starts_with':
     case 'ends_with':
-      return sql.like(
-        target,
-        sql.value({ type: 'string', value: likePattern(condition.operator, String(one().value.value)) }),
-        condition.caseSensitive,
-      );
+      return sql.textMatch(target, condition.operator, String(one().value.value), condition.caseSensitive);
     case 'in':
       return sql.in(target, values);
     case 'between':

@@ -52,8 +52,8 @@ function rewriteChildren(
       return sql.in(expr(node.expr), node.values);
     case 'Between':
       return sql.between(expr(node.expr), node.low, node.high);
-    case 'Like':
-      return sql.like(expr(node.expr), node.pattern, node.caseSensitive);
+    case 'TextMatch':
+      return sql.textMatch(expr(node.expr), node.match, node.text, node.caseSensitive);
     case 'Aggregate':
       return sql.aggregate(node.fn, node.arg && expr(node.arg), node.distinct);
   }
