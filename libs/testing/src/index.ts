@@ -3,11 +3,14 @@ export { startProcess, type ProcessOptions, type RunningProcess } from './proces
 export {
   stackPort,
   startDevIdp,
+  startExportWorker,
   startGateway,
   startMetadata,
   startQueryService,
   startStack,
   type Env,
+  type Exit,
+  type ExportWorkerProcess,
   type GatewayProcess,
   type GrpcProcess,
   type HttpProcess,
@@ -16,4 +19,4 @@ export {
   type StackOptions,
   type StackProcess,
 } from './stack';
-export { startNats, startS3, type RunningServer } from './infra';
+export { startNats, startS3, type RunningServer, type S3Options } from './infra';

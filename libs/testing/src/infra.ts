@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from './free-port';
+import { join, resolve } from 'node:path';
 import { startProcess, type RunningProcess } from './process';
+import { stackPort } from './stack';
+
+/** The compiled launcher (this file runs from src/ under Jest and from dist/ when built). */
+const S3_SERVER = resolve(__dirname, '..', 'dist', 's3-server.js');
 
 export interface RunningServer {
   readonly url: string;
@@ -17,7 +20,7 @@ export interface RunningServer {
 
 /** A real `nats-server -js` (Debian's package) on a free loopback port, with its own store directory. */
 export async function startNats(): Promise<RunningServer> {
-  const port = await freePort();
+  const port = await stackPort();
   const dir = mkdtempSync(join(tmpdir(), 'aurora-nats-'));
   const launch = () =>
     startProcess({
@@ -29,25 +32,23 @@ export async function startNats(): Promise<RunningServer> {
   return server(`nats://127.0.0.1:${port}`, port, dir, launch);
 }
 
-/** An embedded S3-compatible server (s3rver) with the exports bucket, on a free loopback port. */
-export async function startS3(bucket = 'aurora-exports'): Promise<RunningServer> {
-  const port = await freePort();
+export interface S3Options {
+  /** Throttle uploads to this many bytes per second, all connections together (default: no limit). */
+  readonly uploadBytesPerSecond?: number;
+}
+
+/**
+ * An embedded S3-compatible server (s3rver, with ListMultipartUploads and AbortMultipartUpload added: see
+ * s3-server.ts) with the exports bucket, on a free loopback port.
+ */
+export async function startS3(bucket = 'aurora-exports', options: S3Options = {}): Promise<RunningServer> {
+  const port = await stackPort();
   const dir = mkdtempSync(join(tmpdir(), 'aurora-s3-'));
   const launch = () =>
     startProcess({
       name: 's3rver',
       command: process.execPath,
-      args: [
-        require.resolve('s3rver/bin/s3rver.js'),
-        '-d',
-        dir,
-        '-a',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '--configure-bucket',
-        bucket,
-      ],
+      args: [S3_SERVER, dir, '127.0.0.1', String(port), bucket, String(options.uploadBytesPerSecond ?? 0)],
       readyLine: /listening/i,
     });
   return server(`http://127.0.0.1:${port}`, port, dir, launch);

@@ -13,6 +13,7 @@ const ENTRY = {
   metadata: join(REPO_ROOT, 'services', 'metadata', 'dist', 'main.js'),
   query: join(REPO_ROOT, 'services', 'query', 'dist', 'main.js'),
   gateway: join(REPO_ROOT, 'services', 'gateway', 'dist', 'main.js'),
+  exportWorker: join(REPO_ROOT, 'services', 'export', 'dist', 'main.js'),
 } as const;
 const DEMO_CATALOG = join(REPO_ROOT, 'services', 'metadata', 'catalog', 'demo.yaml');
 
@@ -200,7 +201,9 @@ async function clientCredentialsToken(
   clientId: string,
   secret: string,
 ): Promise<{ token: string; expiresIn: number }> {
-  const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64');
+  const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString(
+    'base64',
+  );
   const response = await fetch(`${idpUrl}/token`, {
     method: 'POST',
     headers: {
@@ -290,6 +293,51 @@ export async function startGateway(env: Env): Promise<GatewayProcess> {
   return { name: 'gateway', pid, process: running, stop, url, api: `${url}/api/v1` };
 }
 
+/** How a child process ended. */
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface ExportWorkerProcess extends StackProcess {
+  /** Resolves when the process has exited, however it ended. */
+  readonly exited: Promise<Exit>;
+  /** Sends `signal` (SIGKILL: a crash; SIGTERM: a drain) and resolves when the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<Exit>;
+}
+
+/**
+ * An export worker (services/export) as a child process, ready once it announces that it listens. `env` names
+ * NATS_URL, QUERY_GRPC_ADDRESS and S3_ENDPOINT (and anything else, e.g. EXPORT_CONCURRENCY, SHUTDOWN_GRACE_MS).
+ */
+export async function startExportWorker(env: Env): Promise<ExportWorkerProcess> {
+  const { running, pid, stop } = await startNode(
+    'export-worker',
+    ENTRY.exportWorker,
+    env,
+    /"export worker listening"/,
+  );
+  const { child } = running;
+  const exited = new Promise<Exit>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    name: 'export-worker',
+    pid,
+    process: running,
+    stop,
+    exited,
+    kill: async (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const exit = await exited;
+      await stop(); // forgets it
+      return exit;
+    },
+  };
+}
+
 /**
  * Starts the backend as real child processes on free ports (never the standard ones): the dev IdP, metadata,
  * query and gateway, wired to each other and to one DuckDB warehouse file. Resolves when every one has
@@ -329,12 +377,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(started.map((p) => p.stop()));
     throw failure.reason;
   }
-  const [idp, metadata, query, gateway] = results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
-    IdpProcess,
-    GrpcProcess,
-    GrpcProcess,
-    GatewayProcess,
-  ];
+  const [idp, metadata, query, gateway] = results.map(
+    (r) => (r as PromiseFulfilledResult<unknown>).value,
+  ) as [IdpProcess, GrpcProcess, GrpcProcess, GatewayProcess];
 
   return {
     idp,

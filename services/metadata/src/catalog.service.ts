@@ -36,12 +36,21 @@ export class CatalogService {
   list(principal: Principal): Dataset[] {
     return [...this.entries.values()]
       .filter((entry) => readable(entry, principal))
-      .map((entry) => entry.dataset);
+      .map((entry) => this.viewOf(entry, principal));
   }
 
   /** A dataset the principal may not read is reported exactly like one that does not exist. */
   get(principal: Principal, id: string): Dataset {
-    return this.entry(principal, id).dataset;
+    return this.viewOf(this.entry(principal, id), principal);
+  }
+
+  /** A dataset as the principal sees it: a suggested join to a dataset they may not read would reveal it. */
+  private viewOf(entry: Entry, principal: Principal): Dataset {
+    const joins = entry.dataset.joins.filter((join) => {
+      const joined = this.entries.get(join.dataset);
+      return joined !== undefined && readable(joined, principal);
+    });
+    return joins.length === entry.dataset.joins.length ? entry.dataset : { ...entry.dataset, joins };
   }
 
   vintages(principal: Principal, id: string): Promise<Vintages> {

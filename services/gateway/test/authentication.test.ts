@@ -1,0 +1,270 @@
+import {
+  startDevIdp,
+  startGateway,
+  startStack,
+  type GatewayProcess,
+  type IdpProcess,
+  type Stack,
+} from '@aurora/testing';
+// The dev IdP's own test browser (cookies, redirects) and PKCE helpers, to sign in as the web client does.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { Browser, pkcePair, tokenRequest } from '../../../tools/dev-idp/test/support';
+import { expectProblem, get, post, type ApiResponse } from './support/http';
+import { compactJwt, hs256, jwtClaims, jwtHeader, rs256, strangerKeys } from './support/jwt';
+import { demoWarehouse, type TestWarehouse } from './support/warehouse';
+
+/**
+ * ARCHITECTURE.md, "Identity" and "Rate limiting": the gateway trusts only access tokens of its issuer, for its
+ * audience, unexpired, signed with a key of the issuer's JWKS by an allowed algorithm; and it limits each
+ * verified user (not each address, and never by a client-supplied X-Forwarded-For).
+ */
+
+const RATE_LIMIT = 5;
+
+let warehouse: TestWarehouse;
+let stack: Stack;
+let api: string;
+/** Another dev IdP: a real issuer, but not the one the gateway trusts. */
+let otherIdp: IdpProcess;
+/** A dev IdP whose tokens live one second, and a gateway that trusts it. */
+let shortLived: { idp: IdpProcess; gateway: GatewayProcess };
+/** A gateway allowing RATE_LIMIT requests a minute per user, trusting no proxy. */
+let limited: GatewayProcess;
+
+beforeAll(async () => {
+  warehouse = await demoWarehouse(50_000);
+  stack = await startStack({ warehousePath: warehouse.path });
+  api = stack.urls.api;
+  const [other, short, rateLimited] = await Promise.all([
+    startDevIdp(),
+    startDevIdp({ DEV_IDP_TOKEN_TTL_SECONDS: '1' }),
+    stack.startGateway({ RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), TRUSTED_PROXIES: '0' }),
+  ]);
+  otherIdp = other;
+  limited = rateLimited;
+  shortLived = {
+    idp: short,
+    gateway: await startGateway({
+      METADATA_GRPC_ADDRESS: stack.urls.metadata,
+      QUERY_GRPC_ADDRESS: stack.urls.query,
+      OIDC_ISSUER: short.issuer,
+    }),
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([stack.stop(), otherIdp.stop(), shortLived.idp.stop(), shortLived.gateway.stop()]);
+  await warehouse.remove();
+});
+
+function me(
+  token: string | undefined,
+  base = api,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
+  return get(`${base}/me`, { token, headers });
+}
+
+/** A token with the claims and header of alice's real one, re-signed by `signature` (header edits on top). */
+async function forged(
+  signature: (input: Buffer) => Buffer,
+  header: Record<string, unknown> = {},
+): Promise<string> {
+  const real = await stack.token('alice-cli');
+  return compactJwt({ ...jwtHeader(real), ...header }, jwtClaims(real), signature);
+}
+
+describe('a valid access token', () => {
+  it('is accepted: the real token of alice-cli reads /me', async () => {
+    const response = await me(await stack.token('alice-cli'));
+    expect(response.status).toBe(200);
+    expect(response.json()).toMatchObject({ sub: 'alice' });
+  });
+
+  it('is accepted whatever the case of the scheme name ("bearer")', async () => {
+    const response = await get(`${api}/me`, {
+      headers: { authorization: `bearer ${await stack.token('alice-cli')}` },
+    });
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('401 UNAUTHENTICATED for every token the gateway must not trust', () => {
+  it('no Authorization header, another scheme, or a bearer of nothing', async () => {
+    expectProblem(await me(undefined), 401, 'UNAUTHENTICATED');
+    expectProblem(
+      await me(undefined, api, { authorization: `Basic ${Buffer.from('alice:alice').toString('base64')}` }),
+      401,
+      'UNAUTHENTICATED',
+    );
+    expectProblem(await me(undefined, api, { authorization: 'Bearer' }), 401, 'UNAUTHENTICATED');
+    expectProblem(await me('not-a-jwt'), 401, 'UNAUTHENTICATED');
+  });
+
+  it('a token of another issuer (a second, real dev IdP with its own keys)', async () => {
+    const token = await otherIdp.token('alice-cli');
+    expect(jwtClaims(token)).toMatchObject({ iss: otherIdp.issuer, aud: 'aurora-api', sub: 'alice' });
+    expectProblem(await me(token), 401, 'UNAUTHENTICATED');
+  });
+
+  it('a token of the right issuer whose signature is not of the claims (claims edited after signing)', async () => {
+    const real = await stack.token('alice-cli');
+    const [header, , signature] = real.split('.');
+    const claims = { ...jwtClaims(real), sub: 'carol', groups: ['admins'] };
+    const tampered = `${header ?? ''}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature ?? ''}`;
+    expectProblem(await me(tampered), 401, 'UNAUTHENTICATED');
+  });
+
+  it('an expired token (an IdP issuing 1-second tokens): accepted while fresh, refused once expired', async () => {
+    const gateway = shortLived.gateway.api;
+    await me(await shortLived.idp.token('alice-cli'), gateway); // the gateway fetches the JWKS once
+    // A 1-second token may expire at the next second boundary: take one that the gateway sees in time.
+    let token = '';
+    let fresh: ApiResponse | undefined;
+    for (let attempt = 0; attempt < 5 && fresh?.status !== 200; attempt++) {
+      token = await shortLived.idp.token('alice-cli');
+      fresh = await me(token, gateway);
+    }
+    expect(fresh?.status).toBe(200);
+    // Expired once the clock has passed `exp` (whole seconds): wait for that, and a little more.
+    const expiresAt = Number(jwtClaims(token).exp) * 1000;
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 1000);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1100));
+    expectProblem(await me(token, gateway), 401, 'UNAUTHENTICATED');
+  });
+
+  it('an unsigned token (alg "none") with genuine claims', async () => {
+    const real = await stack.token('alice-cli');
+    const unsigned = compactJwt({ alg: 'none', typ: 'JWT' }, jwtClaims(real), () => Buffer.alloc(0));
+    expect(unsigned.endsWith('.')).toBe(true);
+    expectProblem(await me(unsigned), 401, 'UNAUTHENTICATED');
+    // Also with the signature part absent, or with the real token's signature.
+    expectProblem(await me(unsigned.slice(0, -1)), 401, 'UNAUTHENTICATED');
+    expectProblem(await me(`${unsigned}${real.split('.')[2] ?? ''}`), 401, 'UNAUTHENTICATED');
+  });
+
+  it('a token signed with a key that is not in the JWKS, even under the kid of a real key', async () => {
+    const { privateKey } = strangerKeys();
+    expect(jwtHeader(await forged(rs256(privateKey))).kid).toBe(
+      jwtHeader(await stack.token('alice-cli')).kid,
+    );
+    expectProblem(await me(await forged(rs256(privateKey))), 401, 'UNAUTHENTICATED');
+    expectProblem(await me(await forged(rs256(privateKey), { kid: 'stranger' })), 401, 'UNAUTHENTICATED');
+  });
+
+  it("a token signed with a shared secret (HS256) made of the issuer's public key", async () => {
+    const jwks = (await get(`${stack.urls.idp}/jwks`)).json<{ keys: Record<string, unknown>[] }>();
+    const publicJwk = JSON.stringify(jwks.keys[0]);
+    expectProblem(await me(await forged(hs256(publicJwk), { alg: 'HS256' })), 401, 'UNAUTHENTICATED');
+    const pem = strangerKeys().publicKey.export({ type: 'spki', format: 'pem' });
+    expectProblem(await me(await forged(hs256(pem), { alg: 'HS256' })), 401, 'UNAUTHENTICATED');
+  });
+
+  it('a token of the right issuer and key for another audience: alice\'s ID token (aud "aurora-web")', async () => {
+    const idToken = await signInWithBrowser(stack.urls.issuer, 'alice');
+    expect(jwtClaims(idToken)).toMatchObject({ iss: stack.urls.issuer, aud: 'aurora-web', sub: 'alice' });
+    expect(jwtHeader(idToken).alg).toBe('RS256');
+    expectProblem(await me(idToken), 401, 'UNAUTHENTICATED');
+  });
+
+  it('the same on the query endpoints: nothing runs for an untrusted token', async () => {
+    const token = await otherIdp.token('carol-cli');
+    expectProblem(
+      await post(`${api}/query/preview`, { dataset: 'products', columns: ['name'] }, { token }),
+      401,
+      'UNAUTHENTICATED',
+    );
+  });
+});
+
+/** The web client's sign-in (authorization code + PKCE) as a browser does it; returns the ID token. */
+async function signInWithBrowser(issuer: string, user: string): Promise<string> {
+  const browser = new Browser();
+  const { verifier, challenge } = pkcePair();
+  // A redirect URI the dev IdP registers for the web client; nothing listens there, and nothing needs to.
+  const redirectUri = 'http://127.0.0.1:8080/auth/callback';
+  const authorize = new URL(`${issuer}/auth`);
+  authorize.search = new URLSearchParams({
+    client_id: 'aurora-web',
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: 'openid profile',
+    state: 'state',
+    nonce: 'nonce',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  }).toString();
+  const { response: loginPage } = await browser.followWithin(issuer, await browser.get(authorize.toString()));
+  const action = /<form method="post" action="([^"]+)"/.exec(await loginPage.text())?.[1];
+  if (action === undefined) throw new Error('no login form');
+  const signedIn = await browser.postForm(new URL(action, issuer).toString(), {
+    username: user,
+    password: user,
+  });
+  const { location } = await browser.followWithin(issuer, signedIn);
+  const code = location === undefined ? null : new URL(location).searchParams.get('code');
+  if (code === null) throw new Error(`no authorization code (${String(location)})`);
+  const { body } = await tokenRequest(issuer, {
+    grant_type: 'authorization_code',
+    client_id: 'aurora-web',
+    code,
+    redirect_uri: redirectUri,
+    code_verifier: verifier,
+  });
+  if (body.id_token === undefined) throw new Error(`no ID token: ${JSON.stringify(body)}`);
+  return body.id_token;
+}
+
+describe(`rate limiting: ${RATE_LIMIT} requests a minute per user`, () => {
+  it('the 6th request of alice within the minute is 429 RATE_LIMITED with Retry-After, on any endpoint', async () => {
+    const alice = await stack.token('alice-cli');
+    for (let i = 0; i < RATE_LIMIT; i++) expect((await me(alice, limited.api)).status).toBe(200);
+
+    const refused = await me(alice, limited.api);
+    expectProblem(refused, 429, 'RATE_LIMITED');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // One budget for the whole API, not one per endpoint.
+    expectProblem(
+      await post(
+        `${limited.api}/query/preview`,
+        { dataset: 'products', columns: ['name'] },
+        { token: alice },
+      ),
+      429,
+      'RATE_LIMITED',
+    );
+  });
+
+  it('bob, from the same address, still gets his full quota', async () => {
+    const bob = await stack.token('bob-cli');
+    for (let i = 0; i < RATE_LIMIT; i++) expect((await me(bob, limited.api)).status).toBe(200);
+    expectProblem(await me(bob, limited.api), 429, 'RATE_LIMITED');
+  });
+
+  it('a spoofed X-Forwarded-For changes nothing (no proxy is trusted)', async () => {
+    const alice = await stack.token('alice-cli');
+    for (const address of ['203.0.113.7', '198.51.100.1, 203.0.113.9', '10.0.0.1']) {
+      expectProblem(await me(alice, limited.api, { 'x-forwarded-for': address }), 429, 'RATE_LIMITED');
+    }
+    // Before authentication the key is the client address: health probes from one address share a budget,
+    // whatever address each claims to come from.
+    for (let i = 0; i < RATE_LIMIT; i++) {
+      const response = await get(`${limited.api}/health/live`, {
+        headers: { 'x-forwarded-for': `192.0.2.${i + 1}` },
+      });
+      expect(response.status).toBe(200);
+    }
+    expectProblem(
+      await get(`${limited.api}/health/live`, { headers: { 'x-forwarded-for': '192.0.2.99' } }),
+      429,
+      'RATE_LIMITED',
+    );
+  });
+
+  it("the stack's own gateway (the default limit) is unaffected", async () => {
+    expect((await me(await stack.token('alice-cli'))).status).toBe(200);
+  });
+});
