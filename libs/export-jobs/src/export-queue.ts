@@ -29,12 +29,25 @@ export interface Delivery {
   /** 1 for the first delivery. */
   readonly attempt: number;
   readonly last: boolean;
+  /** How often `working()` must be called so the delivery is not given to another worker meanwhile. */
+  readonly heartbeatMs: number;
   working(): void;
   ack(): void;
-  /** Try again later (JetStream applies the backoff). */
+  /** Try again later: a nak delayed by the backoff step of this attempt. */
   retry(): void;
   /** Never again: the job is finished one way or another. */
   term(): void;
+}
+
+/** How the work-queue consumer treats deliveries (the defaults are TOPOLOGY's). */
+export interface QueueOptions {
+  /**
+   * Seconds a delivery may go without an ack or a `working()` heartbeat before JetStream hands it to another
+   * worker (a worker that died). Workers set it; other clients (the gateway) leave an existing consumer alone.
+   */
+  readonly ackWaitSeconds?: number;
+  /** Waits before attempts 2, 3, … of a job handed back with `retry()`; the last one repeats. */
+  readonly backoffSeconds?: readonly number[];
 }
 
 /**
@@ -47,9 +60,10 @@ export class ExportQueue {
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly kv: KV,
+    private readonly options: QueueOptions,
   ) {}
 
-  static async connect(url: string, name: string): Promise<ExportQueue> {
+  static async connect(url: string, name: string, options: QueueOptions = {}): Promise<ExportQueue> {
     const connection = await connect({
       servers: url,
       name,
@@ -57,10 +71,10 @@ export class ExportQueue {
       reconnectTimeWait: 500,
     });
     const jsm = await connection.jetstreamManager();
-    await ensureTopology(jsm);
+    await ensureTopology(jsm, options);
     const js = connection.jetstream();
     const kv = await js.views.kv(TOPOLOGY.jobsBucket, { history: 1 });
-    return new ExportQueue(connection, js, jsm, kv);
+    return new ExportQueue(connection, js, jsm, kv, options);
   }
 
   /**
@@ -68,20 +82,32 @@ export class ExportQueue {
    * owner returns the first job instead of creating another.
    */
   async submit(job: ExportJob, idempotencyKey?: string): Promise<{ job: ExportJob; created: boolean }> {
-    if (idempotencyKey !== undefined) {
-      const key = idempotencyEntry(job.owner, idempotencyKey);
+    const idempotency =
+      idempotencyKey === undefined ? undefined : idempotencyEntry(job.owner, idempotencyKey);
+    if (idempotency !== undefined) {
       try {
-        await this.kv.create(key, codec.encode(job.id));
+        await this.kv.create(idempotency, codec.encode(job.id));
       } catch {
-        const existing = await this.kv.get(key);
-        const id = existing ? (codec.decode(existing.value) as string) : undefined;
+        const existing = await this.kv.get(idempotency);
+        const id = existing?.operation === 'PUT' ? (codec.decode(existing.value) as string) : undefined;
         const earlier = id === undefined ? undefined : await this.get(job.owner, id);
         if (earlier) return { job: earlier, created: false };
+        // The earlier submission never became a job (it failed half-way): this one takes the key.
+        await this.kv.put(idempotency, codec.encode(job.id));
       }
     }
-    await this.kv.create(jobEntry(job.owner, job.id), codec.encode(job));
+    const entry = jobEntry(job.owner, job.id);
+    await this.kv.create(entry, codec.encode(job));
     const item: WorkItem = { id: job.id, owner: job.owner.sub };
-    await this.js.publish(TOPOLOGY.workSubject, codec.encode(item), { msgID: job.id });
+    try {
+      await this.js.publish(TOPOLOGY.workSubject, codec.encode(item), { msgID: job.id });
+    } catch (error) {
+      // Not queued (or not known to be): no job is better than one that stays queued forever. A worker that
+      // does get the message finds no record and drops it; the client may submit again.
+      await this.kv.delete(entry).catch(() => undefined);
+      if (idempotency !== undefined) await this.kv.delete(idempotency).catch(() => undefined);
+      throw error;
+    }
     return { job, created: true };
   }
 
@@ -93,8 +119,12 @@ export class ExportQueue {
 
   /** This owner's jobs, newest first. */
   async list(owner: Principal): Promise<ExportJob[]> {
+    // Keys first, records after: awaiting a `get` inside the `keys()` iteration ends it after the first key
+    // (nats.js 2.29), which listed one job only.
+    const keys: string[] = [];
+    for await (const key of await this.kv.keys(`${ownerKey(owner)}.*`)) keys.push(key);
     const jobs: ExportJob[] = [];
-    for await (const key of await this.kv.keys(`${ownerKey(owner)}.*`)) {
+    for (const key of keys) {
       const entry = await this.kv.get(key);
       if (entry?.operation === 'PUT') jobs.push(codec.decode(entry.value) as ExportJob);
     }
@@ -152,7 +182,7 @@ export class ExportQueue {
       message.term(); // the record is gone: nothing to do, ever
       return this.next(expiresMs);
     }
-    return delivery(job, message);
+    return delivery(job, message, this.options);
   }
 
   /**
@@ -182,7 +212,7 @@ export class ExportQueue {
   }
 }
 
-async function ensureTopology(jsm: JetStreamManager): Promise<void> {
+async function ensureTopology(jsm: JetStreamManager, options: QueueOptions): Promise<void> {
   await ensureStream(jsm, {
     name: TOPOLOGY.workStream,
     subjects: [TOPOLOGY.workSubject],
@@ -198,14 +228,26 @@ async function ensureTopology(jsm: JetStreamManager): Promise<void> {
     max_age: nanos(30 * 24 * 3600 * 1000),
     duplicate_window: nanos(10 * 60 * 1000),
   });
+  // No consumer-level `backoff`: JetStream then takes its first step as the ack wait (nats-server sets
+  // AckWait = BackOff[0]), so a job running longer than 2 s between heartbeats went to a second worker while
+  // the first still ran it. The waits between attempts are the delays of `retry()` (a nak with a delay).
   const consumer = {
     durable_name: TOPOLOGY.workConsumer,
     ack_policy: AckPolicy.Explicit,
-    ack_wait: nanos(TOPOLOGY.ackWaitSeconds * 1000),
+    ack_wait: nanos((options.ackWaitSeconds ?? TOPOLOGY.ackWaitSeconds) * 1000),
     max_deliver: TOPOLOGY.maxDeliver,
-    backoff: TOPOLOGY.backoffSeconds.map((s) => nanos(s * 1000)),
+    backoff: [],
     max_ack_pending: 1000,
   };
+  // Workers own it and bring it up to date; other clients (the gateway) create it only when it is missing,
+  // and never touch one a worker set up (nats-server 2.9 takes a create of an existing durable as an update).
+  if (options.ackWaitSeconds === undefined) {
+    const exists = await jsm.consumers.info(TOPOLOGY.workStream, TOPOLOGY.workConsumer).then(
+      () => true,
+      () => false,
+    );
+    if (exists) return;
+  }
   try {
     await jsm.consumers.add(TOPOLOGY.workStream, consumer);
   } catch {
@@ -225,23 +267,24 @@ async function ensureStream(
   }
 }
 
-function delivery(job: ExportJob, message: JsMsg): Delivery {
+function delivery(job: ExportJob, message: JsMsg, options: QueueOptions): Delivery {
   const attempt = message.info.deliveryCount;
+  const ackWaitMs = (options.ackWaitSeconds ?? TOPOLOGY.ackWaitSeconds) * 1000;
   return {
     job,
     attempt,
     last: attempt >= TOPOLOGY.maxDeliver,
+    heartbeatMs: Math.min(10_000, Math.max(100, Math.floor(ackWaitMs / 3))),
     working: () => message.working(),
     ack: () => message.ack(),
-    retry: () => message.nak(backoffMs(attempt)),
+    retry: () => message.nak(backoffMs(attempt, options.backoffSeconds ?? TOPOLOGY.backoffSeconds)),
     term: () => message.term(),
   };
 }
 
-/** The wait before the next attempt: the same schedule JetStream applies to missed acknowledgements. */
-function backoffMs(attempt: number): number {
-  const steps = TOPOLOGY.backoffSeconds;
-  return (steps[Math.min(attempt, steps.length) - 1] ?? steps[0]) * 1000;
+/** The wait before the next attempt after `attempt` failed. */
+function backoffMs(attempt: number, steps: readonly number[]): number {
+  return Math.round((steps[Math.min(attempt, steps.length) - 1] ?? steps[0] ?? 0) * 1000);
 }
 
 /** KV keys allow few characters: a subject is hex-encoded. */

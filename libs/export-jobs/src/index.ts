@@ -1,4 +1,4 @@
-export { ExportQueue, type Delivery } from './export-queue';
+export { ExportQueue, type Delivery, type QueueOptions } from './export-queue';
 export {
   FINISHED,
   completedEvent,

@@ -1,4 +1,11 @@
-import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListMultipartUploadsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
@@ -60,6 +67,23 @@ export class ObjectStore {
     } finally {
       signal.removeEventListener('abort', abort);
     }
+  }
+
+  /**
+   * Aborts the multipart uploads of `key` begun and never finished: those of an attempt whose worker died, or
+   * whose abort could not reach S3. Returns how many it aborted.
+   */
+  async abortIncompleteUploads(key: string): Promise<number> {
+    const listed = await this.client.send(
+      new ListMultipartUploadsCommand({ Bucket: this.options.bucket, Prefix: key }),
+    );
+    const stale = (listed.Uploads ?? []).filter((upload) => upload.Key === key && upload.UploadId);
+    for (const upload of stale) {
+      await this.client.send(
+        new AbortMultipartUploadCommand({ Bucket: this.options.bucket, Key: key, UploadId: upload.UploadId }),
+      );
+    }
+    return stale.length;
   }
 
   presignDownload(key: string, fileName: string, expiresInSeconds: number): Promise<string> {

@@ -9,6 +9,6 @@ export const TOPOLOGY = {
   /** Seconds a delivery may go unacknowledged before redelivery; workers heartbeat well within it. */
   ackWaitSeconds: 30,
   maxDeliver: 5,
-  /** Waits between attempts (JetStream needs fewer entries than max_deliver). */
+  /** Waits between attempts: the delays of the naks that hand a failed job back (the last one repeats). */
   backoffSeconds: [2, 10, 30, 60],
 } as const;

@@ -1,6 +1,7 @@
 export { freePort } from './free-port';
 export { startProcess, type ProcessOptions, type RunningProcess } from './process';
 export {
+  EXPORT_WORKER_NODE_FLAGS,
   stackPort,
   startDevIdp,
   startExportWorker,

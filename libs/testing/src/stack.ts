@@ -141,11 +141,12 @@ async function startNode(
   main: string,
   env: Env,
   readyLine: RegExp,
+  nodeFlags: readonly string[] = [],
 ): Promise<{ running: RunningProcess; pid: number; stop: () => Promise<void> }> {
   const running = await startProcess({
     name,
     command: process.execPath,
-    args: [entry(main)],
+    args: [...nodeFlags, entry(main)],
     env,
     readyLine,
     timeoutMs: 60_000,
@@ -307,15 +308,25 @@ export interface ExportWorkerProcess extends StackProcess {
 }
 
 /**
+ * Node's flags for an export worker, as its start script (`services/export/package.json`) runs it: a bounded
+ * old generation, without which V8 lets garbage pile up to ~230 MB during a 1,000,000-row export.
+ */
+export const EXPORT_WORKER_NODE_FLAGS: readonly string[] = ['--max-old-space-size=128'];
+
+/**
  * An export worker (services/export) as a child process, ready once it announces that it listens. `env` names
  * NATS_URL, QUERY_GRPC_ADDRESS and S3_ENDPOINT (and anything else, e.g. EXPORT_CONCURRENCY, SHUTDOWN_GRACE_MS).
  */
-export async function startExportWorker(env: Env): Promise<ExportWorkerProcess> {
+export async function startExportWorker(
+  env: Env,
+  nodeFlags: readonly string[] = EXPORT_WORKER_NODE_FLAGS,
+): Promise<ExportWorkerProcess> {
   const { running, pid, stop } = await startNode(
     'export-worker',
     ENTRY.exportWorker,
     env,
     /"export worker listening"/,
+    nodeFlags,
   );
   const { child } = running;
   const exited = new Promise<Exit>((resolve) => {

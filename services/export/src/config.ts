@@ -1,4 +1,5 @@
 import { loadConfig } from '@aurora/config';
+import { TOPOLOGY } from '@aurora/export-jobs';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -17,6 +18,17 @@ const schema = z.object({
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   /** The longest one export may stream (the query service caps it too). */
   EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /**
+   * Seconds a job's delivery may go without a heartbeat before JetStream gives it to another worker (one whose
+   * worker died). Workers heartbeat at a third of it, at most every 10 s.
+   */
+  EXPORT_ACK_WAIT_SECONDS: z.coerce.number().int().min(1).max(3600).default(TOPOLOGY.ackWaitSeconds),
+  /** Waits (seconds, comma-separated) before attempts 2, 3, … of a job that failed; the last one repeats. */
+  EXPORT_BACKOFF_SECONDS: z
+    .string()
+    .default(TOPOLOGY.backoffSeconds.join(','))
+    .transform((value) => value.split(',').map((step) => Number(step.trim())))
+    .pipe(z.array(z.number().min(0).max(3600)).min(1)),
   /** How long SIGTERM waits for running jobs before handing them back to the queue. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
 });

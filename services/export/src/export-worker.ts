@@ -74,8 +74,9 @@ export async function runJob(delivery: Delivery, deps: WorkerDeps, shutdown: Abo
     delivery.ack();
     return;
   }
+  log.info('export started', { job: job.id, attempt: delivery.attempt, format: job.format });
   const abort = new AbortController();
-  const heartbeat = setInterval(() => delivery.working(), 10_000);
+  const heartbeat = setInterval(() => delivery.working(), delivery.heartbeatMs);
   const watching = watchForCancel(deps, job, abort);
   const onShutdown = (): void => abort.abort(new Error('worker shutting down'));
   shutdown.addEventListener('abort', onShutdown, { once: true });
@@ -106,6 +107,7 @@ async function writeFile(job: ExportJob, deps: WorkerDeps, signal: AbortSignal) 
     },
   });
   const key = objectKey(job);
+  await abortLeftovers(deps, job, key);
   const uploading = deps.store.upload(key, meter, CONTENT_TYPES[job.format], signal);
   uploading.catch(() => meter.destroy()); // an upload that fails must also stop the writer
   const call = deps.query.streamRows({ queryJson: job.queryJson }, principalMetadata(job.owner), {
@@ -210,6 +212,22 @@ async function watchForCancel(deps: WorkerDeps, job: ExportJob, abort: AbortCont
     }
   } catch {
     // the watch ends with the job
+  }
+}
+
+/**
+ * An earlier attempt of this job may have left a multipart upload behind (its worker was killed, or S3 was
+ * unreachable when it tried to abort): abort it now, so it does not linger beside the file. Best effort: an
+ * S3 without ListMultipartUploads (plain s3rver) or one that is down fails this, and the upload decides.
+ */
+async function abortLeftovers(deps: WorkerDeps, job: ExportJob, key: string): Promise<void> {
+  try {
+    const aborted = await deps.store.abortIncompleteUploads(key);
+    if (aborted > 0) log.info('aborted incomplete uploads of an earlier attempt', { job: job.id, aborted });
+  } catch (error) {
+    // An S3 without the call (plain s3rver, as `npm start` runs it) has nothing to say: no warning for that.
+    if (error instanceof Error && error.name === 'NotImplemented') return;
+    log.warn('could not look for incomplete uploads', { job: job.id, error: describe(error) });
   }
 }
 

@@ -2,8 +2,8 @@ import { csvRecord, type CsvCell } from '@aurora/csv';
 import type { ExportFormat } from '@aurora/export-jobs';
 import type { ResultColumn } from '@aurora/proto';
 import { createXlsxWriter } from '@aurora/xlsx';
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 
 /** Turns row batches into a file on `output`, honouring its backpressure. */
 export interface FileWriter {
@@ -32,7 +32,8 @@ export function fileWriter(
 function csvWriter(columns: readonly ResultColumn[], output: Writable): FileWriter {
   let header = false;
   const put = async (text: string): Promise<void> => {
-    if (!output.write(text)) await once(output, 'drain');
+    if (output.destroyed) throw new Error('the output was closed');
+    if (!output.write(text)) await drained(output);
   };
   return {
     async write(rows) {
@@ -45,9 +46,32 @@ function csvWriter(columns: readonly ResultColumn[], output: Writable): FileWrit
     async finish() {
       if (!header) await put(csvRecord(columns.map((c) => c.name)));
       output.end();
-      await once(output, 'finish');
+      // Rejects (premature close) when the output is destroyed first, e.g. by a failed upload.
+      await finished(output, { readable: false });
     },
   };
+}
+
+/**
+ * Resolves once `output` takes more; rejects when it is closed or fails meanwhile. (`once(output, 'drain')`
+ * would wait forever for an output destroyed without an error, as a cancelled or failed upload leaves it.)
+ */
+function drained(output: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error): void => {
+      output.off('drain', onDrain);
+      output.off('close', onClose);
+      output.off('error', onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = (): void => settle();
+    const onClose = (): void => settle(new Error('the output was closed'));
+    const onError = (error: Error): void => settle(error);
+    output.on('drain', onDrain);
+    output.on('close', onClose);
+    output.on('error', onError);
+  });
 }
 
 function xlsxWriter(columns: readonly ResultColumn[], output: Writable): FileWriter {

@@ -1,4 +1,4 @@
-import { ExportQueue, ObjectStore } from '@aurora/export-jobs';
+import { ExportQueue, ObjectStore, objectKey } from '@aurora/export-jobs';
 import { logger } from '@aurora/observability';
 import { loadAuroraPackage } from '@aurora/proto';
 import { credentials } from '@grpc/grpc-js';
@@ -14,7 +14,10 @@ const log = logger('export');
  */
 async function main(): Promise<void> {
   const config = exportConfig();
-  const queue = await ExportQueue.connect(config.NATS_URL, 'aurora-export-worker');
+  const queue = await ExportQueue.connect(config.NATS_URL, 'aurora-export-worker', {
+    ackWaitSeconds: config.EXPORT_ACK_WAIT_SECONDS,
+    backoffSeconds: config.EXPORT_BACKOFF_SECONDS,
+  });
   const store = new ObjectStore({
     endpoint: config.S3_ENDPOINT,
     region: config.S3_REGION,
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
       },
     });
     log.warn('export given up after max deliveries', { job: item.id });
+    // The last worker that died on it may have left a multipart upload open.
+    await store.abortIncompleteUploads(objectKey(job)).catch(() => 0);
   });
 
   const draining = new AbortController(); // stop pulling new jobs

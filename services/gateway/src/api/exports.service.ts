@@ -64,36 +64,37 @@ export class ExportsService {
       sha256: null,
       attempts: 0,
     };
-    return (await (await this.jobs()).submit(job, idempotencyKey)).job;
+    return (await this.withQueue((queue) => queue.submit(job, idempotencyKey))).job;
   }
 
   async list(owner: Principal): Promise<ExportJob[]> {
-    return (await this.jobs()).list(owner);
+    return this.withQueue((queue) => queue.list(owner));
   }
 
   async get(owner: Principal, id: string): Promise<ExportJob> {
-    const job = await (await this.jobs()).get(owner, id);
+    const job = await this.withQueue((queue) => queue.get(owner, id));
     if (!job) throw new AuroraError(ErrorCode.NOT_FOUND, `There is no export "${id}".`);
     return job;
   }
 
   watch(owner: Principal, id: string, signal: AbortSignal): Promise<AsyncGenerator<ExportJob>> {
-    return this.jobs().then((queue) => queue.watch(owner, id, signal));
+    return this.withQueue((queue) => Promise.resolve(queue.watch(owner, id, signal)));
   }
 
   /** A queued job is cancelled at once; a running one is asked to stop (its worker does within a second). */
   async cancel(owner: Principal, id: string): Promise<ExportJob> {
-    const queue = await this.jobs();
     await this.get(owner, id);
-    const job = await queue.update(owner, id, (j) => {
-      if (FINISHED.has(j.status)) return j;
-      if (j.status === 'queued')
-        return { ...j, status: 'cancelled', cancelRequested: true, finishedAt: new Date().toISOString() };
-      return { ...j, cancelRequested: true };
+    return this.withQueue(async (queue) => {
+      const job = await queue.update(owner, id, (j) => {
+        if (FINISHED.has(j.status)) return j;
+        if (j.status === 'queued')
+          return { ...j, status: 'cancelled', cancelRequested: true, finishedAt: new Date().toISOString() };
+        return { ...j, cancelRequested: true };
+      });
+      // A queued job ends here, so its completed event is published here (the worker only acks it later).
+      if (job.status === 'cancelled') await queue.publishCompleted(completedEvent(job));
+      return job;
     });
-    // A queued job ends here, so its completed event is published here (the worker only acks it later).
-    if (job.status === 'cancelled') await queue.publishCompleted(completedEvent(job));
-    return job;
   }
 
   async downloadUrl(owner: Principal, id: string): Promise<string> {
@@ -108,6 +109,24 @@ export class ExportsService {
     const queue = await this.queue?.catch(() => undefined);
     await queue?.close();
     this.store.close();
+  }
+
+  /**
+   * Runs `work` on the queue; a NATS failure (a timeout or a lost connection, e.g. while NATS restarts) is a
+   * 503 the client may retry, never a 500.
+   */
+  private async withQueue<T>(work: (queue: ExportQueue) => Promise<T>): Promise<T> {
+    const queue = await this.jobs();
+    try {
+      return await work(queue);
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'NatsError') throw error;
+      log.warn('NATS request failed', { error: error.message });
+      throw new AuroraError(
+        ErrorCode.UNAVAILABLE,
+        'Exports are unavailable right now. Please try again in a moment.',
+      );
+    }
   }
 
   /** Connects on first use and again after a failure, so the API answers 503 (not a crash) while NATS is down. */
