@@ -9,6 +9,8 @@ export interface ExportJob {
   /** Who asked: the worker runs the query as this principal, so it sees exactly what they may see. */
   readonly owner: Principal;
   readonly format: ExportFormat;
+  /** CSV may be gzip-compressed (absent: not compressed). */
+  readonly compression?: 'gzip' | undefined;
   readonly fileName: string;
   readonly queryJson: string;
   readonly status: ExportStatus;
@@ -46,8 +48,8 @@ export function publicView(job: ExportJob) {
 }
 
 /** The object key derives from the job id alone, so a redelivered job overwrites rather than duplicates. */
-export function objectKey(job: Pick<ExportJob, 'id' | 'format'>): string {
-  return `exports/${job.id}.${job.format}`;
+export function objectKey(job: Pick<ExportJob, 'id' | 'format' | 'compression'>): string {
+  return `exports/${job.id}.${job.format}${job.compression === 'gzip' ? '.gz' : ''}`;
 }
 
 /** The export-completed event of API.md (CloudEvents 1.0, JSON), for batch consumers. */

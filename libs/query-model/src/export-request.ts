@@ -7,6 +7,8 @@ import { formatPath, parseQuery } from './validate';
 export const ExportRequestSchema = z.strictObject({
   query: z.record(z.string(), z.unknown()),
   format: z.enum(['csv', 'xlsx']),
+  /** CSV only: an XLSX file is already compressed. */
+  compression: z.enum(['none', 'gzip']).optional(),
   fileName: z
     .string()
     .min(1)
@@ -19,6 +21,7 @@ export const ExportRequestSchema = z.strictObject({
 export interface ExportRequest {
   readonly query: Query;
   readonly format: 'csv' | 'xlsx';
+  readonly compression: 'none' | 'gzip';
   readonly fileName: string;
 }
 
@@ -41,5 +44,14 @@ export function parseExportRequest(input: unknown): ExportRequest {
       throw new AuroraError(error.code, error.detail, error.path ? `query.${error.path}` : 'query');
     throw error;
   }
-  return { query, format: result.data.format, fileName: result.data.fileName ?? `aurora-${query.dataset}` };
+  const compression = result.data.compression ?? 'none';
+  if (compression === 'gzip' && result.data.format !== 'csv') {
+    throw new AuroraError(ErrorCode.INVALID_QUERY, 'Only CSV exports can be gzip-compressed.', 'compression');
+  }
+  return {
+    query,
+    format: result.data.format,
+    compression,
+    fileName: result.data.fileName ?? `aurora-${query.dataset}`,
+  };
 }

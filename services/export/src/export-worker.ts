@@ -14,6 +14,7 @@ import type { CsvCell } from '@aurora/csv';
 import type { ServiceError } from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { CONTENT_TYPES, fileWriter } from './file-writer';
 
 const log = logger('export');
@@ -106,10 +107,23 @@ async function writeFile(job: ExportJob, deps: WorkerDeps, signal: AbortSignal) 
       done(null, chunk);
     },
   });
+  // Optional gzip sits between the file writer and the meter, so bytes and sha256 are those stored.
+  const gzip = job.compression === 'gzip' ? createGzip() : null;
+  gzip?.pipe(meter);
+  const sink = gzip ?? meter;
   const key = objectKey(job);
   await abortLeftovers(deps, job, key);
-  const uploading = deps.store.upload(key, meter, CONTENT_TYPES[job.format], signal);
-  uploading.catch(() => meter.destroy()); // an upload that fails must also stop the writer
+  const uploading = deps.store.upload(
+    key,
+    meter,
+    gzip ? 'application/gzip' : CONTENT_TYPES[job.format],
+    signal,
+  );
+  // An upload that fails must also stop the writer.
+  uploading.catch(() => {
+    gzip?.destroy();
+    meter.destroy();
+  });
   const call = deps.query.streamRows({ queryJson: job.queryJson }, principalMetadata(job.owner), {
     deadline: Date.now() + deps.timeoutMs,
   });
@@ -120,7 +134,7 @@ async function writeFile(job: ExportJob, deps: WorkerDeps, signal: AbortSignal) 
   try {
     let writer: ReturnType<typeof fileWriter> | undefined;
     for await (const batch of call as AsyncIterable<RowBatch>) {
-      writer ??= fileWriter(job.format, batch.columns, meter);
+      writer ??= fileWriter(job.format, batch.columns, sink);
       const rows = JSON.parse(batch.rowsJson) as CsvCell[][];
       await writer.write(rows);
       rowsWritten += rows.length;
@@ -133,6 +147,7 @@ async function writeFile(job: ExportJob, deps: WorkerDeps, signal: AbortSignal) 
     await writer.finish();
     await uploading;
   } catch (error) {
+    gzip?.destroy();
     meter.destroy();
     await uploading.catch(() => undefined);
     if (signal.aborted)

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 // Export jobs end to end with real processes: gateway → NATS JetStream → export worker → query service → S3.
 import { TOPOLOGY } from '@aurora/export-jobs';
 import type { ExportWorkerProcess } from '@aurora/testing';
@@ -114,6 +115,28 @@ describe('an export job', () => {
     expect(file.status).toBe(200);
     expect(file.headers.get('content-disposition')).toBe('attachment; filename="sales-emea.csv"');
     expect(Buffer.from(await file.arrayBuffer()).equals(expected)).toBe(true);
+  });
+
+  it('gzips a CSV on request: the stored object unzips to exactly the rows of the query', async () => {
+    const query = vintageQuery();
+    const job = await submitAndFinish({ query, format: 'csv', compression: 'gzip', fileName: 'sales-emea' });
+    expect(job).toMatchObject({ status: 'succeeded', fileName: 'sales-emea.csv.gz' });
+    const expected = Buffer.from(await (await h.call('POST', '/query/csv', { body: query })).arrayBuffer());
+    const stored = await h.object(`exports/${job.id}.csv.gz`);
+    expect(gunzipSync(stored).equals(expected)).toBe(true);
+    expect(job.bytes).toBe(stored.length);
+    expect(stored.length).toBeLessThan(expected.length / 2);
+  });
+
+  it('refuses gzip for an XLSX (already compressed)', async () => {
+    const refused = await h.submit({
+      query: vintageQuery(10),
+      format: 'xlsx',
+      compression: 'gzip',
+      fileName: 'x',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'INVALID_QUERY', path: 'compression' });
   });
 
   it('writes an XLSX that exceljs and openpyxl both read back with typed values', async () => {
