@@ -1,34 +1,23 @@
 // Export jobs under faults, with real processes: a worker killed mid-job, S3 down, NATS restarted, a job that
 // kills every worker that takes it, and SIGTERM draining.
-import { ExportQueue, TOPOLOGY, type ExportJob } from '@aurora/export-jobs';
+import { ExportQueue, TOPOLOGY, type ExportJob, FINISHED } from '@aurora/export-jobs';
 import { startNats, type ExportWorkerProcess } from '@aurora/testing';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, connect } from 'nats';
-import { sleep, startHarness, workerLog, type CompletedEvent, type Harness, type JobView } from './support';
+import {
+  sleep,
+  startHarness,
+  workerLog,
+  type CompletedEvent,
+  type Harness,
+  type JobView,
+  SALES_COLUMNS,
+} from './support';
 
 const SALES_ROWS = 120_000;
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 const finished = (job: JobView): boolean => FINISHED.has(job.status);
-const COLUMNS = [
-  'sale_id',
-  'load_type',
-  'load_id',
-  'employee_id',
-  'product_id',
-  'customer_id',
-  'region',
-  'channel',
-  'order_date',
-  'ordered_at',
-  'quantity',
-  'unit_price',
-  'discount',
-  'amount',
-  'is_return',
-  'comment',
-];
 /** `limit` rows of the fact table, every column (the catalog of this file needs no vintage). */
-const rowsQuery = (limit: number) => ({ dataset: 'global_sales', columns: COLUMNS, limit });
+const rowsQuery = (limit: number) => ({ dataset: 'global_sales', columns: SALES_COLUMNS, limit });
 /** About 14 MB of CSV: two 8 MiB parts, so a multipart upload is open while it runs. */
 const BIG = 100_000;
 /** S3's upload bandwidth in this file: a BIG job's upload takes at least 2.8 s, whatever the machine. */

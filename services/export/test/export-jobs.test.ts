@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 // Export jobs end to end with real processes: gateway → NATS JetStream → export worker → query service → S3.
-import { TOPOLOGY } from '@aurora/export-jobs';
+import { TOPOLOGY, FINISHED } from '@aurora/export-jobs';
 import type { ExportWorkerProcess } from '@aurora/testing';
 import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
@@ -17,40 +17,22 @@ import {
   type CompletedEvent,
   type Harness,
   type JobView,
+  SALES_COLUMNS,
 } from './support';
 
 const SALES_ROWS = 200_000;
 const EXCEL_MAX_ROWS = 50_000;
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 const finished = (job: JobView): boolean => FINISHED.has(job.status);
-const ALL_COLUMNS = [
-  'sale_id',
-  'load_type',
-  'load_id',
-  'employee_id',
-  'product_id',
-  'customer_id',
-  'region',
-  'channel',
-  'order_date',
-  'ordered_at',
-  'quantity',
-  'unit_price',
-  'discount',
-  'amount',
-  'is_return',
-  'comment',
-];
 /** One daily vintage, every column, in a stable order. */
 const vintageQuery = (limit?: number) => ({
   dataset: 'global_sales',
   vintages: { global_sales: { loadType: 'DAILY', loadId: '2026-11-20' } },
-  columns: ALL_COLUMNS,
+  columns: SALES_COLUMNS,
   sort: [{ column: 'sale_id', dir: 'asc' }],
   ...(limit === undefined ? {} : { limit }),
 });
 /** The whole fact table (the catalog of this file needs no vintage): a job that runs for a while. */
-const bigQuery = (limit: number) => ({ dataset: 'global_sales', columns: ALL_COLUMNS, limit });
+const bigQuery = (limit: number) => ({ dataset: 'global_sales', columns: SALES_COLUMNS, limit });
 
 let h: Harness;
 let worker: ExportWorkerProcess;
