@@ -1,4 +1,4 @@
-import type { ColumnType } from '@aurora/query-model';
+import type { ColumnType, Join } from '@aurora/query-model';
 
 /** What the compiler needs to know of one column; the catalog service provides it. */
 export interface CatalogColumn {
@@ -27,12 +27,37 @@ export interface CatalogDataset {
   readonly columns: readonly CatalogColumn[];
 }
 
+/**
+ * A precomputed join (a table or view the warehouse refreshes, e.g. nightly) that the planner may read instead
+ * of joining the datasets itself. It is never a dataset of its own: users query the datasets it covers.
+ */
+export interface CatalogMaterializedView {
+  readonly id: string;
+  readonly table: { readonly schema?: string | undefined; readonly name: string };
+  readonly rowEstimate: number;
+  /** The join it holds, written like a query's: the primary dataset, then each join in order. */
+  readonly dataset: string;
+  readonly joins: readonly {
+    readonly dataset: string;
+    readonly type: Join['type'];
+    /** `dataset.column` pairs, the left side naming a dataset joined before. */
+    readonly on: readonly { readonly left: string; readonly right: string }[];
+  }[];
+  /** `dataset.column` → the view's column holding that column's value (NULL where the join supplied none). */
+  readonly columns: ReadonlyMap<string, string>;
+}
+
 /** The catalog resolved for one principal: a dataset the user may not read is simply absent. */
 export interface CatalogView {
   dataset(id: string): CatalogDataset | undefined;
+  /** Precomputed joins over datasets this principal may read. */
+  readonly materializedViews: readonly CatalogMaterializedView[];
 }
 
-export function catalogOf(datasets: readonly CatalogDataset[]): CatalogView {
+export function catalogOf(
+  datasets: readonly CatalogDataset[],
+  materializedViews: readonly CatalogMaterializedView[] = [],
+): CatalogView {
   const byId = new Map(datasets.map((dataset) => [dataset.id, dataset]));
-  return { dataset: (id) => byId.get(id) };
+  return { dataset: (id) => byId.get(id), materializedViews };
 }

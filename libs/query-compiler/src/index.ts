@@ -2,6 +2,7 @@ export {
   catalogOf,
   type CatalogColumn,
   type CatalogDataset,
+  type CatalogMaterializedView,
   type CatalogPartition,
   type CatalogView,
 } from './catalog';
@@ -12,6 +13,7 @@ export {
   type CompiledQuery,
   type Dialect,
   type ResultColumnInfo,
+  type SourceInfo,
 } from './compile';
 export type { BindValue } from './compiler';
 export { castValue, type TypedValue } from './typed-value';

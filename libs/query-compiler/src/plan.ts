@@ -1,6 +1,7 @@
-import type { CatalogDataset } from './catalog';
+import type { CatalogDataset, CatalogMaterializedView } from './catalog';
 import { sql, type ColumnNode, type ExpressionNode, type OrderItem, type SelectNode } from './nodes';
 import type { Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
+import { routeToMaterializedView } from './route';
 
 export interface PlanOptions {
   /** Move each dataset's own conditions into its scan, where that cannot change the result. */
@@ -9,10 +10,18 @@ export interface PlanOptions {
   readonly reorderJoins: boolean;
   /** Fetch one row past the page, so the caller can tell whether there is more. */
   readonly peekOneMore: boolean;
+  /** Precomputed joins the query may be routed to (see route.ts); none plans every join. */
+  readonly materializedViews: readonly CatalogMaterializedView[];
 }
 
-/** Plans the rows of a query: scans with vintage and pushed-down filters, joins, grouping, order and paging. */
-export function planRows(query: ResolvedQuery, options: PlanOptions): SelectNode {
+/**
+ * Plans the rows of a query: routing to a materialized view that covers it, scans with vintage and pushed-down
+ * filters, joins, grouping, order and paging.
+ */
+export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNode {
+  const query =
+    routeToMaterializedView(logical, options.materializedViews, preservedDatasets(logical.sources)) ??
+    logical;
   const whereConjuncts = conjuncts(query.filter);
   const resultConjuncts = conjuncts(query.resultFilter);
   // Before grouping, a result filter is just another condition on the same rows.

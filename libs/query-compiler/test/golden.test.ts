@@ -3,8 +3,8 @@ import { DuckDbAdapter } from '@aurora/warehouse';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileCount, compileQuery, type CompiledQuery, type Dialect } from '../src';
-import { SALES_CATALOG, SALES_SETUP } from './fixtures/catalog';
-import { GOLDEN_QUERIES } from './fixtures/golden-queries';
+import { ROUTING_CATALOG, SALES_CATALOG, SALES_SETUP, SALES_WITH_EMPLOYEE_SETUP } from './fixtures/catalog';
+import { GOLDEN_QUERIES, ROUTED_GOLDEN_QUERIES } from './fixtures/golden-queries';
 
 // UPDATE_GOLDEN=1 rewrites the files; review the diff like any other change to the compiler.
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -33,6 +33,16 @@ describe('golden SQL per dialect', () => {
     expectGolden(name, compileQuery(parseQuery(body), SALES_CATALOG, options(dialect)));
   });
 
+  const routed = Object.entries(ROUTED_GOLDEN_QUERIES).flatMap(([name, body]) =>
+    DIALECTS.map((dialect) => [name, dialect, body] as const),
+  );
+  it.each(routed)('%s (%s) reads the materialized view, never the join', (name, dialect, body) => {
+    const compiled = compileQuery(parseQuery(body), ROUTING_CATALOG, options(dialect));
+    expect(compiled.sql).toContain('FROM "sales_with_employee"');
+    expect(compiled.sql).not.toContain('JOIN');
+    expectGolden(name, compiled);
+  });
+
   it.each(DIALECTS)('count of the API example (%s)', (dialect) => {
     const body = GOLDEN_QUERIES['api-example-aggregate-having-sort-page'];
     expectGolden('count-api-example', compileCount(parseQuery(body), SALES_CATALOG, options(dialect)));
@@ -49,6 +59,7 @@ describe('every golden DuckDB statement runs', () => {
       defaultTimeoutMs: 10_000,
     });
     for (const statement of SALES_SETUP) await db.execute(statement);
+    await db.execute(SALES_WITH_EMPLOYEE_SETUP);
   });
   afterAll(() => db.close());
 
@@ -57,6 +68,19 @@ describe('every golden DuckDB statement runs', () => {
     const result = await db.query(compiled);
     expect(result.columns).toEqual(compiled.columns.map((column) => column.name));
   });
+
+  it.each(Object.entries(ROUTED_GOLDEN_QUERIES))(
+    '%s: the view returns exactly what the join returns',
+    async (_name, body) => {
+      const query = parseQuery(body);
+      const routed = await db.query(compileQuery(query, ROUTING_CATALOG, options('duckdb')));
+      const joined = await db.query(
+        compileQuery(query, ROUTING_CATALOG, { ...options('duckdb'), materializedViews: [] }),
+      );
+      expect(joined.rows.length).toBeGreaterThan(0);
+      expect(routed).toEqual(joined);
+    },
+  );
 
   it('finds the rows the API example asks for', async () => {
     const compiled = compileQuery(

@@ -1,10 +1,24 @@
-import { parseQuery } from '@aurora/query-model';
+import { parseQuery, type Query } from '@aurora/query-model';
 import { DuckDbAdapter } from '@aurora/warehouse';
 import fc from 'fast-check';
-import { catalogOf, compileCount, compileQuery, type CompileOptions } from '../../src';
+import {
+  catalogOf,
+  compileCount,
+  compileQuery,
+  type CatalogMaterializedView,
+  type CompileOptions,
+} from '../../src';
 import { queryArbitrary } from './query-arbitrary';
 import { evaluate } from './reference';
-import { COLUMN_TYPES, DATASET_IDS, columnsOf, worldArbitrary, type Cell, type World } from './world';
+import {
+  COLUMN_TYPES,
+  DATASET_IDS,
+  columnsOf,
+  worldArbitrary,
+  type Cell,
+  type DatasetId,
+  type World,
+} from './world';
 
 // Reproduce a failure with DIFF_SEED=<seed> (and DIFF_PATH=<path>) from the report; DIFF_RUNS for more cases.
 const RUNS = Number(process.env['DIFF_RUNS'] ?? 400);
@@ -52,6 +66,49 @@ async function load(world: World): Promise<void> {
   }
 }
 
+/** How the case's materialized view relates to the query's join: the same, or not quite. */
+const VIEW_VARIANTS = ['exact', 'exact', 'exact', 'exact', 'other-type', 'missing-column'] as const;
+type ViewVariant = (typeof VIEW_VARIANTS)[number];
+const JOIN_TYPES = ['inner', 'left', 'right', 'full'] as const;
+const VIEW = 'mv';
+
+/**
+ * For a query with one join: a view precomputing that join (with SQL written here, not by the compiler), or,
+ * for the other variants, one of another join type or missing a column, which must never be used.
+ */
+async function materialize(
+  query: Query,
+  variant: ViewVariant,
+  dropped: string,
+): Promise<CatalogMaterializedView | null> {
+  const [join, ...more] = query.joins ?? [];
+  if (!join || more.length > 0) return null;
+  const datasets = [query.dataset, join.dataset] as DatasetId[];
+  const type = variant === 'other-type' ? (JOIN_TYPES.find((t) => t !== join.type) ?? 'inner') : join.type;
+  const columns = new Map(
+    datasets.flatMap((id) => columnsOf(id).map((c) => [`${id}.${c}`, `${id}_${c}`] as const)),
+  );
+  if (variant === 'missing-column') columns.delete(dropped);
+  const quote = (ref: string): string =>
+    ref
+      .split('.')
+      .map((part) => `"${part}"`)
+      .join('.');
+  const select = [...columns].map(([ref, name]) => `${quote(ref)} AS "${name}"`).join(', ');
+  const on = join.on.map((pair) => `${quote(pair.left)} = ${quote(pair.right)}`).join(' AND ');
+  await db.execute(
+    `CREATE OR REPLACE TABLE "${VIEW}" AS SELECT ${select} FROM "${query.dataset}" ${type.toUpperCase()} JOIN "${join.dataset}" ON ${on}`,
+  );
+  return {
+    id: VIEW,
+    table: { name: VIEW },
+    rowEstimate: 10,
+    dataset: query.dataset,
+    joins: [{ dataset: join.dataset, type, on: join.on }],
+    columns,
+  };
+}
+
 /** Canonical text of rows, numbers rounded to absorb float noise; sorted when the order is unspecified. */
 function canonical(rows: readonly (readonly Cell[])[], ordered: boolean): string[] {
   const text = rows.map((row) =>
@@ -63,22 +120,38 @@ function canonical(rows: readonly (readonly Cell[])[], ordered: boolean): string
 describe('compiled SQL on DuckDB equals the reference evaluator', () => {
   it(`holds for ${RUNS} random queries over random tables`, async () => {
     let casesWithRows = 0;
+    let casesRouted = 0;
+    const viewArbitrary = fc.record({
+      variant: fc.constantFrom(...VIEW_VARIANTS),
+      dropped: fc.constantFrom(...DATASET_IDS.flatMap((id) => columnsOf(id).map((c) => `${id}.${c}`))),
+    });
     await fc.assert(
-      fc.asyncProperty(worldArbitrary, queryArbitrary, async (world, body) => {
+      fc.asyncProperty(worldArbitrary, queryArbitrary, viewArbitrary, async (world, body, view) => {
         await load(world);
         const query = parseQuery(body);
-        const catalog = catalogOf(world.catalog);
+        const materialized = await materialize(query, view.variant, view.dropped);
+        const catalog = catalogOf(world.catalog, materialized ? [materialized] : []);
         const options: CompileOptions = { dialect: 'duckdb', maxRowLimit: MAX_ROW_LIMIT };
         const expected = evaluate(query, world, MAX_ROW_LIMIT + 1);
         if (expected.rows.length > 0) casesWithRows += 1;
 
-        const optimised = await db.query(compileQuery(query, catalog, options));
+        // Routed to the view whenever it covers the query (never a view of another join type).
+        const compiled = compileQuery(query, catalog, options);
+        const routed = compiled.sql.includes(`FROM "${VIEW}"`);
+        if (routed) casesRouted += 1;
+        if (view.variant === 'other-type') expect(routed).toBe(false);
+        const optimised = await db.query(compiled);
         expect(canonical(optimised.rows, expected.ordered)).toEqual(
           canonical(expected.rows, expected.ordered),
         );
 
         const plain = await db.query(
-          compileQuery(query, catalog, { ...options, pushdown: false, reorderJoins: false }),
+          compileQuery(query, catalog, {
+            ...options,
+            pushdown: false,
+            reorderJoins: false,
+            materializedViews: [],
+          }),
         );
         expect(canonical(plain.rows, expected.ordered)).toEqual(canonical(expected.rows, expected.ordered));
 
@@ -93,5 +166,8 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
     );
     // Guard against a vacuous property: most generated cases must return rows to compare.
     if (SEED === undefined) expect(casesWithRows).toBeGreaterThan(RUNS * 0.3);
+    // …and enough of them must actually read a materialized view.
+    if (SEED === undefined) expect(casesRouted).toBeGreaterThan(RUNS * 0.1);
+    console.info(`differential: ${RUNS} cases, ${casesWithRows} with rows, ${casesRouted} routed`);
   });
 });
