@@ -9,6 +9,7 @@ export type { CountResponse__Output as CountResponse } from './generated/aurora/
 export type { SqlResponse__Output as SqlResponse } from './generated/aurora/v1/SqlResponse';
 export type { RowBatch__Output as RowBatch } from './generated/aurora/v1/RowBatch';
 export type { ListDatasetsResponse__Output as ListDatasetsResponse } from './generated/aurora/v1/ListDatasetsResponse';
+export type { MaterializedView__Output as MaterializedView } from './generated/aurora/v1/MaterializedView';
 export type { MetadataServiceClient } from './generated/aurora/v1/MetadataService';
 export type { QueryServiceClient } from './generated/aurora/v1/QueryService';
 export { callUnary, type CallContext } from './call';

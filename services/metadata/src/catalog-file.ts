@@ -4,6 +4,31 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 
 const name = z.string().regex(IDENTIFIER_PATTERN);
+const table = z.union([name, z.strictObject({ schema: name, name })]);
+/** `dataset.column` */
+const qualified = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}\.[A-Za-z_][A-Za-z0-9_]{0,62}$/);
+
+/**
+ * A precomputed join (refreshed by the warehouse, e.g. nightly) the planner may read instead: the join exactly
+ * as a query writes it, and which of the view's columns holds each `dataset.column`. No filter of its own: a
+ * view must hold every row of its join.
+ */
+const MaterializedViewSchema = z.strictObject({
+  id: name,
+  description: z.string().default(''),
+  table,
+  dataset: name,
+  joins: z
+    .array(
+      z.strictObject({
+        dataset: name,
+        type: z.enum(['inner', 'left', 'right', 'full']),
+        on: z.array(z.strictObject({ left: qualified, right: qualified })).min(1),
+      }),
+    )
+    .min(1),
+  columns: z.record(qualified, name),
+});
 
 /** The hand-written part of the catalog: what is exposed, how it is labelled, who may read it. */
 const CatalogFileSchema = z.strictObject({
@@ -13,7 +38,7 @@ const CatalogFileSchema = z.strictObject({
         id: name,
         label: z.string().min(1),
         description: z.string().default(''),
-        table: z.union([name, z.strictObject({ schema: name, name })]),
+        table,
         uniqueKey: z.array(name).default([]),
         partition: z
           .strictObject({ loadTypeColumn: name, loadIdColumn: name, required: z.boolean().default(false) })
@@ -34,10 +59,12 @@ const CatalogFileSchema = z.strictObject({
       }),
     )
     .min(1),
+  materializedViews: z.array(MaterializedViewSchema).default([]),
 });
 
 export type CatalogFile = z.infer<typeof CatalogFileSchema>;
 export type CatalogFileDataset = CatalogFile['datasets'][number];
+export type CatalogFileView = CatalogFile['materializedViews'][number];
 
 export function readCatalogFile(path: string): CatalogFile {
   const result = CatalogFileSchema.safeParse(parse(readFileSync(path, 'utf8')));
@@ -52,5 +79,38 @@ export function readCatalogFile(path: string): CatalogFile {
         throw new Error(`catalog ${path}: ${dataset.id} suggests a join to unknown ${join.dataset}`);
     }
   }
+  for (const view of result.data.materializedViews) checkView(view, result.data, path);
   return result.data;
+}
+
+/** A view's join and columns must name the catalog's own datasets and columns, each column once. */
+function checkView(view: CatalogFileView, file: CatalogFile, path: string): void {
+  const fail = (problem: string): never => {
+    throw new Error(`catalog ${path}: materialized view ${view.id} ${problem}`);
+  };
+  const byId = new Map(file.datasets.map((dataset) => [dataset.id, dataset]));
+  if (byId.has(view.id)) fail('has the id of a dataset');
+  const ids = [view.dataset, ...view.joins.map((join) => join.dataset)];
+  ids.forEach((id, i) => {
+    if (!byId.has(id)) fail(`names unknown dataset ${id}`);
+    if (ids.indexOf(id) !== i) fail(`joins ${id} twice`);
+  });
+  const known = (ref: string): boolean => {
+    const [dataset = '', column = ''] = ref.split('.');
+    return byId.get(dataset)?.columns.some((c) => c.name === column) ?? false;
+  };
+  view.joins.forEach((join, i) => {
+    for (const { left, right } of join.on) {
+      if (!known(left) || !ids.slice(0, i + 1).includes(left.split('.')[0] ?? ''))
+        fail(`joins ${join.dataset} on ${left}, not a column of a dataset joined before`);
+      if (!known(right) || right.split('.')[0] !== join.dataset)
+        fail(`joins ${join.dataset} on ${right}, not a column of ${join.dataset}`);
+    }
+  });
+  const held = new Set<string>();
+  for (const [ref, column] of Object.entries(view.columns)) {
+    if (!known(ref) || !ids.includes(ref.split('.')[0] ?? '')) fail(`maps ${ref}, not a column of its join`);
+    if (held.has(column)) fail(`maps two columns to ${column}`);
+    held.add(column);
+  }
 }

@@ -1,7 +1,7 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import type { Dataset, Principal, Vintages } from '@aurora/proto';
+import type { Dataset, MaterializedView, Principal, Vintages } from '@aurora/proto';
 import type { DatabaseAdapter, TableRef } from '@aurora/warehouse';
-import type { CatalogFile, CatalogFileDataset } from './catalog-file';
+import type { CatalogFile, CatalogFileDataset, CatalogFileView } from './catalog-file';
 
 interface Entry {
   readonly dataset: Dataset;
@@ -18,6 +18,7 @@ export class CatalogService {
 
   private constructor(
     private readonly entries: ReadonlyMap<string, Entry>,
+    private readonly views: readonly MaterializedView[],
     private readonly warehouse: DatabaseAdapter,
     private readonly vintageTtlMs: number,
   ) {}
@@ -29,7 +30,22 @@ export class CatalogService {
   ): Promise<CatalogService> {
     const entries = new Map<string, Entry>();
     for (const spec of file.datasets) entries.set(spec.id, await introspect(spec, warehouse));
-    return new CatalogService(entries, warehouse, vintageTtlMs);
+    const views: MaterializedView[] = [];
+    for (const spec of file.materializedViews) views.push(await introspectView(spec, entries, warehouse));
+    return new CatalogService(entries, views, warehouse, vintageTtlMs);
+  }
+
+  /**
+   * The precomputed joins over datasets the principal may all read, for the query planner. They are never
+   * listed as datasets: a query names the datasets, and the planner decides whether a view answers it.
+   */
+  materializedViews(principal: Principal): MaterializedView[] {
+    return this.views.filter((view) =>
+      [view.dataset, ...view.joins.map((join) => join.dataset)].every((id) => {
+        const entry = this.entries.get(id);
+        return entry !== undefined && readable(entry, principal);
+      }),
+    );
   }
 
   /** Only the datasets one of the principal's groups may read, in catalog order. */
@@ -115,5 +131,35 @@ async function introspect(spec: CatalogFileDataset, warehouse: DatabaseAdapter):
       tableSchema: table.schema ?? '',
       tableName: table.name,
     },
+  };
+}
+
+/** A view's columns must exist in its table with exactly the types of the dataset columns they hold. */
+async function introspectView(
+  spec: CatalogFileView,
+  entries: ReadonlyMap<string, Entry>,
+  warehouse: DatabaseAdapter,
+): Promise<MaterializedView> {
+  const table: TableRef = typeof spec.table === 'string' ? { name: spec.table } : spec.table;
+  const actual = new Map((await warehouse.describeTable(table)).map((column) => [column.name, column]));
+  for (const [ref, name] of Object.entries(spec.columns)) {
+    const [dataset = '', column = ''] = ref.split('.');
+    const expected = entries.get(dataset)?.dataset.columns.find((c) => c.name === column)?.type;
+    const found = actual.get(name);
+    if (!found)
+      throw new Error(`catalog: view ${spec.id} maps ${ref} to ${name}, not a column of ${table.name}`);
+    if (found.type !== expected)
+      throw new Error(
+        `catalog: view ${spec.id}.${name} is ${String(found.type)} but ${ref} is ${String(expected)}`,
+      );
+  }
+  return {
+    id: spec.id,
+    tableSchema: table.schema ?? '',
+    tableName: table.name,
+    rowEstimate: await warehouse.estimateRows(table),
+    dataset: spec.dataset,
+    joins: spec.joins,
+    columns: Object.entries(spec.columns).map(([source, column]) => ({ source, column })),
   };
 }

@@ -11,7 +11,11 @@ export class MetadataController {
 
   @GrpcMethod('MetadataService', 'ListDatasets')
   listDatasets(_request: unknown, metadata: Metadata): ListDatasetsResponse {
-    return { datasets: this.catalog.list(principalFromMetadata(metadata)) };
+    const principal = principalFromMetadata(metadata);
+    return {
+      datasets: this.catalog.list(principal),
+      materializedViews: this.catalog.materializedViews(principal),
+    };
   }
 
   @GrpcMethod('MetadataService', 'GetDataset')

@@ -1,10 +1,11 @@
 import { COLUMN_TYPES, type ColumnType } from '@aurora/query-model';
-import { catalogOf, type CatalogView } from '@aurora/query-compiler';
+import { catalogOf, type CatalogMaterializedView, type CatalogView } from '@aurora/query-compiler';
 import {
   callUnary,
   type CallContext,
   type Dataset,
   type ListDatasetsResponse,
+  type MaterializedView,
   type MetadataServiceClient,
 } from '@aurora/proto';
 
@@ -26,7 +27,12 @@ export class CatalogClient {
       this.metadata.listDatasets.bind(this.metadata),
       {},
       context,
-    ).then((response) => catalogOf(response.datasets.map(toCatalogDataset)));
+    ).then((response) =>
+      catalogOf(
+        response.datasets.map(toCatalogDataset),
+        response.materializedViews.map(toCatalogMaterializedView),
+      ),
+    );
     this.cache.set(key, { expires: Date.now() + this.ttlMs, view });
     view.catch(() => this.cache.delete(key));
     return view;
@@ -49,6 +55,22 @@ function toCatalogDataset(dataset: Dataset) {
       format: column.format || undefined,
     })),
   };
+}
+
+function toCatalogMaterializedView(view: MaterializedView): CatalogMaterializedView {
+  return {
+    id: view.id,
+    table: { schema: view.tableSchema || undefined, name: view.tableName },
+    rowEstimate: view.rowEstimate,
+    dataset: view.dataset,
+    joins: view.joins.map((join) => ({ dataset: join.dataset, type: joinType(join.type), on: join.on })),
+    columns: new Map(view.columns.map(({ source, column }) => [source, column])),
+  };
+}
+
+function joinType(type: string): CatalogMaterializedView['joins'][number]['type'] {
+  if (type === 'inner' || type === 'left' || type === 'right' || type === 'full') return type;
+  throw new Error(`metadata sent an unknown join type ${type}`);
 }
 
 function columnType(type: string): ColumnType {

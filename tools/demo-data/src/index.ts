@@ -1,6 +1,7 @@
 export {
   fileSearchPathSql,
   generateDemoWarehouse,
+  MATERIALIZED_VIEWS,
   openDemoWarehouse,
   SALES_DIR,
   TABLES,
@@ -19,5 +20,6 @@ export {
   PARTITIONS,
   SALES_COLUMNS,
   SALES_GLOB,
+  SALES_WITH_EMPLOYEE_COLUMNS,
   SEED,
 } from './sql';

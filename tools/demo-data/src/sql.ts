@@ -301,3 +301,37 @@ FROM read_parquet(
   hive_partitioning = true,
   hive_types = {'load_type': 'VARCHAR', 'load_id': 'DATE'}
 )`;
+
+/** The columns of `global_sales` and of `employee_roster` (prefixed `employee_`) in `sales_with_employee`. */
+export const SALES_WITH_EMPLOYEE_COLUMNS = {
+  global_sales: [
+    'sale_id',
+    'load_type',
+    'load_id',
+    'employee_id',
+    'region',
+    'channel',
+    'order_date',
+    'quantity',
+    'amount',
+    'is_return',
+  ],
+  employee_roster: ['employee_id', 'full_name', 'department', 'title', 'region'],
+} as const;
+
+/**
+ * The materialized view of the demo: what a nightly job would precompute, `global_sales LEFT JOIN
+ * employee_roster` on the employee, unfiltered (every vintage). Ordered by vintage, so a vintage filter reads
+ * only its own row groups. The catalog declares it (`materializedViews` in demo.yaml) and the planner routes
+ * the queries it covers to it.
+ */
+export const SALES_WITH_EMPLOYEE = `
+CREATE TABLE sales_with_employee AS
+SELECT
+  ${[
+    ...SALES_WITH_EMPLOYEE_COLUMNS.global_sales.map((c) => `s.${c}`),
+    ...SALES_WITH_EMPLOYEE_COLUMNS.employee_roster.map((c) => `e.${c} AS employee_${c}`),
+  ].join(',\n  ')}
+FROM global_sales AS s
+LEFT JOIN employee_roster AS e ON s.employee_id = e.employee_id
+ORDER BY s.load_type, s.load_id, s.sale_id`;

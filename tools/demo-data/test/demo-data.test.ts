@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
   generateDemoWarehouse,
+  MATERIALIZED_VIEWS,
   openDemoWarehouse,
   SALES_COLUMNS,
+  SALES_WITH_EMPLOYEE_COLUMNS,
   SALES_DIR,
   TABLES,
   WAREHOUSE_FILE,
@@ -45,9 +47,11 @@ async function plan(sql: string, params: (string | number)[] = []): Promise<stri
 
 /** Order-independent content checksum of every table, through a given adapter. */
 async function checksums(adapter: DuckDbAdapter): Promise<Cell[][]> {
-  const sql = TABLES.map(
-    (table) => `SELECT '${table}', count(*), bit_xor(hash(t)), sum(hash(t) % 1000003) FROM ${table} AS t`,
-  ).join(' UNION ALL ');
+  const sql = [...TABLES, ...MATERIALIZED_VIEWS]
+    .map(
+      (table) => `SELECT '${table}', count(*), bit_xor(hash(t)), sum(hash(t) % 1000003) FROM ${table} AS t`,
+    )
+    .join(' UNION ALL ');
   return (await adapter.query({ sql: `${sql} ORDER BY 1`, params: [] })).rows;
 }
 
@@ -90,6 +94,7 @@ describe('tables', () => {
       ['employee_roster', 'BASE TABLE'],
       ['global_sales', 'VIEW'],
       ['products', 'BASE TABLE'],
+      ['sales_with_employee', 'BASE TABLE'],
     ]);
     for (const [table, count] of Object.entries(EXPECTED_ROWS)) {
       expect(await one(`SELECT count(*) FROM ${table}`)).toBe(count);
@@ -326,6 +331,22 @@ describe('partitions', () => {
   });
 });
 
+describe('materialized view', () => {
+  it('holds exactly global_sales LEFT JOIN employee_roster, every row once', async () => {
+    const { global_sales: sales, employee_roster: roster } = SALES_WITH_EMPLOYEE_COLUMNS;
+    const join = `SELECT ${[...sales.map((c) => `s.${c}`), ...roster.map((c) => `e.${c}`)].join(', ')}
+      FROM global_sales AS s LEFT JOIN employee_roster AS e ON s.employee_id = e.employee_id`;
+    expect(MATERIALIZED_VIEWS).toEqual(['sales_with_employee']);
+    expect(await one('SELECT count(*) FROM sales_with_employee')).toBe(SALES_ROWS);
+    expect(await one(`SELECT count(*) FROM (${join} EXCEPT ALL FROM sales_with_employee)`)).toBe(0);
+    expect(await one(`SELECT count(*) FROM (FROM sales_with_employee EXCEPT ALL ${join})`)).toBe(0);
+    // Sales by departed or no employees keep their row, with NULLs for the employee.
+    expect(
+      await one('SELECT count(*) FROM sales_with_employee WHERE employee_employee_id IS NULL'),
+    ).toBeGreaterThan(SALES_ROWS * 0.02);
+  });
+});
+
 describe('catalog services/metadata/catalog/demo.yaml', () => {
   interface CatalogDataset {
     id: string;
@@ -336,7 +357,16 @@ describe('catalog services/metadata/catalog/demo.yaml', () => {
     columns: { name: string; label: string; format?: string }[];
     joins?: { dataset: string; on: { left: string; right: string }[] }[];
   }
-  const datasets = (parse(readFileSync(CATALOG, 'utf8')) as { datasets: CatalogDataset[] }).datasets;
+  interface CatalogView {
+    id: string;
+    table: string;
+    columns: Record<string, string>;
+  }
+  const catalog = parse(readFileSync(CATALOG, 'utf8')) as {
+    datasets: CatalogDataset[];
+    materializedViews: CatalogView[];
+  };
+  const datasets = catalog.datasets;
   const byId = new Map(datasets.map((dataset) => [dataset.id, dataset]));
 
   async function columnTypes(table: string): Promise<Map<string, string>> {
@@ -380,6 +410,19 @@ describe('catalog services/metadata/catalog/demo.yaml', () => {
       for (const { left, right } of join.on) {
         expect(salesTypes.has(left)).toBe(true);
         expect(otherTypes.get(right)).toBe(salesTypes.get(left));
+      }
+    }
+  });
+
+  it('maps every column of the materialized view to a dataset column of the same type', async () => {
+    expect(catalog.materializedViews.map((view) => view.table)).toEqual([...MATERIALIZED_VIEWS]);
+    for (const view of catalog.materializedViews) {
+      const types = await columnTypes(view.table);
+      const mapped = Object.entries(view.columns);
+      expect(mapped.map(([, column]) => column).sort()).toEqual([...types.keys()].sort());
+      for (const [ref, column] of mapped) {
+        const [dataset = '', name = ''] = ref.split('.');
+        expect(types.get(column)).toBe((await columnTypes(byId.get(dataset)?.table ?? '')).get(name));
       }
     }
   });
