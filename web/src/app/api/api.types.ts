@@ -1,6 +1,18 @@
 import type { ColumnType } from '@aurora/query-model';
 
-export type { ColumnType, Query, SortItem } from '@aurora/query-model';
+export type {
+  ColumnType,
+  Condition,
+  FilterGroup,
+  FilterNode,
+  Join,
+  Measure,
+  MeasureFn,
+  Operator,
+  Query,
+  ScalarValue,
+  SortItem,
+} from '@aurora/query-model';
 
 export interface Partition {
   readonly loadTypeColumn: string;

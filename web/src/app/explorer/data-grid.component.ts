@@ -24,9 +24,10 @@ import {
   type SortChangedEvent,
 } from 'ag-grid-community';
 import { firstValueFrom } from 'rxjs';
-import { ApiService, type Cell, type CatalogColumn, type Query, type SortItem } from '../api';
+import { ApiService, type Cell, type Query, type SortItem } from '../api';
 import { formatCell, isNumeric } from './format';
-import { pageQuery, qualify } from './query-state';
+import type { SchemaColumn } from './query-schema';
+import { pageQuery } from './query-state';
 
 // Only what this grid uses: keeps the initial bundle small.
 ModuleRegistry.registerModules([
@@ -80,8 +81,8 @@ const theme = themeQuartz.withParams({
 export class DataGridComponent {
   private readonly api = inject(ApiService);
   readonly query = input.required<Query>();
-  readonly dataset = input.required<string>();
-  readonly catalog = input.required<readonly CatalogColumn[]>();
+  /** The result's columns in order (visible source columns, or group-by columns then measures). */
+  readonly columns = input.required<readonly SchemaColumn[]>();
   /** Total from /query/count; lets the scrollbar show the real size once known. */
   readonly total = input<number | null>(null);
   readonly sortChange = output<SortItem[]>();
@@ -95,16 +96,15 @@ export class DataGridComponent {
   protected readonly defaultColDef: ColDef<Row> = { resizable: true, sortable: true, minWidth: 80 };
 
   protected readonly columnDefs = computed<ColDef<Row>[]>(() => {
-    const byRef = new Map(this.catalog().map((c) => [qualify(this.dataset(), c.name), c]));
     const sort = new Map((this.query().sort ?? []).map((s) => [s.column, s.dir]));
-    return (this.query().columns ?? []).map((ref) => {
-      const meta = byRef.get(ref);
-      const display = { name: meta?.name ?? ref, type: meta?.type ?? 'string', format: meta?.format };
+    return this.columns().map((column) => {
+      const ref = column.ref;
+      const display = { name: ref.slice(ref.indexOf('.') + 1), type: column.type, format: column.format };
       const numeric = isNumeric(display.type);
       return {
         colId: ref,
         field: ref,
-        headerName: meta?.label ?? ref,
+        headerName: column.label,
         headerTooltip: `${ref} (${display.format ?? display.type})`,
         sort: sort.get(ref) ?? null,
         type: numeric ? 'rightAligned' : undefined,
@@ -127,7 +127,7 @@ export class DataGridComponent {
 
   protected readonly datasource = computed<IDatasource>(() => {
     const query = JSON.parse(this.unsorted()) as Query;
-    const columns = query.columns ?? [];
+    const columns = untracked(() => this.columns()).map((column) => column.ref);
     return {
       getRows: (params) => {
         const sort = params.sortModel.map((s): SortItem => ({ column: s.colId, dir: s.sort }));

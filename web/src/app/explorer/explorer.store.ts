@@ -1,24 +1,34 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal } from '@angular/core';
-import { Subscription, forkJoin } from 'rxjs';
+import { Observable, Subscription, forkJoin, map, of, tap } from 'rxjs';
 import {
   ApiError,
   ApiService,
   type CountResult,
   type DatasetDetail,
   type DatasetSummary,
+  type PreviewResult,
   type Query,
   type SortItem,
   type Vintages,
 } from '../api';
+import type { GroupState } from './filter-state';
 import {
   EMPTY_VIEW,
   countQuery,
   moveColumn,
+  resultColumns,
   selectDataset,
+  setAggregation,
+  setFilter,
+  setJoins,
+  setResultFilter,
   setSort,
   setVintage,
+  sourceSchema,
   toQuery,
   toggleColumn,
+  type AggregationState,
+  type JoinState,
   type ViewState,
 } from './query-state';
 
@@ -47,7 +57,20 @@ export class ExplorerStore {
       ? all
       : all.filter((d) => `${d.label} ${d.id} ${d.description}`.toLowerCase().includes(term));
   });
-  readonly readiness = computed(() => toQuery(this.view(), this.detail()));
+  /** Details of datasets other than the primary one, loaded for joins. */
+  readonly joinedDetails = signal<readonly DatasetDetail[]>([]);
+  /** Load Types / IDs of joined datasets that are partitioned. */
+  readonly joinedVintages = signal<Readonly<Record<string, Vintages>>>({});
+  /** Every catalog detail the view needs, the primary dataset first. */
+  readonly details = computed(() => {
+    const primary = this.detail();
+    return primary ? [primary, ...this.joinedDetails().filter((d) => d.id !== primary.id)] : [];
+  });
+  /** What filters, joins and grouping can use: every column of the joined datasets. */
+  readonly sourceSchema = computed(() => sourceSchema(this.view(), this.details()));
+  /** What the grid shows, sorts and the result filter uses. */
+  readonly resultColumns = computed(() => resultColumns(this.view(), this.details()));
+  readonly readiness = computed(() => toQuery(this.view(), this.details()));
   /** The query as JSON: equal queries compare equal, so nothing reruns for a no-op change. */
   readonly queryKey = computed(() => {
     const readiness = this.readiness();
@@ -100,6 +123,8 @@ export class ExplorerStore {
     this.loadingDataset.set(true);
     this.detail.set(null);
     this.vintages.set(null);
+    this.joinedDetails.set([]);
+    this.joinedVintages.set({});
     this.view.set({ ...EMPTY_VIEW, datasetId: id });
     const summary = this.datasets()?.find((d) => d.id === id);
     this.pickSubscription = forkJoin({
@@ -122,11 +147,43 @@ export class ExplorerStore {
   setVintage(loadType: string | null, loadId: string | null): void {
     this.view.update((state) => setVintage(state, loadType, loadId));
   }
-  toggleColumn(name: string): void {
-    this.view.update((state) => toggleColumn(state, name));
+  toggleColumn(ref: string): void {
+    this.view.update((state) => toggleColumn(state, ref));
   }
-  moveColumn(name: string, offset: -1 | 1): void {
-    this.view.update((state) => moveColumn(state, name, offset));
+  moveColumn(ref: string, offset: -1 | 1): void {
+    this.view.update((state) => moveColumn(state, ref, offset));
+  }
+  applyFilter(filter: GroupState): void {
+    this.view.update((state) => setFilter(state, filter));
+  }
+  applyResultFilter(filter: GroupState): void {
+    this.view.update((state) => setResultFilter(state, filter));
+  }
+  applyJoins(joins: readonly JoinState[]): void {
+    this.view.update((state) => setJoins(state, joins, this.details()));
+  }
+  applyAggregation(aggregate: AggregationState | null): void {
+    this.view.update((state) => setAggregation(state, aggregate, this.details()));
+  }
+  /** A dataset's detail (and vintages when partitioned) for the join builder; loaded once per dataset. */
+  loadJoinable(id: string): Observable<DatasetDetail> {
+    const known = this.details().find((d) => d.id === id);
+    if (known) return of(known);
+    const summary = this.datasets()?.find((d) => d.id === id);
+    return forkJoin({
+      detail: this.api.dataset(id),
+      vintages: summary?.partition ? this.api.vintages(id) : of(null),
+    }).pipe(
+      tap(({ detail, vintages }) => {
+        this.joinedDetails.update((all) => [...all.filter((d) => d.id !== id), detail]);
+        if (vintages) this.joinedVintages.update((all) => ({ ...all, [id]: vintages }));
+      }),
+      map(({ detail }) => detail),
+    );
+  }
+  /** A few rows of a query that is not applied yet (the join builder's sample). */
+  sample(query: Query, size: number): Observable<PreviewResult> {
+    return this.api.preview({ ...query, page: { number: 1, size } });
   }
   setSort(sort: readonly SortItem[]): void {
     this.view.update((state) => setSort(state, sort));
