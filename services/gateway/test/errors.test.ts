@@ -29,7 +29,12 @@ beforeAll(async () => {
   });
   api = stack.urls.api;
   const [strictQuery, doomedQuery] = await Promise.all([
-    stack.startQuery({ QUERY_TIMEOUT_MS: '300', QUERY_COST_CEILING: '10000', WAREHOUSE_CONNECTIONS: '1' }),
+    stack.startQuery({
+      QUERY_TIMEOUT_MS: '300',
+      QUERY_COST_CEILING: '10000',
+      QUERY_COST_CHECK_MIN_ROWS: '0', // every dataset is "big": the cost check always runs
+      WAREHOUSE_CONNECTIONS: '1',
+    }),
     stack.startQuery(),
   ]);
   const [strictGateway, doomedGateway] = await Promise.all([

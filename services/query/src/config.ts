@@ -13,6 +13,8 @@ const schema = z.object({
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
   /** Refuse queries whose biggest step the engine estimates above this many rows (0: no check). */
   QUERY_COST_CEILING: z.coerce.number().int().min(0).default(2_000_000_000),
+  /** The cost check is skipped when every dataset is at most this big (catalog estimate) or has a vintage. */
+  QUERY_COST_CHECK_MIN_ROWS: z.coerce.number().int().min(0).default(100_000),
   MAX_ROW_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
   CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
 });

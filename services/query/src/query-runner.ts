@@ -4,12 +4,14 @@ import {
   compileCount,
   compileQuery,
   type CompileOptions,
+  type CompiledQuery,
   type ResultColumnInfo,
 } from '@aurora/query-compiler';
 import type { CallContext, CountResponse, PreviewResponse, ResultColumn, SqlResponse } from '@aurora/proto';
-import type { Cell, DatabaseAdapter, Statement } from '@aurora/warehouse';
+import type { Cell, DatabaseAdapter } from '@aurora/warehouse';
 import type { CatalogClient } from './catalog-client';
 import type { QueryConfig } from './config';
+import { checkCost } from './cost-guard';
 
 /** A request inside this service: the caller's principal, deadline (capped here) and cancellation. */
 export interface RunContext extends CallContext {
@@ -33,7 +35,10 @@ export class QueryRunner {
       peekOneMore: true,
     });
     await this.checkCost(compiled, context);
-    const { rows } = await this.warehouse.query(compiled, this.capped(context));
+    const { rows } = await this.warehouse.query(compiled, {
+      ...this.capped(context),
+      columnTypes: compiled.columns.map((column) => column.type),
+    });
     return {
       columns: compiled.columns.map(resultColumn),
       rowsJson: JSON.stringify(rows.slice(0, page.size)),
@@ -84,7 +89,11 @@ export class QueryRunner {
     );
     let columns = compiled.columns.map(resultColumn);
     await this.checkCost(compiled, context);
-    const streaming = { ...context, timeoutMs: Math.min(context.timeoutMs, this.config.STREAM_TIMEOUT_MS) };
+    const streaming = {
+      ...context,
+      timeoutMs: Math.min(context.timeoutMs, this.config.STREAM_TIMEOUT_MS),
+      columnTypes: compiled.columns.map((column) => column.type),
+    };
     for await (const rows of this.warehouse.stream(compiled, streaming)) {
       yield { columns, rows };
       columns = [];
@@ -92,17 +101,9 @@ export class QueryRunner {
     if (columns.length > 0) yield { columns, rows: [] }; // an empty result still names its columns
   }
 
-  /** The cost guard: ask the engine's estimate first, and refuse what would scan the warehouse whole. */
-  private async checkCost(statement: Statement, context: RunContext): Promise<void> {
-    const ceiling = this.config.QUERY_COST_CEILING;
-    if (ceiling === 0) return;
-    const estimate = await this.warehouse.estimateCost(statement, this.capped(context));
-    if (estimate > ceiling) {
-      throw new AuroraError(
-        ErrorCode.QUERY_TOO_EXPENSIVE,
-        `This query would process about ${Math.round(estimate).toLocaleString('en-US')} rows. Choose a Load Type and Load ID, or add filters, to narrow it.`,
-      );
-    }
+  /** The cost guard (cost-guard.ts): skipped when every dataset is small or read for one vintage. */
+  private checkCost(compiled: CompiledQuery, context: RunContext): Promise<void> {
+    return checkCost(this.warehouse, compiled, this.config, this.capped(context));
   }
 
   /** No query runs longer than QUERY_TIMEOUT_MS, whatever deadline the caller allows. */
