@@ -7,7 +7,7 @@ import type { SelectNode } from './nodes';
 import { planCount, planRows, type PlanOptions } from './plan';
 import { resolveQuery } from './resolve';
 import type { ResolvedQuery } from './resolved';
-import { chunkInLists } from './transform';
+import { chunkInLists, compareEmptyStringsAsOracle } from './transform';
 
 export type Dialect = 'duckdb' | 'oracle';
 
@@ -85,6 +85,7 @@ function emit(
   dialect: Dialect,
 ): { dialect: Dialect; sql: string; params: readonly BindValue[] } {
   const compiler: SqlCompiler = dialect === 'oracle' ? new OracleCompiler() : new DuckDbCompiler();
-  const rewritten = dialect === 'oracle' ? chunkInLists(plan, ORACLE_MAX_IN_LIST) : plan;
+  const rewritten =
+    dialect === 'oracle' ? chunkInLists(compareEmptyStringsAsOracle(plan), ORACLE_MAX_IN_LIST) : plan;
   return { dialect, ...compiler.compile(rewritten) };
 }

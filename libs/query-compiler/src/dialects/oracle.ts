@@ -4,6 +4,8 @@ import type { TypedValue } from '../typed-value';
 
 /** Oracle stores '' as NULL, has no SQL boolean before 23ai, and allows at most 1,000 items in one IN list. */
 export const ORACLE_MAX_IN_LIST = 1000;
+/** Oracle 12.2+: identifiers up to 128 bytes. */
+export const ORACLE_MAX_IDENTIFIER_BYTES = 128;
 
 /**
  * Oracle (12c+): `:n` parameters, `OFFSET … FETCH NEXT`, no `AS` before a table alias, booleans as 1/0
@@ -14,6 +16,17 @@ export class OracleCompiler extends SqlCompiler {
 
   protected placeholder(index: number): string {
     return `:${index}`;
+  }
+
+  /**
+   * Quoted, so the catalog's case stands. Oracle allows no `"` (not even doubled) and no NUL in a quoted
+   * identifier, and at most 128 bytes: such a catalog name is a configuration error, never SQL text.
+   */
+  protected override appendIdentifier(name: string): void {
+    if (/["\0]/.test(name) || Buffer.byteLength(name, 'utf8') > ORACLE_MAX_IDENTIFIER_BYTES) {
+      throw new Error(`catalog error: ${JSON.stringify(name)} is not a valid Oracle identifier`);
+    }
+    this.append(`"${name}"`);
   }
 
   protected appendValue(value: TypedValue): void {
