@@ -85,7 +85,7 @@ async function materialize(
   if (!join || more.length > 0) return null;
   const datasets = [query.dataset, join.dataset] as DatasetId[];
   const type = variant === 'other-type' ? (JOIN_TYPES.find((t) => t !== join.type) ?? 'inner') : join.type;
-  const columns = new Map(
+  const columns = new Map<string, string>(
     datasets.flatMap((id) => columnsOf(id).map((c) => [`${id}.${c}`, `${id}_${c}`] as const)),
   );
   if (variant === 'missing-column') columns.delete(dropped);

@@ -141,6 +141,19 @@ export class OracleAdapter implements DatabaseAdapter {
     });
   }
 
+  /**
+   * A statement that returns no rows (DDL, DML), committed on success; for tools and tests that set up
+   * tables. The query path never writes.
+   */
+  async execute(statement: Statement, options: QueryOptions = {}): Promise<number> {
+    return this.withConnection(options, async (connection, call) => {
+      const result = await call.roundTrip(connection, () =>
+        connection.execute(statement.sql, binds(statement), { autoCommit: true }),
+      );
+      return result.rowsAffected ?? 0;
+    });
+  }
+
   async *stream(statement: Statement, options: QueryOptions = {}): AsyncIterable<Cell[][]> {
     const call = this.call(options);
     const fetchSize = this.options.fetchArraySize ?? 1000;

@@ -325,3 +325,24 @@ describe('OracleAdapter introspection', () => {
     await adapter.close();
   });
 });
+
+describe('OracleAdapter execute (DDL and DML for set-up tools)', () => {
+  it('commits, binds like a query, returns the rows affected and releases the connection', async () => {
+    const { db, adapter } = await openFake();
+    db.on(/^INSERT INTO/, { rowsAffected: 1 });
+    await expect(
+      adapter.execute({ sql: 'INSERT INTO T (A, B) VALUES (:1, :2)', params: [2n ** 64n, true] }),
+    ).resolves.toBe(1);
+    expect(db.executed[0]?.binds).toEqual(['18446744073709551616', 1]);
+    expect(db.executed[0]?.options).toMatchObject({ autoCommit: true });
+    expectNoLeaks(db);
+    await adapter.close();
+  });
+
+  it('reports a statement error as the driver gives it, and still releases', async () => {
+    const { db, adapter } = await openFake();
+    await expect(adapter.execute({ sql: 'DROP TABLE MISSING', params: [] })).rejects.toThrow(/^ORA-00942/);
+    expectNoLeaks(db);
+    await adapter.close();
+  });
+});
