@@ -487,3 +487,73 @@ describe('POST /query/csv', () => {
     expect(parseCsv(ten.text).records).toHaveLength(10);
   });
 });
+
+describe('a materialized view answers the join it holds (demo.yaml: sales_with_employee)', () => {
+  const byDepartment = {
+    dataset: 'global_sales',
+    vintages: { global_sales: DAILY },
+    joins: [
+      {
+        dataset: 'employee_roster',
+        type: 'left',
+        on: [{ left: 'global_sales.employee_id', right: 'employee_roster.employee_id' }],
+      },
+    ],
+    filter: {
+      kind: 'group',
+      op: 'and',
+      items: [{ kind: 'condition', column: 'global_sales.channel', operator: '!=', value: 'Online' }],
+    },
+    aggregate: {
+      groupBy: ['employee_roster.department'],
+      measures: [
+        { fn: 'sum', column: 'global_sales.amount', as: 'total_amount' },
+        { fn: 'count', column: null, as: 'orders' },
+      ],
+    },
+    sort: [{ column: 'total_amount', dir: 'desc' }],
+  };
+
+  it('routes a covered query to the view: /query/sql shows it, and the rows are the join’s', async () => {
+    const carol = await stack.token('carol-cli');
+    const response = await post(`${api}/query/sql`, byDepartment, { token: carol });
+    const { sql } = response.json<{ sql: string }>();
+    expect(sql).toContain('FROM "sales_with_employee"');
+    expect(sql).not.toContain('JOIN');
+
+    const routed = await post(`${api}/query/preview`, byDepartment, { token: carol });
+    expect(routed.status).toBe(200);
+    const expected = await warehouse.rows(
+      `SELECT e.department, SUM(s.amount), COUNT(*)
+       FROM global_sales AS s LEFT JOIN employee_roster AS e ON s.employee_id = e.employee_id
+       WHERE s.load_type = 'DAILY' AND s.load_id = DATE '2026-11-20' AND s.channel <> 'Online'
+       GROUP BY e.department ORDER BY 2 DESC NULLS LAST, 1 ASC NULLS LAST`,
+    );
+    expect(expected.length).toBeGreaterThan(3);
+    expectSameRows(routed.json<Preview>().rows, expected);
+  });
+
+  it('joins the datasets itself when the view lacks a column the query reads', async () => {
+    const carol = await stack.token('carol-cli');
+    const uncovered = {
+      ...byDepartment,
+      aggregate: {
+        ...byDepartment.aggregate,
+        measures: [{ fn: 'max', column: 'global_sales.unit_price', as: 'top_price' }],
+      },
+      sort: [],
+    };
+    const { sql } = (await post(`${api}/query/sql`, uncovered, { token: carol })).json<{ sql: string }>();
+    expect(sql).not.toContain('sales_with_employee');
+    expect(sql).toContain('LEFT JOIN');
+  });
+
+  it('gives nobody a way around access: without employee_roster the query is refused as before', async () => {
+    expectProblem(
+      await post(`${api}/query/preview`, byDepartment, { token: alice }),
+      400,
+      'UNKNOWN_DATASET',
+      'joins[0].dataset',
+    );
+  });
+});
