@@ -35,6 +35,9 @@ const schema = z.object({
 
 export type ExportConfig = z.infer<typeof schema>;
 
+/** The schema itself: docs/OPERATIONS.md's configuration reference is checked against its keys and defaults. */
+export { schema as exportConfigSchema };
+
 export function exportConfig(env: NodeJS.ProcessEnv = process.env): ExportConfig {
   return loadConfig('export', schema, env);
 }

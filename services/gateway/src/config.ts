@@ -54,6 +54,9 @@ const schema = z.object({
 
 export type GatewayConfig = z.infer<typeof schema>;
 
+/** The schema itself: docs/OPERATIONS.md's configuration reference is checked against its keys and defaults. */
+export { schema as gatewayConfigSchema };
+
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   return loadConfig('gateway', schema, env);
 }

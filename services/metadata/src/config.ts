@@ -14,6 +14,9 @@ const schema = z.object({
 
 export type MetadataConfig = z.infer<typeof schema>;
 
+/** The schema itself: docs/OPERATIONS.md's configuration reference is checked against its keys and defaults. */
+export { schema as metadataConfigSchema };
+
 export const METADATA_CONFIG = Symbol('METADATA_CONFIG');
 
 export function metadataConfig(env: NodeJS.ProcessEnv = process.env): MetadataConfig {

@@ -21,6 +21,9 @@ const schema = z.object({
 
 export type QueryConfig = z.infer<typeof schema>;
 
+/** The schema itself: docs/OPERATIONS.md's configuration reference is checked against its keys and defaults. */
+export { schema as queryConfigSchema };
+
 export function queryConfig(env: NodeJS.ProcessEnv = process.env): QueryConfig {
   return loadConfig('query', schema, env);
 }

@@ -1,0 +1,170 @@
+{{/* The release-wide name prefix: "<release>-aurora", or the release name when it already says aurora. */}}
+{{- define "aurora.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 50 | trimSuffix "-" -}}
+{{- else if contains "aurora" .Release.Name -}}
+{{- .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-aurora" .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A component's resource name. Call with (dict "root" $ "component" "gateway"). */}}
+{{- define "aurora.name" -}}
+{{- printf "%s-%s" (include "aurora.fullname" .root) .component -}}
+{{- end -}}
+
+{{- define "aurora.selectorLabels" -}}
+app.kubernetes.io/name: aurora
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "aurora.labels" -}}
+{{ include "aurora.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: aurora
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+{{- end -}}
+
+{{/* The image of one of Aurora's own components: <repository>/<component>:<tag or appVersion>. */}}
+{{- define "aurora.image" -}}
+{{- printf "%s/%s:%s" .root.Values.image.repository .component (.root.Values.image.tag | default .root.Chart.AppVersion) -}}
+{{- end -}}
+
+{{- define "aurora.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ . }}
+runAsGroup: {{ . }}
+fsGroup: {{ . }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "aurora.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop: [ALL]
+{{- end -}}
+
+{{/* Addresses of the in-cluster services and of NATS (bundled for a dev install, else external). */}}
+{{- define "aurora.metadataAddress" -}}
+{{- printf "%s:50051" (include "aurora.name" (dict "root" . "component" "metadata")) -}}
+{{- end -}}
+{{- define "aurora.queryAddress" -}}
+{{- printf "%s:50052" (include "aurora.name" (dict "root" . "component" "query")) -}}
+{{- end -}}
+{{- define "aurora.natsUrl" -}}
+{{- if .Values.nats.enabled -}}
+{{- printf "nats://%s:4222" (include "aurora.name" (dict "root" . "component" "nats")) -}}
+{{- else -}}
+{{- required "nats.url is required when nats.enabled is false" .Values.nats.url -}}
+{{- end -}}
+{{- end -}}
+{{- define "aurora.s3Endpoint" -}}
+{{- if .Values.minio.enabled -}}
+{{- printf "http://%s:9000" (include "aurora.name" (dict "root" . "component" "minio")) -}}
+{{- else -}}
+{{- required "s3.endpoint is required when minio.enabled is false" .Values.s3.endpoint -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Settings every Node service shares (logging, tracing). */}}
+{{- define "aurora.commonEnv" -}}
+LOG_LEVEL: {{ .Values.logLevel | quote }}
+OTEL_TRACES_EXPORTER: {{ .Values.tracing.exporter | quote }}
+{{- with .Values.tracing.endpoint }}
+OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
+{{- end }}
+OTEL_TRACES_SAMPLER: {{ .Values.tracing.sampler | quote }}
+OTEL_TRACES_SAMPLER_ARG: {{ .Values.tracing.samplerArg | quote }}
+{{- end -}}
+
+{{/* S3 settings of the gateway (presigned links) and the workers (uploads); the keys come from a Secret. */}}
+{{- define "aurora.s3Env" -}}
+S3_ENDPOINT: {{ include "aurora.s3Endpoint" . | quote }}
+S3_REGION: {{ .Values.s3.region | quote }}
+S3_BUCKET: {{ .Values.s3.bucket | quote }}
+S3_FORCE_PATH_STYLE: {{ .Values.s3.forcePathStyle | quote }}
+{{- end -}}
+{{- define "aurora.s3SecretEnv" -}}
+- name: S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.s3.existingSecret }}
+      key: {{ .Values.s3.accessKeyIdKey }}
+- name: S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.s3.existingSecret }}
+      key: {{ .Values.s3.secretAccessKeyKey }}
+{{- end -}}
+
+{{/* The warehouse: its URL, the Oracle password from a Secret, and the volume holding a DuckDB file. */}}
+{{- define "aurora.warehouseSecretEnv" -}}
+{{- with .Values.warehouse.passwordSecret.name }}
+- name: WAREHOUSE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.warehouse.passwordSecret.key }}
+{{- end }}
+{{- end -}}
+
+{{/* HTTP probes on a named port. Call with (dict "port" "metrics" "live" "/health/live" "ready" "/health/ready"). */}}
+{{- define "aurora.probes" -}}
+livenessProbe:
+  httpGet:
+    path: {{ .live }}
+    port: {{ .port }}
+  periodSeconds: 10
+  timeoutSeconds: 3
+  failureThreshold: 3
+readinessProbe:
+  httpGet:
+    path: {{ .ready }}
+    port: {{ .port }}
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 2
+startupProbe:
+  httpGet:
+    path: {{ .live }}
+    port: {{ .port }}
+  periodSeconds: 2
+  failureThreshold: 30
+{{- end -}}
+
+{{/* Pod metadata shared by the services: labels and a checksum so a config change rolls the pods. */}}
+{{- define "aurora.podMetadata" -}}
+labels:
+  {{- include "aurora.labels" . | nindent 2 }}
+annotations:
+  checksum/config: {{ include (print .root.Template.BasePath "/config.yaml") .root | sha256sum }}
+{{- end -}}
+
+{{/* The parts of a Node service's pod spec that do not vary: user, pull secrets, a writable /tmp. */}}
+{{- define "aurora.nodePodSpec" -}}
+automountServiceAccountToken: false
+securityContext:
+  {{- include "aurora.podSecurityContext" 1000 | nindent 2 }}
+{{- with .root.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{- define "aurora.nodeContainer" -}}
+image: {{ include "aurora.image" . }}
+imagePullPolicy: {{ .root.Values.image.pullPolicy }}
+envFrom:
+  - configMapRef:
+      name: {{ include "aurora.name" . }}
+securityContext:
+  {{- include "aurora.containerSecurityContext" . | nindent 2 }}
+resources:
+  {{- toYaml (index .root.Values .component).resources | nindent 2 }}
+{{- end -}}

@@ -1,0 +1,205 @@
+import { CHART, PRODUCTION_ARGS, helm, parseObjects, renderChart, type K8sObject } from '../src/helm';
+import { validateObject } from '../src/k8s-validate';
+
+interface Container {
+  name: string;
+  image: string;
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  ports?: { name: string; containerPort: number }[];
+  securityContext?: Record<string, unknown>;
+  resources?: { limits?: { memory?: string } };
+  livenessProbe?: unknown;
+  readinessProbe?: unknown;
+}
+interface PodSpec {
+  containers: Container[];
+  securityContext?: Record<string, unknown>;
+}
+type Labels = Record<string, string>;
+
+const podSpec = (object: K8sObject): PodSpec =>
+  (object['spec'] as { template: { spec: PodSpec } }).template.spec;
+const podLabels = (object: K8sObject): Labels =>
+  (object['spec'] as { template: { metadata: { labels: Labels } } }).template.metadata.labels;
+const matches = (selector: Labels, labels: Labels): boolean =>
+  Object.entries(selector).every(([key, value]) => labels[key] === value);
+const byKind = (objects: K8sObject[], kind: string): K8sObject[] => objects.filter((o) => o.kind === kind);
+const named = (objects: K8sObject[], kind: string, name: string): K8sObject | undefined =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+const INSTALLS = {
+  'default values (dev install)': [] as string[],
+  'values-production.yaml': PRODUCTION_ARGS,
+  'every optional object enabled': [
+    ...[
+      'export.autoscaling.keda',
+      'serviceMonitor.enabled',
+      'ingress.enabled',
+      'gateway.autoscaling.enabled',
+    ].flatMap((flag) => ['--set', `${flag}=true`]),
+    ...['query.autoscaling.enabled=true'].flatMap((flag) => ['--set', flag]),
+  ],
+};
+
+describe.each(Object.entries(INSTALLS))('the chart with %s', (_name, args) => {
+  const objects = parseObjects(renderChart(args));
+  const deployments = byKind(objects, 'Deployment');
+
+  it('passes helm lint', () => {
+    expect(helm(['lint', CHART, ...args])).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it('renders only objects that validate against the Kubernetes schemas (CRDs: their required fields)', () => {
+    expect(objects.length).toBeGreaterThan(20);
+    expect(objects.flatMap(validateObject)).toEqual([]);
+  });
+
+  it('runs every container as non-root, without privilege escalation, on a read-only root filesystem', () => {
+    for (const deployment of deployments) {
+      const spec = podSpec(deployment);
+      expect([deployment.metadata.name, spec.securityContext?.['runAsNonRoot']]).toEqual([
+        deployment.metadata.name,
+        true,
+      ]);
+      for (const container of spec.containers) {
+        expect([container.name, container.securityContext]).toEqual([
+          container.name,
+          expect.objectContaining({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'] },
+          }),
+        ]);
+        expect([container.name, container.resources?.limits?.memory]).toEqual([
+          container.name,
+          expect.any(String),
+        ]);
+        expect(container.livenessProbe).toBeDefined();
+        expect(container.readinessProbe).toBeDefined();
+      }
+    }
+  });
+
+  it('inlines no credentials: S3 keys and the warehouse password come from referenced Secrets', () => {
+    expect(byKind(objects, 'Secret')).toEqual([]);
+    for (const configMap of byKind(objects, 'ConfigMap')) {
+      expect(Object.keys((configMap['data'] as Labels | undefined) ?? {})).not.toContainEqual(
+        expect.stringMatching(/SECRET|PASSWORD|ACCESS_KEY/),
+      );
+    }
+    const env = deployments.flatMap((d) => podSpec(d).containers.flatMap((c) => c.env ?? []));
+    for (const name of ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
+      const entries = env.filter((e) => e.name === name);
+      expect(entries.length).toBeGreaterThanOrEqual(2);
+      for (const entry of entries) expect(entry.valueFrom?.secretKeyRef).toBeDefined();
+    }
+  });
+
+  it('selects its pods: Services, PDBs and NetworkPolicies match a Deployment, named target ports exist', () => {
+    const pods = deployments.map((d) => ({ labels: podLabels(d), containers: podSpec(d).containers }));
+    for (const service of byKind(objects, 'Service')) {
+      const spec = service['spec'] as { selector: Labels; ports: { targetPort: string }[] };
+      const pod = pods.find((p) => matches(spec.selector, p.labels));
+      expect([service.metadata.name, pod !== undefined]).toEqual([service.metadata.name, true]);
+      const portNames = pod?.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name));
+      for (const port of spec.ports) expect(portNames).toContain(port.targetPort);
+    }
+    for (const kind of ['PodDisruptionBudget', 'NetworkPolicy']) {
+      for (const object of byKind(objects, kind)) {
+        const selector = kind === 'PodDisruptionBudget' ? 'selector' : 'podSelector';
+        const { matchLabels } = (object['spec'] as Record<string, { matchLabels: Labels }>)[selector] ?? {};
+        expect([object.metadata.name, pods.some((p) => matches(matchLabels ?? {}, p.labels))]).toEqual([
+          object.metadata.name,
+          true,
+        ]);
+      }
+    }
+  });
+
+  it('lets only the gateway and the web app be reached from outside the release', () => {
+    const policies = byKind(objects, 'NetworkPolicy');
+    const componentOf = (p: K8sObject): string | undefined =>
+      (p['spec'] as { podSelector: { matchLabels: Labels } }).podSelector.matchLabels[
+        'app.kubernetes.io/component'
+      ];
+    expect(policies.find((p) => componentOf(p) === undefined)?.['spec']).toEqual(
+      expect.objectContaining({ policyTypes: ['Ingress'] }),
+    );
+    for (const policy of policies) {
+      const component = componentOf(policy);
+      const rules = (policy['spec'] as { ingress?: { from?: Record<string, unknown>[] }[] }).ingress ?? [];
+      const open = rules.some((rule) => rule.from === undefined);
+      const isMetrics = policy.metadata.name.endsWith('-metrics');
+      if (open && !isMetrics)
+        expect([policy.metadata.name, component]).toEqual([
+          policy.metadata.name,
+          expect.stringMatching(/^(gateway|web|nats)$/),
+        ]);
+      if (component === 'metadata' || component === 'query') {
+        for (const rule of rules) expect(rule.from).toBeDefined();
+      }
+    }
+  });
+
+  it('caps the export worker heap well below its memory limit', () => {
+    const worker = deployments.find((d) => d.metadata.name.endsWith('-export'));
+    const env = named(objects, 'ConfigMap', worker?.metadata.name ?? '')?.['data'] as Labels;
+    const heapMb = Number(/--max-old-space-size=(\d+)/.exec(env['NODE_OPTIONS'] ?? '')?.[1]);
+    const limit = podSpec(worker as K8sObject).containers[0]?.resources?.limits?.memory ?? '';
+    const limitMb = Number(/^(\d+)Mi$/.exec(limit)?.[1]);
+    expect(heapMb).toBeGreaterThan(0);
+    expect(heapMb).toBeLessThanOrEqual(limitMb * 0.6);
+  });
+
+  it('scales what it says it scales: HPAs and the ScaledObject point at rendered Deployments', () => {
+    for (const scaler of [
+      ...byKind(objects, 'HorizontalPodAutoscaler'),
+      ...byKind(objects, 'ScaledObject'),
+    ]) {
+      const target = (scaler['spec'] as { scaleTargetRef: { name: string } }).scaleTargetRef.name;
+      expect(named(objects, 'Deployment', target)).toBeDefined();
+      expect(
+        (named(objects, 'Deployment', target)?.['spec'] as { replicas?: number }).replicas,
+      ).toBeUndefined();
+    }
+  });
+});
+
+describe('the chart', () => {
+  it('ships every Grafana dashboard of k8s/dashboards as a ConfigMap with the sidecar label', () => {
+    const dashboards = byKind(parseObjects(renderChart()), 'ConfigMap').filter(
+      (c) => c.metadata.labels?.['grafana_dashboard'] === '1',
+    );
+    const files = dashboards.flatMap((c) => Object.keys(c['data'] as Labels));
+    expect(files.sort()).toEqual(['aurora-exports.json', 'aurora-overview.json', 'aurora-queries.json']);
+  });
+
+  it('routes /api to the gateway and the rest to the web app, which gets the OIDC issuer at runtime', () => {
+    const objects = parseObjects(renderChart(PRODUCTION_ARGS));
+    const ingress = byKind(objects, 'Ingress')[0];
+    const paths = (
+      ingress?.['spec'] as {
+        rules: { http: { paths: { path: string; backend: { service: { name: string } } }[] } }[];
+      }
+    ).rules[0]?.http.paths.map((p) => [p.path, p.backend.service.name]);
+    expect(paths).toEqual([
+      ['/api', 'aurora-gateway'],
+      ['/', 'aurora-web'],
+    ]);
+    const web = named(objects, 'ConfigMap', 'aurora-web')?.['data'] as Labels;
+    expect(web['oidc.conf']).toContain(
+      '<meta name="aurora-issuer" content="https://sso.example.com/realms/aurora">',
+    );
+  });
+
+  it('refuses values that break its schema', () => {
+    expect(() => renderChart(['--set', 'gateway.replicas=-1'])).toThrow(/minimum/);
+    expect(() => renderChart(['--set', 'logLevel=verbose'])).toThrow(/logLevel/);
+    expect(() => renderChart(['--set', 'warehouse.url=oracle://u:secret@db:1521/DWH'])).toThrow(/warehouse/);
+    expect(() => renderChart(['--set', 'gatway.replicas=2'])).toThrow(/additional properties 'gatway'/);
+  });
+
+  it('needs an external NATS URL when the bundled NATS is off', () => {
+    expect(() => renderChart(['--set', 'nats.enabled=false'])).toThrow(/nats.url is required/);
+  });
+});
