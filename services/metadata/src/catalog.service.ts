@@ -1,4 +1,5 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import { logger } from '@aurora/observability';
 import type { Dataset, MaterializedView, Principal, Vintages } from '@aurora/proto';
 import type { DatabaseAdapter, TableRef } from '@aurora/warehouse';
 import type { CatalogFile, CatalogFileDataset, CatalogFileView } from './catalog-file';
@@ -31,7 +32,10 @@ export class CatalogService {
     const entries = new Map<string, Entry>();
     for (const spec of file.datasets) entries.set(spec.id, await introspect(spec, warehouse));
     const views: MaterializedView[] = [];
-    for (const spec of file.materializedViews) views.push(await introspectView(spec, entries, warehouse));
+    for (const spec of file.materializedViews) {
+      const view = await introspectView(spec, entries, warehouse);
+      if (view) views.push(view);
+    }
     return new CatalogService(entries, views, warehouse, vintageTtlMs);
   }
 
@@ -94,6 +98,8 @@ export class CatalogService {
   }
 }
 
+const log = logger('metadata');
+
 function readable(entry: Entry, principal: Principal): boolean {
   return principal.groups.some((group) => entry.groups.has(group));
 }
@@ -134,14 +140,23 @@ async function introspect(spec: CatalogFileDataset, warehouse: DatabaseAdapter):
   };
 }
 
-/** A view's columns must exist in its table with exactly the types of the dataset columns they hold. */
+/**
+ * A view's columns must exist in its table with exactly the types of the dataset columns they hold. A view
+ * whose table is not there (yet: e.g. a warehouse built before it was declared) is left out, never routed to.
+ */
 async function introspectView(
   spec: CatalogFileView,
   entries: ReadonlyMap<string, Entry>,
   warehouse: DatabaseAdapter,
-): Promise<MaterializedView> {
+): Promise<MaterializedView | null> {
   const table: TableRef = typeof spec.table === 'string' ? { name: spec.table } : spec.table;
-  const actual = new Map((await warehouse.describeTable(table)).map((column) => [column.name, column]));
+  const described = await warehouse.describeTable(table).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    log.warn('materialized view left out: its table cannot be read', { view: spec.id, reason });
+    return null;
+  });
+  if (!described) return null;
+  const actual = new Map(described.map((column) => [column.name, column]));
   for (const [ref, name] of Object.entries(spec.columns)) {
     const [dataset = '', column = ''] = ref.split('.');
     const expected = entries.get(dataset)?.dataset.columns.find((c) => c.name === column)?.type;
