@@ -118,56 +118,60 @@ function canonical(rows: readonly (readonly Cell[])[], ordered: boolean): string
 }
 
 describe('compiled SQL on DuckDB equals the reference evaluator', () => {
-  it(`holds for ${RUNS} random queries over random tables`, async () => {
-    let casesWithRows = 0;
-    let casesRouted = 0;
-    const viewArbitrary = fc.record({
-      variant: fc.constantFrom(...VIEW_VARIANTS),
-      dropped: fc.constantFrom(...DATASET_IDS.flatMap((id) => columnsOf(id).map((c) => `${id}.${c}`))),
-    });
-    await fc.assert(
-      fc.asyncProperty(worldArbitrary, queryArbitrary, viewArbitrary, async (world, body, view) => {
-        await load(world);
-        const query = parseQuery(body);
-        const materialized = await materialize(query, view.variant, view.dropped);
-        const catalog = catalogOf(world.catalog, materialized ? [materialized] : []);
-        const options: CompileOptions = { dialect: 'duckdb', maxRowLimit: MAX_ROW_LIMIT };
-        const expected = evaluate(query, world, MAX_ROW_LIMIT + 1);
-        if (expected.rows.length > 0) casesWithRows += 1;
+  it(
+    `holds for ${RUNS} random queries over random tables`,
+    async () => {
+      let casesWithRows = 0;
+      let casesRouted = 0;
+      const viewArbitrary = fc.record({
+        variant: fc.constantFrom(...VIEW_VARIANTS),
+        dropped: fc.constantFrom(...DATASET_IDS.flatMap((id) => columnsOf(id).map((c) => `${id}.${c}`))),
+      });
+      await fc.assert(
+        fc.asyncProperty(worldArbitrary, queryArbitrary, viewArbitrary, async (world, body, view) => {
+          await load(world);
+          const query = parseQuery(body);
+          const materialized = await materialize(query, view.variant, view.dropped);
+          const catalog = catalogOf(world.catalog, materialized ? [materialized] : []);
+          const options: CompileOptions = { dialect: 'duckdb', maxRowLimit: MAX_ROW_LIMIT };
+          const expected = evaluate(query, world, MAX_ROW_LIMIT + 1);
+          if (expected.rows.length > 0) casesWithRows += 1;
 
-        // Routed to the view whenever it covers the query (never a view of another join type).
-        const compiled = compileQuery(query, catalog, options);
-        const routed = compiled.sql.includes(`FROM "${VIEW}"`);
-        if (routed) casesRouted += 1;
-        if (view.variant === 'other-type') expect(routed).toBe(false);
-        const optimised = await db.query(compiled);
-        expect(canonical(optimised.rows, expected.ordered)).toEqual(
-          canonical(expected.rows, expected.ordered),
-        );
+          // Routed to the view whenever it covers the query (never a view of another join type).
+          const compiled = compileQuery(query, catalog, options);
+          const routed = compiled.sql.includes(`FROM "${VIEW}"`);
+          if (routed) casesRouted += 1;
+          if (view.variant === 'other-type') expect(routed).toBe(false);
+          const optimised = await db.query(compiled);
+          expect(canonical(optimised.rows, expected.ordered)).toEqual(
+            canonical(expected.rows, expected.ordered),
+          );
 
-        const plain = await db.query(
-          compileQuery(query, catalog, {
-            ...options,
-            pushdown: false,
-            reorderJoins: false,
-            materializedViews: [],
-          }),
-        );
-        expect(canonical(plain.rows, expected.ordered)).toEqual(canonical(expected.rows, expected.ordered));
+          const plain = await db.query(
+            compileQuery(query, catalog, {
+              ...options,
+              pushdown: false,
+              reorderJoins: false,
+              materializedViews: [],
+            }),
+          );
+          expect(canonical(plain.rows, expected.ordered)).toEqual(canonical(expected.rows, expected.ordered));
 
-        const count = await db.query(compileCount(query, catalog, options));
-        expect(count.rows).toEqual([[expected.count]]);
-      }),
-      {
-        numRuns: RUNS,
-        ...(SEED === undefined ? {} : { seed: SEED }),
-        ...(PATH === undefined ? {} : { path: PATH }),
-      },
-    );
-    // Guard against a vacuous property: most generated cases must return rows to compare.
-    if (SEED === undefined) expect(casesWithRows).toBeGreaterThan(RUNS * 0.3);
-    // …and enough of them must actually read a materialized view.
-    if (SEED === undefined) expect(casesRouted).toBeGreaterThan(RUNS * 0.1);
-    console.info(`differential: ${RUNS} cases, ${casesWithRows} with rows, ${casesRouted} routed`);
-  });
+          const count = await db.query(compileCount(query, catalog, options));
+          expect(count.rows).toEqual([[expected.count]]);
+        }),
+        {
+          numRuns: RUNS,
+          ...(SEED === undefined ? {} : { seed: SEED }),
+          ...(PATH === undefined ? {} : { path: PATH }),
+        },
+      );
+      // Guard against a vacuous property: most generated cases must return rows to compare.
+      if (SEED === undefined) expect(casesWithRows).toBeGreaterThan(RUNS * 0.3);
+      // …and enough of them must actually read a materialized view.
+      if (SEED === undefined) expect(casesRouted).toBeGreaterThan(RUNS * 0.1);
+      console.info(`differential: ${RUNS} cases, ${casesWithRows} with rows, ${casesRouted} routed`);
+    },
+    Math.max(60_000, RUNS * 50),
+  ); // about 20 ms a case on 2 cores: DIFF_RUNS=5000 must not time out
 });
