@@ -1,3 +1,4 @@
+import { TOPOLOGY } from '@aurora/export-jobs';
 import { CHART, PRODUCTION_ARGS, helm, parseObjects, renderChart, type K8sObject } from '../src/helm';
 import { validateObject } from '../src/k8s-validate';
 
@@ -189,6 +190,22 @@ describe('the chart', () => {
     const web = named(objects, 'ConfigMap', 'aurora-web')?.['data'] as Labels;
     expect(web['oidc.conf']).toContain(
       '<meta name="aurora-issuer" content="https://sso.example.com/realms/aurora">',
+    );
+  });
+
+  it('scales the export workers on the work queue the services really use', () => {
+    const objects = parseObjects(renderChart(['--set', 'export.autoscaling.keda=true']));
+    const scaledObject = byKind(objects, 'ScaledObject')[0];
+    const triggers = (scaledObject?.['spec'] as { triggers: { metadata: Labels }[] }).triggers;
+    expect(triggers[0]?.metadata).toEqual(
+      expect.objectContaining({
+        stream: TOPOLOGY.workStream,
+        consumer: TOPOLOGY.workConsumer,
+        natsServerMonitoringEndpoint: 'aurora-nats:8222',
+      }),
+    );
+    expect(byKind(objects, 'HorizontalPodAutoscaler').map((h) => h.metadata.name)).not.toContain(
+      'aurora-export',
     );
   });
 
