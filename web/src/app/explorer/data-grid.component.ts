@@ -12,10 +12,12 @@ import {
 import { AgGridAngular } from 'ag-grid-angular';
 import {
   CellStyleModule,
+  ColumnApiModule,
   ColumnAutoSizeModule,
   InfiniteRowModelModule,
   ModuleRegistry,
   RowSelectionModule,
+  TooltipModule,
   themeQuartz,
   type ColDef,
   type GridApi,
@@ -35,6 +37,10 @@ ModuleRegistry.registerModules([
   RowSelectionModule,
   CellStyleModule,
   ColumnAutoSizeModule,
+  // getColumnState: a header click reports the sort to the store (and so to the URL and the SQL panel).
+  ColumnApiModule,
+  // Header tooltips name each column's reference and type (joined columns share labels).
+  TooltipModule,
 ]);
 
 export const PAGE_SIZE = 50;

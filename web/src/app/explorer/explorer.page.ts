@@ -1,13 +1,22 @@
-import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal, type OnInit } from '@angular/core';
 import { ColumnPanelComponent } from './column-panel.component';
 import { DataGridComponent } from './data-grid.component';
 import { DatasetListComponent } from './dataset-list.component';
 import { ExplorerStore } from './explorer.store';
+import { QueryBarComponent } from './query-bar.component';
+import { QueryButtonsComponent } from './query-buttons.component';
 import { VintageBarComponent } from './vintage-bar.component';
 
 @Component({
   selector: 'au-explorer',
-  imports: [DatasetListComponent, VintageBarComponent, ColumnPanelComponent, DataGridComponent],
+  imports: [
+    DatasetListComponent,
+    VintageBarComponent,
+    ColumnPanelComponent,
+    DataGridComponent,
+    QueryButtonsComponent,
+    QueryBarComponent,
+  ],
   providers: [ExplorerStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './explorer.page.html',
@@ -16,6 +25,10 @@ import { VintageBarComponent } from './vintage-bar.component';
 export class ExplorerPage implements OnInit {
   protected readonly store = inject(ExplorerStore);
   protected readonly columnsOpen = signal(true);
+  protected readonly invalidIssues = computed(() => {
+    const readiness = this.store.readiness();
+    return readiness.kind === 'invalid' ? readiness.issues : [];
+  });
 
   ngOnInit(): void {
     this.store.loadDatasets();

@@ -11,7 +11,8 @@ import {
   type SortItem,
   type Vintages,
 } from '../api';
-import type { GroupState } from './filter-state';
+import type { FilterTarget } from './filter-draft';
+import { removeNode, type GroupState } from './filter-state';
 import {
   EMPTY_VIEW,
   countQuery,
@@ -49,6 +50,10 @@ export class ExplorerStore {
   readonly count = signal<CountResult | null>(null);
   readonly loadingDataset = signal(false);
   readonly error = signal<string | null>(null);
+  /** The query builder open on screen, if any. */
+  readonly builder = signal<
+    { kind: 'filter'; target: FilterTarget } | { kind: 'join' } | { kind: 'aggregate' } | null
+  >(null);
 
   readonly filteredDatasets = computed(() => {
     const term = this.search().trim().toLowerCase();
@@ -158,6 +163,13 @@ export class ExplorerStore {
   }
   applyResultFilter(filter: GroupState): void {
     this.view.update((state) => setResultFilter(state, filter));
+  }
+  removeFilterItem(target: FilterTarget, id: string): void {
+    this.view.update((state) =>
+      target === 'filter'
+        ? setFilter(state, removeNode(state.filter, id))
+        : setResultFilter(state, removeNode(state.resultFilter, id)),
+    );
   }
   applyJoins(joins: readonly JoinState[]): void {
     this.view.update((state) => setJoins(state, joins, this.details()));

@@ -8,10 +8,11 @@ import { products, sales } from './testing';
 const DETAILS = [sales(), products()];
 
 // Plenty of the characters the list and range syntax gives meaning to: commas, quotes, spaces, " to ".
-const tricky = fc.string({ unit: fc.constantFrom(' ', ',', '"', 'a', 't', 'o', '%', '_', '\\'), maxLength: 8 });
-const text = fc
-  .oneof(fc.string({ minLength: 1, maxLength: 12 }), tricky)
-  .filter((s) => s.trim() !== '');
+const tricky = fc.string({
+  unit: fc.constantFrom(' ', ',', '"', 'a', 't', 'o', '%', '_', '\\'),
+  maxLength: 8,
+});
+const text = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), tricky).filter((s) => s.trim() !== '');
 const VALUES: Readonly<Record<ColumnType, fc.Arbitrary<ScalarValue>>> = {
   string: text,
   integer: fc.oneof(fc.integer(), fc.bigInt({ min: 2n ** 53n, max: 2n ** 63n - 1n }).map(String)),
