@@ -66,9 +66,16 @@ describe('FilterBuilderComponent', () => {
     await choose(fixture, 'condition-column', 'global_sales.amount');
     await type(fixture, 'condition-value', 'abc');
     expect(one(fixture, 'condition-issue').textContent).toContain('"abc" is not a number');
-    expect(one(fixture, 'filter-apply').disabled).toBe(true);
-    (fixture.nativeElement as HTMLElement).querySelector('form')?.dispatchEvent(new Event('submit'));
+    await click(fixture, 'add-condition');
+    expect(all(fixture, 'condition-issue')).toHaveLength(1);
+    await click(fixture, 'filter-apply');
     expect(applied).toEqual([]);
+    // Apply shows the problems of untouched conditions too.
+    expect(all(fixture, 'condition-issue').map((p) => p.textContent.trim())).toEqual([
+      '"abc" is not a number',
+      'Enter a value',
+    ]);
+    await click(fixture, 'condition-remove', 1);
 
     await type(fixture, 'condition-value', '12.5');
     expect(all(fixture, 'condition-issue')).toEqual([]);

@@ -85,9 +85,9 @@ import { ModalComponent } from './modal.component';
         <button
           type="submit"
           form="filter-form"
-          class="rounded-full bg-blue-600 px-4 py-1 text-xs font-semibold text-white hover:bg-blue-700 disabled:opacity-40"
+          class="rounded-full bg-blue-600 px-4 py-1 text-xs font-semibold text-white hover:bg-blue-700"
           data-testid="filter-apply"
-          [disabled]="draft.issues().length > 0"
+          [attr.aria-disabled]="draft.issues().length > 0"
         >
           Apply
         </button>
@@ -122,7 +122,14 @@ export class FilterBuilderComponent implements OnInit {
     if (this.draft.tree().items.length === 0) this.draft.addCondition(this.draft.tree().id);
   }
 
+  /** With problems left, Apply shows every one of them (also on the other tab) instead. */
   protected apply(): void {
-    if (this.draft.issues().length === 0) this.applied.emit(this.draft.trees());
+    const issues = this.draft.issues();
+    if (issues.length === 0) {
+      this.applied.emit(this.draft.trees());
+      return;
+    }
+    this.draft.attempted.set(true);
+    this.draft.target.set(issues[0]?.path.startsWith('resultFilter') ? 'resultFilter' : 'filter');
   }
 }

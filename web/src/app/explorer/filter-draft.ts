@@ -32,6 +32,9 @@ export class FilterDraft {
     resultFilter: [],
   });
   readonly target = signal<FilterTarget>('filter');
+  /** Conditions a person has edited, and whether Apply was tried: only then are their problems shown. */
+  private readonly touched = signal<ReadonlySet<string>>(new Set());
+  readonly attempted = signal(false);
 
   readonly tree = computed(() => this.trees()[this.target()]);
   readonly targetColumns = computed(() => this.columns()[this.target()]);
@@ -44,10 +47,13 @@ export class FilterDraft {
     ...this.results().filter.issues,
     ...this.results().resultFilter.issues,
   ]);
+  /** The first problem of each node, for the inline messages (a new, untouched condition is not nagged). */
   readonly issuesByNode = computed(() => {
     const byNode = new Map<string, string>();
+    const shown = (id: string): boolean => this.attempted() || this.touched().has(id);
     for (const issue of this.issues()) {
-      if (issue.nodeId && !byNode.has(issue.nodeId)) byNode.set(issue.nodeId, issue.message);
+      if (issue.nodeId && !byNode.has(issue.nodeId) && shown(issue.nodeId))
+        byNode.set(issue.nodeId, issue.message);
     }
     return byNode;
   });
@@ -77,6 +83,8 @@ export class FilterDraft {
     this.edit((tree) => updateGroup(tree, id, patch));
   }
   setCondition(id: string, patch: ConditionPatch): void {
+    if (patch.text !== undefined || patch.high !== undefined)
+      this.touched.update((ids) => new Set(ids).add(id));
     this.edit((tree) => updateCondition(tree, id, patch, this.targetColumns()));
   }
   clear(): void {

@@ -16,26 +16,52 @@ import { JOIN_TYPES } from './join-state';
         data-testid="query-bar"
       >
         @for (join of joins(); track join.id) {
-          <button
-            type="button"
-            class="flex items-center gap-1 rounded-full border border-slate-300 bg-white px-2 py-0.5 text-xs text-navy-800 hover:border-blue-400"
-            [attr.aria-label]="'Edit join: ' + join.text"
+          <span
+            class="inline-flex items-center rounded-full border border-slate-300 bg-white text-xs text-navy-800"
             data-testid="join-chip"
-            (click)="store.builder.set({ kind: 'join' })"
           >
-            <au-icon name="join" /> {{ join.text }}
-          </button>
+            <button
+              type="button"
+              class="flex items-center gap-1 py-0.5 pl-2 pr-1"
+              [attr.aria-label]="'Edit join: ' + join.text"
+              (click)="store.builder.set({ kind: 'join' })"
+            >
+              <au-icon name="join" /> {{ join.text }}
+            </button>
+            <button
+              type="button"
+              class="grid h-5 w-5 place-items-center rounded-full text-slate-500 hover:bg-slate-100"
+              [attr.aria-label]="'Remove join: ' + join.text"
+              data-testid="join-chip-remove"
+              (click)="removeJoin(join.id)"
+            >
+              <au-icon name="x" />
+            </button>
+          </span>
         }
         @if (summary(); as summary) {
-          <button
-            type="button"
-            class="flex max-w-[28rem] min-w-0 items-center gap-1 rounded-full border border-navy-700 bg-navy-800 px-2 py-0.5 text-xs text-white"
-            [attr.aria-label]="'Edit summary: ' + summary"
+          <span
+            class="inline-flex max-w-[28rem] min-w-0 items-center rounded-full border border-navy-700 bg-navy-800 text-xs text-white"
             data-testid="aggregation-chip"
-            (click)="store.builder.set({ kind: 'aggregate' })"
           >
-            <au-icon name="sigma" /> <span class="truncate">{{ summary }}</span>
-          </button>
+            <button
+              type="button"
+              class="flex min-w-0 items-center gap-1 py-0.5 pl-2 pr-1"
+              [attr.aria-label]="'Edit summary: ' + summary"
+              (click)="store.builder.set({ kind: 'aggregate' })"
+            >
+              <au-icon name="sigma" /> <span class="truncate">{{ summary }}</span>
+            </button>
+            <button
+              type="button"
+              class="grid h-5 w-5 shrink-0 place-items-center rounded-full text-slate-300 hover:bg-navy-700 hover:text-white"
+              aria-label="Remove summary"
+              data-testid="aggregation-chip-remove"
+              (click)="store.applyAggregation(null)"
+            >
+              <au-icon name="x" />
+            </button>
+          </span>
         }
         <au-filter-chips
           class="min-w-0"
@@ -67,6 +93,10 @@ export class QueryBarComponent {
     const measures = aggregate.measures.map((m) => m.as).join(', ');
     return [by && `by ${by}`, measures].filter(Boolean).join(' · ');
   });
+  /** Removing a join also drops what used its columns (see setJoins). */
+  protected removeJoin(id: string): void {
+    this.store.applyJoins(this.store.view().joins.filter((join) => join.id !== id));
+  }
   protected readonly visible = computed(() => {
     const view = this.store.view();
     return (

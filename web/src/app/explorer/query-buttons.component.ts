@@ -7,7 +7,7 @@ import { countConditions, type GroupState } from './filter-state';
 import { IconComponent, type IconName } from './icon.component';
 import { JoinBuilderComponent } from './join-builder.component';
 
-const BUTTON = 'flex h-6 items-center gap-1 rounded-full border px-2.5 text-xs';
+const BUTTON = 'flex h-6 items-center gap-1 whitespace-nowrap rounded-full border px-2.5 text-xs';
 
 /** Filter, Join and Summarize buttons for the toolbar, and the builder they open. */
 @Component({
