@@ -43,10 +43,16 @@ export class JoinBuilderComponent {
   protected readonly loading = signal<string | null>(null);
   protected readonly primary = computed(() => this.store.detail());
 
-  /** The view as it would be with the draft applied, unsummarised: what the sample shows. */
+  /** The view as it would be with the draft applied, unsummarised, the joined columns first: the sample. */
   private readonly candidate = computed(() => {
     const view = setJoins(this.store.view(), this.draft(), this.store.details());
-    return { ...view, aggregate: null, resultFilter: emptyGroup(), sort: [] };
+    const joined = new Set(this.draft().map((join) => join.dataset));
+    const fromJoin = (ref: string): boolean => joined.has(ref.slice(0, ref.indexOf('.')));
+    const columns = [
+      ...view.columns.filter((c) => fromJoin(c.ref)),
+      ...view.columns.filter((c) => !fromJoin(c.ref)),
+    ];
+    return { ...view, columns, aggregate: null, resultFilter: emptyGroup(), sort: [] };
   });
   private readonly readiness = computed(() => toQuery(this.candidate(), this.store.details()));
   protected readonly issues = computed(() => {
