@@ -283,7 +283,10 @@ async function launchQuery(
 
 /** A gateway; `env` must name (or override) METADATA_GRPC_ADDRESS, QUERY_GRPC_ADDRESS and OIDC_ISSUER. */
 export async function startGateway(env: Env): Promise<GatewayProcess> {
-  const port = await stackPort();
+  return launchGateway(await stackPort(), env);
+}
+
+async function launchGateway(port: number, env: Env): Promise<GatewayProcess> {
   const { running, pid, stop } = await startNode(
     'gateway',
     ENTRY.gateway,
@@ -370,12 +373,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const queryAddress = `127.0.0.1:${await stackPort()}`;
   const idpPort = await stackPort();
   const issuer = env.idp?.['DEV_IDP_ISSUER'] ?? `http://127.0.0.1:${idpPort}`;
+  // The web app the gateway serves signs in through the IdP, which must know the gateway's callback first.
+  const gatewayPort = await stackPort();
+  const app = `http://127.0.0.1:${gatewayPort}`;
+  const idpEnv = { DEV_IDP_WEB_REDIRECT_URIS: `${app}/,${app}/auth/callback`, ...env.idp };
   const results = await Promise.allSettled([
-    remember(launchIdp(idpPort, env.idp ?? {})),
+    remember(launchIdp(idpPort, idpEnv)),
     remember(launchMetadata(metadataAddress, options.warehousePath, catalogPath, env.metadata ?? {})),
     remember(launchQuery(queryAddress, options.warehousePath, metadataAddress, env.query ?? {})),
     remember(
-      startGateway({
+      launchGateway(gatewayPort, {
         METADATA_GRPC_ADDRESS: metadataAddress,
         QUERY_GRPC_ADDRESS: queryAddress,
         OIDC_ISSUER: issuer,

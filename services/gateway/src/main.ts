@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { NextFunction, Request, Response } from 'express';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ObjectStore } from '@aurora/export-jobs';
 import { logger } from '@aurora/observability';
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
   app.set('trust proxy', config.TRUSTED_PROXIES);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
+  // The browser's CSV download form (FormToken): the query JSON, percent-encoded, may be about 3x larger.
+  app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT_BYTES * 3, extended: false });
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
   };
   SwaggerModule.setup('api/docs', app, document);
 
-  serveWebApp(app, config.WEB_ROOT);
+  serveWebApp(app, config.WEB_ROOT, config.OIDC_ISSUER);
 
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   log.info('gateway listening', { url: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` });
@@ -75,10 +77,16 @@ main().catch((error: unknown) => {
   process.exit(1);
 });
 
-/** The single-page app: its files, and index.html for any other GET outside /api (client-side routes). */
-function serveWebApp(app: NestExpressApplication, root: string): void {
-  const index = join(root, 'index.html');
-  if (!existsSync(index)) return;
+/**
+ * The single-page app: its files, and index.html for any other GET outside /api (client-side routes), told
+ * which OpenID Connect issuer to sign in with (`<meta name="aurora-issuer">`).
+ */
+function serveWebApp(app: NestExpressApplication, root: string, issuer: string): void {
+  const indexPath = join(root, 'index.html');
+  if (!existsSync(indexPath)) return;
+  const meta = `<meta name="aurora-issuer" content="${issuer.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}" />`;
+  // Read at each request (a few kB): a rebuilt app is served without restarting the gateway.
+  const index = (): string => readFileSync(indexPath, 'utf8').replace('</head>', `  ${meta}\n  </head>`);
   app.useStaticAssets(root, { index: false, maxAge: '1h' });
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (request.method !== 'GET' || request.path.startsWith('/api/')) {
@@ -86,7 +94,7 @@ function serveWebApp(app: NestExpressApplication, root: string): void {
       return;
     }
     response.setHeader('Cache-Control', 'no-cache');
-    response.sendFile(index);
+    response.type('html').send(index());
   });
   log.info('serving the web app', { root });
 }

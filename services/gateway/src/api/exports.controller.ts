@@ -76,14 +76,20 @@ export class ExportsController {
     }
   }
 
-  /** A short-lived presigned link to the file. */
+  /**
+   * A short-lived presigned link to the file: a 302 to it, or (an extension for browsers, whose fetch cannot
+   * read a redirect's Location) `{ url }` when the client accepts only JSON.
+   */
   @Get(':id/download')
   async download(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
+    @Headers('accept') accept: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    response.redirect(302, await this.exports.downloadUrl(principal, id));
+    const url = await this.exports.downloadUrl(principal, id);
+    if (accept?.trim() === 'application/json') response.json({ url });
+    else response.redirect(302, url);
   }
 
   @Delete(':id')

@@ -11,11 +11,12 @@ import {
   type SqlResponse,
 } from '@aurora/proto';
 import type { ServiceError } from '@grpc/grpc-js';
-import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { AuroraError, ErrorCode } from '@aurora/errors';
 import { once } from 'node:events';
-import { CurrentPrincipal } from '../auth/auth.guard';
+import { CurrentPrincipal, FormToken } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
@@ -95,14 +96,17 @@ export class QueryController {
    * taken the last one (flat memory). A client that goes away cancels the call, which stops the engine query.
    */
   @Post('csv')
+  @FormToken()
   @ApiBody(QUERY_BODY)
   async csv(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
+    @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
+    const form = request.is('application/x-www-form-urlencoded') ? csvForm(body) : undefined;
     const call = this.clients.query.streamRows(
-      { queryJson: JSON.stringify(body) },
+      { queryJson: form ? form.queryJson : JSON.stringify(body) },
       principalMetadata(principal),
       {
         deadline: Date.now() + this.config.STREAM_TIMEOUT_MS,
@@ -116,7 +120,10 @@ export class QueryController {
         if (!response.headersSent) {
           response.status(200);
           response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-          response.setHeader('Content-Disposition', 'attachment; filename="aurora-export.csv"');
+          response.setHeader(
+            'Content-Disposition',
+            `attachment; filename="${form?.fileName ?? 'aurora-export'}.csv"`,
+          );
           response.write(csvRecord(batch.columns.map((c) => c.name)));
         }
         const rows = JSON.parse(batch.rowsJson) as CsvCell[][];
@@ -129,6 +136,19 @@ export class QueryController {
       throw isServiceError(error) ? fromGrpcError(error) : error;
     }
   }
+}
+
+/**
+ * The browser's download form (see FormToken): `query` is the query JSON, `fileName` an optional name without
+ * extension, reduced to characters that are safe in a header and a file system.
+ */
+function csvForm(body: unknown): { queryJson: string; fileName: string | undefined } {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const queryJson = fields['query'];
+  if (typeof queryJson !== 'string')
+    throw new AuroraError(ErrorCode.INVALID_QUERY, 'The download form has no query.', 'query');
+  const name = typeof fields['fileName'] === 'string' ? fields['fileName'].replace(/[^\w.-]+/g, '_') : '';
+  return { queryJson, fileName: name.slice(0, 120) || undefined };
 }
 
 function column({ name, label, type, format }: ResultColumn) {
