@@ -27,18 +27,17 @@ import { ModalComponent } from './modal.component';
         <span
           modal-tools
           class="inline-flex overflow-hidden rounded-full border border-slate-300 text-[11px]"
-          role="tablist"
+          role="group"
           aria-label="Filter target"
         >
           @for (tab of tabs; track tab.target) {
             <button
               type="button"
-              role="tab"
               class="h-6 px-3 font-medium"
               [class.bg-blue-600]="draft.target() === tab.target"
               [class.text-white]="draft.target() === tab.target"
               [class.text-slate-600]="draft.target() !== tab.target"
-              [attr.aria-selected]="draft.target() === tab.target"
+              [attr.aria-pressed]="draft.target() === tab.target"
               [attr.data-testid]="'filter-tab-' + tab.target"
               (click)="draft.target.set(tab.target)"
             >

@@ -30,18 +30,17 @@ const PILL = 'h-6 px-2.5 text-[11px] font-semibold';
       <div class="mb-1 flex flex-wrap items-center gap-1.5">
         <span
           class="inline-flex overflow-hidden rounded-full border border-slate-300"
-          role="radiogroup"
+          role="group"
           aria-label="Match"
         >
           @for (op of ops; track op) {
             <button
               type="button"
-              role="radio"
               [class]="pill"
               [class.bg-navy-800]="g.op === op"
               [class.text-white]="g.op === op"
               [class.text-slate-500]="g.op !== op"
-              [attr.aria-checked]="g.op === op"
+              [attr.aria-pressed]="g.op === op"
               [attr.data-testid]="'group-op-' + op"
               (click)="draft.setGroup(g.id, { op })"
             >
