@@ -1,139 +1,181 @@
 /**
- * End-to-end run against the running stack (`npm start`) and `ng serve` (or any BASE_URL that serves the app
- * with /api proxied): signs in through the dev IdP, explores global_sales, and checks numbers against the API.
+ * The browser scenarios, in Debian's headless Chromium against the real stack. `run.ts` starts a stack of its
+ * own (that is what `npm test` runs); run alone (`npm run e2e -w @aurora/web`) it uses `npm start`'s stack.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { aliceBuildsAView, aliceExports, carolSummarizes } from './builders.e2e';
+import {
+  measureBundle,
+  measureScrollMemory,
+  signInToFirstPage,
+  writeBenchmarks,
+  type Budgets,
+} from './budgets';
+import {
+  BASE_QUERY,
+  OUT,
+  SHOTS,
+  VINTAGE,
+  api,
+  assertFits,
+  cell,
+  money,
+  sessionOf,
+  shot,
+  shownCount,
+  signIn,
+  viewLink,
+  type Preview,
+  type Urls,
+} from './support';
 
-const BASE_URL = process.env['BASE_URL'] ?? 'http://localhost:4200';
-const API_URL = process.env['API_URL'] ?? 'http://127.0.0.1:8080/api/v1';
-const SHOTS = process.env['SCREENSHOTS'] ?? join(__dirname, '..', '..', 'docs', 'screenshots');
-const OUT = join(__dirname, 'out');
+export const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 
-async function signIn(page: Page, user: string): Promise<void> {
-  await page.goto(`${BASE_URL}/explore`);
-  await page.getByRole('button', { name: 'Sign in with SSO' }).click();
-  await page.locator('#username').fill(user);
-  await page.locator('#password').fill(user);
-  await page.locator('button[type=submit]').first().click();
-  await page.waitForURL(`${BASE_URL}/explore`, { timeout: 15_000 });
-  assert.ok(!page.url().includes('code='), 'no code or token stays in the URL');
+/** Every request and console line of a page, to prove no token ever shows in a URL or a log. */
+function watchForLeaks(page: Page, seen: { urls: string[]; logs: string[] }): void {
+  page.on('request', (request) => seen.urls.push(request.url()));
+  page.on('console', (message) => seen.logs.push(message.text()));
 }
 
-/** The access token the app holds, to ask the API the same question directly. */
-async function tokenOf(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => sessionStorage.getItem('aurora.session'));
-  assert.ok(raw, 'a session is stored');
-  return (JSON.parse(raw) as { accessToken: string }).accessToken;
-}
-
-async function api<T>(token: string, path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${API_URL}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.equal(response.status, 200, `${path} answers 200`);
-  return (await response.json()) as T;
-}
-
-async function aliceExploresGlobalSales(page: Page): Promise<void> {
-  const requests: string[] = [];
-  page.on('request', (request) => {
-    if (request.url().includes('/api/v1/query/')) requests.push(request.url());
-    assert.ok(!/access_token|id_token/.test(request.url()), 'no token in any URL');
-  });
-  await signIn(page, 'alice');
-  await page.getByTestId('user-name').filter({ hasText: 'Alice' }).waitFor();
+async function aliceExploresGlobalSales(page: Page, urls: Urls): Promise<void> {
+  const seen = { urls: [] as string[], logs: [] as string[] };
+  watchForLeaks(page, seen);
+  const queries = (): string[] => seen.urls.filter((url) => url.includes('/api/v1/query/'));
+  await signIn(page, urls, 'alice');
+  await page.getByTestId('user-name').filter({ hasText: 'Alice Analyst' }).waitFor();
   await page.getByTestId('no-dataset').waitFor();
-  assert.equal(requests.length, 0, 'nothing is queried before a dataset is picked');
+  assert.equal(queries().length, 0, 'nothing is queried before a dataset is picked');
+  const { accessToken: firstToken } = await sessionOf(page);
 
   await page.locator('[data-dataset=global_sales]').click();
   await page.getByTestId('needs-vintage').waitFor();
-  await page.screenshot({ path: join(SHOTS, 'explorer-needs-vintage.png') });
-  assert.equal(requests.length, 0, 'a dataset that requires a vintage runs nothing before one is chosen');
+  await shot(page, 'explorer-needs-vintage', true);
+  assert.equal(queries().length, 0, 'a dataset that requires a vintage runs nothing before one is chosen');
 
-  await page.getByLabel('Load Type', { exact: true }).selectOption('DAILY');
+  await page.getByLabel('Load Type', { exact: true }).selectOption(VINTAGE.loadType);
   const loadIds = await page.getByLabel('Load ID', { exact: true }).locator('option').allTextContents();
-  assert.deepEqual(loadIds.slice(1, 3), ['2026-11-20', '2026-11-19'], 'newest vintage first');
-  await page.getByLabel('Load ID', { exact: true }).selectOption('2026-11-20');
-  await page.locator('.ag-row[row-index="0"] .ag-cell[col-id="global_sales.amount"]').waitFor();
-  await page
-    .getByTestId('row-count')
-    .filter({ hasText: /\d rows/ })
-    .waitFor();
+  assert.deepEqual(loadIds.slice(1, 3), ['2026-10-31', '2026-09-30'], 'newest vintage first');
+  await page.getByLabel('Load ID', { exact: true }).selectOption(VINTAGE.loadId);
+  await cell(page, 0, 'global_sales.amount').waitFor();
 
-  const token = await tokenOf(page);
-  const query = {
-    dataset: 'global_sales',
-    vintages: { global_sales: { loadType: 'DAILY', loadId: '2026-11-20' } },
-    columns: [
-      'sale_id',
-      'load_type',
-      'load_id',
-      'employee_id',
-      'product_id',
-      'customer_id',
-      'region',
-      'channel',
-      'order_date',
-      'ordered_at',
-      'quantity',
-      'unit_price',
-      'discount',
-      'amount',
-      'is_return',
-      'comment',
-    ].map((c) => `global_sales.${c}`),
-  };
-  const preview = await api<{ rows: (string | number | null)[][] }>(token, '/query/preview', {
-    ...query,
+  const preview = await api<Preview>(page, urls, '/query/preview', {
+    ...BASE_QUERY,
     page: { number: 1, size: 50 },
   });
-  const count = await api<{ count: number }>(token, '/query/count', query);
-  const shownCount = await page.getByTestId('row-count').textContent();
-  assert.equal(
-    shownCount?.trim(),
-    `${count.count.toLocaleString('en-US')} rows`,
-    'total matches /query/count',
-  );
-
-  const amounts = await page
-    .locator(
-      '.ag-row[row-index="0"] .ag-cell[col-id="global_sales.amount"], .ag-row[row-index="1"] .ag-cell[col-id="global_sales.amount"]',
-    )
-    .allTextContents();
-  const money = (v: unknown): string =>
-    v === null
-      ? 'NULL'
-      : Number(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const count = await api<{ count: number }>(page, urls, '/query/count', BASE_QUERY);
+  assert.equal(await shownCount(page), count.count, 'total matches /query/count');
+  const amounts = [
+    await cell(page, 0, 'global_sales.amount').textContent(),
+    await cell(page, 1, 'global_sales.amount').textContent(),
+  ];
   assert.deepEqual(
-    amounts.map((a) => a.trim()),
+    amounts.map((a) => a?.trim()),
     [money(preview.rows[0]?.[13]), money(preview.rows[1]?.[13])],
     'first rows match the API, money with 2 decimals',
   );
-  await page.screenshot({ path: join(SHOTS, 'explorer-global-sales.png') });
+  await shot(page, 'explorer-global-sales', true);
 
   // Sorting is server-side: the first row after "amount desc" is the API's largest amount.
-  await page.locator('.ag-header-cell[col-id="global_sales.amount"] .ag-header-cell-label').click();
-  await page.locator('.ag-header-cell[col-id="global_sales.amount"] .ag-header-cell-label').click();
-  const sorted = await api<{ rows: (string | number | null)[][] }>(token, '/query/preview', {
-    ...query,
+  const header = page.locator('.ag-header-cell[col-id="global_sales.amount"] .ag-header-cell-label');
+  await header.click();
+  await header.click();
+  const sorted = await api<Preview>(page, urls, '/query/preview', {
+    ...BASE_QUERY,
     sort: [{ column: 'global_sales.amount', dir: 'desc' }],
-    page: { number: 1, size: 1 },
+    page: { number: 11, size: 50 },
   });
-  await page
-    .locator('.ag-row[row-index="0"] .ag-cell[col-id="global_sales.amount"]')
+  await cell(page, 0, 'global_sales.amount').waitFor();
+  // Paging: row 500 is the first row of page 11.
+  await page.locator('.ag-grid-viewport').evaluate((el) => (el.scrollTop = 500 * 26));
+  await cell(page, 500, 'global_sales.amount')
     .filter({ hasText: money(sorted.rows[0]?.[13]) })
-    .waitFor({ timeout: 10_000 });
-  const pageRequests = requests.filter((url) => url.endsWith('/preview')).length;
-  assert.ok(pageRequests <= 4, `few preview requests so far (${pageRequests})`);
+    .waitFor({ timeout: 15_000 });
+
+  // Show SQL: the statement /query/sql compiles for this very view; Esc closes the panel.
+  await page.getByTestId('show-sql').click();
+  const sql = await api<{ sql: string }>(page, urls, '/query/sql', {
+    ...BASE_QUERY,
+    sort: [{ column: 'global_sales.amount', dir: 'desc' }],
+  });
+  await page.getByTestId('sql-text').filter({ hasText: 'ORDER BY' }).waitFor();
+  assert.equal(
+    (await page.getByTestId('sql-text').textContent())?.trim(),
+    sql.sql.trim(),
+    'the SQL of /query/sql',
+  );
+  await assertFits(page, 'the SQL panel');
+  await shot(page, 'explorer-sql-panel');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('sql-panel').waitFor({ state: 'detached' });
+
+  // The view is in the URL: a bookmark opened in a new tab (tokens are per tab: one click on "Sign in",
+  // the IdP's session skips the form) shows the same view, sort included.
+  const link = page.url();
+  assert.match(link, /[?&]q=[\w-]+$/, 'the view is encoded in the URL');
+  const second = await page.context().newPage();
+  await second.goto(link);
+  await second.getByRole('button', { name: 'Sign in with SSO' }).click();
+  await second.waitForURL(link);
+  await cell(second, 0, 'global_sales.amount').waitFor();
+  assert.equal(await second.getByLabel('Load ID', { exact: true }).inputValue(), VINTAGE.loadId);
+  assert.equal(
+    await second.locator('.ag-header-cell[col-id="global_sales.amount"]').getAttribute('aria-sort'),
+    'descending',
+    'the sort is restored',
+  );
+  await second.close();
+
+  await aliceBuildsAView(page, urls);
+  await aliceExports(page);
+
+  // Reset All: back to the dataset as first picked (the vintage stays).
+  await page.getByTestId('reset-all').click();
+  await page.getByTestId('join-chip').waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('filter-chip').count(), 0, 'no filter after Reset All');
+  assert.equal(await shownCount(page), count.count, 'Reset All shows the whole vintage again');
+
+  // Silent renew kept the session alive all along (tokens live 40 s in the test stack).
+  const { accessToken } = await sessionOf(page);
+  assert.notEqual(accessToken, firstToken, 'the access token was renewed silently');
+  for (const token of [firstToken, accessToken]) {
+    assert.ok(!seen.urls.some((url) => url.includes(token)), 'no token in any URL');
+    assert.ok(!seen.logs.some((line) => line.includes(token)), 'no token in the console');
+  }
+  assert.ok(
+    !seen.urls.some((url) => /access_token|id_token|refresh_token/.test(url)),
+    'no token parameter in URLs',
+  );
 }
 
-async function bobSeesOnlyHisDatasets(page: Page): Promise<void> {
-  await signIn(page, 'bob');
+/** The session ends (its refresh token revoked): the data screen goes away at once; signing in comes back. */
+async function aliceSessionExpires(page: Page, urls: Urls): Promise<void> {
+  await signIn(page, urls, 'alice');
+  await page.goto(viewLink(urls, BASE_QUERY));
+  await cell(page, 0, 'global_sales.amount').waitFor();
+  const view = page.url();
+  const { refreshToken } = await sessionOf(page);
+  assert.ok(refreshToken, 'the web client holds a refresh token');
+  const revoked = await fetch(`${urls.idpUrl}/token/revocation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: refreshToken, client_id: 'aurora-web' }),
+  });
+  assert.equal(revoked.status, 200, 'the IdP revoked the refresh token');
+  await page.getByTestId('session-expired').waitFor({ timeout: 45_000 });
+  assert.equal(await page.locator('.ag-row').count(), 0, 'no data stays on screen');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('aurora.session')), null, 'no token stays');
+  await shot(page, 'session-expired', true);
+  await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+  // The IdP's session is still alive: it signs in again without the form, straight back to the same view.
+  await page.waitForURL(view, { timeout: 15_000 });
+  await cell(page, 0, 'global_sales.amount').waitFor();
+}
+
+async function bobSeesOnlyHisDatasets(page: Page, urls: Urls): Promise<void> {
+  await signIn(page, urls, 'bob');
   await page.locator('[data-dataset]').first().waitFor();
   const ids = await page
     .locator('[data-dataset]')
@@ -141,14 +183,46 @@ async function bobSeesOnlyHisDatasets(page: Page): Promise<void> {
   assert.deepEqual(ids, ['employee_roster'], 'bob sees only employee_roster');
   await page.locator('[data-dataset=employee_roster]').click();
   await page.locator('.ag-row[row-index="0"]').waitFor();
-  await page.screenshot({ path: join(SHOTS, 'explorer-bob-employee-roster.png') });
+  await shot(page, 'explorer-bob-employee-roster', true);
+  // A link to a view of a dataset bob may not read shows the API's detail (the dataset stays unknown to him).
+  await page.goto(viewLink(urls, BASE_QUERY));
+  const alert = page.getByRole('alert').filter({ hasText: /global_sales|dataset/i });
+  await alert.waitFor();
+  assert.ok(!((await alert.textContent()) ?? '').includes('{'), 'the error is its detail, never raw JSON');
+  assert.equal(await page.locator('.ag-row').count(), 0, 'nothing of global_sales is shown');
 }
 
-async function main(): Promise<void> {
+type Scenario = (page: Page, urls: Urls) => Promise<void>;
+
+async function run(
+  browser: Browser,
+  urls: Urls,
+  name: string,
+  scenario: Scenario,
+  width = 1440,
+  height = 810,
+): Promise<void> {
+  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  const page = await context.newPage();
+  const started = performance.now();
+  try {
+    await scenario(page, urls);
+    console.log(`✔ ${name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    await page
+      .screenshot({ path: join(OUT, `failed-${name.replace(/\W+/g, '-')}.png`) })
+      .catch(() => undefined);
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+export async function runScenarios(urls: Urls): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM'] ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: [
       '--headless',
       '--no-sandbox',
@@ -158,31 +232,33 @@ async function main(): Promise<void> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      '--enable-precise-memory-info',
     ],
   });
+  const budgets: { -readonly [K in keyof Budgets]?: Budgets[K] } = { bundle: measureBundle() };
   try {
-    for (const [name, scenario] of [
-      ['alice explores global_sales', aliceExploresGlobalSales],
-      ['bob sees only his datasets', bobSeesOnlyHisDatasets],
-    ] as const) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 810 } });
-      const page = await context.newPage();
-      try {
-        await scenario(page);
-        console.log(`✔ ${name}`);
-      } catch (error) {
-        await page.screenshot({ path: join(OUT, `failed-${name.replace(/\W+/g, '-')}.png`) });
-        throw error;
-      } finally {
-        await context.close();
-      }
-    }
+    await run(browser, urls, 'sign-in to the first grid page', async (page) => {
+      budgets.signIn = await signInToFirstPage(page, urls, viewLink(urls, BASE_QUERY));
+    });
+    await run(browser, urls, 'alice explores global_sales', aliceExploresGlobalSales);
+    await run(browser, urls, 'carol summarizes with employee_roster', carolSummarizes, 1280, 720);
+    await run(browser, urls, 'bob sees only his datasets', bobSeesOnlyHisDatasets, 1920, 1080);
+    await run(browser, urls, 'the session expires', aliceSessionExpires);
+    await run(browser, urls, 'memory stays flat over 100,000 rows', async (page) => {
+      budgets.memory = await measureScrollMemory(page, urls, viewLink(urls, BASE_QUERY));
+    });
   } finally {
     await browser.close();
   }
+  await writeBenchmarks(budgets);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module)
+  runScenarios({
+    baseUrl: process.env['BASE_URL'] ?? 'http://127.0.0.1:8080',
+    apiUrl: process.env['API_URL'] ?? 'http://127.0.0.1:8080/api/v1',
+    idpUrl: process.env['IDP_URL'] ?? 'http://127.0.0.1:8081',
+  }).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -1,10 +1,13 @@
 import { ChangeDetectionStrategy, Component, effect, inject } from '@angular/core';
 import { Router, RouterOutlet } from '@angular/router';
 import { AuthService } from './auth/auth.service';
+import { ExportsStore } from './exports/exports.store';
+import { JobsDrawerComponent } from './exports/jobs-drawer.component';
+import { IconComponent } from './ui/icon.component';
 
 @Component({
   selector: 'au-root',
-  imports: [RouterOutlet],
+  imports: [RouterOutlet, IconComponent, JobsDrawerComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="flex h-screen flex-col">
@@ -15,31 +18,54 @@ import { AuthService } from './auth/auth.service';
         <span class="text-xs text-slate-400">Self-service reporting</span>
         <span class="flex-1"></span>
         @if (auth.user(); as user) {
-          <span class="text-xs text-slate-200" data-testid="user-name" aria-label="Signed-in user">{{
-            user.name
-          }}</span>
           <button
             type="button"
-            class="rounded-full border border-slate-500 px-3 py-0.5 text-xs hover:bg-navy-700"
+            class="relative inline-flex items-center gap-1.5 rounded-full border border-slate-500 px-3 py-0.5 text-xs hover:bg-navy-700 focus-visible:ring-2 focus-visible:ring-blue-400 focus-visible:outline-none"
+            [attr.aria-expanded]="exports.drawerOpen()"
+            aria-label="Exports"
+            data-testid="jobs-toggle"
+            (click)="exports.drawerOpen.set(!exports.drawerOpen())"
+          >
+            <au-icon name="inbox" [size]="13" />Exports
+            @if (exports.active() > 0) {
+              <span
+                class="rounded-full bg-blue-500 px-1.5 text-[10px] leading-4 font-semibold tabular-nums"
+                [attr.aria-label]="exports.active() + ' exports running'"
+                >{{ exports.active() }}</span
+              >
+            }
+          </button>
+          <span class="inline-flex items-center gap-1.5 text-xs text-slate-200">
+            <au-icon name="user" [size]="14" />
+            <span data-testid="user-name" aria-label="Signed-in user">{{ user.name }}</span>
+          </span>
+          <button
+            type="button"
+            class="inline-flex items-center gap-1.5 rounded-full border border-slate-500 px-3 py-0.5 text-xs hover:bg-navy-700 focus-visible:ring-2 focus-visible:ring-blue-400 focus-visible:outline-none"
             (click)="auth.signOut()"
           >
-            Sign out
+            <au-icon name="log-out" [size]="13" />Sign out
           </button>
         }
       </header>
       <main class="min-h-0 flex-1"><router-outlet /></main>
     </div>
+    @if (exports.drawerOpen() && auth.user()) {
+      <au-jobs-drawer />
+    }
   `,
 })
 export class App {
   protected readonly auth = inject(AuthService);
+  protected readonly exports = inject(ExportsStore);
 
   constructor() {
     const router = inject(Router);
-    // An expired session leaves the data screen at once: nothing stale stays visible.
+    // An expired session leaves the data screen at once (nothing stale stays visible); signing in again
+    // comes back to the same view, which the URL holds.
     effect(() => {
-      if (this.auth.status() === 'expired')
-        void router.navigate(['/sign-in'], { queryParams: { returnUrl: '/explore' } });
+      if (this.auth.status() !== 'expired' || router.url.startsWith('/sign-in')) return;
+      void router.navigate(['/sign-in'], { queryParams: { returnUrl: router.url } });
     });
   }
 }

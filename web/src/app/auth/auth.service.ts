@@ -5,20 +5,14 @@ import {
   jwtClaims,
   pkceChallenge,
   randomToken,
+  renewAt,
+  sessionFromTokens,
   type OidcConfig,
+  type Session,
   type TokenResponse,
 } from './oidc';
 
-export interface SessionUser {
-  readonly sub: string;
-  readonly name: string;
-}
-
-interface Session {
-  readonly accessToken: string;
-  readonly expiresAt: number;
-  readonly user: SessionUser;
-}
+export type { SessionUser } from './oidc';
 
 interface PendingLogin {
   readonly state: string;
@@ -31,8 +25,10 @@ export type AuthStatus = 'anonymous' | 'authenticated' | 'expired';
 
 const SESSION_KEY = 'aurora.session';
 const PENDING_KEY = 'aurora.pending-login';
+/** A renew that failed for a network reason is retried this often until the token runs out. */
+const RENEW_RETRY_MS = 10_000;
 
-/** The issuer is the dev IdP unless the page sets `<meta name="aurora-issuer">` (the gateway may inject it). */
+/** The issuer is the dev IdP unless the page sets `<meta name="aurora-issuer">` (the gateway injects it). */
 function oidcConfig(): OidcConfig {
   const issuer =
     document.querySelector<HTMLMetaElement>('meta[name="aurora-issuer"]')?.content ?? 'http://127.0.0.1:8081';
@@ -49,18 +45,19 @@ interface Discovery {
   readonly authorization_endpoint: string;
   readonly token_endpoint: string;
   readonly end_session_endpoint?: string;
+  readonly revocation_endpoint?: string;
 }
 
 /**
- * A small OIDC client (authorization code + PKCE, public client). Tokens live in this tab's sessionStorage only;
- * they are never put in a URL or logged.
+ * A small OIDC client (authorization code + PKCE, public client) with silent renew through the refresh token.
+ * Tokens live in this tab's sessionStorage only; they are never put in a URL or logged.
  */
 @Injectable({ providedIn: 'root' })
 export class AuthService {
   private readonly config = oidcConfig();
   private readonly session = signal<Session | null>(readSession());
   private readonly expired = signal(false);
-  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   readonly user = computed(() => this.session()?.user ?? null);
   readonly status = computed<AuthStatus>(() =>
@@ -69,7 +66,7 @@ export class AuthService {
 
   constructor() {
     const current = this.session();
-    if (current) this.scheduleExpiry(current);
+    if (current) this.schedule(current);
   }
 
   accessToken(): string | null {
@@ -105,36 +102,20 @@ export class AuthService {
     if (!pending || !code || params.get('state') !== pending.state) {
       throw new Error('The sign-in response did not match this browser tab. Please sign in again.');
     }
-    const discovery = await this.discover();
-    const response = await fetch(discovery.token_endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: this.config.redirectUri,
-        client_id: this.config.clientId,
-        code_verifier: pending.verifier,
-      }),
+    const tokens = await this.token({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: this.config.redirectUri,
+      code_verifier: pending.verifier,
     });
-    if (!response.ok) throw new Error(`The identity provider refused the sign-in (${response.status}).`);
-    const tokens = (await response.json()) as TokenResponse;
-    const idClaims = tokens.id_token ? jwtClaims(tokens.id_token) : {};
-    if (tokens.id_token && idClaims['nonce'] !== pending.nonce)
+    if (!tokens) throw new Error('The identity provider refused the sign-in. Please sign in again.');
+    if (tokens.id_token && jwtClaims(tokens.id_token)['nonce'] !== pending.nonce)
       throw new Error('The sign-in response was replayed.');
-    const accessClaims = jwtClaims(tokens.access_token);
-    const exp =
-      typeof accessClaims['exp'] === 'number'
-        ? accessClaims['exp'] * 1000
-        : Date.now() + (tokens.expires_in ?? 300) * 1000;
-    const claimedSub = idClaims['sub'] ?? accessClaims['sub'];
-    const sub = typeof claimedSub === 'string' ? claimedSub : '';
-    const name = typeof idClaims['name'] === 'string' ? idClaims['name'] : sub;
-    this.setSession({ accessToken: tokens.access_token, expiresAt: exp, user: { sub, name } });
+    this.setSession(sessionFromTokens(tokens, Date.now()));
     return pending.returnUrl;
   }
 
-  /** Called on expiry or on a 401: the app shows the "session expired" screen. */
+  /** Called when the session cannot be renewed or on a 401: the app shows the "session expired" screen. */
   expire(): void {
     if (!this.session()) return;
     this.setSession(null);
@@ -142,8 +123,21 @@ export class AuthService {
   }
 
   async signOut(): Promise<void> {
+    const refreshToken = this.session()?.refreshToken;
     this.setSession(null);
     const discovery = await this.discover();
+    // Revoking the refresh token ends silent renew even if the IdP's session outlives this tab.
+    if (refreshToken && discovery.revocation_endpoint) {
+      await fetch(discovery.revocation_endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          token: refreshToken,
+          token_type_hint: 'refresh_token',
+          client_id: this.config.clientId,
+        }),
+      }).catch(() => undefined);
+    }
     location.assign(
       discovery.end_session_endpoint
         ? endSessionUrl(discovery.end_session_endpoint, this.config)
@@ -151,23 +145,60 @@ export class AuthService {
     );
   }
 
+  /** Silent renew: a new access token from the refresh token, without leaving the page. */
+  private async renew(): Promise<void> {
+    const current = this.session();
+    if (!current?.refreshToken) return;
+    let tokens: TokenResponse | null;
+    try {
+      tokens = await this.token({ grant_type: 'refresh_token', refresh_token: current.refreshToken });
+    } catch {
+      // Offline or the IdP is restarting: try again while the current token still works.
+      if (this.session() === current) this.retryOrExpire(current);
+      return;
+    }
+    if (this.session() !== current) return; // signed out meanwhile
+    if (tokens) this.setSession(sessionFromTokens(tokens, Date.now(), current));
+    else this.expire(); // the IdP refused: the session really ended
+  }
+
+  private retryOrExpire(session: Session): void {
+    clearTimeout(this.timer);
+    const left = session.expiresAt - Date.now();
+    this.timer = setTimeout(
+      () => (left > RENEW_RETRY_MS ? void this.renew() : this.expire()),
+      Math.max(0, Math.min(RENEW_RETRY_MS, left)),
+    );
+  }
+
+  /** The token endpoint's answer, or null when it refused the grant; throws when it cannot be reached. */
+  private async token(grant: Record<string, string>): Promise<TokenResponse | null> {
+    const discovery = await this.discover();
+    const response = await fetch(discovery.token_endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...grant, client_id: this.config.clientId }),
+    });
+    return response.ok ? ((await response.json()) as TokenResponse) : null;
+  }
+
   private setSession(session: Session | null): void {
-    clearTimeout(this.expiryTimer);
+    clearTimeout(this.timer);
     this.session.set(session);
     if (session) {
       this.expired.set(false);
       sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
-      this.scheduleExpiry(session);
+      this.schedule(session);
     } else {
       sessionStorage.removeItem(SESSION_KEY);
     }
   }
 
-  private scheduleExpiry(session: Session): void {
-    const delay = Math.max(0, Math.min(session.expiresAt - Date.now(), 2 ** 31 - 1));
-    this.expiryTimer = setTimeout(() => {
-      this.expire();
-    }, delay);
+  /** Renews before the token runs out when a refresh token is held; otherwise expires with it. */
+  private schedule(session: Session): void {
+    const at = session.refreshToken ? renewAt(session) : session.expiresAt;
+    const delay = Math.max(0, Math.min(at - Date.now(), 2 ** 31 - 1));
+    this.timer = setTimeout(() => (session.refreshToken ? void this.renew() : this.expire()), delay);
   }
 
   private discoveryCache: Promise<Discovery> | undefined;
@@ -175,11 +206,12 @@ export class AuthService {
     this.discoveryCache ??= fetch(`${this.config.issuer}/.well-known/openid-configuration`).then(
       (response) => response.json() as Promise<Discovery>,
     );
+    void this.discoveryCache.catch(() => (this.discoveryCache = undefined));
     return this.discoveryCache;
   }
 }
 
 function readSession(): Session | null {
   const session = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as Session | null;
-  return session && session.expiresAt > Date.now() ? session : null;
+  return session && session.expiresAt > Date.now() && typeof session.issuedAt === 'number' ? session : null;
 }

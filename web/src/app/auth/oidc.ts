@@ -11,8 +11,24 @@ export interface OidcConfig {
 export interface TokenResponse {
   readonly access_token: string;
   readonly id_token?: string;
+  readonly refresh_token?: string;
   readonly expires_in?: number;
   readonly token_type: string;
+}
+
+export interface SessionUser {
+  readonly sub: string;
+  readonly name: string;
+}
+
+export interface Session {
+  readonly accessToken: string;
+  /** Milliseconds since the epoch. */
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  /** For silent renew (the dev IdP rotates it at each use); absent when the IdP issues none. */
+  readonly refreshToken?: string;
+  readonly user: SessionUser;
 }
 
 export interface IdClaims {
@@ -73,4 +89,35 @@ export function jwtClaims(token: string): Record<string, unknown> {
   const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
   const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
   return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+}
+
+/**
+ * The session of a token response. `previous` is the session being renewed: a refresh may come without an ID
+ * token (then the user stays) or without a new refresh token (then the old one stays valid).
+ */
+export function sessionFromTokens(tokens: TokenResponse, now: number, previous?: Session): Session {
+  const idClaims = tokens.id_token ? jwtClaims(tokens.id_token) : {};
+  const accessClaims = jwtClaims(tokens.access_token);
+  const expiresAt =
+    typeof accessClaims['exp'] === 'number'
+      ? accessClaims['exp'] * 1000
+      : now + (tokens.expires_in ?? 300) * 1000;
+  const claimedSub = idClaims['sub'] ?? accessClaims['sub'];
+  const sub = typeof claimedSub === 'string' ? claimedSub : (previous?.user.sub ?? '');
+  const claimedName = idClaims['name'] ?? accessClaims['name'];
+  const name = typeof claimedName === 'string' ? claimedName : (previous?.user.name ?? sub);
+  const refreshToken = tokens.refresh_token ?? previous?.refreshToken;
+  return {
+    accessToken: tokens.access_token,
+    issuedAt: now,
+    expiresAt,
+    ...(refreshToken ? { refreshToken } : {}),
+    user: { sub, name },
+  };
+}
+
+/** When to renew silently: three quarters into the token's life, and never later than 30 s before it ends. */
+export function renewAt(session: Session): number {
+  const lifetime = session.expiresAt - session.issuedAt;
+  return Math.max(session.issuedAt, Math.min(session.issuedAt + lifetime * 0.75, session.expiresAt - 30_000));
 }

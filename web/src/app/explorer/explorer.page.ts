@@ -5,6 +5,8 @@ import { DatasetListComponent } from './dataset-list.component';
 import { ExplorerStore } from './explorer.store';
 import { QueryBarComponent } from './query-bar.component';
 import { QueryButtonsComponent } from './query-buttons.component';
+import { bindViewToUrl } from './url-sync';
+import { ViewActionsComponent } from './view-actions.component';
 import { VintageBarComponent } from './vintage-bar.component';
 
 @Component({
@@ -16,6 +18,7 @@ import { VintageBarComponent } from './vintage-bar.component';
     DataGridComponent,
     QueryButtonsComponent,
     QueryBarComponent,
+    ViewActionsComponent,
   ],
   providers: [ExplorerStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -29,6 +32,10 @@ export class ExplorerPage implements OnInit {
     const readiness = this.store.readiness();
     return readiness.kind === 'invalid' ? readiness.issues : [];
   });
+
+  constructor() {
+    bindViewToUrl(this.store);
+  }
 
   ngOnInit(): void {
     this.store.loadDatasets();

@@ -16,6 +16,7 @@ import { removeNode, type GroupState } from './filter-state';
 import {
   EMPTY_VIEW,
   countQuery,
+  fromQuery,
   moveColumn,
   resultColumns,
   selectDataset,
@@ -123,14 +124,7 @@ export class ExplorerStore {
 
   pick(id: string): void {
     if (this.view().datasetId === id) return;
-    this.pickSubscription?.unsubscribe();
-    this.error.set(null);
-    this.loadingDataset.set(true);
-    this.detail.set(null);
-    this.vintages.set(null);
-    this.joinedDetails.set([]);
-    this.joinedVintages.set({});
-    this.view.set({ ...EMPTY_VIEW, datasetId: id });
+    this.startLoading(id);
     const summary = this.datasets()?.find((d) => d.id === id);
     this.pickSubscription = forkJoin({
       detail: this.api.dataset(id),
@@ -202,5 +196,55 @@ export class ExplorerStore {
   }
   reportError(error: unknown): void {
     this.error.set(message(error));
+  }
+
+  /** Reset All: the dataset as first picked (no joins, aggregation, filters or sort; every column); the vintage stays. */
+  resetAll(): void {
+    const detail = this.detail();
+    if (!detail) return;
+    const { vintage } = this.view();
+    this.view.set({ ...selectDataset(detail), vintage });
+  }
+
+  /** Restores a bookmarked view: the catalog details of its datasets first, then the view of its query. */
+  restore(query: Query): void {
+    this.startLoading(query.dataset);
+    const joined = [...new Set((query.joins ?? []).map((j) => j.dataset))].filter((d) => d !== query.dataset);
+    const summary = this.datasets()?.find((d) => d.id === query.dataset);
+    this.pickSubscription = forkJoin({
+      detail: this.api.dataset(query.dataset),
+      vintages: summary?.partition ? this.api.vintages(query.dataset) : of(null),
+      joined: joined.length > 0 ? forkJoin(joined.map((id) => this.loadJoinable(id))) : of([]),
+    }).subscribe({
+      next: ({ detail, vintages }) => {
+        this.detail.set(detail);
+        this.vintages.set(vintages);
+        try {
+          this.view.set(fromQuery(query, this.details()));
+        } catch {
+          this.view.set(selectDataset(detail));
+          this.error.set(
+            'Part of this link’s view could not be restored: the dataset is shown as it starts.',
+          );
+        }
+        this.loadingDataset.set(false);
+      },
+      error: (error: unknown) => {
+        this.error.set(message(error));
+        this.loadingDataset.set(false);
+      },
+    });
+  }
+
+  /** Forgets the current dataset's state while another one loads. */
+  private startLoading(id: string): void {
+    this.pickSubscription?.unsubscribe();
+    this.error.set(null);
+    this.loadingDataset.set(true);
+    this.detail.set(null);
+    this.vintages.set(null);
+    this.joinedDetails.set([]);
+    this.joinedVintages.set({});
+    this.view.set({ ...EMPTY_VIEW, datasetId: id });
   }
 }

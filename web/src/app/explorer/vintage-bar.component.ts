@@ -20,12 +20,15 @@ import type { Vintages } from '../api';
         <select
           class="rounded-full border border-slate-300 bg-white px-2 py-0.5"
           aria-label="Load Type"
-          [value]="loadType() ?? ''"
           (change)="pickType($any($event.target).value)"
         >
-          <option value="">Choose…</option>
+          <!-- [selected] per option, not [value] on the select: a restored view renders the options and the
+               choice at once, and a select's value cannot name an option that does not exist yet. -->
+          <option value="" [selected]="loadType() === null">Choose…</option>
           @for (type of vintages().loadTypes; track type.loadType) {
-            <option [value]="type.loadType">{{ type.loadType }}</option>
+            <option [value]="type.loadType" [selected]="type.loadType === loadType()">
+              {{ type.loadType }}
+            </option>
           }
         </select>
       </label>
@@ -35,12 +38,11 @@ import type { Vintages } from '../api';
           class="rounded-full border border-slate-300 bg-white px-2 py-0.5 disabled:opacity-50"
           aria-label="Load ID"
           [disabled]="loadType() === null"
-          [value]="loadId() ?? ''"
           (change)="pickId($any($event.target).value)"
         >
-          <option value="">Choose…</option>
+          <option value="" [selected]="loadId() === null">Choose…</option>
           @for (id of loadIds(); track id) {
-            <option [value]="id">{{ id }}</option>
+            <option [value]="id" [selected]="id === loadId()">{{ id }}</option>
           }
         </select>
       </label>

@@ -1,0 +1,156 @@
+/**
+ * The web budgets, measured in the browser run: the initial JS bundle (gzipped), the time from sign-in to the
+ * first grid page, and the browser's heap while scrolling through 100,000 rows of an infinite grid.
+ * `E2E_WRITE_BENCHMARKS=1` (the web project's `bench` script) records them in docs/BENCHMARKS.md.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { cell, submitLogin, type Urls } from './support';
+
+const ROOT = join(__dirname, '..', '..');
+const DIST = join(ROOT, 'web', 'dist', 'browser');
+/** Budgets asserted on every run; generous, so that only a real regression (or a leak) fails the build. */
+const LIMITS = { initialJsGzipKb: 150, signInMs: 10_000, heapGrowthMb: 15 };
+const ROW_HEIGHT = 26;
+
+export interface Budgets {
+  readonly bundle: { initialJsKb: number; initialJsGzipKb: number; lazyJsGzipKb: number; cssGzipKb: number };
+  readonly signIn: { ms: number; previewRequests: number };
+  readonly memory: { rowsScrolled: number; steps: number; previewRequests: number; heapMb: number[] };
+}
+
+const kb = (bytes: number): number => Math.round(bytes / 102.4) / 10;
+
+/** Sizes of what index.html loads up front (scripts and module preloads) and of the lazy chunks. */
+export function measureBundle(): Budgets['bundle'] {
+  const index = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const initial = new Set(
+    [...index.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g)].map(
+      (m) => m[1] ?? '',
+    ),
+  );
+  const css = [...index.matchAll(/<link[^>]+href="([^"]+\.css)"/g)].map((m) => m[1] ?? '');
+  const files = readdirSync(DIST).filter((f) => f.endsWith('.js'));
+  const size = (names: Iterable<string>, zip: boolean): number =>
+    [...names].reduce((sum, name) => {
+      const bytes = readFileSync(join(DIST, name));
+      return sum + (zip ? gzipSync(bytes, { level: 9 }).length : bytes.length);
+    }, 0);
+  const bundle = {
+    initialJsKb: kb(size(initial, false)),
+    initialJsGzipKb: kb(size(initial, true)),
+    lazyJsGzipKb: kb(
+      size(
+        files.filter((f) => !initial.has(f)),
+        true,
+      ),
+    ),
+    cssGzipKb: kb(size(css, true)),
+  };
+  assert.ok(
+    bundle.initialJsGzipKb <= LIMITS.initialJsGzipKb,
+    `initial JS ${bundle.initialJsGzipKb} kB gzipped`,
+  );
+  return bundle;
+}
+
+/** From the IdP's "sign in" click to the first rows of a bookmarked view on screen. */
+export async function signInToFirstPage(page: Page, urls: Urls, link: string): Promise<Budgets['signIn']> {
+  let previewRequests = 0;
+  page.on('request', (request) => {
+    if (request.url().endsWith('/query/preview')) previewRequests += 1;
+  });
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+  await page.locator('#username').waitFor();
+  const started = performance.now();
+  await submitLogin(page, 'alice');
+  await cell(page, 0, 'global_sales.amount').filter({ hasText: /\d/ }).waitFor({ timeout: 30_000 });
+  const ms = Math.round(performance.now() - started);
+  assert.ok(page.url().startsWith(`${urls.baseUrl}/explore?q=`), 'back on the bookmarked view');
+  assert.ok(ms <= LIMITS.signInMs, `sign-in to first page in ${ms} ms`);
+  return { ms, previewRequests };
+}
+
+/**
+ * Scrolls an infinite grid over 124,724 rows down to row 100,000 in steps of 1,000 rows, each step waiting
+ * for its rows; the JS heap (after a forced GC, through CDP) is sampled at the start and every 25 steps.
+ */
+export async function measureScrollMemory(page: Page, urls: Urls, link: string): Promise<Budgets['memory']> {
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+  await submitLogin(page, 'alice');
+  await cell(page, 0, 'global_sales.sale_id').filter({ hasText: /\d/ }).waitFor({ timeout: 30_000 });
+  assert.ok(page.url().startsWith(urls.baseUrl));
+  let previewRequests = 0;
+  page.on('request', (request) => {
+    if (request.url().endsWith('/query/preview')) previewRequests += 1;
+  });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  const heap = async (): Promise<number> => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return Math.round((usedSize / 1024 / 1024) * 10) / 10;
+  };
+  const viewport = page.locator('.ag-grid-viewport');
+  const heapMb = [await heap()];
+  const steps = 100;
+  for (let step = 1; step <= steps; step += 1) {
+    const row = step * 1000;
+    await viewport.evaluate((el, top) => (el.scrollTop = top), row * ROW_HEIGHT);
+    await cell(page, row, 'global_sales.sale_id').filter({ hasText: /\d/ }).waitFor({ timeout: 20_000 });
+    if (step % 25 === 0) heapMb.push(await heap());
+  }
+  const rows = await page.locator('.ag-row').count();
+  assert.ok(rows < 200, `the grid keeps only the rows in view (${rows} row elements)`);
+  const growth = Math.max(...heapMb) - (heapMb[0] ?? 0);
+  assert.ok(growth <= LIMITS.heapGrowthMb, `heap grew by ${growth.toFixed(1)} MB: ${heapMb.join(', ')}`);
+  return { rowsScrolled: steps * 1000, steps, previewRequests, heapMb };
+}
+
+const START = '<!-- bench:web:start -->';
+const END = '<!-- bench:web:end -->';
+
+export async function writeBenchmarks(budgets: Partial<Budgets>): Promise<void> {
+  console.log('web budgets:', JSON.stringify(budgets));
+  if (process.env['E2E_WRITE_BENCHMARKS'] !== '1') return;
+  const { bundle, signIn, memory } = budgets;
+  if (!bundle || !signIn || !memory) return;
+  const section = `${START}
+
+## Web app
+
+\`web/e2e\` (\`npm run bench -w @aurora/web\`; the same measurements run, with their limits asserted, in every
+\`npm test\` through \`npm run e2e:ci -w @aurora/web\`): Debian's headless Chromium against the real stack on free
+ports (3,000,000 demo sales; the view is global_sales, vintage MONTHLY 2026-10-31, 124,724 rows, 16 columns).
+
+- Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores shared with other work
+
+| Budget | Measured | Limit |
+| --- | ---: | ---: |
+| Initial JS (what index.html loads), gzipped | ${bundle.initialJsGzipKb} kB (${bundle.initialJsKb} kB raw) | ${LIMITS.initialJsGzipKb} kB |
+| Lazy JS (the explorer route: AG Grid, builders), gzipped | ${bundle.lazyJsGzipKb} kB | |
+| CSS, gzipped | ${bundle.cssGzipKb} kB | |
+| Sign-in (IdP form submitted) to the first grid page of a bookmarked view | ${signIn.ms.toLocaleString('en-US')} ms (${signIn.previewRequests} preview request) | ${LIMITS.signInMs.toLocaleString('en-US')} ms |
+| JS heap after GC while scrolling to row ${memory.rowsScrolled.toLocaleString('en-US')} (start, then every 25,000 rows) | ${memory.heapMb.join(' → ')} MB | growth ≤ ${LIMITS.heapGrowthMb} MB |
+| Preview requests while scrolling (${memory.steps} jumps of 1,000 rows, blocks of 50, at most 4 blocks kept) | ${memory.previewRequests} | |
+
+${END}`;
+  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
+  const text = readFileSync(path, 'utf8');
+  const at = text.indexOf(START);
+  const next =
+    at >= 0
+      ? text.slice(0, at) + section + text.slice(text.indexOf(END) + END.length)
+      : `${text.trimEnd()}\n\n${section}\n`;
+  // Formatted as the repository's format check expects it.
+  const prettier = await import('prettier');
+  writeFileSync(
+    path,
+    await prettier.format(next, { ...(await prettier.resolveConfig(path)), filepath: path }),
+  );
+}

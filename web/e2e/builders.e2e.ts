@@ -1,0 +1,233 @@
+/** Scenario steps through the builders (filter, join, summarize) and the exports, checked against the API. */
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import {
+  BASE_QUERY,
+  OUT,
+  VINTAGE,
+  api,
+  assertFits,
+  cell,
+  money,
+  shot,
+  shownCount,
+  signIn,
+  waitForCount,
+  type Preview,
+  type Urls,
+} from './support';
+
+/** The query the app holds, read back from its URL (`?q=`). */
+function queryInUrl(page: Page): Record<string, unknown> {
+  const q = new URL(page.url()).searchParams.get('q');
+  assert.ok(q, 'the view is in the URL');
+  return JSON.parse(inflateRawSync(Buffer.from(q, 'base64url')).toString('utf8')) as Record<string, unknown>;
+}
+
+/** The count shown, the count the API gives for the app's own query, and that they agree. */
+async function countMatchesApi(page: Page, urls: Urls): Promise<number> {
+  const query = queryInUrl(page);
+  const { count } = await api<{ count: number }>(page, urls, '/query/count', query);
+  await waitForCount(page, count);
+  return count;
+}
+
+async function addJoin(page: Page, dataset: string, left: string, right: string): Promise<void> {
+  await page.getByTestId('open-join-builder').click();
+  await page.getByTestId('join-add').click();
+  await page.getByTestId('join-dataset').last().selectOption(dataset);
+  const pair = page.getByTestId('join-pair').last();
+  await pair.waitFor();
+  // Suggested keys come pre-filled; set them anyway where the catalog suggests none.
+  if ((await pair.getByTestId('join-left').inputValue()) === '')
+    await pair.getByTestId('join-left').selectOption(left);
+  if ((await pair.getByTestId('join-right').inputValue()) === '')
+    await pair.getByTestId('join-right').selectOption(right);
+  await page.getByTestId('join-sample').locator('tr').nth(1).waitFor({ timeout: 20_000 });
+  await assertFits(page, 'the join builder');
+  await page.getByTestId('join-apply').click();
+  await page
+    .getByTestId('join-chip')
+    .filter({ hasText: new RegExp(dataset.replace('_', '.'), 'i') })
+    .waitFor();
+}
+
+/** Nested filter, a join to products, checked against the API; the same flow a person clicks. */
+export async function aliceBuildsAView(page: Page, urls: Urls): Promise<void> {
+  await page.getByTestId('open-filter-builder').click();
+  const root = page.getByTestId('filter-root');
+  // An empty filter opens with one blank condition.
+  if ((await page.getByTestId('condition-column').count()) === 0)
+    await root.getByTestId('add-condition').first().click();
+  const values = page.getByTestId('condition-value');
+  await page.getByTestId('condition-column').nth(0).selectOption('global_sales.region');
+  await page.getByTestId('condition-operator').nth(0).selectOption('in');
+  await values.nth(0).fill('EMEA, APAC');
+  await root.getByTestId('add-group').first().click();
+  const group = page.getByTestId('filter-group');
+  await group.getByTestId('group-op-or').click();
+  await page.getByTestId('condition-column').nth(1).selectOption('global_sales.amount');
+  await page.getByTestId('condition-operator').nth(1).selectOption('between');
+  await values.nth(1).fill('100 to 2000');
+  await group.getByTestId('add-condition').click();
+  await page.getByTestId('condition-column').nth(2).selectOption('global_sales.channel');
+  await page.getByTestId('condition-operator').nth(2).selectOption('=');
+  await values.nth(2).fill('Online');
+  await assertFits(page, 'the filter builder');
+  await shot(page, 'filter-builder');
+  await page.getByTestId('filter-apply').click();
+  await page.getByTestId('filter-chip').first().waitFor();
+
+  const filtered = queryInUrl(page);
+  assert.deepEqual(
+    filtered['filter'],
+    {
+      kind: 'group',
+      op: 'and',
+      items: [
+        { kind: 'condition', column: 'global_sales.region', operator: 'in', values: ['EMEA', 'APAC'] },
+        {
+          kind: 'group',
+          op: 'or',
+          items: [
+            { kind: 'condition', column: 'global_sales.amount', operator: 'between', values: [100, 2000] },
+            { kind: 'condition', column: 'global_sales.channel', operator: '=', value: 'Online' },
+          ],
+        },
+      ],
+    },
+    'the builder made exactly the nested filter of API.md',
+  );
+  const filteredCount = await countMatchesApi(page, urls);
+
+  await addJoin(page, 'products', 'global_sales.product_id', 'products.product_id');
+  const joined = queryInUrl(page);
+  assert.deepEqual(
+    (joined['joins'] as { dataset: string; on: unknown }[]).map((j) => ({ dataset: j.dataset, on: j.on })),
+    [{ dataset: 'products', on: [{ left: 'global_sales.product_id', right: 'products.product_id' }] }],
+  );
+  const joinedCount = await countMatchesApi(page, urls);
+  assert.ok(joinedCount <= filteredCount && joinedCount > 0, `the join keeps the rows (${joinedCount})`);
+  const preview = await api<Preview>(page, urls, '/query/preview', {
+    ...joined,
+    page: { number: 1, size: 50 },
+  });
+  const amount = preview.columns.findIndex((c) => c.name === 'global_sales.amount');
+  await cell(page, 0, 'global_sales.amount')
+    .filter({ hasText: money(preview.rows[0]?.[amount]) })
+    .waitFor();
+  await shot(page, 'explorer-filter-join', true);
+}
+
+/** CSV straight to disk, an XLSX job with live progress, and the Excel row limit with its numbers. */
+export async function aliceExports(page: Page): Promise<void> {
+  const count = await shownCount(page);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+  const csvPath = join(OUT, 'view.csv');
+  await csv.saveAs(csvPath);
+  const lines = readFileSync(csvPath, 'utf8')
+    .split('\r\n')
+    .filter((line) => line !== '');
+  assert.equal(lines.length, count + 1, 'the CSV has a header and every row of the view');
+  assert.match(csv.suggestedFilename(), /^global_sales\.csv$/);
+
+  await page.getByTestId('export-open').click();
+  await assertFits(page, 'the export dialog');
+  await page.getByLabel('File name').fill('alice-emea-apac');
+  await page.getByLabel('File name').press('Enter'); // Enter starts the export
+  // The drawer opens on the new job (newest first) and follows it live over server-sent events.
+  const job = page.locator('[data-job]').first();
+  await page.getByTestId('jobs-list').waitFor();
+  await page.waitForFunction(
+    () => document.querySelector('[data-job]')?.getAttribute('data-status') === 'succeeded',
+    undefined,
+    { timeout: 60_000 },
+  );
+  assert.equal(
+    (await job.getByTestId('job-rows').textContent())?.trim(),
+    `${count.toLocaleString('en-US')} rows`,
+    'the job wrote every row',
+  );
+  await shot(page, 'exports-drawer', true);
+  const [xlsx] = await Promise.all([
+    page.waitForEvent('download'),
+    job.getByRole('button', { name: /^Download/ }).click(),
+  ]);
+  const xlsxPath = join(OUT, 'view.xlsx');
+  await xlsx.saveAs(xlsxPath);
+  assert.equal(xlsx.suggestedFilename(), 'alice-emea-apac.xlsx');
+  assert.equal(readFileSync(xlsxPath).subarray(0, 2).toString(), 'PK', 'an XLSX (zip) file');
+  assert.ok(statSync(xlsxPath).size > 1000);
+  await page.getByTestId('jobs-close').click();
+
+  // Over the Excel limit the dialog says why, with the numbers, and starts nothing.
+  await page.getByTestId('reset-all').click();
+  await page.getByTestId('export-open').click();
+  await page.getByTestId('export-start').click();
+  const error = page.getByTestId('export-error');
+  await error.waitFor();
+  assert.match((await error.textContent()) ?? '', /at most 100,000 rows and this one has 124,\d{3}/);
+  await shot(page, 'export-row-limit');
+  await page.keyboard.press('Escape');
+}
+
+/** As carol: global_sales joined to employee_roster, summarised by department, sorted, checked against the API. */
+export async function carolSummarizes(page: Page, urls: Urls): Promise<void> {
+  await signIn(page, urls, 'carol');
+  await page.locator('[data-dataset=global_sales]').click();
+  await page.getByLabel('Load Type', { exact: true }).selectOption(VINTAGE.loadType);
+  await page.getByLabel('Load ID', { exact: true }).selectOption(VINTAGE.loadId);
+  await cell(page, 0, 'global_sales.amount').waitFor();
+  await addJoin(page, 'employee_roster', 'global_sales.employee_id', 'employee_roster.employee_id');
+
+  await page.getByTestId('open-aggregation-builder').click();
+  await page.getByTestId('group-by-add').selectOption('employee_roster.department');
+  await page.getByTestId('measure-add').click();
+  await page.getByTestId('measure-fn').nth(0).selectOption('sum');
+  await page.getByTestId('measure-column').nth(0).selectOption('global_sales.amount');
+  await page.getByTestId('measure-name').nth(0).fill('total_amount');
+  await page.getByTestId('measure-add').click();
+  await page.getByTestId('measure-fn').nth(1).selectOption('count');
+  await page.getByTestId('measure-column').nth(1).selectOption('');
+  await page.getByTestId('measure-name').nth(1).fill('orders');
+  await assertFits(page, 'the aggregation builder at 1280×720');
+  await page.getByTestId('aggregation-apply').click();
+  await cell(page, 0, 'total_amount').waitFor();
+
+  const header = page.locator('.ag-header-cell[col-id="total_amount"] .ag-header-cell-label');
+  await header.click();
+  await header.click();
+  await page.locator('.ag-header-cell[col-id="total_amount"][aria-sort="descending"]').waitFor();
+  const query = queryInUrl(page);
+  assert.deepEqual(query['aggregate'], {
+    groupBy: ['employee_roster.department'],
+    measures: [
+      { fn: 'sum', column: 'global_sales.amount', as: 'total_amount' },
+      { fn: 'count', column: null, as: 'orders' },
+    ],
+  });
+  assert.deepEqual(query['sort'], [{ column: 'total_amount', dir: 'desc' }]);
+  const preview = await api<Preview>(page, urls, '/query/preview', {
+    ...query,
+    page: { number: 1, size: 50 },
+  });
+  const shown = await page
+    .locator('.ag-row[row-index="0"] .ag-cell')
+    .evaluateAll((cells) => cells.map((c) => c.textContent.trim()));
+  const top = preview.rows[0];
+  assert.ok(top, 'the summary has rows');
+  const [department, total, orders] = top;
+  assert.ok(shown.includes(String(department)), `top department ${String(department)} shown`);
+  assert.ok(
+    shown.includes(
+      Number(total).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    ),
+  );
+  assert.ok(shown.includes(Number(orders).toLocaleString('en-US')));
+  await countMatchesApi(page, urls);
+  assert.equal(BASE_QUERY.dataset, query['dataset']);
+  await shot(page, 'explorer-carol-summary');
+}

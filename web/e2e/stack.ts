@@ -1,0 +1,77 @@
+/**
+ * The real stack for the browser tests, on free ports (never the ones of `npm start`): a demo warehouse of its
+ * own, the dev IdP, metadata, query, the gateway serving web/dist/browser, NATS, S3 and an export worker.
+ */
+import {
+  startExportWorker,
+  startNats,
+  startS3,
+  startStack,
+  type ExportWorkerProcess,
+  type RunningServer,
+  type Stack,
+} from '@aurora/testing';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const BUCKET = 'aurora-exports';
+
+export interface E2eStack {
+  readonly baseUrl: string;
+  readonly apiUrl: string;
+  readonly idpUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface E2eStackOptions {
+  /** Sales rows of the demo warehouse: 3,000,000 gives monthly vintages of about 125,000 rows. */
+  readonly salesRows: number;
+  /** Lifetime of access tokens: short, so the run exercises silent renew many times. */
+  readonly tokenTtlSeconds: number;
+}
+
+export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack> {
+  if (!existsSync(join(ROOT, 'web', 'dist', 'browser', 'index.html')))
+    throw new Error('web/dist/browser is missing: build the web app first (npm run build -w @aurora/web)');
+  const dir = mkdtempSync(join(tmpdir(), 'aurora-web-e2e-'));
+  const generated = spawnSync(process.execPath, [join(ROOT, 'tools', 'demo-data', 'dist', 'main.js')], {
+    env: { ...process.env, DEMO_DATA_DIR: dir, DEMO_SALES_ROWS: String(options.salesRows) },
+    encoding: 'utf8',
+  });
+  if (generated.status !== 0) throw new Error(`demo data failed:\n${generated.stderr}`);
+
+  let nats: RunningServer | undefined;
+  let s3: RunningServer | undefined;
+  let stack: Stack | undefined;
+  let worker: ExportWorkerProcess | undefined;
+  const stop = async (): Promise<void> => {
+    await worker?.stop();
+    await stack?.stop();
+    await Promise.all([nats?.remove(), s3?.remove()]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    [nats, s3] = await Promise.all([startNats(), startS3(BUCKET)]);
+    const s3Env = {
+      S3_ENDPOINT: s3.url,
+      S3_BUCKET: BUCKET,
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+    };
+    stack = await startStack({
+      warehousePath: join(dir, 'warehouse.duckdb'),
+      env: {
+        idp: { DEV_IDP_TOKEN_TTL_SECONDS: String(options.tokenTtlSeconds) },
+        gateway: { NATS_URL: nats.url, ...s3Env, RATE_LIMIT_PER_MINUTE: '100000' },
+      },
+    });
+    worker = await startExportWorker({ NATS_URL: nats.url, QUERY_GRPC_ADDRESS: stack.urls.query, ...s3Env });
+    return { baseUrl: stack.urls.gateway, apiUrl: stack.urls.api, idpUrl: stack.urls.idp, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

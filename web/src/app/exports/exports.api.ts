@@ -1,0 +1,69 @@
+import { HttpClient, HttpHeaders } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type { Observable } from 'rxjs';
+import type { Query } from '../api';
+
+export type ExportFormat = 'csv' | 'xlsx';
+export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A job as `GET /exports/{id}` shows it (API.md, "Export jobs"). */
+export interface ExportJob {
+  readonly id: string;
+  readonly status: ExportStatus;
+  readonly format: ExportFormat;
+  readonly fileName: string;
+  readonly rowsWritten: number;
+  readonly bytes: number;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly error: { readonly code: string; readonly detail: string } | null;
+}
+
+export interface ExportRequest {
+  readonly query: Query;
+  readonly format: ExportFormat;
+  readonly fileName: string;
+  readonly compression?: 'gzip';
+}
+
+export const FINISHED: ReadonlySet<ExportStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+
+const BASE = '/api/v1/exports';
+
+/** The export endpoints; the API interceptor adds the token and maps errors to ApiError. */
+@Injectable({ providedIn: 'root' })
+export class ExportsApi {
+  private readonly http = inject(HttpClient);
+
+  list(): Observable<ExportJob[]> {
+    return this.http.get<ExportJob[]>(BASE);
+  }
+  /** The key makes a double click (or a retried request) submit one job, not two. */
+  submit(
+    request: ExportRequest,
+    idempotencyKey: string,
+  ): Observable<Pick<ExportJob, 'id' | 'status' | 'createdAt'>> {
+    return this.http.post<Pick<ExportJob, 'id' | 'status' | 'createdAt'>>(BASE, request, {
+      headers: new HttpHeaders({ 'Idempotency-Key': idempotencyKey }),
+    });
+  }
+  get(id: string): Observable<ExportJob> {
+    return this.http.get<ExportJob>(`${BASE}/${encodeURIComponent(id)}`);
+  }
+  cancel(id: string): Observable<ExportJob> {
+    return this.http.delete<ExportJob>(`${BASE}/${encodeURIComponent(id)}`);
+  }
+  /**
+   * The presigned link as JSON instead of the 302 (an extension, see README): a script's fetch cannot read a
+   * redirect's Location, and the browser must not carry the bearer token to the object store.
+   */
+  downloadLink(id: string): Observable<{ url: string }> {
+    return this.http.get<{ url: string }>(`${BASE}/${encodeURIComponent(id)}/download`, {
+      headers: new HttpHeaders({ Accept: 'application/json' }),
+    });
+  }
+  eventsUrl(id: string): string {
+    return `${BASE}/${encodeURIComponent(id)}/events`;
+  }
+}
