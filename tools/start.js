@@ -108,6 +108,15 @@ function start({ name, script, ready, command = process.execPath, args }) {
   });
 }
 
+/** Each service's /metrics (docs/METRICS.md): distinct default METRICS_PORTs, so the four never clash. */
+function metricsUrls() {
+  if (env.METRICS_PORT === '0') return 'off (METRICS_PORT=0)';
+  const ports = { metadata: 9461, query: 9462, gateway: 9463, export: 9464 };
+  return Object.entries(ports)
+    .map(([name, port]) => `${name} http://127.0.0.1:${port}/metrics`)
+    .join('\n               ');
+}
+
 (async () => {
   if (!(await reachable(natsPort))) {
     ensureDebianPackage('nats-server', 'nats-server');
@@ -140,6 +149,7 @@ function start({ name, script, ready, command = process.execPath, args }) {
 Aurora is running: ${gatewayUrl}
   API docs:    ${gatewayUrl}/api/docs
   Exports:     NATS ${natsUrl}, S3 http://127.0.0.1:${s3Port} (bucket aurora-exports)
+  Metrics:     ${metricsUrls()}
   Sign-in:     ${issuer} (dev logins: alice/alice — analysts, bob/bob — hr, carol/carol — admins)
   A token for scripts:
     TOKEN=$(curl -s -u alice-cli:alice-cli -d grant_type=client_credentials ${issuer}/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')

@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER, requestScope, traceHeaders } from '@aurora/observability';
 import type { Principal } from '@aurora/proto';
 import { createHash } from 'node:crypto';
 import {
@@ -6,11 +7,13 @@ import {
   RetentionPolicy,
   StorageType,
   connect,
+  headers,
   nanos,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
   type KV,
+  type MsgHdrs,
   type NatsConnection,
 } from 'nats';
 import type { ExportCompletedEvent, ExportJob } from './job';
@@ -29,6 +32,12 @@ export interface Delivery {
   /** 1 for the first delivery. */
   readonly attempt: number;
   readonly last: boolean;
+  /**
+   * The submission's context from the message headers (lower-case keys): its W3C trace context
+   * (`traceparent`, `tracestate`; absent when tracing was off), so the worker's spans continue the trace the
+   * HTTP request began, and its `x-request-id`.
+   */
+  readonly headers: Readonly<Record<string, string>>;
   /** How often `working()` must be called so the delivery is not given to another worker meanwhile. */
   readonly heartbeatMs: number;
   working(): void;
@@ -100,7 +109,10 @@ export class ExportQueue {
     await this.kv.create(entry, codec.encode(job));
     const item: WorkItem = { id: job.id, owner: job.owner.sub };
     try {
-      await this.js.publish(TOPOLOGY.workSubject, codec.encode(item), { msgID: job.id });
+      await this.js.publish(TOPOLOGY.workSubject, codec.encode(item), {
+        msgID: job.id,
+        ...traceContextHeaders(),
+      });
     } catch (error) {
       // Not queued (or not known to be): no job is better than one that stays queued forever. A worker that
       // does get the message finds no record and drops it; the client may submit again.
@@ -168,7 +180,21 @@ export class ExportQueue {
 
   /** Publishes the export-completed CloudEvent, deduplicated by job id. */
   async publishCompleted(event: ExportCompletedEvent): Promise<void> {
-    await this.js.publish(TOPOLOGY.completedSubject, codec.encode(event), { msgID: event.id });
+    await this.js.publish(TOPOLOGY.completedSubject, codec.encode(event), {
+      msgID: event.id,
+      ...traceContextHeaders(),
+    });
+  }
+
+  /** The work queue's backlog, for the consumer gauges: messages not yet delivered, and delivered unacked. */
+  async backlog(): Promise<{ stream: string; consumer: string; pending: number; ackPending: number }> {
+    const info = await this.jsm.consumers.info(TOPOLOGY.workStream, TOPOLOGY.workConsumer);
+    return {
+      stream: TOPOLOGY.workStream,
+      consumer: TOPOLOGY.workConsumer,
+      pending: info.num_pending,
+      ackPending: info.num_ack_pending,
+    };
   }
 
   /** The next job for a worker, or null when none arrived within `expiresMs`. */
@@ -274,12 +300,35 @@ function delivery(job: ExportJob, message: JsMsg, options: QueueOptions): Delive
     job,
     attempt,
     last: attempt >= TOPOLOGY.maxDeliver,
+    headers: headerRecord(message.headers),
     heartbeatMs: Math.min(10_000, Math.max(100, Math.floor(ackWaitMs / 3))),
     working: () => message.working(),
     ack: () => message.ack(),
     retry: () => message.nak(backoffMs(attempt, options.backoffSeconds ?? TOPOLOGY.backoffSeconds)),
     term: () => message.term(),
   };
+}
+
+/** The active trace context and request id as message headers; none at all when there are none. */
+function traceContextHeaders(): { headers?: MsgHdrs } {
+  const requestId = requestScope()?.requestId;
+  const entries = Object.entries({
+    ...traceHeaders(),
+    ...(requestId === undefined ? {} : { [REQUEST_ID_HEADER]: requestId }),
+  });
+  if (entries.length === 0) return {};
+  const carrier = headers();
+  for (const [key, value] of entries) carrier.set(key, value);
+  return { headers: carrier };
+}
+
+function headerRecord(carrier: MsgHdrs | undefined): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [key, values] of carrier ?? []) {
+    const [value] = values;
+    if (value !== undefined) record[key.toLowerCase()] = value;
+  }
+  return record;
 }
 
 /** The wait before the next attempt after `attempt` failed. */

@@ -1,2 +1,48 @@
 export { GrpcExceptionFilter } from './grpc-exception.filter';
-export { logger, type Logger } from './logger';
+export { grpcClientTelemetry } from './grpc-client-telemetry';
+export { GrpcServerTelemetry } from './grpc-server-telemetry';
+export { httpTelemetry, routeOf, type RoutedRequest } from './http-telemetry';
+export { LOG_LEVELS, logger, setLogLevel, type Logger, type LogLevel } from './logger';
+export { serveMetrics, type MetricsServer, type MetricsServerOptions } from './metrics-server';
+export {
+  recordExportJob,
+  recordExportSubmitted,
+  registerJetStreamGauges,
+  type ConsumerBacklog,
+  type ExportJobRecord,
+} from './metrics/export';
+export { grpcCodeName, grpcPath, recordGrpcClientCall, recordGrpcServerCall } from './metrics/grpc';
+export { recordHttpRequest, recordRateLimitRejection, sseConnections } from './metrics/http';
+export { registerPoolGauges } from './metrics/pool';
+export {
+  queryOutcome,
+  recordQuery,
+  type Dialect,
+  type QueryKind,
+  type QueryOutcome,
+  type QueryRecord,
+} from './metrics/query';
+export { BUCKETS, initMetrics, metricsRegistry, statusClass } from './metrics/registry';
+export {
+  annotateRequest,
+  REQUEST_ID_HEADER,
+  requestIdFrom,
+  requestScope,
+  runInRequestScope,
+  type RequestScope,
+} from './request-scope';
+export { startTelemetry, telemetryEnv, type TelemetryConfig } from './telemetry';
+export { SpanKind } from '@opentelemetry/api';
+export {
+  contextFromHeaders,
+  failSpan,
+  startTracing,
+  traceHeaders,
+  tracer,
+  tracingEnabled,
+  withSpan,
+  withSpanIterable,
+  type Tracing,
+  type TracingOptions,
+  type WithSpanOptions,
+} from './tracing';

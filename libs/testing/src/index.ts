@@ -16,8 +16,10 @@ export {
   type GrpcProcess,
   type HttpProcess,
   type IdpProcess,
+  type ObservedProcess,
   type Stack,
   type StackOptions,
   type StackProcess,
 } from './stack';
 export { startNats, startS3, type RunningServer, type S3Options } from './infra';
+export { parsePrometheus, scrapeMetrics, type Family, type Sample } from './prometheus';

@@ -17,8 +17,8 @@ const ENTRY = {
 } as const;
 const DEMO_CATALOG = join(REPO_ROOT, 'services', 'metadata', 'catalog', 'demo.yaml');
 
-/** Tests never take the ports a developer's `npm start` uses. */
-const STANDARD_PORTS = new Set([8080, 8081, 50051, 50052, 4222, 9000]);
+/** Tests never take the ports a developer's `npm start` uses (the services' metrics ports included). */
+const STANDARD_PORTS = new Set([8080, 8081, 50051, 50052, 4222, 9000, 9461, 9462, 9463, 9464]);
 const handedOut = new Set<number>();
 
 /** A free port on 127.0.0.1 that is neither a standard Aurora port nor one this process handed out already. */
@@ -46,13 +46,19 @@ export interface HttpProcess extends StackProcess {
   readonly url: string;
 }
 
-export interface GatewayProcess extends HttpProcess {
+/** A service with an operations port: `/metrics`, `/health/live`, `/health/ready`. */
+export interface ObservedProcess extends StackProcess {
+  /** `http://127.0.0.1:<METRICS_PORT>` (a free port unless the test set one); undefined with METRICS_PORT=0. */
+  readonly metricsUrl: string | undefined;
+}
+
+export interface GatewayProcess extends HttpProcess, ObservedProcess {
   /** `<url>/api/v1` */
   readonly api: string;
 }
 
 /** A gRPC server (metadata, query): `host:port`. */
-export interface GrpcProcess extends StackProcess {
+export interface GrpcProcess extends ObservedProcess {
   readonly address: string;
 }
 
@@ -128,6 +134,15 @@ function track(running: RunningProcess): StackProcess['stop'] {
   return async () => {
     await running.stop();
     live.delete(running);
+  };
+}
+
+/** A free loopback port for the process's metrics server, unless `env` sets METRICS_PORT itself. */
+async function withMetricsPort(env: Env): Promise<{ env: Env; metricsUrl: string | undefined }> {
+  const port = env['METRICS_PORT'] ?? String(await stackPort());
+  return {
+    env: { METRICS_HOST: '127.0.0.1', ...env, METRICS_PORT: port },
+    metricsUrl: port === '0' ? undefined : `http://127.0.0.1:${port}`,
   };
 }
 
@@ -238,18 +253,19 @@ async function launchMetadata(
   catalogPath: string,
   env: Env,
 ): Promise<GrpcProcess> {
+  const metrics = await withMetricsPort(env);
   const { running, pid, stop } = await startNode(
     'metadata',
     ENTRY.metadata,
     {
       WAREHOUSE_URL: `duckdb:${warehousePath}`,
       CATALOG_PATH: catalogPath,
-      ...env,
+      ...metrics.env,
       METADATA_GRPC_ADDRESS: address,
     },
     /"metadata listening"/,
   );
-  return { name: 'metadata', pid, process: running, stop, address };
+  return { name: 'metadata', pid, process: running, stop, address, metricsUrl: metrics.metricsUrl };
 }
 
 /** A query service over a DuckDB warehouse file, asking `metadataAddress` for the catalog. */
@@ -267,18 +283,19 @@ async function launchQuery(
   metadataAddress: string,
   env: Env,
 ): Promise<GrpcProcess> {
+  const metrics = await withMetricsPort(env);
   const { running, pid, stop } = await startNode(
     'query',
     ENTRY.query,
     {
       METADATA_GRPC_ADDRESS: metadataAddress,
       WAREHOUSE_URL: `duckdb:${warehousePath}`,
-      ...env,
+      ...metrics.env,
       QUERY_GRPC_ADDRESS: address,
     },
     /"query listening"/,
   );
-  return { name: 'query', pid, process: running, stop, address };
+  return { name: 'query', pid, process: running, stop, address, metricsUrl: metrics.metricsUrl };
 }
 
 /** A gateway; `env` must name (or override) METADATA_GRPC_ADDRESS, QUERY_GRPC_ADDRESS and OIDC_ISSUER. */
@@ -287,14 +304,30 @@ export async function startGateway(env: Env): Promise<GatewayProcess> {
 }
 
 async function launchGateway(port: number, env: Env): Promise<GatewayProcess> {
+  const metrics = await withMetricsPort(env);
   const { running, pid, stop } = await startNode(
     'gateway',
     ENTRY.gateway,
-    { OIDC_AUDIENCE: 'aurora-api', ...env, GATEWAY_HOST: '127.0.0.1', GATEWAY_PORT: String(port) },
+    {
+      // No NATS unless the test starts one (never the machine's): rate limits count in-process, exports are 503.
+      NATS_URL: 'nats://127.0.0.1:9',
+      OIDC_AUDIENCE: 'aurora-api',
+      ...metrics.env,
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(port),
+    },
     /"gateway listening"/,
   );
   const url = `http://127.0.0.1:${port}`;
-  return { name: 'gateway', pid, process: running, stop, url, api: `${url}/api/v1` };
+  return {
+    name: 'gateway',
+    pid,
+    process: running,
+    stop,
+    url,
+    api: `${url}/api/v1`,
+    metricsUrl: metrics.metricsUrl,
+  };
 }
 
 /** How a child process ended. */
@@ -303,7 +336,7 @@ export interface Exit {
   readonly signal: NodeJS.Signals | null;
 }
 
-export interface ExportWorkerProcess extends StackProcess {
+export interface ExportWorkerProcess extends ObservedProcess {
   /** Resolves when the process has exited, however it ended. */
   readonly exited: Promise<Exit>;
   /** Sends `signal` (SIGKILL: a crash; SIGTERM: a drain) and resolves when the process has exited. */
@@ -324,10 +357,11 @@ export async function startExportWorker(
   env: Env,
   nodeFlags: readonly string[] = EXPORT_WORKER_NODE_FLAGS,
 ): Promise<ExportWorkerProcess> {
+  const metrics = await withMetricsPort(env);
   const { running, pid, stop } = await startNode(
     'export-worker',
     ENTRY.exportWorker,
-    env,
+    metrics.env,
     /"export worker listening"/,
     nodeFlags,
   );
@@ -342,6 +376,7 @@ export async function startExportWorker(
     pid,
     process: running,
     stop,
+    metricsUrl: metrics.metricsUrl,
     exited,
     kill: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -50,6 +50,16 @@ export interface VintageValues {
   readonly loadIds: readonly string[];
 }
 
+/** A connection pool right now, for metrics (read at each scrape, so it must be cheap). */
+export interface PoolStats {
+  /** Connections the pool holds (DuckDB: fixed; Oracle: sessions open, between poolMin and poolMax). */
+  readonly size: number;
+  /** Connections running a query. */
+  readonly inUse: number;
+  /** Requests waiting for a connection. */
+  readonly waiting: number;
+}
+
 /** The only door to a warehouse: everything else in Aurora depends on this, never on a driver. */
 export interface DatabaseAdapter {
   readonly dialect: 'duckdb' | 'oracle';
@@ -63,5 +73,6 @@ export interface DatabaseAdapter {
   estimateRows(table: TableRef): Promise<number>;
   /** The distinct (Load Type, Load ID) pairs of a partitioned table. */
   partitionValues(table: TableRef, loadTypeColumn: string, loadIdColumn: string): Promise<VintageValues[]>;
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 export type {
   Cell,
   DatabaseAdapter,
+  PoolStats,
   QueryOptions,
   QueryResult,
   Statement,
@@ -10,6 +11,7 @@ export type {
 } from './adapter';
 export { DuckDbAdapter, type DuckDbOptions } from './duckdb/duckdb-adapter';
 export { columnTypeOf } from './duckdb/introspection';
+export { warehouseAnswers } from './health';
 export { openWarehouse, type WarehouseOptions } from './open-warehouse';
 export { Pool } from './pool';
 export {
@@ -24,6 +26,7 @@ export {
   type OracleExecuteResult,
   type OraclePool,
   type OraclePoolAttributes,
+  type OraclePoolDriverStatistics,
   type OracleResultSet,
 } from './oracle/driver';
 export { oracleColumnTypeOf, planEstimate, type OraclePlanEstimate } from './oracle/introspection';

@@ -2,9 +2,11 @@
 export class Pool<T> {
   private readonly idle: T[] = [];
   private readonly waiting: ((resource: T) => void)[] = [];
+  readonly size: number;
 
   constructor(resources: readonly T[]) {
     this.idle.push(...resources);
+    this.size = resources.length;
   }
 
   async use<R>(work: (resource: T) => Promise<R>): Promise<R> {
@@ -30,5 +32,10 @@ export class Pool<T> {
 
   get waitingCount(): number {
     return this.waiting.length;
+  }
+
+  /** Resources handed out and not yet given back. */
+  get inUseCount(): number {
+    return this.size - this.idle.length;
   }
 }

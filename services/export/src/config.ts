@@ -1,6 +1,7 @@
 import { loadConfig } from '@aurora/config';
 import { TOPOLOGY } from '@aurora/export-jobs';
 import { z } from 'zod';
+import { telemetryEnv } from '@aurora/observability';
 
 const schema = z.object({
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
@@ -31,6 +32,7 @@ const schema = z.object({
     .pipe(z.array(z.number().min(0).max(3600)).min(1)),
   /** How long SIGTERM waits for running jobs before handing them back to the queue. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
+  ...telemetryEnv(9464),
 });
 
 export type ExportConfig = z.infer<typeof schema>;

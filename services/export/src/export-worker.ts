@@ -8,7 +8,15 @@ import {
   type ExportQueue,
   type ObjectStore,
 } from '@aurora/export-jobs';
-import { logger } from '@aurora/observability';
+import {
+  contextFromHeaders,
+  logger,
+  recordExportJob,
+  REQUEST_ID_HEADER,
+  runInRequestScope,
+  SpanKind,
+  withSpan,
+} from '@aurora/observability';
 import { fromGrpcError, principalMetadata, type QueryServiceClient, type RowBatch } from '@aurora/proto';
 import type { CsvCell } from '@aurora/csv';
 import type { ServiceError } from '@grpc/grpc-js';
@@ -46,8 +54,25 @@ export interface WorkerDeps {
  * One job, end to end: rows streamed from the query service → CSV/XLSX → S3 multipart upload under a key
  * derived from the job id → job record → export-completed event. Heartbeats keep the delivery alive;
  * progress goes to the job record about once a second; a cancel request stops it within a second.
+ * It runs in a CONSUMER span continuing the submission's trace (context from the message headers), with the
+ * submission's request id and the owner's subject on its log lines.
  */
-export async function runJob(delivery: Delivery, deps: WorkerDeps, shutdown: AbortSignal): Promise<void> {
+export function runJob(delivery: Delivery, deps: WorkerDeps, shutdown: AbortSignal): Promise<void> {
+  const scope = { requestId: delivery.headers[REQUEST_ID_HEADER], subject: delivery.job.owner.sub };
+  const span = {
+    kind: SpanKind.CONSUMER,
+    parent: contextFromHeaders(delivery.headers),
+    attributes: {
+      'messaging.system': 'nats',
+      'messaging.operation.name': 'process',
+      'aurora.export.format': delivery.job.format,
+      'aurora.export.attempt': delivery.attempt,
+    },
+  };
+  return runInRequestScope(scope, () => withSpan('export job', span, () => handle(delivery, deps, shutdown)));
+}
+
+async function handle(delivery: Delivery, deps: WorkerDeps, shutdown: AbortSignal): Promise<void> {
   const { queue } = deps;
   if (!(await queue.get(delivery.job.owner, delivery.job.id))) {
     delivery.term();
@@ -68,6 +93,9 @@ export async function runJob(delivery: Delivery, deps: WorkerDeps, shutdown: Abo
   );
   if (FINISHED.has(job.status)) {
     delivery.ack(); // finished before (e.g. redelivered after a crash between finishing and acking)
+    // A job cancelled while queued ended in the gateway: its count is taken here, where all jobs are counted.
+    if (job.status === 'cancelled' && job.startedAt === null)
+      recordExportJob({ format: job.format, status: 'cancelled' });
     return;
   }
   if (job.cancelRequested) {
@@ -113,11 +141,9 @@ async function writeFile(job: ExportJob, deps: WorkerDeps, signal: AbortSignal) 
   const sink = gzip ?? meter;
   const key = objectKey(job);
   await abortLeftovers(deps, job, key);
-  const uploading = deps.store.upload(
-    key,
-    meter,
-    gzip ? 'application/gzip' : CONTENT_TYPES[job.format],
-    signal,
+  const upload = { kind: SpanKind.CLIENT, attributes: { 'aws.s3.bucket': deps.store.bucket } };
+  const uploading = withSpan('s3 upload', upload, () =>
+    deps.store.upload(key, meter, gzip ? 'application/gzip' : CONTENT_TYPES[job.format], signal),
   );
   // An upload that fails must also stop the writer.
   uploading.catch(() => {
@@ -173,6 +199,7 @@ async function settleFailure(
     delivery.ack();
     return;
   }
+  if (isAuroraError(error)) log.debug('export attempt failed', { job: job.id, detail: error.detail });
   const permanent = isAuroraError(error) && PERMANENT.has(error.code);
   if (permanent || delivery.last) {
     const reason = isAuroraError(error)
@@ -194,6 +221,7 @@ async function settleFailure(
   // A passing fault (or this worker stopping): hand the job back; JetStream redelivers after the backoff.
   await deps.queue.update(job.owner, job.id, (j) => ({ ...j, status: 'queued', rowsWritten: 0, bytes: 0 }));
   delivery.retry();
+  recordExportJob({ format: job.format, status: 'retried' });
   log.warn('export will be retried', {
     job: job.id,
     attempt: delivery.attempt,
@@ -214,6 +242,17 @@ export async function finish(
     finishedAt: new Date().toISOString(),
   }));
   await deps.queue.publishCompleted(completedEvent(done));
+  if (done.status === 'succeeded' || done.status === 'failed' || done.status === 'cancelled') {
+    const ran =
+      done.startedAt === null ? undefined : Date.parse(done.finishedAt ?? '') - Date.parse(done.startedAt);
+    recordExportJob({
+      format: done.format,
+      status: done.status,
+      seconds: ran === undefined ? undefined : ran / 1000,
+      rows: done.rowsWritten,
+      bytes: done.bytes,
+    });
+  }
 }
 
 /** Watches the record; a cancel request aborts the job. */
@@ -250,7 +289,8 @@ function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && 'code' in error && 'details' in error;
 }
 
+/** For warn lines: a domain error's code (its detail may quote the user's filter values: debug only). */
 function describe(error: unknown): string {
-  if (isAuroraError(error)) return error.detail;
+  if (isAuroraError(error)) return error.code;
   return error instanceof Error ? error.message.slice(0, 300) : 'unknown error';
 }

@@ -1,5 +1,11 @@
 import { ExportQueue, ObjectStore, objectKey } from '@aurora/export-jobs';
-import { logger } from '@aurora/observability';
+import {
+  grpcClientTelemetry,
+  logger,
+  registerJetStreamGauges,
+  serveMetrics,
+  startTelemetry,
+} from '@aurora/observability';
 import { loadAuroraPackage } from '@aurora/proto';
 import { credentials } from '@grpc/grpc-js';
 import { exportConfig } from './config';
@@ -14,6 +20,7 @@ const log = logger('export');
  */
 async function main(): Promise<void> {
   const config = exportConfig();
+  const tracing = startTelemetry('export', config);
   const queue = await ExportQueue.connect(config.NATS_URL, 'aurora-export-worker', {
     ackWaitSeconds: config.EXPORT_ACK_WAIT_SECONDS,
     backoffSeconds: config.EXPORT_BACKOFF_SECONDS,
@@ -30,6 +37,7 @@ async function main(): Promise<void> {
   const query = new (loadAuroraPackage().aurora.v1.QueryService)(
     config.QUERY_GRPC_ADDRESS,
     credentials.createInsecure(),
+    { interceptors: [grpcClientTelemetry()] },
   );
   const deps: WorkerDeps = { queue, store, query, timeoutMs: config.EXPORT_TIMEOUT_MS };
 
@@ -64,7 +72,23 @@ async function main(): Promise<void> {
       }
     }
   });
-  log.info('export worker listening', { nats: config.NATS_URL, concurrency: config.EXPORT_CONCURRENCY });
+  registerJetStreamGauges(() => queue.backlog());
+  const metrics = await serveMetrics({
+    port: config.METRICS_PORT,
+    host: config.METRICS_HOST,
+    ready: async () =>
+      !queue.connection.isClosed() &&
+      (await queue.connection.flush().then(
+        () => true,
+        () => false,
+      )) &&
+      new Promise((resolve) => query.waitForReady(Date.now() + 2000, (error) => resolve(!error))),
+  });
+  log.info('export worker listening', {
+    nats: config.NATS_URL,
+    concurrency: config.EXPORT_CONCURRENCY,
+    metrics: metrics?.url,
+  });
 
   const stop = (): void => {
     if (draining.signal.aborted) return;
@@ -77,6 +101,7 @@ async function main(): Promise<void> {
         query.close();
         store.close();
         await queue.close();
+        await Promise.all([metrics?.close(), tracing.shutdown()]);
       })
       .finally(() => process.exit(0));
   };

@@ -72,6 +72,7 @@ export interface HarnessOptions {
   readonly vintageOptional?: boolean;
   readonly gateway?: Env;
   readonly query?: Env;
+  readonly metadata?: Env;
   /** Throttle S3 uploads (bytes/s), so a big export surely runs for a while, however fast the machine. */
   readonly s3UploadBytesPerSecond?: number;
 }
@@ -154,6 +155,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     env: {
       gateway: { NATS_URL: nats.url, ...s3Env, RATE_LIMIT_PER_MINUTE: '1000000', ...options.gateway },
       ...(options.query ? { query: options.query } : {}),
+      ...(options.metadata ? { metadata: options.metadata } : {}),
     },
   });
   const workerEnv: Env = { NATS_URL: nats.url, QUERY_GRPC_ADDRESS: stack.urls.query, ...s3Env };

@@ -8,7 +8,8 @@ import { HealthController } from './api/health.controller';
 import { MeController } from './api/me.controller';
 import { QueryController } from './api/query.controller';
 import { AuthGuard } from './auth/auth.guard';
-import { RateLimitGuard } from './auth/rate-limit.guard';
+import { RateLimitGuard, RATE_LIMIT_WINDOW_MS } from './auth/rate-limit.guard';
+import { SharedRateLimitStorage } from './auth/shared-rate-limit-storage';
 import { TokenVerifier } from './auth/token-verifier';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { GrpcClients } from './http/grpc-clients';
@@ -17,13 +18,20 @@ import { ProblemFilter } from './http/problem.filter';
 @Module({})
 export class AppModule {
   static forConfig(config: GatewayConfig, clients: GrpcClients, exports: ExportsService): DynamicModule {
+    const rateLimits = SharedRateLimitStorage.start(config.NATS_URL, RATE_LIMIT_WINDOW_MS);
     return {
       module: AppModule,
-      imports: [ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }])],
+      imports: [
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_PER_MINUTE }],
+          storage: rateLimits,
+        }),
+      ],
       controllers: [HealthController, MeController, DatasetsController, QueryController, ExportsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GrpcClients, useValue: clients },
+        { provide: SharedRateLimitStorage, useValue: rateLimits },
         { provide: ExportsService, useValue: exports },
         {
           provide: TokenVerifier,

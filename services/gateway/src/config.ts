@@ -2,6 +2,7 @@ import { loadConfig, repoRoot } from '@aurora/config';
 import { join } from 'node:path';
 import { QUERY_LIMITS } from '@aurora/query-model';
 import { z } from 'zod';
+import { telemetryEnv } from '@aurora/observability';
 
 const schema = z.object({
   GATEWAY_HOST: z.string().default('127.0.0.1'),
@@ -23,6 +24,8 @@ const schema = z.object({
         .min(1),
     ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Rejected bearer tokens allowed per client address and minute before answering 429. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** How many reverse proxies in front of the gateway may set X-Forwarded-For (0: trust none). */
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(QUERY_LIMITS.maxBodyBytes),
@@ -50,6 +53,7 @@ const schema = z.object({
   WEB_ROOT: z.string().default(join(repoRoot(), 'web/dist/browser')),
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
+  ...telemetryEnv(9463),
 });
 
 export type GatewayConfig = z.infer<typeof schema>;

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ObjectStore } from '@aurora/export-jobs';
-import { logger } from '@aurora/observability';
+import { httpTelemetry, logger, serveMetrics, startTelemetry } from '@aurora/observability';
 import { queryJsonSchema } from '@aurora/query-model';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -17,6 +17,7 @@ const log = logger('gateway');
 
 async function main(): Promise<void> {
   const config = gatewayConfig();
+  const tracing = startTelemetry('gateway', config);
   const clients = GrpcClients.connect(config.METADATA_GRPC_ADDRESS, config.QUERY_GRPC_ADDRESS);
   const store = new ObjectStore({
     endpoint: config.S3_ENDPOINT,
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       logger: ['error', 'warn'],
     },
   );
+  app.use(httpTelemetry(log)); // first: every request is timed, traced and logged, refused ones too
   app.set('trust proxy', config.TRUSTED_PROXIES);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
@@ -60,13 +62,24 @@ async function main(): Promise<void> {
 
   serveWebApp(app, config.WEB_ROOT, config.OIDC_ISSUER);
 
+  const metrics = await serveMetrics({
+    port: config.METRICS_PORT,
+    host: config.METRICS_HOST,
+    ready: () => clients.reachable(2000),
+  });
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
-  log.info('gateway listening', { url: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` });
+  log.info('gateway listening', {
+    url: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`,
+    metrics: metrics?.url,
+  });
   const stop = (): void => {
     void app
       .close()
       .then(() => exports.close())
-      .finally(() => clients.close());
+      .finally(() => {
+        clients.close();
+        void Promise.all([metrics?.close(), tracing.shutdown()]);
+      });
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -1,7 +1,9 @@
 import {
   startDevIdp,
   startGateway,
+  startNats,
   startStack,
+  type RunningServer,
   type GatewayProcess,
   type IdpProcess,
   type Stack,
@@ -20,6 +22,7 @@ import { demoWarehouse, type TestWarehouse } from './support/warehouse';
  */
 
 const RATE_LIMIT = 5;
+const AUTH_FAILURES = 3;
 
 let warehouse: TestWarehouse;
 let stack: Stack;
@@ -30,18 +33,33 @@ let otherIdp: IdpProcess;
 let shortLived: { idp: IdpProcess; gateway: GatewayProcess };
 /** A gateway allowing RATE_LIMIT requests a minute per user, trusting no proxy. */
 let limited: GatewayProcess;
+/** Two replicas counting in one NATS, each allowing RATE_LIMIT requests a minute per user in total. */
+let replicas: { nats: RunningServer; a: GatewayProcess; b: GatewayProcess };
 
 beforeAll(async () => {
   warehouse = await demoWarehouse(50_000);
   stack = await startStack({ warehousePath: warehouse.path });
   api = stack.urls.api;
-  const [other, short, rateLimited] = await Promise.all([
+  const nats = await startNats();
+  const sharedLimit = {
+    RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+    AUTH_FAILURES_PER_MINUTE: String(AUTH_FAILURES),
+    NATS_URL: nats.url,
+  };
+  const [other, short, rateLimited, a, b] = await Promise.all([
     startDevIdp(),
     startDevIdp({ DEV_IDP_TOKEN_TTL_SECONDS: '1' }),
-    stack.startGateway({ RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), TRUSTED_PROXIES: '0' }),
+    stack.startGateway({
+      RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+      AUTH_FAILURES_PER_MINUTE: String(AUTH_FAILURES),
+      TRUSTED_PROXIES: '0',
+    }),
+    stack.startGateway(sharedLimit),
+    stack.startGateway(sharedLimit),
   ]);
   otherIdp = other;
   limited = rateLimited;
+  replicas = { nats, a, b };
   shortLived = {
     idp: short,
     gateway: await startGateway({
@@ -53,7 +71,15 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([stack.stop(), otherIdp.stop(), shortLived.idp.stop(), shortLived.gateway.stop()]);
+  await Promise.all([
+    stack.stop(),
+    otherIdp.stop(),
+    shortLived.idp.stop(),
+    shortLived.gateway.stop(),
+    replicas.a.stop(),
+    replicas.b.stop(),
+  ]);
+  await replicas.nats.remove();
   await warehouse.remove();
 });
 
@@ -181,8 +207,8 @@ describe('401 UNAUTHENTICATED for every token the gateway must not trust', () =>
 async function signInWithBrowser(issuer: string, user: string): Promise<string> {
   const browser = new Browser();
   const { verifier, challenge } = pkcePair();
-  // A redirect URI the dev IdP registers for the web client; nothing listens there, and nothing needs to.
-  const redirectUri = 'http://127.0.0.1:8080/auth/callback';
+  // The callback the stack registers for the web client (its gateway serves the app); the code never goes there.
+  const redirectUri = `${stack.urls.gateway}/auth/callback`;
   const authorize = new URL(`${issuer}/auth`);
   authorize.search = new URLSearchParams({
     client_id: 'aurora-web',
@@ -262,6 +288,25 @@ describe(`rate limiting: ${RATE_LIMIT} requests a minute per user`, () => {
       429,
       'RATE_LIMITED',
     );
+  });
+
+  it('two gateway replicas share one budget per user (counted in NATS)', async () => {
+    const carol = await stack.token('carol-cli');
+    for (let i = 0; i < RATE_LIMIT; i++) {
+      expect((await me(carol, (i % 2 ? replicas.a : replicas.b).api)).status).toBe(200);
+    }
+    expectProblem(await me(carol, replicas.a.api), 429, 'RATE_LIMITED');
+    expectProblem(await me(carol, replicas.b.api), 429, 'RATE_LIMITED');
+  });
+
+  it(`rejected tokens: ${AUTH_FAILURES} a minute per address, then 429 with Retry-After; valid tokens still pass`, async () => {
+    const bad = await forged(hs256(Buffer.from('guess')));
+    for (let i = 0; i < AUTH_FAILURES; i++)
+      expectProblem(await me(bad, replicas.a.api), 401, 'UNAUTHENTICATED');
+    const refused = await me(bad, replicas.b.api);
+    expectProblem(refused, 429, 'RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await me(await stack.token('bob-cli'), replicas.b.api)).status).toBe(200);
   });
 
   it("the stack's own gateway (the default limit) is unaffected", async () => {

@@ -1,6 +1,7 @@
 import { loadConfig, repoRoot } from '@aurora/config';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { telemetryEnv } from '@aurora/observability';
 
 const root = repoRoot();
 
@@ -10,6 +11,7 @@ const schema = z.object({
   CATALOG_PATH: z.string().default(join(root, 'services/metadata/catalog/demo.yaml')),
   VINTAGE_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
   WAREHOUSE_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
+  ...telemetryEnv(9461),
 });
 
 export type MetadataConfig = z.infer<typeof schema>;

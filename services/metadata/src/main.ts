@@ -1,7 +1,14 @@
 import 'reflect-metadata';
-import { GrpcExceptionFilter, logger } from '@aurora/observability';
+import {
+  GrpcExceptionFilter,
+  GrpcServerTelemetry,
+  logger,
+  registerPoolGauges,
+  serveMetrics,
+  startTelemetry,
+} from '@aurora/observability';
 import { LOADER_OPTIONS, PROTO_FILES } from '@aurora/proto';
-import { openWarehouse } from '@aurora/warehouse';
+import { openWarehouse, warehouseAnswers } from '@aurora/warehouse';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
@@ -14,6 +21,7 @@ const log = logger('metadata');
 
 async function main(): Promise<void> {
   const config = metadataConfig();
+  const tracing = startTelemetry('metadata', config);
   const warehouse = await openWarehouse(config.WAREHOUSE_URL, { connections: config.WAREHOUSE_CONNECTIONS });
   const catalog = await CatalogService.build(
     readCatalogFile(config.CATALOG_PATH),
@@ -35,11 +43,21 @@ async function main(): Promise<void> {
     },
   });
   app.useGlobalFilters(new GrpcExceptionFilter());
+  app.useGlobalInterceptors(new GrpcServerTelemetry());
   app.enableShutdownHooks();
+  registerPoolGauges(warehouse.dialect, () => warehouse.poolStats());
+  const metrics = await serveMetrics({
+    port: config.METRICS_PORT,
+    host: config.METRICS_HOST,
+    ready: () => warehouseAnswers(warehouse),
+  });
   await app.listen();
-  log.info('metadata listening', { address: config.METADATA_GRPC_ADDRESS });
+  log.info('metadata listening', { address: config.METADATA_GRPC_ADDRESS, metrics: metrics?.url });
   const stop = (): void => {
-    void app.close().then(() => warehouse.close());
+    void app
+      .close()
+      .then(() => warehouse.close())
+      .finally(() => Promise.all([metrics?.close(), tracing.shutdown()]));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

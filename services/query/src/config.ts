@@ -1,6 +1,7 @@
 import { loadConfig, repoRoot } from '@aurora/config';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { telemetryEnv } from '@aurora/observability';
 
 const schema = z.object({
   QUERY_GRPC_ADDRESS: z.string().default('127.0.0.1:50052'),
@@ -17,6 +18,7 @@ const schema = z.object({
   QUERY_COST_CHECK_MIN_ROWS: z.coerce.number().int().min(0).default(100_000),
   MAX_ROW_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
   CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
+  ...telemetryEnv(9462),
 });
 
 export type QueryConfig = z.infer<typeof schema>;

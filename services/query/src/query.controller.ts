@@ -11,6 +11,7 @@ import { GrpcMethod } from '@nestjs/microservices';
 import { once } from 'node:events';
 import { Observable } from 'rxjs';
 import { QueryRunner, type RunContext } from './query-runner';
+import { QueryTelemetry } from './query-telemetry';
 
 interface QueryRequest {
   queryJson: string;
@@ -20,21 +21,37 @@ type Call = ServerUnaryCall<QueryRequest, unknown> | ServerWritableStream<QueryR
 /** The gRPC face of the query service: each method is one call into the runner, with the call's budget. */
 @Controller()
 export class QueryController {
-  constructor(private readonly runner: QueryRunner) {}
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly telemetry: QueryTelemetry,
+  ) {}
 
   @GrpcMethod('QueryService', 'Preview')
   preview(request: QueryRequest, metadata: Metadata, call: Call): Promise<PreviewResponse> {
-    return this.runner.preview(request.queryJson, this.context(metadata, call));
+    const context = this.context(metadata, call);
+    return this.telemetry.unary(
+      'preview',
+      request.queryJson,
+      context.signal,
+      () => this.runner.preview(request.queryJson, context),
+      (answer) => (JSON.parse(answer.rowsJson) as unknown[]).length,
+    );
   }
 
   @GrpcMethod('QueryService', 'Count')
   count(request: QueryRequest, metadata: Metadata, call: Call): Promise<CountResponse> {
-    return this.runner.count(request.queryJson, this.context(metadata, call));
+    const context = this.context(metadata, call);
+    return this.telemetry.unary('count', request.queryJson, context.signal, () =>
+      this.runner.count(request.queryJson, context),
+    );
   }
 
   @GrpcMethod('QueryService', 'CompileSql')
   compileSql(request: QueryRequest, metadata: Metadata, call: Call): Promise<SqlResponse> {
-    return this.runner.sql(request.queryJson, this.context(metadata, call));
+    const context = this.context(metadata, call);
+    return this.telemetry.unary('sql', request.queryJson, context.signal, () =>
+      this.runner.sql(request.queryJson, context),
+    );
   }
 
   @GrpcMethod('QueryService', 'StreamRows')
@@ -47,6 +64,7 @@ export class QueryController {
       const context = this.context(metadata, call);
       const abort = new AbortController();
       context.signal.addEventListener('abort', () => abort.abort(), { once: true });
+      const recording = this.telemetry.stream('rows', request.queryJson, abort.signal);
       void (async () => {
         try {
           for await (const batch of this.runner.rows(request.queryJson, {
@@ -54,13 +72,16 @@ export class QueryController {
             signal: abort.signal,
           })) {
             subscriber.next({ columns: batch.columns, rowsJson: JSON.stringify(batch.rows) });
+            recording.rows(batch.rows.length);
             // Backpressure: produce the next batch only when the client has taken this one.
             if (call.writableNeedDrain)
               await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
             if (abort.signal.aborted) break;
           }
+          recording.end();
           subscriber.complete();
         } catch (error) {
+          recording.end(error);
           subscriber.error(error);
         }
       })();

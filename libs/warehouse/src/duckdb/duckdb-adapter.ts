@@ -3,6 +3,7 @@ import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node
 import type {
   Cell,
   DatabaseAdapter,
+  PoolStats,
   QueryOptions,
   QueryResult,
   Statement,
@@ -115,6 +116,10 @@ export class DuckDbAdapter implements DatabaseAdapter {
       quoteIdentifier(loadTypeColumn),
       quoteIdentifier(loadIdColumn),
     );
+  }
+
+  poolStats(): PoolStats {
+    return { size: this.pool.size, inUse: this.pool.inUseCount, waiting: this.pool.waitingCount };
   }
 
   /** Runs DDL or DML outside the deadline machinery: for set-up of generated and test warehouses. */

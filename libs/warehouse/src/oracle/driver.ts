@@ -47,8 +47,16 @@ export interface OraclePool {
   getConnection(): Promise<OracleConnection>;
   readonly connectionsOpen: number;
   readonly connectionsInUse: number;
+  /** With `enableStatistics` (null without it); throws once the pool is closed. */
+  getStatistics?(): OraclePoolDriverStatistics | null;
   /** `drainTime` in seconds: in-use connections may finish within it, then the pool closes regardless. */
   close(drainTime?: number): Promise<void>;
+}
+
+/** The part of node-oracledb's `PoolStatistics` the adapter reads. */
+export interface OraclePoolDriverStatistics {
+  /** Connection requests waiting in the pool's queue right now. */
+  readonly currentQueueLength: number;
 }
 
 export interface OracleColumnMetadata {

@@ -3,6 +3,7 @@ import { AuroraError, ErrorCode } from '@aurora/errors';
 import type {
   Cell,
   DatabaseAdapter,
+  PoolStats,
   QueryOptions,
   QueryResult,
   Statement,
@@ -250,6 +251,25 @@ export class OracleAdapter implements DatabaseAdapter {
       quoteIdentifier(loadTypeColumn),
       quoteIdentifier(loadIdColumn),
     );
+  }
+
+  /**
+   * For the pool gauges: sessions open and in use (the pool's own counts), and requests waiting for one. The
+   * pool's queue (node-oracledb statistics, on) also holds requests whose caller gave up while queued; this
+   * adapter's own count also holds its requests backing off before a retry: the larger of the two.
+   */
+  poolStats(): PoolStats {
+    let queued = 0;
+    try {
+      queued = this.pool.getStatistics?.()?.currentQueueLength ?? 0;
+    } catch {
+      // the pool is closed: nothing is queued
+    }
+    return {
+      size: this.pool.connectionsOpen,
+      inUse: this.pool.connectionsInUse,
+      waiting: Math.max(queued, this.waiting),
+    };
   }
 
   /** For metrics: sessions open, in use, and requests waiting for one. */

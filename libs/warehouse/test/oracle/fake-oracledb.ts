@@ -163,6 +163,12 @@ export class FakePool implements OraclePool {
     return this.queue.length;
   }
 
+  /** node-oracledb: null unless the pool was created with `enableStatistics`; NJS-065 once closed. */
+  getStatistics(): { currentQueueLength: number } | null {
+    if (this.closed) throw njs.poolClosed();
+    return this.attributes.enableStatistics ? { currentQueueLength: this.queue.length } : null;
+  }
+
   async getConnection(): Promise<OracleConnection> {
     if (this.closed) throw njs.poolClosed();
     const failure = this.db.acquireFailures.shift();

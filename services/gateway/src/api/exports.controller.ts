@@ -1,4 +1,5 @@
 import { FINISHED, publicView } from '@aurora/export-jobs';
+import { sseConnections } from '@aurora/observability';
 import type { Principal } from '@aurora/proto';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
@@ -62,6 +63,8 @@ export class ExportsController {
     response.setHeader('X-Accel-Buffering', 'no');
     response.flushHeaders();
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+    const sse = sseConnections();
+    sse.open();
     try {
       for await (const job of await this.exports.watch(principal, id, stop.signal)) {
         response.write(
@@ -70,6 +73,7 @@ export class ExportsController {
         if (FINISHED.has(job.status)) break;
       }
     } finally {
+      sse.close();
       clearInterval(keepAlive);
       stop.abort();
       response.end();

@@ -1,6 +1,6 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { ExportQueue, FINISHED, ObjectStore, completedEvent, type ExportJob } from '@aurora/export-jobs';
-import { logger } from '@aurora/observability';
+import { logger, recordExportSubmitted } from '@aurora/observability';
 import { parseExportRequest } from '@aurora/query-model';
 import { callUnary, type CallContext, type CountResponse, type Principal } from '@aurora/proto';
 import { randomUUID } from 'node:crypto';
@@ -65,7 +65,9 @@ export class ExportsService {
       sha256: null,
       attempts: 0,
     };
-    return (await this.withQueue((queue) => queue.submit(job, idempotencyKey))).job;
+    const queued = await this.withQueue((queue) => queue.submit(job, idempotencyKey));
+    if (queued.created) recordExportSubmitted(job.format);
+    return queued.job;
   }
 
   async list(owner: Principal): Promise<ExportJob[]> {

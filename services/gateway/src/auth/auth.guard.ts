@@ -1,14 +1,19 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import { annotateRequest, recordRateLimitRejection, routeOf } from '@aurora/observability';
 import type { Principal } from '@aurora/proto';
 import {
   createParamDecorator,
+  Inject,
   Injectable,
   SetMetadata,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { RATE_LIMIT_WINDOW_MS } from './rate-limit.guard';
+import { SharedRateLimitStorage } from './shared-rate-limit-storage';
 import { TokenVerifier } from './token-verifier';
 
 const PUBLIC = 'aurora:public';
@@ -31,6 +36,8 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly reflector: Reflector,
+    private readonly rateLimits: SharedRateLimitStorage,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -43,8 +50,32 @@ export class AuthGuard implements CanActivate {
     if (!token) {
       throw new AuroraError(ErrorCode.UNAUTHENTICATED, 'Sign in: this request needs a bearer access token.');
     }
-    request.principal = await this.verifier.verify(token);
+    request.principal = await this.verify(token, request, context.switchToHttp().getResponse<Response>());
+    annotateRequest({ subject: request.principal.sub }); // on this request's log lines from now on
     return true;
+  }
+
+  /**
+   * Rejected tokens count against the client address (`AUTH_FAILURES_PER_MINUTE`): past the budget the answer
+   * is 429, so guessing or replaying tokens is slowed down and stands out in the rate-limit metrics.
+   */
+  private async verify(token: string, request: Request, response: Response): Promise<Principal> {
+    try {
+      return await this.verifier.verify(token);
+    } catch (error) {
+      const hit = await this.rateLimits.increment(
+        `auth-failures:ip:${request.ip ?? 'unknown'}`,
+        RATE_LIMIT_WINDOW_MS,
+        this.config.AUTH_FAILURES_PER_MINUTE,
+      );
+      if (!hit.isBlocked) throw error;
+      recordRateLimitRejection(routeOf(request, 429));
+      response.setHeader('Retry-After', String(hit.timeToBlockExpire));
+      throw new AuroraError(
+        ErrorCode.RATE_LIMITED,
+        'Too many rejected sign-in tokens from this address: wait a moment and try again.',
+      );
+    }
   }
 }
 

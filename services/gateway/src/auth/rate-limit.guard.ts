@@ -1,6 +1,10 @@
-import { Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { recordRateLimitRejection, routeOf } from '@aurora/observability';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { AuthenticatedRequest } from './auth.guard';
+
+/** Budgets are per minute (`RATE_LIMIT_PER_MINUTE`, `AUTH_FAILURES_PER_MINUTE`). */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
 
 /**
  * Per-user limits: keyed by the verified token subject, so two people behind one address each get their full
@@ -17,5 +21,14 @@ export class RateLimitGuard extends ThrottlerGuard {
   /** One budget per user for the whole API, not one per endpoint (the default keys by route too). */
   protected override generateKey(_context: unknown, tracker: string, throttlerName: string): string {
     return `${throttlerName}:${tracker}`;
+  }
+
+  /** Counted by route (`aurora_rate_limit_rejections_total`), then refused as before. */
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    recordRateLimitRejection(routeOf(context.switchToHttp().getRequest<AuthenticatedRequest>(), 429));
+    await super.throwThrottlingException(context, detail);
   }
 }

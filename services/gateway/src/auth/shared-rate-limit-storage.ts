@@ -31,6 +31,8 @@ export class SharedRateLimitStorage implements ThrottlerStorage {
   private connection: NatsConnection | undefined;
   private connected = false;
   private closed = false;
+  /** One warning per outage, not one per reconnection attempt. */
+  private warned = false;
 
   private constructor(private readonly windowMs: number) {}
 
@@ -52,6 +54,10 @@ export class SharedRateLimitStorage implements ThrottlerStorage {
 
   isShared(): boolean {
     return this.connected && this.shared !== undefined;
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
   async close(): Promise<void> {
@@ -109,12 +115,16 @@ export class SharedRateLimitStorage implements ThrottlerStorage {
       });
       this.connection = connection;
       await this.openBucket(connection);
+      this.warned = false;
       for await (const status of connection.status()) {
         if (status.type === Events.Disconnect) this.connected = false;
         if (status.type === Events.Reconnect) void this.reopenBucket(connection);
       }
     } catch (error) {
-      this.log.warn('rate-limit counters stay local until NATS answers', { error: String(error) });
+      if (!this.warned) {
+        this.log.warn('rate-limit counters stay local until NATS answers', { error: String(error) });
+        this.warned = true;
+      }
       await this.connection?.close().catch(() => undefined);
       this.connection = undefined;
       setTimeout(() => void this.open(natsUrl), 2_000).unref();
@@ -176,8 +186,8 @@ function retryAfterSeconds(
 ): number {
   const wait =
     current >= limit
-      ? ttl - elapsed + ttl * Math.max(0, 1 - (limit - 1) / current) // this window must fade too
-      : ttl * (1 - (limit - 1 - current) / previous) - elapsed;
+      ? ttl - elapsed + ttl * Math.max(0, 1 - limit / current) // this window must fade too
+      : ttl * (1 - (limit - current) / previous) - elapsed;
   return Math.max(1, Math.ceil(wait / 1000));
 }
 

@@ -1,3 +1,4 @@
+import { grpcClientTelemetry } from '@aurora/observability';
 import { loadAuroraPackage, type MetadataServiceClient, type QueryServiceClient } from '@aurora/proto';
 import { credentials } from '@grpc/grpc-js';
 
@@ -9,10 +10,20 @@ export class GrpcClients {
 
   static connect(metadataAddress: string, queryAddress: string): GrpcClients {
     const { v1 } = loadAuroraPackage().aurora;
+    const options = { interceptors: [grpcClientTelemetry()] };
     return new GrpcClients(
-      new v1.MetadataService(metadataAddress, credentials.createInsecure()),
-      new v1.QueryService(queryAddress, credentials.createInsecure()),
+      new v1.MetadataService(metadataAddress, credentials.createInsecure(), options),
+      new v1.QueryService(queryAddress, credentials.createInsecure(), options),
     );
+  }
+
+  /** Both services reachable within `timeoutMs` (the readiness of the metrics port). */
+  async reachable(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const ready = (client: MetadataServiceClient | QueryServiceClient) =>
+      new Promise<boolean>((resolve) => client.waitForReady(deadline, (error) => resolve(!error)));
+    const [metadata, query] = await Promise.all([ready(this.metadata), ready(this.query)]);
+    return metadata && query;
   }
 
   close(): void {

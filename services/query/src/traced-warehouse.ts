@@ -1,0 +1,43 @@
+import { SpanKind, withSpan, withSpanIterable } from '@aurora/observability';
+import type { DatabaseAdapter } from '@aurora/warehouse';
+
+/**
+ * The warehouse with a CLIENT span around each engine call (query, stream, cost estimate), children of the
+ * gRPC call being served. No SQL or values on the spans: the dialect, the operation and the rows.
+ * Everything else passes through untouched.
+ */
+export function tracedWarehouse(warehouse: DatabaseAdapter): DatabaseAdapter {
+  const span = (operation: string) => ({
+    kind: SpanKind.CLIENT,
+    attributes: { 'db.system.name': warehouse.dialect, 'db.operation.name': operation },
+  });
+  const traced: Pick<DatabaseAdapter, 'query' | 'stream' | 'estimateCost'> = {
+    query: (statement, options) =>
+      withSpan('warehouse query', span('query'), async (active) => {
+        const result = await warehouse.query(statement, options);
+        active?.setAttribute('db.response.returned_rows', result.rows.length);
+        return result;
+      }),
+    stream: (statement, options) => {
+      let rows = 0;
+      return withSpanIterable(
+        'warehouse stream',
+        span('stream'),
+        warehouse.stream(statement, options),
+        (batch, active) => {
+          rows += batch.length;
+          active.setAttribute('db.response.returned_rows', rows);
+        },
+      );
+    },
+    estimateCost: (statement, options) =>
+      withSpan('warehouse estimate cost', span('explain'), () => warehouse.estimateCost(statement, options)),
+  };
+  return new Proxy(warehouse, {
+    get(target, key) {
+      if (key in traced) return traced[key as keyof typeof traced];
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
