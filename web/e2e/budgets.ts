@@ -1,14 +1,14 @@
 /**
  * The web budgets, measured in the browser run: the initial JS bundle (gzipped), the time from sign-in to the
  * first grid page, and the browser's heap while scrolling through 100,000 rows of an infinite grid.
- * `E2E_WRITE_BENCHMARKS=1` (the web project's `bench` script) records them in docs/BENCHMARKS.md.
+ * `E2E_UPDATE_DOCS=1` (the web project's `bench` script) records them in docs/BENCHMARKS.md.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { cell, submitLogin, type Urls } from './support';
+import { UPDATE_DOCS, cell, submitLogin, type Urls } from './support';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'web', 'dist', 'browser');
@@ -117,7 +117,7 @@ const END = '<!-- bench:web:end -->';
 
 export async function writeBenchmarks(budgets: Partial<Budgets>): Promise<void> {
   console.log('web budgets:', JSON.stringify(budgets));
-  if (process.env['E2E_WRITE_BENCHMARKS'] !== '1') return;
+  if (!UPDATE_DOCS) return;
   const { bundle, signIn, memory } = budgets;
   if (!bundle || !signIn || !memory) return;
   const section = `${START}

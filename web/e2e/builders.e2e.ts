@@ -171,7 +171,20 @@ export async function aliceExports(page: Page): Promise<void> {
   await error.waitFor();
   assert.match((await error.textContent()) ?? '', /at most 100,000 rows and this one has 124,\d{3}/);
   await shot(page, 'export-row-limit');
-  await page.keyboard.press('Escape');
+
+  // The same view as CSV has no such limit; a running job can be cancelled from the drawer.
+  await page.getByTestId('export-dialog').getByText('CSV', { exact: true }).click();
+  await page.getByLabel('File name').fill('to-cancel');
+  await page.getByTestId('export-start').click();
+  const running = page.locator('[data-job]').first();
+  await running.getByRole('button', { name: 'Cancel to-cancel.csv' }).click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-job]')?.getAttribute('data-status') === 'cancelled',
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.keyboard.press('Escape'); // Esc closes the drawer
+  await page.getByTestId('jobs-list').waitFor({ state: 'detached' });
 }
 
 /** As carol: global_sales joined to employee_roster, summarised by department, sorted, checked against the API. */

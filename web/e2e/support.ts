@@ -10,8 +10,10 @@ export interface Urls {
   readonly idpUrl: string;
 }
 
-export const SHOTS = process.env['SCREENSHOTS'] ?? join(__dirname, '..', '..', 'docs', 'screenshots');
 export const OUT = join(__dirname, 'out');
+/** `E2E_UPDATE_DOCS=1` (the `bench` script) refreshes the README's screenshots; other runs leave docs/ alone. */
+export const UPDATE_DOCS = process.env['E2E_UPDATE_DOCS'] === '1';
+export const SHOTS = UPDATE_DOCS ? join(__dirname, '..', '..', 'docs', 'screenshots') : OUT;
 
 export const SALES_COLUMNS = [
   'sale_id',

@@ -115,7 +115,9 @@ export class DataGridComponent {
         sort: sort.get(ref) ?? null,
         type: numeric ? 'rightAligned' : undefined,
         width: numeric || display.type === 'date' ? 120 : display.type === 'timestamp' ? 170 : 140,
-        valueFormatter: (params) => formatCell(params.value as Cell | undefined, display),
+        // A row still loading has no data yet: blank, not NULL.
+        valueFormatter: (params) =>
+          params.data ? formatCell(params.value as Cell | undefined, display) : '',
         cellClass: (params) => {
           const classes = numeric ? ['cell-num'] : [];
           return params.data && params.value === null ? [...classes, 'cell-null'] : classes;

@@ -23,7 +23,7 @@ const STATUS_CLASS: Record<ExportStatus, string> = {
       'fixed top-10 right-0 bottom-0 z-40 flex w-[min(26rem,100vw)] flex-col border-l border-slate-300 bg-white shadow-2xl',
     role: 'dialog',
     'aria-label': 'Exports',
-    '(keydown.escape)': 'store.drawerOpen.set(false)',
+    '(document:keydown.escape)': 'closeOnEscape()',
   },
   template: `
     <header class="flex shrink-0 items-center gap-2 border-b border-slate-200 px-3 py-2">
@@ -118,6 +118,11 @@ export class JobsDrawerComponent implements OnInit {
 
   ngOnInit(): void {
     void this.store.refresh();
+  }
+
+  /** Esc closes the drawer wherever the focus is (a finished job's buttons vanish under it), unless a modal is open. */
+  protected closeOnEscape(): void {
+    if (!document.querySelector('[aria-modal="true"]')) this.store.drawerOpen.set(false);
   }
 
   protected progress(job: ExportJob): number | null {
