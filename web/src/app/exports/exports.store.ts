@@ -1,4 +1,4 @@
-import { Injectable, computed, effect, inject, signal } from '@angular/core';
+import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { ApiError } from '../api';
 import { AuthService } from '../auth/auth.service';
@@ -25,9 +25,11 @@ export class ExportsStore {
   readonly active = computed(() => this.jobs().filter((job) => !FINISHED.has(job.status)).length);
 
   constructor() {
-    // Another user may sign in next in this tab: nothing of this one's stays.
+    // Jobs still running from before (another tab, a reload) show in the header at once; another user may
+    // sign in next in this tab, so nothing of this one's stays after sign-out.
     effect(() => {
-      if (this.auth.status() !== 'authenticated') this.clear();
+      if (this.auth.status() === 'authenticated') void untracked(() => this.refresh());
+      else this.clear();
     });
   }
 
