@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, output, signal } 
 import type { MeasureFn } from '../api';
 import { ExplorerStore } from './explorer.store';
 import { newId } from './filter-state';
-import { IconComponent } from './icon.component';
+import { IconComponent } from '../ui/icon.component';
 import { ModalComponent } from './modal.component';
 import {
   MEASURE_LABELS,

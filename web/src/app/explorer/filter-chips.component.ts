@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import type { FilterTarget } from './filter-draft';
 import { describeNode, type FilterColumn, type GroupState } from './filter-state';
-import { IconComponent } from './icon.component';
+import { IconComponent } from '../ui/icon.component';
 
 interface Chip {
   readonly target: FilterTarget;

@@ -3,7 +3,7 @@ import type { Operator } from '../api';
 import { FilterDraft } from './filter-draft';
 import { OPERATOR_LABELS, operatorsFor, takesValue, type ConditionState } from './filter-state';
 import { splitRange } from './filter-values';
-import { IconComponent } from './icon.component';
+import { IconComponent } from '../ui/icon.component';
 
 const FIELD =
   'h-6 min-w-0 rounded-full border border-slate-300 bg-white px-2 text-xs focus:border-blue-500 focus:outline-none focus:ring-1 focus:ring-blue-500';

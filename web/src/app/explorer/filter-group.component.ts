@@ -3,7 +3,7 @@ import { QUERY_LIMITS } from '@aurora/query-model/dist/limits';
 import { FilterConditionComponent } from './filter-condition.component';
 import { FilterDraft } from './filter-draft';
 import type { GroupState } from './filter-state';
-import { IconComponent } from './icon.component';
+import { IconComponent } from '../ui/icon.component';
 
 const PILL = 'h-6 px-2.5 text-[11px] font-semibold';
 

@@ -14,7 +14,7 @@ import { ApiError, type DatasetDetail, type PreviewResult, type Query, type Vint
 import { ExplorerStore } from './explorer.store';
 import { emptyGroup, newId } from './filter-state';
 import { formatCell } from './format';
-import { IconComponent } from './icon.component';
+import { IconComponent } from '../ui/icon.component';
 import { JOIN_TYPES, newJoin, newPair } from './join-state';
 import { ModalComponent } from './modal.component';
 import { sourceColumns, type SchemaColumn } from './query-schema';

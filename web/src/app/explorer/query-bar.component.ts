@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { ExplorerStore } from './explorer.store';
 import { FilterChipsComponent } from './filter-chips.component';
-import { IconComponent } from './icon.component';
+import { IconComponent } from '../ui/icon.component';
 import { JOIN_TYPES } from './join-state';
 
 /** One line above the grid summarising joins, the summary and the filters; hidden when there is none. */

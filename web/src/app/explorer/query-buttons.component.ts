@@ -4,7 +4,7 @@ import { ExplorerStore } from './explorer.store';
 import type { FilterTarget } from './filter-draft';
 import { FilterBuilderComponent } from './filter-builder.component';
 import { countConditions, type GroupState } from './filter-state';
-import { IconComponent, type IconName } from './icon.component';
+import { IconComponent, type IconName } from '../ui/icon.component';
 import { JoinBuilderComponent } from './join-builder.component';
 
 const BUTTON = 'flex h-6 items-center gap-1 whitespace-nowrap rounded-full border px-2.5 text-xs';

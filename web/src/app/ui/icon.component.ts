@@ -4,6 +4,21 @@ const CIRCLE = 'M22 12a10 10 0 1 1-20 0 10 10 0 1 1 20 0';
 
 /** Lucide icons (ISC licence), as path data on Lucide's 24×24 grid: only the ones the app uses. */
 const ICONS = {
+  filter: ['M22 3H2l8 9.46V19l4 2v-8.54L22 3z'],
+  plus: ['M5 12h14', 'M12 5v14'],
+  trash: ['M3 6h18', 'M19 6v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V6', 'M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2'],
+  up: ['m18 15-6-6-6 6'],
+  down: ['m6 9 6 6 6-6'],
+  join: ['M8 3v6a4 4 0 0 0 4 4h0a4 4 0 0 1 4 4v4', 'M16 3v6a4 4 0 0 1-4 4', 'M8 21v-4'],
+  sigma: ['M18 7V4H6l6 8-6 8h12v-3'],
+  group: [
+    'M3 7V5a2 2 0 0 1 2-2h2',
+    'M17 3h2a2 2 0 0 1 2 2v2',
+    'M21 17v2a2 2 0 0 1-2 2h-2',
+    'M7 21H5a2 2 0 0 1-2-2v-2',
+    'M8 12h8',
+    'M12 8v8',
+  ],
   download: ['M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4', 'M7 10l5 5 5-5', 'M12 15V3'],
   x: ['M18 6 6 18', 'm6 6 12 12'],
   'rotate-ccw': ['M3 12a9 9 0 1 0 9-9 9.75 9.75 0 0 0-6.74 2.74L3 8', 'M3 3v5h5'],
