@@ -1,3 +1,4 @@
+import { QUERY_LIMITS } from '@aurora/query-model/dist/limits';
 import fc from 'fast-check';
 import type { ColumnType, Condition, FilterGroup, FilterNode, Measure, Query, ScalarValue } from '../api';
 import { operatorsFor } from './filter-state';
@@ -69,7 +70,12 @@ function group(columns: readonly SchemaColumn[]): fc.Arbitrary<FilterGroup> {
         items: fc.array(tie('node'), { minLength: 1, maxLength: 3 }),
       })
       .chain((g) => not.map((negated) => (negated ? { ...g, not: true } : g))),
-    node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, condition(columns), tie('tree')),
+    // Valid queries only: the root group plus at most maxFilterDepth - 1 nested ones.
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true, maxDepth: QUERY_LIMITS.maxFilterDepth - 1 },
+      condition(columns),
+      tie('tree'),
+    ),
   }));
   return tree;
 }
@@ -183,5 +189,5 @@ describe('fromQuery', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 60_000); // generous: CI shares two cores with the browser tests
 });
