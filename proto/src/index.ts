@@ -1,4 +1,12 @@
-export { LOADER_OPTIONS, PROTO_FILES, PROTO_ROOT, loadAuroraPackage, type AuroraPackage } from './load';
+export {
+  CLIENT_CHANNEL_OPTIONS,
+  LOADER_OPTIONS,
+  PROTO_FILES,
+  PROTO_ROOT,
+  ROW_MESSAGE_CHARS,
+  loadAuroraPackage,
+  type AuroraPackage,
+} from './load';
 export { principalFromMetadata, principalMetadata, type Principal } from './principal';
 export { fromGrpcError, grpcStatusOf, toGrpcErrorDetails } from './errors';
 export type { Dataset__Output as Dataset } from './generated/aurora/v1/Dataset';

@@ -6,7 +6,7 @@ import {
   serveMetrics,
   startTelemetry,
 } from '@aurora/observability';
-import { loadAuroraPackage } from '@aurora/proto';
+import { CLIENT_CHANNEL_OPTIONS, loadAuroraPackage } from '@aurora/proto';
 import { credentials } from '@grpc/grpc-js';
 import { exportConfig } from './config';
 import { finish, runJob, type WorkerDeps } from './export-worker';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const query = new (loadAuroraPackage().aurora.v1.QueryService)(
     config.QUERY_GRPC_ADDRESS,
     credentials.createInsecure(),
-    { interceptors: [grpcClientTelemetry()] },
+    { ...CLIENT_CHANNEL_OPTIONS, interceptors: [grpcClientTelemetry()] },
   );
   const deps: WorkerDeps = { queue, store, query, timeoutMs: config.EXPORT_TIMEOUT_MS };
 

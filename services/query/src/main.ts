@@ -8,7 +8,7 @@ import {
   serveMetrics,
   startTelemetry,
 } from '@aurora/observability';
-import { LOADER_OPTIONS, PROTO_FILES, loadAuroraPackage } from '@aurora/proto';
+import { CLIENT_CHANNEL_OPTIONS, LOADER_OPTIONS, PROTO_FILES, loadAuroraPackage } from '@aurora/proto';
 import { openWarehouse, warehouseAnswers } from '@aurora/warehouse';
 import { credentials } from '@grpc/grpc-js';
 import { Module } from '@nestjs/common';
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const metadata = new aurora.aurora.v1.MetadataService(
     config.METADATA_GRPC_ADDRESS,
     credentials.createInsecure(),
-    { interceptors: [grpcClientTelemetry()] },
+    { ...CLIENT_CHANNEL_OPTIONS, interceptors: [grpcClientTelemetry()] },
   );
   const runner = new QueryRunner(
     tracedWarehouse(warehouse),

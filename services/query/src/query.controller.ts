@@ -11,6 +11,7 @@ import { GrpcMethod } from '@nestjs/microservices';
 import { once } from 'node:events';
 import { Observable } from 'rxjs';
 import { QueryRunner, type RunContext } from './query-runner';
+import { rowMessages } from './row-messages';
 import { QueryTelemetry } from './query-telemetry';
 
 interface QueryRequest {
@@ -71,11 +72,14 @@ export class QueryController {
             ...context,
             signal: abort.signal,
           })) {
-            subscriber.next({ columns: batch.columns, rowsJson: JSON.stringify(batch.rows) });
-            recording.rows(batch.rows.length);
-            // Backpressure: produce the next batch only when the client has taken this one.
-            if (call.writableNeedDrain)
-              await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
+            for (const message of rowMessages(batch.rows)) {
+              subscriber.next({ columns: batch.columns, rowsJson: message.rowsJson });
+              recording.rows(message.count);
+              // Backpressure: produce the next message only when the client has taken this one.
+              if (call.writableNeedDrain)
+                await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
+              if (abort.signal.aborted) break;
+            }
             if (abort.signal.aborted) break;
           }
           recording.end();

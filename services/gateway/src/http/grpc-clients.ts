@@ -1,5 +1,10 @@
 import { grpcClientTelemetry } from '@aurora/observability';
-import { loadAuroraPackage, type MetadataServiceClient, type QueryServiceClient } from '@aurora/proto';
+import {
+  CLIENT_CHANNEL_OPTIONS,
+  loadAuroraPackage,
+  type MetadataServiceClient,
+  type QueryServiceClient,
+} from '@aurora/proto';
 import { credentials } from '@grpc/grpc-js';
 
 export class GrpcClients {
@@ -10,7 +15,7 @@ export class GrpcClients {
 
   static connect(metadataAddress: string, queryAddress: string): GrpcClients {
     const { v1 } = loadAuroraPackage().aurora;
-    const options = { interceptors: [grpcClientTelemetry()] };
+    const options = { ...CLIENT_CHANNEL_OPTIONS, interceptors: [grpcClientTelemetry()] };
     return new GrpcClients(
       new v1.MetadataService(metadataAddress, credentials.createInsecure(), options),
       new v1.QueryService(queryAddress, credentials.createInsecure(), options),
