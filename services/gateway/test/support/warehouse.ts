@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 // The generator is a tool, not a library: tests run its source, as `npm run demo:data` runs its build.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { generateDemoWarehouse } from '../../../../tools/demo-data/src';
+import { generateDemoWarehouse, SALES_COLUMNS } from '../../../../tools/demo-data/src';
+
+/** Every column of the demo fact table, in its exposed order. */
+export { SALES_COLUMNS };
 
 /** The catalog the services use in production and in these tests. */
 export const DEMO_CATALOG = resolve(__dirname, '../../../metadata/catalog/demo.yaml');
