@@ -23,3 +23,12 @@ export {
   SALES_WITH_EMPLOYEE_COLUMNS,
   SEED,
 } from './sql';
+export {
+  DEFAULT_BATCH_ROWS,
+  dropDemoFromOracle,
+  loadDemoIntoOracle,
+  matchOracleInDuckDb,
+  oracleColumnOf,
+  ORACLE_DEMO_TABLES,
+  type OracleLoadOptions,
+} from './oracle';

@@ -293,14 +293,19 @@ export const SALES_COLUMNS = [
 /** Relative to the data directory: readers resolve it through DuckDB's `file_search_path`. */
 export const SALES_GLOB = 'global_sales/*/*/*.parquet';
 
-export const SALES_VIEW = `
-CREATE VIEW global_sales AS
-SELECT ${SALES_COLUMNS.join(', ')}
+export const SALES_VIEW = salesView(SALES_COLUMNS.join(', '));
+
+/** The view of `global_sales` over its Parquet, selecting `select` (its columns, or expressions of them). */
+export function salesView(select: string): string {
+  return `
+CREATE OR REPLACE VIEW global_sales AS
+SELECT ${select}
 FROM read_parquet(
   '${SALES_GLOB}',
   hive_partitioning = true,
   hive_types = {'load_type': 'VARCHAR', 'load_id': 'DATE'}
 )`;
+}
 
 /** The columns of `global_sales` and of `employee_roster` (prefixed `employee_`) in `sales_with_employee`. */
 export const SALES_WITH_EMPLOYEE_COLUMNS = {

@@ -82,6 +82,20 @@ export interface OracleExecuteOptions {
 
 export type OracleBind = string | number | null;
 
+/** One value of an `executeMany` row: typed by its position's bind definition. */
+export type OracleBatchBind = string | number | boolean | Date | null;
+
+/** `bindDefs` entry of `executeMany`: the type of a position (and a string's longest value). */
+export interface OracleBindDefinition {
+  readonly type: OracleDbType;
+  readonly maxSize?: number | undefined;
+}
+
+export interface OracleExecuteManyOptions {
+  readonly autoCommit?: boolean | undefined;
+  readonly bindDefs: readonly OracleBindDefinition[];
+}
+
 export interface OracleResultSet {
   readonly metaData: readonly OracleColumnMetadata[];
   getRows(count: number): Promise<unknown[][]>;
@@ -103,6 +117,12 @@ export interface OracleConnection {
     binds: readonly OracleBind[],
     options: OracleExecuteOptions,
   ): Promise<OracleExecuteResult>;
+  /** One statement for many rows in one round trip (array DML). */
+  executeMany(
+    sql: string,
+    binds: readonly (readonly OracleBatchBind[])[],
+    options: OracleExecuteManyOptions,
+  ): Promise<{ readonly rowsAffected?: number | undefined }>;
   /** Interrupts the running call, which then fails with ORA-01013. */
   break(): Promise<void>;
   /** Gives the connection back to its pool (`drop`: close the session instead). Alias of `release`. */

@@ -14,8 +14,10 @@ import type {
 import { partitionValues, quoteIdentifier, quoteTable } from '../duckdb/introspection';
 import {
   oracleErrorCode,
+  type OracleBatchBind,
   type OracleBind,
   type OracleConnection,
+  type OracleDbType,
   type OracleDriver,
   type OracleExecuteOptions,
   type OraclePool,
@@ -79,6 +81,16 @@ export interface OracleOptions {
   readonly fetchArraySize?: number | undefined;
   /** Seconds in-flight queries get to finish when the pool closes. */
   readonly closeDrainSeconds?: number | undefined;
+}
+
+/**
+ * How `executeMany` binds one position: `exact` is a number sent as its text (Oracle converts it on insert,
+ * so integers beyond 2^53 stay exact).
+ */
+export interface OracleBatchColumn {
+  readonly kind: 'string' | 'exact' | 'number' | 'boolean' | 'date' | 'timestamp';
+  /** Longest value of a `string` or `exact` position; default 4000. */
+  readonly maxSize?: number | undefined;
 }
 
 export interface OraclePoolStatistics {
@@ -150,6 +162,29 @@ export class OracleAdapter implements DatabaseAdapter {
     return this.withConnection(options, async (connection, call) => {
       const result = await call.roundTrip(connection, () =>
         connection.execute(statement.sql, binds(statement), { autoCommit: true }),
+      );
+      return result.rowsAffected ?? 0;
+    });
+  }
+
+  /**
+   * One INSERT (or other DML) for many rows in one round trip, committed on success; for tools and tests that
+   * load tables. Each position is bound as its column's kind: strings up to `maxSize`, numbers (a string
+   * binds exact digits, e.g. integers beyond 2^53), booleans, and dates and timestamps as local-time Dates.
+   */
+  async executeMany(
+    sql: string,
+    rows: readonly (readonly OracleBatchBind[])[],
+    columns: readonly OracleBatchColumn[],
+    options: QueryOptions = {},
+  ): Promise<number> {
+    const bindDefs = columns.map((column) => ({
+      type: this.bindType(column.kind),
+      ...(column.kind === 'string' || column.kind === 'exact' ? { maxSize: column.maxSize ?? 4000 } : {}),
+    }));
+    return this.withConnection(options, async (connection, call) => {
+      const result = await call.roundTrip(connection, () =>
+        connection.executeMany(sql, rows, { autoCommit: true, bindDefs }),
       );
       return result.rowsAffected ?? 0;
     });
@@ -287,6 +322,22 @@ export class OracleAdapter implements DatabaseAdapter {
   close(): Promise<void> {
     this.closing ??= this.pool.close(this.options.closeDrainSeconds ?? 10);
     return this.closing;
+  }
+
+  private bindType(kind: OracleBatchColumn['kind']): OracleDbType {
+    switch (kind) {
+      case 'string':
+      case 'exact':
+        return this.driver.STRING;
+      case 'number':
+        return this.driver.DB_TYPE_NUMBER;
+      case 'boolean':
+        return this.driver.DB_TYPE_BOOLEAN;
+      case 'date':
+        return this.driver.DB_TYPE_DATE;
+      case 'timestamp':
+        return this.driver.DB_TYPE_TIMESTAMP;
+    }
   }
 
   private executeOptions(): OracleExecuteOptions {

@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
 import type {
+  OracleBatchBind,
   OracleBind,
   OracleColumnMetadata,
   OracleConnection,
   OracleDbType,
   OracleDriver,
+  OracleExecuteManyOptions,
   OracleExecuteOptions,
   OracleExecuteResult,
   OraclePool,
@@ -79,6 +81,13 @@ export interface ExecuteLog {
   readonly connection: number;
 }
 
+export interface ExecuteManyLog {
+  readonly sql: string;
+  readonly rows: readonly (readonly OracleBatchBind[])[];
+  readonly options: OracleExecuteManyOptions;
+  readonly connection: number;
+}
+
 export class FakeOracleDb implements OracleDriver {
   readonly STRING = real.STRING;
   readonly OUT_FORMAT_ARRAY = real.OUT_FORMAT_ARRAY;
@@ -97,6 +106,7 @@ export class FakeOracleDb implements OracleDriver {
 
   readonly pools: FakePool[] = [];
   readonly executed: ExecuteLog[] = [];
+  readonly executedMany: ExecuteManyLog[] = [];
   /** Errors the next `getConnection` calls raise, one each, before any queueing. */
   readonly acquireFailures: Error[] = [];
   private readonly responders: { pattern: RegExp; respond: Responder }[] = [];
@@ -316,6 +326,24 @@ export class FakeConnection implements OracleConnection {
     return { metaData, rows };
   }
 
+  /**
+   * Array DML: every row must hold one value per bind definition, of that definition's type (null anywhere,
+   * strings within maxSize), as node-oracledb checks before sending. The responder sees an empty bind list;
+   * `rowsAffected` defaults to the number of rows.
+   */
+  async executeMany(
+    sql: string,
+    binds: readonly (readonly OracleBatchBind[])[],
+    options: OracleExecuteManyOptions,
+  ): Promise<{ rowsAffected: number }> {
+    if (!this.inUse) throw njs.invalidConnection();
+    binds.forEach((row, i) => checkBatchRow(this.db, row, options, i));
+    this.db.executedMany.push({ sql, rows: binds.map((row) => [...row]), options, connection: this.id });
+    const result = this.db.respond(sql, [], this);
+    await this.roundTrip(result.latencyMs ?? this.db.latencyMs);
+    return { rowsAffected: result.rowsAffected ?? binds.length };
+  }
+
   /** One round trip of `ms`: ends early with NJS-123 past callTimeout, or ORA-01013 on break(). */
   async roundTrip(ms: number): Promise<void> {
     if (this.running) throw new Error('the stand-in expects one call at a time per connection');
@@ -420,6 +448,32 @@ function converterFor(
     default:
       return (v) => v;
   }
+}
+
+function checkBatchRow(
+  db: FakeOracleDb,
+  row: readonly OracleBatchBind[],
+  options: OracleExecuteManyOptions,
+  index: number,
+): void {
+  if (row.length !== options.bindDefs.length)
+    throw new Error(`NJS-011: row ${index} has ${row.length} values for ${options.bindDefs.length} binds`);
+  options.bindDefs.forEach(({ type, maxSize }, position) => {
+    const value = row[position];
+    if (value === null || value === undefined) return;
+    const fits =
+      type === db.STRING
+        ? typeof value === 'string' && value.length <= (maxSize ?? 0)
+        : type === db.DB_TYPE_NUMBER
+          ? typeof value === 'number'
+          : type === db.DB_TYPE_BOOLEAN
+            ? typeof value === 'boolean'
+            : (type === db.DB_TYPE_DATE || type === db.DB_TYPE_TIMESTAMP) && value instanceof Date;
+    if (!fits)
+      throw new Error(
+        `NJS-011: row ${index}, bind ${position + 1}: ${JSON.stringify(value)} is not ${type.name}`,
+      );
+  });
 }
 
 export function sleep(ms: number): Promise<void> {
