@@ -73,7 +73,10 @@ export interface IdpProcess extends HttpProcess {
 }
 
 export interface StackOptions {
-  /** The DuckDB file both metadata and query read, e.g. `<dir>/warehouse.duckdb` of the demo generator. */
+  /**
+   * The DuckDB file both metadata and query read, e.g. `<dir>/warehouse.duckdb` of the demo generator. A
+   * `WAREHOUSE_URL` in `env.metadata` and `env.query` (and in `startQuery`'s env) wins, e.g. an `oracle://` one.
+   */
   readonly warehousePath: string;
   /** The catalog YAML; default `services/metadata/catalog/demo.yaml`. */
   readonly catalogPath?: string;

@@ -1,5 +1,7 @@
+import { OracleAdapter, openWarehouse } from '@aurora/warehouse';
 import { join, resolve } from 'node:path';
-import { generateDemoWarehouse } from './generate';
+import { generateDemoWarehouse, openDemoWarehouse } from './generate';
+import { loadDemoIntoOracle } from './oracle';
 import { PARTITIONS } from './sql';
 
 /** `tools/demo-data/dist` (or `src` under a TypeScript runner) → the repository root. */
@@ -29,6 +31,26 @@ async function main(): Promise<void> {
   console.log(
     `Readers: open ${join(dir, 'warehouse.duckdb')} and run SET GLOBAL file_search_path = '${dir}'.`,
   );
+  if (process.argv.includes('--oracle')) await copyToOracle(dir);
+}
+
+/** `--oracle`: the same tables in the Oracle of WAREHOUSE_URL (password in WAREHOUSE_PASSWORD), replaced. */
+async function copyToOracle(dir: string): Promise<void> {
+  const url = process.env['WAREHOUSE_URL'] ?? '';
+  if (!url.startsWith('oracle://'))
+    throw new Error('--oracle needs WAREHOUSE_URL=oracle://user@host:port/service');
+  const oracle = await openWarehouse(url, { connections: 1, oracle: { poolMin: 1, poolMax: 1 } });
+  const source = await openDemoWarehouse(dir);
+  try {
+    if (!(oracle instanceof OracleAdapter)) throw new Error('WAREHOUSE_URL is not an Oracle');
+    console.log(`Copying it into ${url} …`);
+    for (const [table, rows] of Object.entries(await loadDemoIntoOracle(source, oracle))) {
+      console.log(`  ${table.padEnd(20)} ${rows.toLocaleString('en').padStart(12)} rows`);
+    }
+  } finally {
+    await source.close();
+    await oracle.close();
+  }
 }
 
 main().catch((error: unknown) => {
