@@ -127,7 +127,7 @@ export async function loadDemoIntoOracle(
     await flush();
     await target.execute({
       sql: `BEGIN DBMS_STATS.GATHER_TABLE_STATS(ownname => USER, tabname => :1); END;`,
-      params: [prefix + table],
+      params: [name], // quoted: DBMS_STATS upper-cases a bare name
     });
     loaded[table] = rows;
   }

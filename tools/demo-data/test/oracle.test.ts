@@ -85,7 +85,7 @@ describe('loadDemoIntoOracle (node-oracledb stand-in)', () => {
       statements.filter((sql) => sql.startsWith('CREATE TABLE')).map((sql) => /"(\w+)"/.exec(sql)?.[1]),
     ).toEqual(ORACLE_DEMO_TABLES.map((t) => PREFIX + t));
     expect(db.executed.filter((e) => e.sql.includes('GATHER_TABLE_STATS')).map((e) => e.binds)).toEqual(
-      ORACLE_DEMO_TABLES.map((t) => [PREFIX + t]),
+      ORACLE_DEMO_TABLES.map((t) => [`"${PREFIX}${t}"`]),
     );
 
     // customers: 20,000 rows in batches of at most 3,000, all through one prepared INSERT.
