@@ -10,7 +10,10 @@ export interface WarehouseOptions {
   readonly defaultTimeoutMs?: number | undefined;
   /** Oracle: the password; `WAREHOUSE_PASSWORD` when absent. */
   readonly password?: string | undefined;
-  /** Oracle: pool attributes (defaults: poolMin 50, poolMax 150, queueTimeout 5000, see ORACLE_POOL_DEFAULTS). */
+  /**
+   * Oracle: pool attributes (defaults: poolMin 50, poolMax 150, queueTimeout 5000, see ORACLE_POOL_DEFAULTS);
+   * the URL's query parameters override them.
+   */
   readonly oracle?: OraclePoolOptions | undefined;
   readonly oracleRetry?: OracleRetryOptions | undefined;
   /** Oracle: rows per round trip when streaming. */
@@ -21,7 +24,7 @@ export interface WarehouseOptions {
 
 /**
  * `WAREHOUSE_URL` picks the adapter: `duckdb:<path>` opens a DuckDB file read-only;
- * `oracle://user@host:port/service` opens a node-oracledb pool (Thin mode).
+ * `oracle://user@host:port/service?poolMin=…&poolMax=…` opens a node-oracledb pool (Thin mode).
  */
 export async function openWarehouse(url: string, options: WarehouseOptions): Promise<DatabaseAdapter> {
   if (url.startsWith('duckdb:')) {
@@ -35,7 +38,7 @@ export async function openWarehouse(url: string, options: WarehouseOptions): Pro
     });
   }
   if (url.startsWith('oracle:')) {
-    const { user, connectString } = parseOracleUrl(url);
+    const { user, connectString, pool } = parseOracleUrl(url);
     const password = options.password ?? process.env['WAREHOUSE_PASSWORD'];
     if (password === undefined || password === '') {
       throw new Error('an oracle:// WAREHOUSE_URL needs a password: set WAREHOUSE_PASSWORD');
@@ -44,7 +47,7 @@ export async function openWarehouse(url: string, options: WarehouseOptions): Pro
       user,
       password,
       connectString,
-      pool: options.oracle,
+      pool: { ...options.oracle, ...pool },
       retry: options.oracleRetry,
       fetchArraySize: options.fetchArraySize,
       defaultTimeoutMs: options.defaultTimeoutMs ?? 30_000,
@@ -55,8 +58,26 @@ export async function openWarehouse(url: string, options: WarehouseOptions): Pro
   );
 }
 
-/** `oracle://user@host:port/service` → user and the Easy Connect string `host:port/service`. */
-export function parseOracleUrl(url: string): { user: string; connectString: string } {
+/** Pool attributes a `WAREHOUSE_URL` may set as query parameters, e.g. `?poolMin=4&poolMax=40`. */
+const POOL_PARAMETERS = [
+  'poolMin',
+  'poolMax',
+  'poolIncrement',
+  'queueTimeout',
+  'queueMax',
+  'poolPingInterval',
+  'stmtCacheSize',
+] as const satisfies readonly (keyof OraclePoolOptions)[];
+
+/**
+ * `oracle://user@host:port/service?poolMax=40` → the user, the Easy Connect string `host:port/service` and the
+ * pool attributes given (whole numbers; anything else is refused at boot).
+ */
+export function parseOracleUrl(url: string): {
+  user: string;
+  connectString: string;
+  pool: OraclePoolOptions;
+} {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -71,5 +92,13 @@ export function parseOracleUrl(url: string): { user: string; connectString: stri
   if (parsed.password !== '') {
     throw new Error('WAREHOUSE_URL: put the password in WAREHOUSE_PASSWORD, not in the URL');
   }
-  return { user, connectString: `${parsed.hostname}:${parsed.port || '1521'}/${service}` };
+  const pool: Record<string, number> = {};
+  for (const [name, value] of parsed.searchParams) {
+    if (!(POOL_PARAMETERS as readonly string[]).includes(name)) {
+      throw new Error(`WAREHOUSE_URL: unknown parameter ${name} (known: ${POOL_PARAMETERS.join(', ')})`);
+    }
+    if (!/^\d{1,9}$/.test(value)) throw new Error(`WAREHOUSE_URL: ${name} must be a whole number`);
+    pool[name] = Number(value);
+  }
+  return { user, connectString: `${parsed.hostname}:${parsed.port || '1521'}/${service}`, pool };
 }

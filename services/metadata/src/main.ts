@@ -22,7 +22,11 @@ const log = logger('metadata');
 async function main(): Promise<void> {
   const config = metadataConfig();
   const tracing = startTelemetry('metadata', config);
-  const warehouse = await openWarehouse(config.WAREHOUSE_URL, { connections: config.WAREHOUSE_CONNECTIONS });
+  const warehouse = await openWarehouse(config.WAREHOUSE_URL, {
+    connections: config.WAREHOUSE_CONNECTIONS,
+    // Introspection and vintages only: a few sessions, not the query service's pool (the URL may say otherwise).
+    oracle: { poolMin: 1, poolMax: config.WAREHOUSE_CONNECTIONS },
+  });
   const catalog = await CatalogService.build(
     readCatalogFile(config.CATALOG_PATH),
     warehouse,

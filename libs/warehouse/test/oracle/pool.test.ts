@@ -75,6 +75,25 @@ describe('OracleAdapter pool (node-oracledb stand-in)', () => {
     await expect(openWarehouse('oracle://u@h:1/S', { connections: 1, oracleDriver: db })).rejects.toThrow(
       /WAREHOUSE_PASSWORD/,
     );
+    const tuned = await openWarehouse('oracle://u@h/S?poolMin=2&poolMax=9&queueTimeout=700&stmtCacheSize=0', {
+      connections: 1,
+      oracleDriver: db,
+      password: 'opt',
+      oracle: { poolMin: 1, poolMax: 4, queueMax: 10 },
+    });
+    // The URL's parameters win over the service's own defaults, which win over ORACLE_POOL_DEFAULTS.
+    expect(db.pool.attributes).toMatchObject({
+      poolMin: 2,
+      poolMax: 9,
+      queueTimeout: 700,
+      stmtCacheSize: 0,
+      queueMax: 10,
+      poolIncrement: ORACLE_POOL_DEFAULTS.poolIncrement,
+    });
+    await tuned.close();
+    expect(() => parseOracleUrl('oracle://u@h/S?poolSize=3')).toThrow(/unknown parameter poolSize/);
+    expect(() => parseOracleUrl('oracle://u@h/S?poolMax=-1')).toThrow(/poolMax must be a whole number/);
+    expect(() => parseOracleUrl('oracle://u@h/S?poolMax=')).toThrow(/poolMax must be a whole number/);
     expect(() => parseOracleUrl('oracle://u:pw@h:1/S')).toThrow(/not in the URL/);
     expect(() => parseOracleUrl('oracle://h:1/S')).toThrow(/expected oracle:\/\/user@host:port\/service/);
   });
