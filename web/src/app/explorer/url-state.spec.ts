@@ -50,6 +50,19 @@ describe('URL state', () => {
     expect(await decodeView(params({}))).toEqual({ kind: 'none' });
   });
 
+  it('refuses a link that inflates beyond a query body (1 MiB) without inflating it all', async () => {
+    const bomb = new TextEncoder().encode(`{"dataset":"${'x'.repeat(4 * 1024 * 1024)}"}`);
+    const deflated = new Uint8Array(
+      await new Response(
+        new Response(bomb).body?.pipeThrough(new CompressionStream('deflate-raw')),
+      ).arrayBuffer(),
+    );
+    let binary = '';
+    for (const byte of deflated) binary += String.fromCharCode(byte);
+    const q = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    await expect(decodeView(params({ q }))).rejects.toThrow(/cut short/);
+  });
+
   it('refuses a cut or foreign q with a readable message', async () => {
     const q = await encodeQuery(QUERY);
     await expect(decodeView(params({ q: q.slice(0, 20) }))).rejects.toThrow(/cannot read|cut short/);

@@ -5,6 +5,9 @@ import type { Query } from '../api';
  * deflated and base64url-encoded (a nested filter of 20 conditions stays a few hundred characters), or
  * `?dataset=` while the view is not a runnable query yet (e.g. before a vintage is chosen).
  */
+/** A query body is at most 1 MiB (API.md); a link that inflates beyond that is not one this app wrote. */
+const MAX_QUERY_BYTES = 1024 * 1024;
+
 export type UrlView =
   | { readonly kind: 'query'; readonly query: Query }
   | { readonly kind: 'dataset'; readonly dataset: string }
@@ -23,7 +26,11 @@ export async function decodeView(params: { get(name: string): string | null }): 
   if (q) {
     let query: unknown;
     try {
-      const bytes = await transform(base64UrlDecode(q), new DecompressionStream('deflate-raw'));
+      const bytes = await transform(
+        base64UrlDecode(q),
+        new DecompressionStream('deflate-raw'),
+        MAX_QUERY_BYTES,
+      );
       query = JSON.parse(new TextDecoder().decode(bytes));
     } catch {
       throw new Error('This link does not hold a view Aurora can read. It may have been cut short.');
@@ -47,13 +54,32 @@ function isQueryLike(value: unknown): value is Query {
   );
 }
 
+/** Bytes through a (de)compression stream; past `limit` output bytes it stops and throws (a crafted link). */
 async function transform(
   bytes: Uint8Array,
   stream: CompressionStream | DecompressionStream,
+  limit = Infinity,
 ): Promise<Uint8Array> {
   const input = new Response(bytes as BodyInit).body;
   if (!input) throw new Error('no body');
-  return new Uint8Array(await new Response(input.pipeThrough(stream)).arrayBuffer());
+  const reader = input.pipeThrough(stream).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new Error(`more than ${String(limit)} bytes`);
+    }
+    chunks.push(next.value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
 
 function base64UrlEncode(bytes: Uint8Array): string {
