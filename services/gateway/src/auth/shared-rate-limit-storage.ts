@@ -33,6 +33,7 @@ export class SharedRateLimitStorage implements ThrottlerStorage {
   private closed = false;
   /** One warning per outage, not one per reconnection attempt. */
   private warned = false;
+  private lastFailureLog = 0;
 
   private constructor(private readonly windowMs: number) {}
 
@@ -73,7 +74,11 @@ export class SharedRateLimitStorage implements ThrottlerStorage {
         const record = await count(this.shared, id, ttl, limit);
         if (record) return record;
       } catch (error) {
-        this.log.warn('shared rate-limit counter failed; counting locally', { error: String(error) });
+        // At most one line per 10 s: during a NATS hiccup every request would otherwise log one.
+        if (Date.now() - this.lastFailureLog > 10_000) {
+          this.lastFailureLog = Date.now();
+          this.log.warn('shared rate-limit counter failed; counting locally', { error: String(error) });
+        }
       }
     }
     this.local.prune(Math.floor(Date.now() / ttl) - 1);
