@@ -9,5 +9,5 @@ export {
   type ExportJob,
   type ExportStatus,
 } from './job';
-export { ObjectStore, type ObjectStoreOptions } from './object-store';
+export { ObjectStore, objectStoreEnv, type ObjectStoreEnv, type ObjectStoreOptions } from './object-store';
 export { TOPOLOGY } from './topology';

@@ -9,6 +9,24 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
+import { z } from 'zod';
+
+/**
+ * The object store's environment, one definition for every service that uploads exports or links to them:
+ * spread into a service's config schema (`...objectStoreEnv`), then `ObjectStore.fromEnv(config)`.
+ */
+export const objectStoreEnv = {
+  S3_ENDPOINT: z.string().default('http://127.0.0.1:9000'),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().default('aurora-exports'),
+  S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
+  S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+};
+export type ObjectStoreEnv = z.infer<z.ZodObject<typeof objectStoreEnv>>;
 
 export interface ObjectStoreOptions {
   readonly endpoint?: string | undefined;
@@ -22,6 +40,17 @@ export interface ObjectStoreOptions {
 /** S3 (MinIO, s3rver locally): multipart uploads from a stream, and short-lived download links. */
 export class ObjectStore {
   private readonly client: S3Client;
+
+  static fromEnv(env: ObjectStoreEnv): ObjectStore {
+    return new ObjectStore({
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      bucket: env.S3_BUCKET,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    });
+  }
 
   constructor(private readonly options: ObjectStoreOptions) {
     this.client = new S3Client({

@@ -1,20 +1,12 @@
 import { loadConfig } from '@aurora/config';
-import { TOPOLOGY } from '@aurora/export-jobs';
+import { objectStoreEnv, TOPOLOGY } from '@aurora/export-jobs';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
 const schema = z.object({
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   QUERY_GRPC_ADDRESS: z.string().default('127.0.0.1:50052'),
-  S3_ENDPOINT: z.string().default('http://127.0.0.1:9000'),
-  S3_REGION: z.string().default('us-east-1'),
-  S3_BUCKET: z.string().default('aurora-exports'),
-  S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
-  S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
-  S3_FORCE_PATH_STYLE: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
+  ...objectStoreEnv,
   /** Jobs one worker process runs at once. */
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   /** The longest one export may stream (the query service caps it too). */

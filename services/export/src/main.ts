@@ -25,14 +25,7 @@ async function main(): Promise<void> {
     ackWaitSeconds: config.EXPORT_ACK_WAIT_SECONDS,
     backoffSeconds: config.EXPORT_BACKOFF_SECONDS,
   });
-  const store = new ObjectStore({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    bucket: config.S3_BUCKET,
-    accessKeyId: config.S3_ACCESS_KEY_ID,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-  });
+  const store = ObjectStore.fromEnv(config);
   await store.ensureBucket();
   const query = new (loadAuroraPackage().aurora.v1.QueryService)(
     config.QUERY_GRPC_ADDRESS,

@@ -1,4 +1,5 @@
 import { loadConfig, repoRoot } from '@aurora/config';
+import { objectStoreEnv } from '@aurora/export-jobs';
 import { join } from 'node:path';
 import { QUERY_LIMITS } from '@aurora/query-model';
 import { z } from 'zod';
@@ -32,15 +33,7 @@ const schema = z.object({
   /** The deadline given to each downstream call (the query service caps it again). */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
-  S3_ENDPOINT: z.string().default('http://127.0.0.1:9000'),
-  S3_REGION: z.string().default('us-east-1'),
-  S3_BUCKET: z.string().default('aurora-exports'),
-  S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
-  S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
-  S3_FORCE_PATH_STYLE: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
+  ...objectStoreEnv,
   /** XLSX exports over this many rows are refused up front (Excel's own limit is 1,048,575 data rows). */
   EXPORT_EXCEL_MAX_ROWS: z.coerce.number().int().min(1).max(1_048_575).default(100_000),
   DOWNLOAD_URL_TTL_SECONDS: z.coerce

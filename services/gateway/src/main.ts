@@ -19,14 +19,7 @@ async function main(): Promise<void> {
   const config = gatewayConfig();
   const tracing = startTelemetry('gateway', config);
   const clients = GrpcClients.connect(config.METADATA_GRPC_ADDRESS, config.QUERY_GRPC_ADDRESS);
-  const store = new ObjectStore({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    bucket: config.S3_BUCKET,
-    accessKeyId: config.S3_ACCESS_KEY_ID,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-  });
+  const store = ObjectStore.fromEnv(config);
   const exports = new ExportsService(config, clients, store);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forConfig(config, clients, exports),
