@@ -4,10 +4,12 @@ export {
   completedEvent,
   objectKey,
   publicView,
+  queuedJob,
   type ExportCompletedEvent,
   type ExportFormat,
   type ExportJob,
   type ExportStatus,
+  type JobRequest,
 } from './job';
 export { ObjectStore, objectStoreEnv, type ObjectStoreEnv, type ObjectStoreOptions } from './object-store';
 export { TOPOLOGY } from './topology';

@@ -29,6 +29,31 @@ export interface ExportJob {
   readonly attempts: number;
 }
 
+/** What a submission decides; everything else starts empty. */
+export type JobRequest = Pick<
+  ExportJob,
+  'id' | 'owner' | 'format' | 'fileName' | 'queryJson' | 'compression'
+>;
+
+/** A new job record: queued, nothing written, no attempt yet. */
+export function queuedJob(request: JobRequest): ExportJob {
+  return {
+    ...request,
+    status: 'queued',
+    rowsWritten: 0,
+    bytes: 0,
+    createdAt: new Date().toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+    cancelRequested: false,
+    bucket: null,
+    key: null,
+    sha256: null,
+    attempts: 0,
+  };
+}
+
 export const FINISHED: ReadonlySet<ExportStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** The job as API.md shows it to its owner. */

@@ -1,31 +1,19 @@
 import { startNats, type RunningServer } from '@aurora/testing';
 import { connect, JSONCodec } from 'nats';
-import { ExportQueue, TOPOLOGY, type ExportJob } from '../src';
+import { ExportQueue, queuedJob, TOPOLOGY, type ExportJob } from '../src';
 
 const alice = { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] };
 const bob = { sub: 'bob', name: 'Bob Hr', groups: ['hr'] };
 
 function aJob(overrides: Partial<ExportJob> = {}): ExportJob {
-  return {
+  const job = queuedJob({
     id: `job-${Math.random().toString(36).slice(2)}`,
     owner: alice,
     format: 'csv',
     fileName: 'sales.csv',
     queryJson: '{"dataset":"products","columns":["name"]}',
-    status: 'queued',
-    rowsWritten: 0,
-    bytes: 0,
-    createdAt: new Date().toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    cancelRequested: false,
-    bucket: null,
-    key: null,
-    sha256: null,
-    attempts: 0,
-    ...overrides,
-  };
+  });
+  return { ...job, ...overrides };
 }
 
 let nats: RunningServer;

@@ -1,30 +1,18 @@
 import { runInRequestScope, startTracing, withSpan, type Tracing } from '@aurora/observability';
 import { startNats, type RunningServer } from '@aurora/testing';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ExportQueue, TOPOLOGY, type Delivery, type ExportJob } from '../src';
+import { ExportQueue, queuedJob, TOPOLOGY, type Delivery, type ExportJob } from '../src';
 
 const alice = { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] };
 
 function aJob(): ExportJob {
-  return {
+  return queuedJob({
     id: `job-${Math.random().toString(36).slice(2)}`,
     owner: alice,
     format: 'csv',
     fileName: 'sales.csv',
     queryJson: '{"dataset":"products","columns":["name"]}',
-    status: 'queued',
-    rowsWritten: 0,
-    bytes: 0,
-    createdAt: new Date().toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    cancelRequested: false,
-    bucket: null,
-    key: null,
-    sha256: null,
-    attempts: 0,
-  };
+  });
 }
 
 let nats: RunningServer;

@@ -1,6 +1,6 @@
 // Export jobs under faults, with real processes: a worker killed mid-job, S3 down, NATS restarted, a job that
 // kills every worker that takes it, and SIGTERM draining.
-import { ExportQueue, TOPOLOGY, type ExportJob, FINISHED } from '@aurora/export-jobs';
+import { ExportQueue, FINISHED, queuedJob, TOPOLOGY, type ExportJob } from '@aurora/export-jobs';
 import { startNats, type ExportWorkerProcess } from '@aurora/testing';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, connect } from 'nats';
@@ -120,25 +120,13 @@ describe('a worker that dies', () => {
     const env = { NATS_URL: nats.url, EXPORT_ACK_WAIT_SECONDS: '1' };
     const queue = await ExportQueue.connect(nats.url, 'poison-test');
     try {
-      const job: ExportJob = {
+      const job = queuedJob({
         id: randomUUID(),
         owner: { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] },
         format: 'csv',
         fileName: 'poison.csv',
         queryJson: JSON.stringify(rowsQuery(BIG)),
-        status: 'queued',
-        rowsWritten: 0,
-        bytes: 0,
-        createdAt: new Date().toISOString(),
-        startedAt: null,
-        finishedAt: null,
-        error: null,
-        cancelRequested: false,
-        bucket: null,
-        key: null,
-        sha256: null,
-        attempts: 0,
-      };
+      });
       const live = new Set<ExportWorkerProcess>([await worker(env), await worker(env)]);
       await queue.submit(job);
       for (let attempt = 1; attempt <= TOPOLOGY.maxDeliver; attempt++) {

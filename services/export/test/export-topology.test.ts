@@ -1,5 +1,5 @@
 // The work-queue consumer as the workers set it up, on a real nats-server 2.9 (Debian's).
-import { ExportQueue, TOPOLOGY, type ExportJob } from '@aurora/export-jobs';
+import { ExportQueue, queuedJob, TOPOLOGY, type ExportJob } from '@aurora/export-jobs';
 import { startNats, type RunningServer } from '@aurora/testing';
 import { randomUUID } from 'node:crypto';
 import { AckPolicy, connect, nanos, type JetStreamManager, type NatsConnection } from 'nats';
@@ -7,25 +7,13 @@ import { AckPolicy, connect, nanos, type JetStreamManager, type NatsConnection }
 const alice = { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] };
 
 function aJob(): ExportJob {
-  return {
+  return queuedJob({
     id: randomUUID(),
     owner: alice,
     format: 'csv',
     fileName: 'sales.csv',
     queryJson: '{"dataset":"products","columns":["name"]}',
-    status: 'queued',
-    rowsWritten: 0,
-    bytes: 0,
-    createdAt: new Date().toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    cancelRequested: false,
-    bucket: null,
-    key: null,
-    sha256: null,
-    attempts: 0,
-  };
+  });
 }
 
 let nats: RunningServer;

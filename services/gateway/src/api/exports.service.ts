@@ -1,5 +1,12 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import { ExportQueue, FINISHED, ObjectStore, completedEvent, type ExportJob } from '@aurora/export-jobs';
+import {
+  ExportQueue,
+  FINISHED,
+  ObjectStore,
+  completedEvent,
+  queuedJob,
+  type ExportJob,
+} from '@aurora/export-jobs';
 import { logger, recordExportSubmitted } from '@aurora/observability';
 import { parseExportRequest } from '@aurora/query-model';
 import { callUnary, type CallContext, type CountResponse, type Principal } from '@aurora/proto';
@@ -41,7 +48,7 @@ export class ExportsService {
         'format',
       );
     }
-    const job: ExportJob = {
+    const job = queuedJob({
       id: randomUUID(),
       owner: {
         sub: context.principal.sub,
@@ -52,19 +59,7 @@ export class ExportsService {
       fileName: `${request.fileName.replace(/\.(csv|xlsx)(\.gz)?$/i, '')}.${request.format}${request.compression === 'gzip' ? '.gz' : ''}`,
       ...(request.compression === 'gzip' ? { compression: 'gzip' as const } : {}),
       queryJson,
-      status: 'queued',
-      rowsWritten: 0,
-      bytes: 0,
-      createdAt: new Date().toISOString(),
-      startedAt: null,
-      finishedAt: null,
-      error: null,
-      cancelRequested: false,
-      bucket: null,
-      key: null,
-      sha256: null,
-      attempts: 0,
-    };
+    });
     const queued = await this.withQueue((queue) => queue.submit(job, idempotencyKey));
     if (queued.created) recordExportSubmitted(job.format);
     return queued.job;
