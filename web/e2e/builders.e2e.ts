@@ -99,7 +99,7 @@ export async function aliceBuildsAView(page: Page, urls: Urls): Promise<void> {
         },
       ],
     },
-    'the builder made exactly the nested filter of API.md',
+    'the builder made exactly the nested filter of docs/API.md',
   );
   const filteredCount = await countMatchesApi(page, urls);
 

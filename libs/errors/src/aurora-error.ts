@@ -1,4 +1,4 @@
-/** The one error taxonomy of Aurora (API.md, "Errors"): every layer throws these, the gateway maps them once. */
+/** The one error taxonomy of Aurora (docs/API.md, "Errors"): every layer throws these, the gateway maps them once. */
 export const ErrorCode = {
   INVALID_QUERY: 'INVALID_QUERY',
   UNKNOWN_DATASET: 'UNKNOWN_DATASET',

@@ -56,7 +56,7 @@ export function queuedJob(request: JobRequest): ExportJob {
 
 export const FINISHED: ReadonlySet<ExportStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
-/** The job as API.md shows it to its owner. */
+/** The job as docs/API.md shows it to its owner. */
 export function publicView(job: ExportJob) {
   return {
     id: job.id,
@@ -77,7 +77,7 @@ export function objectKey(job: Pick<ExportJob, 'id' | 'format' | 'compression'>)
   return `exports/${job.id}.${job.format}${job.compression === 'gzip' ? '.gz' : ''}`;
 }
 
-/** The export-completed event of API.md (CloudEvents 1.0, JSON), for batch consumers. */
+/** The export-completed event of docs/API.md (CloudEvents 1.0, JSON), for batch consumers. */
 export interface ExportCompletedEvent {
   readonly specversion: '1.0';
   readonly type: 'io.aurora.export.completed';

@@ -1,4 +1,4 @@
-/** Names on the wire: shared by the gateway, the workers and batch consumers (API.md, ARCHITECTURE.md). */
+/** Names on the wire: shared by the gateway, the workers and batch consumers (docs/API.md, docs/ARCHITECTURE.md). */
 export const TOPOLOGY = {
   jobsBucket: 'AURORA_EXPORT_JOBS',
   workStream: 'AURORA_EXPORTS',

@@ -44,7 +44,7 @@ export const VALUES = {
 
 const V = VALUES;
 
-/** The API query body (API.md, "The query"): 3 inner joins, 20 conditions nested 3 deep, 5 measures. */
+/** The API query body (docs/API.md, "The query"): 3 inner joins, 20 conditions nested 3 deep, 5 measures. */
 export const QUERY_BODY = {
   dataset: 'sales',
   vintages: { sales: { loadType: VINTAGE.loadType, loadId: VINTAGE.loadId } },

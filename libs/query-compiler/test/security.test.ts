@@ -1,8 +1,8 @@
 import { AuroraError, httpStatusOf } from '@aurora/errors';
 import { IDENTIFIER_PATTERN, parseQuery } from '@aurora/query-model';
+import { corpusStrings } from '@aurora/testing';
 import { DuckDbAdapter } from '@aurora/warehouse';
 import { catalogOf, compileQuery } from '../src';
-import { corpusStrings } from './fixtures/corpora';
 
 const STRINGS = corpusStrings();
 const options = { dialect: 'duckdb' as const, maxRowLimit: 100_000 };

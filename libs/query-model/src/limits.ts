@@ -1,4 +1,4 @@
-/** The bounds of API.md ("Bounds"), shared by the schema, the web app and the gateway. */
+/** The bounds of docs/API.md ("Bounds"), shared by the schema, the web app and the gateway. */
 export const QUERY_LIMITS = {
   maxFilterDepth: 8,
   maxConditions: 200,
@@ -22,6 +22,6 @@ export const IDENTIFIER_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** A column reference: `dataset.column`, or a bare `column` (or measure name). */
 export const REFERENCE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 
-/** The column types of API.md; every warehouse type maps onto one of them. */
+/** The column types of docs/API.md; every warehouse type maps onto one of them. */
 export const COLUMN_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];

@@ -13,7 +13,7 @@ import {
   nestedGroups,
 } from './fixtures';
 
-describe('the bounds of API.md', () => {
+describe('the bounds of docs/API.md', () => {
   it('are the numbers the contract states', () => {
     expect(QUERY_LIMITS).toMatchObject({
       maxFilterDepth: 8,

@@ -11,7 +11,7 @@ import {
   type Json,
 } from './fixtures';
 
-/** The example body of API.md, "The query", verbatim. */
+/** The example body of docs/API.md, "The query", verbatim. */
 function apiExampleQuery(): Json {
   return {
     dataset: 'global_sales',
@@ -63,7 +63,7 @@ function apiExampleQuery(): Json {
 }
 
 describe('parseQuery: valid bodies', () => {
-  it('accepts the example query of API.md and returns it unchanged', () => {
+  it('accepts the example query of docs/API.md and returns it unchanged', () => {
     const body = apiExampleQuery();
 
     const query = parseQuery(body);

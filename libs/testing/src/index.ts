@@ -1,3 +1,4 @@
+export { corpusStrings } from './corpora';
 export { freePort } from './free-port';
 export { startProcess, type ProcessOptions, type RunningProcess } from './process';
 export {

@@ -254,7 +254,7 @@ print(json.dumps({
     expect(events.at(-1)?.data).toMatchObject({ status: 'succeeded', rowsWritten: 100_000 });
   });
 
-  it('publishes the export-completed CloudEvent of API.md on aurora.events.export.completed', async () => {
+  it('publishes the export-completed CloudEvent of docs/API.md on aurora.events.export.completed', async () => {
     const job = await submitAndFinish({ query: vintageQuery(1000), format: 'csv', fileName: 'event' });
     const stored = await h.object(`exports/${job.id}.csv`);
     const events = await eventsOf(job.id);

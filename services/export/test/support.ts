@@ -41,7 +41,7 @@ export interface JobView {
   readonly error: { readonly code: string; readonly detail: string } | null;
 }
 
-/** The export-completed CloudEvent of API.md. */
+/** The export-completed CloudEvent of docs/API.md. */
 export interface CompletedEvent {
   readonly specversion: string;
   readonly type: string;

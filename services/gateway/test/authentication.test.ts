@@ -16,7 +16,7 @@ import { compactJwt, hs256, jwtClaims, jwtHeader, rs256, strangerKeys } from './
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
- * ARCHITECTURE.md, "Identity" and "Rate limiting": the gateway trusts only access tokens of its issuer, for its
+ * docs/ARCHITECTURE.md, "Identity" and "Rate limiting": the gateway trusts only access tokens of its issuer, for its
  * audience, unexpired, signed with a key of the issuer's JWKS by an allowed algorithm; and it limits each
  * verified user (not each address, and never by a client-supplied X-Forwarded-For).
  */

@@ -1,12 +1,9 @@
-import { startStack, type Stack } from '@aurora/testing';
-// The one loader of the shared corpora (a test fixture of the compiler, which feeds it the same strings).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { corpusStrings } from '../../../libs/query-compiler/test/fixtures/corpora';
+import { corpusStrings, startStack, type Stack } from '@aurora/testing';
 import { expectNoInternals, post, type ApiResponse, type Problem } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
- * The bad-input corpora of ../shared/corpora (the Big List of Naughty Strings and SQL-injection payloads), sent
+ * The bad-input corpora of @aurora/testing (libs/testing/fixtures/corpora: the Big List of Naughty Strings and SQL-injection payloads), sent
  * through POST /query/preview as filter values and as dataset, column and sort names. Whatever a client sends,
  * the answer is a result or a 4xx problem of the taxonomy: never a 5xx, never internals.
  */

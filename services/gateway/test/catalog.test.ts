@@ -3,7 +3,7 @@ import { expectProblem, get } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
- * API.md, "Identity and health" and "Catalog", against the real processes: dev IdP, metadata, query and
+ * docs/API.md, "Identity and health" and "Catalog", against the real processes: dev IdP, metadata, query and
  * gateway on free ports, over a freshly generated demo warehouse. Expected values come from the warehouse
  * itself (DuckDB, read-only in this process), never from the services under test.
  */
@@ -28,7 +28,7 @@ afterAll(async () => {
   await warehouse.remove();
 });
 
-/** The API's column type for a DuckDB type (API.md: string, integer, number, boolean, date, timestamp). */
+/** The API's column type for a DuckDB type (docs/API.md: string, integer, number, boolean, date, timestamp). */
 function apiType(duckdbType: string): string {
   if (/^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/.test(duckdbType)) return 'integer';
   if (/^(DECIMAL\(\d+,\d+\)|DOUBLE|FLOAT|REAL)$/.test(duckdbType)) return 'number';

@@ -5,8 +5,8 @@ import { post } from './support/http';
 import { demoWarehouse, SALES_COLUMNS, type TestWarehouse } from './support/warehouse';
 
 /**
- * API.md, "POST /query/csv": streamed as the rows come, at most MAX_ROW_LIMIT rows, memory flat whatever the
- * size; and ARCHITECTURE.md, "Deadlines": a client that goes away cancels the engine query, not just abandons
+ * docs/API.md, "POST /query/csv": streamed as the rows come, at most MAX_ROW_LIMIT rows, memory flat whatever the
+ * size; and docs/ARCHITECTURE.md, "Deadlines": a client that goes away cancels the engine query, not just abandons
  * it. On a warehouse of 1,000,000 sales; the catalog here makes the vintage optional, so one query can ask
  * for every row.
  */

@@ -3,7 +3,7 @@ import { expectNoInternals, expectProblem, get, post } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
- * API.md, "Errors": every failure a client can cause or meet is application/problem+json with the right status,
+ * docs/API.md, "Errors": every failure a client can cause or meet is application/problem+json with the right status,
  * a stable `code` and, where the body is at fault, a `path` into it. No body ever shows SQL, a stack trace or a
  * driver message.
  */

@@ -6,7 +6,7 @@ import { canonical, expectSameRows } from './support/rows';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
- * API.md, "The query" and "Running queries": what /query/preview, /count, /sql and /csv answer must be what
+ * docs/API.md, "The query" and "Running queries": what /query/preview, /count, /sql and /csv answer must be what
  * DuckDB answers to hand-written SQL for the same question, on the same warehouse.
  */
 

@@ -6,7 +6,7 @@ import { get } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
- * What the gateway does for the browser app beyond API.md (README, "Web portal"): it serves the app with the
+ * What the gateway does for the browser app beyond docs/API.md (README, "Web portal"): it serves the app with the
  * issuer to sign in with, and a CSV download can be a plain form post carrying the token in its body
  * (RFC 6750, 2.2), so the browser streams it to disk without the token in a URL.
  */

@@ -18,7 +18,7 @@ export interface RunContext extends CallContext {
   readonly signal: AbortSignal;
 }
 
-/** The query path of ARCHITECTURE.md: validate → resolve → plan → compile → execute with a deadline → shape. */
+/** The query path of docs/ARCHITECTURE.md: validate → resolve → plan → compile → execute with a deadline → shape. */
 export class QueryRunner {
   constructor(
     private readonly warehouse: DatabaseAdapter,

@@ -9,7 +9,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { callContext } from '../http/call-context';
 import { ExportsService } from './exports.service';
 
-/** Export jobs (API.md, "Export jobs"): only the owner sees or touches a job; another user's is a 404. */
+/** Export jobs (docs/API.md, "Export jobs"): only the owner sees or touches a job; another user's is a 404. */
 @ApiTags('exports')
 @ApiBearerAuth()
 @Controller('api/v1/exports')

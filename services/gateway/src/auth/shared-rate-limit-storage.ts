@@ -18,7 +18,7 @@ interface Counters {
 }
 
 /**
- * Request counters shared by every gateway replica (ARCHITECTURE.md, "Rate limiting"), in a NATS KV bucket:
+ * Request counters shared by every gateway replica (docs/ARCHITECTURE.md, "Rate limiting"), in a NATS KV bucket:
  * a sliding window approximated from two fixed windows (this window's hits plus the previous window's, weighted
  * by how much of it still overlaps), each counter updated by compare-and-set on its revision. While NATS is
  * unreachable the same limit is counted per replica, in memory, rather than failing requests: the portal must

@@ -25,7 +25,7 @@ const TITLES: Record<ErrorCode, string> = {
 const log = logger('gateway');
 
 /**
- * The one place errors become HTTP: RFC 9457 problem+json with the stable codes of API.md. Anything not
+ * The one place errors become HTTP: RFC 9457 problem+json with the stable codes of docs/API.md. Anything not
  * known is a bug: a bare 500 with a correlation id, logged here, never a stack trace, SQL or driver text.
  */
 @Catch()

@@ -41,7 +41,7 @@ export function post(url: string, body: unknown, options: RequestOptions = {}): 
   );
 }
 
-/** The problem+json body of API.md, "Errors". */
+/** The problem+json body of docs/API.md, "Errors". */
 export interface Problem {
   readonly type: string;
   readonly title: string;

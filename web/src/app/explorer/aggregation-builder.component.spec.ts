@@ -30,7 +30,7 @@ describe('AggregationBuilderComponent', () => {
     http.verify();
   });
 
-  it('groups by pills and measures with editable names, producing the aggregate of API.md', async () => {
+  it('groups by pills and measures with editable names, producing the aggregate of docs/API.md', async () => {
     const { fixture, store, closed } = await open();
     await choose(fixture, 'group-by-add', 'global_sales.region');
     await click(fixture, 'measure-add');

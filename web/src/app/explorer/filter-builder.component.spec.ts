@@ -31,7 +31,7 @@ async function open(aggregated = false) {
 }
 
 describe('FilterBuilderComponent', () => {
-  it('builds a nested filter that becomes exactly the query model of API.md', async () => {
+  it('builds a nested filter that becomes exactly the query model of docs/API.md', async () => {
     const { fixture, applied } = await open();
     await choose(fixture, 'condition-column', 'global_sales.region');
     await choose(fixture, 'condition-operator', 'in');

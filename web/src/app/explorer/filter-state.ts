@@ -38,7 +38,7 @@ export interface FilterColumn {
 }
 
 export interface Issue {
-  /** Where in the query model, as API.md's error `path`. */
+  /** Where in the query model, as docs/API.md's error `path`. */
   readonly path: string;
   readonly message: string;
   /** The builder node the message belongs to. */

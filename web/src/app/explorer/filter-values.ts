@@ -22,7 +22,7 @@ export function parseValue(type: ColumnType, text: string): Parsed {
     case 'integer': {
       if (!INTEGER_TEXT.test(trimmed)) return fail(`"${shorten(trimmed)}" is not a whole number`);
       const n = Number(trimmed);
-      // Beyond 2^53 a double would change the number: API.md accepts it as text.
+      // Beyond 2^53 a double would change the number: docs/API.md accepts it as text.
       return ok(Number.isSafeInteger(n) ? n : trimmed);
     }
     case 'number': {

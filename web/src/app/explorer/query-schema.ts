@@ -56,7 +56,7 @@ export function measureAccepts(fn: MeasureFn, column: SchemaColumn): boolean {
   return fn === 'sum' || fn === 'avg' ? isNumericType(column.type) : true;
 }
 
-/** The result column of a measure, typed and labelled as the compiler does (API.md, "aggregate"). */
+/** The result column of a measure, typed and labelled as the compiler does (docs/API.md, "aggregate"). */
 export function measureColumn(measure: MeasureState, source: SchemaColumn | undefined): SchemaColumn {
   const type: ColumnType =
     measure.fn === 'count' || measure.fn === 'count_distinct'

@@ -50,7 +50,7 @@ describe('toQuery', () => {
     expect(toQuery(setVintage(picked, 'DAILY', null), DETAILS).kind).toBe('needs-vintage');
   });
 
-  it('produces exactly the query model of API.md', () => {
+  it('produces exactly the query model of docs/API.md', () => {
     const view = setSort(ready(selectDataset(sales())), [{ column: 'global_sales.amount', dir: 'desc' }]);
     expect(toQuery(view, DETAILS)).toEqual({
       kind: 'ready',

@@ -213,7 +213,7 @@ export type QueryReadiness =
   | { readonly kind: 'invalid'; readonly issues: readonly Issue[] }
   | { readonly kind: 'ready'; readonly query: Query };
 
-/** The query model of API.md for this view, or why none can run yet (with every problem, for inline messages). */
+/** The query model of docs/API.md for this view, or why none can run yet (with every problem, for inline messages). */
 export function toQuery(state: ViewState, details: Details): QueryReadiness {
   const primary = details.find((detail) => detail.id === state.datasetId);
   if (state.datasetId === null || !primary) return { kind: 'no-dataset' };
@@ -424,7 +424,7 @@ function mapRefs(group: FilterGroup, canon: (ref: string) => string): FilterGrou
   };
 }
 
-/** One page of the preview (1-based page numbers, as API.md). */
+/** One page of the preview (1-based page numbers, as docs/API.md). */
 export function pageQuery(query: Query, startRow: number, size: number): Query {
   return { ...query, page: { number: Math.floor(startRow / size) + 1, size } };
 }

@@ -5,7 +5,7 @@ import type { Query } from '../api';
  * deflated and base64url-encoded (a nested filter of 20 conditions stays a few hundred characters), or
  * `?dataset=` while the view is not a runnable query yet (e.g. before a vintage is chosen).
  */
-/** A query body is at most 1 MiB (API.md); a link that inflates beyond that is not one this app wrote. */
+/** A query body is at most 1 MiB (docs/API.md); a link that inflates beyond that is not one this app wrote. */
 const MAX_QUERY_BYTES = 1024 * 1024;
 
 export type UrlView =

@@ -6,7 +6,7 @@ import type { Query } from '../api';
 export type ExportFormat = 'csv' | 'xlsx';
 export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
-/** A job as `GET /exports/{id}` shows it (API.md, "Export jobs"). */
+/** A job as `GET /exports/{id}` shows it (docs/API.md, "Export jobs"). */
 export interface ExportJob {
   readonly id: string;
   readonly status: ExportStatus;
