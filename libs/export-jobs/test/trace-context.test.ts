@@ -1,6 +1,6 @@
 import { runInRequestScope, startTracing, withSpan, type Tracing } from '@aurora/observability';
 import { startNats, type RunningServer } from '@aurora/testing';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ExportQueue, queuedJob, TOPOLOGY, type Delivery, type ExportJob } from '../src';
 
 const alice = { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] };
@@ -53,7 +53,7 @@ describe('the work queue carries the submission context in NATS headers', () => 
     let tracing: Tracing;
     const exporter = new InMemorySpanExporter();
     beforeAll(() => {
-      tracing = startTracing('gateway', { spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      tracing = startTracing('gateway', { spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     });
     afterAll(() => tracing.shutdown());
 

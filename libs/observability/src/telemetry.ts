@@ -23,7 +23,7 @@ export function telemetryEnv(defaultMetricsPort: number) {
             .split(',')
             .map((name) => name.trim())
             .every((name) => (TRACES_EXPORTERS as readonly string[]).includes(name)),
-        { message: `a comma-separated list of ${TRACES_EXPORTERS.join(', ')}` },
+        { error: `a comma-separated list of ${TRACES_EXPORTERS.join(', ')}` },
       ),
     /** The service's own name unless set. */
     OTEL_SERVICE_NAME: z.string().optional(),

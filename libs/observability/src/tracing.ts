@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/api';
 import { isAuroraError } from '@aurora/errors';
 import type * as SdkNode from '@opentelemetry/sdk-node';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /**
  * OpenTelemetry tracing, started once per process by `startTelemetry`. Off unless OTEL_TRACES_EXPORTER names

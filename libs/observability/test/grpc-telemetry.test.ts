@@ -88,7 +88,9 @@ describe('grpcClientTelemetry on a real grpc-js call', () => {
       }),
     );
     metadata.close();
-    const clientSpan = memory.spans().find((s) => s.name === 'aurora.v1.MetadataService/ListDatasets');
+    const clientSpan = (await memory.spans()).find(
+      (s) => s.name === 'aurora.v1.MetadataService/ListDatasets',
+    );
     expect(clientSpan?.kind).toBe(SpanKind.CLIENT);
     expect(clientSpan?.parentSpanContext?.spanId).toBe(caller);
     const [traceparent] = seen.at(-1)?.get('traceparent') ?? [];
@@ -121,7 +123,7 @@ describe('grpcClientTelemetry on a real grpc-js call', () => {
         grpc_code: 'NOT_FOUND',
       }),
     ).toBe(1);
-    const span = memory.spans().find((s) => s.name === 'aurora.v1.MetadataService/GetDataset');
+    const span = (await memory.spans()).find((s) => s.name === 'aurora.v1.MetadataService/GetDataset');
     expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'NOT_FOUND' });
   });
 });
@@ -154,8 +156,8 @@ describe('GrpcServerTelemetry (the Nest interceptor)', () => {
     );
     expect(result).toBe('rows');
     expect(scope).toEqual({ requestId: 'req-7', subject: 'alice' });
-    const server = memory.spans().find((s) => s.name === 'aurora.v1.QueryService/Preview');
-    const child = memory.spans().find((s) => s.name === 'warehouse query');
+    const server = (await memory.spans()).find((s) => s.name === 'aurora.v1.QueryService/Preview');
+    const child = (await memory.spans()).find((s) => s.name === 'warehouse query');
     expect(server?.kind).toBe(SpanKind.SERVER);
     expect(server?.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(server?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');

@@ -41,7 +41,7 @@ async function counted(labels: Record<string, string>): Promise<number> {
 /** Waits for the span of the last request: it ends when the response closes, just after the client has it. */
 async function serverSpan(name: string) {
   for (let i = 0; i < 100; i++) {
-    const span = memory.spans().find((s) => s.name === name);
+    const span = (await memory.spans()).find((s) => s.name === name);
     if (span) return span;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -1,11 +1,23 @@
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startTracing, type Tracing } from '../src';
 
-/** Tracing on, every span kept in memory (for one test file: the tracer provider is process-global). */
-export function traceInMemory(): { tracing: Tracing; spans: () => ReadableSpan[]; reset: () => void } {
+/**
+ * Tracing on, every span kept in memory (for one test file: the tracer provider is process-global). `spans`
+ * flushes first: the SDK's simple processor exports an ended span a tick later, not during `end()`.
+ */
+export function traceInMemory(): {
+  tracing: Tracing;
+  spans: () => Promise<ReadableSpan[]>;
+  reset: () => void;
+} {
   const exporter = new InMemorySpanExporter();
-  const tracing = startTracing('test', { spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  return { tracing, spans: () => exporter.getFinishedSpans(), reset: () => exporter.reset() };
+  const processor = new SimpleSpanProcessor({ exporter });
+  const tracing = startTracing('test', { spanProcessors: [processor] });
+  const spans = async () => {
+    await processor.forceFlush();
+    return exporter.getFinishedSpans();
+  };
+  return { tracing, spans, reset: () => exporter.reset() };
 }
 
 /** Captures stdout from now on; the returned function stops and gives what was written, as JSON lines. */

@@ -43,12 +43,12 @@ describe('with tracing on (in-memory exporter)', () => {
   });
   afterEach(() => memory.reset());
   afterAll(() => memory.tracing.shutdown());
-  const named = (name: string) => memory.spans().find((span) => span.name === name);
+  const named = async (name: string) => (await memory.spans()).find((span) => span.name === name);
 
   it('makes nested spans of one trace, the inner a child of the outer', async () => {
     await withSpan('outer', { kind: SpanKind.SERVER }, () => withSpan('inner', {}, () => Promise.resolve()));
-    const [inner, outer] = [named('inner'), named('outer')];
-    expect(memory.spans()).toHaveLength(2);
+    const [inner, outer] = [await named('inner'), await named('outer')];
+    expect(await memory.spans()).toHaveLength(2);
     expect(inner?.spanContext().traceId).toBe(outer?.spanContext().traceId);
     expect(inner?.parentSpanContext?.spanId).toBe(outer?.spanContext().spanId);
   });
@@ -58,7 +58,7 @@ describe('with tracing on (in-memory exporter)', () => {
       Promise.reject(new AuroraError(ErrorCode.INVALID_VALUE, '"ACME Corp" is not a date')),
     );
     await expect(failing).rejects.toThrow(AuroraError);
-    const [span] = memory.spans();
+    const [span] = await memory.spans();
     expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'INVALID_VALUE' });
     expect(span?.attributes['aurora.error.code']).toBe('INVALID_VALUE');
     expect(JSON.stringify(span?.events)).not.toContain('ACME');
@@ -76,14 +76,14 @@ describe('with tracing on (in-memory exporter)', () => {
     await withSpan('work', { kind: SpanKind.CONSUMER, parent: contextFromHeaders(headers) }, () =>
       Promise.resolve(),
     );
-    const [work, submit] = [named('work'), named('submit')];
+    const [work, submit] = [await named('work'), await named('submit')];
     expect(work?.spanContext().traceId).toBe(submit?.spanContext().traceId);
     expect(work?.parentSpanContext?.spanId).toBe(producer);
   });
 
   it('starts a fresh trace from headers that carry none', async () => {
     await withSpan('orphan', { parent: contextFromHeaders({}) }, () => Promise.resolve());
-    expect(memory.spans()[0]?.parentSpanContext).toBeUndefined();
+    expect((await memory.spans())[0]?.parentSpanContext).toBeUndefined();
   });
 
   it('keeps a stream in one span, its source running inside it, and counts its items', async () => {
@@ -96,14 +96,14 @@ describe('with tracing on (in-memory exporter)', () => {
     for await (const n of stream) seen.push(n);
     expect(seen).toEqual([0, 1, 2]);
     expect(log).toEqual(['in span', 'in span', 'in span', 'released']);
-    expect(memory.spans().map((s) => [s.name, s.attributes['n']])).toEqual([['stream', 3]]);
+    expect((await memory.spans()).map((s) => [s.name, s.attributes['n']])).toEqual([['stream', 3]]);
   });
 
   it('ends the span and releases the source when the consumer stops early', async () => {
     const log: string[] = [];
     for await (const n of withSpanIterable('stream', {}, numbers(1000, log))) if (n === 1) break;
     expect(log.at(-1)).toBe('released');
-    expect(memory.spans()[0]?.attributes['aurora.stopped_early']).toBe(true);
+    expect((await memory.spans())[0]?.attributes['aurora.stopped_early']).toBe(true);
   });
 
   it('propagates W3C trace context (traceparent) by default', () => {

