@@ -1,111 +1,184 @@
 // `npm start`: install what is missing, build, generate the demo warehouse if absent, then run the local stack
-// (dev IdP, metadata, query, gateway) with prefixed logs. Ctrl-C stops everything.
+// in a fixed order (NATS, S3, dev IdP, metadata, query, gateway, export worker) with prefixed logs. A step that
+// fails says which it was and why, and stops what had started. Ctrl-C stops everything.
 const { spawn, spawnSync } = require('node:child_process');
-const { existsSync } = require('node:fs');
+const { existsSync, mkdirSync } = require('node:fs');
+const net = require('node:net');
 const { join } = require('node:path');
+const runtime = require('./runtime');
 
-const root = join(__dirname, '..');
+const { root } = runtime;
 const env = { ...process.env, NX_DAEMON: 'false' };
+const dataDir = join(root, 'data', 'local');
+const natsUrl = (env.NATS_URL ??= 'nats://127.0.0.1:4222');
+const s3Url = env.S3_ENDPOINT ?? 'http://127.0.0.1:9000';
 const issuer = env.OIDC_ISSUER ?? 'http://127.0.0.1:8081';
 const gatewayUrl = `http://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? '8080'}`;
+/** How long a server may take to say it is ready before its step fails. */
+const READY_TIMEOUT_MS = 90_000;
 
-/** Installs a Debian package when its command is missing (the machine allows apt-get as root). */
-function ensureDebianPackage(commandName, packageName) {
-  if (spawnSync('sh', ['-c', `command -v ${commandName}`]).status === 0) return;
-  step(`Installing ${packageName}`, 'sh', [
-    '-c',
-    `apt-get update -qq && apt-get install -y -qq ${packageName}`,
-  ]);
+class StepFailure extends Error {}
+
+function announce(title) {
+  process.stdout.write(`\n▶ ${title}\n`);
 }
 
-function step(title, command, args) {
-  process.stdout.write(`\n▶ ${title}\n`);
+/** A step that runs to completion (install, build, demo data). */
+function run(title, command, args) {
+  announce(title);
   const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
   if (result.status !== 0) {
-    process.stderr.write(`✖ ${title} failed\n`);
-    process.exit(result.status ?? 1);
+    const why = result.error?.message ?? `exit code ${result.status ?? result.signal}`;
+    throw new StepFailure(`${title} failed (${why}; its output is above)`);
   }
 }
 
-if (!existsSync(join(root, 'node_modules', '.package-lock.json')))
-  step('Installing dependencies', 'npm', ['ci']);
-step('Building', 'npx', ['nx', 'run-many', '-t', 'build', '--output-style=static']);
-const warehouse = join(root, 'data', 'demo', 'warehouse.duckdb');
-if (!existsSync(warehouse)) step('Generating the demo warehouse', 'node', ['tools/demo-data/dist/main.js']);
-
-// NATS: use a reachable NATS_URL, else start a local nats-server with JetStream (Debian's package).
-const natsUrl = env.NATS_URL ?? 'nats://127.0.0.1:4222';
-env.NATS_URL = natsUrl;
-const natsPort = new URL(natsUrl).port || '4222';
-const s3Port = new URL(env.S3_ENDPOINT ?? 'http://127.0.0.1:9000').port || '9000';
-const dataDir = join(root, 'data', 'local');
-
-function reachable(port) {
+function reachable(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
-    const socket = require('node:net').connect({ host: '127.0.0.1', port: Number(port) });
+    const socket = net.connect({ host, port: Number(port) });
     socket.once('connect', () => socket.end(() => resolve(true)));
     socket.once('error', () => resolve(false));
   });
 }
 
-const services = [
-  { name: 'dev-idp', script: 'tools/dev-idp/dist/main.js', ready: /listening/ },
-  { name: 'metadata', script: 'services/metadata/dist/main.js', ready: /metadata listening/ },
-  { name: 'query', script: 'services/query/dist/main.js', ready: /query listening/ },
-  { name: 'gateway', script: 'services/gateway/dist/main.js', ready: /gateway listening/ },
-  // As its start script runs it: a bounded old generation keeps a large export's worker near 170 MB.
-  {
-    name: 'export',
-    args: ['--max-old-space-size=128', join(root, 'services/export/dist/main.js')],
-    ready: /export worker listening/,
-  },
-];
+const portOf = (url, fallback) => new URL(url).port || fallback;
+const portOfAddress = (address) => address.split(':').at(-1);
+
+/** The servers, in start order. `ports` must be free before the server starts; `ready` is its ready line. */
+function servers() {
+  const node = (script, ...flags) => ({ command: process.execPath, args: [...flags, join(root, script)] });
+  const natsPort = portOf(natsUrl, '4222');
+  const s3Port = portOf(s3Url, '9000');
+  const metrics = (port) => (env.METRICS_PORT === '0' ? [] : [env.METRICS_PORT ?? port]);
+  return [
+    {
+      name: 'nats',
+      what: `NATS with JetStream on ${natsUrl}`,
+      ports: [natsPort],
+      ready: /Server is ready/,
+      command: 'nats-server',
+      args: ['-a', '127.0.0.1', '-p', natsPort, '-js', '-sd', join(dataDir, 'nats')],
+      dataDir: join(dataDir, 'nats'),
+    },
+    {
+      name: 's3',
+      what: `embedded S3 (s3rver) on ${s3Url}`,
+      ports: [s3Port],
+      ready: /listening/i,
+      command: process.execPath,
+      args: [
+        require.resolve('s3rver/bin/s3rver.js', { paths: [root] }),
+        ...['-d', join(dataDir, 's3'), '-a', '127.0.0.1', '-p', s3Port],
+        ...['--configure-bucket', env.S3_BUCKET ?? 'aurora-exports'],
+      ],
+      dataDir: join(dataDir, 's3'),
+    },
+    {
+      name: 'dev-idp',
+      what: `the dev identity provider on ${issuer}`,
+      ports: [env.DEV_IDP_PORT ?? '8081'],
+      ready: /listening/,
+      ...node('tools/dev-idp/dist/main.js'),
+    },
+    {
+      name: 'metadata',
+      what: 'the metadata service',
+      ports: [portOfAddress(env.METADATA_GRPC_ADDRESS ?? '127.0.0.1:50051'), ...metrics('9461')],
+      ready: /metadata listening/,
+      ...node('services/metadata/dist/main.js'),
+    },
+    {
+      name: 'query',
+      what: 'the query service',
+      ports: [portOfAddress(env.QUERY_GRPC_ADDRESS ?? '127.0.0.1:50052'), ...metrics('9462')],
+      ready: /query listening/,
+      ...node('services/query/dist/main.js'),
+    },
+    {
+      name: 'gateway',
+      what: `the gateway on ${gatewayUrl}`,
+      ports: [env.GATEWAY_PORT ?? '8080', ...metrics('9463')],
+      ready: /gateway listening/,
+      ...node('services/gateway/dist/main.js'),
+    },
+    {
+      name: 'export',
+      what: 'the export worker',
+      ports: metrics('9464'),
+      ready: /export worker listening/,
+      // As its start script runs it: a bounded old generation keeps a large export's worker near 170 MB.
+      ...node('services/export/dist/main.js', '--max-old-space-size=128'),
+    },
+  ];
+}
+
 const children = [];
 let stopping = false;
 
+/** Stops every started server (SIGTERM, then SIGKILL after 15 s) and exits once all of them are gone. */
 function stop(code) {
   if (stopping) return;
   stopping = true;
   process.stdout.write('\nStopping…\n');
-  for (const child of children) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 3000).unref();
-  Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve())),
-    ),
-  ).then(() => process.exit(code));
+  const alive = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  for (const child of alive) child.kill('SIGTERM');
+  const killer = setTimeout(() => alive.forEach((child) => child.kill('SIGKILL')), 15_000);
+  Promise.all(alive.map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(() => {
+    clearTimeout(killer);
+    process.exit(code);
+  });
 }
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
 
-function start({ name, script, ready, command = process.execPath, args }) {
+/** Starts one server and resolves when it prints its ready line; rejects with the reason it did not. */
+function startServer({ name, what, command, args, ready }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args ?? [join(root, script)], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
+    const lastLines = [];
     let isReady = false;
+    const fail = (why) => {
+      if (isReady) return;
+      const tail = lastLines.length === 0 ? '' : `; its last output:\n    ${lastLines.join('\n    ')}`;
+      reject(new StepFailure(`Starting ${what} failed: ${why}${tail}`));
+    };
+    const timer = setTimeout(() => fail(`not ready after ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
     const onData = (chunk) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean))
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
         process.stdout.write(`[${name}] ${line}\n`);
+        lastLines.push(line);
+        if (lastLines.length > 8) lastLines.shift();
+      }
       if (!isReady && ready.test(chunk.toString())) {
         isReady = true;
+        clearTimeout(timer);
         resolve();
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      if (!isReady) reject(new Error(`${name} exited (${code}) before it was ready`));
+    child.once('error', (error) => fail(error.message));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (!isReady) fail(`it exited (${code ?? signal}) before it was ready`);
       else if (!stopping) {
-        process.stderr.write(`✖ ${name} stopped (${code}); stopping the stack\n`);
+        process.stderr.write(`✖ ${name} stopped (${code ?? signal}); stopping the stack\n`);
         stop(1);
       }
     });
   });
+}
+
+async function waitForReady(url) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const status = await fetch(url).then(
+      (response) => response.status,
+      (error) => error.cause?.code ?? error.message,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new StepFailure(`${url} still answers ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Each service's /metrics (docs/METRICS.md): distinct default METRICS_PORTs, so the four never clash. */
@@ -117,38 +190,44 @@ function metricsUrls() {
     .join('\n               ');
 }
 
-(async () => {
-  if (!(await reachable(natsPort))) {
-    ensureDebianPackage('nats-server', 'nats-server');
-    require('node:fs').mkdirSync(join(dataDir, 'nats'), { recursive: true });
-    await start({
-      name: 'nats',
-      command: 'nats-server',
-      args: ['-a', '127.0.0.1', '-p', natsPort, '-js', '-sd', join(dataDir, 'nats')],
-      ready: /Server is ready/,
-    });
+function ensureNatsServer() {
+  if (spawnSync('sh', ['-c', 'command -v nats-server']).status === 0) return;
+  run('Installing nats-server (Debian package)', 'sh', [
+    '-c',
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server',
+  ]);
+}
+
+async function startStack() {
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  run('Building', 'npx', ['nx', 'run-many', '-t', 'build', '--output-style=static']);
+  if (!existsSync(join(root, 'data', 'demo', 'warehouse.duckdb')))
+    run('Generating the demo warehouse', process.execPath, [join(root, 'tools/demo-data/dist/main.js')]);
+
+  const all = servers();
+  for (const [index, server] of all.entries()) {
+    // A reachable NATS_URL is used as it is (a machine may run one); otherwise a local one is started.
+    if (server.name === 'nats' && (await reachable(server.ports[0]))) {
+      announce(`[${index + 1}/${all.length}] Using the NATS already on ${natsUrl}`);
+      continue;
+    }
+    announce(`[${index + 1}/${all.length}] Starting ${server.what}`);
+    for (const port of server.ports) {
+      if (await reachable(port))
+        throw new StepFailure(
+          `Starting ${server.what} failed: port ${port} is already in use (another Aurora still running?)`,
+        );
+    }
+    if (server.name === 'nats') ensureNatsServer();
+    if (server.dataDir !== undefined) mkdirSync(server.dataDir, { recursive: true });
+    await startServer(server);
   }
-  require('node:fs').mkdirSync(join(dataDir, 's3'), { recursive: true });
-  await start({
-    name: 's3',
-    args: [
-      require.resolve('s3rver/bin/s3rver.js'),
-      '-d',
-      join(dataDir, 's3'),
-      '-a',
-      '127.0.0.1',
-      '-p',
-      s3Port,
-      '--configure-bucket',
-      'aurora-exports',
-    ],
-    ready: /listening/i,
-  });
-  for (const service of services) await start(service);
+  await waitForReady(`${gatewayUrl}/api/v1/health/ready`);
   process.stdout.write(`
 Aurora is running: ${gatewayUrl}
   API docs:    ${gatewayUrl}/api/docs
-  Exports:     NATS ${natsUrl}, S3 http://127.0.0.1:${s3Port} (bucket aurora-exports)
+  Exports:     NATS ${natsUrl}, S3 ${s3Url} (bucket ${env.S3_BUCKET ?? 'aurora-exports'})
   Metrics:     ${metricsUrls()}
   Sign-in:     ${issuer} (dev logins: alice/alice — analysts, bob/bob — hr, carol/carol — admins)
   A token for scripts:
@@ -156,7 +235,25 @@ Aurora is running: ${gatewayUrl}
     curl -H "Authorization: Bearer $TOKEN" ${gatewayUrl}/api/v1/datasets
 Ctrl-C stops everything.
 `);
-})().catch((error) => {
-  process.stderr.write(`✖ ${error.message}\n`);
-  stop(1);
-});
+}
+
+function main() {
+  if (!runtime.isInstalled()) {
+    announce('Installing dependencies (npm ci)');
+    const result = runtime.installDependencies();
+    if (result.status !== 0) throw new StepFailure('Installing dependencies failed (npm ci, above)');
+  }
+  // The machine's node may be older than `engines`: everything after the install runs on the installed Node.
+  if (!runtime.isSupported(process.version)) return runtime.rerunOnInstalledNode(__filename);
+  startStack().catch((error) => {
+    process.stderr.write(`\n✖ ${error.message}\n`);
+    stop(1);
+  });
+}
+
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`\n✖ ${error instanceof StepFailure ? '' : 'npm start: '}${error.message}\n`);
+  process.exit(1);
+}

@@ -35,7 +35,7 @@ beforeAll(async () => {
     env: {
       query: { MAX_ROW_LIMIT: String(ROWS), WAREHOUSE_CONNECTIONS: '1' },
       // The gateway's heap capped as a container memory limit would (see "memory stays flat" below).
-      gateway: { NODE_OPTIONS: `--max-old-space-size=${HEAP_MIB}` },
+      gateway: { NODE_OPTIONS: `--max-old-space-size=${HEAP_MIB} --max-semi-space-size=8` },
     },
   });
   alice = await stack.token('alice-cli');
