@@ -17,7 +17,6 @@ export { registerPoolGauges } from './metrics/pool';
 export {
   queryOutcome,
   recordQuery,
-  type Dialect,
   type QueryKind,
   type QueryOutcome,
   type QueryRecord,

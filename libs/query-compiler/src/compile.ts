@@ -1,18 +1,15 @@
 import type { ColumnType, Query } from '@aurora/query-model';
+import type { DialectName } from '@aurora/sql-dialect';
 import type { CatalogView } from './catalog';
-import type { BindValue, SqlCompiler } from './compiler';
-import { DuckDbCompiler } from './dialects/duckdb';
-import { ORACLE_MAX_IN_LIST, OracleCompiler } from './dialects/oracle';
+import type { BindValue } from './compiler';
+import { DIALECTS } from './dialects';
 import type { SelectNode } from './nodes';
 import { planCount, planRows, type PlanOptions } from './plan';
 import { resolveQuery } from './resolve';
 import type { ResolvedQuery } from './resolved';
-import { chunkInLists, compareEmptyStringsAsOracle } from './transform';
-
-export type Dialect = 'duckdb' | 'oracle';
 
 export interface CompileOptions extends Partial<PlanOptions> {
-  readonly dialect: Dialect;
+  readonly dialect: DialectName;
   /** MAX_ROW_LIMIT: no limit, page or count reaches past this row. */
   readonly maxRowLimit: number;
 }
@@ -34,7 +31,7 @@ export interface SourceInfo {
 }
 
 export interface CompiledQuery {
-  readonly dialect: Dialect;
+  readonly dialect: DialectName;
   readonly sql: string;
   readonly params: readonly BindValue[];
   /** The result columns, in the order of each row. */
@@ -80,12 +77,11 @@ function sourceInfo(query: ResolvedQuery): SourceInfo[] {
   }));
 }
 
+/** The dialect rewrites the plan as its engine needs, then compiles it. */
 function emit(
   plan: SelectNode,
-  dialect: Dialect,
-): { dialect: Dialect; sql: string; params: readonly BindValue[] } {
-  const compiler: SqlCompiler = dialect === 'oracle' ? new OracleCompiler() : new DuckDbCompiler();
-  const rewritten =
-    dialect === 'oracle' ? chunkInLists(compareEmptyStringsAsOracle(plan), ORACLE_MAX_IN_LIST) : plan;
-  return { dialect, ...compiler.compile(rewritten) };
+  name: DialectName,
+): { dialect: DialectName; sql: string; params: readonly BindValue[] } {
+  const dialect = DIALECTS[name];
+  return { dialect: name, ...dialect.createCompiler().compile(dialect.rewrite(plan)) };
 }

@@ -13,7 +13,7 @@ type Visitors = { readonly [K in Node['kind']]: (node: Extract<Node, { kind: K }
 
 /**
  * Walks the SQL tree once, writing text and collecting bind parameters. A dialect is a subclass that overrides
- * the hooks (placeholders, value binding, paging, truth values, empty tests) and nothing else.
+ * the hooks (placeholders, value binding, paging, truth values, empty tests, quoting) and nothing else.
  */
 export abstract class SqlCompiler {
   private text: string[] = [];
@@ -33,6 +33,8 @@ export abstract class SqlCompiler {
   protected abstract appendPaging(limit: number | null, offset: number | null): void;
   protected abstract appendTruth(value: boolean): void;
   protected abstract appendIsEmpty(expr: ExpressionNode, text: boolean): void;
+  /** The dialect's quoting (catalog names only; it still guarantees none can break out). */
+  protected abstract quoteIdentifier(name: string): string;
 
   /** Portable form: `expr LIKE pattern ESCAPE '\'` (both sides lowered when case-insensitive). */
   protected appendTextMatch(node: TextMatchNode): void {
@@ -60,9 +62,8 @@ export abstract class SqlCompiler {
     return this.placeholder(this.params.length);
   }
 
-  /** Identifiers come from the catalog; quoting still doubles any quote so no name can break out. */
-  protected appendIdentifier(name: string): void {
-    this.append(`"${name.replace(/"/g, '""')}"`);
+  private appendIdentifier(name: string): void {
+    this.append(this.quoteIdentifier(name));
   }
 
   protected visit(node: Node): void {

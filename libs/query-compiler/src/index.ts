@@ -11,7 +11,6 @@ export {
   compileQuery,
   type CompileOptions,
   type CompiledQuery,
-  type Dialect,
   type ResultColumnInfo,
   type SourceInfo,
 } from './compile';

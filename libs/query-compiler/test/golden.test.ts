@@ -2,14 +2,15 @@ import { parseQuery } from '@aurora/query-model';
 import { DuckDbAdapter } from '@aurora/warehouse';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileCount, compileQuery, type CompiledQuery, type Dialect } from '../src';
+import type { DialectName } from '@aurora/sql-dialect';
+import { compileCount, compileQuery, type CompiledQuery } from '../src';
 import { ROUTING_CATALOG, SALES_CATALOG, SALES_SETUP, SALES_WITH_EMPLOYEE_SETUP } from './fixtures/catalog';
 import { GOLDEN_QUERIES, ROUTED_GOLDEN_QUERIES } from './fixtures/golden-queries';
 
 // UPDATE_GOLDEN=1 rewrites the files; review the diff like any other change to the compiler.
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
-const DIALECTS: readonly Dialect[] = ['duckdb', 'oracle'];
-const options = (dialect: Dialect) => ({ dialect, maxRowLimit: 100_000 });
+const DIALECTS: readonly DialectName[] = ['duckdb', 'oracle'];
+const options = (dialect: DialectName) => ({ dialect, maxRowLimit: 100_000 });
 
 function render(compiled: CompiledQuery): string {
   const params = JSON.stringify(compiled.params, (_key, value: unknown) =>

@@ -4,7 +4,7 @@ import { catalogOf, compileQuery, type CatalogDataset } from '../src';
 import { DuckDbCompiler } from '../src/dialects/duckdb';
 import { planRows } from '../src/plan';
 import { resolveQuery } from '../src/resolve';
-import { compareEmptyStringsAsOracle } from '../src/transform';
+import { compareEmptyStringsAsOracle } from '../src/dialects/oracle-rewrites';
 
 const notes: CatalogDataset = {
   id: 'notes',

@@ -1,4 +1,5 @@
 import type { ColumnType } from '@aurora/query-model';
+import type { DialectName } from '@aurora/sql-dialect';
 
 /** A statement as the compiler emits it: SQL text with placeholders, and the values bound to them. */
 export interface Statement {
@@ -62,7 +63,7 @@ export interface PoolStats {
 
 /** The only door to a warehouse: everything else in Aurora depends on this, never on a driver. */
 export interface DatabaseAdapter {
-  readonly dialect: 'duckdb' | 'oracle';
+  readonly dialect: DialectName;
   query(statement: Statement, options?: QueryOptions): Promise<QueryResult>;
   /** Rows in batches as the engine produces them; a consumer that stops early releases the engine. */
   stream(statement: Statement, options?: QueryOptions): AsyncIterable<Cell[][]>;

@@ -1,4 +1,5 @@
-import { logger, recordQuery, type Dialect, type QueryKind } from '@aurora/observability';
+import { logger, recordQuery, type QueryKind } from '@aurora/observability';
+import type { DialectName } from '@aurora/sql-dialect';
 
 const log = logger('query');
 
@@ -7,7 +8,7 @@ const log = logger('query');
  * rows, duration; the query itself only at debug level, as it holds the user's filter values).
  */
 export class QueryTelemetry {
-  constructor(private readonly dialect: Dialect) {}
+  constructor(private readonly dialect: DialectName) {}
 
   /** Times `work`; `rowsOf` counts the data rows of its answer. */
   async unary<T>(

@@ -1,13 +1,13 @@
 import { ErrorCode, isAuroraError } from '@aurora/errors';
+import type { DialectName } from '@aurora/sql-dialect';
 import type { Registry } from 'prom-client';
 import { BUCKETS, counter, histogram, metricsRegistry } from './registry';
 
-export type Dialect = 'duckdb' | 'oracle';
 export type QueryKind = 'preview' | 'count' | 'rows' | 'sql';
 export type QueryOutcome = 'ok' | 'timeout' | 'cancelled' | 'too_expensive' | 'error';
 
 export interface QueryRecord {
-  readonly dialect: Dialect;
+  readonly dialect: DialectName;
   readonly kind: QueryKind;
   readonly seconds: number;
   /** Data rows sent back (preview page, streamed rows); 0 for count and sql. */

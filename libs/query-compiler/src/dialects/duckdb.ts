@@ -1,12 +1,25 @@
+import { DUCKDB_SQL } from '@aurora/sql-dialect';
+import { SqlCompiler } from '../compiler';
+import type { Dialect } from '../dialect';
 import { LIKE_ESCAPE, likePattern } from '../like-pattern';
 import type { ExpressionNode, TextMatchNode } from '../nodes';
-import { SqlCompiler } from '../compiler';
 import type { TypedValue } from '../typed-value';
+
+/** DuckDB needs no rewrite: it compiles the tree as planned. */
+export const DUCKDB: Dialect = {
+  ...DUCKDB_SQL,
+  rewrite: (select) => select,
+  createCompiler: () => new DuckDbCompiler(),
+};
 
 /** DuckDB: `$n` parameters, `LIMIT`/`OFFSET`, native booleans, typed casts for dates and timestamps. */
 export class DuckDbCompiler extends SqlCompiler {
   protected placeholder(index: number): string {
     return `$${index}`;
+  }
+
+  protected quoteIdentifier(name: string): string {
+    return DUCKDB_SQL.quoteIdentifier(name);
   }
 
   protected appendValue(value: TypedValue): void {

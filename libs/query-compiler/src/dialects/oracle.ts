@@ -1,11 +1,16 @@
-import type { ExpressionNode } from '../nodes';
+import { ORACLE_MAX_IN_LIST, ORACLE_SQL } from '@aurora/sql-dialect';
 import { SqlCompiler } from '../compiler';
+import type { Dialect } from '../dialect';
+import type { ExpressionNode } from '../nodes';
 import type { TypedValue } from '../typed-value';
+import { chunkInLists, compareEmptyStringsAsOracle } from './oracle-rewrites';
 
 /** Oracle stores '' as NULL, has no SQL boolean before 23ai, and allows at most 1,000 items in one IN list. */
-export const ORACLE_MAX_IN_LIST = 1000;
-/** Oracle 12.2+: identifiers up to 128 bytes. */
-export const ORACLE_MAX_IDENTIFIER_BYTES = 128;
+export const ORACLE: Dialect = {
+  ...ORACLE_SQL,
+  rewrite: (select) => chunkInLists(compareEmptyStringsAsOracle(select), ORACLE_MAX_IN_LIST),
+  createCompiler: () => new OracleCompiler(),
+};
 
 /**
  * Oracle (12c+): `:n` parameters, `OFFSET … FETCH NEXT`, no `AS` before a table alias, booleans as 1/0
@@ -18,15 +23,9 @@ export class OracleCompiler extends SqlCompiler {
     return `:${index}`;
   }
 
-  /**
-   * Quoted, so the catalog's case stands. Oracle allows no `"` (not even doubled) and no NUL in a quoted
-   * identifier, and at most 128 bytes: such a catalog name is a configuration error, never SQL text.
-   */
-  protected override appendIdentifier(name: string): void {
-    if (/["\0]/.test(name) || Buffer.byteLength(name, 'utf8') > ORACLE_MAX_IDENTIFIER_BYTES) {
-      throw new Error(`catalog error: ${JSON.stringify(name)} is not a valid Oracle identifier`);
-    }
-    this.append(`"${name}"`);
+  /** Quoted, so the catalog's case stands; a name Oracle cannot quote is refused (see ORACLE_SQL). */
+  protected quoteIdentifier(name: string): string {
+    return ORACLE_SQL.quoteIdentifier(name);
   }
 
   protected appendValue(value: TypedValue): void {

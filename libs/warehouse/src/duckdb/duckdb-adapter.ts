@@ -1,4 +1,5 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import { DUCKDB_SQL } from '@aurora/sql-dialect';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type {
   Cell,
@@ -11,15 +12,9 @@ import type {
   TableRef,
   VintageValues,
 } from '../adapter';
+import { estimateRows, partitionValues } from '../introspection';
 import { Pool } from '../pool';
-import {
-  describeTable,
-  estimateRows,
-  maxEstimatedCardinality,
-  partitionValues,
-  quoteIdentifier,
-  quoteTable,
-} from './introspection';
+import { describeTable, maxEstimatedCardinality } from './introspection';
 import { shapeRows, shapersFor } from './shape';
 
 export interface DuckDbOptions {
@@ -96,8 +91,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
   }
 
   async estimateCost(statement: Statement, options: QueryOptions = {}): Promise<number> {
-    const explain = { sql: `EXPLAIN (FORMAT JSON) ${statement.sql}`, params: statement.params };
-    const { rows } = await this.query(explain, options);
+    const { rows } = await this.query(DUCKDB_SQL.explain(statement), options);
     return maxEstimatedCardinality(JSON.parse(String(rows[0]?.[1] ?? '[]')));
   }
 
@@ -106,15 +100,16 @@ export class DuckDbAdapter implements DatabaseAdapter {
   }
 
   estimateRows(table: TableRef): Promise<number> {
-    return estimateRows((statement) => this.query(statement), table, quoteTable(table));
+    return estimateRows((statement) => this.query(statement), DUCKDB_SQL, table);
   }
 
   partitionValues(table: TableRef, loadTypeColumn: string, loadIdColumn: string): Promise<VintageValues[]> {
     return partitionValues(
       (statement) => this.query(statement),
-      quoteTable(table),
-      quoteIdentifier(loadTypeColumn),
-      quoteIdentifier(loadIdColumn),
+      DUCKDB_SQL,
+      table,
+      loadTypeColumn,
+      loadIdColumn,
     );
   }
 

@@ -1,7 +1,7 @@
 import type { ColumnType } from '@aurora/query-model';
-import type { QueryResult, Statement, TableColumn, TableRef, VintageValues } from '../adapter';
-
-type Run = (statement: Statement) => Promise<QueryResult>;
+import { DUCKDB_SQL } from '@aurora/sql-dialect';
+import type { TableColumn, TableRef } from '../adapter';
+import type { Run } from '../introspection';
 
 /** DuckDB's type names mapped onto the API's column types; anything else is unsupported (null). */
 export function columnTypeOf(nativeType: string): ColumnType | null {
@@ -17,11 +17,7 @@ export function columnTypeOf(nativeType: string): ColumnType | null {
 }
 
 export async function describeTable(run: Run, table: TableRef): Promise<TableColumn[]> {
-  const { rows } = await run({
-    sql: `SELECT column_name, data_type, is_nullable FROM information_schema.columns
-          WHERE table_name = $1 AND ($2 = '' OR table_schema = $2) ORDER BY ordinal_position`,
-    params: [table.name, table.schema ?? ''],
-  });
+  const { rows } = await run(DUCKDB_SQL.describeTable(table));
   if (rows.length === 0) throw new Error(`the warehouse has no table or view ${table.name}`);
   return rows.map(([name, nativeType, nullable]) => ({
     name: String(name),
@@ -29,50 +25,6 @@ export async function describeTable(run: Run, table: TableRef): Promise<TableCol
     type: columnTypeOf(String(nativeType)),
     nullable: nullable !== 'NO',
   }));
-}
-
-/** Tables: DuckDB's own estimate; views (e.g. over Parquet): a count, which Parquet answers from metadata. */
-export async function estimateRows(run: Run, table: TableRef, quoted: string): Promise<number> {
-  const { rows } = await run({
-    sql: `SELECT estimated_size FROM duckdb_tables() WHERE table_name = $1 AND ($2 = '' OR schema_name = $2)`,
-    params: [table.name, table.schema ?? ''],
-  });
-  const estimate = rows[0]?.[0];
-  if (typeof estimate === 'number') return estimate;
-  const counted = await run({ sql: `SELECT count(*) FROM ${quoted}`, params: [] });
-  return Number(counted.rows[0]?.[0] ?? 0);
-}
-
-/** Distinct Load Types with their Load IDs, newest first. */
-export async function partitionValues(
-  run: Run,
-  quotedTable: string,
-  quotedLoadType: string,
-  quotedLoadId: string,
-): Promise<VintageValues[]> {
-  const { rows } = await run({
-    sql: `SELECT DISTINCT ${quotedLoadType}, ${quotedLoadId} FROM ${quotedTable} ORDER BY 1, 2 DESC`,
-    params: [],
-  });
-  const byType = new Map<string, string[]>();
-  for (const [loadType, loadId] of rows) {
-    if (loadType === null || loadId === null) continue;
-    const ids = byType.get(String(loadType)) ?? [];
-    ids.push(String(loadId));
-    byType.set(String(loadType), ids);
-  }
-  return [...byType.entries()].map(([loadType, loadIds]) => ({ loadType, loadIds }));
-}
-
-/** Identifiers come from the catalog; quoting still doubles quotes so none can break out. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function quoteTable(table: TableRef): string {
-  return table.schema
-    ? `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`
-    : quoteIdentifier(table.name);
 }
 
 /** The largest "Estimated Cardinality" anywhere in a DuckDB JSON plan: a join explosion shows up there. */

@@ -1,7 +1,7 @@
 import type { ColumnType } from '@aurora/query-model';
-import type { QueryResult, Statement, TableColumn, TableRef } from '../adapter';
-
-type Run = (statement: Statement) => Promise<QueryResult>;
+import { ORACLE_SQL } from '@aurora/sql-dialect';
+import type { TableColumn, TableRef } from '../adapter';
+import type { Run } from '../introspection';
 
 /**
  * An `ALL_TAB_COLUMNS` type mapped onto the API's column types; anything else (BLOB, RAW, INTERVAL, LONG,
@@ -20,15 +20,8 @@ export function oracleColumnTypeOf(dataType: string, scale: number | null = null
   return null;
 }
 
-/** The owner when the reference names none: the session's current schema ('' is NULL in Oracle). */
-const OWNER = `NVL(:2, SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA'))`;
-
 export async function describeOracleTable(run: Run, table: TableRef): Promise<TableColumn[]> {
-  const { rows } = await run({
-    sql: `SELECT COLUMN_NAME, DATA_TYPE, DATA_PRECISION, DATA_SCALE, NULLABLE FROM ALL_TAB_COLUMNS
-          WHERE TABLE_NAME = :1 AND OWNER = ${OWNER} ORDER BY COLUMN_ID`,
-    params: [table.name, table.schema ?? ''],
-  });
+  const { rows } = await run(ORACLE_SQL.describeTable(table));
   if (rows.length === 0) throw new Error(`the warehouse has no table or view ${table.name}`);
   return rows.map(([name, dataType, precision, scale, nullable]) => ({
     name: String(name),
@@ -45,29 +38,9 @@ function nativeTypeOf(dataType: string, precision: unknown, scale: unknown): str
 
 /** The primary key's columns in key order (`ALL_CONSTRAINTS` type P), or a unique key's when there is none. */
 export async function oracleKeyColumns(run: Run, table: TableRef): Promise<string[]> {
-  const { rows } = await run({
-    sql: `SELECT cc.COLUMN_NAME, c.CONSTRAINT_TYPE, c.CONSTRAINT_NAME FROM ALL_CONSTRAINTS c
-          JOIN ALL_CONS_COLUMNS cc ON cc.OWNER = c.OWNER AND cc.CONSTRAINT_NAME = c.CONSTRAINT_NAME
-          WHERE c.TABLE_NAME = :1 AND c.OWNER = ${OWNER} AND c.CONSTRAINT_TYPE IN ('P', 'U')
-            AND c.STATUS = 'ENABLED'
-          ORDER BY CASE c.CONSTRAINT_TYPE WHEN 'P' THEN 0 ELSE 1 END, c.CONSTRAINT_NAME, cc.POSITION`,
-    params: [table.name, table.schema ?? ''],
-  });
+  const { rows } = await run(ORACLE_SQL.keyColumns(table));
   const first = rows[0]?.[2];
   return rows.filter((row) => row[2] === first).map((row) => String(row[0]));
-}
-
-/** The optimizer statistics' row count (`ALL_TABLES.NUM_ROWS`); a count when there are none (views too). */
-export async function estimateOracleRows(run: Run, table: TableRef, quoted: string): Promise<number> {
-  const { rows } = await run({
-    sql: `SELECT NUM_ROWS FROM ALL_TABLES WHERE TABLE_NAME = :1 AND OWNER = ${OWNER}`,
-    params: [table.name, table.schema ?? ''],
-  });
-  const estimate = rows[0]?.[0];
-  if (typeof estimate === 'number') return estimate;
-  if (typeof estimate === 'string') return Number(estimate);
-  const counted = await run({ sql: `SELECT COUNT(*) FROM ${quoted}`, params: [] });
-  return Number(counted.rows[0]?.[0] ?? 0);
 }
 
 export interface OraclePlanEstimate {

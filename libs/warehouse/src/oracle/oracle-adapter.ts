@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import { ORACLE_SQL } from '@aurora/sql-dialect';
 import type {
   Cell,
   DatabaseAdapter,
@@ -11,7 +12,7 @@ import type {
   TableRef,
   VintageValues,
 } from '../adapter';
-import { partitionValues, quoteIdentifier, quoteTable } from '../duckdb/introspection';
+import { estimateRows, partitionValues } from '../introspection';
 import {
   oracleErrorCode,
   type OracleBatchBind,
@@ -25,7 +26,6 @@ import {
 } from './driver';
 import {
   describeOracleTable,
-  estimateOracleRows,
   oracleKeyColumns,
   planEstimate,
   type OraclePlanEstimate,
@@ -241,26 +241,19 @@ export class OracleAdapter implements DatabaseAdapter {
     const id = `AURORA_${randomBytes(8).toString('hex').toUpperCase()}`; // ≤ 30 characters, [A-Z0-9_]
     return this.withConnection(options, async (connection, call) => {
       try {
-        await call.roundTrip(connection, () =>
-          connection.execute(
-            `EXPLAIN PLAN SET STATEMENT_ID = '${id}' FOR ${statement.sql}`,
-            binds(statement),
-            {},
-          ),
-        );
+        const explain = ORACLE_SQL.explainPlan(id, statement);
+        await call.roundTrip(connection, () => connection.execute(explain.sql, binds(explain), {}));
+        const planRows = ORACLE_SQL.planRows(id);
         const plan = await call.roundTrip(connection, () =>
-          connection.execute(
-            'SELECT ID, CARDINALITY, COST FROM PLAN_TABLE WHERE STATEMENT_ID = :1 ORDER BY ID',
-            [id],
-            this.executeOptions(),
-          ),
+          connection.execute(planRows.sql, binds(planRows), this.executeOptions()),
         );
         return planEstimate(shapeRows(plan.rows ?? [], shapersFor(this.driver, plan.metaData ?? [])));
       } finally {
         // Outside the deadline: the query's time may be up, the clean-up still runs (bounded on its own).
         connection.callTimeout = CLEANUP_TIMEOUT_MS;
+        const deletePlan = ORACLE_SQL.deletePlan(id);
         await connection
-          .execute('DELETE FROM PLAN_TABLE WHERE STATEMENT_ID = :1', [id], { autoCommit: true })
+          .execute(deletePlan.sql, binds(deletePlan), { autoCommit: true })
           .catch(() => undefined); // a release rolls the uncommitted plan rows back anyway
       }
     });
@@ -276,15 +269,16 @@ export class OracleAdapter implements DatabaseAdapter {
   }
 
   estimateRows(table: TableRef): Promise<number> {
-    return estimateOracleRows((statement) => this.query(statement), table, quoteTable(table));
+    return estimateRows((statement) => this.query(statement), ORACLE_SQL, table);
   }
 
   partitionValues(table: TableRef, loadTypeColumn: string, loadIdColumn: string): Promise<VintageValues[]> {
     return partitionValues(
       (statement) => this.query(statement),
-      quoteTable(table),
-      quoteIdentifier(loadTypeColumn),
-      quoteIdentifier(loadIdColumn),
+      ORACLE_SQL,
+      table,
+      loadTypeColumn,
+      loadIdColumn,
     );
   }
 
