@@ -1,16 +1,21 @@
 import { parseQuery } from '@aurora/query-model';
-import { DuckDbAdapter } from '@aurora/warehouse';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DialectName } from '@aurora/sql-dialect';
+import { DuckDbAdapter } from '@aurora/warehouse';
+import { join } from 'node:path';
 import { compileCount, compileQuery, type CompiledQuery } from '../src';
 import { ROUTING_CATALOG, SALES_CATALOG, SALES_SETUP, SALES_WITH_EMPLOYEE_SETUP } from './fixtures/catalog';
 import { GOLDEN_QUERIES, ROUTED_GOLDEN_QUERIES } from './fixtures/golden-queries';
+import { checkGolden, staleGoldenFiles } from './support/golden-files';
 
-// UPDATE_GOLDEN=1 rewrites the files; review the diff like any other change to the compiler.
+// UPDATE_GOLDEN=1 rewrites the files (and deletes those no case owns); review the diff like any other change
+// to the compiler. Without it, a missing file fails.
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+const GOLDEN_DIR = join(__dirname, 'golden');
 const DIALECTS: readonly DialectName[] = ['duckdb', 'oracle'];
+const COUNT_CASE = 'count-api-example';
 const options = (dialect: DialectName) => ({ dialect, maxRowLimit: 100_000 });
+
+const fileName = (name: string, dialect: DialectName): string => `${name}.${dialect}.sql`;
 
 function render(compiled: CompiledQuery): string {
   const params = JSON.stringify(compiled.params, (_key, value: unknown) =>
@@ -20,23 +25,21 @@ function render(compiled: CompiledQuery): string {
 }
 
 function expectGolden(name: string, compiled: CompiledQuery): void {
-  const file = join(__dirname, 'golden', `${name}.${compiled.dialect}.sql`);
-  if (UPDATE || !existsSync(file)) writeFileSync(file, render(compiled));
-  expect(render(compiled)).toBe(readFileSync(file, 'utf8'));
+  checkGolden(GOLDEN_DIR, fileName(name, compiled.dialect), render(compiled), UPDATE);
 }
 
-const cases = Object.entries(GOLDEN_QUERIES).flatMap(([name, body]) =>
-  DIALECTS.map((dialect) => [name, dialect, body] as const),
-);
+const perDialect = (queries: Readonly<Record<string, unknown>>) =>
+  Object.entries(queries).flatMap(([name, body]) =>
+    DIALECTS.map((dialect) => [name, dialect, body] as const),
+  );
+const cases = perDialect(GOLDEN_QUERIES);
+const routed = perDialect(ROUTED_GOLDEN_QUERIES);
 
 describe('golden SQL per dialect', () => {
   it.each(cases)('%s (%s)', (name, dialect, body) => {
     expectGolden(name, compileQuery(parseQuery(body), SALES_CATALOG, options(dialect)));
   });
 
-  const routed = Object.entries(ROUTED_GOLDEN_QUERIES).flatMap(([name, body]) =>
-    DIALECTS.map((dialect) => [name, dialect, body] as const),
-  );
   it.each(routed)('%s (%s) reads the materialized view, never the join', (name, dialect, body) => {
     const compiled = compileQuery(parseQuery(body), ROUTING_CATALOG, options(dialect));
     expect(compiled.sql).toContain('FROM "sales_with_employee"');
@@ -46,7 +49,15 @@ describe('golden SQL per dialect', () => {
 
   it.each(DIALECTS)('count of the API example (%s)', (dialect) => {
     const body = GOLDEN_QUERIES['api-example-aggregate-having-sort-page'];
-    expectGolden('count-api-example', compileCount(parseQuery(body), SALES_CATALOG, options(dialect)));
+    expectGolden(COUNT_CASE, compileCount(parseQuery(body), SALES_CATALOG, options(dialect)));
+  });
+
+  it('every golden file belongs to a case (UPDATE_GOLDEN=1 deletes the others)', () => {
+    const owned = new Set([
+      ...[...cases, ...routed].map(([name, dialect]) => fileName(name, dialect)),
+      ...DIALECTS.map((dialect) => fileName(COUNT_CASE, dialect)),
+    ]);
+    expect(staleGoldenFiles(GOLDEN_DIR, owned, UPDATE)).toEqual([]);
   });
 });
 
