@@ -12,7 +12,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { RATE_LIMIT_WINDOW_MS } from './rate-limit.guard';
+import { RATE_LIMIT_WINDOW_MS, type AuthenticatedRequest } from './auth.types';
 import { SharedRateLimitStorage } from './shared-rate-limit-storage';
 import { TokenVerifier } from './token-verifier';
 
@@ -27,8 +27,6 @@ const FORM_TOKEN = 'aurora:form-token';
  * being in a URL. Only for POST routes whose body is otherwise JSON, so a cross-site form cannot forge one.
  */
 export const FormToken = (): MethodDecorator => SetMetadata(FORM_TOKEN, true);
-
-export type AuthenticatedRequest = Request & { principal?: Principal };
 
 /** Every route needs a verified bearer token unless marked @Public(); the principal rides on the request. */
 @Injectable()

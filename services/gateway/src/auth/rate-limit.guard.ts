@@ -1,10 +1,7 @@
 import { recordRateLimitRejection, routeOf } from '@aurora/observability';
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import type { AuthenticatedRequest } from './auth.guard';
-
-/** Budgets are per minute (`RATE_LIMIT_PER_MINUTE`, `AUTH_FAILURES_PER_MINUTE`). */
-export const RATE_LIMIT_WINDOW_MS = 60_000;
+import type { AuthenticatedRequest } from './auth.types';
 
 /**
  * Per-user limits: keyed by the verified token subject, so two people behind one address each get their full
