@@ -36,6 +36,11 @@ export function toGrpcErrorDetails(error: unknown): { code: status; details: str
   return { code: status.INTERNAL, details: 'internal error' };
 }
 
+/** A failed gRPC call's error (status code and details), as a client stub rejects or a stream emits it. */
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && 'code' in error && 'details' in error;
+}
+
 /** Rebuilds the domain error a service sent; transport failures become UNAVAILABLE or QUERY_TIMEOUT. */
 export function fromGrpcError(error: ServiceError): Error {
   try {

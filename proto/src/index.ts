@@ -8,7 +8,7 @@ export {
   type AuroraPackage,
 } from './load';
 export { principalFromMetadata, principalMetadata, type Principal } from './principal';
-export { fromGrpcError, grpcStatusOf, toGrpcErrorDetails } from './errors';
+export { fromGrpcError, grpcStatusOf, isServiceError, toGrpcErrorDetails } from './errors';
 export type { Dataset__Output as Dataset } from './generated/aurora/v1/Dataset';
 export type { Vintages__Output as Vintages } from './generated/aurora/v1/Vintages';
 export type { ResultColumn__Output as ResultColumn } from './generated/aurora/v1/ResultColumn';

@@ -17,9 +17,14 @@ import {
   SpanKind,
   withSpan,
 } from '@aurora/observability';
-import { fromGrpcError, principalMetadata, type QueryServiceClient, type RowBatch } from '@aurora/proto';
+import {
+  fromGrpcError,
+  isServiceError,
+  principalMetadata,
+  type QueryServiceClient,
+  type RowBatch,
+} from '@aurora/proto';
 import type { CsvCell } from '@aurora/csv';
-import type { ServiceError } from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -283,10 +288,6 @@ async function abortLeftovers(deps: WorkerDeps, job: ExportJob, key: string): Pr
     if (error instanceof Error && error.name === 'NotImplemented') return;
     log.warn('could not look for incomplete uploads', { job: job.id, error: describe(error) });
   }
-}
-
-function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && 'code' in error && 'details' in error;
 }
 
 /** For warn lines: a domain error's code (its detail may quote the user's filter values: debug only). */

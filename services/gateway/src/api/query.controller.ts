@@ -2,6 +2,7 @@ import { csvRecord, type CsvCell } from '@aurora/csv';
 import {
   callUnary,
   fromGrpcError,
+  isServiceError,
   principalMetadata,
   type CountResponse,
   type Principal,
@@ -10,7 +11,6 @@ import {
   type RowBatch,
   type SqlResponse,
 } from '@aurora/proto';
-import type { ServiceError } from '@grpc/grpc-js';
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -153,8 +153,4 @@ function csvForm(body: unknown): { queryJson: string; fileName: string | undefin
 
 function column({ name, label, type, format }: ResultColumn) {
   return { name, label, type, ...(format ? { format } : {}) };
-}
-
-function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && 'code' in error && 'details' in error;
 }
