@@ -6,7 +6,6 @@ export {
   publicView,
   queuedJob,
   type ExportCompletedEvent,
-  type ExportFormat,
   type ExportJob,
   type ExportStatus,
   type JobRequest,

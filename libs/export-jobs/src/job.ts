@@ -1,6 +1,6 @@
 import type { Principal } from '@aurora/proto';
+import type { ExportFormat } from '@aurora/query-model';
 
-export type ExportFormat = 'csv' | 'xlsx';
 export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** The job record kept in the KV bucket: the single source of a job's state, watched for progress. */

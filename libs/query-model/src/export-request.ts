@@ -3,10 +3,14 @@ import { z } from 'zod';
 import type { Query } from './schema';
 import { formatPath, parseQuery } from './validate';
 
+/** The file formats of an export (docs/API.md, `POST /exports`). */
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 /** The body of `POST /exports`: a query, a file format and a file name. */
 export const ExportRequestSchema = z.strictObject({
   query: z.record(z.string(), z.unknown()),
-  format: z.enum(['csv', 'xlsx']),
+  format: z.enum(EXPORT_FORMATS),
   /** CSV only: an XLSX file is already compressed. */
   compression: z.enum(['none', 'gzip']).optional(),
   fileName: z
@@ -20,7 +24,7 @@ export const ExportRequestSchema = z.strictObject({
 
 export interface ExportRequest {
   readonly query: Query;
-  readonly format: 'csv' | 'xlsx';
+  readonly format: ExportFormat;
   readonly compression: 'none' | 'gzip';
   readonly fileName: string;
 }

@@ -14,4 +14,10 @@ export {
 } from './schema';
 export { formatPath, parseQuery } from './validate';
 export { queryJsonSchema } from './json-schema';
-export { ExportRequestSchema, parseExportRequest, type ExportRequest } from './export-request';
+export {
+  EXPORT_FORMATS,
+  ExportRequestSchema,
+  parseExportRequest,
+  type ExportFormat,
+  type ExportRequest,
+} from './export-request';

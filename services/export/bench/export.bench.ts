@@ -7,6 +7,7 @@
 //
 // Environment: BENCH_ROWS (default 1000000), BENCH_SMALL_JOBS (default 20), BENCH_WRITE_DOCS=0 (leave the
 // docs alone, e.g. for a trial with fewer rows).
+import type { ExportFormat } from '@aurora/query-model';
 import type { ResultColumn, RowBatch } from '@aurora/proto';
 import { loadAuroraPackage, principalMetadata } from '@aurora/proto';
 import {
@@ -63,7 +64,7 @@ interface JobView {
 }
 
 interface PipelineRun {
-  readonly format: 'csv' | 'xlsx';
+  readonly format: ExportFormat;
   /** The worker ran without its start script's heap cap (for comparison). */
   readonly uncapped: boolean;
   readonly rows: number;
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
     workers.push(started);
     return started;
   };
-  const submit = async (query: unknown, format: 'csv' | 'xlsx'): Promise<string> => {
+  const submit = async (query: unknown, format: ExportFormat): Promise<string> => {
     const response = await call('POST', '/exports', { query, format, fileName: 'bench' });
     const body = (await response.json()) as { id?: string };
     if (response.status !== 202 || body.id === undefined)

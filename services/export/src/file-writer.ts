@@ -1,5 +1,5 @@
 import { csvRecord, type CsvCell } from '@aurora/csv';
-import type { ExportFormat } from '@aurora/export-jobs';
+import type { ExportFormat } from '@aurora/query-model';
 import type { ResultColumn } from '@aurora/proto';
 import { createXlsxWriter } from '@aurora/xlsx';
 import type { Writable } from 'node:stream';

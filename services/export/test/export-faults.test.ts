@@ -1,6 +1,7 @@
 // Export jobs under faults, with real processes: a worker killed mid-job, S3 down, NATS restarted, a job that
 // kills every worker that takes it, and SIGTERM draining.
 import { ExportQueue, FINISHED, queuedJob, TOPOLOGY, type ExportJob } from '@aurora/export-jobs';
+import type { ExportFormat } from '@aurora/query-model';
 import { startNats, type ExportWorkerProcess } from '@aurora/testing';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, connect } from 'nats';
@@ -50,7 +51,7 @@ async function worker(env: Record<string, string> = {}): Promise<ExportWorkerPro
   return started;
 }
 
-async function submit(limit: number, format: 'csv' | 'xlsx' = 'csv'): Promise<string> {
+async function submit(limit: number, format: ExportFormat = 'csv'): Promise<string> {
   const submitted = await h.submit({ query: rowsQuery(limit), format, fileName: `rows-${limit}` });
   expect(submitted.status).toBe(202);
   return submitted.body['id'] as string;

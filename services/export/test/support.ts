@@ -7,6 +7,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { TOPOLOGY } from '@aurora/export-jobs';
+import type { ExportFormat } from '@aurora/query-model';
 import {
   startExportWorker,
   startNats,
@@ -31,7 +32,7 @@ export const BUCKET = 'aurora-exports';
 export interface JobView {
   readonly id: string;
   readonly status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-  readonly format: 'csv' | 'xlsx';
+  readonly format: ExportFormat;
   readonly fileName: string;
   readonly rowsWritten: number;
   readonly bytes: number;
