@@ -1,3 +1,4 @@
+import { TtlPromiseCache } from '@aurora/cache';
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { logger } from '@aurora/observability';
 import type { Dataset, MaterializedView, Principal, Vintages } from '@aurora/proto';
@@ -15,14 +16,16 @@ interface Entry {
  * once at boot; a file naming a column the warehouse lacks stops the service with a clear message.
  */
 export class CatalogService {
-  private readonly vintageCache = new Map<string, { expires: number; value: Promise<Vintages> }>();
+  private readonly vintageCache: TtlPromiseCache<string, Vintages>;
 
   private constructor(
     private readonly entries: ReadonlyMap<string, Entry>,
     private readonly views: readonly MaterializedView[],
     private readonly warehouse: DatabaseAdapter,
-    private readonly vintageTtlMs: number,
-  ) {}
+    vintageTtlMs: number,
+  ) {
+    this.vintageCache = new TtlPromiseCache(vintageTtlMs);
+  }
 
   static async build(
     file: CatalogFile,
@@ -77,16 +80,13 @@ export class CatalogService {
     const { dataset, table } = this.entry(principal, id);
     const partition = dataset.partition;
     if (!partition) return Promise.resolve({ loadTypes: [] });
-    const cached = this.vintageCache.get(id);
-    if (cached && cached.expires > Date.now()) return cached.value;
-    const value = this.warehouse
-      .partitionValues(table, partition.loadTypeColumn, partition.loadIdColumn)
-      .then((loadTypes) => ({
-        loadTypes: loadTypes.map(({ loadType, loadIds }) => ({ loadType, loadIds: [...loadIds] })),
-      }));
-    this.vintageCache.set(id, { expires: Date.now() + this.vintageTtlMs, value });
-    value.catch(() => this.vintageCache.delete(id)); // a failure is not cached
-    return value;
+    return this.vintageCache.get(id, () =>
+      this.warehouse
+        .partitionValues(table, partition.loadTypeColumn, partition.loadIdColumn)
+        .then((loadTypes) => ({
+          loadTypes: loadTypes.map(({ loadType, loadIds }) => ({ loadType, loadIds: [...loadIds] })),
+        })),
+    );
   }
 
   private entry(principal: Principal, id: string): Entry {

@@ -1,3 +1,4 @@
+import { TtlPromiseCache } from '@aurora/cache';
 import { COLUMN_TYPES, type ColumnType } from '@aurora/query-model';
 import { catalogOf, type CatalogMaterializedView, type CatalogView } from '@aurora/query-compiler';
 import {
@@ -11,31 +12,30 @@ import {
 
 /** The principal's catalog view, fetched from the metadata service and kept briefly per set of groups. */
 export class CatalogClient {
-  private readonly cache = new Map<string, { expires: number; view: Promise<CatalogView> }>();
+  private readonly cache: TtlPromiseCache<string, CatalogView>;
 
   constructor(
     private readonly metadata: MetadataServiceClient,
-    private readonly ttlMs: number,
-  ) {}
+    ttlMs: number,
+  ) {
+    this.cache = new TtlPromiseCache(ttlMs);
+  }
 
   viewFor(context: CallContext): Promise<CatalogView> {
     // What a principal may read depends only on their groups.
     const key = [...context.principal.groups].sort().join('\n');
-    const cached = this.cache.get(key);
-    if (cached && cached.expires > Date.now()) return cached.view;
-    const view = callUnary<object, ListDatasetsResponse>(
-      this.metadata.listDatasets.bind(this.metadata),
-      {},
-      context,
-    ).then((response) =>
-      catalogOf(
-        response.datasets.map(toCatalogDataset),
-        response.materializedViews.map(toCatalogMaterializedView),
+    return this.cache.get(key, () =>
+      callUnary<object, ListDatasetsResponse>(
+        this.metadata.listDatasets.bind(this.metadata),
+        {},
+        context,
+      ).then((response) =>
+        catalogOf(
+          response.datasets.map(toCatalogDataset),
+          response.materializedViews.map(toCatalogMaterializedView),
+        ),
       ),
     );
-    this.cache.set(key, { expires: Date.now() + this.ttlMs, view });
-    view.catch(() => this.cache.delete(key));
-    return view;
   }
 }
 

@@ -1,0 +1,1 @@
+export { TtlPromiseCache } from './ttl-promise-cache';
