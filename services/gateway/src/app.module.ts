@@ -1,3 +1,4 @@
+import { SharedRateLimitStorage } from '@aurora/rate-limits';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -10,7 +11,6 @@ import { QueryController } from './api/query.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { RATE_LIMIT_WINDOW_MS } from './auth/auth.types';
 import { RateLimitGuard } from './auth/rate-limit.guard';
-import { SharedRateLimitStorage } from './auth/shared-rate-limit-storage';
 import { TokenVerifier } from './auth/token-verifier';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { GrpcClients } from './http/grpc-clients';

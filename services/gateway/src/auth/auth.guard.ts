@@ -1,5 +1,6 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { annotateRequest, recordRateLimitRejection, routeOf } from '@aurora/observability';
+import { SharedRateLimitStorage } from '@aurora/rate-limits';
 import type { Principal } from '@aurora/proto';
 import {
   createParamDecorator,
@@ -13,7 +14,6 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { RATE_LIMIT_WINDOW_MS, type AuthenticatedRequest } from './auth.types';
-import { SharedRateLimitStorage } from './shared-rate-limit-storage';
 import { TokenVerifier } from './token-verifier';
 
 const PUBLIC = 'aurora:public';

@@ -1,30 +1,21 @@
 import { logger } from '@aurora/observability';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
-import { connect, Events, StorageType, StringCodec, type KV, type NatsConnection } from 'nats';
-
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+import { connect, Events, StorageType, type NatsConnection } from 'nats';
+import { KvCounters } from './kv-counters';
+import { count, LocalCounters, type Counters, type RateLimitHit } from './sliding-window';
 
 /** The bucket every gateway replica counts in; in memory on the server, since counters outlive nothing. */
 export const RATE_LIMIT_BUCKET = 'AURORA_RATE_LIMITS';
-/** A counter update that loses a race retries with the fresh value; past this, count locally. */
-const MAX_ATTEMPTS = 20;
-const codec = StringCodec();
-
-/** Counters with compare-and-set: `write` answers false when another writer changed the value first. */
-interface Counters {
-  read(key: string): Promise<{ count: number; revision: number } | null>;
-  write(key: string, count: number, revision: number | null): Promise<boolean>;
-}
 
 /**
  * Request counters shared by every gateway replica (docs/ARCHITECTURE.md, "Rate limiting"), in a NATS KV bucket:
  * a sliding window approximated from two fixed windows (this window's hits plus the previous window's, weighted
  * by how much of it still overlaps), each counter updated by compare-and-set on its revision. While NATS is
  * unreachable the same limit is counted per replica, in memory, rather than failing requests: the portal must
- * keep answering queries while the export infrastructure is down.
+ * keep answering queries while the export infrastructure is down. Its `increment` is what @nestjs/throttler
+ * asks of a storage, so the gateway hands it to the ThrottlerModule as it is.
  */
-export class SharedRateLimitStorage implements ThrottlerStorage {
+export class SharedRateLimitStorage {
   private readonly log = logger('rate-limit');
   private readonly local = new LocalCounters();
   private shared: Counters | undefined;
@@ -67,7 +58,7 @@ export class SharedRateLimitStorage implements ThrottlerStorage {
     await this.connection?.close();
   }
 
-  async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
+  async increment(key: string, ttl: number, limit: number): Promise<RateLimitHit> {
     const id = createHash('sha256').update(key).digest('hex').slice(0, 40);
     if (this.isShared() && this.shared) {
       try {
@@ -133,112 +124,6 @@ export class SharedRateLimitStorage implements ThrottlerStorage {
       await this.connection?.close().catch(() => undefined);
       this.connection = undefined;
       setTimeout(() => void this.open(natsUrl), 2_000).unref();
-    }
-  }
-}
-
-/**
- * Counts one request for `id` unless its budget is spent. Blocked requests are not counted, so a client that
- * backs off recovers as the window slides. Null when the counter kept losing races.
- */
-async function count(
-  counters: Counters,
-  id: string,
-  ttl: number,
-  limit: number,
-): Promise<ThrottlerStorageRecord | null> {
-  const now = Date.now();
-  const window = Math.floor(now / ttl);
-  const elapsed = now - window * ttl;
-  // A finished window no longer changes; its weight fades as this one fills.
-  const previous = (await counters.read(`${id}.${window - 1}`))?.count ?? 0;
-  const overlap = previous * (1 - elapsed / ttl);
-  const key = `${id}.${window}`;
-  const timeToExpire = Math.max(1, Math.ceil((ttl - elapsed) / 1000));
-
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const entry = await counters.read(key);
-    const current = entry?.count ?? 0;
-    if (current + overlap >= limit) {
-      return {
-        totalHits: Math.ceil(current + overlap) + 1,
-        timeToExpire,
-        isBlocked: true,
-        timeToBlockExpire: retryAfterSeconds(current, previous, limit, ttl, elapsed),
-      };
-    }
-    if (await counters.write(key, current + 1, entry?.revision ?? null)) {
-      return {
-        totalHits: Math.ceil(current + 1 + overlap),
-        timeToExpire,
-        isBlocked: false,
-        timeToBlockExpire: 0,
-      };
-    }
-    // Another request counted first: read again, after a pause that spreads out a burst.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
-  }
-  return null;
-}
-
-/** Seconds until this window's hits plus the fading previous window fall below the limit. */
-function retryAfterSeconds(
-  current: number,
-  previous: number,
-  limit: number,
-  ttl: number,
-  elapsed: number,
-): number {
-  const wait =
-    current >= limit
-      ? ttl - elapsed + ttl * Math.max(0, 1 - limit / current) // this window must fade too
-      : ttl * (1 - (limit - current) / previous) - elapsed;
-  return Math.max(1, Math.ceil(wait / 1000));
-}
-
-class KvCounters implements Counters {
-  constructor(private readonly kv: KV) {}
-
-  async read(key: string): Promise<{ count: number; revision: number } | null> {
-    const entry = await this.kv.get(key);
-    return entry && entry.operation === 'PUT'
-      ? { count: Number(codec.decode(entry.value)), revision: entry.revision }
-      : null;
-  }
-
-  async write(key: string, count: number, revision: number | null): Promise<boolean> {
-    try {
-      if (revision === null) await this.kv.create(key, codec.encode(String(count)));
-      else await this.kv.update(key, codec.encode(String(count)), revision);
-      return true;
-    } catch (error) {
-      if (String(error).includes('wrong last sequence')) return false;
-      throw error;
-    }
-  }
-}
-
-/** The same counters in this process, for when NATS is out of reach. */
-class LocalCounters implements Counters {
-  private readonly counts = new Map<string, number>();
-  private pruned = -Infinity;
-
-  read(key: string): Promise<{ count: number; revision: number } | null> {
-    const count = this.counts.get(key);
-    return Promise.resolve(count === undefined ? null : { count, revision: count });
-  }
-
-  write(key: string, count: number): Promise<boolean> {
-    this.counts.set(key, count);
-    return Promise.resolve(true);
-  }
-
-  /** Forgets windows older than `oldest`. */
-  prune(oldest: number): void {
-    if (oldest <= this.pruned) return;
-    this.pruned = oldest;
-    for (const key of this.counts.keys()) {
-      if (Number(key.slice(key.lastIndexOf('.') + 1)) < oldest) this.counts.delete(key);
     }
   }
 }

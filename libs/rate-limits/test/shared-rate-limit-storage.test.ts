@@ -1,5 +1,5 @@
 import { startNats, type RunningServer } from '@aurora/testing';
-import { SharedRateLimitStorage } from '../src/auth/shared-rate-limit-storage';
+import { SharedRateLimitStorage } from '../src';
 
 // An hour, so no test straddles a window boundary.
 const WINDOW_MS = 3_600_000;
