@@ -2,13 +2,11 @@ import 'reflect-metadata';
 import type { NextFunction, Request, Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ObjectStore } from '@aurora/export-jobs';
 import { httpTelemetry, logger, serveMetrics, startTelemetry } from '@aurora/observability';
 import { queryJsonSchema } from '@aurora/query-model';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ExportsService } from './api/exports.service';
 import { AppModule } from './app.module';
 import { gatewayConfig } from './config';
 import { GrpcClients } from './http/grpc-clients';
@@ -18,16 +16,10 @@ const log = logger('gateway');
 async function main(): Promise<void> {
   const config = gatewayConfig();
   const tracing = startTelemetry('gateway', config);
-  const clients = GrpcClients.connect(config.METADATA_GRPC_ADDRESS, config.QUERY_GRPC_ADDRESS);
-  const store = ObjectStore.fromEnv(config);
-  const exports = new ExportsService(config, clients, store);
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forConfig(config, clients, exports),
-    {
-      bodyParser: false,
-      logger: ['error', 'warn'],
-    },
-  );
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
   app.use(httpTelemetry(log)); // first: every request is timed, traced and logged, refused ones too
   app.set('trust proxy', config.TRUSTED_PROXIES);
   app.disable('x-powered-by');
@@ -58,7 +50,7 @@ async function main(): Promise<void> {
   const metrics = await serveMetrics({
     port: config.METRICS_PORT,
     host: config.METRICS_HOST,
-    ready: () => clients.reachable(2000),
+    ready: () => app.get(GrpcClients).reachable(2000),
   });
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   log.info('gateway listening', {
@@ -66,13 +58,8 @@ async function main(): Promise<void> {
     metrics: metrics?.url,
   });
   const stop = (): void => {
-    void app
-      .close()
-      .then(() => exports.close())
-      .finally(() => {
-        clients.close();
-        void Promise.all([metrics?.close(), tracing.shutdown()]);
-      });
+    // The providers' shutdown hooks close the export queue, the object store and the gRPC clients.
+    void app.close().finally(() => void Promise.all([metrics?.close(), tracing.shutdown()]));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

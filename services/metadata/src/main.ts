@@ -3,40 +3,22 @@ import {
   GrpcExceptionFilter,
   GrpcServerTelemetry,
   logger,
-  registerPoolGauges,
   serveMetrics,
   startTelemetry,
 } from '@aurora/observability';
 import { LOADER_OPTIONS, PROTO_FILES } from '@aurora/proto';
-import { openWarehouse, warehouseAnswers } from '@aurora/warehouse';
-import { Module } from '@nestjs/common';
+import { warehouseAnswers, type DatabaseAdapter } from '@aurora/warehouse';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import { readCatalogFile } from './catalog-file';
-import { CatalogService } from './catalog.service';
 import { metadataConfig } from './config';
-import { MetadataController } from './metadata.controller';
+import { MetadataModule, WAREHOUSE } from './metadata.module';
 
 const log = logger('metadata');
 
 async function main(): Promise<void> {
   const config = metadataConfig();
   const tracing = startTelemetry('metadata', config);
-  const warehouse = await openWarehouse(config.WAREHOUSE_URL, {
-    connections: config.WAREHOUSE_CONNECTIONS,
-    // Introspection and vintages only: a few sessions, not the query service's pool (the URL may say otherwise).
-    oracle: { poolMin: 1, poolMax: config.WAREHOUSE_CONNECTIONS },
-  });
-  const catalog = await CatalogService.build(
-    readCatalogFile(config.CATALOG_PATH),
-    warehouse,
-    config.VINTAGE_CACHE_SECONDS * 1000,
-  );
-
-  @Module({ controllers: [MetadataController], providers: [{ provide: CatalogService, useValue: catalog }] })
-  class MetadataModule {}
-
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(MetadataModule, {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(MetadataModule.forRoot(config), {
     transport: Transport.GRPC,
     logger: ['error', 'warn'],
     options: {
@@ -49,7 +31,7 @@ async function main(): Promise<void> {
   app.useGlobalFilters(new GrpcExceptionFilter());
   app.useGlobalInterceptors(new GrpcServerTelemetry());
   app.enableShutdownHooks();
-  registerPoolGauges(warehouse.dialect, () => warehouse.poolStats());
+  const warehouse = app.get<DatabaseAdapter>(WAREHOUSE);
   const metrics = await serveMetrics({
     port: config.METRICS_PORT,
     host: config.METRICS_HOST,
@@ -58,10 +40,8 @@ async function main(): Promise<void> {
   await app.listen();
   log.info('metadata listening', { address: config.METADATA_GRPC_ADDRESS, metrics: metrics?.url });
   const stop = (): void => {
-    void app
-      .close()
-      .then(() => warehouse.close())
-      .finally(() => Promise.all([metrics?.close(), tracing.shutdown()]));
+    // MetadataModule's shutdown hook closes the warehouse.
+    void app.close().finally(() => Promise.all([metrics?.close(), tracing.shutdown()]));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

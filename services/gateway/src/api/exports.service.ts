@@ -103,6 +103,11 @@ export class ExportsService {
     return this.store.presignDownload(job.key, job.fileName, this.config.DOWNLOAD_URL_TTL_SECONDS);
   }
 
+  /** Nest calls this once the HTTP server has stopped. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     const queue = await this.queue?.catch(() => undefined);
     await queue?.close();

@@ -31,6 +31,11 @@ export class GrpcClients {
     return metadata && query;
   }
 
+  /** Nest calls this once the HTTP server has stopped. */
+  onApplicationShutdown(): void {
+    this.close();
+  }
+
   close(): void {
     this.metadata.close();
     this.query.close();

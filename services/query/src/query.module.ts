@@ -1,0 +1,79 @@
+import { grpcClientTelemetry, registerPoolGauges } from '@aurora/observability';
+import { CLIENT_CHANNEL_OPTIONS, loadAuroraPackage, type MetadataServiceClient } from '@aurora/proto';
+import { openWarehouse, type DatabaseAdapter } from '@aurora/warehouse';
+import { credentials } from '@grpc/grpc-js';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { CatalogClient } from './catalog-client';
+import type { QueryConfig } from './config';
+import { QueryController } from './query.controller';
+import { QueryRunner } from './query-runner';
+import { QueryTelemetry } from './query-telemetry';
+import { tracedWarehouse } from './traced-warehouse';
+
+/** Injection tokens of what is built from the configuration. */
+export const QUERY_CONFIG = 'QUERY_CONFIG';
+export const WAREHOUSE = 'WAREHOUSE';
+export const METADATA_CLIENT = 'METADATA_CLIENT';
+
+/** The query service: its gRPC controller over the runner, the warehouse and the metadata service's client. */
+@Module({})
+export class QueryModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(WAREHOUSE) private readonly warehouse: DatabaseAdapter,
+    @Inject(METADATA_CLIENT) private readonly metadata: MetadataServiceClient,
+  ) {}
+
+  static forRoot(config: QueryConfig): DynamicModule {
+    return {
+      module: QueryModule,
+      controllers: [QueryController],
+      providers: [
+        { provide: QUERY_CONFIG, useValue: config },
+        {
+          provide: WAREHOUSE,
+          inject: [QUERY_CONFIG],
+          useFactory: async (config: QueryConfig) => {
+            const warehouse = await openWarehouse(config.WAREHOUSE_URL, {
+              connections: config.WAREHOUSE_CONNECTIONS,
+            });
+            registerPoolGauges(warehouse.dialect, () => warehouse.poolStats());
+            return warehouse;
+          },
+        },
+        {
+          provide: METADATA_CLIENT,
+          inject: [QUERY_CONFIG],
+          useFactory: (config: QueryConfig): MetadataServiceClient =>
+            new (loadAuroraPackage().aurora.v1.MetadataService)(
+              config.METADATA_GRPC_ADDRESS,
+              credentials.createInsecure(),
+              { ...CLIENT_CHANNEL_OPTIONS, interceptors: [grpcClientTelemetry()] },
+            ),
+        },
+        {
+          provide: CatalogClient,
+          inject: [METADATA_CLIENT, QUERY_CONFIG],
+          useFactory: (metadata: MetadataServiceClient, config: QueryConfig) =>
+            new CatalogClient(metadata, config.CATALOG_CACHE_SECONDS * 1000),
+        },
+        {
+          provide: QueryRunner,
+          inject: [WAREHOUSE, CatalogClient, QUERY_CONFIG],
+          useFactory: (warehouse: DatabaseAdapter, catalogs: CatalogClient, config: QueryConfig) =>
+            new QueryRunner(tracedWarehouse(warehouse), catalogs, config),
+        },
+        {
+          provide: QueryTelemetry,
+          inject: [WAREHOUSE],
+          useFactory: (warehouse: DatabaseAdapter) => new QueryTelemetry(warehouse.dialect),
+        },
+      ],
+    };
+  }
+
+  /** After the gRPC server has stopped: the pool drains, then the client closes. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.warehouse.close();
+    this.metadata.close();
+  }
+}
