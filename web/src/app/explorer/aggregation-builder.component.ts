@@ -3,7 +3,7 @@ import type { MeasureFn } from '../api';
 import { ExplorerStore } from './explorer.store';
 import { newId } from './filter-state';
 import { IconComponent } from '../ui/icon.component';
-import { ModalComponent } from './modal.component';
+import { ModalComponent } from '../ui/modal.component';
 import {
   MEASURE_LABELS,
   defaultMeasureName,

@@ -10,7 +10,7 @@ import {
 import { FilterDraft, type FilterTarget } from './filter-draft';
 import { countConditions, type FilterColumn, type GroupState } from './filter-state';
 import { FilterGroupComponent } from './filter-group.component';
-import { ModalComponent } from './modal.component';
+import { ModalComponent } from '../ui/modal.component';
 
 /**
  * The advanced filter builder: nested AND/OR groups over the source rows and, when the view is summarised,

@@ -16,7 +16,7 @@ import { emptyGroup, newId } from './filter-state';
 import { formatCell } from './format';
 import { IconComponent } from '../ui/icon.component';
 import { JOIN_TYPES, newJoin, newPair } from './join-state';
-import { ModalComponent } from './modal.component';
+import { ModalComponent } from '../ui/modal.component';
 import { sourceColumns, type SchemaColumn } from './query-schema';
 import { setJoins, toQuery, typeMismatch, type JoinState } from './query-state';
 

@@ -10,7 +10,7 @@ import {
 import { firstValueFrom } from 'rxjs';
 import { ApiError, ApiService, type Query, type SqlResult } from '../api';
 import { IconComponent } from '../ui/icon.component';
-import { ModalComponent } from './modal.component';
+import { ModalComponent } from '../ui/modal.component';
 
 /** "Show SQL": the statement the server compiles for this view (`/query/sql`, runs nothing), read-only. */
 @Component({

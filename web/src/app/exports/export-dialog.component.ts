@@ -10,7 +10,7 @@ import {
 import { FormsModule } from '@angular/forms';
 import { ApiError, type Query } from '../api';
 import { IconComponent } from '../ui/icon.component';
-import { ModalComponent } from '../explorer/modal.component';
+import { ModalComponent } from '../ui/modal.component';
 import type { ExportFormat } from './exports.api';
 import { ExportsStore } from './exports.store';
 
