@@ -1,13 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal, type OnInit } from '@angular/core';
-import { ColumnPanelComponent } from './column-panel.component';
-import { DataGridComponent } from './data-grid.component';
-import { DatasetListComponent } from './dataset-list.component';
-import { ExplorerStore } from './explorer.store';
-import { QueryBarComponent } from './query-bar.component';
-import { QueryButtonsComponent } from './query-buttons.component';
-import { bindViewToUrl } from './url-sync';
-import { ViewActionsComponent } from './view-actions.component';
-import { VintageBarComponent } from './vintage-bar.component';
+import { ColumnPanelComponent } from './grid/column-panel.component';
+import { DataGridComponent } from './grid/data-grid.component';
+import { DatasetListComponent } from './datasets/dataset-list.component';
+import { ExplorerStore } from './state/explorer.store';
+import { QueryBarComponent } from './builders/query-bar.component';
+import { QueryButtonsComponent } from './builders/query-buttons.component';
+import { bindViewToUrl } from './state/url-sync';
+import { ViewActionsComponent } from './view-actions/view-actions.component';
+import { VintageBarComponent } from './datasets/vintage-bar.component';
 
 @Component({
   selector: 'au-explorer',

@@ -1,0 +1,250 @@
+import { DestroyRef, Injectable, computed, effect, inject, signal } from '@angular/core';
+import { Observable, Subscription, forkJoin, map, of, tap } from 'rxjs';
+import {
+  ApiError,
+  ApiService,
+  type CountResult,
+  type DatasetDetail,
+  type DatasetSummary,
+  type PreviewResult,
+  type Query,
+  type SortItem,
+  type Vintages,
+} from '../../api';
+import type { FilterTarget } from './filter-draft';
+import { removeNode, type GroupState } from './filter-state';
+import {
+  EMPTY_VIEW,
+  countQuery,
+  fromQuery,
+  moveColumn,
+  resultColumns,
+  selectDataset,
+  setAggregation,
+  setFilter,
+  setJoins,
+  setResultFilter,
+  setSort,
+  setVintage,
+  sourceSchema,
+  toQuery,
+  toggleColumn,
+  type AggregationState,
+  type JoinState,
+  type ViewState,
+} from './query-state';
+
+function message(error: unknown): string {
+  return error instanceof ApiError ? error.detail : 'Something went wrong. Please retry.';
+}
+
+/** The explorer's single store: catalog data, the person's view state, and the query derived from it. */
+@Injectable()
+export class ExplorerStore {
+  private readonly api = inject(ApiService);
+
+  readonly datasets = signal<readonly DatasetSummary[] | null>(null);
+  readonly search = signal('');
+  readonly detail = signal<DatasetDetail | null>(null);
+  readonly vintages = signal<Vintages | null>(null);
+  readonly view = signal<ViewState>(EMPTY_VIEW);
+  readonly count = signal<CountResult | null>(null);
+  readonly loadingDataset = signal(false);
+  readonly error = signal<string | null>(null);
+  /** The query builder open on screen, if any. */
+  readonly builder = signal<
+    { kind: 'filter'; target: FilterTarget } | { kind: 'join' } | { kind: 'aggregate' } | null
+  >(null);
+
+  readonly filteredDatasets = computed(() => {
+    const term = this.search().trim().toLowerCase();
+    const all = this.datasets() ?? [];
+    return term === ''
+      ? all
+      : all.filter((d) => `${d.label} ${d.id} ${d.description}`.toLowerCase().includes(term));
+  });
+  /** Details of datasets other than the primary one, loaded for joins. */
+  readonly joinedDetails = signal<readonly DatasetDetail[]>([]);
+  /** Load Types / IDs of joined datasets that are partitioned. */
+  readonly joinedVintages = signal<Readonly<Record<string, Vintages>>>({});
+  /** Every catalog detail the view needs, the primary dataset first. */
+  readonly details = computed(() => {
+    const primary = this.detail();
+    return primary ? [primary, ...this.joinedDetails().filter((d) => d.id !== primary.id)] : [];
+  });
+  /** What filters, joins and grouping can use: every column of the joined datasets. */
+  readonly sourceSchema = computed(() => sourceSchema(this.view(), this.details()));
+  /** What the grid shows, sorts and the result filter uses. */
+  readonly resultColumns = computed(() => resultColumns(this.view(), this.details()));
+  readonly readiness = computed(() => toQuery(this.view(), this.details()));
+  /** The query as JSON: equal queries compare equal, so nothing reruns for a no-op change. */
+  readonly queryKey = computed(() => {
+    const readiness = this.readiness();
+    return readiness.kind === 'ready' ? JSON.stringify(readiness.query) : null;
+  });
+  readonly query = computed(() => {
+    const key = this.queryKey();
+    return key === null ? null : (JSON.parse(key) as Query);
+  });
+
+  private pickSubscription: Subscription | undefined;
+  private countSubscription: Subscription | undefined;
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => {
+      this.pickSubscription?.unsubscribe();
+      this.countSubscription?.unsubscribe();
+    });
+    effect(() => {
+      const query = this.query();
+      this.countSubscription?.unsubscribe();
+      this.count.set(null);
+      if (!query) return;
+      this.countSubscription = this.api.count(countQuery(query)).subscribe({
+        next: (count) => {
+          this.count.set(count);
+        },
+        error: (error: unknown) => {
+          this.error.set(message(error));
+        },
+      });
+    });
+  }
+
+  loadDatasets(): void {
+    this.api.datasets().subscribe({
+      next: (datasets) => {
+        this.datasets.set(datasets);
+      },
+      error: (error: unknown) => {
+        this.error.set(message(error));
+      },
+    });
+  }
+
+  pick(id: string): void {
+    if (this.view().datasetId === id) return;
+    this.startLoading(id);
+    const summary = this.datasets()?.find((d) => d.id === id);
+    this.pickSubscription = forkJoin({
+      detail: this.api.dataset(id),
+      vintages: summary?.partition ? this.api.vintages(id) : [null],
+    }).subscribe({
+      next: ({ detail, vintages }) => {
+        this.detail.set(detail);
+        this.vintages.set(vintages);
+        this.view.set(selectDataset(detail));
+        this.loadingDataset.set(false);
+      },
+      error: (error: unknown) => {
+        this.error.set(message(error));
+        this.loadingDataset.set(false);
+      },
+    });
+  }
+
+  setVintage(loadType: string | null, loadId: string | null): void {
+    this.view.update((state) => setVintage(state, loadType, loadId));
+  }
+  toggleColumn(ref: string): void {
+    this.view.update((state) => toggleColumn(state, ref));
+  }
+  moveColumn(ref: string, offset: -1 | 1): void {
+    this.view.update((state) => moveColumn(state, ref, offset));
+  }
+  applyFilter(filter: GroupState): void {
+    this.view.update((state) => setFilter(state, filter));
+  }
+  applyResultFilter(filter: GroupState): void {
+    this.view.update((state) => setResultFilter(state, filter));
+  }
+  removeFilterItem(target: FilterTarget, id: string): void {
+    this.view.update((state) =>
+      target === 'filter'
+        ? setFilter(state, removeNode(state.filter, id))
+        : setResultFilter(state, removeNode(state.resultFilter, id)),
+    );
+  }
+  applyJoins(joins: readonly JoinState[]): void {
+    this.view.update((state) => setJoins(state, joins, this.details()));
+  }
+  applyAggregation(aggregate: AggregationState | null): void {
+    this.view.update((state) => setAggregation(state, aggregate, this.details()));
+  }
+  /** A dataset's detail (and vintages when partitioned) for the join builder; loaded once per dataset. */
+  loadJoinable(id: string): Observable<DatasetDetail> {
+    const known = this.details().find((d) => d.id === id);
+    if (known) return of(known);
+    const summary = this.datasets()?.find((d) => d.id === id);
+    return forkJoin({
+      detail: this.api.dataset(id),
+      vintages: summary?.partition ? this.api.vintages(id) : of(null),
+    }).pipe(
+      tap(({ detail, vintages }) => {
+        this.joinedDetails.update((all) => [...all.filter((d) => d.id !== id), detail]);
+        if (vintages) this.joinedVintages.update((all) => ({ ...all, [id]: vintages }));
+      }),
+      map(({ detail }) => detail),
+    );
+  }
+  /** A few rows of a query that is not applied yet (the join builder's sample). */
+  sample(query: Query, size: number): Observable<PreviewResult> {
+    return this.api.preview({ ...query, page: { number: 1, size } });
+  }
+  setSort(sort: readonly SortItem[]): void {
+    this.view.update((state) => setSort(state, sort));
+  }
+  reportError(error: unknown): void {
+    this.error.set(message(error));
+  }
+
+  /** Reset All: the dataset as first picked (no joins, aggregation, filters or sort; every column); the vintage stays. */
+  resetAll(): void {
+    const detail = this.detail();
+    if (!detail) return;
+    const { vintage } = this.view();
+    this.view.set({ ...selectDataset(detail), vintage });
+  }
+
+  /** Restores a bookmarked view: the catalog details of its datasets first, then the view of its query. */
+  restore(query: Query): void {
+    this.startLoading(query.dataset);
+    const joined = [...new Set((query.joins ?? []).map((j) => j.dataset))].filter((d) => d !== query.dataset);
+    const summary = this.datasets()?.find((d) => d.id === query.dataset);
+    this.pickSubscription = forkJoin({
+      detail: this.api.dataset(query.dataset),
+      vintages: summary?.partition ? this.api.vintages(query.dataset) : of(null),
+      joined: joined.length > 0 ? forkJoin(joined.map((id) => this.loadJoinable(id))) : of([]),
+    }).subscribe({
+      next: ({ detail, vintages }) => {
+        this.detail.set(detail);
+        this.vintages.set(vintages);
+        try {
+          this.view.set(fromQuery(query, this.details()));
+        } catch {
+          this.view.set(selectDataset(detail));
+          this.error.set(
+            'Part of this link’s view could not be restored: the dataset is shown as it starts.',
+          );
+        }
+        this.loadingDataset.set(false);
+      },
+      error: (error: unknown) => {
+        this.error.set(message(error));
+        this.loadingDataset.set(false);
+      },
+    });
+  }
+
+  /** Forgets the current dataset's state while another one loads. */
+  private startLoading(id: string): void {
+    this.pickSubscription?.unsubscribe();
+    this.error.set(null);
+    this.loadingDataset.set(true);
+    this.detail.set(null);
+    this.vintages.set(null);
+    this.joinedDetails.set([]);
+    this.joinedVintages.set({});
+    this.view.set({ ...EMPTY_VIEW, datasetId: id });
+  }
+}

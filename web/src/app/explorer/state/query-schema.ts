@@ -1,0 +1,89 @@
+import type { ColumnType, DatasetDetail, MeasureFn } from '../../api';
+
+/** A column the view can show, filter or sort on: a source column (`dataset.column`) or a measure name. */
+export interface SchemaColumn {
+  readonly ref: string;
+  readonly label: string;
+  readonly type: ColumnType;
+  readonly format?: string | undefined;
+  /** The dataset it comes from; null for a measure. */
+  readonly dataset: string | null;
+}
+
+export interface MeasureState {
+  readonly id: string;
+  readonly fn: MeasureFn;
+  readonly column: string | null;
+  readonly as: string;
+}
+
+export function qualify(dataset: string, column: string): string {
+  return `${dataset}.${column}`;
+}
+
+export function unqualify(reference: string): string {
+  return reference.slice(reference.indexOf('.') + 1);
+}
+
+/** The columns of the given datasets, in order; columns of joined datasets name their dataset in the label. */
+export function sourceColumns(datasets: readonly DatasetDetail[]): SchemaColumn[] {
+  return datasets.flatMap((detail, index) =>
+    detail.columns.map((column) => ({
+      ref: qualify(detail.id, column.name),
+      label: index === 0 ? column.label : `${column.label} (${detail.label})`,
+      type: column.type,
+      format: column.format,
+      dataset: detail.id,
+    })),
+  );
+}
+
+export const MEASURE_LABELS: Readonly<Record<MeasureFn, string>> = {
+  sum: 'Sum',
+  avg: 'Average',
+  min: 'Min',
+  max: 'Max',
+  count: 'Count',
+  count_distinct: 'Count distinct',
+};
+
+export function isNumericType(type: ColumnType): boolean {
+  return type === 'integer' || type === 'number';
+}
+
+/** Sum and average need numbers; the other functions take any column (count also none). */
+export function measureAccepts(fn: MeasureFn, column: SchemaColumn): boolean {
+  return fn === 'sum' || fn === 'avg' ? isNumericType(column.type) : true;
+}
+
+/** The result column of a measure, typed and labelled as the compiler does (docs/API.md, "aggregate"). */
+export function measureColumn(measure: MeasureState, source: SchemaColumn | undefined): SchemaColumn {
+  const type: ColumnType =
+    measure.fn === 'count' || measure.fn === 'count_distinct'
+      ? 'integer'
+      : measure.fn === 'avg'
+        ? 'number'
+        : (source?.type ?? 'integer');
+  const keepsFormat = measure.fn === 'sum' || measure.fn === 'min' || measure.fn === 'max';
+  return {
+    ref: measure.as,
+    label: titleCase(measure.as),
+    type,
+    format: keepsFormat ? source?.format : undefined,
+    dataset: null,
+  };
+}
+
+/** A measure's default name: `sum_amount`, `count_rows`. */
+export function defaultMeasureName(fn: MeasureFn, column: string | null): string {
+  const base = `${fn}_${column === null ? 'rows' : unqualify(column)}`;
+  return base.slice(0, 63);
+}
+
+function titleCase(name: string): string {
+  return name
+    .split('_')
+    .filter(Boolean)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
