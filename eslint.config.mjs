@@ -63,6 +63,16 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The web app bundles it alone (@aurora/query-model/limits): any import could pull zod in.
+    files: ['libs/query-model/src/limits.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['*'], message: 'Browser-safe entry points import nothing.' }] },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['**/*.js'],

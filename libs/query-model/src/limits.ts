@@ -1,3 +1,5 @@
+// Imports nothing (see eslint.config.mjs): the web app bundles it alone, as `@aurora/query-model/limits`.
+
 /** The bounds of docs/API.md ("Bounds"), shared by the schema, the web app and the gateway. */
 export const QUERY_LIMITS = {
   maxFilterDepth: 8,

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
-import { QUERY_LIMITS } from '@aurora/query-model/dist/limits';
+import { QUERY_LIMITS } from '@aurora/query-model/limits';
 import { FilterConditionComponent } from './filter-condition.component';
 import { FilterDraft } from '../state/filter-draft';
 import type { GroupState } from '../state/filter-state';

@@ -8,7 +8,7 @@ import {
   output,
   signal,
 } from '@angular/core';
-import { QUERY_LIMITS } from '@aurora/query-model/dist/limits';
+import { QUERY_LIMITS } from '@aurora/query-model/limits';
 import { Subscription, timer, switchMap } from 'rxjs';
 import { ApiError, type DatasetDetail, type PreviewResult, type Query, type Vintages } from '../../api';
 import { ExplorerStore } from '../state/explorer.store';

@@ -1,5 +1,5 @@
 // The constants only: the package index would pull zod into the bundle.
-import { QUERY_LIMITS } from '@aurora/query-model/dist/limits';
+import { QUERY_LIMITS } from '@aurora/query-model/limits';
 import type { ColumnType, Condition, FilterGroup, FilterNode, Operator } from '../../api';
 import { joinList, parseValue, splitList, splitRange, valueText, type Parsed } from './filter-values';
 

@@ -1,4 +1,4 @@
-import { QUERY_LIMITS } from '@aurora/query-model/dist/limits';
+import { QUERY_LIMITS } from '@aurora/query-model/limits';
 import fc from 'fast-check';
 import type { ColumnType, Condition, FilterGroup, FilterNode, Measure, Query, ScalarValue } from '../../api';
 import { operatorsFor } from './filter-state';

@@ -1,5 +1,5 @@
 // The constants only: the package index would pull zod into the bundle.
-import { IDENTIFIER_PATTERN } from '@aurora/query-model/dist/limits';
+import { IDENTIFIER_PATTERN } from '@aurora/query-model/limits';
 import type { DatasetDetail, FilterGroup, Join, Query, SortItem } from '../../api';
 import {
   emptyGroup,
