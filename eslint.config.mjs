@@ -64,8 +64,8 @@ export default tseslint.config(
     },
   },
   {
-    // The web app bundles it alone (@aurora/query-model/limits): any import could pull zod in.
-    files: ['libs/query-model/src/limits.ts'],
+    // The web app bundles these alone (@aurora/query-model/limits, /labels): any import could pull zod in.
+    files: ['libs/query-model/src/limits.ts', 'libs/query-model/src/labels.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

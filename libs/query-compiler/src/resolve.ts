@@ -1,5 +1,12 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import type { ColumnType, Condition, FilterGroup, Measure, Query } from '@aurora/query-model';
+import {
+  titleCase,
+  type ColumnType,
+  type Condition,
+  type FilterGroup,
+  type Measure,
+  type Query,
+} from '@aurora/query-model';
 import type { CatalogDataset, CatalogView } from './catalog';
 import type {
   MeasureOperand,
@@ -328,14 +335,6 @@ function columnOf(dataset: CatalogDataset, name: string) {
 
 function family(type: ColumnType): string {
   return type === 'integer' || type === 'number' ? 'numeric' : type;
-}
-
-function titleCase(name: string): string {
-  return name
-    .split('_')
-    .filter(Boolean)
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
 }
 
 function invalidQuery(detail: string, path: string): AuroraError {

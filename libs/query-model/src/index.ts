@@ -1,4 +1,5 @@
 export { COLUMN_TYPES, IDENTIFIER_PATTERN, QUERY_LIMITS, REFERENCE_PATTERN, type ColumnType } from './limits';
+export { titleCase } from './labels';
 export {
   QuerySchema,
   type Condition,

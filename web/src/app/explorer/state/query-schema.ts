@@ -1,3 +1,4 @@
+import { titleCase } from '@aurora/query-model/labels';
 import type { ColumnType, DatasetDetail, MeasureFn } from '../../api';
 
 /** A column the view can show, filter or sort on: a source column (`dataset.column`) or a measure name. */
@@ -78,12 +79,4 @@ export function measureColumn(measure: MeasureState, source: SchemaColumn | unde
 export function defaultMeasureName(fn: MeasureFn, column: string | null): string {
   const base = `${fn}_${column === null ? 'rows' : unqualify(column)}`;
   return base.slice(0, 63);
-}
-
-function titleCase(name: string): string {
-  return name
-    .split('_')
-    .filter(Boolean)
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
 }
