@@ -64,6 +64,23 @@ export default tseslint.config(
     },
   },
   {
+    // The browser scenarios run on the demo warehouse, so they take its definitions from the generator.
+    files: ['web/e2e/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          depConstraints: [
+            {
+              sourceTag: 'scope:frontend',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:frontend', 'scope:backend'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The web app bundles these alone (@aurora/query-model/limits, /labels): any import could pull zod in.
     files: ['libs/query-model/src/limits.ts', 'libs/query-model/src/labels.ts'],
     rules: {

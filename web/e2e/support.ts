@@ -1,4 +1,5 @@
 /** Helpers of the browser scenarios: sign-in through the dev IdP, the API asked directly, screenshots. */
+import { SALES_COLUMNS as SALES_TABLE_COLUMNS } from '@aurora/demo-data';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -15,24 +16,8 @@ export const OUT = join(__dirname, 'out');
 export const UPDATE_DOCS = process.env['E2E_UPDATE_DOCS'] === '1';
 export const SHOTS = UPDATE_DOCS ? join(__dirname, '..', '..', 'docs', 'screenshots') : OUT;
 
-export const SALES_COLUMNS = [
-  'sale_id',
-  'load_type',
-  'load_id',
-  'employee_id',
-  'product_id',
-  'customer_id',
-  'region',
-  'channel',
-  'order_date',
-  'ordered_at',
-  'quantity',
-  'unit_price',
-  'discount',
-  'amount',
-  'is_return',
-  'comment',
-].map((c) => `global_sales.${c}`);
+/** Every column of the demo fact table, as the generator writes it. */
+export const SALES_COLUMNS = SALES_TABLE_COLUMNS.map((c) => `global_sales.${c}`);
 /** The largest vintage of the demo data (monthly loads hold about 1/24 of the sales each). */
 export const VINTAGE = { loadType: 'MONTHLY', loadId: '2026-10-31' };
 export const BASE_QUERY = {
