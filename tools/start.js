@@ -106,8 +106,8 @@ function servers() {
       what: 'the export worker',
       ports: metrics('9464'),
       ready: /export worker listening/,
-      // As its start script runs it: a bounded old generation keeps a large export's worker near 170 MB.
-      ...node('services/export/dist/main.js', '--max-old-space-size=128'),
+      // As its start script runs it: a bounded heap keeps a large export's worker near 170 MB.
+      ...node('services/export/dist/main.js', '--max-old-space-size=128', '--max-semi-space-size=16'),
     },
   ];
 }

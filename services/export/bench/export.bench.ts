@@ -252,7 +252,7 @@ async function main(): Promise<void> {
         'columns (integer, date, text, timestamp, number, money, boolean), as CSV and as XLSX: `POST /exports` → ' +
         'work queue → worker → rows streamed from the query service (gRPC) → file written → S3 multipart ' +
         'upload → job record → completed event. Time = the job record from `createdAt` to `finishedAt`. Each ' +
-        'run has a fresh worker, started as its start script starts it (`node --max-old-space-size=128 ' +
+        'run has a fresh worker, started as its start script starts it (`node --max-old-space-size=128 --max-semi-space-size=16 ' +
         "dist/main.js`; once more without the cap, for comparison); peak RSS = that worker's VmHWM " +
         '(`/proc/<pid>/status`). Beside them, in ' +
         "the same run: DuckDB's own `COPY (…) TO 'file.csv'` of the same compiled statement, and exceljs's plain " +
