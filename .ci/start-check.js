@@ -154,6 +154,11 @@ async function main() {
     if (left.length > 0) throw new Error(`processes left behind:\n  ${left.join('\n  ')}`);
     const stopping = output.join('').slice(beforeStop);
     if (stopping.includes('✖')) throw new Error('the stack reported an error while stopping');
+    const steps = output
+      .join('')
+      .split('\n')
+      .filter((line) => /^▶|Successfully ran target|local cache|^Done in/.test(line.trim()));
+    process.stdout.write(`${steps.join('\n')}\n`);
     const regions = preview.rows.map((row) => row[0]).join(', ');
     process.stdout.write(
       `npm start on a fresh clone: ready in ${(readyMs / 1000).toFixed(1)} s, answered (${regions}), ` +
