@@ -59,9 +59,9 @@ async function addJoin(page: Page, dataset: string, left: string, right: string)
 export async function aliceBuildsAView(page: Page, urls: Urls): Promise<void> {
   await page.getByTestId('open-filter-builder').click();
   const root = page.getByTestId('filter-root');
-  // An empty filter opens with one blank condition.
-  if ((await page.getByTestId('condition-column').count()) === 0)
-    await root.getByTestId('add-condition').first().click();
+  // An empty filter opens with one blank condition (waited for: counting before the dialog has drawn it raced).
+  await page.getByTestId('condition-column').first().waitFor();
+  assert.equal(await page.getByTestId('condition-column').count(), 1, 'one blank condition to start with');
   const values = page.getByTestId('condition-value');
   await page.getByTestId('condition-column').nth(0).selectOption('global_sales.region');
   await page.getByTestId('condition-operator').nth(0).selectOption('in');
@@ -123,7 +123,7 @@ export async function aliceBuildsAView(page: Page, urls: Urls): Promise<void> {
 }
 
 /** CSV straight to disk, an XLSX job with live progress, and the Excel row limit with its numbers. */
-export async function aliceExports(page: Page): Promise<void> {
+export async function aliceExports(page: Page, urls: Urls): Promise<void> {
   const count = await shownCount(page);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
   const csvPath = join(OUT, 'view.csv');
@@ -172,17 +172,24 @@ export async function aliceExports(page: Page): Promise<void> {
   assert.match((await error.textContent()) ?? '', /at most 100,000 rows and this one has 124,\d{3}/);
   await shot(page, 'export-row-limit');
 
-  // The same view as CSV has no such limit; a running job can be cancelled from the drawer.
-  await page.getByTestId('export-dialog').getByText('CSV', { exact: true }).click();
-  await page.getByLabel('File name').fill('to-cancel');
-  await page.getByTestId('export-start').click();
-  const running = page.locator('[data-job]').first();
-  await running.getByRole('button', { name: 'Cancel to-cancel.csv' }).click();
-  await page.waitForFunction(
-    () => document.querySelector('[data-job]')?.getAttribute('data-status') === 'cancelled',
-    undefined,
-    { timeout: 30_000 },
-  );
+  // The same view as CSV has no such limit, and a job can be cancelled from the drawer. Its 124,000 rows take
+  // the worker a second or two, which a click under load can miss; with the stack's worker paused the job
+  // stays queued until cancelled (the worker's side of a cancel is tested in services/export).
+  const resumeExportWorker = urls.pauseExportWorker?.();
+  try {
+    await page.getByTestId('export-dialog').getByText('CSV', { exact: true }).click();
+    await page.getByLabel('File name').fill('to-cancel');
+    await page.getByTestId('export-start').click();
+    const job = page.locator('[data-job]').first();
+    await job.getByRole('button', { name: 'Cancel to-cancel.csv' }).click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-job]')?.getAttribute('data-status') === 'cancelled',
+      undefined,
+      { timeout: 30_000 },
+    );
+  } finally {
+    resumeExportWorker?.();
+  }
   await page.keyboard.press('Escape'); // Esc closes the drawer
   await page.getByTestId('jobs-list').waitFor({ state: 'detached' });
 }

@@ -129,7 +129,7 @@ async function aliceExploresGlobalSales(page: Page, urls: Urls): Promise<void> {
   await second.close();
 
   await aliceBuildsAView(page, urls);
-  await aliceExports(page);
+  await aliceExports(page, urls);
 
   // Reset All: back to the dataset as first picked (the vintage stays).
   await page.getByTestId('reset-all').click();

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    await runScenarios({ baseUrl: stack.baseUrl, apiUrl: stack.apiUrl, idpUrl: stack.idpUrl });
+    await runScenarios(stack);
   } finally {
     await stack.stop();
   }

@@ -15,14 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Urls } from './support';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BUCKET = 'aurora-exports';
 
-export interface E2eStack {
-  readonly baseUrl: string;
-  readonly apiUrl: string;
-  readonly idpUrl: string;
+export interface E2eStack extends Urls {
   stop(): Promise<void>;
 }
 
@@ -68,8 +66,22 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
         gateway: { NATS_URL: nats.url, ...s3Env, RATE_LIMIT_PER_MINUTE: '100000' },
       },
     });
-    worker = await startExportWorker({ NATS_URL: nats.url, QUERY_GRPC_ADDRESS: stack.urls.query, ...s3Env });
-    return { baseUrl: stack.urls.gateway, apiUrl: stack.urls.api, idpUrl: stack.urls.idp, stop };
+    const { pid } = (worker = await startExportWorker({
+      NATS_URL: nats.url,
+      QUERY_GRPC_ADDRESS: stack.urls.query,
+      ...s3Env,
+    }));
+    const pauseExportWorker = () => {
+      process.kill(pid, 'SIGSTOP');
+      return () => process.kill(pid, 'SIGCONT');
+    };
+    return {
+      baseUrl: stack.urls.gateway,
+      apiUrl: stack.urls.api,
+      idpUrl: stack.urls.idp,
+      pauseExportWorker,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -9,6 +9,11 @@ export interface Urls {
   readonly baseUrl: string;
   readonly apiUrl: string;
   readonly idpUrl: string;
+  /**
+   * Freezes the stack's export worker (SIGSTOP) until the returned function resumes it, so that a job stays
+   * queued for as long as a scenario needs. Only the e2e:ci stack has it; `npm start`'s worker is not ours.
+   */
+  readonly pauseExportWorker?: () => () => void;
 }
 
 export const OUT = join(__dirname, 'out');
