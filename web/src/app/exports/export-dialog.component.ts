@@ -8,10 +8,10 @@ import {
   type OnInit,
 } from '@angular/core';
 import { FormsModule } from '@angular/forms';
+import type { ExportFormat } from '@aurora/query-model';
 import { ApiError, type Query } from '../api';
 import { IconComponent } from '../ui/icon.component';
 import { ModalComponent } from '../ui/modal.component';
-import type { ExportFormat } from './exports.api';
 import { ExportsStore } from './exports.store';
 
 /** "Export to Excel/CSV": starts a job; the drawer then shows its progress. Enter submits, Esc closes. */

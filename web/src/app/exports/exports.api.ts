@@ -1,9 +1,9 @@
 import { HttpClient, HttpHeaders } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
+import type { ExportFormat } from '@aurora/query-model';
 import type { Observable } from 'rxjs';
 import type { Query } from '../api';
 
-export type ExportFormat = 'csv' | 'xlsx';
 export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** A job as `GET /exports/{id}` shows it (docs/API.md, "Export jobs"). */
