@@ -253,7 +253,7 @@ async function main(): Promise<void> {
         'work queue → worker → rows streamed from the query service (gRPC) → file written → S3 multipart ' +
         'upload → job record → completed event. Time = the job record from `createdAt` to `finishedAt`. Each ' +
         'run has a fresh worker, started as its start script starts it (`node --max-old-space-size=128 --max-semi-space-size=16 ' +
-        "dist/main.js`; once more without the cap, for comparison); peak RSS = that worker's VmHWM " +
+        "dist/main.js`; once more without these flags, for comparison); peak RSS = that worker's VmHWM " +
         '(`/proc/<pid>/status`). Beside them, in ' +
         "the same run: DuckDB's own `COPY (…) TO 'file.csv'` of the same compiled statement, and exceljs's plain " +
         '`stream.xlsx.WorkbookWriter` (no styles, no shared strings; dates stay text for it) writing a local ' +
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
             `${fmt(xlsx.bytes / 1e6, 1)} MB`,
           ],
           [
-            'XLSX, worker without `--max-old-space-size=128`',
+            'XLSX, worker without its heap flags',
             fmt(uncappedXlsx.rows),
             fmt(uncappedXlsx.seconds, 1),
             fmt(rate(uncappedXlsx.rows, uncappedXlsx.seconds)),
