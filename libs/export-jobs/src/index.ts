@@ -10,5 +10,6 @@ export {
   type ExportStatus,
   type JobRequest,
 } from './job';
+export { JOB_ID_PATTERN, isJobId, newJobId } from './job-id';
 export { ObjectStore, objectStoreEnv, type ObjectStoreEnv, type ObjectStoreOptions } from './object-store';
 export { TOPOLOGY } from './topology';

@@ -7,6 +7,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { callContext } from '../http/call-context';
+import { ExportIdPipe } from './export-id.pipe';
 import { ExportsService } from './exports.service';
 
 /** Export jobs (docs/API.md, "Export jobs"): only the owner sees or touches a job; another user's is a 404. */
@@ -43,7 +44,7 @@ export class ExportsController {
   }
 
   @Get(':id')
-  async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', ExportIdPipe) id: string) {
     return publicView(await this.exports.get(principal, id));
   }
 
@@ -51,7 +52,7 @@ export class ExportsController {
   @Get(':id/events')
   async events(
     @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
+    @Param('id', ExportIdPipe) id: string,
     @Res() response: Response,
   ): Promise<void> {
     await this.exports.get(principal, id); // 404 before the stream starts
@@ -87,7 +88,7 @@ export class ExportsController {
   @Get(':id/download')
   async download(
     @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
+    @Param('id', ExportIdPipe) id: string,
     @Headers('accept') accept: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
@@ -97,7 +98,7 @@ export class ExportsController {
   }
 
   @Delete(':id')
-  async cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+  async cancel(@CurrentPrincipal() principal: Principal, @Param('id', ExportIdPipe) id: string) {
     return publicView(await this.exports.cancel(principal, id));
   }
 }

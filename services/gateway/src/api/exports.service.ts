@@ -4,17 +4,28 @@ import {
   FINISHED,
   ObjectStore,
   completedEvent,
+  newJobId,
   queuedJob,
   type ExportJob,
 } from '@aurora/export-jobs';
 import { logger, recordExportSubmitted } from '@aurora/observability';
 import { parseExportRequest } from '@aurora/query-model';
 import { callUnary, type CallContext, type CountResponse, type Principal } from '@aurora/proto';
-import { randomUUID } from 'node:crypto';
 import type { GatewayConfig } from '../config';
 import type { GrpcClients } from '../http/grpc-clients';
 
 const log = logger('gateway');
+
+/**
+ * The one 404 for a job that does not exist, is another user's, or whose id could not be a job's at all: none
+ * may be told from another. A long id is shown cut short.
+ */
+export function exportNotFound(id: string): AuroraError {
+  const shown = id.length > MAX_ID_SHOWN ? `${id.slice(0, MAX_ID_SHOWN)}…` : id;
+  return new AuroraError(ErrorCode.NOT_FOUND, `There is no export "${shown}".`);
+}
+
+const MAX_ID_SHOWN = 40;
 
 /** Export jobs for the HTTP API: validation and the Excel row limit up front, then the queue does the work. */
 export class ExportsService {
@@ -49,7 +60,7 @@ export class ExportsService {
       );
     }
     const job = queuedJob({
-      id: randomUUID(),
+      id: newJobId(),
       owner: {
         sub: context.principal.sub,
         name: context.principal.name,
@@ -71,7 +82,7 @@ export class ExportsService {
 
   async get(owner: Principal, id: string): Promise<ExportJob> {
     const job = await this.withQueue((queue) => queue.get(owner, id));
-    if (!job) throw new AuroraError(ErrorCode.NOT_FOUND, `There is no export "${id}".`);
+    if (!job) throw exportNotFound(id);
     return job;
   }
 
