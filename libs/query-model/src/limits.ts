@@ -1,8 +1,16 @@
 // Imports nothing (see eslint.config.mjs): the web app bundles it alone, as `@aurora/query-model/limits`.
 
+const MAX_FILTER_DEPTH = 8;
+
+/**
+ * The most objects and arrays nested in a legal body: `POST /exports` holds the query `{ "query": {` (2), whose
+ * filter nests groups `{ "items": [` (2 each) down to a condition with a list `{ "values": [` (2).
+ */
+const MAX_LEGAL_JSON_DEPTH = 2 + 2 * MAX_FILTER_DEPTH + 2;
+
 /** The bounds of docs/API.md ("Bounds"), shared by the schema, the web app and the gateway. */
 export const QUERY_LIMITS = {
-  maxFilterDepth: 8,
+  maxFilterDepth: MAX_FILTER_DEPTH,
   maxConditions: 200,
   maxJoins: 8,
   maxJoinPairs: 8,
@@ -15,8 +23,11 @@ export const QUERY_LIMITS = {
   maxPageNumber: 1_000_000_000,
   maxStringValue: 4_000,
   maxBodyBytes: 1024 * 1024,
-  /** JSON nesting allowed before schema validation even starts (guards the recursive parser's stack). */
-  maxJsonDepth: 40,
+  /**
+   * Objects and arrays a body may nest, checked before anything walks it recursively (JSON.stringify, zod):
+   * twice the legal depth, so the schema (not this guard) explains a merely wrong body.
+   */
+  maxJsonDepth: 2 * MAX_LEGAL_JSON_DEPTH,
 } as const;
 
 /** Catalog identifiers and measure names: what SQL can quote safely in every dialect. */

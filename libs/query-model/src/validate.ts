@@ -60,13 +60,21 @@ function invalid(detail: string, path: string): AuroraError {
   return new AuroraError(ErrorCode.INVALID_QUERY, detail, path || undefined);
 }
 
-/** Walks raw JSON without recursion, so a hostile, deeply nested body cannot exhaust the stack. */
-function checkJsonDepth(input: unknown): void {
-  const stack: { value: unknown; depth: number }[] = [{ value: input, depth: 0 }];
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+/**
+ * Refuses a value (parsed JSON) nesting more than `maxJsonDepth` objects and arrays, without recursion: a
+ * hostile body nested 100,000 deep would overflow the stack of any recursive walk (JSON.stringify, zod).
+ */
+export function checkJsonDepth(input: unknown): void {
+  const stack: { value: unknown; depth: number }[] = [{ value: input, depth: 1 }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { value, depth } = next;
     if (typeof value !== 'object' || value === null) continue;
-    if (depth >= QUERY_LIMITS.maxJsonDepth) throw invalid('the query is nested too deeply', '');
+    if (depth > QUERY_LIMITS.maxJsonDepth) {
+      throw invalid(
+        `the body is nested too deeply: at most ${QUERY_LIMITS.maxJsonDepth} objects and arrays one inside another`,
+        '',
+      );
+    }
     for (const child of Object.values(value)) stack.push({ value: child, depth: depth + 1 });
   }
 }

@@ -1,4 +1,4 @@
-import { parseQuery } from '../src';
+import { checkJsonDepth, parseExportRequest, parseQuery, QUERY_LIMITS } from '../src';
 import {
   aConditionOf,
   aGroup,
@@ -73,5 +73,26 @@ describe('a hostile, deeply nested body', () => {
 
   it('does not stop a legitimate query at the deepest allowed filter', () => {
     expect(parseQuery(aQuery({ filter: nestedGroups(8) })).filter).toEqual(nestedGroups(8));
+  });
+});
+
+describe('the JSON depth bound (maxJsonDepth)', () => {
+  /** 8 groups, the innermost ending in an in-list: the deepest a legal filter goes. */
+  let deepest: Json = aGroup([aConditionOf('in', { values: ['EMEA'] })]);
+  for (let level = 1; level < QUERY_LIMITS.maxFilterDepth; level += 1) deepest = aGroup([deepest]);
+
+  it('leaves room for the deepest legal body: an export of a query with an 8-deep filter ending in a list', () => {
+    const body = { query: aQuery({ filter: deepest }), format: 'csv' };
+
+    expect(() => checkJsonDepth(body)).not.toThrow();
+    expect(parseExportRequest(body).query.filter).toEqual(deepest);
+  });
+
+  it('lets through exactly maxJsonDepth nested arrays and refuses one more', () => {
+    expect(() => checkJsonDepth(nestedArrays(QUERY_LIMITS.maxJsonDepth))).not.toThrow();
+
+    expect(() => checkJsonDepth(nestedArrays(QUERY_LIMITS.maxJsonDepth + 1))).toThrow(
+      `at most ${QUERY_LIMITS.maxJsonDepth} objects and arrays`,
+    );
   });
 });

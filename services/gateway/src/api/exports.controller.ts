@@ -6,6 +6,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { ExportIdPipe } from './export-id.pipe';
 import { ExportsService } from './exports.service';
@@ -24,7 +25,7 @@ export class ExportsController {
   @HttpCode(202)
   async submit(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
+    @Body(BodyDepthPipe) body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {

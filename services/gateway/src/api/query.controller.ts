@@ -15,9 +15,11 @@ import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import { checkJsonDepth } from '@aurora/query-model';
 import { once } from 'node:events';
 import { CurrentPrincipal, FormToken } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
 
@@ -38,7 +40,7 @@ export class QueryController {
   @ApiBody(QUERY_BODY)
   async preview(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
+    @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { query } = this.clients;
@@ -61,7 +63,7 @@ export class QueryController {
   @ApiBody(QUERY_BODY)
   async count(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
+    @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { query } = this.clients;
@@ -79,7 +81,7 @@ export class QueryController {
   @ApiBody(QUERY_BODY)
   async sql(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
+    @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { query } = this.clients;
@@ -100,7 +102,7 @@ export class QueryController {
   @ApiBody(QUERY_BODY)
   async csv(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
+    @Body(BodyDepthPipe) body: unknown,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
@@ -147,8 +149,17 @@ function csvForm(body: unknown): { queryJson: string; fileName: string | undefin
   const queryJson = fields['query'];
   if (typeof queryJson !== 'string')
     throw new AuroraError(ErrorCode.INVALID_QUERY, 'The download form has no query.', 'query');
+  checkJsonDepth(parsedQuery(queryJson)); // the form's query is JSON text, as deep as a JSON body can be
   const name = typeof fields['fileName'] === 'string' ? fields['fileName'].replace(/[^\w.-]+/g, '_') : '';
   return { queryJson, fileName: name.slice(0, 120) || undefined };
+}
+
+function parsedQuery(queryJson: string): unknown {
+  try {
+    return JSON.parse(queryJson);
+  } catch {
+    throw new AuroraError(ErrorCode.INVALID_QUERY, "The download form's query is not valid JSON.", 'query');
+  }
 }
 
 function column({ name, label, type, format }: ResultColumn) {
