@@ -29,7 +29,10 @@ let stack: Stack;
 let api: string;
 /** Another dev IdP: a real issuer, but not the one the gateway trusts. */
 let otherIdp: IdpProcess;
-/** A dev IdP whose tokens live one second, and a gateway that trusts it. */
+/**
+ * A dev IdP whose tokens live one second, and a gateway that trusts it, allowing AUTH_FAILURES rejected tokens a
+ * minute (counted in-process: only the expired-token tests send it tokens it rejects).
+ */
 let shortLived: { idp: IdpProcess; gateway: GatewayProcess };
 /** A gateway allowing RATE_LIMIT requests a minute per user, trusting no proxy. */
 let limited: GatewayProcess;
@@ -48,7 +51,10 @@ beforeAll(async () => {
   };
   const [other, short, rateLimited, a, b] = await Promise.all([
     startDevIdp(),
-    startDevIdp({ DEV_IDP_TOKEN_TTL_SECONDS: '1' }),
+    startDevIdp({
+      DEV_IDP_TOKEN_TTL_SECONDS: '1',
+      DEV_IDP_WEB_REDIRECT_URIS: `${stack.urls.gateway}/auth/callback`, // for signInWithBrowser
+    }),
     stack.startGateway({
       RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
       AUTH_FAILURES_PER_MINUTE: String(AUTH_FAILURES),
@@ -66,6 +72,7 @@ beforeAll(async () => {
       METADATA_GRPC_ADDRESS: stack.urls.metadata,
       QUERY_GRPC_ADDRESS: stack.urls.query,
       OIDC_ISSUER: short.issuer,
+      AUTH_FAILURES_PER_MINUTE: String(AUTH_FAILURES),
     }),
   };
 }, 120_000);
@@ -89,6 +96,25 @@ function me(
   headers: Record<string, string> = {},
 ): Promise<ApiResponse> {
   return get(`${base}/me`, { token, headers });
+}
+
+/** The `WWW-Authenticate` challenge of each kind of 401 (docs/API.md, "Errors"; RFC 6750, 3). */
+const CHALLENGE = {
+  missing: 'Bearer realm="aurora"',
+  invalid: 'Bearer realm="aurora", error="invalid_token", error_description="The access token is invalid"',
+  expired: 'Bearer realm="aurora", error="invalid_token", error_description="The access token expired"',
+} as const;
+
+/** 401 UNAUTHENTICATED with the challenge of its cause. */
+function expectUnauthenticated(response: ApiResponse, cause: keyof typeof CHALLENGE): void {
+  expectProblem(response, 401, 'UNAUTHENTICATED');
+  expect(response.headers.get('www-authenticate')).toBe(CHALLENGE[cause]);
+}
+
+/** Resolves once the clock has passed the token's `exp` (whole seconds), and a little more. */
+async function afterExpiry(token: string): Promise<void> {
+  const expiresAt = Number(jwtClaims(token).exp) * 1000;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1100));
 }
 
 /** A token with the claims and header of alice's real one, re-signed by `signature` (header edits on top). */
@@ -117,20 +143,20 @@ describe('a valid access token', () => {
 
 describe('401 UNAUTHENTICATED for every token the gateway must not trust', () => {
   it('no Authorization header, another scheme, or a bearer of nothing', async () => {
-    expectProblem(await me(undefined), 401, 'UNAUTHENTICATED');
-    expectProblem(
+    // No bearer token sent: a plain challenge, no error code (RFC 6750, 3.1).
+    expectUnauthenticated(await me(undefined), 'missing');
+    expectUnauthenticated(
       await me(undefined, api, { authorization: `Basic ${Buffer.from('alice:alice').toString('base64')}` }),
-      401,
-      'UNAUTHENTICATED',
+      'missing',
     );
-    expectProblem(await me(undefined, api, { authorization: 'Bearer' }), 401, 'UNAUTHENTICATED');
-    expectProblem(await me('not-a-jwt'), 401, 'UNAUTHENTICATED');
+    expectUnauthenticated(await me(undefined, api, { authorization: 'Bearer' }), 'missing');
+    expectUnauthenticated(await me('not-a-jwt'), 'invalid');
   });
 
   it('a token of another issuer (a second, real dev IdP with its own keys)', async () => {
     const token = await otherIdp.token('alice-cli');
     expect(jwtClaims(token)).toMatchObject({ iss: otherIdp.issuer, aud: 'aurora-api', sub: 'alice' });
-    expectProblem(await me(token), 401, 'UNAUTHENTICATED');
+    expectUnauthenticated(await me(token), 'invalid');
   });
 
   it('a token of the right issuer whose signature is not of the claims (claims edited after signing)', async () => {
@@ -138,10 +164,10 @@ describe('401 UNAUTHENTICATED for every token the gateway must not trust', () =>
     const [header, , signature] = real.split('.');
     const claims = { ...jwtClaims(real), sub: 'carol', groups: ['admins'] };
     const tampered = `${header ?? ''}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature ?? ''}`;
-    expectProblem(await me(tampered), 401, 'UNAUTHENTICATED');
+    expectUnauthenticated(await me(tampered), 'invalid');
   });
 
-  it('an expired token (an IdP issuing 1-second tokens): accepted while fresh, refused once expired', async () => {
+  it('an expired token (an IdP issuing 1-second tokens): accepted while fresh, then 401 "expired"', async () => {
     const gateway = shortLived.gateway.api;
     await me(await shortLived.idp.token('alice-cli'), gateway); // the gateway fetches the JWKS once
     // A 1-second token may expire at the next second boundary: take one that the gateway sees in time.
@@ -152,21 +178,19 @@ describe('401 UNAUTHENTICATED for every token the gateway must not trust', () =>
       fresh = await me(token, gateway);
     }
     expect(fresh?.status).toBe(200);
-    // Expired once the clock has passed `exp` (whole seconds): wait for that, and a little more.
-    const expiresAt = Number(jwtClaims(token).exp) * 1000;
-    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 1000);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 1100));
-    expectProblem(await me(token, gateway), 401, 'UNAUTHENTICATED');
+    expect(Number(jwtClaims(token).exp) * 1000).toBeLessThanOrEqual(Date.now() + 1000);
+    await afterExpiry(token);
+    expectUnauthenticated(await me(token, gateway), 'expired');
   });
 
   it('an unsigned token (alg "none") with genuine claims', async () => {
     const real = await stack.token('alice-cli');
     const unsigned = compactJwt({ alg: 'none', typ: 'JWT' }, jwtClaims(real), () => Buffer.alloc(0));
     expect(unsigned.endsWith('.')).toBe(true);
-    expectProblem(await me(unsigned), 401, 'UNAUTHENTICATED');
+    expectUnauthenticated(await me(unsigned), 'invalid');
     // Also with the signature part absent, or with the real token's signature.
-    expectProblem(await me(unsigned.slice(0, -1)), 401, 'UNAUTHENTICATED');
-    expectProblem(await me(`${unsigned}${real.split('.')[2] ?? ''}`), 401, 'UNAUTHENTICATED');
+    expectUnauthenticated(await me(unsigned.slice(0, -1)), 'invalid');
+    expectUnauthenticated(await me(`${unsigned}${real.split('.')[2] ?? ''}`), 'invalid');
   });
 
   it('a token signed with a key that is not in the JWKS, even under the kid of a real key', async () => {
@@ -174,32 +198,58 @@ describe('401 UNAUTHENTICATED for every token the gateway must not trust', () =>
     expect(jwtHeader(await forged(rs256(privateKey))).kid).toBe(
       jwtHeader(await stack.token('alice-cli')).kid,
     );
-    expectProblem(await me(await forged(rs256(privateKey))), 401, 'UNAUTHENTICATED');
-    expectProblem(await me(await forged(rs256(privateKey), { kid: 'stranger' })), 401, 'UNAUTHENTICATED');
+    expectUnauthenticated(await me(await forged(rs256(privateKey))), 'invalid');
+    expectUnauthenticated(await me(await forged(rs256(privateKey), { kid: 'stranger' })), 'invalid');
   });
 
   it("a token signed with a shared secret (HS256) made of the issuer's public key", async () => {
     const jwks = (await get(`${stack.urls.idp}/jwks`)).json<{ keys: Record<string, unknown>[] }>();
     const publicJwk = JSON.stringify(jwks.keys[0]);
-    expectProblem(await me(await forged(hs256(publicJwk), { alg: 'HS256' })), 401, 'UNAUTHENTICATED');
+    expectUnauthenticated(await me(await forged(hs256(publicJwk), { alg: 'HS256' })), 'invalid');
     const pem = strangerKeys().publicKey.export({ type: 'spki', format: 'pem' });
-    expectProblem(await me(await forged(hs256(pem), { alg: 'HS256' })), 401, 'UNAUTHENTICATED');
+    expectUnauthenticated(await me(await forged(hs256(pem), { alg: 'HS256' })), 'invalid');
   });
 
   it('a token of the right issuer and key for another audience: alice\'s ID token (aud "aurora-web")', async () => {
     const idToken = await signInWithBrowser(stack.urls.issuer, 'alice');
     expect(jwtClaims(idToken)).toMatchObject({ iss: stack.urls.issuer, aud: 'aurora-web', sub: 'alice' });
     expect(jwtHeader(idToken).alg).toBe('RS256');
-    expectProblem(await me(idToken), 401, 'UNAUTHENTICATED');
+    expectUnauthenticated(await me(idToken), 'invalid');
   });
 
   it('the same on the query endpoints: nothing runs for an untrusted token', async () => {
     const token = await otherIdp.token('carol-cli');
-    expectProblem(
+    expectUnauthenticated(
       await post(`${api}/query/preview`, { dataset: 'products', columns: ['name'] }, { token }),
-      401,
-      'UNAUTHENTICATED',
+      'invalid',
     );
+  });
+});
+
+describe(`expired tokens and the budget of ${AUTH_FAILURES} rejected tokens a minute per address`, () => {
+  it('an expired token is 401 "expired" even past the budget, and never counted; bad tokens are, then 429', async () => {
+    const gateway = shortLived.gateway.api;
+    const expired = await shortLived.idp.token('alice-cli');
+    const idToken = await signInWithBrowser(shortLived.idp.issuer, 'alice'); // right issuer and key, aud aurora-web
+    await afterExpiry(expired);
+    await afterExpiry(idToken);
+
+    // More expired tokens than the budget: each is 401 "expired", none is counted...
+    for (let i = 0; i < AUTH_FAILURES + 2; i++) expectUnauthenticated(await me(expired, gateway), 'expired');
+    // ...so the whole budget is left for bad tokens, expired or not: a forged signature over expired claims,
+    // an expired token for another audience, a token of another issuer.
+    const forgedExpired = compactJwt(jwtHeader(expired), jwtClaims(expired), hs256('guess'));
+    const bad = [forgedExpired, idToken, await otherIdp.token('alice-cli')];
+    expect(bad).toHaveLength(AUTH_FAILURES);
+    for (const token of bad) expectUnauthenticated(await me(token, gateway), 'invalid');
+    const refused = await me(forgedExpired, gateway);
+    expectProblem(refused, 429, 'RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // Past the budget, the client whose token merely expired still learns to refresh it; no token is still 401.
+    expectUnauthenticated(await me(expired, gateway), 'expired');
+    expectUnauthenticated(await me(undefined, gateway), 'missing');
+    expectProblem(await me(idToken, gateway), 429, 'RATE_LIMITED');
   });
 });
 
@@ -301,8 +351,7 @@ describe(`rate limiting: ${RATE_LIMIT} requests a minute per user`, () => {
 
   it(`rejected tokens: ${AUTH_FAILURES} a minute per address, then 429 with Retry-After; valid tokens still pass`, async () => {
     const bad = await forged(hs256(Buffer.from('guess')));
-    for (let i = 0; i < AUTH_FAILURES; i++)
-      expectProblem(await me(bad, replicas.a.api), 401, 'UNAUTHENTICATED');
+    for (let i = 0; i < AUTH_FAILURES; i++) expectUnauthenticated(await me(bad, replicas.a.api), 'invalid');
     const refused = await me(bad, replicas.b.api);
     expectProblem(refused, 429, 'RATE_LIMITED');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -70,8 +70,15 @@ describe('POST /query/csv as a form', () => {
     const anonymous = await form({ query: JSON.stringify(QUERY) });
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="aurora"');
     const elsewhere = await form({ access_token: alice, query: JSON.stringify(QUERY) }, '/query/count');
     expect(elsewhere.status).toBe(401);
+    expect(elsewhere.headers.get('www-authenticate')).toBe('Bearer realm="aurora"');
+    const forged = await form({ access_token: `${alice.slice(0, -4)}AAAA`, query: JSON.stringify(QUERY) });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('www-authenticate')).toBe(
+      'Bearer realm="aurora", error="invalid_token", error_description="The access token is invalid"',
+    );
   });
 
   it('answers a form without a query with a problem, not a stream', async () => {

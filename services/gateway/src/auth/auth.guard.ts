@@ -15,6 +15,7 @@ import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { RATE_LIMIT_WINDOW_MS, type AuthenticatedRequest } from './auth.types';
 import { TokenVerifier } from './token-verifier';
+import { UnauthenticatedError } from './unauthenticated';
 
 const PUBLIC = 'aurora:public';
 /** Marks a route that needs no token (health only). */
@@ -45,9 +46,7 @@ export class AuthGuard implements CanActivate {
     const token = this.reflector.get<boolean>(FORM_TOKEN, context.getHandler())
       ? (bearer(request) ?? formToken(request))
       : bearer(request);
-    if (!token) {
-      throw new AuroraError(ErrorCode.UNAUTHENTICATED, 'Sign in: this request needs a bearer access token.');
-    }
+    if (!token) throw new UnauthenticatedError('missing');
     request.principal = await this.verify(token, request, context.switchToHttp().getResponse<Response>());
     annotateRequest({ subject: request.principal.sub }); // on this request's log lines from now on
     return true;
@@ -55,25 +54,37 @@ export class AuthGuard implements CanActivate {
 
   /**
    * Rejected tokens count against the client address (`AUTH_FAILURES_PER_MINUTE`): past the budget the answer
-   * is 429, so guessing or replaying tokens is slowed down and stands out in the rate-limit metrics.
+   * is 429, so guessing or replaying tokens is slowed down and stands out in the rate-limit metrics. An expired
+   * token that is otherwise valid is no guess: it is always 401 and never counted, so a client that refreshes
+   * its token on 401 can always do so.
    */
   private async verify(token: string, request: Request, response: Response): Promise<Principal> {
-    try {
-      return await this.verifier.verify(token);
-    } catch (error) {
-      const hit = await this.rateLimits.increment(
-        `auth-failures:ip:${request.ip ?? 'unknown'}`,
-        RATE_LIMIT_WINDOW_MS,
-        this.config.AUTH_FAILURES_PER_MINUTE,
-      );
-      if (!hit.isBlocked) throw error;
-      recordRateLimitRejection(routeOf(request, 429));
-      response.setHeader('Retry-After', String(hit.timeToBlockExpire));
-      throw new AuroraError(
-        ErrorCode.RATE_LIMITED,
-        'Too many rejected sign-in tokens from this address: wait a moment and try again.',
-      );
+    const verification = await this.verifier.verify(token);
+    switch (verification.kind) {
+      case 'valid':
+        return verification.principal;
+      case 'expired':
+        throw new UnauthenticatedError('expired');
+      case 'invalid':
+        await this.countRejection(request, response);
+        throw new UnauthenticatedError('invalid');
     }
+  }
+
+  /** Counts a rejected token; past the budget, refuses with 429 RATE_LIMITED and Retry-After instead. */
+  private async countRejection(request: Request, response: Response): Promise<void> {
+    const hit = await this.rateLimits.increment(
+      `auth-failures:ip:${request.ip ?? 'unknown'}`,
+      RATE_LIMIT_WINDOW_MS,
+      this.config.AUTH_FAILURES_PER_MINUTE,
+    );
+    if (!hit.isBlocked) return;
+    recordRateLimitRejection(routeOf(request, 429));
+    response.setHeader('Retry-After', String(hit.timeToBlockExpire));
+    throw new AuroraError(
+      ErrorCode.RATE_LIMITED,
+      'Too many rejected sign-in tokens from this address: wait a moment and try again.',
+    );
   }
 }
 
@@ -93,8 +104,7 @@ function formToken(request: Request): string | undefined {
 export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal => {
     const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-    if (!principal)
-      throw new AuroraError(ErrorCode.UNAUTHENTICATED, 'Sign in: this request needs a bearer access token.');
+    if (!principal) throw new UnauthenticatedError('missing');
     return principal;
   },
 );

@@ -1,6 +1,6 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { Principal } from '@aurora/proto';
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 export interface TokenVerifierOptions {
   readonly issuer: string;
@@ -9,33 +9,59 @@ export interface TokenVerifierOptions {
 }
 
 /**
+ * What a token is worth: a principal; or `expired`, a token that passes every check but `exp` (signature,
+ * issuer, audience, algorithm: its holder only needs a fresh one); or `invalid`, anything else.
+ */
+export type TokenVerification =
+  | { readonly kind: 'valid'; readonly principal: Principal }
+  | { readonly kind: 'expired' }
+  | { readonly kind: 'invalid' };
+
+/**
  * Trusts only bearer JWTs of the configured OpenID Connect issuer: signature against the issuer's JWKS
- * (found through discovery), `iss`, `aud`, `exp`/`nbf`, and an allow-list of algorithms.
+ * (found through discovery), `iss`, `aud`, `exp`/`nbf`, and an allow-list of algorithms. An unreachable or
+ * misconfigured issuer is thrown (UNAVAILABLE), not reported as a bad token.
  */
 export class TokenVerifier {
   private keys: Promise<JWTVerifyGetKey> | undefined;
 
   constructor(private readonly options: TokenVerifierOptions) {}
 
-  async verify(token: string): Promise<Principal> {
-    let payload;
+  async verify(token: string): Promise<TokenVerification> {
     try {
-      ({ payload } = await jwtVerify(token, await this.keySet(), {
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        algorithms: [...this.options.algorithms],
-        requiredClaims: ['sub', 'exp'],
-      }));
+      return { kind: 'valid', principal: principalOf(await this.claims(token)) };
     } catch (error) {
       if (error instanceof AuroraError) throw error;
-      throw unauthenticated();
+      if (error instanceof errors.JWTExpired && (await this.wasValidAtExpiry(token, error.payload))) {
+        return { kind: 'expired' };
+      }
+      return { kind: 'invalid' };
     }
-    const groups = Array.isArray(payload['groups'])
-      ? payload['groups'].filter((g) => typeof g === 'string')
-      : [];
-    const sub = payload.sub ?? '';
-    const name = typeof payload['name'] === 'string' ? payload['name'] : sub;
-    return { sub, name, groups };
+  }
+
+  /**
+   * Verified again as of the second before its `exp`, so "expired" never depends on the order in which jose
+   * checks claims: a token of another audience or issuer stays invalid however old it is.
+   */
+  private async wasValidAtExpiry(token: string, payload: JWTPayload): Promise<boolean> {
+    if (typeof payload.exp !== 'number') return false;
+    try {
+      await this.claims(token, new Date((payload.exp - 1) * 1000));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async claims(token: string, currentDate?: Date): Promise<JWTPayload> {
+    const { payload } = await jwtVerify(token, await this.keySet(), {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      algorithms: [...this.options.algorithms],
+      requiredClaims: ['sub', 'exp'],
+      ...(currentDate === undefined ? {} : { currentDate }),
+    });
+    return payload;
   }
 
   private keySet(): Promise<JWTVerifyGetKey> {
@@ -65,9 +91,11 @@ async function discoverJwks(issuer: string): Promise<JWTVerifyGetKey> {
   return createRemoteJWKSet(new URL(discovery.jwks_uri));
 }
 
-function unauthenticated(): AuroraError {
-  return new AuroraError(
-    ErrorCode.UNAUTHENTICATED,
-    'Sign in again: the access token is missing, expired or not valid.',
-  );
+function principalOf(payload: JWTPayload): Principal {
+  const groups = Array.isArray(payload['groups'])
+    ? payload['groups'].filter((g) => typeof g === 'string')
+    : [];
+  const sub = payload.sub ?? '';
+  const name = typeof payload['name'] === 'string' ? payload['name'] : sub;
+  return { sub, name, groups };
 }

@@ -4,6 +4,7 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { bearerChallenge } from '../auth/unauthenticated';
 
 const TITLES: Record<ErrorCode, string> = {
   INVALID_QUERY: 'Invalid query',
@@ -56,6 +57,9 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const status = httpStatusOf(error.code);
+    // Every 401 tells the client how to authenticate (RFC 6750, 3), whichever route refused it.
+    if (error.code === ErrorCode.UNAUTHENTICATED)
+      response.setHeader('WWW-Authenticate', bearerChallenge(error));
     response
       .status(status)
       .type('application/problem+json')

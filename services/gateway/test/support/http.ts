@@ -53,7 +53,8 @@ export interface Problem {
 
 /**
  * Asserts an RFC 9457 problem with the given status and stable code (and `path` when given: `null` asserts
- * there is none), and that the body carries no internals.
+ * there is none), a `WWW-Authenticate: Bearer` challenge exactly when it is a 401, and that the body carries
+ * no internals.
  */
 export function expectProblem(
   response: ApiResponse,
@@ -75,6 +76,9 @@ export function expectProblem(
     code,
     detail: expect.any(String) as unknown,
   });
+  // Every 401 says how to authenticate (RFC 6750, 3); no other status carries a challenge.
+  if (status === 401) expect(response.headers.get('www-authenticate')).toMatch(/^Bearer( |$)/);
+  else expect(response.headers.get('www-authenticate')).toBeNull();
   if (path === null) expect(actualPath).toBeUndefined();
   else if (path !== undefined) expect(actualPath).toBe(path);
   expect(problem.detail.length).toBeGreaterThan(0);
