@@ -157,6 +157,13 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
+{{/* The metrics server binds to the pod's own address: reachable by Prometheus and the kubelet's probes (the
+NetworkPolicy admits only networkPolicy.metricsFrom), where the services' default is loopback. */}}
+{{- define "aurora.metricsHostEnv" -}}
+- name: METRICS_HOST
+  valueFrom: { fieldRef: { fieldPath: status.podIP } }
+{{- end -}}
+
 {{- define "aurora.nodeContainer" -}}
 image: {{ include "aurora.image" . }}
 imagePullPolicy: {{ .root.Values.image.pullPolicy }}

@@ -12,7 +12,8 @@ export function telemetryEnv(defaultMetricsPort: number) {
     /** The operations port: /metrics, /health/live, /health/ready (0: off). */
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(defaultMetricsPort),
     /** All interfaces by default: Prometheus and the kubelet reach it on the pod's address. */
-    METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+    /** Loopback unless set: the metrics server has no authentication (the chart binds it to the pod's address). */
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     OTEL_TRACES_EXPORTER: z
       .string()

@@ -140,11 +140,14 @@ function track(running: RunningProcess): StackProcess['stop'] {
   };
 }
 
-/** A free loopback port for the process's metrics server, unless `env` sets METRICS_PORT itself. */
+/**
+ * A free port for the process's metrics server, unless `env` sets METRICS_PORT itself; its address is the
+ * services' default (loopback), so the tests see what an unconfigured service does.
+ */
 async function withMetricsPort(env: Env): Promise<{ env: Env; metricsUrl: string | undefined }> {
   const port = env['METRICS_PORT'] ?? String(await stackPort());
   return {
-    env: { METRICS_HOST: '127.0.0.1', ...env, METRICS_PORT: port },
+    env: { ...env, METRICS_PORT: port },
     metricsUrl: port === '0' ? undefined : `http://127.0.0.1:${port}`,
   };
 }

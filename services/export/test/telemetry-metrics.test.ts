@@ -168,6 +168,13 @@ describe('every service', () => {
     },
   );
 
+  it('listens on loopback only unless METRICS_HOST says otherwise (the metrics server has no authentication)', () => {
+    for (const p of [h.stack.gateway, h.stack.metadata, h.stack.query, worker]) {
+      const port = Number(new URL(p.metricsUrl ?? '').port);
+      expect([port, listeningAddresses(port)]).toEqual([port, ['127.0.0.1']]);
+    }
+  });
+
   it('answers /health/live and /health/ready on the metrics port', async () => {
     for (const p of [h.stack.gateway, h.stack.metadata, h.stack.query, worker]) {
       expect((await fetch(`${p.metricsUrl ?? ''}/health/live`)).status).toBe(200);
@@ -421,4 +428,30 @@ function expectPool(scrape: Scrape, size: number): void {
   expect(inUse).toBeGreaterThanOrEqual(0);
   expect(inUse).toBeLessThanOrEqual(size);
   expect(value(scrape, 'aurora_warehouse_pool_waiting', labels)).toBeGreaterThanOrEqual(0);
+}
+
+/** The local addresses of the TCP sockets listening on `port` (Linux: /proc/net/tcp and tcp6). */
+function listeningAddresses(port: number): string[] {
+  const LISTEN = '0A';
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter(
+        ([, local, , state]) =>
+          state === LISTEN && local?.endsWith(`:${port.toString(16).toUpperCase().padStart(4, '0')}`),
+      )
+      .map(([, local]) => ipOf(local?.split(':')[0] ?? '')),
+  );
+}
+
+/** /proc/net's hex address (little-endian words) as text: `0100007F` → 127.0.0.1, all zeros → 0.0.0.0 or ::. */
+function ipOf(hex: string): string {
+  if (hex.length === 8)
+    return (hex.match(/../g) ?? [])
+      .map((byte) => parseInt(byte, 16))
+      .reverse()
+      .join('.');
+  return /^0+$/.test(hex) ? '::' : hex;
 }

@@ -5,7 +5,11 @@ import { validateObject } from '../src/k8s-validate';
 interface Container {
   name: string;
   image: string;
-  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  env?: {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } };
+  }[];
   ports?: { name: string; containerPort: number }[];
   securityContext?: Record<string, unknown>;
   resources?: { limits?: { memory?: string } };
@@ -139,6 +143,21 @@ describe.each(Object.entries(INSTALLS))('the chart with %s', (_name, args) => {
       if (component === 'metadata' || component === 'query') {
         for (const rule of rules) expect(rule.from).toBeDefined();
       }
+    }
+  });
+
+  it("binds each service's metrics server (no authentication) to the pod's address, not every interface", () => {
+    const services = deployments.filter((d) =>
+      podSpec(d).containers.some((c) => c.ports?.some((p) => p.name === 'metrics')),
+    );
+    expect(services).toHaveLength(4);
+    for (const deployment of services) {
+      const env = podSpec(deployment).containers[0]?.env ?? [];
+      const host = env.find((variable) => variable.name === 'METRICS_HOST');
+      expect([deployment.metadata.name, host?.valueFrom?.fieldRef?.fieldPath]).toEqual([
+        deployment.metadata.name,
+        'status.podIP',
+      ]);
     }
   });
 
