@@ -1,3 +1,4 @@
+export { attachmentDisposition } from './content-disposition';
 export { ExportQueue, type Delivery, type QueueOptions } from './export-queue';
 export {
   FINISHED,

@@ -10,6 +10,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { attachmentDisposition } from './content-disposition';
 
 /**
  * The object store's environment, one definition for every service that uploads exports or links to them:
@@ -119,7 +120,7 @@ export class ObjectStore {
     const command = new GetObjectCommand({
       Bucket: this.options.bucket,
       Key: key,
-      ResponseContentDisposition: `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"`,
+      ResponseContentDisposition: attachmentDisposition(fileName),
     });
     return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
   }

@@ -7,6 +7,12 @@ import { formatPath, parseQuery } from './validate';
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** No path separator, no character Windows refuses, no C0 or C1 control (a C1 control reached a raw header). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a file name may not hold
+const PLAIN_FILE_NAME = /^[^/\\:*?"<>|\u0000-\u001f\u007f-\u009f]+$/;
+/** Bidi embeddings, overrides and isolates make a name display otherwise than it is (`report\u202Egpj.exe`). */
+const NO_BIDI_CONTROLS = /^[^\u202a-\u202e\u2066-\u2069]+$/;
+
 /** The body of `POST /exports`: a query, a file format and a file name. */
 export const ExportRequestSchema = z.strictObject({
   query: z.record(z.string(), z.unknown()),
@@ -17,8 +23,11 @@ export const ExportRequestSchema = z.strictObject({
     .string()
     .min(1)
     .max(120)
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name may not hold
-    .regex(/^[^/\\:*?"<>|\u0000-\u001f]+$/, 'must be a plain file name')
+    .regex(
+      PLAIN_FILE_NAME,
+      'must be a plain file name: no path, control character or one of \\ / : * ? " < > |',
+    )
+    .regex(NO_BIDI_CONTROLS, 'must not hold bidirectional text controls (U+202A–U+202E, U+2066–U+2069)')
     .optional(),
 });
 

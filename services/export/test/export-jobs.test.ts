@@ -95,8 +95,35 @@ describe('an export job', () => {
     expect(location).toMatch(/X-Amz-Expires=900/);
     const file = await fetch(location);
     expect(file.status).toBe(200);
-    expect(file.headers.get('content-disposition')).toBe('attachment; filename="sales-emea.csv"');
+    expect(file.headers.get('content-disposition')).toBe(
+      `attachment; filename="sales-emea.csv"; filename*=UTF-8''sales-emea.csv`,
+    );
     expect(Buffer.from(await file.arrayBuffer()).equals(expected)).toBe(true);
+  });
+
+  it('downloads under a name outside ASCII (RFC 6266 filename*), which a raw header made fail', async () => {
+    const job = await submitAndFinish({
+      query: vintageQuery(10),
+      format: 'csv',
+      fileName: 'report-☃ Zürich',
+    });
+    expect(job).toMatchObject({ status: 'succeeded', fileName: 'report-☃ Zürich.csv' });
+    const download = await h.call('GET', `/exports/${job.id}/download`, { redirect: 'manual' });
+    const file = await fetch(download.headers.get('location') ?? '');
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toBe(
+      `attachment; filename="report-_ Z_rich.csv"; filename*=UTF-8''report-%E2%98%83%20Z%C3%BCrich.csv`,
+    );
+  });
+
+  it('refuses a file name with a C1 control or a bidi override, naming the field', async () => {
+    for (const fileName of ['report\u0085', 'report\u202Egpj.exe']) {
+      const response = await h.call('POST', '/exports', {
+        body: { query: vintageQuery(), format: 'csv', fileName },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'INVALID_QUERY', path: 'fileName' });
+    }
   });
 
   it('gzips a CSV on request: the stored object unzips to exactly the rows of the query', async () => {

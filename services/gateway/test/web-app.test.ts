@@ -57,7 +57,9 @@ describe('POST /query/csv as a form', () => {
       fileName: 'daily sales',
     });
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-disposition')).toBe('attachment; filename="daily_sales.csv"');
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="daily_sales.csv"; filename*=UTF-8''daily_sales.csv`,
+    );
     const [count] = await warehouse.rows(
       `SELECT count(*) FROM global_sales WHERE load_type = 'DAILY' AND load_id = DATE '2026-11-20'`,
     );

@@ -15,6 +15,7 @@ import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import { attachmentDisposition } from '@aurora/export-jobs';
 import { checkJsonDepth } from '@aurora/query-model';
 import { once } from 'node:events';
 import { CurrentPrincipal, FormToken } from '../auth/auth.guard';
@@ -124,7 +125,7 @@ export class QueryController {
           response.setHeader('Content-Type', 'text/csv; charset=utf-8');
           response.setHeader(
             'Content-Disposition',
-            `attachment; filename="${form?.fileName ?? 'aurora-export'}.csv"`,
+            attachmentDisposition(`${form?.fileName ?? 'aurora-export'}.csv`),
           );
           response.write(csvRecord(batch.columns.map((c) => c.name)));
         }

@@ -1,0 +1,46 @@
+import { AuroraError } from '@aurora/errors';
+import { parseExportRequest } from '../src';
+
+const request = (fileName: string) => ({
+  query: { dataset: 'global_sales', columns: ['region'] },
+  format: 'csv',
+  fileName,
+});
+
+function refusal(fileName: string): AuroraError {
+  try {
+    parseExportRequest(request(fileName));
+  } catch (error) {
+    if (error instanceof AuroraError) return error;
+    throw error;
+  }
+  throw new Error(`"${fileName}" was accepted`);
+}
+
+describe('the file name of an export', () => {
+  it.each(['sales-emea', 'report-☃', 'Umsätze 2026 (Q3)', '売上', 'a.b.c'])('accepts %j', (fileName) => {
+    expect(parseExportRequest(request(fileName)).fileName).toBe(fileName);
+  });
+
+  it.each([
+    ['a C1 control (NEL)', 'report\u0085x'],
+    ['a C1 control (CSI)', 'report\u009b2J'],
+    ['DEL', 'report\u007f'],
+    ['a C0 control', 'report\nx'],
+    ['a path', '../etc/passwd'],
+  ])('refuses %s with a 400 that names the field', (_kind, fileName) => {
+    const error = refusal(fileName);
+    expect([error.code, error.path]).toEqual(['INVALID_QUERY', 'fileName']);
+    expect(error.detail).toMatch(/plain file name/);
+  });
+
+  it.each([
+    ['RIGHT-TO-LEFT OVERRIDE', 'report\u202Egpj.exe'],
+    ['LEFT-TO-RIGHT EMBEDDING', '\u202Areport'],
+    ['FIRST STRONG ISOLATE', 'report\u2068x\u2069'],
+  ])('refuses %s, which would show the name otherwise than it is', (_kind, fileName) => {
+    const error = refusal(fileName);
+    expect([error.code, error.path]).toEqual(['INVALID_QUERY', 'fileName']);
+    expect(error.detail).toMatch(/bidirectional text controls/);
+  });
+});
