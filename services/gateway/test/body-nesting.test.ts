@@ -1,6 +1,6 @@
 import { QUERY_LIMITS } from '@aurora/query-model';
 import { startNats, startStack, type RunningServer, type Stack } from '@aurora/testing';
-import { expectProblem, post, type ApiResponse } from './support/http';
+import { expectProblem, post, send, type ApiResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
@@ -29,21 +29,6 @@ afterAll(async () => {
   await nats.remove();
   await warehouse.remove();
 });
-
-function call(method: string, path: string, token: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${api}${path}`, {
-    ...init,
-    method,
-    redirect: 'manual',
-    headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
-  });
-}
-
-async function read(response: Response): Promise<ApiResponse> {
-  const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-  return { status: response.status, headers: response.headers, text, json: <T>() => JSON.parse(text) as T };
-}
 
 /** A legal query whose filter nests `depth` groups, the innermost holding `condition`. */
 function filteredQuery(depth: number, condition: unknown): Record<string, unknown> {
@@ -81,10 +66,11 @@ describe('a body nested deeper than any legal query', () => {
   ];
 
   function csvForm(query: string): Promise<ApiResponse> {
-    return call('POST', '/query/csv', alice, {
-      body: new URLSearchParams({ query, fileName: 'deep' }).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    }).then(read);
+    return send(
+      `${api}/query/csv`,
+      { method: 'POST', body: new URLSearchParams({ query, fileName: 'deep' }).toString() },
+      { token: alice, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    );
   }
 
   describe.each(ROUTES)('through %s', (_route, send) => {

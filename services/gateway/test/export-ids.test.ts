@@ -1,6 +1,6 @@
 import { startNats, startStack, type RunningServer, type Stack } from '@aurora/testing';
 import { randomUUID } from 'node:crypto';
-import { expectProblem, type ApiResponse } from './support/http';
+import { expectProblem, fetchApi, readResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
@@ -31,19 +31,19 @@ afterAll(async () => {
   await warehouse.remove();
 });
 
-function call(method: string, path: string, token: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${api}${path}`, {
-    ...init,
-    method,
-    redirect: 'manual',
-    headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
-  });
-}
-
-async function read(response: Response): Promise<ApiResponse> {
-  const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-  return { status: response.status, headers: response.headers, text, json: <T>() => JSON.parse(text) as T };
+/** A request to the API as `token`, redirects not followed; the response unread (an event stream). */
+function call(
+  method: string,
+  path: string,
+  token: string,
+  init: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<Response> {
+  const { headers, signal, body } = init;
+  return fetchApi(
+    `${api}${path}`,
+    { method, redirect: 'manual', body: body ?? null },
+    { token, headers, signal },
+  );
 }
 
 describe('an export id that cannot be a job id', () => {
@@ -69,7 +69,7 @@ describe('an export id that cannot be a job id', () => {
   it.each(BAD_IDS)('(%s) is the 404 of an unknown job on every route, at once', async (_case, id) => {
     for (const [method, path] of ROUTES) {
       const started = performance.now();
-      const response = await read(await call(method, path(encodeURIComponent(id)), alice));
+      const response = await readResponse(await call(method, path(encodeURIComponent(id)), alice));
       const elapsedMs = performance.now() - started;
 
       const problem = expectProblem(response, 404, 'NOT_FOUND', null);
@@ -86,7 +86,7 @@ describe('an export id that cannot be a job id', () => {
     const { id } = (await submitted.json()) as { id: string };
     const shape = async (path: string, token: string) => {
       const { status, title, code } = expectProblem(
-        await read(await call('GET', path, token)),
+        await readResponse(await call('GET', path, token)),
         404,
         'NOT_FOUND',
       );
@@ -126,7 +126,7 @@ describe('an export id that cannot be a job id', () => {
 
     // Found, but it has no file: the download's own 404, not the unknown-job one.
     const download = expectProblem(
-      await read(await call('GET', `/exports/${id}/download`, alice)),
+      await readResponse(await call('GET', `/exports/${id}/download`, alice)),
       404,
       'NOT_FOUND',
     );

@@ -14,10 +14,15 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
-async function send(url: string, init: RequestInit, options: RequestOptions): Promise<ApiResponse> {
+/** `fetch` with the token and headers of `options`, for a response the caller reads itself (a stream). */
+export function fetchApi(url: string, init: RequestInit, options: RequestOptions): Promise<Response> {
   const headers = new Headers(options.headers);
   if (options.token !== undefined) headers.set('authorization', `Bearer ${options.token}`);
-  const response = await fetch(url, { ...init, headers, signal: options.signal ?? null });
+  return fetch(url, { ...init, headers, signal: options.signal ?? null });
+}
+
+/** A response read whole. */
+export async function readResponse(response: Response): Promise<ApiResponse> {
   const text = await response.text();
   return {
     status: response.status,
@@ -26,6 +31,11 @@ async function send(url: string, init: RequestInit, options: RequestOptions): Pr
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
     json: <T>() => JSON.parse(text) as T,
   };
+}
+
+/** Any request (method, body, redirect in `init`), its response read whole. */
+export async function send(url: string, init: RequestInit, options: RequestOptions): Promise<ApiResponse> {
+  return readResponse(await fetchApi(url, init, options));
 }
 
 export function get(url: string, options: RequestOptions = {}): Promise<ApiResponse> {
