@@ -16,6 +16,9 @@ import type { GrpcClients } from '../http/grpc-clients';
 
 const log = logger('gateway');
 
+/** How much of an unknown id a 404 repeats (a probe's may be 5,000 characters). */
+const MAX_ID_SHOWN = 40;
+
 /**
  * The one 404 for a job that does not exist, is another user's, or whose id could not be a job's at all: none
  * may be told from another. A long id is shown cut short.
@@ -24,8 +27,6 @@ export function exportNotFound(id: string): AuroraError {
   const shown = id.length > MAX_ID_SHOWN ? `${id.slice(0, MAX_ID_SHOWN)}…` : id;
   return new AuroraError(ErrorCode.NOT_FOUND, `There is no export "${shown}".`);
 }
-
-const MAX_ID_SHOWN = 40;
 
 /** Export jobs for the HTTP API: validation and the Excel row limit up front, then the queue does the work. */
 export class ExportsService {
