@@ -2,7 +2,7 @@
 // in a fixed order (NATS, S3, dev IdP, metadata, query, gateway, export worker) with prefixed logs. A step that
 // fails says which it was and why, and stops what had started. Ctrl-C stops everything.
 const { spawn, spawnSync } = require('node:child_process');
-const { existsSync, mkdirSync } = require('node:fs');
+const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const { join } = require('node:path');
 const runtime = require('./runtime');
@@ -44,8 +44,40 @@ function reachable(port, host = '127.0.0.1') {
 const portOf = (url, fallback) => new URL(url).port || fallback;
 const portOfAddress = (address) => address.split(':').at(-1);
 
-/** The servers, in start order. `ports` must be free before the server starts; `ready` is its ready line. */
+/**
+ * The internal-token keys of this machine's stack (docs/OPERATIONS.md, "Security model"): made once, kept in
+ * data/local/internal-keys.json (mode 0600). The gateway and the export worker each sign with their own key;
+ * metadata, query and the export worker trust the public halves.
+ */
+function localInternalKeys() {
+  const file = join(dataDir, 'internal-keys.json');
+  if (!existsSync(file)) {
+    const { generateSigningKey } = require(join(root, 'libs/internal-auth/dist'));
+    const keys = {
+      gateway: generateSigningKey('local-gateway-1'),
+      export: generateSigningKey('local-export-1'),
+    };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  }
+  const keys = JSON.parse(readFileSync(file, 'utf8'));
+  const trusted = JSON.stringify({
+    'aurora-gateway': { keys: [keys.gateway.publicKey] },
+    'aurora-export': { keys: [keys.export.publicKey] },
+  });
+  return {
+    trusted: { INTERNAL_TRUSTED_KEYS: trusted },
+    gateway: { INTERNAL_SIGNING_KEY: JSON.stringify(keys.gateway.signingKey) },
+    export: { INTERNAL_SIGNING_KEY: JSON.stringify(keys.export.signingKey), INTERNAL_TRUSTED_KEYS: trusted },
+  };
+}
+
+/**
+ * The servers, in start order. `ports` must be free before the server starts; `ready` is its ready line; `env`
+ * adds to the environment of that server alone.
+ */
 function servers() {
+  const keys = localInternalKeys();
   const node = (script, ...flags) => ({ command: process.execPath, args: [...flags, join(root, script)] });
   const natsPort = portOf(natsUrl, '4222');
   const s3Port = portOf(s3Url, '9000');
@@ -82,6 +114,7 @@ function servers() {
     },
     {
       name: 'metadata',
+      env: keys.trusted,
       what: 'the metadata service',
       ports: [portOfAddress(env.METADATA_GRPC_ADDRESS ?? '127.0.0.1:50051'), ...metrics('9461')],
       ready: /metadata listening/,
@@ -89,6 +122,7 @@ function servers() {
     },
     {
       name: 'query',
+      env: keys.trusted,
       what: 'the query service',
       ports: [portOfAddress(env.QUERY_GRPC_ADDRESS ?? '127.0.0.1:50052'), ...metrics('9462')],
       ready: /query listening/,
@@ -96,6 +130,7 @@ function servers() {
     },
     {
       name: 'gateway',
+      env: keys.gateway,
       what: `the gateway on ${gatewayUrl}`,
       ports: [env.GATEWAY_PORT ?? '8080', ...metrics('9463')],
       ready: /gateway listening/,
@@ -103,6 +138,7 @@ function servers() {
     },
     {
       name: 'export',
+      env: keys.export,
       what: 'the export worker',
       ports: metrics('9464'),
       ready: /export worker listening/,
@@ -130,9 +166,13 @@ function stop(code) {
 }
 
 /** Starts one server and resolves when it prints its ready line; rejects with the reason it did not. */
-function startServer({ name, what, command, args, ready }) {
+function startServer({ name, what, command, args, ready, env: own }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...env, ...own },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     const lastLines = [];
     let isReady = false;

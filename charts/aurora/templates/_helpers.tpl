@@ -103,6 +103,26 @@ S3_FORCE_PATH_STYLE: {{ .Values.s3.forcePathStyle | quote }}
       key: {{ .Values.s3.secretAccessKeyKey }}
 {{- end -}}
 
+{{/*
+Internal tokens (docs/OPERATIONS.md, "Security model"): the gateway and the export worker sign with their own
+private key; metadata, query and the export worker accept the public keys of trusted.json. All from one Secret.
+*/}}
+{{- define "aurora.internalSigningKeyEnv" -}}
+- name: INTERNAL_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.internalAuth.existingSecret }}
+      key: {{ .key }}
+{{- end -}}
+
+{{- define "aurora.internalTrustedKeysEnv" -}}
+- name: INTERNAL_TRUSTED_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.internalAuth.existingSecret }}
+      key: {{ .Values.internalAuth.trustedKeysKey }}
+{{- end -}}
+
 {{/* The warehouse: its URL, the Oracle password from a Secret, and the volume holding a DuckDB file. */}}
 {{- define "aurora.warehouseSecretEnv" -}}
 {{- with .Values.warehouse.passwordSecret.name }}

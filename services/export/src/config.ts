@@ -1,5 +1,6 @@
 import { loadConfig } from '@aurora/config';
 import { objectStoreEnv, TOPOLOGY } from '@aurora/export-jobs';
+import { signingKeyEnv, trustedKeysEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
@@ -24,6 +25,8 @@ const schema = z.object({
     .pipe(z.array(z.number().min(0).max(3600)).min(1)),
   /** How long SIGTERM waits for running jobs before handing them back to the queue. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
+  ...signingKeyEnv,
+  ...trustedKeysEnv,
   ...telemetryEnv(9464),
 });
 

@@ -2,6 +2,7 @@ import { loadConfig, repoRoot } from '@aurora/config';
 import { objectStoreEnv } from '@aurora/export-jobs';
 import { join } from 'node:path';
 import { QUERY_LIMITS } from '@aurora/query-model';
+import { signingKeyEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
@@ -46,6 +47,7 @@ const schema = z.object({
   WEB_ROOT: z.string().default(join(repoRoot(), 'web/dist/browser')),
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
+  ...signingKeyEnv,
   ...telemetryEnv(9463),
 });
 

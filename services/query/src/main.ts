@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { AUDIENCES, GrpcAuthentication, InternalTokenVerifier, ISSUERS } from '@aurora/internal-auth';
 import {
+  annotateRequest,
   GrpcExceptionFilter,
   GrpcServerTelemetry,
   logger,
@@ -29,7 +31,15 @@ async function main(): Promise<void> {
     },
   });
   app.useGlobalFilters(new GrpcExceptionFilter());
-  app.useGlobalInterceptors(new GrpcServerTelemetry());
+  // Tokens of the gateway, and of the export worker acting for a job's owner; nothing else is believed.
+  const verifier = new InternalTokenVerifier(config.INTERNAL_TRUSTED_KEYS, AUDIENCES.query, [
+    ISSUERS.gateway,
+    ISSUERS.export,
+  ]);
+  app.useGlobalInterceptors(
+    new GrpcServerTelemetry(),
+    new GrpcAuthentication(verifier, ({ sub }) => annotateRequest({ subject: sub })),
+  );
   const warehouse = app.get<DatabaseAdapter>(WAREHOUSE);
   const metadata = app.get<MetadataServiceClient>(METADATA_CLIENT);
   const metrics = await serveMetrics({

@@ -1,5 +1,7 @@
 import { ObjectStore } from '@aurora/export-jobs';
+import { InternalTokenIssuer } from '@aurora/internal-auth';
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GrpcClients } from '../http/grpc-clients';
 import { GrpcClientsModule } from '../http/grpc-clients.module';
@@ -12,14 +14,14 @@ import { QueryController } from './query.controller';
 
 /** The HTTP API of docs/API.md: thin controllers over the downstream services and the export queue. */
 @Module({
-  imports: [GrpcClientsModule],
+  imports: [GrpcClientsModule, AuthModule],
   controllers: [HealthController, MeController, DatasetsController, QueryController, ExportsController],
   providers: [
     {
       provide: ExportsService,
-      inject: [GATEWAY_CONFIG, GrpcClients],
-      useFactory: (config: GatewayConfig, clients: GrpcClients) =>
-        new ExportsService(config, clients, ObjectStore.fromEnv(config)),
+      inject: [GATEWAY_CONFIG, GrpcClients, InternalTokenIssuer],
+      useFactory: (config: GatewayConfig, clients: GrpcClients, issuer: InternalTokenIssuer) =>
+        new ExportsService(config, clients, ObjectStore.fromEnv(config), issuer),
     },
   ],
 })

@@ -1,10 +1,10 @@
 import { FINISHED, publicView } from '@aurora/export-jobs';
 import { sseConnections } from '@aurora/observability';
-import type { Principal } from '@aurora/proto';
+import type { Caller, Principal } from '@aurora/proto';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal } from '../auth/auth.guard';
+import { CurrentCaller, CurrentPrincipal } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
@@ -24,7 +24,7 @@ export class ExportsController {
   @Post()
   @HttpCode(202)
   async submit(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
@@ -32,7 +32,7 @@ export class ExportsController {
     const key = idempotencyKey?.slice(0, 200);
     const job = await this.exports.submit(
       body,
-      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
       key,
     );
     response.setHeader('Location', `/api/v1/exports/${job.id}`);
