@@ -10,3 +10,13 @@ export {
 } from './keys';
 export { AUDIENCES, ISSUERS, LIFETIMES, type Audience, type Issuer } from './names';
 export { InternalTokenIssuer, InternalTokenVerifier, type JobBinding, type VerifiedToken } from './tokens';
+export {
+  checkGrpcTls,
+  GRPC_TLS_MODES,
+  GrpcTls,
+  grpcTlsEnv,
+  type GrpcRoles,
+  type GrpcTlsConfig,
+  type GrpcTlsMode,
+} from './grpc-tls';
+export type { TlsLog } from './tls-watcher';

@@ -25,3 +25,4 @@ export {
 } from './stack';
 export { startNats, startS3, type RunningServer, type S3Options } from './infra';
 export { parsePrometheus, scrapeMetrics, type Family, type Sample } from './prometheus';
+export { createTestCa, type CertificateOptions, type TestCa, type TestCertificate } from './test-ca';

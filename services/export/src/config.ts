@@ -1,10 +1,19 @@
 import { loadConfig } from '@aurora/config';
 import { objectStoreEnv, TOPOLOGY } from '@aurora/export-jobs';
-import { signingKeyEnv, trustedKeysEnv } from '@aurora/internal-auth';
+import {
+  checkGrpcTls,
+  type GrpcRoles,
+  grpcTlsEnv,
+  signingKeyEnv,
+  trustedKeysEnv,
+} from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
-const schema = z.object({
+/** The export worker calls the query service; it serves no gRPC. */
+export const GRPC_ROLES: GrpcRoles = { serves: false, calls: true };
+
+const fields = z.object({
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   QUERY_GRPC_ADDRESS: z.string().default('127.0.0.1:50052'),
   ...objectStoreEnv,
@@ -27,8 +36,11 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   ...signingKeyEnv,
   ...trustedKeysEnv,
+  ...grpcTlsEnv,
   ...telemetryEnv(9464),
 });
+/** Settings that depend on each other are checked together (the gRPC TLS files a mode needs). */
+const schema = fields.superRefine(checkGrpcTls(GRPC_ROLES));
 
 export type ExportConfig = z.infer<typeof schema>;
 

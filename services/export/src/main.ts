@@ -1,5 +1,11 @@
 import { ExportQueue, ObjectStore, objectKey } from '@aurora/export-jobs';
-import { AUDIENCES, InternalTokenIssuer, InternalTokenVerifier, ISSUERS } from '@aurora/internal-auth';
+import {
+  AUDIENCES,
+  GrpcTls,
+  InternalTokenIssuer,
+  InternalTokenVerifier,
+  ISSUERS,
+} from '@aurora/internal-auth';
 import {
   grpcClientTelemetry,
   logger,
@@ -8,8 +14,7 @@ import {
   startTelemetry,
 } from '@aurora/observability';
 import { CLIENT_CHANNEL_OPTIONS, loadAuroraPackage } from '@aurora/proto';
-import { credentials } from '@grpc/grpc-js';
-import { exportConfig } from './config';
+import { exportConfig, GRPC_ROLES } from './config';
 import { finish, runJob, type WorkerDeps } from './export-worker';
 
 const log = logger('export');
@@ -30,7 +35,7 @@ async function main(): Promise<void> {
   await store.ensureBucket();
   const query = new (loadAuroraPackage().aurora.v1.QueryService)(
     config.QUERY_GRPC_ADDRESS,
-    credentials.createInsecure(),
+    new GrpcTls(config, GRPC_ROLES, log).channel(),
     { ...CLIENT_CHANNEL_OPTIONS, interceptors: [grpcClientTelemetry()] },
   );
   const deps: WorkerDeps = {
@@ -88,6 +93,7 @@ async function main(): Promise<void> {
   });
   log.info('export worker listening', {
     nats: config.NATS_URL,
+    tls: config.GRPC_TLS_MODE,
     concurrency: config.EXPORT_CONCURRENCY,
     metrics: metrics?.url,
   });

@@ -2,11 +2,14 @@ import { loadConfig, repoRoot } from '@aurora/config';
 import { objectStoreEnv } from '@aurora/export-jobs';
 import { join } from 'node:path';
 import { QUERY_LIMITS } from '@aurora/query-model';
-import { signingKeyEnv } from '@aurora/internal-auth';
+import { checkGrpcTls, type GrpcRoles, grpcTlsEnv, signingKeyEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
-const schema = z.object({
+/** The gateway calls metadata and query; it serves no gRPC. */
+export const GRPC_ROLES: GrpcRoles = { serves: false, calls: true };
+
+const fields = z.object({
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   METADATA_GRPC_ADDRESS: z.string().default('127.0.0.1:50051'),
@@ -48,8 +51,11 @@ const schema = z.object({
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
   ...signingKeyEnv,
+  ...grpcTlsEnv,
   ...telemetryEnv(9463),
 });
+/** Settings that depend on each other are checked together (the gRPC TLS files a mode needs). */
+const schema = fields.superRefine(checkGrpcTls(GRPC_ROLES));
 
 export type GatewayConfig = z.infer<typeof schema>;
 

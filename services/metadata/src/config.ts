@@ -1,20 +1,26 @@
 import { loadConfig, repoRoot } from '@aurora/config';
 import { join } from 'node:path';
-import { trustedKeysEnv } from '@aurora/internal-auth';
+import { checkGrpcTls, type GrpcRoles, grpcTlsEnv, trustedKeysEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
 const root = repoRoot();
 
-const schema = z.object({
+/** Metadata serves gRPC and calls no other service. */
+export const GRPC_ROLES: GrpcRoles = { serves: true, calls: false };
+
+const fields = z.object({
   METADATA_GRPC_ADDRESS: z.string().default('127.0.0.1:50051'),
   WAREHOUSE_URL: z.string().default(`duckdb:${join(root, 'data/demo/warehouse.duckdb')}`),
   CATALOG_PATH: z.string().default(join(root, 'services/metadata/catalog/demo.yaml')),
   VINTAGE_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
   WAREHOUSE_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
   ...trustedKeysEnv,
+  ...grpcTlsEnv,
   ...telemetryEnv(9461),
 });
+/** Settings that depend on each other are checked together (the gRPC TLS files a mode needs). */
+const schema = fields.superRefine(checkGrpcTls(GRPC_ROLES));
 
 export type MetadataConfig = z.infer<typeof schema>;
 

@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { AUDIENCES, GrpcAuthentication, InternalTokenVerifier, ISSUERS } from '@aurora/internal-auth';
+import {
+  AUDIENCES,
+  GrpcAuthentication,
+  GrpcTls,
+  InternalTokenVerifier,
+  ISSUERS,
+} from '@aurora/internal-auth';
 import {
   annotateRequest,
   GrpcExceptionFilter,
@@ -12,7 +18,7 @@ import { LOADER_OPTIONS, PROTO_FILES } from '@aurora/proto';
 import { warehouseAnswers, type DatabaseAdapter } from '@aurora/warehouse';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import { metadataConfig } from './config';
+import { GRPC_ROLES, metadataConfig } from './config';
 import { MetadataModule, WAREHOUSE } from './metadata.module';
 
 const log = logger('metadata');
@@ -20,6 +26,7 @@ const log = logger('metadata');
 async function main(): Promise<void> {
   const config = metadataConfig();
   const tracing = startTelemetry('metadata', config);
+  const tls = new GrpcTls(config, GRPC_ROLES, log);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(MetadataModule.forRoot(config), {
     transport: Transport.GRPC,
     logger: ['error', 'warn'],
@@ -28,6 +35,7 @@ async function main(): Promise<void> {
       protoPath: [...PROTO_FILES],
       url: config.METADATA_GRPC_ADDRESS,
       loader: LOADER_OPTIONS,
+      credentials: tls.server(),
     },
   });
   app.useGlobalFilters(new GrpcExceptionFilter());
@@ -48,7 +56,11 @@ async function main(): Promise<void> {
     ready: () => warehouseAnswers(warehouse),
   });
   await app.listen();
-  log.info('metadata listening', { address: config.METADATA_GRPC_ADDRESS, metrics: metrics?.url });
+  log.info('metadata listening', {
+    address: config.METADATA_GRPC_ADDRESS,
+    tls: tls.mode,
+    metrics: metrics?.url,
+  });
   const stop = (): void => {
     // MetadataModule's shutdown hook closes the warehouse.
     void app.close().finally(() => Promise.all([metrics?.close(), tracing.shutdown()]));

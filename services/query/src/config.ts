@@ -1,10 +1,13 @@
 import { loadConfig, repoRoot } from '@aurora/config';
 import { join } from 'node:path';
-import { trustedKeysEnv } from '@aurora/internal-auth';
+import { checkGrpcTls, type GrpcRoles, grpcTlsEnv, trustedKeysEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
-const schema = z.object({
+/** Query serves gRPC and calls metadata. */
+export const GRPC_ROLES: GrpcRoles = { serves: true, calls: true };
+
+const fields = z.object({
   QUERY_GRPC_ADDRESS: z.string().default('127.0.0.1:50052'),
   METADATA_GRPC_ADDRESS: z.string().default('127.0.0.1:50051'),
   WAREHOUSE_URL: z.string().default(`duckdb:${join(repoRoot(), 'data/demo/warehouse.duckdb')}`),
@@ -20,8 +23,11 @@ const schema = z.object({
   MAX_ROW_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
   CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
   ...trustedKeysEnv,
+  ...grpcTlsEnv,
   ...telemetryEnv(9462),
 });
+/** Settings that depend on each other are checked together (the gRPC TLS files a mode needs). */
+const schema = fields.superRefine(checkGrpcTls(GRPC_ROLES));
 
 export type QueryConfig = z.infer<typeof schema>;
 

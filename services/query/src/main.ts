@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { AUDIENCES, GrpcAuthentication, InternalTokenVerifier, ISSUERS } from '@aurora/internal-auth';
+import {
+  AUDIENCES,
+  GrpcAuthentication,
+  GrpcTls,
+  InternalTokenVerifier,
+  ISSUERS,
+} from '@aurora/internal-auth';
 import {
   annotateRequest,
   GrpcExceptionFilter,
@@ -12,7 +18,7 @@ import { LOADER_OPTIONS, PROTO_FILES, type MetadataServiceClient } from '@aurora
 import { warehouseAnswers, type DatabaseAdapter } from '@aurora/warehouse';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import { queryConfig } from './config';
+import { GRPC_ROLES, queryConfig } from './config';
 import { METADATA_CLIENT, QueryModule, WAREHOUSE } from './query.module';
 
 const log = logger('query');
@@ -20,7 +26,9 @@ const log = logger('query');
 async function main(): Promise<void> {
   const config = queryConfig();
   const tracing = startTelemetry('query', config);
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(QueryModule.forRoot(config), {
+  // One watcher of the TLS files for the server and the metadata client.
+  const tls = new GrpcTls(config, GRPC_ROLES, log);
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(QueryModule.forRoot(config, tls), {
     transport: Transport.GRPC,
     logger: ['error', 'warn'],
     options: {
@@ -28,6 +36,7 @@ async function main(): Promise<void> {
       protoPath: [...PROTO_FILES],
       url: config.QUERY_GRPC_ADDRESS,
       loader: LOADER_OPTIONS,
+      credentials: tls.server(),
     },
   });
   app.useGlobalFilters(new GrpcExceptionFilter());
@@ -52,6 +61,7 @@ async function main(): Promise<void> {
   await app.listen();
   log.info('query listening', {
     address: config.QUERY_GRPC_ADDRESS,
+    tls: tls.mode,
     dialect: warehouse.dialect,
     metrics: metrics?.url,
   });

@@ -1,7 +1,7 @@
+import type { GrpcTls } from '@aurora/internal-auth';
 import { grpcClientTelemetry, registerPoolGauges } from '@aurora/observability';
 import { CLIENT_CHANNEL_OPTIONS, loadAuroraPackage, type MetadataServiceClient } from '@aurora/proto';
 import { openWarehouse, type DatabaseAdapter } from '@aurora/warehouse';
-import { credentials } from '@grpc/grpc-js';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CatalogClient } from './catalog-client';
 import type { QueryConfig } from './config';
@@ -23,7 +23,8 @@ export class QueryModule implements OnApplicationShutdown {
     @Inject(METADATA_CLIENT) private readonly metadata: MetadataServiceClient,
   ) {}
 
-  static forRoot(config: QueryConfig): DynamicModule {
+  /** `tls`: the credentials of the metadata client (plaintext, TLS or mTLS, as configured). */
+  static forRoot(config: QueryConfig, tls: GrpcTls): DynamicModule {
     return {
       module: QueryModule,
       controllers: [QueryController],
@@ -44,11 +45,10 @@ export class QueryModule implements OnApplicationShutdown {
           provide: METADATA_CLIENT,
           inject: [QUERY_CONFIG],
           useFactory: (config: QueryConfig): MetadataServiceClient =>
-            new (loadAuroraPackage().aurora.v1.MetadataService)(
-              config.METADATA_GRPC_ADDRESS,
-              credentials.createInsecure(),
-              { ...CLIENT_CHANNEL_OPTIONS, interceptors: [grpcClientTelemetry()] },
-            ),
+            new (loadAuroraPackage().aurora.v1.MetadataService)(config.METADATA_GRPC_ADDRESS, tls.channel(), {
+              ...CLIENT_CHANNEL_OPTIONS,
+              interceptors: [grpcClientTelemetry()],
+            }),
         },
         {
           provide: CatalogClient,

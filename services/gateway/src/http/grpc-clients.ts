@@ -5,7 +5,7 @@ import {
   type MetadataServiceClient,
   type QueryServiceClient,
 } from '@aurora/proto';
-import { credentials } from '@grpc/grpc-js';
+import type { ChannelCredentials } from '@grpc/grpc-js';
 
 export class GrpcClients {
   constructor(
@@ -13,12 +13,13 @@ export class GrpcClients {
     readonly query: QueryServiceClient,
   ) {}
 
-  static connect(metadataAddress: string, queryAddress: string): GrpcClients {
+  /** `channel`: plaintext, or TLS / mTLS (GrpcTls of @aurora/internal-auth). */
+  static connect(metadataAddress: string, queryAddress: string, channel: ChannelCredentials): GrpcClients {
     const { v1 } = loadAuroraPackage().aurora;
     const options = { ...CLIENT_CHANNEL_OPTIONS, interceptors: [grpcClientTelemetry()] };
     return new GrpcClients(
-      new v1.MetadataService(metadataAddress, credentials.createInsecure(), options),
-      new v1.QueryService(queryAddress, credentials.createInsecure(), options),
+      new v1.MetadataService(metadataAddress, channel, options),
+      new v1.QueryService(queryAddress, channel, options),
     );
   }
 
