@@ -195,3 +195,35 @@ securityContext:
 resources:
   {{- toYaml (index .root.Values .component).resources | nindent 2 }}
 {{- end -}}
+
+{{/*
+gRPC TLS (docs/OPERATIONS.md, "gRPC TLS between services"): each of gateway, metadata, query and export mounts its
+Secret (tls.crt, tls.key, ca.crt) read-only; the ConfigMap points GRPC_TLS_* at the files. Call with $ctx.
+*/}}
+{{- define "aurora.grpcTlsSecret" -}}
+{{- index .root.Values.grpcTls.existingSecrets .component | default (printf "%s-grpc-tls" (include "aurora.name" .)) -}}
+{{- end -}}
+{{- define "aurora.grpcTlsDir" -}}/etc/aurora/grpc-tls{{- end -}}
+{{- define "aurora.grpcTlsEnv" -}}
+{{- if .Values.grpcTls.enabled -}}
+GRPC_TLS_MODE: {{ .Values.grpcTls.mode | quote }}
+GRPC_TLS_CERT: {{ printf "%s/tls.crt" (include "aurora.grpcTlsDir" .) | quote }}
+GRPC_TLS_KEY: {{ printf "%s/tls.key" (include "aurora.grpcTlsDir" .) | quote }}
+GRPC_TLS_CA: {{ printf "%s/ca.crt" (include "aurora.grpcTlsDir" .) | quote }}
+GRPC_TLS_RELOAD_MS: {{ .Values.grpcTls.reloadMs | quote }}
+{{- end -}}
+{{- end -}}
+{{- define "aurora.grpcTlsVolumeMount" -}}
+{{- if .root.Values.grpcTls.enabled -}}
+- { name: grpc-tls, mountPath: {{ include "aurora.grpcTlsDir" . }}, readOnly: true }
+{{- end -}}
+{{- end -}}
+{{- define "aurora.grpcTlsVolume" -}}
+{{- if .root.Values.grpcTls.enabled -}}
+- name: grpc-tls
+  secret:
+    secretName: {{ include "aurora.grpcTlsSecret" . }}
+    # 0440: the service's user and the pod's fsGroup read the key, nobody writes it.
+    defaultMode: 288
+{{- end -}}
+{{- end -}}

@@ -25,8 +25,74 @@ const BUILT_IN: Record<string, (object: K8sObject) => Validatable> = {
   'policy/v1/PodDisruptionBudget': (object) => new PodDisruptionBudget(object),
 };
 
+/** Key usages cert-manager accepts (cert-manager.io/v1 KeyUsage). */
+const KEY_USAGES = new Set([
+  'signing',
+  'digital signature',
+  'content commitment',
+  'key encipherment',
+  'key agreement',
+  'data encipherment',
+  'cert sign',
+  'crl sign',
+  'encipher only',
+  'decipher only',
+  'any',
+  'server auth',
+  'client auth',
+  'code signing',
+  'email protection',
+  's/mime',
+  'ipsec end system',
+  'ipsec tunnel',
+  'ipsec user',
+  'timestamping',
+  'ocsp signing',
+  'microsoft sgc',
+  'netscape sgc',
+]);
+const GO_DURATION = /^(\d+(\.\d+)?(h|m|s))+$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
 /** Custom resources have no schema in kubernetes-models: the fields their operators require, checked here. */
 const CUSTOM: Record<string, (object: K8sObject) => string[]> = {
+  'cert-manager.io/v1/Certificate': (object) => {
+    const spec = object['spec'] as
+      | {
+          secretName?: unknown;
+          issuerRef?: { name?: unknown };
+          dnsNames?: unknown[];
+          usages?: unknown[];
+          duration?: unknown;
+          renewBefore?: unknown;
+          privateKey?: { algorithm?: unknown; rotationPolicy?: unknown };
+        }
+      | undefined;
+    const problems: string[] = [];
+    if (typeof spec?.secretName !== 'string' || spec.secretName === '')
+      problems.push('spec.secretName is required');
+    if (typeof spec?.issuerRef?.name !== 'string') problems.push('spec.issuerRef.name is required');
+    if (!Array.isArray(spec?.dnsNames) || spec.dnsNames.length === 0) problems.push('spec.dnsNames is empty');
+    for (const name of spec?.dnsNames ?? []) {
+      if (typeof name !== 'string' || !DNS_NAME.test(name))
+        problems.push(`dnsNames: ${String(name)} is no DNS name`);
+    }
+    for (const usage of spec?.usages ?? []) {
+      if (typeof usage !== 'string' || !KEY_USAGES.has(usage))
+        problems.push(`unknown usage ${String(usage)}`);
+    }
+    for (const field of ['duration', 'renewBefore'] as const) {
+      const value = spec?.[field];
+      if (value !== undefined && (typeof value !== 'string' || !GO_DURATION.test(value)))
+        problems.push(`spec.${field} must be a Go duration`);
+    }
+    const { algorithm, rotationPolicy } = spec?.privateKey ?? {};
+    if (algorithm !== undefined && !['RSA', 'ECDSA', 'Ed25519'].includes(algorithm as string))
+      problems.push(`unknown privateKey.algorithm ${JSON.stringify(algorithm)}`);
+    if (rotationPolicy !== undefined && !['Never', 'Always'].includes(rotationPolicy as string))
+      problems.push(`unknown privateKey.rotationPolicy ${JSON.stringify(rotationPolicy)}`);
+    return problems;
+  },
   'monitoring.coreos.com/v1/ServiceMonitor': (object) => {
     const spec = object['spec'] as { selector?: unknown; endpoints?: { port?: unknown }[] } | undefined;
     const problems: string[] = [];

@@ -15,10 +15,12 @@ interface Container {
   resources?: { limits?: { memory?: string } };
   livenessProbe?: unknown;
   readinessProbe?: unknown;
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 interface PodSpec {
   containers: Container[];
   securityContext?: Record<string, unknown>;
+  volumes?: { name: string; secret?: { secretName: string } }[];
 }
 type Labels = Record<string, string>;
 
@@ -233,9 +235,104 @@ describe('the chart', () => {
     expect(() => renderChart(['--set', 'logLevel=verbose'])).toThrow(/logLevel/);
     expect(() => renderChart(['--set', 'warehouse.url=oracle://u:secret@db:1521/DWH'])).toThrow(/warehouse/);
     expect(() => renderChart(['--set', 'gatway.replicas=2'])).toThrow(/additional properties 'gatway'/);
+    expect(() => renderChart(['--set', 'grpcTls.mode=plaintext'])).toThrow(/grpcTls/);
   });
 
   it('needs an external NATS URL when the bundled NATS is off', () => {
     expect(() => renderChart(['--set', 'nats.enabled=false'])).toThrow(/nats.url is required/);
+  });
+});
+
+describe('gRPC TLS in the chart', () => {
+  const GRPC_SERVICES = ['gateway', 'metadata', 'query', 'export'] as const;
+  /** Who dials whom, by the setting naming the server's address. */
+  const CALLS = [
+    ['gateway', 'METADATA_GRPC_ADDRESS', 'metadata'],
+    ['gateway', 'QUERY_GRPC_ADDRESS', 'query'],
+    ['query', 'METADATA_GRPC_ADDRESS', 'metadata'],
+    ['export', 'QUERY_GRPC_ADDRESS', 'query'],
+  ] as const;
+  const envOf = (objects: K8sObject[], component: string): Labels =>
+    named(objects, 'ConfigMap', `aurora-${component}`)?.['data'] as Labels;
+  /** The Secret a component's pods mount at the folder of GRPC_TLS_CERT, and that mount. */
+  function tlsMount(objects: K8sObject[], component: string) {
+    const env = envOf(objects, component);
+    const spec = podSpec(named(objects, 'Deployment', `aurora-${component}`) as K8sObject);
+    const folder = (env['GRPC_TLS_CERT'] ?? '').replace(/\/tls\.crt$/, '');
+    const mount = spec.containers[0]?.volumeMounts?.find((m) => m.mountPath === folder);
+    const secret = spec.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName;
+    return { env, folder, mount, secret };
+  }
+
+  it('is off by default: plaintext, no certificates, nothing mounted', () => {
+    const objects = parseObjects(renderChart());
+    expect(byKind(objects, 'Certificate')).toEqual([]);
+    for (const component of GRPC_SERVICES) {
+      expect(Object.keys(envOf(objects, component)).filter((key) => key.startsWith('GRPC_TLS'))).toEqual([]);
+      const spec = podSpec(named(objects, 'Deployment', `aurora-${component}`) as K8sObject);
+      expect(spec.volumes?.map((v) => v.name)).not.toContain('grpc-tls');
+    }
+  });
+
+  it('puts every gRPC server and client of values-production.yaml on mTLS with cert-manager certificates', () => {
+    const objects = parseObjects(renderChart(PRODUCTION_ARGS));
+    const certificates = byKind(objects, 'Certificate').map(
+      (c) => c['spec'] as { secretName: string; dnsNames: string[]; usages: string[]; issuerRef: unknown },
+    );
+    expect(certificates).toHaveLength(GRPC_SERVICES.length);
+    const certificateOf = (component: string) => {
+      const { secret } = tlsMount(objects, component);
+      return certificates.find((c) => c.secretName === secret);
+    };
+    for (const component of GRPC_SERVICES) {
+      const { env, folder, mount } = tlsMount(objects, component);
+      expect([component, env['GRPC_TLS_MODE']]).toEqual([component, 'mtls']);
+      expect([env['GRPC_TLS_CERT'], env['GRPC_TLS_KEY'], env['GRPC_TLS_CA']]).toEqual([
+        `${folder}/tls.crt`,
+        `${folder}/tls.key`,
+        `${folder}/ca.crt`,
+      ]);
+      expect([component, mount?.readOnly]).toEqual([component, true]);
+      const certificate = certificateOf(component);
+      expect(certificate?.usages).toEqual(expect.arrayContaining(['server auth', 'client auth']));
+      expect(certificate?.issuerRef).toEqual({
+        name: 'aurora-internal-ca',
+        kind: 'ClusterIssuer',
+        group: 'cert-manager.io',
+      });
+      const service = `aurora-${component}`;
+      expect(certificate?.dnsNames).toEqual([
+        service,
+        `${service}.aurora`,
+        `${service}.aurora.svc`,
+        `${service}.aurora.svc.cluster.local`,
+      ]);
+    }
+    // Each address a client dials names a Service whose pods present a certificate for that name.
+    for (const [client, setting, server] of CALLS) {
+      const host = (envOf(objects, client)[setting] ?? '').split(':')[0] ?? '';
+      expect(named(objects, 'Service', host)).toBeDefined();
+      expect([client, setting, certificateOf(server)?.dnsNames]).toEqual([
+        client,
+        setting,
+        expect.arrayContaining([host]),
+      ]);
+    }
+  });
+
+  it('mounts Secrets made without cert-manager, named by existingSecrets', () => {
+    const objects = parseObjects(
+      renderChart(
+        [
+          ...['grpcTls.enabled=true', 'grpcTls.mode=tls', 'grpcTls.certManager.enabled=false'],
+          'grpcTls.existingSecrets.metadata=metadata-tls-from-vault',
+        ].flatMap((value) => ['--set', value]),
+      ),
+    );
+    expect(byKind(objects, 'Certificate')).toEqual([]);
+    expect(objects.flatMap(validateObject)).toEqual([]);
+    expect(tlsMount(objects, 'metadata').secret).toBe('metadata-tls-from-vault');
+    expect(tlsMount(objects, 'query').secret).toBe('aurora-query-grpc-tls');
+    expect(envOf(objects, 'gateway')['GRPC_TLS_MODE']).toBe('tls');
   });
 });
