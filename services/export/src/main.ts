@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   });
   log.info('export worker listening', {
     nats: config.NATS_URL,
-    tls: config.GRPC_TLS_MODE,
+    grpcTls: config.GRPC_TLS_MODE,
     concurrency: config.EXPORT_CONCURRENCY,
     metrics: metrics?.url,
   });

@@ -35,7 +35,7 @@ const query = {
 describe('an export worker under mTLS', () => {
   it('streams the rows from the query service and writes them to S3', async () => {
     const worker = await h.startWorker(ca.issue('export').env('mtls'));
-    expect(worker.process.output()).toMatch(/"tls":"mtls"/);
+    expect(worker.process.output()).toMatch(/"grpcTls":"mtls"/);
     expect((await fetch(`${worker.metricsUrl ?? ''}/health/ready`)).status).toBe(200);
 
     const submitted = await h.submit({ query, format: 'csv', fileName: 'products' });

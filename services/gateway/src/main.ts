@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   log.info('gateway listening', {
     url: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`,
+    grpcTls: config.GRPC_TLS_MODE,
     metrics: metrics?.url,
   });
   const stop = (): void => {

@@ -156,8 +156,8 @@ describe('gRPC between the services under mTLS', () => {
   });
 
   it('serves a preview through the gateway, which calls query, which calls metadata, all over mTLS', async () => {
-    for (const service of [stack.metadata, stack.query]) {
-      expect(service.process.output()).toMatch(/"tls":"mtls"/);
+    for (const service of [stack.metadata, stack.query, stack.gateway]) {
+      expect(service.process.output()).toMatch(/"grpcTls":"mtls"/);
     }
     const response = await post(
       `${stack.urls.api}/query/preview`,

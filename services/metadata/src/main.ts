@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   await app.listen();
   log.info('metadata listening', {
     address: config.METADATA_GRPC_ADDRESS,
-    tls: tls.mode,
+    grpcTls: tls.mode,
     metrics: metrics?.url,
   });
   const stop = (): void => {

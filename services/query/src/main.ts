@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   await app.listen();
   log.info('query listening', {
     address: config.QUERY_GRPC_ADDRESS,
-    tls: tls.mode,
+    grpcTls: tls.mode,
     dialect: warehouse.dialect,
     metrics: metrics?.url,
   });
