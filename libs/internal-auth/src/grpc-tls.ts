@@ -83,7 +83,9 @@ function useOf(mode: GrpcTlsMode, roles: GrpcRoles) {
 
 /**
  * The credentials of one service's gRPC server and channels, from its checked configuration. Under TLS they
- * share one watcher of its files (GRPC_TLS_RELOAD_MS): renewed certificates apply to new connections.
+ * share one watcher of its files (GRPC_TLS_RELOAD_MS): renewed certificates apply to new connections. They are
+ * grpc-js's certificate-provider credentials, an `experimental` export (the lockfile pins grpc-js, and the
+ * renewal test in services/gateway/test/grpc-tls.test.ts fails if an upgrade changes how they behave).
  */
 export class GrpcTls {
   private readonly watcher: TlsFileWatcher | undefined;
