@@ -1,3 +1,9 @@
+import {
+  NATS_NAMES,
+  natsConnectError,
+  natsConnectOptions,
+  type NatsClientSettings,
+} from '@aurora/nats-access';
 import { logger } from '@aurora/observability';
 import { createHash } from 'node:crypto';
 import { connect, Events, StorageType, type NatsConnection } from 'nats';
@@ -5,7 +11,7 @@ import { KvCounters } from './kv-counters';
 import { count, LocalCounters, type Counters, type RateLimitHit } from './sliding-window';
 
 /** The bucket every gateway replica counts in; in memory on the server, since counters outlive nothing. */
-export const RATE_LIMIT_BUCKET = 'AURORA_RATE_LIMITS';
+export const RATE_LIMIT_BUCKET = NATS_NAMES.rateLimitBucket;
 
 /**
  * Request counters shared by every gateway replica (docs/ARCHITECTURE.md, "Rate limiting"), in a NATS KV bucket:
@@ -28,10 +34,10 @@ export class SharedRateLimitStorage {
 
   private constructor(private readonly windowMs: number) {}
 
-  /** Connects in the background: until NATS answers, counting is local. */
-  static start(natsUrl: string, windowMs: number): SharedRateLimitStorage {
+  /** Connects in the background (as the gateway: `nats` holds its credentials): until NATS answers, counting is local. */
+  static start(nats: NatsClientSettings, windowMs: number): SharedRateLimitStorage {
     const storage = new SharedRateLimitStorage(windowMs);
-    void storage.open(natsUrl);
+    void storage.open(nats);
     return storage;
   }
 
@@ -100,14 +106,16 @@ export class SharedRateLimitStorage {
     }
   }
 
-  private async open(natsUrl: string): Promise<void> {
+  private async open(nats: NatsClientSettings): Promise<void> {
     if (this.closed) return;
     try {
       const connection = await connect({
-        servers: natsUrl,
+        ...natsConnectOptions(nats),
         name: 'aurora-gateway-rate-limit',
         maxReconnectAttempts: -1,
         reconnectTimeWait: 500,
+      }).catch((error: unknown) => {
+        throw natsConnectError(error, nats);
       });
       this.connection = connection;
       await this.openBucket(connection);
@@ -118,12 +126,13 @@ export class SharedRateLimitStorage {
       }
     } catch (error) {
       if (!this.warned) {
-        this.log.warn('rate-limit counters stay local until NATS answers', { error: String(error) });
+        const message = error instanceof Error ? error.message : String(error);
+        this.log.warn('rate-limit counters stay local until NATS answers', { error: message });
         this.warned = true;
       }
       await this.connection?.close().catch(() => undefined);
       this.connection = undefined;
-      setTimeout(() => void this.open(natsUrl), 2_000).unref();
+      setTimeout(() => void this.open(nats), 2_000).unref();
     }
   }
 }

@@ -1,4 +1,4 @@
-import { startNats, type RunningServer } from '@aurora/testing';
+import { startNats, type RunningNats } from '@aurora/testing';
 import { SharedRateLimitStorage } from '../src';
 
 // An hour, so no test straddles a window boundary.
@@ -6,7 +6,7 @@ const WINDOW_MS = 3_600_000;
 
 /** Two gateway replicas share one budget through a real nats-server's KV bucket. */
 describe('SharedRateLimitStorage', () => {
-  let nats: RunningServer;
+  let nats: RunningNats;
   const replicas: SharedRateLimitStorage[] = [];
 
   beforeAll(async () => {
@@ -18,7 +18,7 @@ describe('SharedRateLimitStorage', () => {
   });
 
   async function replica(): Promise<SharedRateLimitStorage> {
-    const storage = SharedRateLimitStorage.start(nats.url, WINDOW_MS);
+    const storage = SharedRateLimitStorage.start(nats.client('gateway'), WINDOW_MS);
     replicas.push(storage);
     await storage.ready();
     return storage;

@@ -22,5 +22,12 @@ export {
   type StackOptions,
   type StackProcess,
 } from './stack';
-export { startNats, startS3, type RunningServer, type S3Options } from './infra';
+export {
+  startNats,
+  startS3,
+  type NatsUser,
+  type RunningNats,
+  type RunningServer,
+  type S3Options,
+} from './infra';
 export { parsePrometheus, scrapeMetrics, type Family, type Sample } from './prometheus';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
+import type { RunningNats } from './infra';
 import { startProcess, type RunningProcess } from './process';
 
 /** Environment overrides for one process (they win over the stack's own settings). */
@@ -80,6 +81,12 @@ export interface StackOptions {
   readonly warehousePath: string;
   /** The catalog YAML; default `services/metadata/catalog/demo.yaml`. */
   readonly catalogPath?: string;
+  /**
+   * A NATS of `startNats()` for the gateway (exports, shared rate limits), which connects as its own NATS user.
+   * None: the gateway has no NATS (rate limits per process, exports 503). Extra gateways of `startGateway` get it
+   * only when their `env` says so (`nats.env('gateway')`).
+   */
+  readonly nats?: RunningNats;
   /** Per-process overrides, e.g. `{ query: { MAX_ROW_LIMIT: '1000' }, gateway: { RATE_LIMIT_PER_MINUTE: '5' } }`. */
   readonly env?: {
     readonly idp?: Env;
@@ -361,7 +368,8 @@ export const EXPORT_WORKER_NODE_FLAGS: readonly string[] = [
 
 /**
  * An export worker (services/export) as a child process, ready once it announces that it listens. `env` names
- * NATS_URL, QUERY_GRPC_ADDRESS and S3_ENDPOINT (and anything else, e.g. EXPORT_CONCURRENCY, SHUTDOWN_GRACE_MS).
+ * its NATS (`nats.env('export-worker')` of a `startNats()`), QUERY_GRPC_ADDRESS and S3_ENDPOINT (and anything
+ * else, e.g. EXPORT_CONCURRENCY, SHUTDOWN_GRACE_MS).
  */
 export async function startExportWorker(
   env: Env,
@@ -404,6 +412,7 @@ export async function startExportWorker(
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const env = options.env ?? {};
+  const natsEnv = options.nats?.env('gateway') ?? {};
   const catalogPath = options.catalogPath ?? DEMO_CATALOG;
   const extras: StackProcess[] = [];
   const started: StackProcess[] = [];
@@ -431,6 +440,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         METADATA_GRPC_ADDRESS: metadataAddress,
         QUERY_GRPC_ADDRESS: queryAddress,
         OIDC_ISSUER: issuer,
+        ...natsEnv,
         ...env.gateway,
       }),
     ),

@@ -1,10 +1,11 @@
 import { loadConfig } from '@aurora/config';
 import { objectStoreEnv, TOPOLOGY } from '@aurora/export-jobs';
+import { natsEnv } from '@aurora/nats-access';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
 const schema = z.object({
-  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  ...natsEnv('export-worker'),
   QUERY_GRPC_ADDRESS: z.string().default('127.0.0.1:50052'),
   ...objectStoreEnv,
   /** Jobs one worker process runs at once. */

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AckPolicy, DeliverPolicy, JSONCodec } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import {
   BUCKET,
   readEvents,
@@ -472,15 +472,17 @@ describe('workers', () => {
   });
 
   it('a durable consumer started after the jobs finished replays every completed event, once each', async () => {
-    const jsm = await h.nc.jetstreamManager();
-    expect((await jsm.streams.info(TOPOLOGY.workStream)).state.messages).toBe(0);
+    expect((await (await h.nc.jetstreamManager()).streams.info(TOPOLOGY.workStream)).state.messages).toBe(0);
+    // A batch system, as the event-consumer NATS user.
+    const nc = await connect(h.nats.connectOptions('event-consumer'));
+    const jsm = await nc.jetstreamManager();
     await jsm.consumers.add(TOPOLOGY.eventsStream, {
       durable_name: 'billing-replay',
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: TOPOLOGY.completedSubject,
     });
-    const consumer = await h.nc.jetstream().consumers.get(TOPOLOGY.eventsStream, 'billing-replay');
+    const consumer = await nc.jetstream().consumers.get(TOPOLOGY.eventsStream, 'billing-replay');
     const codec = JSONCodec<CompletedEvent>();
     const seen: CompletedEvent[] = [];
     const { state } = await jsm.streams.info(TOPOLOGY.eventsStream);
@@ -508,5 +510,6 @@ describe('workers', () => {
       more += 1;
     }
     expect(more).toBe(0);
+    await nc.close();
   });
 });
