@@ -103,6 +103,18 @@ S3_FORCE_PATH_STYLE: {{ .Values.s3.forcePathStyle | quote }}
       key: {{ .Values.s3.secretAccessKeyKey }}
 {{- end -}}
 
+{{/* A service's NATS password from nats.existingSecret (its user is the service's default NATS_USER). Call with
+(dict "root" $ "key" .Values.nats.gatewayPasswordKey). */}}
+{{- define "aurora.natsSecretEnv" -}}
+{{- with .root.Values.nats.existingSecret }}
+- name: NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.key }}
+{{- end }}
+{{- end -}}
+
 {{/* The warehouse: its URL, the Oracle password from a Secret, and the volume holding a DuckDB file. */}}
 {{- define "aurora.warehouseSecretEnv" -}}
 {{- with .Values.warehouse.passwordSecret.name }}

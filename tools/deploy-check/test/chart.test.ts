@@ -85,7 +85,7 @@ describe.each(Object.entries(INSTALLS))('the chart with %s', (_name, args) => {
     }
   });
 
-  it('inlines no credentials: S3 keys and the warehouse password come from referenced Secrets', () => {
+  it('inlines no credentials: S3 keys, NATS and warehouse passwords come from referenced Secrets', () => {
     expect(byKind(objects, 'Secret')).toEqual([]);
     for (const configMap of byKind(objects, 'ConfigMap')) {
       expect(Object.keys((configMap['data'] as Labels | undefined) ?? {})).not.toContainEqual(
@@ -93,7 +93,7 @@ describe.each(Object.entries(INSTALLS))('the chart with %s', (_name, args) => {
       );
     }
     const env = deployments.flatMap((d) => podSpec(d).containers.flatMap((c) => c.env ?? []));
-    for (const name of ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
+    for (const name of ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'NATS_PASSWORD']) {
       const entries = env.filter((e) => e.name === name);
       expect(entries.length).toBeGreaterThanOrEqual(2);
       for (const entry of entries) expect(entry.valueFrom?.secretKeyRef).toBeDefined();
