@@ -430,6 +430,15 @@ describe('a job the gateway did not sign', () => {
     });
   });
 
+  it('is refused when its statement is a token for another service', async () => {
+    const job = content();
+    const statement = await testGatewayIssuer().requestToken(claimed); // for query and metadata
+    expect(await forge(queuedJob({ ...job, statement }))).toMatchObject({
+      status: 'failed',
+      error: { code: 'UNAUTHENTICATED', detail: 'The internal token is for another service.' },
+    });
+  });
+
   it('is refused when its statement has expired', async () => {
     const job = content();
     const twoDaysAgo = Date.now() - 48 * 3600 * 1000;
