@@ -45,6 +45,8 @@ const schema = z.object({
     .default(900),
   /** The built web app, served at / when present (API routes stay under /api). */
   WEB_ROOT: z.string().default(join(repoRoot(), 'web/dist/browser')),
+  /** Export event streams (SSE) one user may hold open at once on one replica: each holds a NATS consumer. */
+  SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(10),
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
   ...signingKeyEnv,
