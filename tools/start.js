@@ -94,14 +94,15 @@ function servers() {
     },
     {
       name: 's3',
-      what: `embedded S3 (s3rver) on ${s3Url}`,
+      what: `embedded S3 (s3rver, signed requests only) on ${s3Url}`,
       ports: [s3Port],
       ready: /listening/i,
+      // The tests' S3 (libs/testing): it checks AWS Signature V4 against S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY
+      // (the services' defaults, S3RVER/S3RVER), which plain s3rver does not, and listens on loopback only.
       command: process.execPath,
       args: [
-        require.resolve('s3rver/bin/s3rver.js', { paths: [root] }),
-        ...['-d', join(dataDir, 's3'), '-a', '127.0.0.1', '-p', s3Port],
-        ...['--configure-bucket', env.S3_BUCKET ?? 'aurora-exports'],
+        join(root, 'libs/testing/dist/s3-server.js'),
+        ...[join(dataDir, 's3'), '127.0.0.1', s3Port, env.S3_BUCKET ?? 'aurora-exports'],
       ],
       dataDir: join(dataDir, 's3'),
     },
