@@ -8,6 +8,9 @@ import { count, LocalCounters, type Counters, type RateLimitHit } from './slidin
 /** The bucket every gateway replica counts in; in memory on the server, since counters outlive nothing. */
 export const RATE_LIMIT_BUCKET = 'AURORA_RATE_LIMITS';
 
+/** How long a replica counts locally after the shared counter failed (a timeout, a lost connection). */
+const SHARED_PAUSE_MS = 2_000;
+
 /**
  * Request counters shared by every gateway replica (docs/ARCHITECTURE.md, "Rate limiting"), in a NATS KV bucket:
  * one entry per key holding its requests of the last window in buckets (window-buckets.ts: no rolling window
@@ -28,6 +31,11 @@ export class SharedRateLimitStorage {
   /** One warning per outage, not one per reconnection attempt. */
   private warned = false;
   private lastFailureLog = 0;
+  /**
+   * After a failed shared count, counting is local until then: a replica's requests for one user wait for each
+   * other, so a NATS that times out must not be waited for once per queued request.
+   */
+  private sharedPausedUntil = 0;
 
   private constructor(private readonly windowMs: number) {}
 
@@ -68,10 +76,11 @@ export class SharedRateLimitStorage {
   }
 
   private async countOne(id: string, ttl: number, limit: number): Promise<RateLimitHit> {
-    if (this.isShared() && this.shared) {
+    if (this.isShared() && this.shared && Date.now() >= this.sharedPausedUntil) {
       try {
         return (await count(this.shared, id, ttl, limit)) ?? this.contended(limit);
       } catch (error) {
+        this.sharedPausedUntil = Date.now() + SHARED_PAUSE_MS;
         this.warnAtMostEvery10s('shared rate-limit counter failed; counting locally', {
           error: String(error),
         });
@@ -98,7 +107,7 @@ export class SharedRateLimitStorage {
   }
 
   private async openBucket(connection: NatsConnection): Promise<void> {
-    const kv = await connection.jetstream().views.kv(RATE_LIMIT_BUCKET, {
+    const kv = await connection.jetstream({ timeout: 1_000 }).views.kv(RATE_LIMIT_BUCKET, {
       history: 1,
       storage: StorageType.Memory,
       // One entry per key, rewritten at each admitted request; idle for longer than a window it is garbage.

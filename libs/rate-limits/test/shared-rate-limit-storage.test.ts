@@ -1,4 +1,5 @@
 import { startNats, type RunningServer } from '@aurora/testing';
+import { readFileSync } from 'node:fs';
 import { SharedRateLimitStorage, type RateLimitHit } from '../src';
 import { fakeClock, maxInRollingWindow } from './support';
 
@@ -88,6 +89,22 @@ describe('SharedRateLimitStorage', () => {
     expect(maxInRollingWindow(admitted, minute)).toBeLessThanOrEqual(limit + TOLERANCE);
   });
 
+  it('counts locally for a moment when NATS stops answering, instead of waiting for it once per request', async () => {
+    const storage = await replica();
+    const key = `sub:frozen-${Date.now()}`;
+    await freeze(nats); // connected, but every request times out
+    try {
+      const started = performance.now();
+      const hits = await Promise.all(Array.from({ length: 5 }, () => storage.increment(key, WINDOW_MS, 3)));
+      const elapsedMs = performance.now() - started;
+
+      expect(hits.map((hit) => hit.isBlocked)).toEqual([false, false, false, true, true]);
+      expect(elapsedMs).toBeLessThan(2_500); // one request timed out (1 s); the others did not wait for NATS
+    } finally {
+      nats.process.child.kill('SIGCONT');
+    }
+  });
+
   it('keeps limiting per replica while NATS is down, and shares again once it is back', async () => {
     const storage = await replica();
     await nats.stop();
@@ -106,6 +123,18 @@ describe('SharedRateLimitStorage', () => {
     expect((await storage.increment(shared, WINDOW_MS, 2)).isBlocked).toBe(true);
   });
 });
+
+/** Stops the server's process (SIGSTOP) and waits until the kernel says it is stopped. */
+async function freeze(server: RunningServer): Promise<void> {
+  const { pid } = server.process.child;
+  server.process.child.kill('SIGSTOP');
+  await waitFor(
+    () =>
+      readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+        .split(') ')[1]
+        ?.startsWith('T') ?? false,
+  );
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
