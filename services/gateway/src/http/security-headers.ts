@@ -11,6 +11,8 @@ import type { ServerResponse } from 'node:http';
  * - the API's documentation page (Swagger UI): scripts from the gateway only.
  * All of them: nosniff, no referrer, no powerful browser features, no X-Powered-By. No Strict-Transport-Security:
  * the gateway speaks plain HTTP behind the TLS terminator (the ingress), which owns HSTS.
+ * In Kubernetes the web image's nginx serves the web app with the same headers, from web/security-headers.conf:
+ * change both (tools/deploy-check's web-image test runs the two side by side and compares them).
  */
 
 /** What the web app's page may reach besides its own origin. */
