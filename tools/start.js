@@ -103,22 +103,55 @@ function natsServer(port) {
   };
 }
 
-/** The servers after NATS, in start order. `ports` must be free before the server starts; `ready` is its ready line. */
+/**
+ * The internal-token keys of this machine's stack (docs/OPERATIONS.md, "Security model"): made once, kept in
+ * data/local/internal-keys.json (mode 0600). The gateway and the export worker each sign with their own key;
+ * metadata, query and the export worker trust the public halves.
+ */
+function localInternalKeys() {
+  const file = join(dataDir, 'internal-keys.json');
+  if (!existsSync(file)) {
+    const { generateSigningKey } = require(join(root, 'libs/internal-auth/dist'));
+    const keys = {
+      gateway: generateSigningKey('local-gateway-1'),
+      export: generateSigningKey('local-export-1'),
+    };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  }
+  const keys = JSON.parse(readFileSync(file, 'utf8'));
+  const trusted = JSON.stringify({
+    'aurora-gateway': { keys: [keys.gateway.publicKey] },
+    'aurora-export': { keys: [keys.export.publicKey] },
+  });
+  return {
+    trusted: { INTERNAL_TRUSTED_KEYS: trusted },
+    gateway: { INTERNAL_SIGNING_KEY: JSON.stringify(keys.gateway.signingKey) },
+    export: { INTERNAL_SIGNING_KEY: JSON.stringify(keys.export.signingKey), INTERNAL_TRUSTED_KEYS: trusted },
+  };
+}
+
+/**
+ * The servers after NATS, in start order. `ports` must be free before the server starts; `ready` is its ready line;
+ * `env` adds to the environment of that server alone.
+ */
 function servers() {
+  const keys = localInternalKeys();
   const node = (script, ...flags) => ({ command: process.execPath, args: [...flags, join(root, script)] });
   const s3Port = portOf(s3Url, '9000');
   const metrics = (port) => (env.METRICS_PORT === '0' ? [] : [env.METRICS_PORT ?? port]);
   return [
     {
       name: 's3',
-      what: `embedded S3 (s3rver) on ${s3Url}`,
+      what: `embedded S3 (s3rver, signed requests only) on ${s3Url}`,
       ports: [s3Port],
       ready: /listening/i,
+      // The tests' S3 (libs/testing): it checks AWS Signature V4 against S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY
+      // (the services' defaults, S3RVER/S3RVER), which plain s3rver does not, and listens on loopback only.
       command: process.execPath,
       args: [
-        require.resolve('s3rver/bin/s3rver.js', { paths: [root] }),
-        ...['-d', join(dataDir, 's3'), '-a', '127.0.0.1', '-p', s3Port],
-        ...['--configure-bucket', env.S3_BUCKET ?? 'aurora-exports'],
+        join(root, 'libs/testing/dist/s3-server.js'),
+        ...[join(dataDir, 's3'), '127.0.0.1', s3Port, env.S3_BUCKET ?? 'aurora-exports'],
       ],
       dataDir: join(dataDir, 's3'),
     },
@@ -131,6 +164,7 @@ function servers() {
     },
     {
       name: 'metadata',
+      env: keys.trusted,
       what: 'the metadata service',
       ports: [portOfAddress(env.METADATA_GRPC_ADDRESS ?? '127.0.0.1:50051'), ...metrics('9461')],
       ready: /metadata listening/,
@@ -138,6 +172,7 @@ function servers() {
     },
     {
       name: 'query',
+      env: keys.trusted,
       what: 'the query service',
       ports: [portOfAddress(env.QUERY_GRPC_ADDRESS ?? '127.0.0.1:50052'), ...metrics('9462')],
       ready: /query listening/,
@@ -145,18 +180,18 @@ function servers() {
     },
     {
       name: 'gateway',
+      env: { ...keys.gateway, ...natsEnv.gateway },
       what: `the gateway on ${gatewayUrl}`,
       ports: [env.GATEWAY_PORT ?? '8080', ...metrics('9463')],
       ready: /gateway listening/,
-      env: natsEnv.gateway,
       ...node('services/gateway/dist/main.js'),
     },
     {
       name: 'export',
+      env: { ...keys.export, ...natsEnv.export },
       what: 'the export worker',
       ports: metrics('9464'),
       ready: /export worker listening/,
-      env: natsEnv.export,
       // As its start script runs it: a bounded heap keeps a large export's worker near 170 MB.
       ...node('services/export/dist/main.js', '--max-old-space-size=128', '--max-semi-space-size=16'),
     },

@@ -1,6 +1,6 @@
 import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
 import { fromGrpcError } from './errors';
-import { principalMetadata, type Principal } from './principal';
+import { bearerMetadata, type Caller } from './principal';
 
 type UnaryMethod<Req, Res> = (
   request: Req,
@@ -9,15 +9,15 @@ type UnaryMethod<Req, Res> = (
   callback: (error: ServiceError | null, response?: Res) => void,
 ) => ClientUnaryCall;
 
-export interface CallContext {
-  readonly principal: Principal;
+/** A call on behalf of a verified caller: its internal token goes along, and the callee verifies it. */
+export interface CallContext extends Caller {
   /** Propagated as the gRPC deadline, so the callee can give its engine the same budget. */
   readonly timeoutMs: number;
   /** Aborting cancels the call, and the callee stops its work. */
   readonly signal?: AbortSignal | undefined;
 }
 
-/** One unary call as a promise, with the principal in metadata, a deadline and cancellation. */
+/** One unary call as a promise, with the caller's internal token, a deadline and cancellation. */
 export function callUnary<Req, Res>(
   method: UnaryMethod<Req, Res>,
   request: Req,
@@ -26,7 +26,7 @@ export function callUnary<Req, Res>(
   return new Promise((resolve, reject) => {
     const call = method(
       request,
-      principalMetadata(context.principal),
+      bearerMetadata(context.token),
       { deadline: Date.now() + context.timeoutMs },
       (error, response) => {
         context.signal?.removeEventListener('abort', cancel);

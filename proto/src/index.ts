@@ -7,7 +7,15 @@ export {
   loadAuroraPackage,
   type AuroraPackage,
 } from './load';
-export { principalFromMetadata, principalMetadata, type Principal } from './principal';
+export {
+  bearerFromMetadata,
+  bearerMetadata,
+  bindVerifiedCaller,
+  callerOf,
+  principalFromMetadata,
+  type Caller,
+  type Principal,
+} from './principal';
 export { fromGrpcError, grpcStatusOf, isServiceError, toGrpcErrorDetails } from './errors';
 export type { Dataset__Output as Dataset } from './generated/aurora/v1/Dataset';
 export type { Vintages__Output as Vintages } from './generated/aurora/v1/Vintages';

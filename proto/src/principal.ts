@@ -8,29 +8,40 @@ export interface Principal {
   readonly groups: readonly string[];
 }
 
-const SUB = 'x-aurora-sub';
-const NAME = 'x-aurora-name';
-const GROUPS = 'x-aurora-groups';
+/** A verified principal and the internal token it was verified from (passed on to the services it names). */
+export interface Caller {
+  readonly principal: Principal;
+  readonly token: string;
+}
 
-export function principalMetadata(principal: Principal, metadata = new Metadata()): Metadata {
-  metadata.set(SUB, principal.sub);
-  // Metadata values must be ASCII: a display name like "Zoë" travels URI-encoded.
-  metadata.set(NAME, encodeURIComponent(principal.name));
-  metadata.set(GROUPS, principal.groups.map(encodeURIComponent).join(','));
+const AUTHORIZATION = 'authorization';
+
+/** The internal token travels as a bearer token in the call's metadata. */
+export function bearerMetadata(token: string, metadata = new Metadata()): Metadata {
+  metadata.set(AUTHORIZATION, `Bearer ${token}`);
   return metadata;
 }
 
-/** Downstream services trust only what the gateway set; a call without a principal is refused. */
+export function bearerFromMetadata(metadata: Metadata): string | undefined {
+  const [value] = metadata.get(AUTHORIZATION);
+  const match = typeof value === 'string' ? /^Bearer ([\w.~+/=-]+)$/i.exec(value) : null;
+  return match?.[1];
+}
+
+// Filled only by the server's authentication step (@aurora/internal-auth), never from what a call says.
+const verifiedCallers = new WeakMap<Metadata, Caller>();
+
+export function bindVerifiedCaller(metadata: Metadata, caller: Caller): void {
+  verifiedCallers.set(metadata, caller);
+}
+
+/** The call's verified caller; a call that was not verified is refused. */
+export function callerOf(metadata: Metadata): Caller {
+  const caller = verifiedCallers.get(metadata);
+  if (!caller) throw new AuroraError(ErrorCode.UNAUTHENTICATED, 'The call carries no verified principal.');
+  return caller;
+}
+
 export function principalFromMetadata(metadata: Metadata): Principal {
-  const [sub] = metadata.get(SUB);
-  if (typeof sub !== 'string' || sub === '') {
-    throw new AuroraError(ErrorCode.UNAUTHENTICATED, 'The call carries no principal.');
-  }
-  const [name] = metadata.get(NAME);
-  const [groups] = metadata.get(GROUPS);
-  return {
-    sub,
-    name: typeof name === 'string' ? decodeURIComponent(name) : sub,
-    groups: typeof groups === 'string' && groups !== '' ? groups.split(',').map(decodeURIComponent) : [],
-  };
+  return callerOf(metadata).principal;
 }

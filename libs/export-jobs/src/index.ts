@@ -3,6 +3,7 @@ export { ExportQueue, type Delivery, type QueueOptions } from './export-queue';
 export {
   FINISHED,
   completedEvent,
+  jobDigest,
   objectKey,
   publicView,
   queuedJob,

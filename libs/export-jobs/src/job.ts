@@ -1,5 +1,6 @@
 import type { Principal } from '@aurora/proto';
 import type { ExportFormat } from '@aurora/query-model';
+import { createHash } from 'node:crypto';
 
 export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -27,13 +28,26 @@ export interface ExportJob {
   readonly sha256: string | null;
   /** Attempts so far (JetStream deliveries that started work). */
   readonly attempts: number;
+  /**
+   * The gateway's signed statement (an internal token for the export service) of who submitted the job and of
+   * its `jobDigest`: the worker runs nothing that the gateway did not sign, whatever else is in the record.
+   */
+  readonly statement: string;
 }
 
 /** What a submission decides; everything else starts empty. */
 export type JobRequest = Pick<
   ExportJob,
-  'id' | 'owner' | 'format' | 'fileName' | 'queryJson' | 'compression'
+  'id' | 'owner' | 'format' | 'fileName' | 'queryJson' | 'compression' | 'statement'
 >;
+
+/** What a job's statement vouches for: which job, as whom, running what, and where the file goes. */
+export function jobDigest(
+  job: Pick<ExportJob, 'id' | 'owner' | 'format' | 'fileName' | 'queryJson' | 'compression'>,
+): string {
+  const content = [job.id, job.owner.sub, job.format, job.compression ?? null, job.fileName, job.queryJson];
+  return createHash('sha256').update(JSON.stringify(content)).digest('base64url');
+}
 
 /** A new job record: queued, nothing written, no attempt yet. */
 export function queuedJob(request: JobRequest): ExportJob {

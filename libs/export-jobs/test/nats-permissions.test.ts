@@ -26,6 +26,7 @@ function aJob(): ExportJob {
     format: 'csv',
     fileName: 'secret-report.csv',
     queryJson: '{"dataset":"employee_roster","columns":["salary"]}',
+    statement: 'unsigned: the queue stores it, only workers check it',
   });
 }
 

@@ -12,6 +12,7 @@ function aJob(): ExportJob {
     format: 'csv',
     fileName: 'sales.csv',
     queryJson: '{"dataset":"products","columns":["name"]}',
+    statement: 'unsigned: the queue stores it, only workers check it',
   });
 }
 

@@ -1,5 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { principalFromMetadata, toGrpcErrorDetails } from '@aurora/proto';
+import { toGrpcErrorDetails } from '@aurora/proto';
 import { status as grpcStatus, type Metadata } from '@grpc/grpc-js';
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { Observable } from 'rxjs';
@@ -10,7 +10,8 @@ import { tracer, tracingEnabled } from './tracing';
 
 /**
  * Every gRPC call a Nest microservice serves: a SERVER span continuing the caller's trace (W3C context from
- * the metadata), the caller's request id and principal subject on the handler's log lines, and
+ * the metadata), the caller's request id on the handler's log lines (and the subject, once GrpcAuthentication
+ * has verified it), and
  * `aurora_grpc_server_*` by status. Status codes are those the exception filter sends (the same mapping);
  * a stream the client cancels counts as CANCELLED. Register an instance: `app.useGlobalInterceptors(new
  * GrpcServerTelemetry())` (no decorator: this library loads without Nest, see GrpcExceptionFilter).
@@ -25,7 +26,6 @@ export class GrpcServerTelemetry implements NestInterceptor {
     );
     const scope = {
       requestId: requestIdFrom(METADATA_GETTER.get(metadata, REQUEST_ID_HEADER)),
-      subject: subjectOf(metadata),
     };
     return new Observable((subscriber) => {
       const started = performance.now();
@@ -76,13 +76,5 @@ export class GrpcServerTelemetry implements NestInterceptor {
         settle(grpcStatus.CANCELLED); // torn down before it completed: the client went away
       };
     });
-  }
-}
-
-function subjectOf(metadata: Metadata): string | undefined {
-  try {
-    return principalFromMetadata(metadata).sub;
-  } catch {
-    return undefined; // the handler refuses the call itself
   }
 }

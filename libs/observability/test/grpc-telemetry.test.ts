@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import { callUnary, loadAuroraPackage, principalMetadata, type ListDatasetsResponse } from '@aurora/proto';
+import { callUnary, loadAuroraPackage, type ListDatasetsResponse } from '@aurora/proto';
 import { freePort, parsePrometheus } from '@aurora/testing';
 import {
   Metadata,
@@ -24,6 +24,8 @@ import {
 import { traceInMemory } from './support';
 
 const alice = { sub: 'alice', name: 'Alice', groups: ['analysts'] };
+/** A unary call on behalf of alice; this file's fake server checks no token (GrpcAuthentication does). */
+const aliceCall = { principal: alice, token: 'token-of-alice', timeoutMs: 5000 };
 let memory: ReturnType<typeof traceInMemory>;
 beforeAll(() => {
   memory = traceInMemory();
@@ -84,7 +86,7 @@ describe('grpcClientTelemetry on a real grpc-js call', () => {
     await runInRequestScope({ requestId: 'req-42' }, () =>
       withSpan('POST /api/v1/query/preview', { kind: SpanKind.SERVER }, async (span) => {
         caller = span?.spanContext().spanId ?? '';
-        await callUnary(metadata.listDatasets.bind(metadata), {}, { principal: alice, timeoutMs: 5000 });
+        await callUnary(metadata.listDatasets.bind(metadata), {}, aliceCall);
       }),
     );
     metadata.close();
@@ -98,7 +100,7 @@ describe('grpcClientTelemetry on a real grpc-js call', () => {
       `00-${clientSpan?.spanContext().traceId}-${clientSpan?.spanContext().spanId}-01`,
     );
     expect(seen.at(-1)?.get('x-request-id')).toEqual(['req-42']);
-    expect(seen.at(-1)?.get('x-aurora-sub')).toEqual(['alice']); // the principal still travels
+    expect(seen.at(-1)?.get('authorization')).toEqual(['Bearer token-of-alice']); // the token still travels
     expect(
       await counted('aurora_grpc_client_requests_total', {
         grpc_service: 'aurora.v1.MetadataService',
@@ -110,11 +112,7 @@ describe('grpcClientTelemetry on a real grpc-js call', () => {
 
   it('counts a failed call by its status name and marks its span failed', async () => {
     const metadata = client();
-    const call = callUnary(
-      metadata.getDataset.bind(metadata),
-      { id: 'x' },
-      { principal: alice, timeoutMs: 5000 },
-    );
+    const call = callUnary(metadata.getDataset.bind(metadata), { id: 'x' }, aliceCall);
     await expect(call).rejects.toThrow();
     metadata.close();
     expect(
@@ -141,7 +139,7 @@ describe('GrpcServerTelemetry (the Nest interceptor)', () => {
   const handler = (work: () => Promise<unknown>): CallHandler => ({ handle: () => defer(work) });
 
   it("continues the caller's trace and runs the handler in the caller's request scope", async () => {
-    const metadata = principalMetadata(alice);
+    const metadata = new Metadata();
     metadata.set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     metadata.set('x-request-id', 'req-7');
     let scope: unknown;
@@ -155,7 +153,7 @@ describe('GrpcServerTelemetry (the Nest interceptor)', () => {
       ),
     );
     expect(result).toBe('rows');
-    expect(scope).toEqual({ requestId: 'req-7', subject: 'alice' });
+    expect(scope).toEqual({ requestId: 'req-7' }); // the subject comes once GrpcAuthentication verified it
     const server = (await memory.spans()).find((s) => s.name === 'aurora.v1.QueryService/Preview');
     const child = (await memory.spans()).find((s) => s.name === 'warehouse query');
     expect(server?.kind).toBe(SpanKind.SERVER);
@@ -169,7 +167,7 @@ describe('GrpcServerTelemetry (the Nest interceptor)', () => {
 
   it('counts an error by the status the exception filter sends for it', async () => {
     const failing = new GrpcServerTelemetry().intercept(
-      execution(principalMetadata(alice), '/aurora.v1.QueryService/Count'),
+      execution(new Metadata(), '/aurora.v1.QueryService/Count'),
       { handle: () => throwError(() => new AuroraError(ErrorCode.INVALID_QUERY, 'bad')) },
     );
     await expect(lastValueFrom(failing)).rejects.toThrow(AuroraError);
@@ -183,7 +181,7 @@ describe('GrpcServerTelemetry (the Nest interceptor)', () => {
 
   it('counts a call torn down before it completed (the client went away) as CANCELLED', async () => {
     const stream = new GrpcServerTelemetry().intercept(
-      execution(principalMetadata(alice), '/aurora.v1.QueryService/StreamRows'),
+      execution(new Metadata(), '/aurora.v1.QueryService/StreamRows'),
       { handle: () => NEVER },
     );
     stream.subscribe().unsubscribe();
@@ -195,7 +193,7 @@ describe('GrpcServerTelemetry (the Nest interceptor)', () => {
     ).toBe(1);
   });
 
-  it('gives a call without a request id one of its own, and no subject without a principal', async () => {
+  it('gives a call without a request id one of its own', async () => {
     let scope: unknown;
     await lastValueFrom(
       new GrpcServerTelemetry().intercept(
@@ -206,9 +204,6 @@ describe('GrpcServerTelemetry (the Nest interceptor)', () => {
         }),
       ),
     );
-    expect(scope).toEqual({
-      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
-      subject: undefined,
-    });
+    expect(scope).toEqual({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown });
   });
 });

@@ -1,5 +1,6 @@
 export { corpusStrings } from './corpora';
 export { freePort } from './free-port';
+export { internalAuthEnv, internalToken, testGatewayIssuer } from './internal-keys';
 export { startProcess, type ProcessOptions, type RunningProcess } from './process';
 export {
   EXPORT_WORKER_NODE_FLAGS,

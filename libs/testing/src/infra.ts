@@ -102,7 +102,8 @@ export interface S3Options {
 
 /**
  * An embedded S3-compatible server (s3rver, with ListMultipartUploads and AbortMultipartUpload added: see
- * s3-server.ts) with the exports bucket, on a free loopback port.
+ * s3-server.ts) with the exports bucket, on a free loopback port. It serves only requests signed (AWS Signature
+ * V4) with the key pair S3RVER / S3RVER.
  */
 export async function startS3(bucket = 'aurora-exports', options: S3Options = {}): Promise<RunningServer> {
   const port = await stackPort();
@@ -112,6 +113,8 @@ export async function startS3(bucket = 'aurora-exports', options: S3Options = {}
       name: 's3rver',
       command: process.execPath,
       args: [S3_SERVER, dir, '127.0.0.1', String(port), bucket, String(options.uploadBytesPerSecond ?? 0)],
+      // The key pair the tests sign with, whatever the developer's environment says.
+      env: { S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' },
       readyLine: /listening/i,
     });
   return server(`http://127.0.0.1:${port}`, port, dir, launch);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
 import type { RunningNats } from './infra';
+import { internalAuthEnv } from './internal-keys';
 import { startProcess, type RunningProcess } from './process';
 
 /** Environment overrides for one process (they win over the stack's own settings). */
@@ -175,7 +176,7 @@ async function startNode(
     name,
     command: process.execPath,
     args: [...nodeFlags, entry(main)],
-    env,
+    env: { ...internalAuthEnv(name), ...env },
     readyLine,
     timeoutMs: 60_000,
   });

@@ -9,13 +9,14 @@
 // docs alone, e.g. for a trial with fewer rows).
 import type { ExportFormat } from '@aurora/query-model';
 import type { ResultColumn, RowBatch } from '@aurora/proto';
-import { loadAuroraPackage, principalMetadata } from '@aurora/proto';
+import { bearerMetadata, loadAuroraPackage } from '@aurora/proto';
 import {
   EXPORT_WORKER_NODE_FLAGS,
   startExportWorker,
   startNats,
   startS3,
   startStack,
+  internalToken,
   type ExportWorkerProcess,
   type Stack,
 } from '@aurora/testing';
@@ -351,10 +352,14 @@ async function main(): Promise<void> {
   }
 }
 
-/** exceljs in a fresh child process (so its peak RSS is its own), rows from the query service over gRPC. */
-function exceljsChild(queryAddress: string, file: string): Promise<ChildResult> {
+/**
+ * exceljs in a fresh child process (so its peak RSS is its own), rows from the query service over gRPC with a
+ * token this process signs (the harness's keys are this process's).
+ */
+async function exceljsChild(queryAddress: string, file: string): Promise<ChildResult> {
+  const env = { ...process.env, BENCH_INTERNAL_TOKEN: await internalToken(ALICE) };
   return new Promise((resolvePromise, reject) => {
-    const child = fork(__filename, ['--exceljs', queryAddress, file], { stdio: 'inherit' });
+    const child = fork(__filename, ['--exceljs', queryAddress, file], { stdio: 'inherit', env });
     let result: ChildResult | undefined;
     child.on('message', (message) => (result = message as ChildResult));
     child.on('error', reject);
@@ -366,7 +371,7 @@ function exceljsChild(queryAddress: string, file: string): Promise<ChildResult> 
   });
 }
 
-/** The child: the rows of BIG_QUERY, as alice, into exceljs's WorkbookWriter as it is commonly used. */
+/** The child: the rows of BIG_QUERY, as alice (the token from the parent), into exceljs's WorkbookWriter as it is commonly used. */
 async function exceljsRun(queryAddress: string, file: string): Promise<void> {
   const { default: ExcelJS } = await import('exceljs');
   const client = new (loadAuroraPackage().aurora.v1.QueryService)(queryAddress, credentials.createInsecure());
@@ -377,9 +382,13 @@ async function exceljsRun(queryAddress: string, file: string): Promise<void> {
     useSharedStrings: false,
   });
   const sheet = workbook.addWorksheet('Sheet1');
-  const call = client.streamRows({ queryJson: JSON.stringify(BIG_QUERY) }, principalMetadata(ALICE), {
-    deadline: Date.now() + 1_800_000,
-  });
+  const call = client.streamRows(
+    { queryJson: JSON.stringify(BIG_QUERY) },
+    bearerMetadata(process.env['BENCH_INTERNAL_TOKEN'] ?? ''),
+    {
+      deadline: Date.now() + 1_800_000,
+    },
+  );
   let rows = 0;
   let columns: ResultColumn[] | undefined;
   for await (const batch of call as AsyncIterable<RowBatch>) {

@@ -1,6 +1,7 @@
 import { loadConfig } from '@aurora/config';
 import { objectStoreEnv, TOPOLOGY } from '@aurora/export-jobs';
 import { natsEnv } from '@aurora/nats-access';
+import { signingKeyEnv, trustedKeysEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
@@ -25,6 +26,8 @@ const schema = z.object({
     .pipe(z.array(z.number().min(0).max(3600)).min(1)),
   /** How long SIGTERM waits for running jobs before handing them back to the queue. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
+  ...signingKeyEnv,
+  ...trustedKeysEnv,
   ...telemetryEnv(9464),
 });
 

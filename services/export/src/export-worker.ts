@@ -1,13 +1,15 @@
-import { ErrorCode, isAuroraError } from '@aurora/errors';
+import { AuroraError, ErrorCode, isAuroraError } from '@aurora/errors';
 import {
   FINISHED,
   completedEvent,
+  jobDigest,
   objectKey,
   type Delivery,
   type ExportJob,
   type ExportQueue,
   type ObjectStore,
 } from '@aurora/export-jobs';
+import { ISSUERS, type InternalTokenIssuer, type InternalTokenVerifier } from '@aurora/internal-auth';
 import {
   contextFromHeaders,
   logger,
@@ -19,8 +21,9 @@ import {
 } from '@aurora/observability';
 import {
   fromGrpcError,
+  bearerMetadata,
   isServiceError,
-  principalMetadata,
+  type Principal,
   type QueryServiceClient,
   type RowBatch,
 } from '@aurora/proto';
@@ -53,6 +56,10 @@ export interface WorkerDeps {
   readonly store: ObjectStore;
   readonly query: QueryServiceClient;
   readonly timeoutMs: number;
+  /** Checks a job's statement: signed by the gateway, for the export service. */
+  readonly statements: InternalTokenVerifier;
+  /** Signs the worker's calls to the query service as the job's owner (the worker as actor). */
+  readonly issuer: InternalTokenIssuer;
 }
 
 /**
@@ -81,6 +88,20 @@ async function handle(delivery: Delivery, deps: WorkerDeps, shutdown: AbortSigna
   const { queue } = deps;
   if (!(await queue.get(delivery.job.owner, delivery.job.id))) {
     delivery.term();
+    return;
+  }
+  let owner: Principal;
+  try {
+    owner = await verifiedOwner(delivery.job, deps.statements);
+  } catch (error) {
+    // Not submitted through the gateway (written into NATS by someone else, or altered since): never run.
+    const reason = isAuroraError(error)
+      ? { code: error.code, detail: error.detail }
+      : { code: ErrorCode.UNAUTHENTICATED, detail: 'The export job could not be verified.' };
+    if (!FINISHED.has(delivery.job.status))
+      await finish(deps, delivery.job, { status: 'failed', error: reason });
+    delivery.term();
+    log.warn('export refused', { job: delivery.job.id, reason: reason.detail });
     return;
   }
   // Compare-and-set: a cancel that lands meanwhile is never overwritten. A job found 'running' is one whose
@@ -115,7 +136,7 @@ async function handle(delivery: Delivery, deps: WorkerDeps, shutdown: AbortSigna
   const onShutdown = (): void => abort.abort(new Error('worker shutting down'));
   shutdown.addEventListener('abort', onShutdown, { once: true });
   try {
-    const result = await writeFile(job, deps, abort.signal);
+    const result = await writeFile(job, owner, deps, abort.signal);
     await finish(deps, job, { status: 'succeeded', ...result });
     delivery.ack();
     log.info('export succeeded', { job: job.id, rows: result.rowsWritten, bytes: result.bytes });
@@ -129,7 +150,7 @@ async function handle(delivery: Delivery, deps: WorkerDeps, shutdown: AbortSigna
   }
 }
 
-async function writeFile(job: ExportJob, deps: WorkerDeps, signal: AbortSignal) {
+async function writeFile(job: ExportJob, owner: Principal, deps: WorkerDeps, signal: AbortSignal) {
   const hash = createHash('sha256');
   let bytes = 0;
   const meter = new Transform({
@@ -155,7 +176,8 @@ async function writeFile(job: ExportJob, deps: WorkerDeps, signal: AbortSignal) 
     gzip?.destroy();
     meter.destroy();
   });
-  const call = deps.query.streamRows({ queryJson: job.queryJson }, principalMetadata(job.owner), {
+  const token = await deps.issuer.requestToken(owner, ISSUERS.export);
+  const call = deps.query.streamRows({ queryJson: job.queryJson }, bearerMetadata(token), {
     deadline: Date.now() + deps.timeoutMs,
   });
   const cancel = (): void => call.cancel();
@@ -233,6 +255,18 @@ async function settleFailure(
     shutdown: signal.aborted,
     error: describe(error),
   });
+}
+
+/**
+ * Who a job runs as: the principal of the gateway's signed statement, and only if the statement vouches for
+ * exactly this job (its id, owner and content digest).
+ */
+async function verifiedOwner(job: ExportJob, statements: InternalTokenVerifier): Promise<Principal> {
+  const { principal, claims } = await statements.verify(job.statement);
+  if (claims['job'] !== job.id || claims['digest'] !== jobDigest(job) || principal.sub !== job.owner.sub) {
+    throw new AuroraError(ErrorCode.UNAUTHENTICATED, 'The export job does not match its signed statement.');
+  }
+  return principal;
 }
 
 /** Records the end state and publishes the export-completed CloudEvent (deduplicated by job id). */

@@ -1,5 +1,6 @@
 import { ExportQueue, ObjectStore, objectKey } from '@aurora/export-jobs';
 import { natsClientSettings } from '@aurora/nats-access';
+import { AUDIENCES, InternalTokenIssuer, InternalTokenVerifier, ISSUERS } from '@aurora/internal-auth';
 import {
   grpcClientTelemetry,
   logger,
@@ -37,7 +38,15 @@ async function main(): Promise<void> {
     credentials.createInsecure(),
     { ...CLIENT_CHANNEL_OPTIONS, interceptors: [grpcClientTelemetry()] },
   );
-  const deps: WorkerDeps = { queue, store, query, timeoutMs: config.EXPORT_TIMEOUT_MS };
+  const deps: WorkerDeps = {
+    queue,
+    store,
+    query,
+    timeoutMs: config.EXPORT_TIMEOUT_MS,
+    // Jobs are vouched for by the gateway alone; the worker signs its own calls to the query service.
+    statements: new InternalTokenVerifier(config.INTERNAL_TRUSTED_KEYS, AUDIENCES.export, [ISSUERS.gateway]),
+    issuer: new InternalTokenIssuer(ISSUERS.export, config.INTERNAL_SIGNING_KEY),
+  };
 
   await queue.onDeliveriesExhausted(async (item) => {
     const job = await queue.get(item.owner, item.id);

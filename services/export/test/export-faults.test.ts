@@ -1,11 +1,12 @@
 // Export jobs under faults, with real processes: a worker killed mid-job, S3 down, NATS restarted, a job that
 // kills every worker that takes it, and SIGTERM draining.
-import { ExportQueue, FINISHED, queuedJob, TOPOLOGY, type ExportJob } from '@aurora/export-jobs';
+import { ExportQueue, FINISHED, TOPOLOGY, type ExportJob } from '@aurora/export-jobs';
 import type { ExportFormat } from '@aurora/query-model';
 import { startNats, type ExportWorkerProcess } from '@aurora/testing';
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, connect } from 'nats';
 import {
+  signedJob,
   sleep,
   startHarness,
   workerLog,
@@ -121,7 +122,7 @@ describe('a worker that dies', () => {
     const env = { ...nats.env('export-worker'), EXPORT_ACK_WAIT_SECONDS: '1' };
     const queue = await ExportQueue.connect(nats.client('gateway'), 'poison-test');
     try {
-      const job = queuedJob({
+      const job = await signedJob({
         id: randomUUID(),
         owner: { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] },
         format: 'csv',

@@ -1,7 +1,16 @@
 import { gunzipSync } from 'node:zlib';
 // Export jobs end to end with real processes: gateway → NATS JetStream → export worker → query service → S3.
-import { TOPOLOGY, FINISHED } from '@aurora/export-jobs';
-import type { ExportWorkerProcess } from '@aurora/testing';
+import {
+  ExportQueue,
+  FINISHED,
+  jobDigest,
+  newJobId,
+  queuedJob,
+  TOPOLOGY,
+  type ExportJob,
+} from '@aurora/export-jobs';
+import { generateSigningKey, InternalTokenIssuer, ISSUERS } from '@aurora/internal-auth';
+import { testGatewayIssuer, type ExportWorkerProcess } from '@aurora/testing';
 import ExcelJS from 'exceljs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,6 +20,7 @@ import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import {
   BUCKET,
   readEvents,
+  signedJob,
   sleep,
   startHarness,
   workerLog,
@@ -371,6 +381,78 @@ print(json.dumps({
     finishedJobs.add((await h.waitFor(atLimit.body['id'] as string, finished)).id);
     const after = (await (await h.call('GET', '/exports')).json()) as JobView[];
     expect(after.length).toBe(before.length + 1); // the refused one was never a job
+  });
+});
+
+describe('a job the gateway did not sign', () => {
+  /**
+   * Writes a job straight into NATS, as a client holding the gateway's NATS password (but not its signing key)
+   * could, and waits for the worker's verdict.
+   */
+  async function forge(job: ExportJob): Promise<JobView> {
+    const queue = await ExportQueue.connect(h.nats.client('gateway'), 'forger');
+    try {
+      await queue.submit(job);
+    } finally {
+      await queue.close();
+    }
+    const view = await h.waitFor(job.id, finished, 30_000);
+    finishedJobs.add(job.id);
+    expect(await h.objects(`exports/${job.id}`)).toEqual([]);
+    return view;
+  }
+  // Alice, claiming the hr group she is not in, for the salaries only hr may read.
+  const claimed = { sub: 'alice', name: 'Alice Analyst', groups: ['hr'] };
+  const salaries = JSON.stringify({ dataset: 'employee_roster', columns: ['full_name', 'salary'] });
+  const content = () => ({
+    id: newJobId(),
+    owner: claimed,
+    format: 'csv' as const,
+    fileName: 'salaries.csv',
+    queryJson: salaries,
+  });
+
+  it('is refused when another key signed its statement, and ends failed with the reason', async () => {
+    const job = content();
+    const forger = new InternalTokenIssuer(ISSUERS.gateway, generateSigningKey('test-gateway-1').signingKey);
+    const statement = await forger.jobStatement(claimed, { job: job.id, digest: jobDigest(job) });
+    expect(await forge(queuedJob({ ...job, statement }))).toMatchObject({
+      status: 'failed',
+      error: { code: 'UNAUTHENTICATED', detail: 'The internal token has an invalid signature.' },
+    });
+    expect(workerLog(worker, 'export refused').some((line) => line['job'] === job.id)).toBe(true);
+    expect(workerLog(worker, 'export started').some((line) => line['job'] === job.id)).toBe(false);
+  });
+
+  it("is refused when its content is not what the gateway signed (another job's statement)", async () => {
+    const signed = await signedJob({ ...content(), owner: { ...claimed, groups: ['analysts'] } });
+    const tampered = { ...signed, id: newJobId(), owner: claimed, queryJson: salaries };
+    expect(await forge(tampered)).toMatchObject({
+      status: 'failed',
+      error: { code: 'UNAUTHENTICATED', detail: 'The export job does not match its signed statement.' },
+    });
+  });
+
+  it('is refused when its statement is a token for another service', async () => {
+    const job = content();
+    const statement = await testGatewayIssuer().requestToken(claimed); // for query and metadata
+    expect(await forge(queuedJob({ ...job, statement }))).toMatchObject({
+      status: 'failed',
+      error: { code: 'UNAUTHENTICATED', detail: 'The internal token is for another service.' },
+    });
+  });
+
+  it('is refused when its statement has expired', async () => {
+    const job = content();
+    const twoDaysAgo = Date.now() - 48 * 3600 * 1000;
+    const statement = await testGatewayIssuer(() => twoDaysAgo).jobStatement(claimed, {
+      job: job.id,
+      digest: jobDigest(job),
+    });
+    expect(await forge(queuedJob({ ...job, statement }))).toMatchObject({
+      status: 'failed',
+      error: { code: 'UNAUTHENTICATED', detail: 'The internal token has expired.' },
+    });
   });
 });
 

@@ -6,13 +6,14 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { TOPOLOGY } from '@aurora/export-jobs';
+import { jobDigest, queuedJob, TOPOLOGY, type ExportJob, type JobRequest } from '@aurora/export-jobs';
 import type { ExportFormat } from '@aurora/query-model';
 import {
   startExportWorker,
   startNats,
   startS3,
   startStack,
+  testGatewayIssuer,
   type Env,
   type ExportWorkerProcess,
   type RunningNats,
@@ -322,6 +323,12 @@ export function workerLog(worker: ExportWorkerProcess, msg: string): Record<stri
     .split('\n')
     .filter((line) => line.includes(`"${msg}"`))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** A new job record as a gateway of the harness submits it: with the statement it signs. */
+export async function signedJob(content: Omit<JobRequest, 'statement'>): Promise<ExportJob> {
+  const binding = { job: content.id, digest: jobDigest(content) };
+  return queuedJob({ ...content, statement: await testGatewayIssuer().jobStatement(content.owner, binding) });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

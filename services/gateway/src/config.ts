@@ -3,6 +3,7 @@ import { objectStoreEnv } from '@aurora/export-jobs';
 import { natsEnv } from '@aurora/nats-access';
 import { join } from 'node:path';
 import { QUERY_LIMITS } from '@aurora/query-model';
+import { signingKeyEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
@@ -45,8 +46,11 @@ const schema = z.object({
     .default(900),
   /** The built web app, served at / when present (API routes stay under /api). */
   WEB_ROOT: z.string().default(join(repoRoot(), 'web/dist/browser')),
+  /** Export event streams (SSE) one user may hold open at once on one replica: each holds a NATS consumer. */
+  SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(10),
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
+  ...signingKeyEnv,
   ...telemetryEnv(9463),
 });
 

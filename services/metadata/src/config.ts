@@ -1,5 +1,6 @@
 import { loadConfig, repoRoot } from '@aurora/config';
 import { join } from 'node:path';
+import { trustedKeysEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
@@ -11,6 +12,7 @@ const schema = z.object({
   CATALOG_PATH: z.string().default(join(root, 'services/metadata/catalog/demo.yaml')),
   VINTAGE_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
   WAREHOUSE_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
+  ...trustedKeysEnv,
   ...telemetryEnv(9461),
 });
 

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { AUDIENCES, GrpcAuthentication } from '@aurora/internal-auth';
 import {
+  annotateRequest,
   GrpcExceptionFilter,
   GrpcServerTelemetry,
   logger,
@@ -29,7 +31,12 @@ async function main(): Promise<void> {
     },
   });
   app.useGlobalFilters(new GrpcExceptionFilter());
-  app.useGlobalInterceptors(new GrpcServerTelemetry());
+  app.useGlobalInterceptors(
+    new GrpcServerTelemetry(),
+    GrpcAuthentication.forReadPath(config.INTERNAL_TRUSTED_KEYS, AUDIENCES.metadata, ({ sub }) =>
+      annotateRequest({ subject: sub }),
+    ),
+  );
   app.enableShutdownHooks();
   const warehouse = app.get<DatabaseAdapter>(WAREHOUSE);
   const metrics = await serveMetrics({

@@ -1,5 +1,6 @@
 import { loadConfig, repoRoot } from '@aurora/config';
 import { join } from 'node:path';
+import { trustedKeysEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 
@@ -18,6 +19,7 @@ const schema = z.object({
   QUERY_COST_CHECK_MIN_ROWS: z.coerce.number().int().min(0).default(100_000),
   MAX_ROW_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
   CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
+  ...trustedKeysEnv,
   ...telemetryEnv(9462),
 });
 

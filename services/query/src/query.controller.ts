@@ -1,5 +1,5 @@
 import {
-  principalFromMetadata,
+  callerOf,
   type CountResponse,
   type PreviewResponse,
   type RowBatch,
@@ -93,7 +93,7 @@ export class QueryController {
     });
   }
 
-  /** The principal, the caller's deadline (the runner caps it) and an abort when the caller goes away. */
+  /** The verified caller, the caller's deadline (the runner caps it) and an abort when the caller goes away. */
   private context(metadata: Metadata, call: Call): RunContext {
     const deadline = call.getDeadline();
     const callerMs =
@@ -105,7 +105,7 @@ export class QueryController {
     const abort = new AbortController();
     call.once('cancelled', () => abort.abort());
     return {
-      principal: principalFromMetadata(metadata),
+      ...callerOf(metadata), // verified by GrpcAuthentication; its token goes on to the metadata service
       timeoutMs: Math.max(1, callerMs),
       signal: abort.signal,
     };

@@ -36,7 +36,7 @@ interface ServiceConfig {
 }
 
 /**
- * A service's config schema: its keys and what it parses an empty environment to. Read from the built service
+ * A service's config schema: its keys and what each parses an unset variable to. Read from the built service
  * (npm test builds first) in a plain Node process, since the services' decorated modules are not Jest's to load.
  */
 const configs = new Map<string, ServiceConfig>();
@@ -44,8 +44,13 @@ function serviceConfig(service: string): ServiceConfig {
   const cached = configs.get(service);
   if (cached) return cached;
   const module = join(REPO_ROOT, 'services', service, 'dist', 'config.js');
+  // A required variable (no default) has no entry in `defaults`: the table shows "—" for it.
   const script = `const schema = require(${JSON.stringify(module)}).${service}ConfigSchema;
-    process.stdout.write(JSON.stringify({ keys: Object.keys(schema.shape), defaults: schema.parse({}) }));`;
+    const defaults = Object.fromEntries(Object.entries(schema.shape).flatMap(([key, field]) => {
+      const parsed = field.safeParse(undefined);
+      return parsed.success ? [[key, parsed.data]] : [];
+    }));
+    process.stdout.write(JSON.stringify({ keys: Object.keys(schema.shape), defaults }));`;
   const config = JSON.parse(
     execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }),
   ) as ServiceConfig;

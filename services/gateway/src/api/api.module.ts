@@ -1,5 +1,7 @@
 import { ObjectStore } from '@aurora/export-jobs';
+import { InternalTokenIssuer } from '@aurora/internal-auth';
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GrpcClients } from '../http/grpc-clients';
 import { GrpcClientsModule } from '../http/grpc-clients.module';
@@ -7,19 +9,25 @@ import { DatasetsController } from './datasets.controller';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
 import { HealthController } from './health.controller';
+import { OpenStreams } from './open-streams';
 import { MeController } from './me.controller';
 import { QueryController } from './query.controller';
 
 /** The HTTP API of docs/API.md: thin controllers over the downstream services and the export queue. */
 @Module({
-  imports: [GrpcClientsModule],
+  imports: [GrpcClientsModule, AuthModule],
   controllers: [HealthController, MeController, DatasetsController, QueryController, ExportsController],
   providers: [
     {
       provide: ExportsService,
-      inject: [GATEWAY_CONFIG, GrpcClients],
-      useFactory: (config: GatewayConfig, clients: GrpcClients) =>
-        new ExportsService(config, clients, ObjectStore.fromEnv(config)),
+      inject: [GATEWAY_CONFIG, GrpcClients, InternalTokenIssuer],
+      useFactory: (config: GatewayConfig, clients: GrpcClients, issuer: InternalTokenIssuer) =>
+        new ExportsService(config, clients, ObjectStore.fromEnv(config), issuer),
+    },
+    {
+      provide: OpenStreams,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) => new OpenStreams(config.SSE_STREAMS_PER_USER),
     },
   ],
 })

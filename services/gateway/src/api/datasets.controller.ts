@@ -2,13 +2,13 @@ import {
   callUnary,
   type Dataset,
   type ListDatasetsResponse,
-  type Principal,
+  type Caller,
   type Vintages,
 } from '@aurora/proto';
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal } from '../auth/auth.guard';
+import { CurrentCaller } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
@@ -24,19 +24,19 @@ export class DatasetsController {
 
   /** Only the datasets this user may read. */
   @Get()
-  async list(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response) {
+  async list(@CurrentCaller() caller: Caller, @Res({ passthrough: true }) response: Response) {
     const { metadata } = this.clients;
     const { datasets } = await callUnary<object, ListDatasetsResponse>(
       metadata.listDatasets.bind(metadata),
       {},
-      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
     );
     return datasets.map(summary);
   }
 
   @Get(':id')
   async get(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -44,7 +44,7 @@ export class DatasetsController {
     const dataset = await callUnary<{ id: string }, Dataset>(
       metadata.getDataset.bind(metadata),
       { id },
-      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
     );
     return {
       ...summary(dataset),
@@ -65,7 +65,7 @@ export class DatasetsController {
   /** Newest first; read from the engine and cached by the metadata service. */
   @Get(':id/vintages')
   async vintages(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -73,7 +73,7 @@ export class DatasetsController {
     const vintages = await callUnary<{ id: string }, Vintages>(
       metadata.getVintages.bind(metadata),
       { id },
-      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
     );
     return { loadTypes: vintages.loadTypes.map(({ loadType, loadIds }) => ({ loadType, loadIds })) };
   }

@@ -4,11 +4,13 @@ import {
   FINISHED,
   ObjectStore,
   completedEvent,
+  jobDigest,
   newJobId,
   queuedJob,
   type ExportJob,
 } from '@aurora/export-jobs';
 import { NatsCredentialsError, natsClientSettings } from '@aurora/nats-access';
+import type { InternalTokenIssuer } from '@aurora/internal-auth';
 import { logger, recordExportSubmitted } from '@aurora/observability';
 import { parseExportRequest } from '@aurora/query-model';
 import { callUnary, type CallContext, type CountResponse, type Principal } from '@aurora/proto';
@@ -37,6 +39,7 @@ export class ExportsService {
     private readonly config: GatewayConfig,
     private readonly clients: GrpcClients,
     readonly store: ObjectStore,
+    private readonly issuer: InternalTokenIssuer,
   ) {}
 
   async submit(body: unknown, context: CallContext, idempotencyKey: string | undefined): Promise<ExportJob> {
@@ -61,7 +64,7 @@ export class ExportsService {
         'format',
       );
     }
-    const job = queuedJob({
+    const content = {
       id: newJobId(),
       owner: {
         sub: context.principal.sub,
@@ -72,7 +75,13 @@ export class ExportsService {
       fileName: `${request.fileName.replace(/\.(csv|xlsx)(\.gz)?$/i, '')}.${request.format}${request.compression === 'gzip' ? '.gz' : ''}`,
       ...(request.compression === 'gzip' ? { compression: 'gzip' as const } : {}),
       queryJson,
+    };
+    // The worker runs only what this signs: the owner, and the digest of the job's content.
+    const statement = await this.issuer.jobStatement(content.owner, {
+      job: content.id,
+      digest: jobDigest(content),
     });
+    const job = queuedJob({ ...content, statement });
     const queued = await this.withQueue((queue) => queue.submit(job, idempotencyKey));
     if (queued.created) recordExportSubmitted(job.format);
     return queued.job;

@@ -1,3 +1,4 @@
+import { InternalTokenIssuer } from '@aurora/internal-auth';
 import { callUnary } from '@aurora/proto';
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -11,7 +12,10 @@ const PROBE = { sub: 'health-probe', name: 'Health probe', groups: [] };
 @Public()
 @Controller('api/v1/health')
 export class HealthController {
-  constructor(@Inject(GrpcClients) private readonly clients: GrpcClients) {}
+  constructor(
+    @Inject(GrpcClients) private readonly clients: GrpcClients,
+    @Inject(InternalTokenIssuer) private readonly issuer: InternalTokenIssuer,
+  ) {}
 
   @Get('live')
   @HttpCode(200)
@@ -19,10 +23,10 @@ export class HealthController {
     return { status: 'up' };
   }
 
-  /** Ready when both downstream services answer. */
+  /** Ready when both downstream services answer (the metadata service also accepts the gateway's token). */
   @Get('ready')
   async ready(@Res() response: Response): Promise<void> {
-    const context = { principal: PROBE, timeoutMs: 2000 };
+    const context = { principal: PROBE, token: await this.issuer.requestToken(PROBE), timeoutMs: 2000 };
     const checks = await Promise.allSettled([
       callUnary(this.clients.metadata.listDatasets.bind(this.clients.metadata), {}, context),
     ]);

@@ -3,9 +3,9 @@ import {
   callUnary,
   fromGrpcError,
   isServiceError,
-  principalMetadata,
+  bearerMetadata,
   type CountResponse,
-  type Principal,
+  type Caller,
   type PreviewResponse,
   type ResultColumn,
   type RowBatch,
@@ -18,7 +18,7 @@ import { AuroraError, ErrorCode } from '@aurora/errors';
 import { attachmentDisposition } from '@aurora/export-jobs';
 import { checkJsonDepth } from '@aurora/query-model';
 import { once } from 'node:events';
-import { CurrentPrincipal, FormToken } from '../auth/auth.guard';
+import { CurrentCaller, FormToken } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
@@ -40,7 +40,7 @@ export class QueryController {
   @HttpCode(200)
   @ApiBody(QUERY_BODY)
   async preview(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -48,7 +48,7 @@ export class QueryController {
     const result = await callUnary<{ queryJson: string }, PreviewResponse>(
       query.preview.bind(query),
       { queryJson: JSON.stringify(body) },
-      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
     );
     return {
       columns: result.columns.map(column),
@@ -63,7 +63,7 @@ export class QueryController {
   @HttpCode(200)
   @ApiBody(QUERY_BODY)
   async count(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -71,7 +71,7 @@ export class QueryController {
     const result = await callUnary<{ queryJson: string }, CountResponse>(
       query.count.bind(query),
       { queryJson: JSON.stringify(body) },
-      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
     );
     return { count: result.count, capped: result.capped };
   }
@@ -81,7 +81,7 @@ export class QueryController {
   @HttpCode(200)
   @ApiBody(QUERY_BODY)
   async sql(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
@@ -89,7 +89,7 @@ export class QueryController {
     const result = await callUnary<{ queryJson: string }, SqlResponse>(
       query.compileSql.bind(query),
       { queryJson: JSON.stringify(body) },
-      callContext(principal, response, this.config.REQUEST_TIMEOUT_MS),
+      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
     );
     return { dialect: result.dialect, sql: result.sql, params: JSON.parse(result.paramsJson) as unknown };
   }
@@ -102,7 +102,7 @@ export class QueryController {
   @FormToken()
   @ApiBody(QUERY_BODY)
   async csv(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
     @Req() request: Request,
     @Res() response: Response,
@@ -110,7 +110,7 @@ export class QueryController {
     const form = request.is('application/x-www-form-urlencoded') ? csvForm(body) : undefined;
     const call = this.clients.query.streamRows(
       { queryJson: form ? form.queryJson : JSON.stringify(body) },
-      principalMetadata(principal),
+      bearerMetadata(caller.token),
       {
         deadline: Date.now() + this.config.STREAM_TIMEOUT_MS,
       },

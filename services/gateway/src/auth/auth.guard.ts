@@ -1,7 +1,8 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { annotateRequest, recordRateLimitRejection, routeOf } from '@aurora/observability';
 import { SharedRateLimitStorage } from '@aurora/rate-limits';
-import type { Principal } from '@aurora/proto';
+import { InternalTokenIssuer } from '@aurora/internal-auth';
+import type { Caller, Principal } from '@aurora/proto';
 import {
   createParamDecorator,
   Inject,
@@ -29,11 +30,15 @@ const FORM_TOKEN = 'aurora:form-token';
  */
 export const FormToken = (): MethodDecorator => SetMetadata(FORM_TOKEN, true);
 
-/** Every route needs a verified bearer token unless marked @Public(); the principal rides on the request. */
+/**
+ * Every route needs a verified bearer token unless marked @Public(); the principal rides on the request, with
+ * the internal token (RFC 8693 in spirit) that the gateway exchanged the user's token for.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly verifier: TokenVerifier,
+    private readonly issuer: InternalTokenIssuer,
     private readonly reflector: Reflector,
     private readonly rateLimits: SharedRateLimitStorage,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -47,8 +52,10 @@ export class AuthGuard implements CanActivate {
       ? (bearer(request) ?? formToken(request))
       : bearer(request);
     if (!token) throw new UnauthenticatedError('missing');
-    request.principal = await this.verify(token, request, context.switchToHttp().getResponse<Response>());
-    annotateRequest({ subject: request.principal.sub }); // on this request's log lines from now on
+    const principal = await this.verify(token, request, context.switchToHttp().getResponse<Response>());
+    annotateRequest({ subject: principal.sub }); // on this request's log lines from now on
+    // The user's token stays here: services behind the gateway get the gateway's own short-lived token.
+    request.caller = { principal, token: await this.issuer.requestToken(principal) };
     return true;
   }
 
@@ -101,10 +108,17 @@ function formToken(request: Request): string | undefined {
   return typeof token === 'string' && token !== '' ? token : undefined;
 }
 
+function callerOf(context: ExecutionContext): Caller {
+  const caller = context.switchToHttp().getRequest<AuthenticatedRequest>().caller;
+  if (!caller) throw new UnauthenticatedError('missing');
+  return caller;
+}
+
 export const CurrentPrincipal = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Principal => {
-    const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-    if (!principal) throw new UnauthenticatedError('missing');
-    return principal;
-  },
+  (_data: unknown, context: ExecutionContext): Principal => callerOf(context).principal,
+);
+
+/** The principal with its internal token: for routes that call the services behind the gateway. */
+export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller =>
+  callerOf(context),
 );

@@ -1,3 +1,4 @@
+import { InternalTokenIssuer, ISSUERS } from '@aurora/internal-auth';
 import { SharedRateLimitStorage } from '@aurora/rate-limits';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -33,9 +34,16 @@ import { TokenVerifier } from './token-verifier';
           algorithms: config.OIDC_ALGORITHMS,
         }),
     },
+    {
+      provide: InternalTokenIssuer,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        new InternalTokenIssuer(ISSUERS.gateway, config.INTERNAL_SIGNING_KEY),
+    },
     // Order matters: authenticate first, so the rate limit is keyed by the verified subject.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
+  exports: [InternalTokenIssuer],
 })
 export class AuthModule {}

@@ -11,8 +11,8 @@ import type { AuthenticatedRequest } from './auth.types';
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
-    const { principal, ip } = request as unknown as AuthenticatedRequest;
-    return Promise.resolve(principal ? `sub:${principal.sub}` : `ip:${ip ?? 'unknown'}`);
+    const { caller, ip } = request as unknown as AuthenticatedRequest;
+    return Promise.resolve(caller ? `sub:${caller.principal.sub}` : `ip:${ip ?? 'unknown'}`);
   }
 
   /** One budget per user for the whole API, not one per endpoint (the default keys by route too). */

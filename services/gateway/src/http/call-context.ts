@@ -1,14 +1,14 @@
-import type { CallContext, Principal } from '@aurora/proto';
+import type { CallContext, Caller } from '@aurora/proto';
 import type { Response } from 'express';
 
 /**
- * A downstream call on behalf of an HTTP request: the principal, the request deadline, and a cancellation
+ * A downstream call on behalf of an HTTP request: the caller (principal and internal token), the request deadline, and a cancellation
  * that fires when the client goes away before the answer is sent (so the engine query stops too).
  */
-export function callContext(principal: Principal, response: Response, timeoutMs: number): CallContext {
+export function callContext(caller: Caller, response: Response, timeoutMs: number): CallContext {
   const abort = new AbortController();
   response.once('close', () => {
     if (!response.writableFinished) abort.abort();
   });
-  return { principal, timeoutMs, signal: abort.signal };
+  return { ...caller, timeoutMs, signal: abort.signal };
 }
