@@ -24,6 +24,10 @@ const stamp = `${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${ra
 const gateway = generateSigningKey(`gateway-${stamp}`);
 const exporter = generateSigningKey(`export-${stamp}`);
 const previous = oldTrusted ? JSON.parse(readFileSync(oldTrusted, 'utf8')) : {};
+const newOnly = {
+  [ISSUERS.gateway]: { keys: [gateway.publicKey] },
+  [ISSUERS.export]: { keys: [exporter.publicKey] },
+};
 const trusted = {
   [ISSUERS.gateway]: { keys: [gateway.publicKey, ...(previous[ISSUERS.gateway]?.keys ?? [])] },
   [ISSUERS.export]: { keys: [exporter.publicKey, ...(previous[ISSUERS.export]?.keys ?? [])] },
@@ -33,6 +37,8 @@ const write = (name, value) => writeFileSync(join(dir, name), JSON.stringify(val
 write('gateway.jwk', gateway.signingKey);
 write('export.jwk', exporter.signingKey);
 write('trusted.json', trusted);
+// The last step of a rotation trusts the new keys alone (no service reads this file from the Secret).
+if (oldTrusted) write('trusted-after-rotation.json', newOnly);
 process.stdout.write(
   `Wrote ${dir}/gateway.jwk, export.jwk and trusted.json (kids gateway-${stamp}, export-${stamp}).\n` +
     `  kubectl -n aurora create secret generic aurora-internal-keys --from-file=${dir}\n`,

@@ -2,7 +2,8 @@
 // in a fixed order (NATS, S3, dev IdP, metadata, query, gateway, export worker) with prefixed logs. A step that
 // fails says which it was and why, and stops what had started. Ctrl-C stops everything.
 const { spawn, spawnSync } = require('node:child_process');
-const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { randomBytes } = require('node:crypto');
+const { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const { join } = require('node:path');
 const runtime = require('./runtime');
@@ -10,7 +11,13 @@ const runtime = require('./runtime');
 const { root } = runtime;
 const env = { ...process.env, NX_DAEMON: 'false' };
 const dataDir = join(root, 'data', 'local');
-const natsUrl = (env.NATS_URL ??= 'nats://127.0.0.1:4222');
+/** The local NATS users' passwords (mode 0600), generated once: docs/OPERATIONS.md, "NATS permissions". */
+const natsCredentialsFile = join(dataDir, 'nats-credentials.json');
+/** A NATS_URL of the caller's that answers is used as it is; otherwise npm start runs its own NATS there. */
+const natsUrlGiven = env.NATS_URL !== undefined;
+let natsUrl = (env.NATS_URL ??= 'nats://127.0.0.1:4222');
+/** Each service's NATS_USER and NATS_PASSWORD, once npm start runs its own NATS. */
+const natsEnv = { gateway: {}, export: {} };
 const s3Url = env.S3_ENDPOINT ?? 'http://127.0.0.1:9000';
 const issuer = env.OIDC_ISSUER ?? 'http://127.0.0.1:8081';
 const gatewayUrl = `http://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? '8080'}`;
@@ -44,6 +51,58 @@ function reachable(port, host = '127.0.0.1') {
 const portOf = (url, fallback) => new URL(url).port || fallback;
 const portOfAddress = (address) => address.split(':').at(-1);
 
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(String(port)));
+    });
+    server.once('error', reject);
+  });
+}
+
+/** The local users' passwords: read from data/local, or generated and kept there (readable by this user only). */
+function natsPasswords(components) {
+  const kept = existsSync(natsCredentialsFile) ? JSON.parse(readFileSync(natsCredentialsFile, 'utf8')) : {};
+  const passwords = Object.fromEntries(
+    components.map((component) => [component, kept[component] ?? randomBytes(24).toString('base64url')]),
+  );
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(natsCredentialsFile, `${JSON.stringify(passwords, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(natsCredentialsFile, 0o600);
+  return passwords;
+}
+
+/**
+ * NATS as production runs it: Aurora's users and permissions (@aurora/nats-access, built by then), passwords
+ * from natsCredentialsFile in nats-server's environment, and each service's credentials in its own.
+ */
+function natsServer(port) {
+  const access = require('@aurora/nats-access');
+  const passwords = natsPasswords(access.NATS_COMPONENTS);
+  const config = join(dataDir, 'nats.conf');
+  const storeDir = join(dataDir, 'nats');
+  writeFileSync(config, access.renderNatsServerConfig({ host: '127.0.0.1', port: Number(port), storeDir }), {
+    mode: 0o600,
+  });
+  const credentials = (component) => ({
+    NATS_USER: access.NATS_USERS[component],
+    NATS_PASSWORD: passwords[component],
+  });
+  natsEnv.gateway = credentials('gateway');
+  natsEnv.export = credentials('export-worker');
+  return {
+    name: 'nats',
+    what: `NATS with JetStream on ${natsUrl} (Aurora's users and permissions)`,
+    ports: [port],
+    ready: /Server is ready/,
+    command: 'nats-server',
+    args: ['-c', config],
+    env: access.natsServerEnv(passwords),
+    dataDir: storeDir,
+  };
+}
+
 /**
  * The internal-token keys of this machine's stack (docs/OPERATIONS.md, "Security model"): made once, kept in
  * data/local/internal-keys.json (mode 0600). The gateway and the export worker each sign with their own key;
@@ -73,35 +132,26 @@ function localInternalKeys() {
 }
 
 /**
- * The servers, in start order. `ports` must be free before the server starts; `ready` is its ready line; `env`
- * adds to the environment of that server alone.
+ * The servers after NATS, in start order. `ports` must be free before the server starts; `ready` is its ready line;
+ * `env` adds to the environment of that server alone.
  */
 function servers() {
   const keys = localInternalKeys();
   const node = (script, ...flags) => ({ command: process.execPath, args: [...flags, join(root, script)] });
-  const natsPort = portOf(natsUrl, '4222');
   const s3Port = portOf(s3Url, '9000');
   const metrics = (port) => (env.METRICS_PORT === '0' ? [] : [env.METRICS_PORT ?? port]);
   return [
     {
-      name: 'nats',
-      what: `NATS with JetStream on ${natsUrl}`,
-      ports: [natsPort],
-      ready: /Server is ready/,
-      command: 'nats-server',
-      args: ['-a', '127.0.0.1', '-p', natsPort, '-js', '-sd', join(dataDir, 'nats')],
-      dataDir: join(dataDir, 'nats'),
-    },
-    {
       name: 's3',
-      what: `embedded S3 (s3rver) on ${s3Url}`,
+      what: `embedded S3 (s3rver, signed requests only) on ${s3Url}`,
       ports: [s3Port],
       ready: /listening/i,
+      // The tests' S3 (libs/testing): it checks AWS Signature V4 against S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY
+      // (the services' defaults, S3RVER/S3RVER), which plain s3rver does not, and listens on loopback only.
       command: process.execPath,
       args: [
-        require.resolve('s3rver/bin/s3rver.js', { paths: [root] }),
-        ...['-d', join(dataDir, 's3'), '-a', '127.0.0.1', '-p', s3Port],
-        ...['--configure-bucket', env.S3_BUCKET ?? 'aurora-exports'],
+        join(root, 'libs/testing/dist/s3-server.js'),
+        ...[join(dataDir, 's3'), '127.0.0.1', s3Port, env.S3_BUCKET ?? 'aurora-exports'],
       ],
       dataDir: join(dataDir, 's3'),
     },
@@ -130,7 +180,7 @@ function servers() {
     },
     {
       name: 'gateway',
-      env: keys.gateway,
+      env: { ...keys.gateway, ...natsEnv.gateway },
       what: `the gateway on ${gatewayUrl}`,
       ports: [env.GATEWAY_PORT ?? '8080', ...metrics('9463')],
       ready: /gateway listening/,
@@ -138,7 +188,7 @@ function servers() {
     },
     {
       name: 'export',
-      env: keys.export,
+      env: { ...keys.export, ...natsEnv.export },
       what: 'the export worker',
       ports: metrics('9464'),
       ready: /export worker listening/,
@@ -166,7 +216,7 @@ function stop(code) {
 }
 
 /** Starts one server and resolves when it prints its ready line; rejects with the reason it did not. */
-function startServer({ name, what, command, args, ready, env: own }) {
+function startServer({ name, what, command, args, ready, env: own = {} }) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: root,
@@ -230,12 +280,44 @@ function metricsUrls() {
     .join('\n               ');
 }
 
+/** Where batch consumers find their NATS credentials, when the NATS is npm start's own. */
+function natsUsers() {
+  if (natsEnv.gateway.NATS_USER === undefined) return '';
+  const users = require('@aurora/nats-access').NATS_USERS;
+  const file = natsCredentialsFile.slice(root.length + 1);
+  return `\n  NATS users:  ${Object.values(users).join(', ')} (batch consumers: ${users['event-consumer']}); passwords in ${file}`;
+}
+
 function ensureNatsServer() {
   if (spawnSync('sh', ['-c', 'command -v nats-server']).status === 0) return;
   run('Installing nats-server (Debian package)', 'sh', [
     '-c',
     'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server',
   ]);
+}
+
+/**
+ * NATS_URL given and answering: that NATS, as it is (its own users; NATS_USER and NATS_PASSWORD from the caller's
+ * environment, if any). Otherwise npm start runs its own with Aurora's users and permissions, on NATS_URL's port,
+ * or on a free one when the default 4222 is taken (by a machine's NATS without authentication, say).
+ */
+async function startNats(step) {
+  if (await reachable(portOf(natsUrl, '4222'))) {
+    if (natsUrlGiven) {
+      announce(`${step} Using the NATS already on ${natsUrl} (NATS_URL, with its own users and permissions)`);
+      return;
+    }
+    const taken = natsUrl;
+    natsUrl = env.NATS_URL = `nats://127.0.0.1:${await freePort()}`;
+    process.stdout.write(
+      `\n${taken} is taken: Aurora's NATS runs on ${natsUrl} (NATS_URL=${taken} uses that one)\n`,
+    );
+  }
+  const server = natsServer(portOf(natsUrl, '4222'));
+  announce(`${step} Starting ${server.what}`);
+  ensureNatsServer();
+  mkdirSync(server.dataDir, { recursive: true });
+  await startServer(server);
 }
 
 async function startStack() {
@@ -245,21 +327,16 @@ async function startStack() {
   if (!existsSync(join(root, 'data', 'demo', 'warehouse.duckdb')))
     run('Generating the demo warehouse', process.execPath, [join(root, 'tools/demo-data/dist/main.js')]);
 
-  const all = servers();
-  for (const [index, server] of all.entries()) {
-    // A reachable NATS_URL is used as it is (a machine may run one); otherwise a local one is started.
-    if (server.name === 'nats' && (await reachable(server.ports[0]))) {
-      announce(`[${index + 1}/${all.length}] Using the NATS already on ${natsUrl}`);
-      continue;
-    }
-    announce(`[${index + 1}/${all.length}] Starting ${server.what}`);
+  const total = servers().length + 1;
+  await startNats(`[1/${total}]`);
+  for (const [index, server] of servers().entries()) {
+    announce(`[${index + 2}/${total}] Starting ${server.what}`);
     for (const port of server.ports) {
       if (await reachable(port))
         throw new StepFailure(
           `Starting ${server.what} failed: port ${port} is already in use (another Aurora still running?)`,
         );
     }
-    if (server.name === 'nats') ensureNatsServer();
     if (server.dataDir !== undefined) mkdirSync(server.dataDir, { recursive: true });
     await startServer(server);
   }
@@ -267,7 +344,7 @@ async function startStack() {
   process.stdout.write(`
 Aurora is running: ${gatewayUrl}
   API docs:    ${gatewayUrl}/api/docs
-  Exports:     NATS ${natsUrl}, S3 ${s3Url} (bucket ${env.S3_BUCKET ?? 'aurora-exports'})
+  Exports:     NATS ${natsUrl}, S3 ${s3Url} (bucket ${env.S3_BUCKET ?? 'aurora-exports'})${natsUsers()}
   Metrics:     ${metricsUrls()}
   Sign-in:     ${issuer} (dev logins: alice/alice — analysts, bob/bob — hr, carol/carol — admins)
   A token for scripts:

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { aliceBuildsAView, aliceExports, carolSummarizes } from './builders.e2e';
+import { aliceWorksUnderThePolicy, assertNothingRefused, watchPolicies } from './security.e2e';
 import {
   measureBundle,
   measureScrollMemory,
@@ -203,10 +204,12 @@ async function run(
   height = 810,
 ): Promise<void> {
   const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
+  await watchPolicies(context);
   const page = await context.newPage();
   const started = performance.now();
   try {
     await scenario(page, urls);
+    assertNothingRefused(page, 'nothing was refused by a Content-Security- or Permissions-Policy');
     console.log(`✔ ${name} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   } catch (error) {
     await page
@@ -240,6 +243,7 @@ export async function runScenarios(urls: Urls): Promise<void> {
     await run(browser, urls, 'sign-in to the first grid page', async (page) => {
       budgets.signIn = await signInToFirstPage(page, urls, viewLink(urls, BASE_QUERY));
     });
+    await run(browser, urls, 'alice works under the security policies', aliceWorksUnderThePolicy);
     await run(browser, urls, 'alice explores global_sales', aliceExploresGlobalSales);
     await run(browser, urls, 'carol summarizes with employee_roster', carolSummarizes, 1280, 720);
     await run(browser, urls, 'bob sees only his datasets', bobSeesOnlyHisDatasets, 1920, 1080);

@@ -8,6 +8,7 @@ import {
   startS3,
   startStack,
   type ExportWorkerProcess,
+  type RunningNats,
   type RunningServer,
   type Stack,
 } from '@aurora/testing';
@@ -41,7 +42,7 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
   });
   if (generated.status !== 0) throw new Error(`demo data failed:\n${generated.stderr}`);
 
-  let nats: RunningServer | undefined;
+  let nats: RunningNats | undefined;
   let s3: RunningServer | undefined;
   let stack: Stack | undefined;
   let worker: ExportWorkerProcess | undefined;
@@ -61,13 +62,14 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     };
     stack = await startStack({
       warehousePath: join(dir, 'warehouse.duckdb'),
+      nats,
       env: {
         idp: { DEV_IDP_TOKEN_TTL_SECONDS: String(options.tokenTtlSeconds) },
-        gateway: { NATS_URL: nats.url, ...s3Env, RATE_LIMIT_PER_MINUTE: '100000' },
+        gateway: { ...s3Env, RATE_LIMIT_PER_MINUTE: '100000' },
       },
     });
     const { pid } = (worker = await startExportWorker({
-      NATS_URL: nats.url,
+      ...nats.env('export-worker'),
       QUERY_GRPC_ADDRESS: stack.urls.query,
       ...s3Env,
     }));

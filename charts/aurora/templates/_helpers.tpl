@@ -90,6 +90,41 @@ S3_REGION: {{ .Values.s3.region | quote }}
 S3_BUCKET: {{ .Values.s3.bucket | quote }}
 S3_FORCE_PATH_STYLE: {{ .Values.s3.forcePathStyle | quote }}
 {{- end -}}
+
+{{/*
+The origin of an http(s) URL as a browser writes it (new URL(url).origin): scheme and host in lower case, no
+default port. Anything else fails the install: the origin goes into nginx's settings and a response header.
+*/}}
+{{- define "aurora.origin" -}}
+{{- $url := urlParse . -}}
+{{- $scheme := lower $url.scheme -}}
+{{- $host := lower $url.host | trimSuffix (ternary ":443" ":80" (eq $scheme "https")) -}}
+{{- $hostPattern := `^([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:[1-9][0-9]{0,4})?$` -}}
+{{- if not (and (has $scheme (list "http" "https")) (regexMatch $hostPattern $host)) -}}
+{{- fail (printf "%s is not an http(s) URL with a plain host name and port" .) -}}
+{{- end -}}
+{{- printf "%s://%s" $scheme $host -}}
+{{- end -}}
+
+{{/*
+The origin of the gateway's presigned download links (ObjectStore.downloadOrigin: the AWS SDK's rule), from its
+settings (S3_ENDPOINT, S3_BUCKET, S3_FORCE_PATH_STYLE): the endpoint's for path-style links; for virtual-hosted
+ones the bucket's host under the endpoint's, unless the bucket is no DNS label (3 to 63 of a-z, 0-9 and "-", no
+"-" at either end) or the endpoint's host an IP address, where the SDK makes path-style links anyway.
+*/}}
+{{- define "aurora.s3DownloadOrigin" -}}
+{{- $endpoint := include "aurora.origin" .S3_ENDPOINT -}}
+{{- $url := urlParse $endpoint -}}
+{{- $ipv4 := `^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$` -}}
+{{- $ip := or (regexMatch $ipv4 $url.hostname) (hasPrefix "[" $url.host) -}}
+{{- $dnsLabel := regexMatch `^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$` (toString .S3_BUCKET) -}}
+{{- if or (eq (toString .S3_FORCE_PATH_STYLE) "true") (not $dnsLabel) $ip -}}
+{{- $endpoint -}}
+{{- else -}}
+{{- printf "%s://%s.%s" $url.scheme .S3_BUCKET $url.host -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "aurora.s3SecretEnv" -}}
 - name: S3_ACCESS_KEY_ID
   valueFrom:
@@ -101,6 +136,18 @@ S3_FORCE_PATH_STYLE: {{ .Values.s3.forcePathStyle | quote }}
     secretKeyRef:
       name: {{ .Values.s3.existingSecret }}
       key: {{ .Values.s3.secretAccessKeyKey }}
+{{- end -}}
+
+{{/* A service's NATS password from nats.existingSecret (its user is the service's default NATS_USER). Call with
+(dict "root" $ "key" .Values.nats.gatewayPasswordKey). */}}
+{{- define "aurora.natsSecretEnv" -}}
+{{- with .root.Values.nats.existingSecret }}
+- name: NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.key }}
+{{- end }}
 {{- end -}}
 
 {{/*

@@ -1,3 +1,4 @@
+import { natsConnectError, natsConnectOptions, type NatsClientSettings } from '@aurora/nats-access';
 import { REQUEST_ID_HEADER, requestScope, traceHeaders } from '@aurora/observability';
 import type { Principal } from '@aurora/proto';
 import { createHash } from 'node:crypto';
@@ -72,12 +73,19 @@ export class ExportQueue {
     private readonly options: QueueOptions,
   ) {}
 
-  static async connect(url: string, name: string, options: QueueOptions = {}): Promise<ExportQueue> {
+  /** Connects as the component `nats` names (its credentials and private inbox), then ensures the topology. */
+  static async connect(
+    nats: NatsClientSettings,
+    name: string,
+    options: QueueOptions = {},
+  ): Promise<ExportQueue> {
     const connection = await connect({
-      servers: url,
+      ...natsConnectOptions(nats),
       name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
+    }).catch((error: unknown) => {
+      throw natsConnectError(error, nats);
     });
     const jsm = await connection.jetstreamManager();
     await ensureTopology(jsm, options);

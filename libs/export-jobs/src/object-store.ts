@@ -125,6 +125,11 @@ export class ObjectStore {
     return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
   }
 
+  /** The origin of the links `presignDownload` returns (a page that opens them must allow it), signed offline. */
+  async downloadOrigin(): Promise<string> {
+    return new URL(await this.presignDownload('origin', 'origin', 60)).origin;
+  }
+
   close(): void {
     this.client.destroy();
   }

@@ -1,11 +1,16 @@
-/** Names on the wire: shared by the gateway, the workers and batch consumers (docs/API.md, docs/ARCHITECTURE.md). */
+import { NATS_NAMES } from '@aurora/nats-access';
+
+/**
+ * Names on the wire (from @aurora/nats-access, where the permissions are derived from them) and the work queue's
+ * delivery settings: shared by the gateway, the workers and batch consumers (docs/API.md, docs/ARCHITECTURE.md).
+ */
 export const TOPOLOGY = {
-  jobsBucket: 'AURORA_EXPORT_JOBS',
-  workStream: 'AURORA_EXPORTS',
-  workSubject: 'aurora.exports.jobs',
-  workConsumer: 'export-workers',
-  eventsStream: 'AURORA_EVENTS',
-  completedSubject: 'aurora.events.export.completed',
+  jobsBucket: NATS_NAMES.jobsBucket,
+  workStream: NATS_NAMES.workStream,
+  workSubject: NATS_NAMES.workSubject,
+  workConsumer: NATS_NAMES.workConsumer,
+  eventsStream: NATS_NAMES.eventsStream,
+  completedSubject: NATS_NAMES.completedSubject,
   /** Seconds a delivery may go unacknowledged before redelivery; workers heartbeat well within it. */
   ackWaitSeconds: 30,
   maxDeliver: 5,

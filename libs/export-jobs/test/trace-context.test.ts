@@ -1,5 +1,5 @@
 import { runInRequestScope, startTracing, withSpan, type Tracing } from '@aurora/observability';
-import { startNats, type RunningServer } from '@aurora/testing';
+import { startNats, type RunningNats } from '@aurora/testing';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ExportQueue, queuedJob, TOPOLOGY, type Delivery, type ExportJob } from '../src';
 
@@ -16,20 +16,24 @@ function aJob(): ExportJob {
   });
 }
 
-let nats: RunningServer;
-let queue: ExportQueue;
+let nats: RunningNats;
+/** The submitting side and the working side, each as its own NATS user. */
+let gateway: ExportQueue;
+let worker: ExportQueue;
 
 beforeAll(async () => {
   nats = await startNats();
-  queue = await ExportQueue.connect(nats.url, 'test', { ackWaitSeconds: 30 });
+  gateway = await ExportQueue.connect(nats.client('gateway'), 'gateway');
+  worker = await ExportQueue.connect(nats.client('export-worker'), 'worker', { ackWaitSeconds: 30 });
 });
 afterAll(async () => {
-  await queue.close();
+  await gateway.close();
+  await worker.close();
   await nats.remove();
 });
 
 async function delivered(id: string): Promise<Delivery> {
-  const delivery = await queue.next(2000);
+  const delivery = await worker.next(2000);
   if (delivery?.job.id !== id) throw new Error(`expected job ${id}, got ${delivery?.job.id ?? 'none'}`);
   delivery.ack();
   return delivery;
@@ -38,7 +42,7 @@ async function delivered(id: string): Promise<Delivery> {
 describe('the work queue carries the submission context in NATS headers', () => {
   it('sends no trace headers while tracing is off, but the request id', async () => {
     const job = aJob();
-    await runInRequestScope({ requestId: 'req-off' }, () => queue.submit(job));
+    await runInRequestScope({ requestId: 'req-off' }, () => gateway.submit(job));
     const { headers } = await delivered(job.id);
     expect(headers).toMatchObject({ 'x-request-id': 'req-off', 'nats-msg-id': job.id });
     expect(headers).not.toHaveProperty('traceparent');
@@ -46,7 +50,7 @@ describe('the work queue carries the submission context in NATS headers', () => 
 
   it('adds nothing outside a request with tracing off', async () => {
     const job = aJob();
-    await queue.submit(job);
+    await gateway.submit(job);
     expect((await delivered(job.id)).headers).toEqual({ 'nats-msg-id': job.id }); // JetStream's dedupe id only
   });
 
@@ -63,7 +67,7 @@ describe('the work queue carries the submission context in NATS headers', () => 
       let submitting = { traceId: '', spanId: '' };
       await withSpan('POST /api/v1/exports', {}, async (span) => {
         submitting = span?.spanContext() ?? submitting;
-        await runInRequestScope({ requestId: 'req-on' }, () => queue.submit(job));
+        await runInRequestScope({ requestId: 'req-on' }, () => gateway.submit(job));
       });
       const { headers } = await delivered(job.id);
       expect(headers).toMatchObject({
@@ -75,19 +79,19 @@ describe('the work queue carries the submission context in NATS headers', () => 
 
   it('reports the backlog: messages pending delivery and delivered but not acknowledged', async () => {
     const [first, second] = [aJob(), aJob()];
-    await queue.submit(first);
-    await queue.submit(second);
-    expect(await queue.backlog()).toEqual({
+    await gateway.submit(first);
+    await gateway.submit(second);
+    expect(await worker.backlog()).toEqual({
       stream: TOPOLOGY.workStream,
       consumer: TOPOLOGY.workConsumer,
       pending: 2,
       ackPending: 0,
     });
-    const running = await queue.next(2000);
-    expect(await queue.backlog()).toMatchObject({ pending: 1, ackPending: 1 });
+    const running = await worker.next(2000);
+    expect(await worker.backlog()).toMatchObject({ pending: 1, ackPending: 1 });
     running?.ack();
-    (await queue.next(2000))?.ack();
+    (await worker.next(2000))?.ack();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await queue.backlog()).toMatchObject({ pending: 0, ackPending: 0 });
+    expect(await worker.backlog()).toMatchObject({ pending: 0, ackPending: 0 });
   });
 });

@@ -2,7 +2,9 @@ import { bearerFromMetadata, bindVerifiedCaller, type Principal } from '@aurora/
 import type { Metadata } from '@grpc/grpc-js';
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { defer, switchMap, type Observable } from 'rxjs';
-import type { InternalTokenVerifier } from './tokens';
+import type { TrustedKeys } from './keys';
+import { ISSUERS, type Audience } from './names';
+import { InternalTokenVerifier } from './tokens';
 
 /**
  * Every gRPC call a service serves is verified before its handler runs: the internal token's signature,
@@ -11,6 +13,19 @@ import type { InternalTokenVerifier } from './tokens';
  * counted and logged: `app.useGlobalInterceptors(new GrpcServerTelemetry(), new GrpcAuthentication(…))`.
  */
 export class GrpcAuthentication implements NestInterceptor {
+  /**
+   * For a service of the read path (metadata, query): tokens of the gateway, and of the export worker acting
+   * for a job's owner; nothing else is believed.
+   */
+  static forReadPath(
+    trusted: TrustedKeys,
+    audience: Audience,
+    onVerified?: (principal: Principal) => void,
+  ): GrpcAuthentication {
+    const verifier = new InternalTokenVerifier(trusted, audience, [ISSUERS.gateway, ISSUERS.export]);
+    return new GrpcAuthentication(verifier, onVerified);
+  }
+
   constructor(
     private readonly verifier: InternalTokenVerifier,
     /** E.g. put the subject on the handler's log lines (`annotateRequest` of @aurora/observability). */

@@ -1,5 +1,5 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import { SignJWT, base64url, decodeJwt, decodeProtectedHeader } from 'jose';
+import { SignJWT, base64url, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
 import {
   AUDIENCES,
   generateSigningKey,
@@ -8,6 +8,7 @@ import {
   ISSUERS,
   trustedKeysEnv,
   signingKeyEnv,
+  type PrivateJwk,
   type PublicJwk,
 } from '../src';
 
@@ -96,14 +97,10 @@ describe('internal tokens', () => {
   });
 
   it("bind each key to its issuer: the export worker's key cannot speak for the gateway", async () => {
-    const claimsGateway = await new SignJWT({ name: 'Mallory', groups: ['hr'] })
-      .setProtectedHeader({ alg: 'EdDSA', kid: exportKey.signingKey.kid })
-      .setIssuer(ISSUERS.gateway)
-      .setSubject('mallory')
-      .setAudience([AUDIENCES.query])
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .sign(await importPrivate(exportKey.signingKey));
+    const claimsGateway = await handSigned(exportKey.signingKey, 'mallory', {
+      name: 'Mallory',
+      groups: ['hr'],
+    });
     expect(await refusal(queryVerifier().verify(claimsGateway))).toBe(
       'The internal token is signed by an unknown key.',
     );
@@ -153,14 +150,7 @@ describe('internal tokens', () => {
   });
 
   it('must name a principal', async () => {
-    const noGroups = await new SignJWT({ name: 'Alice' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: gatewayKey.signingKey.kid })
-      .setIssuer(ISSUERS.gateway)
-      .setSubject('alice')
-      .setAudience([AUDIENCES.query])
-      .setIssuedAt()
-      .setExpirationTime('1m')
-      .sign(await importPrivate(gatewayKey.signingKey));
+    const noGroups = await handSigned(gatewayKey.signingKey, 'alice', { name: 'Alice' });
     expect(await refusal(queryVerifier().verify(noGroups))).toBe(
       'The internal token does not name a principal.',
     );
@@ -191,7 +181,14 @@ describe('key settings', () => {
   });
 });
 
-async function importPrivate(key: { kty: string; crv: string; x: string; d: string }) {
-  const { importJWK } = await import('jose');
-  return importJWK(key, 'EdDSA');
+/** A token claiming to be the gateway's, for the query service, signed with `key` and holding `claims`. */
+async function handSigned(key: PrivateJwk, sub: string, claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+    .setIssuer(ISSUERS.gateway)
+    .setSubject(sub)
+    .setAudience([AUDIENCES.query])
+    .setIssuedAt()
+    .setExpirationTime('1m')
+    .sign(await importJWK(key, 'EdDSA'));
 }

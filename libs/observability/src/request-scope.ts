@@ -29,9 +29,18 @@ export function annotateRequest(fields: RequestScope): void {
 /** The header (HTTP) and metadata key (gRPC) that carries the request id from service to service. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+/**
+ * A request id a caller may choose (docs/API.md, "Request ids"): an ASCII letter or digit, then up to 63 more of
+ * those or `.`, `:` and `-`. Spelled out rather than `\w`, which takes `_` too (and with the `i` and `u` flags the
+ * long s and the Kelvin sign); the first character may not be punctuation (no `-rf`, `..` or `:`), and 64 is room
+ * for a UUID or a W3C trace id with a prefix but not for a payload.
+ */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,63}$/;
 
-/** A caller's request id when it is a plain token (it ends up in logs and headers), else a fresh one. */
+/**
+ * A caller's request id when it is a safe token (it is echoed in a header and written in every log line of the
+ * request), else a fresh one.
+ */
 export function requestIdFrom(candidate: unknown): string {
   return typeof candidate === 'string' && SAFE_REQUEST_ID.test(candidate) ? candidate : randomUUID();
 }

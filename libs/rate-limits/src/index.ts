@@ -1,2 +1,9 @@
 export { RATE_LIMIT_BUCKET, SharedRateLimitStorage } from './shared-rate-limit-storage';
 export type { RateLimitHit } from './sliding-window';
+export {
+  BUCKETS_PER_WINDOW,
+  decide,
+  RATE_LIMIT_TOLERANCE,
+  type Bucket,
+  type Decision,
+} from './window-buckets';

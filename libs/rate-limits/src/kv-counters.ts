@@ -7,17 +7,17 @@ const codec = StringCodec();
 export class KvCounters implements Counters {
   constructor(private readonly kv: KV) {}
 
-  async read(key: string): Promise<{ count: number; revision: number } | null> {
+  async read(key: string): Promise<{ value: string; revision: number } | null> {
     const entry = await this.kv.get(key);
     return entry && entry.operation === 'PUT'
-      ? { count: Number(codec.decode(entry.value)), revision: entry.revision }
+      ? { value: codec.decode(entry.value), revision: entry.revision }
       : null;
   }
 
-  async write(key: string, count: number, revision: number | null): Promise<boolean> {
+  async write(key: string, value: string, revision: number | null): Promise<boolean> {
     try {
-      if (revision === null) await this.kv.create(key, codec.encode(String(count)));
-      else await this.kv.update(key, codec.encode(String(count)), revision);
+      if (revision === null) await this.kv.create(key, codec.encode(value));
+      else await this.kv.update(key, codec.encode(value), revision);
       return true;
     } catch (error) {
       if (String(error).includes('wrong last sequence')) return false;

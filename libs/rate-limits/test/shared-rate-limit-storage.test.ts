@@ -1,12 +1,16 @@
-import { startNats, type RunningServer } from '@aurora/testing';
-import { SharedRateLimitStorage } from '../src';
+import { startNats, type RunningNats } from '@aurora/testing';
+import { readFileSync } from 'node:fs';
+import { SharedRateLimitStorage, type RateLimitHit } from '../src';
+import { fakeClock, maxInRollingWindow } from './support';
 
 // An hour, so no test straddles a window boundary.
 const WINDOW_MS = 3_600_000;
+/** docs/API.md, "Rate limits": no rolling window admits more than the limit. */
+const TOLERANCE = 0;
 
 /** Two gateway replicas share one budget through a real nats-server's KV bucket. */
 describe('SharedRateLimitStorage', () => {
-  let nats: RunningServer;
+  let nats: RunningNats;
   const replicas: SharedRateLimitStorage[] = [];
 
   beforeAll(async () => {
@@ -18,7 +22,7 @@ describe('SharedRateLimitStorage', () => {
   });
 
   async function replica(): Promise<SharedRateLimitStorage> {
-    const storage = SharedRateLimitStorage.start(nats.url, WINDOW_MS);
+    const storage = SharedRateLimitStorage.start(nats.client('gateway'), WINDOW_MS);
     replicas.push(storage);
     await storage.ready();
     return storage;
@@ -50,6 +54,57 @@ describe('SharedRateLimitStorage', () => {
     expect(results.filter((result) => !result.isBlocked)).toHaveLength(25);
   });
 
+  it('admits no more than the limit in any rolling minute across a window boundary, on two replicas', async () => {
+    // The gateway's budget (RATE_LIMIT_PER_MINUTE), the probe's pattern: a burst just before a minute ends and
+    // at the start of the next, then requests as fast as they are admitted, alternating replicas.
+    const [minute, limit] = [60_000, 300];
+    const [a, b] = [await replica(), await replica()];
+    const key = `sub:boundary-${Date.now()}`;
+    const boundary = (Math.floor(Date.now() / minute) + 1) * minute;
+    const clock = fakeClock(boundary - 100);
+    const admitted: number[] = [];
+    const send = async (requests: number): Promise<void> => {
+      const hits: RateLimitHit[] = await Promise.all(
+        Array.from({ length: requests }, (_, i) => (i % 2 ? a : b).increment(key, minute, limit)),
+      );
+      for (const hit of hits) if (!hit.isBlocked) admitted.push(clock.now());
+    };
+    try {
+      await send(limit);
+      clock.set(boundary);
+      await send(limit);
+      for (let time = boundary; time < boundary + minute; time += 250) {
+        clock.set(time);
+        await send(4);
+      }
+      // Once the first burst has left the window (a bucket of 1 s late at most), the budget is back.
+      clock.set(boundary - 100 + minute + 1_000);
+      const before = admitted.length;
+      await send(4);
+      expect(admitted.length).toBeGreaterThan(before);
+    } finally {
+      clock.restore();
+    }
+
+    expect(maxInRollingWindow(admitted, minute)).toBeLessThanOrEqual(limit + TOLERANCE);
+  });
+
+  it('counts locally for a moment when NATS stops answering, instead of waiting for it once per request', async () => {
+    const storage = await replica();
+    const key = `sub:frozen-${Date.now()}`;
+    await freeze(nats); // connected, but every request times out
+    try {
+      const started = performance.now();
+      const hits = await Promise.all(Array.from({ length: 5 }, () => storage.increment(key, WINDOW_MS, 3)));
+      const elapsedMs = performance.now() - started;
+
+      expect(hits.map((hit) => hit.isBlocked)).toEqual([false, false, false, true, true]);
+      expect(elapsedMs).toBeLessThan(2_500); // one request timed out (1 s); the others did not wait for NATS
+    } finally {
+      nats.process.child.kill('SIGCONT');
+    }
+  });
+
   it('keeps limiting per replica while NATS is down, and shares again once it is back', async () => {
     const storage = await replica();
     await nats.stop();
@@ -68,6 +123,18 @@ describe('SharedRateLimitStorage', () => {
     expect((await storage.increment(shared, WINDOW_MS, 2)).isBlocked).toBe(true);
   });
 });
+
+/** Stops the server's process (SIGSTOP) and waits until the kernel says it is stopped. */
+async function freeze(server: RunningNats): Promise<void> {
+  const { pid } = server.process.child;
+  server.process.child.kill('SIGSTOP');
+  await waitFor(
+    () =>
+      readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+        .split(') ')[1]
+        ?.startsWith('T') ?? false,
+  );
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

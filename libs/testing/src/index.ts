@@ -23,6 +23,13 @@ export {
   type StackOptions,
   type StackProcess,
 } from './stack';
-export { startNats, startS3, type RunningServer, type S3Options } from './infra';
+export {
+  startNats,
+  startS3,
+  type NatsUser,
+  type RunningNats,
+  type RunningServer,
+  type S3Options,
+} from './infra';
 export { parsePrometheus, scrapeMetrics, type Family, type Sample } from './prometheus';
 export { createTestCa, type CertificateOptions, type TestCa, type TestCertificate } from './test-ca';

@@ -1,13 +1,18 @@
-// The test S3: s3rver, plus the two multipart calls it lacks and that real S3 and MinIO have:
-// ListMultipartUploads (`GET /<bucket>?uploads`) and AbortMultipartUpload (`DELETE /<bucket>/<key>?uploadId=…`).
-// Without them an aborted upload stays behind on s3rver whatever the client does, and a test cannot ask
-// whether one did. Optionally, uploads are throttled to a bandwidth (all connections together), so that a
-// test can count on a large upload taking a while whatever the machine's speed. Run by `startS3()` as
+// The local S3 of `npm start` and the tests: s3rver, plus what it lacks and real S3 and MinIO have.
+// - Signature checks (sigv4.ts): s3rver serves anonymous requests and never computes a V4 signature, so anyone
+//   reaching the port could list and read every export. A request must be signed, in its Authorization header or
+//   as a presigned URL, with the pair S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY (default S3RVER / S3RVER, the
+//   services' defaults); anything else is a 403.
+// - ListMultipartUploads (`GET /<bucket>?uploads`) and AbortMultipartUpload (`DELETE /<bucket>/<key>?uploadId=…`):
+//   without them an aborted upload stays behind whatever the client does, and a test cannot ask whether one did.
+// Optionally, uploads are throttled to a bandwidth (all connections together), so that a test can count on a
+// large upload taking a while whatever the machine's speed. Run by `startS3()` and `npm start` as
 // `node s3-server.js <directory> <address> <port> <bucket> [upload bytes per second]`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { verifySigV4, type Refusal } from './sigv4';
 
 interface S3rverApp {
   configureBuckets(): Promise<unknown>;
@@ -15,6 +20,9 @@ interface S3rverApp {
   readonly store: { getResourcePath(bucket: string, key: string | undefined, resource: string): string };
 }
 type S3rverClass = new (options: Record<string, unknown>) => S3rverApp;
+interface S3rverAccount {
+  createKeyPair(accessKeyId: string, secretAccessKey: string): void;
+}
 
 const [directory, address, port, bucket, rate] = process.argv.slice(2);
 const bytesPerSecond = Number(rate ?? 0);
@@ -25,6 +33,12 @@ if (!directory || !address || !port || !bucket) {
 mkdirSync(directory, { recursive: true });
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types
 const S3rver = require('s3rver') as S3rverClass;
+// s3rver looks the key id of a signed request up in its own registry (it knows only S3RVER): add ours.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types
+const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as { DUMMY_ACCOUNT: S3rverAccount };
+const accessKeyId = process.env['S3_ACCESS_KEY_ID'] ?? 'S3RVER';
+const secrets = new Map([[accessKeyId, process.env['S3_SECRET_ACCESS_KEY'] ?? 'S3RVER']]);
+DUMMY_ACCOUNT.createKeyPair(accessKeyId, secrets.get(accessKeyId) ?? '');
 const app = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [] }] });
 const handle = app.callback();
 
@@ -61,6 +75,16 @@ function pendingUploads(bucketName: string): PendingUpload[] {
 function reply(response: ServerResponse, status: number, body = ''): void {
   response.writeHead(status, body ? { 'content-type': 'application/xml' } : {});
   response.end(body);
+}
+
+/** S3's answer to a request that is not signed by our key pair. */
+function refuse(response: ServerResponse, refusal: Refusal): void {
+  reply(
+    response,
+    403,
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      `<Error><Code>${refusal.code}</Code><Message>${xml(refusal.message)}</Message></Error>`,
+  );
 }
 
 /** Answers the two multipart calls; false for everything else (s3rver answers those). */
@@ -154,11 +178,22 @@ function throttledProxy(client: Socket, upstreamPort: number): void {
 
 void app.configureBuckets().then(() => {
   const server = createServer((request, response) => {
-    if (!multipart(request, response)) handle(request, response);
+    // A CORS preflight is never signed (browsers send no credentials with it); s3rver answers it.
+    const refusal =
+      request.method === 'OPTIONS'
+        ? null
+        : verifySigV4(
+            { method: request.method ?? '', url: request.url ?? '/', headers: request.headers },
+            secrets,
+          );
+    if (refusal) refuse(response, refusal);
+    else if (!multipart(request, response)) handle(request, response);
   });
   const announce = (): void => {
     const throttle = bytesPerSecond > 0 ? `, uploads at ${bytesPerSecond} bytes/s` : '';
-    process.stdout.write(`S3 (s3rver) listening on http://${address}:${port}, bucket ${bucket}${throttle}\n`);
+    process.stdout.write(
+      `S3 (s3rver, signed requests only) listening on http://${address}:${port}, bucket ${bucket}${throttle}\n`,
+    );
   };
   if (bytesPerSecond > 0) {
     server.listen(0, '127.0.0.1', () => {

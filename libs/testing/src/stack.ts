@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
+import type { RunningNats } from './infra';
 import { internalAuthEnv } from './internal-keys';
 import { startProcess, type RunningProcess } from './process';
 
@@ -81,6 +82,12 @@ export interface StackOptions {
   readonly warehousePath: string;
   /** The catalog YAML; default `services/metadata/catalog/demo.yaml`. */
   readonly catalogPath?: string;
+  /**
+   * A NATS of `startNats()` for the gateway (exports, shared rate limits), which connects as its own NATS user.
+   * None: the gateway has no NATS (rate limits per process, exports 503). Extra gateways of `startGateway` get it
+   * only when their `env` says so (`nats.env('gateway')`).
+   */
+  readonly nats?: RunningNats;
   /** Per-process overrides, e.g. `{ query: { MAX_ROW_LIMIT: '1000' }, gateway: { RATE_LIMIT_PER_MINUTE: '5' } }`. */
   readonly env?: {
     readonly idp?: Env;
@@ -362,7 +369,8 @@ export const EXPORT_WORKER_NODE_FLAGS: readonly string[] = [
 
 /**
  * An export worker (services/export) as a child process, ready once it announces that it listens. `env` names
- * NATS_URL, QUERY_GRPC_ADDRESS and S3_ENDPOINT (and anything else, e.g. EXPORT_CONCURRENCY, SHUTDOWN_GRACE_MS).
+ * its NATS (`nats.env('export-worker')` of a `startNats()`), QUERY_GRPC_ADDRESS and S3_ENDPOINT (and anything
+ * else, e.g. EXPORT_CONCURRENCY, SHUTDOWN_GRACE_MS).
  */
 export async function startExportWorker(
   env: Env,
@@ -405,6 +413,7 @@ export async function startExportWorker(
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const env = options.env ?? {};
+  const natsEnv = options.nats?.env('gateway') ?? {};
   const catalogPath = options.catalogPath ?? DEMO_CATALOG;
   const extras: StackProcess[] = [];
   const started: StackProcess[] = [];
@@ -432,6 +441,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         METADATA_GRPC_ADDRESS: metadataAddress,
         QUERY_GRPC_ADDRESS: queryAddress,
         OIDC_ISSUER: issuer,
+        ...natsEnv,
         ...env.gateway,
       }),
     ),

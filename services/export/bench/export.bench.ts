@@ -134,9 +134,9 @@ async function main(): Promise<void> {
   const stack = await startStack({
     warehousePath,
     catalogPath: catalog,
+    nats,
     env: {
       gateway: {
-        NATS_URL: nats.url,
         ...s3Env,
         EXPORT_EXCEL_MAX_ROWS: '1048575',
         RATE_LIMIT_PER_MINUTE: '1000000',
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       query: { MAX_ROW_LIMIT: String(Math.max(ROWS, 1_000_000)), STREAM_TIMEOUT_MS: '1800000' },
     },
   });
-  const workerEnv = { NATS_URL: nats.url, QUERY_GRPC_ADDRESS: stack.urls.query, ...s3Env };
+  const workerEnv = { ...nats.env('export-worker'), QUERY_GRPC_ADDRESS: stack.urls.query, ...s3Env };
   const call = api(stack);
   const workers: ExportWorkerProcess[] = [];
   const worker = async (nodeFlags = EXPORT_WORKER_NODE_FLAGS): Promise<ExportWorkerProcess> => {

@@ -1,5 +1,6 @@
 import { loadConfig } from '@aurora/config';
 import { objectStoreEnv, TOPOLOGY } from '@aurora/export-jobs';
+import { natsEnv } from '@aurora/nats-access';
 import {
   checkGrpcTls,
   type GrpcRoles,
@@ -14,7 +15,7 @@ import { telemetryEnv } from '@aurora/observability';
 export const GRPC_ROLES: GrpcRoles = { serves: false, calls: true };
 
 const fields = z.object({
-  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  ...natsEnv('export-worker'),
   QUERY_GRPC_ADDRESS: z.string().default('127.0.0.1:50052'),
   ...objectStoreEnv,
   /** Jobs one worker process runs at once. */

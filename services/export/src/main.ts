@@ -1,4 +1,5 @@
 import { ExportQueue, ObjectStore, objectKey } from '@aurora/export-jobs';
+import { natsClientSettings } from '@aurora/nats-access';
 import {
   AUDIENCES,
   GrpcTls,
@@ -27,10 +28,14 @@ const log = logger('export');
 async function main(): Promise<void> {
   const config = exportConfig();
   const tracing = startTelemetry('export', config);
-  const queue = await ExportQueue.connect(config.NATS_URL, 'aurora-export-worker', {
-    ackWaitSeconds: config.EXPORT_ACK_WAIT_SECONDS,
-    backoffSeconds: config.EXPORT_BACKOFF_SECONDS,
-  });
+  const queue = await ExportQueue.connect(
+    natsClientSettings('export-worker', config),
+    'aurora-export-worker',
+    {
+      ackWaitSeconds: config.EXPORT_ACK_WAIT_SECONDS,
+      backoffSeconds: config.EXPORT_BACKOFF_SECONDS,
+    },
+  );
   const store = ObjectStore.fromEnv(config);
   await store.ensureBucket();
   const query = new (loadAuroraPackage().aurora.v1.QueryService)(

@@ -119,8 +119,8 @@ describe('a worker that dies', () => {
   it('a poison job that kills every worker taking it ends failed after max_deliver and leaves the queue', async () => {
     // Its own NATS, where deliveries time out after 1 s, so five deaths take seconds, not minutes.
     const nats = await startNats();
-    const env = { NATS_URL: nats.url, EXPORT_ACK_WAIT_SECONDS: '1' };
-    const queue = await ExportQueue.connect(nats.url, 'poison-test');
+    const env = { ...nats.env('export-worker'), EXPORT_ACK_WAIT_SECONDS: '1' };
+    const queue = await ExportQueue.connect(nats.client('gateway'), 'poison-test');
     try {
       const job = await signedJob({
         id: randomUUID(),
@@ -164,7 +164,7 @@ describe('a worker that dies', () => {
           detail: 'The export kept failing and was given up. Please try again later.',
         },
       });
-      const nc = await connect({ servers: nats.url });
+      const nc = await connect(nats.connectOptions('test-admin'));
       try {
         const jsm = await nc.jetstreamManager();
         // The record is marked failed before the message is removed (at least once), so wait briefly.

@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AckPolicy, DeliverPolicy, JSONCodec } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import {
   BUCKET,
   readEvents,
@@ -385,9 +385,12 @@ print(json.dumps({
 });
 
 describe('a job the gateway did not sign', () => {
-  /** Writes a job straight into NATS, as any client of it could, and waits for the worker's verdict. */
+  /**
+   * Writes a job straight into NATS, as a client holding the gateway's NATS password (but not its signing key)
+   * could, and waits for the worker's verdict.
+   */
   async function forge(job: ExportJob): Promise<JobView> {
-    const queue = await ExportQueue.connect(h.nats.url, 'forger');
+    const queue = await ExportQueue.connect(h.nats.client('gateway'), 'forger');
     try {
       await queue.submit(job);
     } finally {
@@ -427,6 +430,15 @@ describe('a job the gateway did not sign', () => {
     expect(await forge(tampered)).toMatchObject({
       status: 'failed',
       error: { code: 'UNAUTHENTICATED', detail: 'The export job does not match its signed statement.' },
+    });
+  });
+
+  it('is refused when its statement is a token for another service', async () => {
+    const job = content();
+    const statement = await testGatewayIssuer().requestToken(claimed); // for query and metadata
+    expect(await forge(queuedJob({ ...job, statement }))).toMatchObject({
+      status: 'failed',
+      error: { code: 'UNAUTHENTICATED', detail: 'The internal token is for another service.' },
     });
   });
 
@@ -542,15 +554,17 @@ describe('workers', () => {
   });
 
   it('a durable consumer started after the jobs finished replays every completed event, once each', async () => {
-    const jsm = await h.nc.jetstreamManager();
-    expect((await jsm.streams.info(TOPOLOGY.workStream)).state.messages).toBe(0);
+    expect((await (await h.nc.jetstreamManager()).streams.info(TOPOLOGY.workStream)).state.messages).toBe(0);
+    // A batch system, as the event-consumer NATS user.
+    const nc = await connect(h.nats.connectOptions('event-consumer'));
+    const jsm = await nc.jetstreamManager();
     await jsm.consumers.add(TOPOLOGY.eventsStream, {
       durable_name: 'billing-replay',
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: TOPOLOGY.completedSubject,
     });
-    const consumer = await h.nc.jetstream().consumers.get(TOPOLOGY.eventsStream, 'billing-replay');
+    const consumer = await nc.jetstream().consumers.get(TOPOLOGY.eventsStream, 'billing-replay');
     const codec = JSONCodec<CompletedEvent>();
     const seen: CompletedEvent[] = [];
     const { state } = await jsm.streams.info(TOPOLOGY.eventsStream);
@@ -578,5 +592,6 @@ describe('workers', () => {
       more += 1;
     }
     expect(more).toBe(0);
+    await nc.close();
   });
 });

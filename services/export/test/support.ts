@@ -16,6 +16,7 @@ import {
   testGatewayIssuer,
   type Env,
   type ExportWorkerProcess,
+  type RunningNats,
   type RunningServer,
   type Stack,
 } from '@aurora/testing';
@@ -81,13 +82,13 @@ export interface HarnessOptions {
 
 export interface Harness {
   readonly dir: string;
-  readonly nats: RunningServer;
+  readonly nats: RunningNats;
   readonly s3: RunningServer;
   readonly stack: Stack;
   /** What every worker gets (NATS, query service, S3); `startWorker(env)` adds to it. */
   readonly workerEnv: Env;
   readonly s3client: S3Client;
-  /** A NATS connection of the test itself (streams, consumers, events). */
+  /** A NATS connection of the test itself (streams, consumers, events), as the harness's inspection user. */
   readonly nc: NatsConnection;
   startWorker(env?: Env): Promise<ExportWorkerProcess>;
   /** A call to the gateway's `/api/v1` as `user` (alice by default). */
@@ -154,13 +155,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const stack = await startStack({
     warehousePath,
     ...(options.vintageOptional ? { catalogPath: vintageOptionalCatalog(dir) } : {}),
+    nats,
     env: {
-      gateway: { NATS_URL: nats.url, ...s3Env, RATE_LIMIT_PER_MINUTE: '1000000', ...options.gateway },
+      gateway: { ...s3Env, RATE_LIMIT_PER_MINUTE: '1000000', ...options.gateway },
       ...(options.query ? { query: options.query } : {}),
       ...(options.metadata ? { metadata: options.metadata } : {}),
     },
   });
-  const workerEnv: Env = { NATS_URL: nats.url, QUERY_GRPC_ADDRESS: stack.urls.query, ...s3Env };
+  const workerEnv: Env = {
+    ...nats.env('export-worker'),
+    QUERY_GRPC_ADDRESS: stack.urls.query,
+    ...s3Env,
+  };
   const s3client = new S3Client({
     endpoint: s3.url,
     region: 'us-east-1',
@@ -169,7 +175,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  const nc = await connect({
+    ...nats.connectOptions('test-admin'),
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
   const workers: ExportWorkerProcess[] = [];
   const tokens: Record<User, string> = { alice: 'alice-cli', bob: 'bob-cli', carol: 'carol-cli' };
 

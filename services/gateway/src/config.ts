@@ -1,5 +1,6 @@
 import { loadConfig, repoRoot } from '@aurora/config';
 import { objectStoreEnv } from '@aurora/export-jobs';
+import { natsEnv } from '@aurora/nats-access';
 import { join } from 'node:path';
 import { QUERY_LIMITS } from '@aurora/query-model';
 import { checkGrpcTls, type GrpcRoles, grpcTlsEnv, signingKeyEnv } from '@aurora/internal-auth';
@@ -36,7 +37,7 @@ const fields = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(QUERY_LIMITS.maxBodyBytes),
   /** The deadline given to each downstream call (the query service caps it again). */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  ...natsEnv('gateway'),
   ...objectStoreEnv,
   /** XLSX exports over this many rows are refused up front (Excel's own limit is 1,048,575 data rows). */
   EXPORT_EXCEL_MAX_ROWS: z.coerce.number().int().min(1).max(1_048_575).default(100_000),
@@ -48,6 +49,8 @@ const fields = z.object({
     .default(900),
   /** The built web app, served at / when present (API routes stay under /api). */
   WEB_ROOT: z.string().default(join(repoRoot(), 'web/dist/browser')),
+  /** Export event streams (SSE) one user may hold open at once on one replica: each holds a NATS consumer. */
+  SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(10),
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
   ...signingKeyEnv,

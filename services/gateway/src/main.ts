@@ -2,14 +2,21 @@ import 'reflect-metadata';
 import type { NextFunction, Request, Response } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ObjectStore } from '@aurora/export-jobs';
 import { httpTelemetry, logger, serveMetrics, startTelemetry } from '@aurora/observability';
 import { queryJsonSchema } from '@aurora/query-model';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { gatewayConfig } from './config';
+import { gatewayConfig, type GatewayConfig } from './config';
 import { GrpcClients } from './http/grpc-clients';
+import {
+  CSP_NONCE_PLACEHOLDER,
+  cspNonce,
+  securityHeaders,
+  type WebAppOrigins,
+} from './http/security-headers';
 
 const log = logger('gateway');
 
@@ -21,6 +28,8 @@ async function main(): Promise<void> {
     logger: ['error', 'warn'],
   });
   app.use(httpTelemetry(log)); // first: every request is timed, traced and logged, refused ones too
+  const webApp = existsSync(join(config.WEB_ROOT, 'index.html')) ? await webAppOrigins(config) : null;
+  app.use(securityHeaders(webApp)); // before any handler: refusals (401, 413, 429) get them too
   app.set('trust proxy', config.TRUSTED_PROXIES);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.BODY_LIMIT_BYTES });
@@ -45,7 +54,7 @@ async function main(): Promise<void> {
   };
   SwaggerModule.setup('api/docs', app, document);
 
-  serveWebApp(app, config.WEB_ROOT, config.OIDC_ISSUER);
+  if (webApp) serveWebApp(app, config.WEB_ROOT, config.OIDC_ISSUER);
 
   const metrics = await serveMetrics({
     port: config.METRICS_PORT,
@@ -71,13 +80,22 @@ main().catch((error: unknown) => {
   process.exit(1);
 });
 
+/** What the web app's page talks to: the issuer it signs in with and the object store it downloads from. */
+async function webAppOrigins(config: GatewayConfig): Promise<WebAppOrigins> {
+  const store = ObjectStore.fromEnv(config);
+  try {
+    return { issuer: new URL(config.OIDC_ISSUER).origin, downloads: await store.downloadOrigin() };
+  } finally {
+    store.close();
+  }
+}
+
 /**
  * The single-page app: its files, and index.html for any other GET outside /api (client-side routes), told
- * which OpenID Connect issuer to sign in with (`<meta name="aurora-issuer">`).
+ * which OpenID Connect issuer to sign in with (`<meta name="aurora-issuer">`) and the nonce of its policy.
  */
 function serveWebApp(app: NestExpressApplication, root: string, issuer: string): void {
   const indexPath = join(root, 'index.html');
-  if (!existsSync(indexPath)) return;
   const meta = `<meta name="aurora-issuer" content="${issuer.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`)}" />`;
   // Read at each request (a few kB): a rebuilt app is served without restarting the gateway.
   const index = (): string => readFileSync(indexPath, 'utf8').replace('</head>', `  ${meta}\n  </head>`);
@@ -88,7 +106,9 @@ function serveWebApp(app: NestExpressApplication, root: string, issuer: string):
       return;
     }
     response.setHeader('Cache-Control', 'no-cache');
-    response.type('html').send(index());
+    // A new nonce each time: the page and so its ETag always differ, and no 304 can pair a cached page with
+    // another response's policy.
+    response.type('html').send(index().replaceAll(CSP_NONCE_PLACEHOLDER, cspNonce(response)));
   });
   log.info('serving the web app', { root });
 }

@@ -47,7 +47,7 @@ beforeAll(async () => {
   const sharedLimit = {
     RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
     AUTH_FAILURES_PER_MINUTE: String(AUTH_FAILURES),
-    NATS_URL: nats.url,
+    ...nats.env('gateway'),
   };
   const [other, short, rateLimited, a, b] = await Promise.all([
     startDevIdp(),

@@ -1,4 +1,4 @@
-import { startNats, startStack, type RunningServer, type Stack } from '@aurora/testing';
+import { startNats, startStack, type RunningNats, type Stack } from '@aurora/testing';
 import { randomUUID } from 'node:crypto';
 import { expectProblem, fetchApi, readResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
@@ -9,7 +9,7 @@ import { demoWarehouse, type TestWarehouse } from './support/warehouse';
  */
 
 let warehouse: TestWarehouse;
-let nats: RunningServer;
+let nats: RunningNats;
 let stack: Stack;
 let api: string;
 let alice: string;
@@ -19,7 +19,8 @@ beforeAll(async () => {
   [warehouse, nats] = await Promise.all([demoWarehouse(1_000), startNats()]);
   stack = await startStack({
     warehousePath: warehouse.path,
-    env: { gateway: { NATS_URL: nats.url, RATE_LIMIT_PER_MINUTE: '100000000' } },
+    nats,
+    env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
   });
   api = stack.urls.api;
   [alice, bob] = await Promise.all([stack.token('alice-cli'), stack.token('bob-cli')]);

@@ -1,11 +1,5 @@
 import 'reflect-metadata';
-import {
-  AUDIENCES,
-  GrpcAuthentication,
-  GrpcTls,
-  InternalTokenVerifier,
-  ISSUERS,
-} from '@aurora/internal-auth';
+import { AUDIENCES, GrpcAuthentication, GrpcTls } from '@aurora/internal-auth';
 import {
   annotateRequest,
   GrpcExceptionFilter,
@@ -39,14 +33,11 @@ async function main(): Promise<void> {
     },
   });
   app.useGlobalFilters(new GrpcExceptionFilter());
-  // Tokens of the gateway, and of the export worker acting for a job's owner; nothing else is believed.
-  const verifier = new InternalTokenVerifier(config.INTERNAL_TRUSTED_KEYS, AUDIENCES.metadata, [
-    ISSUERS.gateway,
-    ISSUERS.export,
-  ]);
   app.useGlobalInterceptors(
     new GrpcServerTelemetry(),
-    new GrpcAuthentication(verifier, ({ sub }) => annotateRequest({ subject: sub })),
+    GrpcAuthentication.forReadPath(config.INTERNAL_TRUSTED_KEYS, AUDIENCES.metadata, ({ sub }) =>
+      annotateRequest({ subject: sub }),
+    ),
   );
   app.enableShutdownHooks();
   const warehouse = app.get<DatabaseAdapter>(WAREHOUSE);

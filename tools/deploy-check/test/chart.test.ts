@@ -1,4 +1,4 @@
-import { TOPOLOGY } from '@aurora/export-jobs';
+import { ObjectStore, TOPOLOGY } from '@aurora/export-jobs';
 import { CHART, PRODUCTION_ARGS, helm, parseObjects, renderChart, type K8sObject } from '../src/helm';
 import { validateObject } from '../src/k8s-validate';
 
@@ -87,7 +87,7 @@ describe.each(Object.entries(INSTALLS))('the chart with %s', (_name, args) => {
     }
   });
 
-  it('inlines no credentials: S3 keys and the warehouse password come from referenced Secrets', () => {
+  it('inlines no credentials: S3 keys, NATS and warehouse passwords come from referenced Secrets', () => {
     expect(byKind(objects, 'Secret')).toEqual([]);
     for (const configMap of byKind(objects, 'ConfigMap')) {
       expect(Object.keys((configMap['data'] as Labels | undefined) ?? {})).not.toContainEqual(
@@ -95,7 +95,7 @@ describe.each(Object.entries(INSTALLS))('the chart with %s', (_name, args) => {
       );
     }
     const env = deployments.flatMap((d) => podSpec(d).containers.flatMap((c) => c.env ?? []));
-    for (const name of ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
+    for (const name of ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'NATS_PASSWORD']) {
       const entries = env.filter((e) => e.name === name);
       expect(entries.length).toBeGreaterThanOrEqual(2);
       for (const entry of entries) expect(entry.valueFrom?.secretKeyRef).toBeDefined();
@@ -212,6 +212,85 @@ describe('the chart', () => {
     expect(web['oidc.conf']).toContain(
       '<meta name="aurora-issuer" content="https://sso.example.com/realms/aurora">',
     );
+    // web/nginx.conf rewrites the page's nonce placeholders: every occurrence, so the chart must not say `once`.
+    expect(web['oidc.conf']).not.toContain('sub_filter_once');
+  });
+
+  /** The two origins the chart's web settings name (web/security-headers.conf's variables). */
+  const webOrigins = (objects: K8sObject[]): Labels =>
+    Object.fromEntries(
+      [
+        ...((named(objects, 'ConfigMap', 'aurora-web')?.['data'] as Labels)['origins.conf'] ?? '').matchAll(
+          /^set \$aurora_(\w+)_origin '([^']*)';$/gm,
+        ),
+      ].map(([, name = '', origin = '']) => [name, origin]),
+    );
+
+  /** What the gateway allows with the same settings: its issuer's origin and ObjectStore.downloadOrigin. */
+  async function gatewayOrigins(objects: K8sObject[]): Promise<Labels> {
+    const env = named(objects, 'ConfigMap', 'aurora-gateway')?.['data'] as Labels;
+    const store = new ObjectStore({
+      endpoint: env['S3_ENDPOINT'],
+      region: env['S3_REGION'] ?? '',
+      bucket: env['S3_BUCKET'] ?? '',
+      accessKeyId: 'key',
+      secretAccessKey: 'secret',
+      forcePathStyle: env['S3_FORCE_PATH_STYLE'] === 'true',
+    });
+    try {
+      return { issuer: new URL(env['OIDC_ISSUER'] ?? '').origin, download: await store.downloadOrigin() };
+    } finally {
+      store.close();
+    }
+  }
+
+  const external = (endpoint: string, forcePathStyle: boolean): string[] =>
+    ['minio.enabled=false', `s3.endpoint=${endpoint}`, `s3.forcePathStyle=${String(forcePathStyle)}`].flatMap(
+      (value) => ['--set', value],
+    );
+
+  it.each([
+    ['default values (bundled MinIO, path-style)', []],
+    ['values-production.yaml (S3, virtual-hosted)', PRODUCTION_ARGS],
+    [
+      'upper case and default ports',
+      [
+        ...external('https://S3.EU-West-1.amazonaws.com:443/', false),
+        ...['--set', 'oidc.issuer=https://SSO.Example.com:443/realms/aurora'],
+      ],
+    ],
+    [
+      'an issuer and a MinIO on ports of their own',
+      [
+        ...external('http://minio.storage:9000/', true),
+        '--set',
+        'oidc.issuer=http://keycloak.sso:8080/realms/a',
+      ],
+    ],
+    ['virtual-hosted on an IPv4 endpoint (path-style links)', external('http://10.0.0.5:9000', false)],
+    ['virtual-hosted on an IPv6 endpoint (path-style links)', external('http://[fd00::5]:9000', false)],
+    [
+      'virtual-hosted with a bucket that is no DNS label (path-style links)',
+      [...external('https://storage.example.com', false), '--set', 's3.bucket=exports.v2'],
+    ],
+    [
+      "the gateway's own S3_ENDPOINT (gateway.env)",
+      [
+        ...external('https://s3.example.com', false),
+        '--set',
+        'gateway.env.S3_ENDPOINT=https://files.example.com',
+      ],
+    ],
+  ])('tells the web image the origins the gateway allows the page with %s', async (_name, args) => {
+    const objects = parseObjects(renderChart([...args, '--show-only', 'templates/config.yaml']));
+    const origins = webOrigins(objects);
+    expect(Object.keys(origins)).toEqual(['issuer', 'download']);
+    expect(origins).toEqual(await gatewayOrigins(objects));
+  });
+
+  it('refuses an object store endpoint that is no plain http(s) origin (it goes into nginx and a header)', () => {
+    for (const endpoint of ['s3.example.com', "https://s3.example.com';add_header", 'ftp://s3.example.com'])
+      expect(() => renderChart(external(endpoint, true))).toThrow(/is not an http\(s\) URL/);
   });
 
   it('scales the export workers on the work queue the services really use', () => {

@@ -33,6 +33,7 @@ describe('k8s/ (plain manifests for a dev cluster)', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         'Secret/aurora-s3',
+        'Secret/aurora-nats',
         'PersistentVolumeClaim/aurora-demo-warehouse',
         'Job/aurora-demo-warehouse',
       ]),

@@ -9,6 +9,7 @@ import { DatasetsController } from './datasets.controller';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
 import { HealthController } from './health.controller';
+import { OpenStreams } from './open-streams';
 import { MeController } from './me.controller';
 import { QueryController } from './query.controller';
 
@@ -22,6 +23,11 @@ import { QueryController } from './query.controller';
       inject: [GATEWAY_CONFIG, GrpcClients, InternalTokenIssuer],
       useFactory: (config: GatewayConfig, clients: GrpcClients, issuer: InternalTokenIssuer) =>
         new ExportsService(config, clients, ObjectStore.fromEnv(config), issuer),
+    },
+    {
+      provide: OpenStreams,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) => new OpenStreams(config.SSE_STREAMS_PER_USER),
     },
   ],
 })

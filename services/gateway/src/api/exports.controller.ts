@@ -10,6 +10,7 @@ import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { ExportIdPipe } from './export-id.pipe';
 import { ExportsService } from './exports.service';
+import { OpenStreams } from './open-streams';
 
 /** Export jobs (docs/API.md, "Export jobs"): only the owner sees or touches a job; another user's is a 404. */
 @ApiTags('exports')
@@ -19,6 +20,7 @@ export class ExportsController {
   constructor(
     @Inject(ExportsService) private readonly exports: ExportsService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(OpenStreams) private readonly streams: OpenStreams,
   ) {}
 
   @Post()
@@ -49,7 +51,10 @@ export class ExportsController {
     return publicView(await this.exports.get(principal, id));
   }
 
-  /** Server-sent events: the job's state at once, then at each status change and progress step. */
+  /**
+   * Server-sent events: the job's state at once, then at each status change and progress step. At most
+   * SSE_STREAMS_PER_USER open at once per user (429 QUOTA_EXCEEDED); a slot is free again when its stream ends.
+   */
   @Get(':id/events')
   async events(
     @CurrentPrincipal() principal: Principal,
@@ -57,8 +62,12 @@ export class ExportsController {
     @Res() response: Response,
   ): Promise<void> {
     await this.exports.get(principal, id); // 404 before the stream starts
+    const release = this.streams.acquire(principal.sub); // 429 before it starts too
     const stop = new AbortController();
-    response.once('close', () => stop.abort());
+    response.once('close', () => {
+      release();
+      stop.abort();
+    });
     response.status(200);
     response.setHeader('Content-Type', 'text/event-stream');
     response.setHeader('Cache-Control', 'no-cache');
@@ -75,6 +84,7 @@ export class ExportsController {
         if (FINISHED.has(job.status)) break;
       }
     } finally {
+      release();
       sse.close();
       clearInterval(keepAlive);
       stop.abort();

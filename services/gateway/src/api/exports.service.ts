@@ -9,6 +9,7 @@ import {
   queuedJob,
   type ExportJob,
 } from '@aurora/export-jobs';
+import { NatsCredentialsError, natsClientSettings } from '@aurora/nats-access';
 import type { InternalTokenIssuer } from '@aurora/internal-auth';
 import { logger, recordExportSubmitted } from '@aurora/observability';
 import { parseExportRequest } from '@aurora/query-model';
@@ -155,9 +156,12 @@ export class ExportsService {
 
   /** Connects on first use and again after a failure, so the API answers 503 (not a crash) while NATS is down. */
   private jobs(): Promise<ExportQueue> {
-    this.queue ??= ExportQueue.connect(this.config.NATS_URL, 'aurora-gateway').catch((error: unknown) => {
+    const nats = natsClientSettings('gateway', this.config);
+    this.queue ??= ExportQueue.connect(nats, 'aurora-gateway').catch((error: unknown) => {
       this.queue = undefined;
-      log.warn('NATS unreachable', { error: error instanceof Error ? error.message : String(error) });
+      if (error instanceof NatsCredentialsError)
+        log.error('NATS refused the gateway', { error: error.message });
+      else log.warn('NATS unreachable', { error: error instanceof Error ? error.message : String(error) });
       throw new AuroraError(
         ErrorCode.UNAVAILABLE,
         'Exports are unavailable right now. Please try again in a moment.',

@@ -1,3 +1,4 @@
+import { natsClientSettings } from '@aurora/nats-access';
 import { SharedRateLimitStorage } from '@aurora/rate-limits';
 import { Module } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
@@ -10,7 +11,7 @@ import { RATE_LIMIT_WINDOW_MS } from './auth.types';
       provide: SharedRateLimitStorage,
       inject: [GATEWAY_CONFIG],
       useFactory: (config: GatewayConfig) =>
-        SharedRateLimitStorage.start(config.NATS_URL, RATE_LIMIT_WINDOW_MS),
+        SharedRateLimitStorage.start(natsClientSettings('gateway', config), RATE_LIMIT_WINDOW_MS),
     },
   ],
   exports: [SharedRateLimitStorage],

@@ -19,6 +19,7 @@ const TITLES: Record<ErrorCode, string> = {
   NOT_FOUND: 'Not found',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   RATE_LIMITED: 'Too many requests',
+  QUOTA_EXCEEDED: 'Quota exceeded',
   UNAVAILABLE: 'Service unavailable',
   QUERY_TIMEOUT: 'Query timeout',
 };

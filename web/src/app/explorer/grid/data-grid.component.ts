@@ -1,4 +1,5 @@
 import {
+  CSP_NONCE,
   ChangeDetectionStrategy,
   Component,
   computed,
@@ -69,6 +70,7 @@ const theme = themeQuartz.withParams({
     <ag-grid-angular
       class="h-full w-full"
       [theme]="theme"
+      [styleNonce]="styleNonce"
       [columnDefs]="columnDefs()"
       [defaultColDef]="defaultColDef"
       rowModelType="infinite"
@@ -95,6 +97,8 @@ export class DataGridComponent {
   readonly failed = output<unknown>();
 
   protected readonly theme = theme;
+  /** The page's Content-Security-Policy nonce (index.html's ngCspNonce), for the styles the theme adds. */
+  protected readonly styleNonce = inject(CSP_NONCE, { optional: true }) ?? undefined;
   protected readonly pageSize = PAGE_SIZE;
   protected readonly maxBlocks = MAX_BLOCKS;
   private readonly gridApi = signal<GridApi<Row> | null>(null);
