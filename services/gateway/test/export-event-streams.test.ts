@@ -1,4 +1,4 @@
-import { startNats, startStack, type RunningServer, type Stack } from '@aurora/testing';
+import { startNats, startStack, type RunningNats, type Stack } from '@aurora/testing';
 import { expectProblem, fetchApi, readResponse, type ApiResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
@@ -10,7 +10,7 @@ import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 const STREAMS_PER_USER = 10;
 
 let warehouse: TestWarehouse;
-let nats: RunningServer;
+let nats: RunningNats;
 let stack: Stack;
 let alice: string;
 let carol: string;
@@ -22,7 +22,8 @@ beforeAll(async () => {
   // No export worker: a job stays queued, so its event stream stays open until the test ends it.
   stack = await startStack({
     warehousePath: warehouse.path,
-    env: { gateway: { NATS_URL: nats.url, RATE_LIMIT_PER_MINUTE: '100000000' } },
+    nats,
+    env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
   });
   [alice, carol] = await Promise.all([stack.token('alice-cli'), stack.token('carol-cli')]);
 }, 120_000);
