@@ -13,7 +13,7 @@ import {
   type NatsConnection,
   type Subscription,
 } from 'nats';
-import { ExportQueue, queuedJob, type ExportJob } from '../src';
+import { completedEvent, ExportQueue, queuedJob, type ExportJob } from '../src';
 
 const { workSubject, workStream, eventsStream, jobsBucket, rateLimitBucket } = NATS_NAMES;
 const alice = { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] };
@@ -104,26 +104,18 @@ describe('the event-consumer user (batch systems)', () => {
 
   it('reads export-completed events through a durable consumer of its own', async () => {
     const job = aJob();
-    await worker.publishCompleted({
-      specversion: '1.0',
-      type: 'io.aurora.export.completed',
-      source: '/services/export',
-      id: job.id,
-      time: new Date().toISOString(),
-      subject: job.id,
-      datacontenttype: 'application/json',
-      data: {
-        jobId: job.id,
-        owner: 'alice',
-        format: 'csv',
+    await worker.publishCompleted(
+      completedEvent({
+        ...job,
         status: 'succeeded',
+        finishedAt: new Date().toISOString(),
         bucket: 'b',
         key: 'k',
-        rows: 1,
+        rowsWritten: 1,
         bytes: 1,
         sha256: 'x',
-      },
-    });
+      }),
+    );
     const jsm = await events.jetstreamManager();
     await jsm.consumers.add(eventsStream, {
       durable_name: 'billing',
