@@ -1,35 +1,28 @@
 import { QUERY_LIMITS } from '@aurora/query-model';
-import { startNats, startStack, type RunningNats, type Stack } from '@aurora/testing';
+import type { Stack } from '@aurora/testing';
 import { expectProblem, post, send, type ApiResponse } from './support/http';
-import { demoWarehouse, type TestWarehouse } from './support/warehouse';
+import { startExportsStack, type ExportsStack } from './support/exports-stack';
+import type { TestWarehouse } from './support/warehouse';
 
 /**
  * docs/API.md, "Bounds": a body nested deeper than any legal one (it would overflow a recursive walk such as
  * JSON.stringify) is a 400 INVALID_QUERY on every route taking a query, never a 5xx.
  */
 
+let running: ExportsStack;
 let warehouse: TestWarehouse;
-let nats: RunningNats;
 let stack: Stack;
 let api: string;
 let alice: string;
 
 beforeAll(async () => {
-  [warehouse, nats] = await Promise.all([demoWarehouse(1_000), startNats()]);
-  stack = await startStack({
-    warehousePath: warehouse.path,
-    nats,
-    env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
-  });
+  running = await startExportsStack({ RATE_LIMIT_PER_MINUTE: '100000000' });
+  ({ warehouse, stack } = running);
   api = stack.urls.api;
   alice = await stack.token('alice-cli');
 }, 120_000);
 
-afterAll(async () => {
-  await stack.stop();
-  await nats.remove();
-  await warehouse.remove();
-});
+afterAll(() => running.stop());
 
 /** A legal query whose filter nests `depth` groups, the innermost holding `condition`. */
 function filteredQuery(depth: number, condition: unknown): Record<string, unknown> {

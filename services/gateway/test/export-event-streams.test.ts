@@ -1,6 +1,6 @@
-import { startNats, startStack, type RunningNats, type Stack } from '@aurora/testing';
+import type { Stack } from '@aurora/testing';
 import { expectProblem, fetchApi, readResponse, type ApiResponse } from './support/http';
-import { demoWarehouse, type TestWarehouse } from './support/warehouse';
+import { startExportsStack, type ExportsStack } from './support/exports-stack';
 
 /**
  * docs/API.md, "Export jobs": each open `/exports/{id}/events` stream holds a NATS consumer, so a user may hold at
@@ -9,8 +9,7 @@ import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 const STREAMS_PER_USER = 10;
 
-let warehouse: TestWarehouse;
-let nats: RunningNats;
+let running: ExportsStack;
 let stack: Stack;
 let alice: string;
 let carol: string;
@@ -18,13 +17,9 @@ let carol: string;
 const opened: AbortController[] = [];
 
 beforeAll(async () => {
-  [warehouse, nats] = await Promise.all([demoWarehouse(1_000), startNats()]);
   // No export worker: a job stays queued, so its event stream stays open until the test ends it.
-  stack = await startStack({
-    warehousePath: warehouse.path,
-    nats,
-    env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
-  });
+  running = await startExportsStack({ RATE_LIMIT_PER_MINUTE: '100000000' });
+  ({ stack } = running);
   [alice, carol] = await Promise.all([stack.token('alice-cli'), stack.token('carol-cli')]);
 }, 120_000);
 
@@ -32,11 +27,7 @@ afterEach(() => {
   for (const stop of opened.splice(0)) stop.abort();
 });
 
-afterAll(async () => {
-  await stack.stop();
-  await nats.remove();
-  await warehouse.remove();
-});
+afterAll(() => running.stop());
 
 async function submit(token: string): Promise<string> {
   const response = await fetchApi(

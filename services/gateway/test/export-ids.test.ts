@@ -1,36 +1,25 @@
-import { startNats, startStack, type RunningNats, type Stack } from '@aurora/testing';
 import { randomUUID } from 'node:crypto';
 import { expectProblem, fetchApi, readResponse } from './support/http';
-import { demoWarehouse, type TestWarehouse } from './support/warehouse';
+import { startExportsStack, type ExportsStack } from './support/exports-stack';
 
 /**
  * docs/API.md, "Export jobs": an `{id}` that cannot be a job id (it would become a NATS KV key) is answered at
  * once with the 404 of an unknown job, on every route, never a 5xx or a wait.
  */
 
-let warehouse: TestWarehouse;
-let nats: RunningNats;
-let stack: Stack;
+let running: ExportsStack;
 let api: string;
 let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  [warehouse, nats] = await Promise.all([demoWarehouse(1_000), startNats()]);
-  stack = await startStack({
-    warehousePath: warehouse.path,
-    nats,
-    env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
-  });
+  running = await startExportsStack({ RATE_LIMIT_PER_MINUTE: '100000000' });
+  const { stack } = running;
   api = stack.urls.api;
   [alice, bob] = await Promise.all([stack.token('alice-cli'), stack.token('bob-cli')]);
 }, 120_000);
 
-afterAll(async () => {
-  await stack.stop();
-  await nats.remove();
-  await warehouse.remove();
-});
+afterAll(() => running.stop());
 
 /** A request to the API as `token`, redirects not followed; the response unread (an event stream). */
 function call(

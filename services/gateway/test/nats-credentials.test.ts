@@ -1,28 +1,24 @@
-import { startNats, startStack, type RunningNats, type Stack } from '@aurora/testing';
+import type { RunningNats, Stack } from '@aurora/testing';
 import { expectProblem, get } from './support/http';
-import { demoWarehouse, type TestWarehouse } from './support/warehouse';
+import { startExportsStack, type ExportsStack } from './support/exports-stack';
 
 /**
  * docs/OPERATIONS.md, "NATS permissions": the gateway connects to NATS as its own user. Credentials NATS refuses
  * are a configuration error the gateway's log names, while the API answers exports with a 503 it may retry.
  */
 
-let warehouse: TestWarehouse;
+let running: ExportsStack;
 let nats: RunningNats;
 let stack: Stack;
 let alice: string;
 
 beforeAll(async () => {
-  [warehouse, nats] = await Promise.all([demoWarehouse(1_000), startNats()]);
-  stack = await startStack({ warehousePath: warehouse.path, nats });
+  running = await startExportsStack();
+  ({ nats, stack } = running);
   alice = await stack.token('alice-cli');
 }, 120_000);
 
-afterAll(async () => {
-  await stack.stop();
-  await nats.remove();
-  await warehouse.remove();
-});
+afterAll(() => running.stop());
 
 describe('the gateway on a NATS that requires credentials', () => {
   it('lists exports as its own NATS user', async () => {
