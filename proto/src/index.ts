@@ -3,7 +3,7 @@ export {
   LOADER_OPTIONS,
   PROTO_FILES,
   PROTO_ROOT,
-  ROW_MESSAGE_CHARS,
+  ROW_MESSAGE_BYTES,
   loadAuroraPackage,
   type AuroraPackage,
 } from './load';
@@ -24,8 +24,10 @@ export type { PreviewResponse__Output as PreviewResponse } from './generated/aur
 export type { CountResponse__Output as CountResponse } from './generated/aurora/v1/CountResponse';
 export type { SqlResponse__Output as SqlResponse } from './generated/aurora/v1/SqlResponse';
 export type { RowBatch__Output as RowBatch } from './generated/aurora/v1/RowBatch';
+export type { CsvChunk__Output as CsvChunk } from './generated/aurora/v1/CsvChunk';
 export type { ListDatasetsResponse__Output as ListDatasetsResponse } from './generated/aurora/v1/ListDatasetsResponse';
 export type { MaterializedView__Output as MaterializedView } from './generated/aurora/v1/MaterializedView';
 export type { MetadataServiceClient } from './generated/aurora/v1/MetadataService';
 export type { QueryServiceClient } from './generated/aurora/v1/QueryService';
-export { callUnary, type CallContext } from './call';
+export { type CallContext } from './call';
+export { MetadataClient, QueryClient, type PreviewPage, type RowStream } from './clients';

@@ -23,12 +23,12 @@ export type AuroraPackage = MetadataProto & QueryProto;
 
 /**
  * Channel options of every Aurora client. A preview page (≤ 500 rows of ≤ 200 columns) can outgrow grpc-js's
- * 4 MiB default when cells are long texts; streamed rows arrive in messages of about 1 MiB (ROW_MESSAGE_CHARS).
+ * 4 MiB default when cells are long texts; streamed rows arrive in messages of about 1 MiB (ROW_MESSAGE_BYTES).
  */
 export const CLIENT_CHANNEL_OPTIONS = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 } as const;
 
-/** The size a streamed RowBatch aims at, in JSON characters (UTF-8 may make it up to 3x in bytes). */
-export const ROW_MESSAGE_CHARS = 1024 * 1024;
+/** The size a streamed RowBatch aims at, in bytes of its Arrow buffers. */
+export const ROW_MESSAGE_BYTES = 1024 * 1024;
 
 /** Loads the contracts for a plain grpc-js client or server. */
 export function loadAuroraPackage(): AuroraPackage {

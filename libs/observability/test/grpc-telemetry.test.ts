@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import { callUnary, loadAuroraPackage, type ListDatasetsResponse } from '@aurora/proto';
+import { MetadataClient, loadAuroraPackage, type ListDatasetsResponse } from '@aurora/proto';
 import { freePort, parsePrometheus } from '@aurora/testing';
 import {
   Metadata,
@@ -86,7 +86,7 @@ describe('grpcClientTelemetry on a real grpc-js call', () => {
     await runInRequestScope({ requestId: 'req-42' }, () =>
       withSpan('POST /api/v1/query/preview', { kind: SpanKind.SERVER }, async (span) => {
         caller = span?.spanContext().spanId ?? '';
-        await callUnary(metadata.listDatasets.bind(metadata), {}, aliceCall);
+        await new MetadataClient(metadata).listDatasets(aliceCall);
       }),
     );
     metadata.close();
@@ -112,7 +112,7 @@ describe('grpcClientTelemetry on a real grpc-js call', () => {
 
   it('counts a failed call by its status name and marks its span failed', async () => {
     const metadata = client();
-    const call = callUnary(metadata.getDataset.bind(metadata), { id: 'x' }, aliceCall);
+    const call = new MetadataClient(metadata).getDataset('x', aliceCall);
     await expect(call).rejects.toThrow();
     metadata.close();
     expect(

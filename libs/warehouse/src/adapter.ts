@@ -1,3 +1,4 @@
+import type { BatchColumn, Cell } from '@aurora/row-batches';
 import type { ColumnType } from '@aurora/query-model';
 import type { DialectName } from '@aurora/sql-dialect';
 
@@ -20,11 +21,7 @@ export interface QueryOptions {
   readonly columnTypes?: readonly (ColumnType | null | undefined)[] | undefined;
 }
 
-/**
- * A JSON-ready cell: dates `YYYY-MM-DD`, timestamps ISO 8601, integers beyond 2^53 as strings, decimals as
- * numbers.
- */
-export type Cell = string | number | boolean | null;
+export type { Cell };
 
 export interface QueryResult {
   readonly columns: readonly string[];
@@ -67,6 +64,10 @@ export interface DatabaseAdapter {
   query(statement: Statement, options?: QueryOptions): Promise<QueryResult>;
   /** Rows in batches as the engine produces them; a consumer that stops early releases the engine. */
   stream(statement: Statement, options?: QueryOptions): AsyncIterable<Cell[][]>;
+  /** The same rows as columnar batches (@aurora/row-batches) whose cells read back as `stream` gives them. */
+  batches(statement: Statement, options?: QueryOptions): AsyncIterable<BatchColumn[]>;
+  /** The same rows as CSV bytes (RFC 4180, `header` first), as `csvRecord` formats the cells of `stream`. */
+  streamCsv(statement: Statement, header: readonly string[], options?: QueryOptions): AsyncIterable<Buffer>;
   /** The engine's estimate of the rows the statement's biggest step handles, without running it. */
   estimateCost(statement: Statement, options?: QueryOptions): Promise<number>;
   /** Introspection, so the catalog never repeats the warehouse's types by hand. */

@@ -8,8 +8,7 @@
 // Environment: BENCH_ROWS (default 1000000), BENCH_SMALL_JOBS (default 20), BENCH_WRITE_DOCS=0 (leave the
 // docs alone, e.g. for a trial with fewer rows).
 import type { ExportFormat } from '@aurora/query-model';
-import type { ResultColumn, RowBatch } from '@aurora/proto';
-import { bearerMetadata, loadAuroraPackage } from '@aurora/proto';
+import { QueryClient, loadAuroraPackage } from '@aurora/proto';
 import {
   EXPORT_WORKER_NODE_FLAGS,
   startExportWorker,
@@ -382,21 +381,15 @@ async function exceljsRun(queryAddress: string, file: string): Promise<void> {
     useSharedStrings: false,
   });
   const sheet = workbook.addWorksheet('Sheet1');
-  const call = client.streamRows(
-    { queryJson: JSON.stringify(BIG_QUERY) },
-    bearerMetadata(process.env['BENCH_INTERNAL_TOKEN'] ?? ''),
-    {
-      deadline: Date.now() + 1_800_000,
-    },
-  );
+  const { columns, batches } = await new QueryClient(client).rows(JSON.stringify(BIG_QUERY), {
+    principal: { sub: 'alice', name: 'Alice', groups: [] },
+    token: process.env['BENCH_INTERNAL_TOKEN'] ?? '',
+    timeoutMs: 1_800_000,
+  });
+  sheet.addRow(columns.map((c) => c.label)).commit();
   let rows = 0;
-  let columns: ResultColumn[] | undefined;
-  for await (const batch of call as AsyncIterable<RowBatch>) {
-    if (!columns) {
-      columns = batch.columns;
-      sheet.addRow(columns.map((c) => c.label)).commit();
-    }
-    for (const row of JSON.parse(batch.rowsJson) as unknown[]) {
+  for await (const batch of batches) {
+    for (const row of batch.rows()) {
       sheet.addRow(row).commit();
       rows += 1;
     }

@@ -19,19 +19,13 @@ import {
   SpanKind,
   withSpan,
 } from '@aurora/observability';
-import {
-  fromGrpcError,
-  bearerMetadata,
-  isServiceError,
-  type Principal,
-  type QueryServiceClient,
-  type RowBatch,
-} from '@aurora/proto';
-import type { CsvCell } from '@aurora/csv';
+import type { Principal, QueryClient } from '@aurora/proto';
+import { byteSink } from '@aurora/row-batches';
+import { CsvRecordCounter } from '@aurora/csv';
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { CONTENT_TYPES, fileWriter } from './file-writer';
+import { CONTENT_TYPES, xlsxFile } from './file-writer';
 
 const log = logger('export');
 
@@ -54,7 +48,7 @@ class Cancelled extends Error {}
 export interface WorkerDeps {
   readonly queue: ExportQueue;
   readonly store: ObjectStore;
-  readonly query: QueryServiceClient;
+  readonly query: QueryClient;
   readonly timeoutMs: number;
   /** Checks a job's statement: signed by the gateway, for the export service. */
   readonly statements: InternalTokenVerifier;
@@ -177,27 +171,36 @@ async function writeFile(job: ExportJob, owner: Principal, deps: WorkerDeps, sig
     meter.destroy();
   });
   const token = await deps.issuer.requestToken(owner, ISSUERS.export);
-  const call = deps.query.streamRows({ queryJson: job.queryJson }, bearerMetadata(token), {
-    deadline: Date.now() + deps.timeoutMs,
-  });
-  const cancel = (): void => call.cancel();
-  signal.addEventListener('abort', cancel, { once: true });
+  const context = { principal: owner, token, timeoutMs: deps.timeoutMs, signal };
   let rowsWritten = 0;
   let lastProgress = Date.now();
+  const progressed = async (): Promise<void> => {
+    if (Date.now() - lastProgress < 1000) return;
+    lastProgress = Date.now();
+    await deps.queue.update(job.owner, job.id, (j) => ({ ...j, rowsWritten, bytes }));
+  };
   try {
-    let writer: ReturnType<typeof fileWriter> | undefined;
-    for await (const batch of call as AsyncIterable<RowBatch>) {
-      writer ??= fileWriter(job.format, batch.columns, sink);
-      const rows = JSON.parse(batch.rowsJson) as CsvCell[][];
-      await writer.write(rows);
-      rowsWritten += rows.length;
-      if (Date.now() - lastProgress >= 1000) {
-        lastProgress = Date.now();
-        await deps.queue.update(job.owner, job.id, (j) => ({ ...j, rowsWritten, bytes }));
+    if (job.format === 'csv') {
+      // The query service formats the CSV next to the data; the worker stores its bytes as they come.
+      const file = byteSink(sink);
+      const records = new CsvRecordCounter();
+      for await (const chunk of deps.query.csv(job.queryJson, context)) {
+        await file.write(chunk);
+        records.add(chunk);
+        rowsWritten = records.dataRows;
+        await progressed();
       }
+      await file.end();
+    } else {
+      const { columns, batches } = await deps.query.rows(job.queryJson, context);
+      const file = xlsxFile(columns, sink);
+      for await (const batch of batches) {
+        await file.write(batch);
+        rowsWritten += batch.rowCount;
+        await progressed();
+      }
+      await file.finish();
     }
-    if (!writer) throw new Error('the query service sent no columns');
-    await writer.finish();
     await uploading;
   } catch (error) {
     gzip?.destroy();
@@ -207,9 +210,7 @@ async function writeFile(job: ExportJob, owner: Principal, deps: WorkerDeps, sig
       throw signal.reason instanceof Error && signal.reason.message === 'cancelled'
         ? new Cancelled()
         : signal.reason;
-    throw isServiceError(error) ? fromGrpcError(error) : error;
-  } finally {
-    signal.removeEventListener('abort', cancel);
+    throw error;
   }
   return { rowsWritten, bytes, bucket: deps.store.bucket, key, sha256: hash.digest('hex') };
 }

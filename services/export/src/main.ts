@@ -14,7 +14,7 @@ import {
   serveMetrics,
   startTelemetry,
 } from '@aurora/observability';
-import { CLIENT_CHANNEL_OPTIONS, loadAuroraPackage } from '@aurora/proto';
+import { CLIENT_CHANNEL_OPTIONS, QueryClient, loadAuroraPackage } from '@aurora/proto';
 import { exportConfig, GRPC_ROLES } from './config';
 import { finish, runJob, type WorkerDeps } from './export-worker';
 
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const deps: WorkerDeps = {
     queue,
     store,
-    query,
+    query: new QueryClient(query),
     timeoutMs: config.EXPORT_TIMEOUT_MS,
     // Jobs are vouched for by the gateway alone; the worker signs its own calls to the query service.
     statements: new InternalTokenVerifier(config.INTERNAL_TRUSTED_KEYS, AUDIENCES.export, [ISSUERS.gateway]),

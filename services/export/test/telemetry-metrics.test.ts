@@ -224,7 +224,7 @@ describe('the gateway', () => {
     expect(client('QueryService', 'Preview', 'OK')).toBeGreaterThanOrEqual(1);
     expect(client('QueryService', 'Preview', 'INVALID_ARGUMENT')).toBe(1);
     expect(client('QueryService', 'Count', 'OK')).toBe(2); // POST /query/count and the export's row count
-    expect(client('QueryService', 'StreamRows', 'OK')).toBe(1);
+    expect(client('QueryService', 'StreamCsv', 'OK')).toBe(1);
     expect(client('MetadataService', 'GetDataset', 'NOT_FOUND')).toBe(1);
     expect(value(g, 'aurora_export_jobs_submitted_total', { format: 'csv' })).toBe(1);
     expect(value(g, 'aurora_sse_connections')).toBe(0);
@@ -246,7 +246,7 @@ describe('the query service', () => {
       ['Preview', 'INVALID_ARGUMENT'],
       ['Count', 'OK'],
       ['CompileSql', 'OK'],
-      ['StreamRows', 'OK'],
+      ['StreamCsv', 'OK'],
     ] as const) {
       const labels = { grpc_service: 'aurora.v1.QueryService', grpc_method: method, grpc_code: code };
       const count = value(q, 'aurora_grpc_server_requests_total', labels);
@@ -266,14 +266,14 @@ describe('the query service', () => {
     expect(duration('preview', 'error')).toBe(1);
     expect(duration('count', 'ok')).toBe(2);
     expect(duration('sql', 'ok')).toBe(1);
-    expect(duration('rows', 'ok')).toBe(2); // the CSV download and the export
+    expect(duration('csv', 'ok')).toBe(2); // the CSV download and the export
     const outcomes = new Set(
       samples(q, 'aurora_query_duration_seconds_count').map((s) => s.labels['outcome']),
     );
     for (const outcome of outcomes)
       expect(['ok', 'timeout', 'cancelled', 'too_expensive', 'error']).toContain(outcome);
     expect(value(q, 'aurora_query_rows_total', { kind: 'preview' })).toBe(Math.min(10, csvRows));
-    expect(value(q, 'aurora_query_rows_total', { kind: 'rows' })).toBe(csvRows + job.rowsWritten);
+    expect(value(q, 'aurora_query_rows_total', { kind: 'csv' })).toBe(csvRows + job.rowsWritten);
     expect(value(q, 'aurora_query_errors_total', { dialect: 'duckdb', code: 'INVALID_QUERY' })).toBe(1);
   });
 
@@ -329,7 +329,7 @@ describe('the export worker', () => {
     expect(
       value(e, 'aurora_grpc_client_requests_total', {
         grpc_service: 'aurora.v1.QueryService',
-        grpc_method: 'StreamRows',
+        grpc_method: 'StreamCsv',
         grpc_code: 'OK',
       }),
     ).toBe(1);

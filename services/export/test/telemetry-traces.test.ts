@@ -158,9 +158,9 @@ describe('one trace', () => {
 
     const submission = await span(trace, 'gateway', 'POST /api/v1/exports', KIND.server);
     const job = await span(trace, 'export', 'export job', KIND.consumer);
-    const stream = await span(trace, 'export', 'aurora.v1.QueryService/StreamRows', KIND.client);
-    const served = await span(trace, 'query', 'aurora.v1.QueryService/StreamRows', KIND.server);
-    const warehouse = await span(trace, 'query', 'warehouse stream', KIND.client);
+    const stream = await span(trace, 'export', 'aurora.v1.QueryService/StreamCsv', KIND.client);
+    const served = await span(trace, 'query', 'aurora.v1.QueryService/StreamCsv', KIND.server);
+    const warehouse = await span(trace, 'query', 'warehouse csv', KIND.client);
     const upload = await span(trace, 'export', 's3 upload', KIND.client);
     expect(submission.parentSpanId).toBe(CALLER);
     expectChildOf(job, submission);

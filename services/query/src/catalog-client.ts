@@ -1,21 +1,14 @@
 import { TtlPromiseCache } from '@aurora/cache';
 import { COLUMN_TYPES, type ColumnType } from '@aurora/query-model';
 import { catalogOf, type CatalogMaterializedView, type CatalogView } from '@aurora/query-compiler';
-import {
-  callUnary,
-  type CallContext,
-  type Dataset,
-  type ListDatasetsResponse,
-  type MaterializedView,
-  type MetadataServiceClient,
-} from '@aurora/proto';
+import type { CallContext, Dataset, MaterializedView, MetadataClient } from '@aurora/proto';
 
 /** The principal's catalog view, fetched from the metadata service and kept briefly per set of groups. */
 export class CatalogClient {
   private readonly cache: TtlPromiseCache<string, CatalogView>;
 
   constructor(
-    private readonly metadata: MetadataServiceClient,
+    private readonly metadata: MetadataClient,
     ttlMs: number,
   ) {
     this.cache = new TtlPromiseCache(ttlMs);
@@ -25,16 +18,14 @@ export class CatalogClient {
     // What a principal may read depends only on their groups.
     const key = [...context.principal.groups].sort().join('\n');
     return this.cache.get(key, () =>
-      callUnary<object, ListDatasetsResponse>(
-        this.metadata.listDatasets.bind(this.metadata),
-        {},
-        context,
-      ).then((response) =>
-        catalogOf(
-          response.datasets.map(toCatalogDataset),
-          response.materializedViews.map(toCatalogMaterializedView),
+      this.metadata
+        .listDatasets(context)
+        .then((response) =>
+          catalogOf(
+            response.datasets.map(toCatalogDataset),
+            response.materializedViews.map(toCatalogMaterializedView),
+          ),
         ),
-      ),
     );
   }
 }

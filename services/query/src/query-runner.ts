@@ -8,7 +8,8 @@ import {
   type ResultColumnInfo,
 } from '@aurora/query-compiler';
 import type { CallContext, CountResponse, PreviewResponse, ResultColumn, SqlResponse } from '@aurora/proto';
-import type { Cell, DatabaseAdapter } from '@aurora/warehouse';
+import { columnsFromCells, encodeBatches, type BatchColumn } from '@aurora/row-batches';
+import type { DatabaseAdapter } from '@aurora/warehouse';
 import type { CatalogClient } from './catalog-client';
 import type { QueryConfig } from './config';
 import { checkCost } from './cost-guard';
@@ -39,9 +40,12 @@ export class QueryRunner {
       ...this.capped(context),
       columnTypes: compiled.columns.map((column) => column.type),
     });
+    const pageRows = rows.slice(0, page.size);
+    const names = compiled.columns.map((column) => column.name);
     return {
       columns: compiled.columns.map(resultColumn),
-      rowsJson: JSON.stringify(rows.slice(0, page.size)),
+      rowsArrow: encodeBatches(names, [columnsFromCells(pageRows, names.length)]),
+      rowCount: pageRows.length,
       pageNumber: page.number,
       pageSize: page.size,
       hasMore: rows.length > page.size,
@@ -75,11 +79,23 @@ export class QueryRunner {
     return { dialect: compiled.dialect, sql: compiled.sql, paramsJson: params };
   }
 
-  /** Every row of the query (no paging), at most MAX_ROW_LIMIT, in batches as the engine makes them. */
-  async *rows(
+  /**
+   * Every row of the query (no paging), at most MAX_ROW_LIMIT: its columns, then its row batches as the
+   * engine makes them.
+   */
+  async rows(
     queryJson: string,
     context: RunContext,
-  ): AsyncGenerator<{ columns: ResultColumn[]; rows: Cell[][] }> {
+  ): Promise<{ columns: ResultColumn[]; batches: AsyncIterable<BatchColumn[]> }> {
+    const { compiled, streaming } = await this.streamed(queryJson, context);
+    return {
+      columns: compiled.columns.map(resultColumn),
+      batches: this.warehouse.batches(compiled, streaming),
+    };
+  }
+
+  /** A whole result, no paging, at most MAX_ROW_LIMIT rows, past the cost guard, under the stream deadline. */
+  private async streamed(queryJson: string, context: RunContext) {
     const query = parse(queryJson);
     const limit = Math.min(query.limit ?? this.config.MAX_ROW_LIMIT, this.config.MAX_ROW_LIMIT);
     const compiled = compileQuery(
@@ -87,18 +103,20 @@ export class QueryRunner {
       await this.catalogs.viewFor(context),
       this.compileOptions(),
     );
-    let columns = compiled.columns.map(resultColumn);
     await this.checkCost(compiled, context);
     const streaming = {
       ...context,
       timeoutMs: Math.min(context.timeoutMs, this.config.STREAM_TIMEOUT_MS),
       columnTypes: compiled.columns.map((column) => column.type),
     };
-    for await (const rows of this.warehouse.stream(compiled, streaming)) {
-      yield { columns, rows };
-      columns = [];
-    }
-    if (columns.length > 0) yield { columns, rows: [] }; // an empty result still names its columns
+    return { compiled, streaming };
+  }
+
+  /** Every row of the query as CSV bytes, header first: formatted by the adapter, next to the data. */
+  async *csv(queryJson: string, context: RunContext): AsyncGenerator<Buffer> {
+    const { compiled, streaming } = await this.streamed(queryJson, context);
+    const header = compiled.columns.map((column) => column.name);
+    yield* this.warehouse.streamCsv(compiled, header, streaming);
   }
 
   /** The cost guard (cost-guard.ts): skipped when every dataset is small or read for one vintage. */

@@ -1,12 +1,14 @@
 import {
   callerOf,
   type CountResponse,
+  type CsvChunk,
   type PreviewResponse,
   type RowBatch,
   type SqlResponse,
 } from '@aurora/proto';
 import type { Metadata, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
+import { CsvRecordCounter } from '@aurora/csv';
 import { GrpcMethod } from '@nestjs/microservices';
 import { once } from 'node:events';
 import { Observable } from 'rxjs';
@@ -35,7 +37,7 @@ export class QueryController {
       request.queryJson,
       context.signal,
       () => this.runner.preview(request.queryJson, context),
-      (answer) => (JSON.parse(answer.rowsJson) as unknown[]).length,
+      (answer) => answer.rowCount,
     );
   }
 
@@ -61,25 +63,62 @@ export class QueryController {
     metadata: Metadata,
     call: ServerWritableStream<QueryRequest, RowBatch>,
   ): Observable<RowBatch> {
-    return new Observable<RowBatch>((subscriber) => {
+    return this.stream(request, metadata, call, 'rows', async function* (runner, context) {
+      const { columns, batches } = await runner.rows(request.queryJson, context);
+      let first = true;
+      for await (const message of rowMessages(
+        columns.map((column) => column.name),
+        batches,
+      )) {
+        const { rowsArrow, count } = message;
+        yield { message: { columns: first ? columns : [], rowsArrow, rowCount: count }, rows: count };
+        first = false;
+      }
+      // An empty result still names its columns.
+      if (first) yield { message: { columns, rowsArrow: Buffer.alloc(0), rowCount: 0 }, rows: 0 };
+    });
+  }
+
+  @GrpcMethod('QueryService', 'StreamCsv')
+  streamCsv(
+    request: QueryRequest,
+    metadata: Metadata,
+    call: ServerWritableStream<QueryRequest, CsvChunk>,
+  ): Observable<CsvChunk> {
+    return this.stream(request, metadata, call, 'csv', async function* (runner, context) {
+      // Rows are counted in the bytes (for the metrics), not made again.
+      const records = new CsvRecordCounter();
+      for await (const chunk of runner.csv(request.queryJson, context)) {
+        const before = records.dataRows;
+        records.add(chunk);
+        yield { message: { data: chunk }, rows: records.dataRows - before };
+      }
+    });
+  }
+
+  /**
+   * A server stream: each message produced only when the client has taken the last (backpressure), and the
+   * engine query stopped when the client cancels.
+   */
+  private stream<M>(
+    request: QueryRequest,
+    metadata: Metadata,
+    call: ServerWritableStream<QueryRequest, M>,
+    kind: 'rows' | 'csv',
+    produce: (runner: QueryRunner, context: RunContext) => AsyncIterable<{ message: M; rows: number }>,
+  ): Observable<M> {
+    return new Observable<M>((subscriber) => {
       const context = this.context(metadata, call);
       const abort = new AbortController();
       context.signal.addEventListener('abort', () => abort.abort(), { once: true });
-      const recording = this.telemetry.stream('rows', request.queryJson, abort.signal);
+      const recording = this.telemetry.stream(kind, request.queryJson, abort.signal);
       void (async () => {
         try {
-          for await (const batch of this.runner.rows(request.queryJson, {
-            ...context,
-            signal: abort.signal,
-          })) {
-            for (const message of rowMessages(batch.rows)) {
-              subscriber.next({ columns: batch.columns, rowsJson: message.rowsJson });
-              recording.rows(message.count);
-              // Backpressure: produce the next message only when the client has taken this one.
-              if (call.writableNeedDrain)
-                await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
-              if (abort.signal.aborted) break;
-            }
+          for await (const { message, rows } of produce(this.runner, { ...context, signal: abort.signal })) {
+            subscriber.next(message);
+            recording.rows(rows);
+            if (call.writableNeedDrain)
+              await Promise.race([once(call, 'drain'), once(abort.signal, 'abort')]);
             if (abort.signal.aborted) break;
           }
           recording.end();

@@ -1,6 +1,11 @@
 import type { GrpcTls } from '@aurora/internal-auth';
 import { grpcClientTelemetry, registerPoolGauges } from '@aurora/observability';
-import { CLIENT_CHANNEL_OPTIONS, loadAuroraPackage, type MetadataServiceClient } from '@aurora/proto';
+import {
+  CLIENT_CHANNEL_OPTIONS,
+  MetadataClient,
+  loadAuroraPackage,
+  type MetadataServiceClient,
+} from '@aurora/proto';
 import { openWarehouse, type DatabaseAdapter } from '@aurora/warehouse';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CatalogClient } from './catalog-client';
@@ -54,7 +59,7 @@ export class QueryModule implements OnApplicationShutdown {
           provide: CatalogClient,
           inject: [METADATA_CLIENT, QUERY_CONFIG],
           useFactory: (metadata: MetadataServiceClient, config: QueryConfig) =>
-            new CatalogClient(metadata, config.CATALOG_CACHE_SECONDS * 1000),
+            new CatalogClient(new MetadataClient(metadata), config.CATALOG_CACHE_SECONDS * 1000),
         },
         {
           provide: QueryRunner,

@@ -1,21 +1,48 @@
-import { ROW_MESSAGE_CHARS } from '@aurora/proto';
+import { ROW_MESSAGE_BYTES } from '@aurora/proto';
+import { byteSize, encodeBatches, sameTypes, type BatchColumn } from '@aurora/row-batches';
 
 /**
- * A batch of rows as JSON messages of at most about `maxChars` each, in order: an engine batch of wide rows
- * (2,048 rows of long texts) would otherwise outgrow a gRPC message. A single row longer than that goes alone.
+ * The engine's batches (2,048 rows each from DuckDB) gathered into Arrow messages of about `maxBytes`: fewer,
+ * larger messages cost less per row, and none outgrows a gRPC message. Batches whose column types differ
+ * (possible for row-built batches) start a new message; a single batch larger than `maxBytes` is split.
  */
-export function* rowMessages(
-  rows: readonly unknown[],
-  maxChars: number = ROW_MESSAGE_CHARS,
-): Generator<{ readonly rowsJson: string; readonly count: number }> {
-  const json = JSON.stringify(rows);
-  if (json.length <= maxChars || rows.length <= 1) {
-    yield { rowsJson: json, count: rows.length };
-    return;
+export async function* rowMessages(
+  names: readonly string[],
+  batches: AsyncIterable<BatchColumn[]>,
+  maxBytes: number = ROW_MESSAGE_BYTES,
+): AsyncGenerator<{ readonly rowsArrow: Buffer; readonly count: number }> {
+  let pending: BatchColumn[][] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    const message = { rowsArrow: encodeBatches(names, pending), count: rowCount(pending) };
+    pending = [];
+    pendingBytes = 0;
+    return message;
+  };
+  for await (const batch of batches) {
+    for (const piece of split(batch, maxBytes)) {
+      const bytes = byteSize(piece);
+      const [head] = pending;
+      if (head && (pendingBytes + bytes > maxBytes || !sameTypes(head, piece))) {
+        yield flush();
+      }
+      pending.push(piece);
+      pendingBytes += bytes;
+    }
   }
-  // Slices sized from the average row, with a margin; a slice that still comes out too long is split again.
-  const perMessage = Math.max(1, Math.floor(((rows.length * maxChars) / json.length) * 0.9));
-  for (let start = 0; start < rows.length; start += perMessage) {
-    yield* rowMessages(rows.slice(start, start + perMessage), maxChars);
-  }
+  if (pending.length > 0) yield flush();
+}
+
+function rowCount(batches: readonly BatchColumn[][]): number {
+  return batches.reduce((sum, batch) => sum + (batch[0]?.data.length ?? 0), 0);
+}
+
+/** Halves a batch until each piece fits (a single row always goes, however long). */
+function split(batch: BatchColumn[], maxBytes: number): BatchColumn[][] {
+  const length = batch[0]?.data.length ?? 0;
+  if (length <= 1 || byteSize(batch) <= maxBytes) return [batch];
+  const half = length >> 1;
+  const slice = (start: number, end: number) =>
+    batch.map((column) => ({ ...column, data: column.data.slice(start, end - start) }));
+  return [...split(slice(0, half), maxBytes), ...split(slice(half, length), maxBytes)];
 }

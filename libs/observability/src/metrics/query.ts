@@ -3,14 +3,14 @@ import type { DialectName } from '@aurora/sql-dialect';
 import type { Registry } from 'prom-client';
 import { BUCKETS, counter, histogram, metricsRegistry } from './registry';
 
-export type QueryKind = 'preview' | 'count' | 'rows' | 'sql';
+export type QueryKind = 'preview' | 'count' | 'rows' | 'csv' | 'sql';
 export type QueryOutcome = 'ok' | 'timeout' | 'cancelled' | 'too_expensive' | 'error';
 
 export interface QueryRecord {
   readonly dialect: DialectName;
   readonly kind: QueryKind;
   readonly seconds: number;
-  /** Data rows sent back (preview page, streamed rows); 0 for count and sql. */
+  /** Data rows sent back (preview page, streamed rows, CSV records); 0 for count and sql. */
   readonly rows: number;
   /** Why it failed, if it did. */
   readonly error?: unknown;

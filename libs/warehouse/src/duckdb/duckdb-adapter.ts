@@ -1,6 +1,13 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { BatchColumn } from '@aurora/row-batches';
 import { DUCKDB_SQL } from '@aurora/sql-dialect';
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBDataChunk,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import type {
   Cell,
   DatabaseAdapter,
@@ -12,9 +19,11 @@ import type {
   TableRef,
   VintageValues,
 } from '../adapter';
+import { csvFromRows } from '../csv';
 import { estimateRows, partitionValues } from '../introspection';
 import { Pool } from '../pool';
 import { describeTable, maxEstimatedCardinality } from './introspection';
+import { chunkColumns } from './batches';
 import { shapeRows, shapersFor } from './shape';
 
 export interface DuckDbOptions {
@@ -68,17 +77,40 @@ export class DuckDbAdapter implements DatabaseAdapter {
   }
 
   async *stream(statement: Statement, options: QueryOptions = {}): AsyncIterable<Cell[][]> {
+    for await (const { chunk, types } of this.chunks(statement, options)) {
+      yield shapeRows(chunk.getRows(), shapersFor(types));
+    }
+  }
+
+  /** As `stream`, in columnar batches read from the engine's vectors (batches.ts), for sending on in binary. */
+  async *batches(statement: Statement, options: QueryOptions = {}): AsyncIterable<BatchColumn[]> {
+    for await (const { chunk, types } of this.chunks(statement, options)) yield chunkColumns(chunk, types);
+  }
+
+  streamCsv(
+    statement: Statement,
+    header: readonly string[],
+    options: QueryOptions = {},
+  ): AsyncIterable<Buffer> {
+    return csvFromRows(header, this.stream(statement, options));
+  }
+
+  /** The engine's chunks under the deadline; a consumer that stops early interrupts the query. */
+  private async *chunks(
+    statement: Statement,
+    options: QueryOptions,
+  ): AsyncIterable<{ chunk: DuckDBDataChunk; types: DuckDBType[] }> {
     const connection = await this.pool.acquire();
     const guard = this.guard(connection, options);
     let completed = false;
     try {
       const result = await guard.run(() => connection.stream(statement.sql, params(statement)));
-      const shapers = shapersFor(result.columnTypes());
+      const types = result.columnTypes();
       for (;;) {
         const chunk = await guard.run(() => result.fetchChunk());
         guard.check(); // an interrupt during a stream ends it silently, with an empty chunk
         if (!chunk || chunk.rowCount === 0) break;
-        yield shapeRows(chunk.getRows(), shapers);
+        yield { chunk, types };
       }
       guard.check();
       completed = true;

@@ -1,3 +1,4 @@
+import { columnsFromCells, type BatchColumn } from '@aurora/row-batches';
 import { randomBytes } from 'node:crypto';
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { ORACLE_SQL } from '@aurora/sql-dialect';
@@ -12,6 +13,7 @@ import type {
   TableRef,
   VintageValues,
 } from '../adapter';
+import { csvFromRows } from '../csv';
 import { estimateRows, partitionValues } from '../introspection';
 import {
   oracleErrorCode,
@@ -225,6 +227,20 @@ export class OracleAdapter implements DatabaseAdapter {
       if (connection !== undefined) await this.release(connection, call);
       call.dispose();
     }
+  }
+
+  /** The driver gives rows, so the batches are made from the shaped cells (columnsFromCells). */
+  async *batches(statement: Statement, options: QueryOptions = {}): AsyncIterable<BatchColumn[]> {
+    for await (const rows of this.stream(statement, options))
+      yield columnsFromCells(rows, rows[0]?.length ?? 0);
+  }
+
+  streamCsv(
+    statement: Statement,
+    header: readonly string[],
+    options: QueryOptions = {},
+  ): AsyncIterable<Buffer> {
+    return csvFromRows(header, this.stream(statement, options));
   }
 
   /** The cost guard's number: the largest step cardinality of the optimizer's plan. */

@@ -1,10 +1,4 @@
-import {
-  callUnary,
-  type Dataset,
-  type ListDatasetsResponse,
-  type Caller,
-  type Vintages,
-} from '@aurora/proto';
+import type { Caller, Dataset } from '@aurora/proto';
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -25,12 +19,7 @@ export class DatasetsController {
   /** Only the datasets this user may read. */
   @Get()
   async list(@CurrentCaller() caller: Caller, @Res({ passthrough: true }) response: Response) {
-    const { metadata } = this.clients;
-    const { datasets } = await callUnary<object, ListDatasetsResponse>(
-      metadata.listDatasets.bind(metadata),
-      {},
-      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
-    );
+    const { datasets } = await this.clients.metadata.listDatasets(this.context(caller, response));
     return datasets.map(summary);
   }
 
@@ -40,12 +29,7 @@ export class DatasetsController {
     @Param('id') id: string,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { metadata } = this.clients;
-    const dataset = await callUnary<{ id: string }, Dataset>(
-      metadata.getDataset.bind(metadata),
-      { id },
-      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
-    );
+    const dataset = await this.clients.metadata.getDataset(id, this.context(caller, response));
     return {
       ...summary(dataset),
       columns: dataset.columns.map(({ name, label, type, nullable, format }) => ({
@@ -69,13 +53,12 @@ export class DatasetsController {
     @Param('id') id: string,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { metadata } = this.clients;
-    const vintages = await callUnary<{ id: string }, Vintages>(
-      metadata.getVintages.bind(metadata),
-      { id },
-      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
-    );
+    const vintages = await this.clients.metadata.getVintages(id, this.context(caller, response));
     return { loadTypes: vintages.loadTypes.map(({ loadType, loadIds }) => ({ loadType, loadIds })) };
+  }
+
+  private context(caller: Caller, response: Response) {
+    return callContext(caller, response, this.config.REQUEST_TIMEOUT_MS);
   }
 }
 

@@ -13,7 +13,7 @@ import { NatsCredentialsError, natsClientSettings } from '@aurora/nats-access';
 import type { InternalTokenIssuer } from '@aurora/internal-auth';
 import { logger, recordExportSubmitted } from '@aurora/observability';
 import { parseExportRequest } from '@aurora/query-model';
-import { callUnary, type CallContext, type CountResponse, type Principal } from '@aurora/proto';
+import type { CallContext, Principal } from '@aurora/proto';
 import type { GatewayConfig } from '../config';
 import type { GrpcClients } from '../http/grpc-clients';
 
@@ -45,13 +45,8 @@ export class ExportsService {
   async submit(body: unknown, context: CallContext, idempotencyKey: string | undefined): Promise<ExportJob> {
     const request = parseExportRequest(body);
     const queryJson = JSON.stringify(request.query);
-    const { query } = this.clients;
     // Counting validates the query against the user's catalog and tells whether an XLSX would fit.
-    const counted = await callUnary<{ queryJson: string }, CountResponse>(
-      query.count.bind(query),
-      { queryJson },
-      context,
-    ).catch((error: unknown) => {
+    const counted = await this.clients.query.count(queryJson, context).catch((error: unknown) => {
       throw error instanceof AuroraError && error.path
         ? new AuroraError(error.code, error.detail, `query.${error.path}`)
         : error;

@@ -1,5 +1,4 @@
 import { InternalTokenIssuer } from '@aurora/internal-auth';
-import { callUnary } from '@aurora/proto';
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -27,16 +26,11 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() response: Response): Promise<void> {
     const context = { principal: PROBE, token: await this.issuer.requestToken(PROBE), timeoutMs: 2000 };
-    const checks = await Promise.allSettled([
-      callUnary(this.clients.metadata.listDatasets.bind(this.clients.metadata), {}, context),
+    const [catalog, reachable] = await Promise.allSettled([
+      this.clients.metadata.listDatasets(context),
+      this.clients.reachable(2000),
     ]);
-    const ready = checks.every((check) => check.status === 'fulfilled') && (await this.queryReachable());
+    const ready = catalog.status === 'fulfilled' && reachable.status === 'fulfilled' && reachable.value;
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
-  }
-
-  private queryReachable(): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.clients.query.waitForReady(Date.now() + 2000, (error) => resolve(!error));
-    });
   }
 }

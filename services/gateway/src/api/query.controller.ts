@@ -1,23 +1,11 @@
-import { csvRecord, type CsvCell } from '@aurora/csv';
-import {
-  callUnary,
-  fromGrpcError,
-  isServiceError,
-  bearerMetadata,
-  type CountResponse,
-  type Caller,
-  type PreviewResponse,
-  type ResultColumn,
-  type RowBatch,
-  type SqlResponse,
-} from '@aurora/proto';
+import type { CallContext, Caller, ResultColumn } from '@aurora/proto';
+import { byteSink } from '@aurora/row-batches';
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { attachmentDisposition } from '@aurora/export-jobs';
 import { checkJsonDepth } from '@aurora/query-model';
-import { once } from 'node:events';
 import { CurrentCaller, FormToken } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
@@ -44,59 +32,42 @@ export class QueryController {
     @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { query } = this.clients;
-    const result = await callUnary<{ queryJson: string }, PreviewResponse>(
-      query.preview.bind(query),
-      { queryJson: JSON.stringify(body) },
-      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
-    );
+    const page = await this.clients.query.preview(JSON.stringify(body), this.context(caller, response));
     return {
-      columns: result.columns.map(column),
-      rows: JSON.parse(result.rowsJson) as unknown,
-      page: { number: result.pageNumber, size: result.pageSize },
-      hasMore: result.hasMore,
-      elapsedMs: result.elapsedMs,
+      columns: page.columns.map(column),
+      rows: page.rows,
+      page: { number: page.pageNumber, size: page.pageSize },
+      hasMore: page.hasMore,
+      elapsedMs: page.elapsedMs,
     };
   }
 
   @Post('count')
   @HttpCode(200)
   @ApiBody(QUERY_BODY)
-  async count(
+  count(
     @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { query } = this.clients;
-    const result = await callUnary<{ queryJson: string }, CountResponse>(
-      query.count.bind(query),
-      { queryJson: JSON.stringify(body) },
-      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
-    );
-    return { count: result.count, capped: result.capped };
+    return this.clients.query.count(JSON.stringify(body), this.context(caller, response));
   }
 
   /** The compiled statement, for the "Show SQL" panel: same validation as preview, runs nothing. */
   @Post('sql')
   @HttpCode(200)
   @ApiBody(QUERY_BODY)
-  async sql(
+  sql(
     @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { query } = this.clients;
-    const result = await callUnary<{ queryJson: string }, SqlResponse>(
-      query.compileSql.bind(query),
-      { queryJson: JSON.stringify(body) },
-      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
-    );
-    return { dialect: result.dialect, sql: result.sql, params: JSON.parse(result.paramsJson) as unknown };
+    return this.clients.query.sql(JSON.stringify(body), this.context(caller, response));
   }
 
   /**
-   * Streams the rows as CSV while the engine produces them, pulling the next batch only when the client has
-   * taken the last one (flat memory). A client that goes away cancels the call, which stops the engine query.
+   * Streams the CSV the query service formats next to the data, pulling the next chunk only when the client
+   * has taken the last one (flat memory). A client that goes away cancels the call, which stops the engine.
    */
   @Post('csv')
   @FormToken()
@@ -108,18 +79,13 @@ export class QueryController {
     @Res() response: Response,
   ): Promise<void> {
     const form = request.is('application/x-www-form-urlencoded') ? csvForm(body) : undefined;
-    const call = this.clients.query.streamRows(
-      { queryJson: form ? form.queryJson : JSON.stringify(body) },
-      bearerMetadata(caller.token),
-      {
-        deadline: Date.now() + this.config.STREAM_TIMEOUT_MS,
-      },
-    );
-    response.once('close', () => {
-      if (!response.writableFinished) call.cancel();
-    });
+    const context = callContext(caller, response, this.config.STREAM_TIMEOUT_MS);
+    const sink = byteSink(response);
     try {
-      for await (const batch of call as AsyncIterable<RowBatch>) {
+      for await (const chunk of this.clients.query.csv(
+        form ? form.queryJson : JSON.stringify(body),
+        context,
+      )) {
         if (!response.headersSent) {
           response.status(200);
           response.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -127,17 +93,18 @@ export class QueryController {
             'Content-Disposition',
             attachmentDisposition(`${form?.fileName ?? 'aurora-export'}.csv`),
           );
-          response.write(csvRecord(batch.columns.map((c) => c.name)));
         }
-        const rows = JSON.parse(batch.rowsJson) as CsvCell[][];
-        if (!response.write(rows.map(csvRecord).join(''))) await once(response, 'drain');
-        if (response.destroyed) return;
+        await sink.write(chunk);
       }
-      response.end();
+      await sink.end();
     } catch (error) {
       if (response.destroyed) return; // the client left; the call was cancelled on purpose
-      throw isServiceError(error) ? fromGrpcError(error) : error;
+      throw error;
     }
+  }
+
+  private context(caller: Caller, response: Response): CallContext {
+    return callContext(caller, response, this.config.REQUEST_TIMEOUT_MS);
   }
 }
 

@@ -1,17 +1,26 @@
 import { grpcClientTelemetry } from '@aurora/observability';
 import {
   CLIENT_CHANNEL_OPTIONS,
+  MetadataClient,
+  QueryClient,
   loadAuroraPackage,
   type MetadataServiceClient,
   type QueryServiceClient,
 } from '@aurora/proto';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 
+/** The gateway's typed clients of the metadata and query services, over one channel each. */
 export class GrpcClients {
+  readonly metadata: MetadataClient;
+  readonly query: QueryClient;
+
   constructor(
-    readonly metadata: MetadataServiceClient,
-    readonly query: QueryServiceClient,
-  ) {}
+    private readonly metadataStub: MetadataServiceClient,
+    private readonly queryStub: QueryServiceClient,
+  ) {
+    this.metadata = new MetadataClient(metadataStub);
+    this.query = new QueryClient(queryStub);
+  }
 
   /** `channel`: plaintext, or TLS / mTLS (GrpcTls of @aurora/internal-auth). */
   static connect(metadataAddress: string, queryAddress: string, channel: ChannelCredentials): GrpcClients {
@@ -28,7 +37,7 @@ export class GrpcClients {
     const deadline = Date.now() + timeoutMs;
     const ready = (client: MetadataServiceClient | QueryServiceClient) =>
       new Promise<boolean>((resolve) => client.waitForReady(deadline, (error) => resolve(!error)));
-    const [metadata, query] = await Promise.all([ready(this.metadata), ready(this.query)]);
+    const [metadata, query] = await Promise.all([ready(this.metadataStub), ready(this.queryStub)]);
     return metadata && query;
   }
 
@@ -38,7 +47,7 @@ export class GrpcClients {
   }
 
   close(): void {
-    this.metadata.close();
-    this.query.close();
+    this.metadataStub.close();
+    this.queryStub.close();
   }
 }

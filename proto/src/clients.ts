@@ -1,0 +1,153 @@
+import { RowBatch as DecodedRows, type Cell } from '@aurora/row-batches';
+import type { ClientReadableStream } from '@grpc/grpc-js';
+import { callUnary, type CallContext } from './call';
+import { fromGrpcError, isServiceError } from './errors';
+import type { CountResponse__Output as CountResponse } from './generated/aurora/v1/CountResponse';
+import type { CsvChunk__Output as CsvChunk } from './generated/aurora/v1/CsvChunk';
+import type { Dataset__Output as Dataset } from './generated/aurora/v1/Dataset';
+import type { ListDatasetsResponse__Output as ListDatasetsResponse } from './generated/aurora/v1/ListDatasetsResponse';
+import type { MetadataServiceClient } from './generated/aurora/v1/MetadataService';
+import type { PreviewResponse__Output as PreviewResponse } from './generated/aurora/v1/PreviewResponse';
+import type { QueryRequest } from './generated/aurora/v1/QueryRequest';
+import type { QueryServiceClient } from './generated/aurora/v1/QueryService';
+import type { ResultColumn__Output as ResultColumn } from './generated/aurora/v1/ResultColumn';
+import type { RowBatch__Output as RowBatchMessage } from './generated/aurora/v1/RowBatch';
+import type { SqlResponse__Output as SqlResponse } from './generated/aurora/v1/SqlResponse';
+import type { Vintages__Output as Vintages } from './generated/aurora/v1/Vintages';
+import { bearerMetadata } from './principal';
+
+/** One page of a preview, its rows decoded. */
+export interface PreviewPage {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: Cell[][];
+  readonly pageNumber: number;
+  readonly pageSize: number;
+  readonly hasMore: boolean;
+  readonly elapsedMs: number;
+}
+
+/** Streamed rows: the result's columns (known before the first row), then its batches as they arrive. */
+export interface RowStream {
+  readonly columns: readonly ResultColumn[];
+  readonly batches: AsyncIterable<DecodedRows>;
+}
+
+/**
+ * The query service for its callers (the gateway, the export worker): every call carries the caller's internal
+ * token and deadline, is cancelled with its signal, and answers in typed values, with domain errors rebuilt.
+ */
+export class QueryClient {
+  constructor(private readonly stub: QueryServiceClient) {}
+
+  async preview(queryJson: string, context: CallContext): Promise<PreviewPage> {
+    const page = await callUnary<QueryRequest, PreviewResponse>(
+      this.stub.preview.bind(this.stub),
+      { queryJson },
+      context,
+    );
+    return {
+      columns: page.columns,
+      rows: page.rowCount === 0 ? [] : DecodedRows.decode(page.rowsArrow).rows(),
+      pageNumber: page.pageNumber,
+      pageSize: page.pageSize,
+      hasMore: page.hasMore,
+      elapsedMs: page.elapsedMs,
+    };
+  }
+
+  async count(queryJson: string, context: CallContext): Promise<{ count: number; capped: boolean }> {
+    const { count, capped } = await callUnary<QueryRequest, CountResponse>(
+      this.stub.count.bind(this.stub),
+      { queryJson },
+      context,
+    );
+    return { count, capped };
+  }
+
+  async sql(
+    queryJson: string,
+    context: CallContext,
+  ): Promise<{ dialect: string; sql: string; params: unknown }> {
+    const answer = await callUnary<QueryRequest, SqlResponse>(
+      this.stub.compileSql.bind(this.stub),
+      { queryJson },
+      context,
+    );
+    return { dialect: answer.dialect, sql: answer.sql, params: JSON.parse(answer.paramsJson) as unknown };
+  }
+
+  /** Every row of the query (no paging); the engine stops when the caller aborts or stops reading. */
+  async rows(queryJson: string, context: CallContext): Promise<RowStream> {
+    const messages = serverStream<RowBatchMessage>(
+      this.stub.streamRows({ queryJson }, ...args(context)),
+      context,
+    );
+    const first = await messages.next();
+    if (first.done) throw new Error('the query service sent no columns');
+    return { columns: first.value.columns, batches: decoded(first.value, messages) };
+  }
+
+  /** The result as CSV bytes (RFC 4180, header first), formatted next to the data. */
+  async *csv(queryJson: string, context: CallContext): AsyncGenerator<Buffer> {
+    for await (const chunk of serverStream<CsvChunk>(
+      this.stub.streamCsv({ queryJson }, ...args(context)),
+      context,
+    )) {
+      yield chunk.data;
+    }
+  }
+}
+
+async function* decoded(
+  first: RowBatchMessage,
+  rest: AsyncIterator<RowBatchMessage>,
+): AsyncGenerator<DecodedRows> {
+  try {
+    if (first.rowCount > 0) yield DecodedRows.decode(first.rowsArrow);
+    for (let next = await rest.next(); !next.done; next = await rest.next()) {
+      if (next.value.rowCount > 0) yield DecodedRows.decode(next.value.rowsArrow);
+    }
+  } finally {
+    await rest.return?.();
+  }
+}
+
+/** The catalog as the caller may see it. */
+export class MetadataClient {
+  constructor(private readonly stub: MetadataServiceClient) {}
+
+  listDatasets(context: CallContext): Promise<ListDatasetsResponse> {
+    return callUnary<object, ListDatasetsResponse>(this.stub.listDatasets.bind(this.stub), {}, context);
+  }
+
+  getDataset(id: string, context: CallContext): Promise<Dataset> {
+    return callUnary<{ id: string }, Dataset>(this.stub.getDataset.bind(this.stub), { id }, context);
+  }
+
+  getVintages(id: string, context: CallContext): Promise<Vintages> {
+    return callUnary<{ id: string }, Vintages>(this.stub.getVintages.bind(this.stub), { id }, context);
+  }
+}
+
+function args(context: CallContext) {
+  return [bearerMetadata(context.token), { deadline: Date.now() + context.timeoutMs }] as const;
+}
+
+/**
+ * A server stream's messages, with its errors as domain errors. Aborting the context's signal, or a consumer
+ * that stops reading, cancels the call, and the service stops its engine query.
+ */
+async function* serverStream<T>(call: ClientReadableStream<T>, context: CallContext): AsyncGenerator<T> {
+  const cancel = (): void => call.cancel();
+  context.signal?.addEventListener('abort', cancel, { once: true });
+  let ended = false;
+  try {
+    for await (const message of call as AsyncIterable<T>) yield message;
+    ended = true;
+  } catch (error) {
+    throw isServiceError(error) ? fromGrpcError(error) : error;
+  } finally {
+    context.signal?.removeEventListener('abort', cancel);
+    if (!ended) call.cancel();
+  }
+}
