@@ -1,4 +1,4 @@
-import { RowBatch as DecodedRows, type Cell } from '@aurora/row-batches';
+import { RowBatch as DecodedRows } from '@aurora/row-batches';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { callUnary, type CallContext } from './call';
 import { fromGrpcError, isServiceError } from './errors';
@@ -16,10 +16,11 @@ import type { SqlResponse__Output as SqlResponse } from './generated/aurora/v1/S
 import type { Vintages__Output as Vintages } from './generated/aurora/v1/Vintages';
 import { bearerMetadata } from './principal';
 
-/** One page of a preview, its rows decoded. */
+/** One page of a preview; its rows are the API's JSON, passed through as they are. */
 export interface PreviewPage {
   readonly columns: readonly ResultColumn[];
-  readonly rows: Cell[][];
+  /** A JSON array of row arrays, in columns order, as API.md shows rows. */
+  readonly rowsJson: string;
   readonly pageNumber: number;
   readonly pageSize: number;
   readonly hasMore: boolean;
@@ -47,7 +48,7 @@ export class QueryClient {
     );
     return {
       columns: page.columns,
-      rows: page.rowCount === 0 ? [] : DecodedRows.decode(page.rowsArrow).rows(),
+      rowsJson: page.rowsJson,
       pageNumber: page.pageNumber,
       pageSize: page.pageSize,
       hasMore: page.hasMore,

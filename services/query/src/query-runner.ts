@@ -8,7 +8,7 @@ import {
   type ResultColumnInfo,
 } from '@aurora/query-compiler';
 import type { CallContext, CountResponse, PreviewResponse, ResultColumn, SqlResponse } from '@aurora/proto';
-import { columnsFromCells, encodeBatches, type BatchColumn } from '@aurora/row-batches';
+import type { BatchColumn } from '@aurora/row-batches';
 import type { DatabaseAdapter } from '@aurora/warehouse';
 import type { CatalogClient } from './catalog-client';
 import type { QueryConfig } from './config';
@@ -41,10 +41,9 @@ export class QueryRunner {
       columnTypes: compiled.columns.map((column) => column.type),
     });
     const pageRows = rows.slice(0, page.size);
-    const names = compiled.columns.map((column) => column.name);
     return {
       columns: compiled.columns.map(resultColumn),
-      rowsArrow: encodeBatches(names, [columnsFromCells(pageRows, names.length)]),
+      rowsJson: JSON.stringify(pageRows),
       rowCount: pageRows.length,
       pageNumber: page.number,
       pageSize: page.size,

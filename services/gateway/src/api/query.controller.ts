@@ -25,21 +25,21 @@ export class QueryController {
   ) {}
 
   @Post('preview')
-  @HttpCode(200)
   @ApiBody(QUERY_BODY)
   async preview(
     @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+    @Res() response: Response,
+  ): Promise<void> {
     const page = await this.clients.query.preview(JSON.stringify(body), this.context(caller, response));
-    return {
-      columns: page.columns.map(column),
-      rows: page.rows,
+    // The rows are the query service's JSON as it made it: spliced in, never parsed and written again.
+    const head = JSON.stringify({ columns: page.columns.map(column) }).slice(0, -1);
+    const tail = JSON.stringify({
       page: { number: page.pageNumber, size: page.pageSize },
       hasMore: page.hasMore,
       elapsedMs: page.elapsedMs,
-    };
+    }).slice(1);
+    response.status(200).type('application/json').send(`${head},"rows":${page.rowsJson},${tail}`);
   }
 
   @Post('count')
