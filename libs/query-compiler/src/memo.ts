@@ -21,9 +21,10 @@ interface Entry {
  * Remembers compiled statements, least recently used first out. The key is the catalog view by identity (a
  * view is never changed once built: another principal's groups or a refreshed catalog make another object),
  * the statement kind, the options and the query's JSON text, values included, so a value stays a bind
- * parameter of its own statement. Only plain JSON data is a key: a query whose JSON could stand for another
- * (an undefined, NaN or -0 in it, an object of a class) is compiled every time, as are queries given views
- * of their own. `compile` must return a frozen statement (compile.ts does): callers share it.
+ * parameter of its own statement. parseQuery writes keys in the schema's order, so bodies differing only in
+ * key order share an entry. Only plain JSON data is a key: a query whose JSON could stand for another (an
+ * undefined, NaN or -0 in it, an object of a class) is compiled every time, as are queries given views of
+ * their own. `compile` must return a frozen statement (compile.ts does): callers share it.
  */
 export class CompileMemo {
   // Insertion order is recency: a hit moves its entry to the end, eviction takes from the front.

@@ -53,6 +53,23 @@ describe('the compile memo', () => {
     );
   });
 
+  it('finds a body written with its keys in another order: parseQuery writes them in the schema order', () => {
+    const { compile, compiles } = counting();
+    const reordered = parseQuery({
+      filter: {
+        items: [{ value: 'EMEA', operator: '=', column: 'region', kind: 'condition' }],
+        op: 'and',
+        kind: 'group',
+      },
+      columns: ['region', 'amount'],
+      vintages: DAILY,
+      dataset: 'global_sales',
+    });
+
+    expect(compile(reordered)).toBe(compile(regionIs('EMEA')));
+    expect(compiles()).toBe(1);
+  });
+
   it('keeps values as bind parameters: queries differing in a value get their own statements', () => {
     const { compile, compiles } = counting();
 
