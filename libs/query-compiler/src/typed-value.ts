@@ -115,7 +115,7 @@ function castTimestamp(raw: string): TypedValue | undefined {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
-/** The proleptic Gregorian calendar, as JavaScript's Date and both engines' DATE types count it. */
+/** The proleptic Gregorian calendar, as JavaScript's Date counts it (without building one per value). */
 function isCalendarDate(y: number, m: number, d: number): boolean {
   if (y < 1 || m < 1 || m > 12 || d < 1) return false;
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
