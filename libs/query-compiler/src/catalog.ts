@@ -61,3 +61,21 @@ export function catalogOf(
   const byId = new Map(datasets.map((dataset) => [dataset.id, dataset]));
   return { dataset: (id) => byId.get(id), materializedViews };
 }
+
+const COLUMN_INDEX = new WeakMap<CatalogDataset, ReadonlyMap<string, CatalogColumn>>();
+
+/**
+ * The dataset's column of that name. Resolving a query looks up every name it holds, so each dataset gets an
+ * index on first use, kept as long as the dataset object (a catalog view is never changed once built).
+ */
+export function columnNamed(dataset: CatalogDataset, name: string): CatalogColumn | undefined {
+  let index = COLUMN_INDEX.get(dataset);
+  if (!index) {
+    const byName = new Map<string, CatalogColumn>();
+    // The first of two columns with one name wins, as a search in column order would find it.
+    for (const column of dataset.columns) if (!byName.has(column.name)) byName.set(column.name, column);
+    index = byName;
+    COLUMN_INDEX.set(dataset, index);
+  }
+  return index.get(name);
+}

@@ -3,6 +3,7 @@ import type { DialectName } from '@aurora/sql-dialect';
 import type { CatalogView } from './catalog';
 import type { BindValue } from './compiler';
 import { DIALECTS } from './dialects';
+import { CompileMemo, type StatementKind } from './memo';
 import type { SelectNode } from './nodes';
 import { planCount, planRows, type PlanOptions } from './plan';
 import { resolveQuery } from './resolve';
@@ -12,6 +13,8 @@ export interface CompileOptions extends Partial<PlanOptions> {
   readonly dialect: DialectName;
   /** MAX_ROW_LIMIT: no limit, page or count reaches past this row. */
   readonly maxRowLimit: number;
+  /** false compiles afresh instead of reusing an identical earlier compile (to measure the compiler itself). */
+  readonly memo?: boolean;
 }
 
 export interface ResultColumnInfo {
@@ -30,6 +33,7 @@ export interface SourceInfo {
   readonly partition: { readonly vintage: boolean } | null;
 }
 
+/** Frozen: a compiled statement may be handed to many callers (see memo.ts). */
 export interface CompiledQuery {
   readonly dialect: DialectName;
   readonly sql: string;
@@ -40,23 +44,40 @@ export interface CompiledQuery {
   readonly sources: readonly SourceInfo[];
 }
 
+/** The compiled statements of this process, by catalog view, options and query (see memo.ts). */
+const MEMO = new CompileMemo({ maxEntries: 1_000, maxChars: 4_000_000 });
+
 /** Compiles a validated query to one parameterised statement returning its rows (or the requested page). */
 export function compileQuery(query: Query, catalog: CatalogView, options: CompileOptions): CompiledQuery {
-  const resolved = resolveQuery(query, catalog, options);
-  const columns = resolved.outputs.map(({ name, label, type, format }) => ({ name, label, type, format }));
-  const plan = planRows(resolved, planOptions(options, catalog));
-  return { ...emit(plan, options.dialect), columns, sources: sourceInfo(resolved) };
+  return memoised('rows', query, catalog, options, () => {
+    const resolved = resolveQuery(query, catalog, options);
+    const columns = resolved.outputs.map(({ name, label, type, format }) =>
+      Object.freeze({ name, label, type, format }),
+    );
+    const plan = planRows(resolved, planOptions(options, catalog));
+    return frozenStatement(plan, options.dialect, columns, resolved);
+  });
 }
 
 /** Compiles `SELECT COUNT(*)` of the query's rows, counting at most `maxRowLimit + 1` (more means capped). */
 export function compileCount(query: Query, catalog: CatalogView, options: CompileOptions): CompiledQuery {
-  const resolved = resolveQuery(query, catalog, options);
-  const plan = planCount(resolved, planOptions(options, catalog), options.maxRowLimit + 1);
-  return {
-    ...emit(plan, options.dialect),
-    columns: [{ name: 'count', label: 'Count', type: 'integer' }],
-    sources: sourceInfo(resolved),
-  };
+  return memoised('count', query, catalog, options, () => {
+    const resolved = resolveQuery(query, catalog, options);
+    const plan = planCount(resolved, planOptions(options, catalog), options.maxRowLimit + 1);
+    return frozenStatement(plan, options.dialect, [COUNT_COLUMN], resolved);
+  });
+}
+
+const COUNT_COLUMN: ResultColumnInfo = Object.freeze({ name: 'count', label: 'Count', type: 'integer' });
+
+function memoised(
+  kind: StatementKind,
+  query: Query,
+  catalog: CatalogView,
+  options: CompileOptions,
+  compile: () => CompiledQuery,
+): CompiledQuery {
+  return options.memo === false ? compile() : MEMO.compile(kind, query, catalog, options, compile);
 }
 
 function planOptions(options: CompileOptions, catalog: CatalogView): PlanOptions {
@@ -68,20 +89,28 @@ function planOptions(options: CompileOptions, catalog: CatalogView): PlanOptions
   };
 }
 
-function sourceInfo(query: ResolvedQuery): SourceInfo[] {
-  return query.sources.map(({ dataset, vintage }) => ({
-    dataset: dataset.id,
-    label: dataset.label,
-    rowEstimate: dataset.rowEstimate,
-    partition: dataset.partition ? { vintage: vintage !== null } : null,
-  }));
-}
-
-/** The dialect rewrites the plan as its engine needs, then compiles it. */
-function emit(
+/** The dialect rewrites the plan as its engine needs, then compiles it; the result is frozen throughout. */
+function frozenStatement(
   plan: SelectNode,
   name: DialectName,
-): { dialect: DialectName; sql: string; params: readonly BindValue[] } {
+  columns: readonly ResultColumnInfo[],
+  query: ResolvedQuery,
+): CompiledQuery {
   const dialect = DIALECTS[name];
-  return { dialect: name, ...dialect.createCompiler().compile(dialect.rewrite(plan)) };
+  const { sql, params } = dialect.createCompiler().compile(dialect.rewrite(plan));
+  const sources = query.sources.map(({ dataset, vintage }) =>
+    Object.freeze({
+      dataset: dataset.id,
+      label: dataset.label,
+      rowEstimate: dataset.rowEstimate,
+      partition: dataset.partition ? Object.freeze({ vintage: vintage !== null }) : null,
+    }),
+  );
+  return Object.freeze({
+    dialect: name,
+    sql,
+    params: Object.freeze(params),
+    columns: Object.freeze(columns),
+    sources: Object.freeze(sources),
+  });
 }

@@ -1,4 +1,4 @@
-import type { ExpressionNode, Node, SelectNode, TextMatchNode } from './nodes';
+import type { ExpressionNode, JoinType, Node, SelectNode, TextMatchNode } from './nodes';
 import { LIKE_ESCAPE, likePattern } from './like-pattern';
 import type { TypedValue } from './typed-value';
 
@@ -9,21 +9,31 @@ export interface CompiledSql {
   readonly params: readonly BindValue[];
 }
 
-type Visitors = { readonly [K in Node['kind']]: (node: Extract<Node, { kind: K }>) => void };
+type Visitors = {
+  readonly [K in Node['kind']]: (compiler: SqlCompiler, node: Extract<Node, { kind: K }>) => void;
+};
+
+const JOIN_KEYWORDS: Readonly<Record<JoinType, string>> = {
+  inner: ' INNER JOIN ',
+  left: ' LEFT JOIN ',
+  right: ' RIGHT JOIN ',
+  full: ' FULL JOIN ',
+};
 
 /**
  * Walks the SQL tree once, writing text and collecting bind parameters. A dialect is a subclass that overrides
  * the hooks (placeholders, value binding, paging, truth values, empty tests, quoting) and nothing else.
  */
 export abstract class SqlCompiler {
-  private text: string[] = [];
+  private sql = '';
   private params: BindValue[] = [];
 
   compile(select: SelectNode): CompiledSql {
-    this.text = [];
+    this.sql = '';
     this.params = [];
     this.visit(select);
-    return { sql: this.text.join(''), params: [...this.params] };
+    // Each compile starts a new array, so handing this one out cannot expose a later statement's values.
+    return { sql: this.sql, params: this.params };
   }
 
   /** `$1` or `:1`. */
@@ -53,7 +63,7 @@ export abstract class SqlCompiler {
   protected readonly aliasKeyword: string = ' AS ';
 
   protected append(text: string): void {
-    this.text.push(text);
+    this.sql += text;
   }
 
   /** The single way a value enters a statement. Returns the placeholder of the new parameter. */
@@ -67,14 +77,17 @@ export abstract class SqlCompiler {
   }
 
   protected visit(node: Node): void {
-    (this.visitors[node.kind] as (node: Node) => void)(node);
+    (SqlCompiler.visitors[node.kind] as (compiler: SqlCompiler, node: Node) => void)(this, node);
   }
 
-  private list<T>(items: readonly T[], each: (item: T) => void, separator = ', '): void {
-    items.forEach((item, i) => {
-      if (i > 0) this.append(separator);
-      each(item);
-    });
+  /** A loop rather than a closure per item: lists are most of a statement. */
+  private list(items: readonly ExpressionNode[], separator = ', '): void {
+    let between = '';
+    for (const item of items) {
+      this.append(between);
+      between = separator;
+      this.visit(item);
+    }
   }
 
   /** Logical operands are parenthesised; everything else binds tighter than AND/OR/NOT. */
@@ -85,104 +98,118 @@ export abstract class SqlCompiler {
     if (wrap) this.append(')');
   }
 
-  private readonly visitors: Visitors = {
-    Select: (node) => {
-      this.append('SELECT ');
-      this.list(node.items, (item) => {
-        this.visit(item.expr);
+  // One table shared by every compiler (a compile creates one): the visitors keep no state of their own.
+  private static readonly visitors: Visitors = {
+    Select: (c, node) => {
+      c.append('SELECT ');
+      let comma = '';
+      for (const item of node.items) {
+        c.append(comma);
+        comma = ', ';
+        c.visit(item.expr);
         if (item.alias !== null) {
-          this.append(' AS ');
-          this.appendIdentifier(item.alias);
+          c.append(' AS ');
+          c.appendIdentifier(item.alias);
         }
-      });
-      this.append(' FROM ');
-      this.visit(node.from);
-      node.joins.forEach((join) => this.visit(join));
+      }
+      c.append(' FROM ');
+      c.visit(node.from);
+      for (const join of node.joins) c.visit(join);
       if (node.where) {
-        this.append(' WHERE ');
-        this.visit(node.where);
+        c.append(' WHERE ');
+        c.visit(node.where);
       }
       if (node.groupBy.length > 0) {
-        this.append(' GROUP BY ');
-        this.list(node.groupBy, (expr) => this.visit(expr));
+        c.append(' GROUP BY ');
+        c.list(node.groupBy);
       }
       if (node.having) {
-        this.append(' HAVING ');
-        this.visit(node.having);
+        c.append(' HAVING ');
+        c.visit(node.having);
       }
       if (node.orderBy.length > 0) {
-        this.append(' ORDER BY ');
-        this.list(node.orderBy, (item) => {
-          this.visit(item.expr);
-          this.append(item.dir === 'asc' ? ' ASC NULLS LAST' : ' DESC NULLS LAST');
-        });
+        c.append(' ORDER BY ');
+        comma = '';
+        for (const item of node.orderBy) {
+          c.append(comma);
+          comma = ', ';
+          c.visit(item.expr);
+          c.append(item.dir === 'asc' ? ' ASC NULLS LAST' : ' DESC NULLS LAST');
+        }
       }
-      this.appendPaging(node.limit, node.offset);
+      c.appendPaging(node.limit, node.offset);
     },
-    Table: (node) => {
+    Table: (c, node) => {
       if (node.schema !== null) {
-        this.appendIdentifier(node.schema);
-        this.append('.');
+        c.appendIdentifier(node.schema);
+        c.append('.');
       }
-      this.appendIdentifier(node.name);
+      c.appendIdentifier(node.name);
     },
-    Subquery: (node) => {
-      this.append('(');
-      this.visit(node.query);
-      this.append(')' + this.aliasKeyword);
-      this.appendIdentifier(node.alias);
+    Subquery: (c, node) => {
+      c.append('(');
+      c.visit(node.query);
+      c.append(')' + c.aliasKeyword);
+      c.appendIdentifier(node.alias);
     },
-    Join: (node) => {
-      this.append(` ${node.type.toUpperCase()} JOIN `);
-      this.visit(node.relation);
-      this.append(' ON ');
-      this.visit(node.on);
+    Join: (c, node) => {
+      c.append(JOIN_KEYWORDS[node.type]);
+      c.visit(node.relation);
+      c.append(' ON ');
+      c.visit(node.on);
     },
-    Column: (node) => {
+    Column: (c, node) => {
       if (node.table !== null) {
-        this.appendIdentifier(node.table);
-        this.append('.');
+        c.appendIdentifier(node.table);
+        c.append('.');
       }
-      this.appendIdentifier(node.name);
+      c.appendIdentifier(node.name);
     },
-    Value: (node) => this.appendValue(node.value),
-    Truth: (node) => this.appendTruth(node.value),
-    Comparison: (node) => {
-      this.visit(node.left);
-      this.append(` ${node.op} `);
-      this.visit(node.right);
+    Value: (c, node) => c.appendValue(node.value),
+    Truth: (c, node) => c.appendTruth(node.value),
+    Comparison: (c, node) => {
+      c.visit(node.left);
+      c.append(` ${node.op} `);
+      c.visit(node.right);
     },
-    Logical: (node) =>
-      this.list(node.items, (item) => this.operand(item), node.op === 'and' ? ' AND ' : ' OR '),
-    Not: (node) => {
-      this.append('NOT (');
-      this.visit(node.expr);
-      this.append(')');
+    Logical: (c, node) => {
+      const separator = node.op === 'and' ? ' AND ' : ' OR ';
+      let between = '';
+      for (const item of node.items) {
+        c.append(between);
+        between = separator;
+        c.operand(item);
+      }
     },
-    IsNull: (node) => {
-      this.visit(node.expr);
-      this.append(' IS NULL');
+    Not: (c, node) => {
+      c.append('NOT (');
+      c.visit(node.expr);
+      c.append(')');
     },
-    IsEmpty: (node) => this.appendIsEmpty(node.expr, node.text),
-    In: (node) => {
-      this.visit(node.expr);
-      this.append(' IN (');
-      this.list(node.values, (value) => this.visit(value));
-      this.append(')');
+    IsNull: (c, node) => {
+      c.visit(node.expr);
+      c.append(' IS NULL');
     },
-    Between: (node) => {
-      this.visit(node.expr);
-      this.append(' BETWEEN ');
-      this.visit(node.low);
-      this.append(' AND ');
-      this.visit(node.high);
+    IsEmpty: (c, node) => c.appendIsEmpty(node.expr, node.text),
+    In: (c, node) => {
+      c.visit(node.expr);
+      c.append(' IN (');
+      c.list(node.values);
+      c.append(')');
     },
-    TextMatch: (node) => this.appendTextMatch(node),
-    Aggregate: (node) => {
-      this.append(`${node.fn}(${node.distinct ? 'DISTINCT ' : ''}`);
-      if (node.arg) this.visit(node.arg);
-      else this.append('*');
-      this.append(')');
+    Between: (c, node) => {
+      c.visit(node.expr);
+      c.append(' BETWEEN ');
+      c.visit(node.low);
+      c.append(' AND ');
+      c.visit(node.high);
+    },
+    TextMatch: (c, node) => c.appendTextMatch(node),
+    Aggregate: (c, node) => {
+      c.append(`${node.fn}(${node.distinct ? 'DISTINCT ' : ''}`);
+      if (node.arg) c.visit(node.arg);
+      else c.append('*');
+      c.append(')');
     },
   };
 }

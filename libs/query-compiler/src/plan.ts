@@ -1,7 +1,9 @@
 import type { CatalogDataset, CatalogMaterializedView } from './catalog';
 import { sql, type ColumnNode, type ExpressionNode, type OrderItem, type SelectNode } from './nodes';
 import type { Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
+import { operandKey } from './resolve';
 import { routeToMaterializedView } from './route';
+import { forEachColumn } from './transform';
 
 export interface PlanOptions {
   /** Move each dataset's own conditions into its scan, where that cannot change the result. */
@@ -30,14 +32,18 @@ export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNo
   const preserved = preservedDatasets(query.sources);
   const pushed = new Map<CatalogDataset, Predicate[]>();
   const remaining = whereConjuncts.filter((predicate) => {
-    const datasets = datasetsOf(predicate);
-    const [only] = datasets;
-    if (!options.pushdown || datasets.size !== 1 || !only || !preserved.has(only)) return true;
-    pushed.set(only, [...(pushed.get(only) ?? []), predicate]);
+    const only = options.pushdown ? onlyDataset(predicate) : null;
+    if (!only || !preserved.has(only)) return true;
+    const list = pushed.get(only);
+    if (list) list.push(predicate);
+    else pushed.set(only, [predicate]);
     return false;
   });
 
-  const sources = options.reorderJoins ? joinOrder(query.sources, pushed) : query.sources;
+  // Every join key pair of the query, whichever order the joins take below.
+  const keyPairs: KeyPair[] = [];
+  for (const source of query.sources) keyPairs.push(...(source.join?.on ?? []));
+  const sources = options.reorderJoins ? joinOrder(query.sources, keyPairs, pushed) : query.sources;
   const outer = (operand: Operand): ExpressionNode => operandExpression(operand, true);
   const items = query.outputs.map((output) => ({ expr: outer(output.operand), alias: output.name }));
   const groupBy = query.groupBy.map(outer);
@@ -59,7 +65,7 @@ export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNo
   const joinConditions = sources
     .slice(1)
     .map((source, i) =>
-      joinCondition(source, query.sources, new Set(sources.slice(0, i + 1).map((s) => s.dataset))),
+      joinCondition(source, keyPairs, new Set(sources.slice(0, i + 1).map((s) => s.dataset))),
     );
   const needed = neededColumns([
     ...items.map((item) => item.expr),
@@ -127,30 +133,39 @@ function scan(
   });
 }
 
+type KeyPair = readonly [SourceColumn, SourceColumn];
+
 function joinCondition(
   source: Source,
-  original: readonly Source[],
+  keyPairs: readonly KeyPair[],
   earlier: Set<CatalogDataset>,
 ): ExpressionNode {
-  const pairs = original
-    .flatMap((s) => s.join?.on ?? [])
-    .map(([a, b]) => (a.dataset === source.dataset ? ([b, a] as const) : ([a, b] as const)))
-    .filter(([left, right]) => right.dataset === source.dataset && earlier.has(left.dataset));
-  return sql.logical(
-    'and',
-    pairs.map(([left, right]) =>
-      sql.compare('=', operandExpression(left, true), operandExpression(right, true)),
-    ),
-  );
+  const conditions: ExpressionNode[] = [];
+  for (const [a, b] of keyPairs) {
+    const [left, right] = a.dataset === source.dataset ? [b, a] : [a, b];
+    if (right.dataset === source.dataset && earlier.has(left.dataset)) {
+      conditions.push(sql.compare('=', operandExpression(left, true), operandExpression(right, true)));
+    }
+  }
+  return sql.logical('and', conditions);
 }
 
 /** Inner-join chains only: greedily start from the smallest filtered dataset and grow along join keys. */
-function joinOrder(sources: readonly Source[], pushed: Map<CatalogDataset, Predicate[]>): readonly Source[] {
+function joinOrder(
+  sources: readonly Source[],
+  keyPairs: readonly KeyPair[],
+  pushed: Map<CatalogDataset, Predicate[]>,
+): readonly Source[] {
   if (sources.length < 2) return sources;
   if (sources.some((source) => source.join && source.join.type !== 'inner')) return sources;
-  const size = (s: Source): number =>
-    s.dataset.rowEstimate * 0.1 ** ((pushed.get(s.dataset)?.length ?? 0) + (s.vintage ? 1 : 0));
-  const edges = sources.flatMap((s) => s.join?.on ?? []).map(([a, b]) => [a.dataset, b.dataset] as const);
+  const estimates = new Map(
+    sources.map((s) => [
+      s,
+      s.dataset.rowEstimate * 0.1 ** ((pushed.get(s.dataset)?.length ?? 0) + (s.vintage ? 1 : 0)),
+    ]),
+  );
+  const size = (s: Source): number => estimates.get(s) ?? 0;
+  const edges = keyPairs.map(([a, b]) => [a.dataset, b.dataset] as const);
   const placed: Source[] = [];
   let rest = [...sources];
   while (rest.length > 0) {
@@ -185,21 +200,30 @@ function orderItems(query: ResolvedQuery, outer: (operand: Operand) => Expressio
   const items: OrderItem[] = query.sort.map((item) => ({ expr: outer(item.operand), dir: item.dir }));
   if (query.page === null && query.limit === null) return items;
   // Paging needs a total order: ties are broken by the catalog's unique keys (or the group-by columns).
-  const tieBreakers: Operand[] = query.aggregated
-    ? [...query.groupBy]
-    : query.sources.flatMap(({ dataset }) =>
-        dataset.uniqueKey.length > 0
-          ? dataset.uniqueKey.map((name) => sourceColumn(dataset, name))
-          : query.outputs.map((o) => o.operand).filter((o) => o.kind === 'source' && o.dataset === dataset),
-      );
-  const seen = new Set(items.map((item) => JSON.stringify(item.expr)));
+  const tieBreakers: readonly Operand[] = query.aggregated ? query.groupBy : uniqueKeys(query);
+  // operandKey names what outer() writes, so equal keys are equal expressions.
+  const seen = new Set(query.sort.map((item) => operandKey(item.operand)));
   for (const operand of tieBreakers) {
-    const expr = outer(operand);
-    const key = JSON.stringify(expr);
-    if (!seen.has(key)) items.push({ expr, dir: 'asc' });
+    const key = operandKey(operand);
+    if (!seen.has(key)) items.push({ expr: outer(operand), dir: 'asc' });
     seen.add(key);
   }
   return items;
+}
+
+/** Each dataset's unique key or, when it has none, every column of it in the result. */
+function uniqueKeys(query: ResolvedQuery): Operand[] {
+  const keys: Operand[] = [];
+  for (const { dataset } of query.sources) {
+    if (dataset.uniqueKey.length > 0) {
+      for (const name of dataset.uniqueKey) keys.push(sourceColumn(dataset, name));
+      continue;
+    }
+    for (const { operand } of query.outputs) {
+      if (operand.kind === 'source' && operand.dataset === dataset) keys.push(operand);
+    }
+  }
+  return keys;
 }
 
 function paging(query: ResolvedQuery, peekOneMore: boolean): { limit: number | null; offset: number | null } {
@@ -284,34 +308,40 @@ function operandExpression(operand: Operand, qualified: boolean): ExpressionNode
   }
 }
 
-function conjuncts(predicate: Predicate | null): Predicate[] {
-  if (!predicate) return [];
-  if (predicate.kind === 'group' && predicate.op === 'and' && !predicate.not)
-    return predicate.items.flatMap(conjuncts);
-  return [predicate];
+function conjuncts(predicate: Predicate | null, into: Predicate[] = []): Predicate[] {
+  if (!predicate) return into;
+  if (predicate.kind === 'group' && predicate.op === 'and' && !predicate.not) {
+    for (const item of predicate.items) conjuncts(item, into);
+  } else {
+    into.push(predicate);
+  }
+  return into;
 }
 
-function datasetsOf(predicate: Predicate): Set<CatalogDataset> {
-  if (predicate.kind === 'group') return new Set(predicate.items.flatMap((item) => [...datasetsOf(item)]));
-  const operand = predicate.operand;
-  // A measure is only known after grouping: it can never move into a scan.
-  return operand.kind === 'source' ? new Set([operand.dataset]) : new Set();
+/** The one dataset whose columns the predicate reads; null when it reads none or several. */
+function onlyDataset(predicate: Predicate): CatalogDataset | null {
+  let only: CatalogDataset | null = null;
+  const visit = (p: Predicate): boolean => {
+    if (p.kind === 'group') return p.items.every(visit);
+    // A measure is only known after grouping: it can never move into a scan.
+    if (p.operand.kind !== 'source') return true;
+    if (only !== null && only !== p.operand.dataset) return false;
+    only = p.operand.dataset;
+    return true;
+  };
+  return visit(predicate) ? only : null;
 }
 
+/** Each relation alias's columns that the nodes read, in the order they first appear. */
 function neededColumns(nodes: readonly ExpressionNode[]): Map<string, string[]> {
   const needed = new Map<string, string[]>();
-  const visit = (node: unknown): void => {
-    if (typeof node !== 'object' || node === null) return;
-    const candidate = node as Partial<ColumnNode>;
-    if (candidate.kind === 'Column' && candidate.table && candidate.name) {
-      const columns = needed.get(candidate.table) ?? [];
-      if (!columns.includes(candidate.name)) columns.push(candidate.name);
-      needed.set(candidate.table, columns);
-      return;
-    }
-    Object.values(node).forEach(visit);
+  const add = (column: ColumnNode): void => {
+    if (column.table === null) return;
+    const columns = needed.get(column.table);
+    if (!columns) needed.set(column.table, [column.name]);
+    else if (!columns.includes(column.name)) columns.push(column.name);
   };
-  nodes.forEach(visit);
+  for (const node of nodes) forEachColumn(node, add);
   return needed;
 }
 

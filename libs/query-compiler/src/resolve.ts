@@ -7,8 +7,9 @@ import {
   type Measure,
   type Query,
 } from '@aurora/query-model';
-import type { CatalogDataset, CatalogView } from './catalog';
+import { columnNamed, type CatalogDataset, type CatalogView } from './catalog';
 import type {
+  ConditionOperator,
   MeasureOperand,
   Operand,
   Predicate,
@@ -171,12 +172,13 @@ class SourceNames {
 
   resolve(ref: string, path: string): SourceColumn {
     const dot = ref.indexOf('.');
-    const primary = this.sources[0]?.dataset;
     if (dot < 0 && !this.bareAllowed) {
       throw invalidQuery(`"${ref}" is ambiguous with joins: write it as dataset.column`, path);
     }
-    const dataset = dot < 0 ? primary : this.sources.find((s) => s.dataset.id === ref.slice(0, dot))?.dataset;
-    const column = dataset?.columns.find((c) => c.name === ref.slice(dot + 1));
+    const id = dot < 0 ? null : ref.slice(0, dot);
+    const dataset =
+      id === null ? this.sources[0]?.dataset : this.sources.find((s) => s.dataset.id === id)?.dataset;
+    const column = dataset && columnNamed(dataset, dot < 0 ? ref : ref.slice(dot + 1));
     if (!dataset || !column) {
       throw new AuroraError(ErrorCode.UNKNOWN_COLUMN, `There is no column "${ref}" in this query.`, path);
     }
@@ -225,6 +227,9 @@ function resolveGroup(
   };
 }
 
+const ORDERING: ReadonlySet<ConditionOperator> = new Set(['<', '>', '<=', '>=', 'between']);
+const TEXTUAL: ReadonlySet<ConditionOperator> = new Set(['contains', 'starts_with', 'ends_with']);
+
 function resolveCondition(
   condition: Condition,
   path: string,
@@ -233,8 +238,8 @@ function resolveCondition(
   const operand = resolve(condition.column, `${path}.column`);
   const type = operandType(operand);
   const operator = condition.operator;
-  const ordering = ['<', '>', '<=', '>=', 'between'].includes(operator);
-  const textual = ['contains', 'starts_with', 'ends_with'].includes(operator);
+  const ordering = ORDERING.has(operator);
+  const textual = TEXTUAL.has(operator);
   if ((ordering && type === 'boolean') || (textual && type !== 'string')) {
     throw invalidQuery(`"${operator}" cannot be used with a ${type} column`, `${path}.operator`);
   }
@@ -328,7 +333,7 @@ function checkUnique(names: readonly string[], pathOf: (index: number) => string
 }
 
 function columnOf(dataset: CatalogDataset, name: string) {
-  const column = dataset.columns.find((c) => c.name === name);
+  const column = columnNamed(dataset, name);
   if (!column) throw new Error(`catalog error: ${dataset.id} has no partition column ${name}`);
   return column;
 }

@@ -1,5 +1,6 @@
 import {
   sql,
+  type ColumnNode,
   type ExpressionNode,
   type JoinNode,
   type SelectNode,
@@ -56,5 +57,36 @@ function rewriteChildren(
       return sql.textMatch(expr(node.expr), node.match, node.text, node.caseSensitive);
     case 'Aggregate':
       return sql.aggregate(node.fn, node.arg && expr(node.arg), node.distinct);
+  }
+}
+
+/** Calls `each` on every column the expression reads, left to right. */
+export function forEachColumn(node: ExpressionNode, each: (column: ColumnNode) => void): void {
+  switch (node.kind) {
+    case 'Column':
+      each(node);
+      return;
+    case 'Value':
+    case 'Truth':
+      return;
+    case 'Comparison':
+      forEachColumn(node.left, each);
+      forEachColumn(node.right, each);
+      return;
+    case 'Logical':
+      for (const item of node.items) forEachColumn(item, each);
+      return;
+    case 'Aggregate':
+      if (node.arg) forEachColumn(node.arg, each);
+      return;
+    case 'Not':
+    case 'IsNull':
+    case 'IsEmpty':
+    case 'In':
+    case 'Between':
+    case 'TextMatch':
+      // Their other children are values, which read no column.
+      forEachColumn(node.expr, each);
+      return;
   }
 }

@@ -81,8 +81,9 @@ function castInteger(raw: ScalarValue): TypedValue | undefined {
 function castDate(raw: string): TypedValue | undefined {
   const match = DATE_TEXT.exec(raw);
   if (!match) return undefined;
-  const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  return isCalendarDate(y, m, d) ? { type: 'date', value: raw } : undefined;
+  return isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))
+    ? { type: 'date', value: raw }
+    : undefined;
 }
 
 function castTimestamp(raw: string): TypedValue | undefined {
@@ -112,9 +113,11 @@ function castTimestamp(raw: string): TypedValue | undefined {
   return { type: 'timestamp', value: `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${micros}` };
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** The proleptic Gregorian calendar, as JavaScript's Date counts it (without building one per value). */
 function isCalendarDate(y: number, m: number, d: number): boolean {
   if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  const date = new Date(Date.UTC(2000, m - 1, d));
-  date.setUTCFullYear(y);
-  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0));
 }

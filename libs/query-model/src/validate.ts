@@ -65,17 +65,31 @@ function invalid(detail: string, path: string): AuroraError {
  * hostile body nested 100,000 deep would overflow the stack of any recursive walk (JSON.stringify, zod).
  */
 export function checkJsonDepth(input: unknown): void {
-  const stack: { value: unknown; depth: number }[] = [{ value: input, depth: 1 }];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const { value, depth } = next;
-    if (typeof value !== 'object' || value === null) continue;
+  // Every body passes through here: two stacks of only the objects and arrays, and no array of each one's
+  // values, made this walk several times faster than a stack of { value, depth } over every value.
+  const values: object[] = [];
+  const depths: number[] = [];
+  const push = (child: unknown, depth: number): void => {
+    if (typeof child !== 'object' || child === null) return;
+    values.push(child);
+    depths.push(depth);
+  };
+  push(input, 1);
+  for (let value = values.pop(); value !== undefined; value = values.pop()) {
+    const depth = depths.pop() ?? 0;
     if (depth > QUERY_LIMITS.maxJsonDepth) {
       throw invalid(
         `the body is nested too deeply: at most ${QUERY_LIMITS.maxJsonDepth} objects and arrays one inside another`,
         '',
       );
     }
-    for (const child of Object.values(value)) stack.push({ value: child, depth: depth + 1 });
+    if (Array.isArray(value)) {
+      for (const child of value) push(child, depth + 1);
+    } else {
+      for (const key in value) {
+        if (Object.hasOwn(value, key)) push((value as Record<string, unknown>)[key], depth + 1);
+      }
+    }
   }
 }
 

@@ -3,7 +3,10 @@ import { SqlCompiler } from '../compiler';
 import type { Dialect } from '../dialect';
 import { LIKE_ESCAPE, likePattern } from '../like-pattern';
 import type { ExpressionNode, TextMatchNode } from '../nodes';
+import { rememberQuoting } from '../quoting';
 import type { TypedValue } from '../typed-value';
+
+const quoteIdentifier = rememberQuoting((name) => DUCKDB_SQL.quoteIdentifier(name));
 
 /** DuckDB needs no rewrite: it compiles the tree as planned. */
 export const DUCKDB: Dialect = {
@@ -19,7 +22,7 @@ export class DuckDbCompiler extends SqlCompiler {
   }
 
   protected quoteIdentifier(name: string): string {
-    return DUCKDB_SQL.quoteIdentifier(name);
+    return quoteIdentifier(name);
   }
 
   protected appendValue(value: TypedValue): void {

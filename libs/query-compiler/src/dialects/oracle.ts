@@ -2,8 +2,11 @@ import { ORACLE_MAX_IN_LIST, ORACLE_SQL } from '@aurora/sql-dialect';
 import { SqlCompiler } from '../compiler';
 import type { Dialect } from '../dialect';
 import type { ExpressionNode } from '../nodes';
+import { rememberQuoting } from '../quoting';
 import type { TypedValue } from '../typed-value';
 import { chunkInLists, compareEmptyStringsAsOracle } from './oracle-rewrites';
+
+const quoteIdentifier = rememberQuoting((name) => ORACLE_SQL.quoteIdentifier(name));
 
 /** Oracle stores '' as NULL, has no SQL boolean before 23ai, and allows at most 1,000 items in one IN list. */
 export const ORACLE: Dialect = {
@@ -25,7 +28,7 @@ export class OracleCompiler extends SqlCompiler {
 
   /** Quoted, so the catalog's case stands; a name Oracle cannot quote is refused (see ORACLE_SQL). */
   protected quoteIdentifier(name: string): string {
-    return ORACLE_SQL.quoteIdentifier(name);
+    return quoteIdentifier(name);
   }
 
   protected appendValue(value: TypedValue): void {
