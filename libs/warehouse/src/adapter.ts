@@ -67,6 +67,12 @@ export interface DatabaseAdapter {
   query(statement: Statement, options?: QueryOptions): Promise<QueryResult>;
   /** Rows in batches as the engine produces them; a consumer that stops early releases the engine. */
   stream(statement: Statement, options?: QueryOptions): AsyncIterable<Cell[][]>;
+  /**
+   * The result as CSV, in chunks as the engine produces them: `header` (the result's column names, in order) as
+   * the first record, then a record per row, exactly the bytes `csvRecord` (@aurora/csv) makes of `header` and
+   * of each row `stream` gives, in UTF-8. The same deadline, abort and early-stop behaviour as `stream`.
+   */
+  streamCsv(statement: Statement, header: readonly string[], options?: QueryOptions): AsyncIterable<Buffer>;
   /** The engine's estimate of the rows the statement's biggest step handles, without running it. */
   estimateCost(statement: Statement, options?: QueryOptions): Promise<number>;
   /** Introspection, so the catalog never repeats the warehouse's types by hand. */

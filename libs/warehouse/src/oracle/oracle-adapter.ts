@@ -12,6 +12,7 @@ import type {
   TableRef,
   VintageValues,
 } from '../adapter';
+import { csvChunks } from '../csv';
 import { estimateRows, partitionValues } from '../introspection';
 import {
   oracleErrorCode,
@@ -225,6 +226,15 @@ export class OracleAdapter implements DatabaseAdapter {
       if (connection !== undefined) await this.release(connection, call);
       call.dispose();
     }
+  }
+
+  /** CSV made here, in JavaScript, from `stream`'s rows: Oracle has no COPY into a pipe this process reads. */
+  streamCsv(
+    statement: Statement,
+    header: readonly string[],
+    options: QueryOptions = {},
+  ): AsyncIterable<Buffer> {
+    return csvChunks(header, this.stream(statement, options));
   }
 
   /** The cost guard's number: the largest step cardinality of the optimizer's plan. */
