@@ -68,7 +68,7 @@ describe('DuckDbAdapter.streamCsv ends cleanly however it ends (one connection: 
   it('raises QUERY_TIMEOUT at the deadline mid-stream, never a silently short file', async () => {
     let bytes = 0;
     const { ms } = await rejection(
-      () => drainCsv(adapter, huge, { timeoutMs: 300 }, (chunk) => void (bytes += chunk.length)),
+      () => drainCsv(adapter, huge, { timeoutMs: 1000 }, (chunk) => void (bytes += chunk.length)),
       ErrorCode.QUERY_TIMEOUT,
     );
     expect(bytes).toBeGreaterThan(0); // bytes did flow before the deadline
@@ -80,9 +80,9 @@ describe('DuckDbAdapter.streamCsv ends cleanly however it ends (one connection: 
     let chunks = 0;
     const { ms } = await rejection(
       () =>
-        drainCsv(adapter, huge, { timeoutMs: 100 }, async () => {
+        drainCsv(adapter, huge, { timeoutMs: 1000 }, async () => {
           chunks++;
-          await new Promise((resolve) => setTimeout(resolve, 300));
+          await new Promise((resolve) => setTimeout(resolve, 1500)); // past the deadline
         }),
       ErrorCode.QUERY_TIMEOUT,
     );

@@ -28,13 +28,13 @@ const AS_IS: CsvColumn = { prepare: same, text: same };
  * RFC 4180 as `csvRecord` quotes: only a field with `"`, `,`, CR or LF, quotes doubled. COPY's own quoting
  * cannot be used: it also quotes every field with a `#` and writes '' as `""`; with QUOTE '' it writes both
  * raw ('' and NULL as an empty field, as `csvRecord` does). The driver decodes each string with a default
- * `TextDecoder`, which drops one leading byte order mark (U+FEFF): so does this.
+ * `TextDecoder`, which drops one leading byte order mark (U+FEFF): so does `prepare`. One regular expression
+ * finds the strings to quote (measured: faster than four `contains`).
  */
 const QUOTED: CsvColumn = {
   prepare: (ref) => `CASE WHEN starts_with(${ref}, chr(65279)) THEN substring(${ref}, 2) ELSE ${ref} END`,
   text: (ref) =>
-    `CASE WHEN contains(${ref}, '"') OR contains(${ref}, ',') OR contains(${ref}, chr(13)) OR contains(${ref}, chr(10))` +
-    ` THEN '"' || replace(${ref}, '"', '""') || '"' ELSE ${ref} END`,
+    `CASE WHEN regexp_matches(${ref}, '[",\\r\\n]') THEN '"' || replace(${ref}, '"', '""') || '"' ELSE ${ref} END`,
 };
 
 /**
