@@ -66,7 +66,11 @@ export interface DatabaseAdapter {
   stream(statement: Statement, options?: QueryOptions): AsyncIterable<Cell[][]>;
   /** The same rows as columnar batches (@aurora/row-batches) whose cells read back as `stream` gives them. */
   batches(statement: Statement, options?: QueryOptions): AsyncIterable<BatchColumn[]>;
-  /** The same rows as CSV bytes (RFC 4180, `header` first), as `csvRecord` formats the cells of `stream`. */
+  /**
+   * The result as CSV, in chunks as the engine produces them: `header` (the result's column names, in order) as
+   * the first record, then a record per row, exactly the bytes `csvRecord` (@aurora/csv) makes of `header` and
+   * of each row `stream` gives, in UTF-8. The same deadline, abort and early-stop behaviour as `stream`.
+   */
   streamCsv(statement: Statement, header: readonly string[], options?: QueryOptions): AsyncIterable<Buffer>;
   /** The engine's estimate of the rows the statement's biggest step handles, without running it. */
   estimateCost(statement: Statement, options?: QueryOptions): Promise<number>;

@@ -1,21 +1,16 @@
 import { csvRecord } from '@aurora/csv';
 import type { Cell } from './adapter';
 
-/** Bytes per chunk of CSV formatted in JavaScript: a few engine batches, not one write per row. */
-const CSV_CHUNK_BYTES = 256 * 1024;
-
-/** CSV (RFC 4180, header first) of rows formatted in JavaScript: for engines that cannot write CSV themselves. */
-export async function* csvFromRows(
+/** CSV made in JavaScript from shaped rows: the header record with the first batch, then a chunk per batch. */
+export async function* csvChunks(
   header: readonly string[],
   batches: AsyncIterable<Cell[][]>,
 ): AsyncIterable<Buffer> {
   let text = csvRecord(header);
-  for await (const rows of batches) {
-    for (const row of rows) text += csvRecord(row);
-    if (text.length >= CSV_CHUNK_BYTES) {
-      yield Buffer.from(text);
-      text = '';
-    }
+  for await (const batch of batches) {
+    for (const row of batch) text += csvRecord(row);
+    yield Buffer.from(text);
+    text = '';
   }
-  if (text.length > 0) yield Buffer.from(text);
+  if (text !== '') yield Buffer.from(text);
 }

@@ -1,4 +1,3 @@
-import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { BatchColumn } from '@aurora/row-batches';
 import { DUCKDB_SQL } from '@aurora/sql-dialect';
 import {
@@ -19,9 +18,12 @@ import type {
   TableRef,
   VintageValues,
 } from '../adapter';
-import { csvFromRows } from '../csv';
+import { csvChunks } from '../csv';
 import { estimateRows, partitionValues } from '../introspection';
 import { Pool } from '../pool';
+import { copyCsv } from './copy-csv';
+import { csvColumns, resultTypesSql } from './csv-sql';
+import { Guard } from './guard';
 import { describeTable, maxEstimatedCardinality } from './introspection';
 import { chunkColumns } from './batches';
 import { shapeRows, shapersFor } from './shape';
@@ -77,46 +79,52 @@ export class DuckDbAdapter implements DatabaseAdapter {
   }
 
   async *stream(statement: Statement, options: QueryOptions = {}): AsyncIterable<Cell[][]> {
-    for await (const { chunk, types } of this.chunks(statement, options)) {
-      yield shapeRows(chunk.getRows(), shapersFor(types));
-    }
+    yield* this.held(options, (connection, guard) => rows(connection, guard, statement));
   }
 
   /** As `stream`, in columnar batches read from the engine's vectors (batches.ts), for sending on in binary. */
   async *batches(statement: Statement, options: QueryOptions = {}): AsyncIterable<BatchColumn[]> {
-    for await (const { chunk, types } of this.chunks(statement, options)) yield chunkColumns(chunk, types);
+    yield* this.held(options, async function* (connection, guard) {
+      for await (const { chunk, types } of chunks(connection, guard, statement))
+        yield chunkColumns(chunk, types);
+    });
   }
 
-  streamCsv(
+  /**
+   * CSV made by the engine (COPY into a named pipe, see `copyCsv`), each value written as the JavaScript path
+   * (`stream` + `csvRecord`) writes it, byte for byte. A result with a column type `csvColumns` cannot format
+   * takes that JavaScript path itself, on the same connection and deadline.
+   */
+  async *streamCsv(
     statement: Statement,
     header: readonly string[],
     options: QueryOptions = {},
   ): AsyncIterable<Buffer> {
-    return csvFromRows(header, this.stream(statement, options));
+    yield* this.held(options, async function* (connection, guard) {
+      const described = await guard.run(() =>
+        connection.run(resultTypesSql(statement.sql), params(statement)),
+      );
+      const types = described.columnTypes();
+      if (types.length !== header.length) {
+        throw new Error(`a CSV header of ${header.length} names for a result of ${types.length} columns`);
+      }
+      const columns = csvColumns(types);
+      yield* columns === null
+        ? csvChunks(header, rows(connection, guard, statement))
+        : copyCsv(connection, guard, statement, header, columns);
+    });
   }
 
-  /** The engine's chunks under the deadline; a consumer that stops early interrupts the query. */
-  private async *chunks(
-    statement: Statement,
+  /** A pooled connection and a deadline for the whole of a stream, given back however the stream ends. */
+  private async *held<T>(
     options: QueryOptions,
-  ): AsyncIterable<{ chunk: DuckDBDataChunk; types: DuckDBType[] }> {
+    work: (connection: DuckDBConnection, guard: Guard) => AsyncIterable<T>,
+  ): AsyncIterable<T> {
     const connection = await this.pool.acquire();
     const guard = this.guard(connection, options);
-    let completed = false;
     try {
-      const result = await guard.run(() => connection.stream(statement.sql, params(statement)));
-      const types = result.columnTypes();
-      for (;;) {
-        const chunk = await guard.run(() => result.fetchChunk());
-        guard.check(); // an interrupt during a stream ends it silently, with an empty chunk
-        if (!chunk || chunk.rowCount === 0) break;
-        yield { chunk, types };
-      }
-      guard.check();
-      completed = true;
+      yield* work(connection, guard);
     } finally {
-      // A consumer that stops early (client gone) must not leave the engine working.
-      if (!completed) connection.interrupt();
       guard.dispose();
       this.pool.release(connection);
     }
@@ -180,77 +188,40 @@ export class DuckDbAdapter implements DatabaseAdapter {
   }
 }
 
-/**
- * How often an interrupt is repeated while the driver call it was meant for is still running. DuckDB only
- * honours an interrupt while a query executes: one that lands while the statement is still being extracted,
- * prepared or bound is lost, and the query would then run to its end (found by the deadline tests).
- */
-const REINTERRUPT_MS = 10;
-
-/** Interrupts the engine on a deadline or an abort, and turns that into the right error afterwards. */
-class Guard {
-  private reason: 'timeout' | 'aborted' | null = null;
-  private readonly timer: NodeJS.Timeout;
-  /** A driver call is under way (between `run` starting and settling). */
-  private inFlight = false;
-  private repeater: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly connection: DuckDBConnection,
-    private readonly timeoutMs: number,
-    private readonly signal: AbortSignal | undefined,
-  ) {
-    this.timer = setTimeout(() => this.interrupt('timeout'), timeoutMs);
-    signal?.addEventListener('abort', this.onAbort);
-    if (signal?.aborted) this.interrupt('aborted');
+/** The statement's rows in shaped batches, on a connection and deadline the caller holds. */
+async function* rows(
+  connection: DuckDBConnection,
+  guard: Guard,
+  statement: Statement,
+): AsyncIterable<Cell[][]> {
+  let shapers: ReturnType<typeof shapersFor> | undefined;
+  for await (const { chunk, types } of chunks(connection, guard, statement)) {
+    shapers ??= shapersFor(types);
+    yield shapeRows(chunk.getRows(), shapers);
   }
+}
 
-  /** Runs one driver call; never starts one once the deadline has passed or the caller has aborted. */
-  async run<R>(work: () => Promise<R>): Promise<R> {
-    this.check();
-    this.inFlight = true;
-    try {
-      return await work();
-    } catch (error) {
-      this.check();
-      throw error;
-    } finally {
-      this.inFlight = false;
-      this.stopRepeating();
+/** The engine's chunks of the statement; a consumer that stops early interrupts the query. */
+async function* chunks(
+  connection: DuckDBConnection,
+  guard: Guard,
+  statement: Statement,
+): AsyncIterable<{ chunk: DuckDBDataChunk; types: DuckDBType[] }> {
+  let completed = false;
+  try {
+    const result = await guard.run(() => connection.stream(statement.sql, params(statement)));
+    const types = result.columnTypes();
+    for (;;) {
+      const chunk = await guard.run(() => result.fetchChunk());
+      guard.check(); // an interrupt during a stream ends it silently, with an empty chunk
+      if (!chunk || chunk.rowCount === 0) break;
+      yield { chunk, types };
     }
-  }
-
-  /** Throws if the query was interrupted; otherwise nothing. */
-  check(): void {
-    if (this.reason === 'timeout') {
-      throw new AuroraError(
-        ErrorCode.QUERY_TIMEOUT,
-        `The query ran longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped. Add filters to narrow it.`,
-      );
-    }
-    if (this.reason === 'aborted') throw new AuroraError(ErrorCode.UNAVAILABLE, 'The query was cancelled.');
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.stopRepeating();
-    this.signal?.removeEventListener('abort', this.onAbort);
-  }
-
-  private readonly onAbort = (): void => this.interrupt('aborted');
-
-  private interrupt(reason: 'timeout' | 'aborted'): void {
-    this.reason ??= reason;
-    this.connection.interrupt();
-    // Keep interrupting until the running driver call gives up: the first one may have come too early.
-    if (this.inFlight && this.repeater === undefined) {
-      this.repeater = setInterval(() => this.connection.interrupt(), REINTERRUPT_MS);
-    }
-  }
-
-  private stopRepeating(): void {
-    clearInterval(this.repeater);
-    this.repeater = undefined;
+    guard.check();
+    completed = true;
+  } finally {
+    // A consumer that stops early (client gone) must not leave the engine working.
+    if (!completed) connection.interrupt();
   }
 }
 

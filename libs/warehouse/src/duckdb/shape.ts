@@ -34,26 +34,28 @@ const timestampWithZone: Shaper = (value) =>
 
 /** One shaping function per result column, chosen once from the column's engine type. */
 export function shapersFor(types: readonly DuckDBType[]): Shaper[] {
-  return types.map((type) => {
-    switch (type.typeId) {
-      case DuckDBTypeId.BIGINT:
-      case DuckDBTypeId.UBIGINT:
-      case DuckDBTypeId.HUGEINT:
-      case DuckDBTypeId.UHUGEINT:
-        return integer;
-      case DuckDBTypeId.DECIMAL:
-        return decimal;
-      case DuckDBTypeId.TIMESTAMP:
-      case DuckDBTypeId.TIMESTAMP_MS:
-      case DuckDBTypeId.TIMESTAMP_NS:
-      case DuckDBTypeId.TIMESTAMP_S:
-        return timestamp;
-      case DuckDBTypeId.TIMESTAMP_TZ:
-        return timestampWithZone;
-      default:
-        return asIs;
-    }
-  });
+  return types.map(shaperFor);
+}
+
+export function shaperFor(type: DuckDBType): Shaper {
+  switch (type.typeId) {
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+      return integer;
+    case DuckDBTypeId.DECIMAL:
+      return decimal;
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+    case DuckDBTypeId.TIMESTAMP_S:
+      return timestamp;
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return timestampWithZone;
+    default:
+      return asIs;
+  }
 }
 
 export function shapeRows(rows: readonly DuckDBValue[][], shapers: readonly Shaper[]): Cell[][] {

@@ -13,7 +13,7 @@ import type {
   TableRef,
   VintageValues,
 } from '../adapter';
-import { csvFromRows } from '../csv';
+import { csvChunks } from '../csv';
 import { estimateRows, partitionValues } from '../introspection';
 import {
   oracleErrorCode,
@@ -235,12 +235,13 @@ export class OracleAdapter implements DatabaseAdapter {
       yield columnsFromCells(rows, rows[0]?.length ?? 0);
   }
 
+  /** CSV made here, in JavaScript, from `stream`'s rows: Oracle has no COPY into a pipe this process reads. */
   streamCsv(
     statement: Statement,
     header: readonly string[],
     options: QueryOptions = {},
   ): AsyncIterable<Buffer> {
-    return csvFromRows(header, this.stream(statement, options));
+    return csvChunks(header, this.stream(statement, options));
   }
 
   /** The cost guard's number: the largest step cardinality of the optimizer's plan. */
