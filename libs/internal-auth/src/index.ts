@@ -10,6 +10,7 @@ export {
 } from './keys';
 export { AUDIENCES, ISSUERS, LIFETIMES, type Audience, type Issuer } from './names';
 export { InternalTokenIssuer, InternalTokenVerifier, type JobBinding, type VerifiedToken } from './tokens';
+export { VerifiedTokens } from './verified-tokens';
 export {
   checkGrpcTls,
   GRPC_TLS_MODES,

@@ -13,6 +13,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { PrivateJwk, TrustedKeys } from './keys';
 import { AUDIENCES, LIFETIMES, type Audience, type Issuer } from './names';
+import { VerifiedTokens } from './verified-tokens';
 
 const ALGORITHM = 'EdDSA';
 
@@ -96,6 +97,8 @@ export interface VerifiedToken {
  */
 export class InternalTokenVerifier {
   private readonly keySets: ReadonlyMap<string, JWTVerifyGetKey>;
+  /** A token is presented on every call of its lifetime (the gateway reuses it): checked once. */
+  private readonly verified: VerifiedTokens<VerifiedToken>;
 
   constructor(
     trusted: TrustedKeys,
@@ -112,10 +115,21 @@ export class InternalTokenVerifier {
     if (this.keySets.size === 0) {
       throw new Error(`INTERNAL_TRUSTED_KEYS names none of ${issuers.join(', ')}`);
     }
+    this.verified = new VerifiedTokens(now);
   }
 
   async verify(token: string | undefined): Promise<VerifiedToken> {
     if (!token) throw refused('The call carries no internal token.');
+    const known = this.verified.get(token);
+    if (known) return known;
+    const verified = await this.check(token);
+    // jose accepts a token until `exp` plus the tolerance; so does the cache.
+    const { exp = 0 } = verified.claims;
+    this.verified.remember(token, verified, (exp + LIFETIMES.clockToleranceSeconds) * 1000);
+    return verified;
+  }
+
+  private async check(token: string): Promise<VerifiedToken> {
     let issuer: unknown;
     try {
       issuer = decodeJwt(token).iss;

@@ -137,6 +137,26 @@ describe('internal tokens', () => {
     expect(await refusal(at(66_000).verify(token))).toBe('The internal token has expired.');
   });
 
+  it('are checked once per verifier and then known until they expire, as jose would have it', async () => {
+    const issuedAt = Date.parse('2026-12-06T12:00:00Z');
+    const token = await new InternalTokenIssuer(ISSUERS.gateway, gatewayKey.signingKey, () => issuedAt).sign(
+      alice,
+      [AUDIENCES.query],
+      60,
+    );
+    let now = issuedAt;
+    const verifier = queryVerifier(undefined, () => now);
+    const first = await verifier.verify(token);
+    now = issuedAt + 64_999;
+    expect(await verifier.verify(token)).toBe(first); // the same answer, not a second signature check
+    // A token differing in one signature character is another token: checked, and refused.
+    const [header, payload, signature = ''] = token.split('.');
+    const forged = `${header}.${payload}.${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+    expect(await refusal(verifier.verify(forged))).toBe('The internal token has an invalid signature.');
+    now = issuedAt + 65_000;
+    expect(await refusal(verifier.verify(token))).toBe('The internal token has expired.');
+  });
+
   it('rotate without downtime: both keys are accepted during the overlap, the old one not after', async () => {
     const next = generateSigningKey('gateway-2027-01');
     const oldToken = await gateway.requestToken(alice);

@@ -21,6 +21,11 @@ export {
   type QueryOutcome,
   type QueryRecord,
 } from './metrics/query';
+export {
+  recordQueryCacheLookup,
+  registerQueryCacheGauges,
+  type QueryCacheResult,
+} from './metrics/query-cache';
 export { BUCKETS, initMetrics, metricsRegistry, statusClass } from './metrics/registry';
 export {
   annotateRequest,

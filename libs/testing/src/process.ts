@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface ProcessOptions {
   readonly name: string;
@@ -21,20 +24,48 @@ export interface RunningProcess {
 }
 
 /**
+ * Children write their output to files, not to pipes that this process reads: a server under load logs a line
+ * per request, and a pipe's writer blocks once 64 KiB wait unread, so a busy test or benchmark process (a load
+ * generator) stalled the event loops of the very services it measured. Removed when this process exits.
+ */
+let logDir: string | undefined;
+let logFiles = 0;
+
+function logFile(name: string): string {
+  if (logDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'aurora-process-output-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    logDir = dir;
+  }
+  logFiles += 1;
+  return join(logDir, `${name.replace(/\W+/g, '-')}-${String(logFiles)}.log`);
+}
+
+/** How often the output is read for the ready line while a process starts. */
+const READY_POLL_MS = 20;
+
+/**
  * Starts a real server as a child process and waits until it is ready. Tests own what they start: `stop()`
  * sends SIGTERM, then SIGKILL after 5 s, and resolves when the process has exited.
  */
 export async function startProcess(options: ProcessOptions): Promise<RunningProcess> {
-  const child = spawn(options.command, [...options.args], {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
+  const file = logFile(options.name);
+  const fd = openSync(file, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(options.command, [...options.args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', fd, fd],
+    });
+  } finally {
+    closeSync(fd); // the child has its own copy
+  }
+  const output = (): string => readFileSync(file, 'utf8');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const running: RunningProcess = {
     child,
-    output: () => output,
+    output,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -43,15 +74,16 @@ export async function startProcess(options: ProcessOptions): Promise<RunningProc
       clearTimeout(timer);
     },
   };
+  let poller: NodeJS.Timeout | undefined;
   const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (options.readyLine?.test(output)) resolve();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    const { readyLine } = options;
+    if (readyLine) {
+      poller = setInterval(() => {
+        if (readyLine.test(output())) resolve();
+      }, READY_POLL_MS);
+    }
     child.once('exit', (code) =>
-      reject(new Error(`${options.name} exited (${String(code)}) before it was ready:\n${output}`)),
+      reject(new Error(`${options.name} exited (${String(code)}) before it was ready:\n${output()}`)),
     );
     if (options.readyUrl) void pollUntilReady(options.readyUrl, child).then(resolve, reject);
   });
@@ -59,7 +91,7 @@ export async function startProcess(options: ProcessOptions): Promise<RunningProc
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`${options.name} not ready after ${timeoutMs} ms:\n${output}`)),
+      () => reject(new Error(`${options.name} not ready after ${timeoutMs} ms:\n${output()}`)),
       timeoutMs,
     );
   });
@@ -70,6 +102,7 @@ export async function startProcess(options: ProcessOptions): Promise<RunningProc
     throw error;
   } finally {
     clearTimeout(timer);
+    clearInterval(poller);
   }
   return running;
 }

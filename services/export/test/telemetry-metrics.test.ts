@@ -277,6 +277,17 @@ describe('the query service', () => {
     expect(value(q, 'aurora_query_errors_total', { dialect: 'duckdb', code: 'INVALID_QUERY' })).toBe(1);
   });
 
+  it('counts result cache lookups: the export asked the count that POST /query/count had kept', () => {
+    const q = scraped.query;
+    const lookups = (kind: string, result: string) =>
+      value(q, 'aurora_query_cache_lookups_total', { dialect: 'duckdb', kind, result });
+    expect([lookups('preview', 'miss'), lookups('count', 'miss'), lookups('count', 'hit')]).toEqual([
+      1, 1, 1,
+    ]);
+    expect(value(q, 'aurora_query_cache_entries')).toBe(2);
+    expect(value(q, 'aurora_query_cache_bytes')).toBeGreaterThan(0);
+  });
+
   it('reports its warehouse pool: size as configured, in use and waiting within it', () => {
     expectPool(scraped.query, 8);
   });

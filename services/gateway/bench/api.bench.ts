@@ -1,7 +1,7 @@
-// The HTTP stack under load: 200 concurrent clients on /query/preview with varied, realistic queries, beside
-// the same SQL run directly on DuckDB in the same run; then a 1,000,000-row CSV download beside DuckDB's own
-// COPY … TO csv. Writes its section of docs/BENCHMARKS.md. Run: npm run bench (or `npm run bench -w @aurora/gateway`).
-import { DuckDbAdapter } from '@aurora/warehouse';
+// The HTTP stack under load: 200 concurrent clients on /query/preview with varied, realistic queries, uncached
+// and then repeated (result cache hits), beside the same SQL run directly on DuckDB in the same run; then a
+// 1,000,000-row CSV download beside DuckDB's own COPY … TO csv. Writes its section of docs/BENCHMARKS.md. Run: npm run bench (or `npm run bench -w @aurora/gateway`).
+import { DuckDbAdapter, type Statement } from '@aurora/warehouse';
 import { startStack } from '@aurora/testing';
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,7 @@ const ROOT = resolve(__dirname, '../../..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 200);
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const REGIONS = ['EMEA', 'APAC', 'AMER', 'LATAM'];
 const DAYS = Array.from({ length: 30 }, (_, i) =>
   new Date(Date.UTC(2026, 10, 20 - i)).toISOString().slice(0, 10),
@@ -64,10 +65,101 @@ function previewQuery(i: number) {
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const verdict = (met: boolean): string => (met ? 'PASS' : 'FAIL');
 const fmt = (n: number, digits = 1): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** One side's measurements over all its slices. */
+interface Side {
+  requests: number;
+  seconds: number;
+  errors: number;
+  readonly latencies: number[];
+  /** CPU time of the stack's processes (or, directly, of this process with DuckDB in it). */
+  cpuMs: number;
+  /** CPU time of this process as the HTTP client (autocannon), which the stack's side pays and DuckDB's not. */
+  clientCpuMs: number;
+}
+
+const side = (): Side => ({ requests: 0, seconds: 0, errors: 0, latencies: [], cpuMs: 0, clientCpuMs: 0 });
+
+/** User plus system CPU time of a process so far, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const ownCpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/** `seconds` of CONNECTIONS clients posting `bodies` in turn to `url`, added to `into`. */
+async function httpSlice(
+  into: Side,
+  url: string,
+  headers: Record<string, string>,
+  bodies: readonly string[],
+  seconds: number,
+  pids: readonly number[],
+): Promise<void> {
+  let next = 0;
+  const cpu0 = pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+  const own0 = ownCpuMs();
+  const result = await new Promise<autocannon.Result>((resolvePromise, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: [
+          {
+            method: 'POST',
+            headers,
+            setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+          },
+        ],
+      },
+      (error: Error | null, done) => (error ? reject(error) : resolvePromise(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => into.latencies.push(responseTime));
+  });
+  into.clientCpuMs += ownCpuMs() - own0;
+  into.cpuMs += pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0) - cpu0;
+  into.requests += result.requests.total;
+  into.seconds += seconds;
+  into.errors += result.errors + result.timeouts + result.non2xx;
+}
+
+/** `seconds` of CONNECTIONS callers running `statements` in turn on `direct`, added to `into`. */
+async function directSlice(
+  into: Side,
+  direct: DuckDbAdapter,
+  statements: readonly Statement[],
+  seconds: number,
+): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  const own0 = ownCpuMs();
+  let issued = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < deadline) {
+        const statement = statements[issued++ % statements.length];
+        if (!statement) break;
+        const t0 = performance.now();
+        await direct.query(statement);
+        into.latencies.push(performance.now() - t0);
+        into.requests += 1;
+      }
+    }),
+  );
+  into.cpuMs += ownCpuMs() - own0;
+  into.seconds += (Date.now() - started) / 1000;
+}
+
 async function main(): Promise<void> {
+  const loadAtStart = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
   const dir = mkdtempSync(join(tmpdir(), 'aurora-bench-api-'));
   execFileSync(process.execPath, [join(ROOT, 'tools/demo-data/dist/main.js')], {
     env: { ...process.env, DEMO_DATA_DIR: dir, DEMO_SALES_ROWS: String(ROWS) },
@@ -83,14 +175,17 @@ async function main(): Promise<void> {
     ),
   );
   const warehousePath = join(dir, 'warehouse.duckdb');
+  const queryEnv = { WAREHOUSE_CONNECTIONS: '4', MAX_ROW_LIMIT: String(ROWS) };
+  const gatewayEnv = { RATE_LIMIT_PER_MINUTE: '100000000' };
+  // The stack's own query service caches nothing: every preview runs on DuckDB.
   const stack = await startStack({
     warehousePath,
     catalogPath: catalog,
-    env: {
-      gateway: { RATE_LIMIT_PER_MINUTE: '100000000' },
-      query: { WAREHOUSE_CONNECTIONS: '4', MAX_ROW_LIMIT: String(ROWS) },
-    },
+    env: { gateway: gatewayEnv, query: { ...queryEnv, RESULT_CACHE_MAX_BYTES: '0' } },
   });
+  // Beside it, a query service with its result cache (the default settings) behind a gateway of its own.
+  const cachedQuery = await stack.startQuery(queryEnv);
+  const cachedGateway = await stack.startGateway({ ...gatewayEnv, QUERY_GRPC_ADDRESS: cachedQuery.address });
   const direct = await DuckDbAdapter.open({
     path: warehousePath,
     readOnly: true,
@@ -102,54 +197,32 @@ async function main(): Promise<void> {
     const token = await stack.token('alice-cli');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const bodies = Array.from({ length: 120 }, (_, i) => JSON.stringify(previewQuery(i)));
-
-    // 1. The stack under load.
-    const latencies: number[] = [];
-    let next = 0;
-    const load = await new Promise<autocannon.Result>((resolvePromise, reject) => {
-      const instance = autocannon(
-        {
-          url: `${stack.urls.api}/query/preview`,
-          connections: CONNECTIONS,
-          duration: SECONDS,
-          requests: [
-            {
-              method: 'POST',
-              headers,
-              setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
-            },
-          ],
-        },
-        (error: Error | null, result) => (error ? reject(error) : resolvePromise(result)),
-      );
-      instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-    });
-    latencies.sort((a, b) => a - b);
-
-    // 2. The same statements straight on DuckDB, same concurrency bound by the same 4 connections.
     const statements = await Promise.all(
       bodies.map(async (body) => {
         const response = await fetch(`${stack.urls.api}/query/sql`, { method: 'POST', headers, body });
-        return (await response.json()) as { sql: string; params: (string | number)[] };
+        return (await response.json()) as Statement;
       }),
     );
-    const directLatencies: number[] = [];
-    const deadline = Date.now() + Math.min(SECONDS, 20) * 1000;
-    let issued = 0;
-    const started = Date.now();
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        while (Date.now() < deadline) {
-          const statement = statements[issued++ % statements.length];
-          if (!statement) break;
-          const t0 = performance.now();
-          await direct.query(statement);
-          directLatencies.push(performance.now() - t0);
-        }
-      }),
-    );
-    const directSeconds = (Date.now() - started) / 1000;
-    directLatencies.sort((a, b) => a - b);
+    // The cached side answers from memory once it has seen each query: one pass first.
+    for (const body of bodies) {
+      await fetch(`${cachedGateway.api}/query/preview`, { method: 'POST', headers, body }).then((r) =>
+        r.text(),
+      );
+    }
+
+    // 1–3, in ROUNDS alternating slices, so that the others' load on the machine falls on every side alike.
+    const uncached = side();
+    const duckdb = side();
+    const cached = side();
+    const slice = SECONDS / ROUNDS;
+    const stackPids = [stack.pids.gateway, stack.pids.query, stack.pids.metadata];
+    const cachedPids = [cachedGateway.pid, cachedQuery.pid, stack.pids.metadata];
+    for (let round = 0; round < ROUNDS; round++) {
+      await httpSlice(uncached, `${stack.urls.api}/query/preview`, headers, bodies, slice, stackPids);
+      await directSlice(duckdb, direct, statements, slice);
+      await httpSlice(cached, `${cachedGateway.api}/query/preview`, headers, bodies, slice, cachedPids);
+    }
+    for (const measured of [uncached, duckdb, cached]) measured.latencies.sort((a, b) => a - b);
 
     // 3. CSV: the whole fact table (10 columns) through the stack, beside DuckDB's own COPY.
     const csvQuery = {
@@ -193,25 +266,39 @@ async function main(): Promise<void> {
     const copySeconds = (performance.now() - t2) / 1000;
     const csvRows = lines - 1;
 
-    const stackRps = load.requests.total / SECONDS;
-    const directRps = directLatencies.length / directSeconds;
-    const errors = load.errors + load.timeouts + load.non2xx;
+    const rps = (measured: Side): number => measured.requests / measured.seconds;
+    const row = (path: string, measured: Side): string =>
+      `| ${path} | ${fmt(rps(measured))} | ${[50, 95, 99].map((p) => fmt(percentile(measured.latencies, p))).join(' | ')} | ${fmt(measured.cpuMs / measured.requests, 2)} | ${measured.requests > 0 && measured.clientCpuMs > 0 ? fmt(measured.clientCpuMs / measured.requests, 2) : ''} | ${measured.errors} |`;
     const table = `
 ## HTTP API under load
 
 \`services/gateway/bench/api.bench.ts\`: the whole stack as real processes (dev IdP, metadata, query with 4
 DuckDB connections, gateway) on the demo warehouse (${ROWS.toLocaleString('en-US')} sales rows). ${CONNECTIONS} concurrent
-clients (autocannon) for ${SECONDS} s on \`POST /query/preview\` with 120 varied queries (one daily vintage, a left
-join to products, nested AND/OR filters, group by 2 columns with sum and count, sort, page of 50). Beside it,
-the same compiled statements run directly on DuckDB (4 connections, ${CONNECTIONS} concurrent callers), in the same run.
+clients (autocannon) on \`POST /query/preview\` with 120 varied queries (one daily vintage, a left join to
+products, nested AND/OR filters, group by 2 columns with sum and count, sort, page of 50), beside the same
+compiled statements run directly on DuckDB (4 connections, ${CONNECTIONS} concurrent callers, DuckDB's default threads as in
+the query service). Uncached: the stack's query service runs with \`RESULT_CACHE_MAX_BYTES=0\`, so every preview
+runs on DuckDB. Cached: a second query service with the result cache on (its defaults) and a gateway of its own,
+asked the same 120 queries again and again after one pass over them, so every request is a cache hit. The three
+sides run in ${ROUNDS} alternating rounds of ${fmt(slice, 0)} s each (${fmt(SECONDS, 0)} s per side). CPU is user + system time per request:
+of gateway, query and metadata for the stack (DuckDB runs inside the query service), of this process for DuckDB
+directly; the client column is autocannon's, which only the HTTP sides pay.
 
-- Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores, load average ${fmt(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2)} at the end
+- Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores, load average ${fmt(loadAtStart, 2)} at the start, ${fmt(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2)} at the end
 
-| Path | Requests/s | p50 ms | p95 ms | p99 ms | Errors |
-| ---- | ---------: | -----: | -----: | -----: | -----: |
-| HTTP stack (gateway → gRPC → DuckDB) | ${fmt(stackRps)} | ${fmt(percentile(latencies, 50))} | ${fmt(percentile(latencies, 95))} | ${fmt(percentile(latencies, 99))} | ${errors} |
-| DuckDB directly | ${fmt(directRps)} | ${fmt(percentile(directLatencies, 50))} | ${fmt(percentile(directLatencies, 95))} | ${fmt(percentile(directLatencies, 99))} | 0 |
-| ratio stack / direct | ${fmt(stackRps / directRps, 2)} | ${fmt(percentile(latencies, 50) / percentile(directLatencies, 50), 2)} | | | |
+| Path | Requests/s | p50 ms | p95 ms | p99 ms | CPU ms/request | client CPU ms/request | Errors |
+| ---- | ---------: | -----: | -----: | -----: | -------------: | --------------------: | -----: |
+${row('HTTP stack, uncached (gateway → gRPC → DuckDB)', uncached)}
+${row('DuckDB directly', duckdb)}
+${row('HTTP stack, repeated queries (result cache hits)', cached)}
+| ratio uncached / direct | ${fmt(rps(uncached) / rps(duckdb), 2)} | ${fmt(percentile(uncached.latencies, 50) / percentile(duckdb.latencies, 50), 2)} | | | ${fmt(uncached.cpuMs / uncached.requests / (duckdb.cpuMs / duckdb.requests), 2)} | | |
+| ratio cached / direct | ${fmt(rps(cached) / rps(duckdb), 2)} | | | | | | |
+
+Goals (issue 13): uncached at least 0.9 × DuckDB directly: **${verdict(rps(uncached) / rps(duckdb) >= 0.9)}**
+(${fmt(rps(uncached) / rps(duckdb), 2)}); repeated queries at least 5 × DuckDB directly with p99 under 100 ms:
+**${verdict(rps(cached) / rps(duckdb) >= 5 && percentile(cached.latencies, 99) < 100)}** (${fmt(rps(cached) / rps(duckdb), 2)}, p99 ${fmt(percentile(cached.latencies, 99))} ms).
+Each of the ${CONNECTIONS} clients waits for its answer before it asks again, so the mean latency is ${CONNECTIONS} ÷ the
+requests per second (Little's law): a p99 under 100 ms needs more than ${(CONNECTIONS * 10).toLocaleString('en-US')} requests/s.
 
 | CSV of ${csvRows.toLocaleString('en-US')} rows × 10 columns | Seconds | Rows/s | MB |
 | ---- | ------: | -----: | -: |
@@ -221,10 +308,10 @@ the same compiled statements run directly on DuckDB (4 connections, ${CONNECTION
 `;
     process.stdout.write(table);
     writeSection('api', table);
-    if (errors > 0 || csvRows !== ROWS) process.exitCode = 1;
+    if (uncached.errors + cached.errors > 0 || csvRows !== ROWS) process.exitCode = 1;
   } finally {
     await direct.close();
-    await stack.stop();
+    await stack.stop(); // the cached query service and gateway too
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -3,6 +3,7 @@ import { AuroraError, ErrorCode } from '@aurora/errors';
 import { logger } from '@aurora/observability';
 import type { Dataset, MaterializedView, Principal, Vintages } from '@aurora/proto';
 import type { DatabaseAdapter, TableRef } from '@aurora/warehouse';
+import { createHash } from 'node:crypto';
 import type { CatalogFile, CatalogFileDataset, CatalogFileView } from './catalog-file';
 
 interface Entry {
@@ -17,6 +18,11 @@ interface Entry {
  */
 export class CatalogService {
   private readonly vintageCache: TtlPromiseCache<string, Vintages>;
+  /**
+   * Changes whenever the catalog does (its file, or what the warehouse says of its tables): the query service's
+   * result cache keys by it. Equal on every replica built from the same file and warehouse.
+   */
+  readonly version: string;
 
   private constructor(
     private readonly entries: ReadonlyMap<string, Entry>,
@@ -25,6 +31,10 @@ export class CatalogService {
     vintageTtlMs: number,
   ) {
     this.vintageCache = new TtlPromiseCache(vintageTtlMs);
+    this.version = digest([
+      [...entries.values()].map((entry) => [entry.dataset, [...entry.groups].sort()]),
+      views,
+    ]);
   }
 
   static async build(
@@ -76,6 +86,28 @@ export class CatalogService {
     return joins.length === entry.dataset.joins.length ? entry.dataset : { ...entry.dataset, joins };
   }
 
+  /**
+   * A digest of the vintages of the partitioned datasets the principal may read, as this service knows them
+   * (cached for VINTAGE_CACHE_SECONDS): a new vintage changes it. Empty when the warehouse could not say, so
+   * that the query service caches nothing rather than results of an unknown vintage.
+   */
+  async vintagesVersion(principal: Principal): Promise<string> {
+    const partitioned = [...this.entries.values()].filter(
+      (entry) => entry.dataset.partition && readable(entry, principal),
+    );
+    try {
+      const vintages = await Promise.all(
+        partitioned.map(async ({ dataset }) => [dataset.id, await this.vintages(principal, dataset.id)]),
+      );
+      return digest(vintages);
+    } catch (error) {
+      log.warn('vintages unknown: results will not be cached', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return '';
+    }
+  }
+
   vintages(principal: Principal, id: string): Promise<Vintages> {
     const { dataset, table } = this.entry(principal, id);
     const partition = dataset.partition;
@@ -99,6 +131,10 @@ export class CatalogService {
 }
 
 const log = logger('metadata');
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
+}
 
 function readable(entry: Entry, principal: Principal): boolean {
   return principal.groups.some((group) => entry.groups.has(group));

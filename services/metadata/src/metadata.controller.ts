@@ -10,11 +10,13 @@ export class MetadataController {
   constructor(private readonly catalog: CatalogService) {}
 
   @GrpcMethod('MetadataService', 'ListDatasets')
-  listDatasets(_request: unknown, metadata: Metadata): ListDatasetsResponse {
+  async listDatasets(_request: unknown, metadata: Metadata): Promise<ListDatasetsResponse> {
     const principal = principalFromMetadata(metadata);
     return {
       datasets: this.catalog.list(principal),
       materializedViews: this.catalog.materializedViews(principal),
+      catalogVersion: this.catalog.version,
+      vintagesVersion: await this.catalog.vintagesVersion(principal),
     };
   }
 

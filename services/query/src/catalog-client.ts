@@ -1,11 +1,34 @@
 import { TtlPromiseCache } from '@aurora/cache';
+import { createHash } from 'node:crypto';
 import { COLUMN_TYPES, type ColumnType } from '@aurora/query-model';
 import { catalogOf, type CatalogMaterializedView, type CatalogView } from '@aurora/query-compiler';
-import type { CallContext, Dataset, MaterializedView, MetadataClient } from '@aurora/proto';
+import type {
+  CallContext,
+  Dataset,
+  ListDatasetsResponse,
+  MaterializedView,
+  MetadataClient,
+} from '@aurora/proto';
+
+/**
+ * What a principal's cached results depend on besides the statement: what their catalog view lets them see
+ * (`policy`, a digest of it), the catalog's version and the version of the vintages they may read.
+ */
+export interface ResultScope {
+  readonly policy: string;
+  readonly catalogVersion: string;
+  readonly vintagesVersion: string;
+}
+
+interface Snapshot {
+  readonly view: CatalogView;
+  /** Null when the metadata service sent no versions (then nothing may be cached). */
+  readonly scope: ResultScope | null;
+}
 
 /** The principal's catalog view, fetched from the metadata service and kept briefly per set of groups. */
 export class CatalogClient {
-  private readonly cache: TtlPromiseCache<string, CatalogView>;
+  private readonly cache: TtlPromiseCache<string, Snapshot>;
 
   constructor(
     private readonly metadata: MetadataClient,
@@ -14,20 +37,37 @@ export class CatalogClient {
     this.cache = new TtlPromiseCache(ttlMs);
   }
 
-  viewFor(context: CallContext): Promise<CatalogView> {
+  async viewFor(context: CallContext): Promise<CatalogView> {
+    return (await this.snapshotFor(context)).view;
+  }
+
+  /** For the result cache: fetched with the view, so no extra call. */
+  async scopeFor(context: CallContext): Promise<ResultScope | null> {
+    return (await this.snapshotFor(context)).scope;
+  }
+
+  private snapshotFor(context: CallContext): Promise<Snapshot> {
     // What a principal may read depends only on their groups.
     const key = [...context.principal.groups].sort().join('\n');
     return this.cache.get(key, () =>
-      this.metadata
-        .listDatasets(context)
-        .then((response) =>
-          catalogOf(
-            response.datasets.map(toCatalogDataset),
-            response.materializedViews.map(toCatalogMaterializedView),
-          ),
+      this.metadata.listDatasets(context).then((response) => ({
+        view: catalogOf(
+          response.datasets.map(toCatalogDataset),
+          response.materializedViews.map(toCatalogMaterializedView),
         ),
+        scope: scopeOf(response),
+      })),
     );
   }
+}
+
+function scopeOf(response: ListDatasetsResponse): ResultScope | null {
+  const { datasets, materializedViews, catalogVersion, vintagesVersion } = response;
+  if (catalogVersion === '' || vintagesVersion === '') return null;
+  const policy = createHash('sha256')
+    .update(JSON.stringify([datasets, materializedViews]))
+    .digest('base64url');
+  return { policy, catalogVersion, vintagesVersion };
 }
 
 function toCatalogDataset(dataset: Dataset) {

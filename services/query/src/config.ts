@@ -22,6 +22,14 @@ const fields = z.object({
   QUERY_COST_CHECK_MIN_ROWS: z.coerce.number().int().min(0).default(100_000),
   MAX_ROW_LIMIT: z.coerce.number().int().min(1).max(100_000_000).default(1_000_000),
   CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** Previews' and counts' results kept per replica, by estimated heap bytes (0: no result cache). */
+  RESULT_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
+  /** The longest a cached result is served: bounds staleness that no catalog or vintage change reveals. */
+  RESULT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
   ...trustedKeysEnv,
   ...grpcTlsEnv,
   ...telemetryEnv(9462),

@@ -13,6 +13,7 @@ import type { DatabaseAdapter } from '@aurora/warehouse';
 import type { CatalogClient } from './catalog-client';
 import type { QueryConfig } from './config';
 import { checkCost } from './cost-guard';
+import type { ResultCache } from './result-cache';
 
 /** A request inside this service: the caller's principal, deadline (capped here) and cancellation. */
 export interface RunContext extends CallContext {
@@ -25,6 +26,7 @@ export class QueryRunner {
     private readonly warehouse: DatabaseAdapter,
     private readonly catalogs: CatalogClient,
     private readonly config: QueryConfig,
+    private readonly results: ResultCache,
   ) {}
 
   async preview(queryJson: string, context: RunContext): Promise<PreviewResponse> {
@@ -35,10 +37,12 @@ export class QueryRunner {
       ...this.compileOptions(),
       peekOneMore: true,
     });
-    await this.checkCost(compiled, context);
-    const { rows } = await this.warehouse.query(compiled, {
-      ...this.capped(context),
-      columnTypes: compiled.columns.map((column) => column.type),
+    const { rows } = await this.results.get('preview', compiled, context, async (signal) => {
+      await this.checkCost(compiled, { ...context, signal });
+      return this.warehouse.query(compiled, {
+        ...this.capped({ ...context, signal }),
+        columnTypes: compiled.columns.map((column) => column.type),
+      });
     });
     const pageRows = rows.slice(0, page.size);
     return {
@@ -58,8 +62,10 @@ export class QueryRunner {
       await this.catalogs.viewFor(context),
       this.compileOptions(),
     );
-    await this.checkCost(compiled, context);
-    const { rows } = await this.warehouse.query(compiled, this.capped(context));
+    const { rows } = await this.results.get('count', compiled, context, async (signal) => {
+      await this.checkCost(compiled, { ...context, signal });
+      return this.warehouse.query(compiled, this.capped({ ...context, signal }));
+    });
     const count = Number(rows[0]?.[0] ?? 0);
     return count > this.config.MAX_ROW_LIMIT
       ? { count: this.config.MAX_ROW_LIMIT, capped: true }

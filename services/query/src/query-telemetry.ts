@@ -1,4 +1,10 @@
-import { logger, recordQuery, type QueryKind } from '@aurora/observability';
+import {
+  logger,
+  recordQuery,
+  recordQueryCacheLookup,
+  type QueryCacheResult,
+  type QueryKind,
+} from '@aurora/observability';
 import type { DialectName } from '@aurora/sql-dialect';
 
 const log = logger('query');
@@ -28,6 +34,11 @@ export class QueryTelemetry {
       recording.end(error);
       throw error;
     }
+  }
+
+  /** One lookup of the result cache (result-cache.ts). */
+  cacheLookup(kind: QueryKind, result: QueryCacheResult): void {
+    recordQueryCacheLookup(this.dialect, kind, result);
   }
 
   /** A stream: count its batches' rows as they go, then `end` it once (with its error, if any). */

@@ -1,5 +1,5 @@
 import type { GrpcTls } from '@aurora/internal-auth';
-import { grpcClientTelemetry, registerPoolGauges } from '@aurora/observability';
+import { grpcClientTelemetry, registerPoolGauges, registerQueryCacheGauges } from '@aurora/observability';
 import {
   CLIENT_CHANNEL_OPTIONS,
   MetadataClient,
@@ -13,6 +13,7 @@ import type { QueryConfig } from './config';
 import { QueryController } from './query.controller';
 import { QueryRunner } from './query-runner';
 import { QueryTelemetry } from './query-telemetry';
+import { ResultCache } from './result-cache';
 import { tracedWarehouse } from './traced-warehouse';
 
 /** Injection tokens of what is built from the configuration. */
@@ -62,10 +63,27 @@ export class QueryModule implements OnApplicationShutdown {
             new CatalogClient(new MetadataClient(metadata), config.CATALOG_CACHE_SECONDS * 1000),
         },
         {
+          provide: ResultCache,
+          inject: [CatalogClient, QUERY_CONFIG, QueryTelemetry],
+          useFactory: (catalogs: CatalogClient, config: QueryConfig, telemetry: QueryTelemetry) => {
+            const cache = new ResultCache(
+              catalogs,
+              { maxBytes: config.RESULT_CACHE_MAX_BYTES, ttlMs: config.RESULT_CACHE_TTL_SECONDS * 1000 },
+              (kind, outcome) => telemetry.cacheLookup(kind, outcome),
+            );
+            registerQueryCacheGauges(() => cache.stats());
+            return cache;
+          },
+        },
+        {
           provide: QueryRunner,
-          inject: [WAREHOUSE, CatalogClient, QUERY_CONFIG],
-          useFactory: (warehouse: DatabaseAdapter, catalogs: CatalogClient, config: QueryConfig) =>
-            new QueryRunner(tracedWarehouse(warehouse), catalogs, config),
+          inject: [WAREHOUSE, CatalogClient, QUERY_CONFIG, ResultCache],
+          useFactory: (
+            warehouse: DatabaseAdapter,
+            catalogs: CatalogClient,
+            config: QueryConfig,
+            results: ResultCache,
+          ) => new QueryRunner(tracedWarehouse(warehouse), catalogs, config, results),
         },
         {
           provide: QueryTelemetry,

@@ -1,4 +1,5 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import { VerifiedTokens } from '@aurora/internal-auth';
 import type { Principal } from '@aurora/proto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
@@ -7,6 +8,8 @@ export interface TokenVerifierOptions {
   readonly audience: string;
   readonly algorithms: readonly string[];
 }
+
+const VERIFIED_FOR_MS = 60_000;
 
 /**
  * What a token is worth: a principal; or `expired`, a token that passes every check but `exp` (signature,
@@ -24,12 +27,24 @@ export type TokenVerification =
  */
 export class TokenVerifier {
   private keys: Promise<JWTVerifyGetKey> | undefined;
+  /**
+   * A client sends the same token with every request until it expires: its signature is checked once and its
+   * principal reused until `exp`, for at most VERIFIED_FOR_MS (far below the 10 minutes jose keeps a key that
+   * has left the issuer's JWKS, so a removed key is not trusted any longer than before).
+   */
+  private readonly verified = new VerifiedTokens<Principal>(Date.now);
 
   constructor(private readonly options: TokenVerifierOptions) {}
 
   async verify(token: string): Promise<TokenVerification> {
+    const known = this.verified.get(token);
+    if (known) return { kind: 'valid', principal: known };
     try {
-      return { kind: 'valid', principal: principalOf(await this.claims(token)) };
+      const claims = await this.claims(token);
+      const principal = principalOf(claims);
+      const { exp = 0 } = claims;
+      this.verified.remember(token, principal, Math.min(exp * 1000, Date.now() + VERIFIED_FOR_MS));
+      return { kind: 'valid', principal };
     } catch (error) {
       if (error instanceof AuroraError) throw error;
       if (error instanceof errors.JWTExpired && (await this.wasValidAtExpiry(token, error.payload))) {
