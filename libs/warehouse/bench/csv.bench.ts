@@ -3,7 +3,7 @@
  * money DECIMAL, boolean, NULLs) from an in-memory DuckDB, four ways, alternating, median of the runs:
  * DuckDB's plain `COPY … TO 'file.csv'` (the ceiling), the same COPY with `streamCsv`'s per-type formatting
  * into a file (what the formatting costs, and what a spooled file would cost before it is read back),
- * `streamCsv` (that COPY into a spool file, read by this process as it grows, bytes counted), and the JavaScript path
+ * `streamCsv` (that COPY into a named pipe, read by this process, bytes counted), and the JavaScript path
  * (`stream` + `csvRecord`, as the services made CSV so far). First checks, once, that `streamCsv` gives the
  * JavaScript path's bytes (SHA-256 of each). Prints a Markdown table, rewrites its section of
  * docs/BENCHMARKS.md, and fails (exit 1) when `streamCsv` makes fewer than half of COPY's rows/s.
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     const labels: Record<Path, string> = {
       copy: "DuckDB `COPY … TO 'file.csv'` (HEADER), the ceiling",
       formatted: "the same COPY with `streamCsv`'s formatting, to a file",
-      streamCsv: '`streamCsv`: that COPY into a spool file, read as it grows',
+      streamCsv: '`streamCsv`: that COPY into a named pipe, read here',
       javascript: '`stream()` + `csvRecord` (JavaScript, as so far)',
     };
     const body = [

@@ -1,6 +1,6 @@
 import { ErrorCode } from '@aurora/errors';
 import type { DuckDbAdapter, QueryOptions, Statement } from '../src';
-import { expectSameBytes, openSpools, usePrivateTmpdir, viaJavaScript, viaStreamCsv } from './csv-support';
+import { expectSameBytes, openPipes, usePrivateTmpdir, viaJavaScript, viaStreamCsv } from './csv-support';
 import { ENDLESS_AGGREGATE, HUGE_RANGE, openMemory, rejection } from './support';
 
 /** Generous: the interrupt takes effect in tens of ms, the statements below would need minutes. */
@@ -31,7 +31,7 @@ describe('DuckDbAdapter.streamCsv ends cleanly however it ends (one connection: 
   });
   afterAll(() => adapter.close());
 
-  /** The connection is back in the pool, answers at once, and no spool file is left behind. */
+  /** The connection is back in the pool, answers at once, and no pipe is left behind. */
   async function released(): Promise<void> {
     expect(adapter.poolStats().inUse).toBe(0);
     const result = await adapter.query(
@@ -39,15 +39,15 @@ describe('DuckDbAdapter.streamCsv ends cleanly however it ends (one connection: 
       { timeoutMs: 5_000 },
     );
     expect(result.rows).toEqual([[42]]);
-    expect(openSpools()).toEqual([]);
+    expect(openPipes()).toEqual([]);
   }
 
-  it('a consumer that breaks after the first chunk stops the engine, which was still writing', async () => {
+  it('a consumer that breaks after the first chunk stops the engine, which was blocked on a full pipe', async () => {
     const started = performance.now();
     let chunks = 0;
     for await (const chunk of adapter.streamCsv(huge, ['n'])) {
       expect(chunk.toString('utf8', 0, 7)).toBe('n\r\n0\r\n1');
-      await new Promise((resolve) => setTimeout(resolve, 100)); // the engine writes on meanwhile
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the engine fills the pipe meanwhile
       chunks++;
       break;
     }
@@ -150,11 +150,11 @@ describe('DuckDbAdapter.streamCsv ends cleanly however it ends (one connection: 
       const [even, odd] = await Promise.all([slowly(0), slowly(1)]);
       expectSameBytes(even, await viaJavaScript(two, statement(0), ['n', 'x']));
       expectSameBytes(odd, await viaJavaScript(two, statement(1), ['n', 'x']));
-      expect((await viaStreamCsv(two, statement(1), ['n', 'x'])).spooled).toBe(true);
+      expect((await viaStreamCsv(two, statement(1), ['n', 'x'])).piped).toBe(true);
       expect(two.poolStats().inUse).toBe(0);
     } finally {
       await two.close();
     }
-    expect(openSpools()).toEqual([]);
+    expect(openPipes()).toEqual([]);
   });
 });

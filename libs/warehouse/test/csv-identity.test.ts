@@ -155,7 +155,7 @@ describe('DuckDbAdapter.streamCsv: the bytes of the JavaScript path (stream + cs
         .columns;
     const expected = await viaJavaScript(adapter, statement, names);
     const actual = await viaStreamCsv(adapter, statement, names);
-    expect(actual.spooled).toBe(true);
+    expect(actual.piped).toBe(true);
     expectSameBytes(actual.bytes, expected);
     return actual.bytes;
   }
@@ -237,7 +237,7 @@ describe('DuckDbAdapter.streamCsv: the bytes of the JavaScript path (stream + cs
     };
     const header = ['i', 'l', 's', 'b', 't', 'text'];
     const actual = await viaStreamCsv(adapter, statement, header);
-    expect(actual.spooled).toBe(false);
+    expect(actual.piped).toBe(false);
     expectSameBytes(actual.bytes, await viaJavaScript(adapter, statement, header));
   });
 
@@ -245,7 +245,7 @@ describe('DuckDbAdapter.streamCsv: the bytes of the JavaScript path (stream + cs
     const statement = { sql: 'SELECT * FROM coarse ORDER BY i', params: [] };
     const header = ['i', 's', 'ms'];
     const actual = await viaStreamCsv(adapter, statement, header);
-    expect(actual.spooled).toBe(false);
+    expect(actual.piped).toBe(false);
     expectSameBytes(actual.bytes, await viaJavaScript(adapter, statement, header));
     // The largest TIMESTAMP rounded to seconds: beyond the microsecond range, where CAST(… AS VARCHAR) fails.
     expect(actual.bytes.toString('utf8')).toContain(',294247-01-10T04:00:55,');

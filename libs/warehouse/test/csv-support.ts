@@ -24,7 +24,7 @@ export function bigintBetween(random: () => number, min: bigint, max: bigint): b
 }
 
 /** Pipe directories this process's adapters have open right now (streamCsv makes one per running COPY). */
-export function openSpools(): string[] {
+export function openPipes(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith('aurora-csv-'));
 }
 
@@ -39,20 +39,20 @@ export async function viaJavaScript(
   return Buffer.from(text);
 }
 
-/** `streamCsv`'s bytes, and whether they came through a spool file (one was open when the first chunk arrived). */
+/** `streamCsv`'s bytes, and whether they came through a pipe (one was open when the first chunk arrived). */
 export async function viaStreamCsv(
   adapter: DatabaseAdapter,
   statement: Statement,
   header: readonly string[],
   options?: QueryOptions,
-): Promise<{ bytes: Buffer; chunks: number; spooled: boolean }> {
+): Promise<{ bytes: Buffer; chunks: number; piped: boolean }> {
   const chunks: Buffer[] = [];
-  let spooled = false;
+  let piped = false;
   for await (const chunk of adapter.streamCsv(statement, header, options)) {
-    if (chunks.length === 0) spooled = openSpools().length > 0;
+    if (chunks.length === 0) piped = openPipes().length > 0;
     chunks.push(chunk);
   }
-  return { bytes: Buffer.concat(chunks), chunks: chunks.length, spooled };
+  return { bytes: Buffer.concat(chunks), chunks: chunks.length, piped };
 }
 
 /**
@@ -73,7 +73,7 @@ export function expectSameBytes(actual: Buffer, expected: Buffer): void {
   expect(actual.length).toBe(expected.length);
 }
 
-/** Gives this test file (its own Jest worker) a temporary directory of its own, so `openSpools` counts only its spools. */
+/** Gives this test file (its own Jest worker) a temporary directory of its own, so `openPipes` counts only its pipes. */
 export function usePrivateTmpdir(): void {
   const previous = process.env['TMPDIR'];
   let own = '';

@@ -1,14 +1,14 @@
 import { csvRecord } from '@aurora/csv';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { Statement } from '../adapter';
-import { CsvSpool } from './csv-spool';
+import { CsvPipe } from './csv-pipe';
 import { copyCsvSql, type CsvColumn } from './csv-sql';
 import type { Guard } from './guard';
 
 /**
- * The statement's result as CSV, written by the engine's COPY into a spool file and read from it as the engine
+ * The statement's result as CSV, written by the engine's COPY into a named pipe and read from it as the engine
  * writes. The header record goes out with the first rows. The connection stays the caller's; when this ends,
- * however it ends, the statement has settled and the spool is gone.
+ * however it ends, the statement has settled and the pipe is gone.
  */
 export async function* copyCsv(
   connection: DuckDBConnection,
@@ -17,7 +17,7 @@ export async function* copyCsv(
   header: readonly string[],
   columns: readonly CsvColumn[],
 ): AsyncIterable<Buffer> {
-  const pipe = await CsvSpool.open();
+  const pipe = await CsvPipe.open();
   const values: DuckDBValue[] = [...statement.params];
   const copy = guard.run(() => connection.run(copyCsvSql(statement.sql, columns, pipe.path), values));
   const settled = copy.then(
@@ -38,7 +38,7 @@ export async function* copyCsv(
     completed = true;
     if (pending !== null) yield pending;
   } finally {
-    // A consumer that stops early must not leave the engine working.
+    // A consumer that stops early must not leave the engine working, nor blocked on a pipe nobody reads.
     if (!completed) {
       guard.cancel();
       pipe.discard();

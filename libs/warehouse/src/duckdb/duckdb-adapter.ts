@@ -91,7 +91,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
   }
 
   /**
-   * CSV made by the engine (COPY into a spool file read as it grows, see `copyCsv`), each value written as the JavaScript path
+   * CSV made by the engine (COPY into a named pipe, see `copyCsv`), each value written as the JavaScript path
    * (`stream` + `csvRecord`) writes it, byte for byte. A result with a column type `csvColumns` cannot format
    * takes that JavaScript path itself, on the same connection and deadline.
    */

@@ -54,8 +54,8 @@ export class Guard {
   }
 
   /**
-   * `listener` runs once, when the deadline passes or the caller aborts: what reads the engine's output stops
-   * reading, and the interrupt ends the statement.
+   * `listener` runs once, when the deadline passes or the caller aborts: an engine that waits on its output
+   * (a full pipe) only sees the interrupt once something drains that output.
    */
   onStop(listener: () => void): void {
     if (this.reason === null) this.stopListeners.push(listener);

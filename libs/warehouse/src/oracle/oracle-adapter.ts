@@ -235,7 +235,7 @@ export class OracleAdapter implements DatabaseAdapter {
       yield columnsFromCells(rows, rows[0]?.length ?? 0);
   }
 
-  /** CSV made here, in JavaScript, from `stream`'s rows: Oracle has no COPY into a file this process reads. */
+  /** CSV made here, in JavaScript, from `stream`'s rows: Oracle has no COPY into a pipe this process reads. */
   streamCsv(
     statement: Statement,
     header: readonly string[],
