@@ -19,6 +19,8 @@ interface PendingLogin {
   readonly nonce: string;
   readonly verifier: string;
   readonly returnUrl: string;
+  /** The issuer's endpoints, so that the callback page exchanges the code without asking for them again. */
+  readonly discovery?: Discovery;
 }
 
 export type AuthStatus = 'anonymous' | 'authenticated' | 'expired';
@@ -79,6 +81,11 @@ export class AuthService {
     return current.accessToken;
   }
 
+  /** Asks for the issuer's endpoints ahead of the click on "Sign in", which then goes straight to the IdP. */
+  prepareSignIn(): void {
+    void this.discover();
+  }
+
   async signIn(returnUrl = '/explore'): Promise<void> {
     const discovery = await this.discover();
     const pending: PendingLogin = {
@@ -86,6 +93,7 @@ export class AuthService {
       nonce: randomToken(),
       verifier: randomToken(48),
       returnUrl,
+      discovery,
     };
     sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
     const challenge = await pkceChallenge(pending.verifier);
@@ -96,6 +104,7 @@ export class AuthService {
   async completeSignIn(params: URLSearchParams): Promise<string> {
     const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as PendingLogin | null;
     sessionStorage.removeItem(PENDING_KEY);
+    if (pending?.discovery) this.discoveryCache ??= Promise.resolve(pending.discovery);
     const error = params.get('error');
     if (error) throw new Error(params.get('error_description') ?? error);
     const code = params.get('code');
