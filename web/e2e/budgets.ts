@@ -1,13 +1,14 @@
 /**
  * The web budgets, measured in the browser run: the initial JS bundle (gzipped), the time from sign-in to the
- * first grid page, and the browser's heap while scrolling through 100,000 rows of an infinite grid.
- * `E2E_UPDATE_DOCS=1` (the web project's `bench` script) records them in docs/BENCHMARKS.md.
+ * first grid page (sign-in-phases.ts), and the browser's heap while scrolling through 100,000 rows of an infinite
+ * grid. `E2E_UPDATE_DOCS=1` (the web project's `bench` script) records them in docs/BENCHMARKS.md.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import { phaseTable, summarize, type SignInRun, type SignInSummary } from './sign-in-phases';
 import { UPDATE_DOCS, cell, submitLogin, type Urls } from './support';
 
 const ROOT = join(__dirname, '..', '..');
@@ -18,21 +19,32 @@ const ROW_HEIGHT = 26;
 
 export interface Budgets {
   readonly bundle: { initialJsKb: number; initialJsGzipKb: number; lazyJsGzipKb: number; cssGzipKb: number };
-  readonly signIn: { ms: number; previewRequests: number };
+  readonly signIn: SignInSummary & { readonly loadAverage: readonly [number, number] };
   readonly memory: { rowsScrolled: number; steps: number; previewRequests: number; heapMb: number[] };
 }
 
 const kb = (bytes: number): number => Math.round(bytes / 102.4) / 10;
 
-/** Sizes of what index.html loads up front (scripts and module preloads) and of the lazy chunks. */
-export function measureBundle(): Budgets['bundle'] {
-  const index = readFileSync(join(DIST, 'index.html'), 'utf8');
-  const initial = new Set(
-    [...index.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g)].map(
+const index = (): string => readFileSync(join(DIST, 'index.html'), 'utf8');
+
+/** The scripts index.html loads up front (scripts and module preloads). */
+const initialScripts = (): Set<string> =>
+  new Set(
+    [...index().matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g)].map(
       (m) => m[1] ?? '',
     ),
   );
-  const css = [...index.matchAll(/<link[^>]+href="([^"]+\.css)"/g)].map((m) => m[1] ?? '');
+
+/** The bundles loaded later, by the router (the explorer's). */
+export function lazyChunks(): Set<string> {
+  const initial = initialScripts();
+  return new Set(readdirSync(DIST).filter((f) => f.endsWith('.js') && !initial.has(f)));
+}
+
+/** Sizes of what index.html loads up front (scripts and module preloads) and of the lazy chunks. */
+export function measureBundle(): Budgets['bundle'] {
+  const initial = initialScripts();
+  const css = [...index().matchAll(/<link[^>]+href="([^"]+\.css)"/g)].map((m) => m[1] ?? '');
   const files = readdirSync(DIST).filter((f) => f.endsWith('.js'));
   const size = (names: Iterable<string>, zip: boolean): number =>
     [...names].reduce((sum, name) => {
@@ -57,22 +69,12 @@ export function measureBundle(): Budgets['bundle'] {
   return bundle;
 }
 
-/** From the IdP's "sign in" click to the first rows of a bookmarked view on screen. */
-export async function signInToFirstPage(page: Page, urls: Urls, link: string): Promise<Budgets['signIn']> {
-  let previewRequests = 0;
-  page.on('request', (request) => {
-    if (request.url().endsWith('/query/preview')) previewRequests += 1;
-  });
-  await page.goto(link);
-  await page.getByRole('button', { name: 'Sign in with SSO' }).click();
-  await page.locator('#username').waitFor();
-  const started = performance.now();
-  await submitLogin(page, 'alice');
-  await cell(page, 0, 'global_sales.amount').filter({ hasText: /\d/ }).waitFor({ timeout: 30_000 });
-  const ms = Math.round(performance.now() - started);
-  assert.ok(page.url().startsWith(`${urls.baseUrl}/explore?q=`), 'back on the bookmarked view');
-  assert.ok(ms <= LIMITS.signInMs, `sign-in to first page in ${ms} ms`);
-  return { ms, previewRequests };
+/** The sign-ins' medians, within the budget; the first page is asked for once (the grid takes the prefetch). */
+export function signInBudget(runs: readonly SignInRun[], loadAverage: [number, number]): Budgets['signIn'] {
+  const summary = summarize(runs);
+  assert.ok(summary.ms <= LIMITS.signInMs, `sign-in to first page in ${summary.ms} ms (median)`);
+  assert.equal(summary.previewRequests, 1, 'the first page is requested once');
+  return { ...summary, loadAverage };
 }
 
 /**
@@ -112,41 +114,58 @@ export async function measureScrollMemory(page: Page, urls: Urls, link: string):
   return { rowsScrolled: steps * 1000, steps, previewRequests, heapMb };
 }
 
-const START = '<!-- bench:web:start -->';
-const END = '<!-- bench:web:end -->';
+const GOAL_MS = 1_500;
+
+/** Replaces the section between `<!-- bench:NAME:start -->` and its end marker, or appends it. */
+function withSection(text: string, name: string, body: string): string {
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const section = `${start}\n\n${body}\n\n${end}`;
+  const at = text.indexOf(start);
+  return at >= 0
+    ? text.slice(0, at) + section + text.slice(text.indexOf(end) + end.length)
+    : `${text.trimEnd()}\n\n${section}\n`;
+}
 
 export async function writeBenchmarks(budgets: Partial<Budgets>): Promise<void> {
   console.log('web budgets:', JSON.stringify(budgets));
   if (!UPDATE_DOCS) return;
   const { bundle, signIn, memory } = budgets;
   if (!bundle || !signIn || !memory) return;
-  const section = `${START}
-
-## Web app
+  const date = new Date().toISOString().slice(0, 10);
+  const n = (value: number): string => value.toLocaleString('en-US');
+  const web = `## Web app
 
 \`web/e2e\` (\`npm run bench -w @aurora/web\`; the same measurements run, with their limits asserted, in every
 \`npm test\` through \`npm run e2e:ci -w @aurora/web\`): Debian's headless Chromium against the real stack on free
 ports (3,000,000 demo sales; the view is global_sales, vintage MONTHLY 2026-10-31, 124,724 rows, 16 columns).
 
-- Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores shared with other work
+- Run: ${date}, Node ${process.version}, 2 cores shared with other work
 
 | Budget | Measured | Limit |
 | --- | ---: | ---: |
 | Initial JS (what index.html loads), gzipped | ${bundle.initialJsGzipKb} kB (${bundle.initialJsKb} kB raw) | ${LIMITS.initialJsGzipKb} kB |
 | Lazy JS (the explorer route: AG Grid, builders), gzipped | ${bundle.lazyJsGzipKb} kB | |
 | CSS, gzipped | ${bundle.cssGzipKb} kB | |
-| Sign-in (IdP form submitted) to the first grid page of a bookmarked view | ${signIn.ms.toLocaleString('en-US')} ms (${signIn.previewRequests} preview request) | ${LIMITS.signInMs.toLocaleString('en-US')} ms |
-| JS heap after GC while scrolling to row ${memory.rowsScrolled.toLocaleString('en-US')} (start, then every 25,000 rows) | ${memory.heapMb.join(' → ')} MB | growth ≤ ${LIMITS.heapGrowthMb} MB |
-| Preview requests while scrolling (${memory.steps} jumps of 1,000 rows, blocks of 50, at most 4 blocks kept) | ${memory.previewRequests} | |
+| Sign-in (IdP form posted) to the first grid page of a bookmarked view, median of ${signIn.runs} (phases below) | ${n(signIn.ms)} ms (${signIn.previewRequests} preview request) | ${n(LIMITS.signInMs)} ms |
+| JS heap after GC while scrolling to row ${n(memory.rowsScrolled)} (start, then every 25,000 rows) | ${memory.heapMb.join(' → ')} MB | growth ≤ ${LIMITS.heapGrowthMb} MB |
+| Preview requests while scrolling (${memory.steps} jumps of 1,000 rows, blocks of 50, at most 4 blocks kept) | ${memory.previewRequests} | |`;
+  const [loadStart, loadEnd] = signIn.loadAverage;
+  const phases = `## Web app: sign-in to the first grid page
 
-${END}`;
+\`web/e2e/sign-in-phases.ts\`, in the web bench above: ${signIn.runs} sign-ins, each in a fresh browser context
+(nothing cached, as on a first visit), from a bookmarked link to the view above (\`/explore?q=…\`) through the
+dev IdP. The app page's Performance API times each phase from the IdP form's post, which is that page's time
+origin; phases overlap where the app does things at once. Goal (issue 13): the first grid page on screen less
+than ${n(GOAL_MS)} ms after the post.
+
+- Run: ${date}, Node ${process.version}, 2 cores shared with other work, load average ${loadStart.toFixed(2)} at the start and ${loadEnd.toFixed(2)} at the end
+- First grid page on screen: **${n(signIn.ms)} ms** (median; the runs: ${signIn.allMs.map(n).join(', ')} ms), ${signIn.ms < GOAL_MS ? 'within' : 'over'} the goal
+- Before the post: the click on "Sign in with SSO" to the IdP's form on screen took ${n(signIn.toIdpMs)} ms (median, as Playwright sees it)
+
+${phaseTable(signIn)}`;
   const path = join(ROOT, 'docs', 'BENCHMARKS.md');
-  const text = readFileSync(path, 'utf8');
-  const at = text.indexOf(START);
-  const next =
-    at >= 0
-      ? text.slice(0, at) + section + text.slice(text.indexOf(END) + END.length)
-      : `${text.trimEnd()}\n\n${section}\n`;
+  const next = withSection(withSection(readFileSync(path, 'utf8'), 'web', web), 'web-sign-in', phases);
   // Formatted as the repository's format check expects it.
   const prettier = await import('prettier');
   writeFileSync(

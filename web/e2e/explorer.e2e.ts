@@ -4,21 +4,25 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { aliceBuildsAView, aliceExports, carolSummarizes } from './builders.e2e';
 import { aliceWorksUnderThePolicy, assertNothingRefused, watchPolicies } from './security.e2e';
 import {
+  lazyChunks,
   measureBundle,
   measureScrollMemory,
-  signInToFirstPage,
+  signInBudget,
   writeBenchmarks,
   type Budgets,
 } from './budgets';
+import { timeSignIn, type SignInRun } from './sign-in-phases';
 import {
   BASE_QUERY,
   OUT,
   SHOTS,
+  UPDATE_DOCS,
   VINTAGE,
   api,
   assertFits,
@@ -34,6 +38,8 @@ import {
 } from './support';
 
 export const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
+/** Sign-ins timed: the bench records a median; every other run checks the budget once. */
+const SIGN_IN_RUNS = UPDATE_DOCS ? 7 : 1;
 
 /** Every request and console line of a page, to prove no token ever shows in a URL or a log. */
 function watchForLeaks(page: Page, seen: { urls: string[]; logs: string[] }): void {
@@ -240,9 +246,14 @@ export async function runScenarios(urls: Urls): Promise<void> {
   });
   const budgets: { -readonly [K in keyof Budgets]?: Budgets[K] } = { bundle: measureBundle() };
   try {
-    await run(browser, urls, 'sign-in to the first grid page', async (page) => {
-      budgets.signIn = await signInToFirstPage(page, urls, viewLink(urls, BASE_QUERY));
-    });
+    const signIns: SignInRun[] = [];
+    const loadAtStart = loadavg()[0] ?? NaN;
+    for (let i = 1; i <= SIGN_IN_RUNS; i += 1)
+      await run(browser, urls, `sign-in to the first grid page (${i}/${SIGN_IN_RUNS})`, async (page) => {
+        signIns.push(await timeSignIn(page, urls, viewLink(urls, BASE_QUERY), lazyChunks()));
+        if (i === SIGN_IN_RUNS) await shot(page, 'sign-in-first-page');
+      });
+    budgets.signIn = signInBudget(signIns, [loadAtStart, loadavg()[0] ?? NaN]);
     await run(browser, urls, 'alice works under the security policies', aliceWorksUnderThePolicy);
     await run(browser, urls, 'alice explores global_sales', aliceExploresGlobalSales);
     await run(browser, urls, 'carol summarizes with employee_roster', carolSummarizes, 1280, 720);

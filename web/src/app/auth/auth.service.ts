@@ -19,6 +19,8 @@ interface PendingLogin {
   readonly nonce: string;
   readonly verifier: string;
   readonly returnUrl: string;
+  /** The issuer's endpoints, so that the callback page exchanges the code without asking for them again. */
+  readonly discovery?: Discovery;
 }
 
 export type AuthStatus = 'anonymous' | 'authenticated' | 'expired';
@@ -64,9 +66,18 @@ export class AuthService {
     this.session() ? 'authenticated' : this.expired() ? 'expired' : 'anonymous',
   );
 
+  /** The sign-in this page came back from the IdP with (on the callback path): where to go next. */
+  private readonly callback: Promise<string> | null;
+
   constructor() {
     const current = this.session();
     if (current) this.schedule(current);
+    // Back from the IdP, the code exchange starts with the app, before the router loads the explorer's code.
+    this.callback =
+      location.pathname === new URL(this.config.redirectUri).pathname
+        ? this.completeSignIn(new URLSearchParams(location.search))
+        : null;
+    this.callback?.catch(() => undefined); // the callback page shows the failure
   }
 
   accessToken(): string | null {
@@ -79,6 +90,11 @@ export class AuthService {
     return current.accessToken;
   }
 
+  /** Asks for the issuer's endpoints ahead of the click on "Sign in", which then goes straight to the IdP. */
+  prepareSignIn(): void {
+    void this.discover();
+  }
+
   async signIn(returnUrl = '/explore'): Promise<void> {
     const discovery = await this.discover();
     const pending: PendingLogin = {
@@ -86,16 +102,26 @@ export class AuthService {
       nonce: randomToken(),
       verifier: randomToken(48),
       returnUrl,
+      discovery,
     };
     sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
     const challenge = await pkceChallenge(pending.verifier);
     location.assign(authorizeUrl(discovery.authorization_endpoint, this.config, { ...pending, challenge }));
   }
 
+  /** Where to go once the sign-in this page came back with is complete; rejects with a message for the person. */
+  signInCompleted(): Promise<string> {
+    return (
+      this.callback ??
+      Promise.reject(new Error('There is no sign-in to complete here. Please sign in again.'))
+    );
+  }
+
   /** Completes the login from the callback's query; returns where to go next. */
-  async completeSignIn(params: URLSearchParams): Promise<string> {
+  private async completeSignIn(params: URLSearchParams): Promise<string> {
     const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as PendingLogin | null;
     sessionStorage.removeItem(PENDING_KEY);
+    if (pending?.discovery) this.discoveryCache ??= Promise.resolve(pending.discovery);
     const error = params.get('error');
     if (error) throw new Error(params.get('error_description') ?? error);
     const code = params.get('code');

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from 
 import { Router, RouterLink } from '@angular/router';
 import { AuthService } from './auth.service';
 
-/** Exchanges the authorization code, then replaces the URL so the code never stays in history. */
+/** Waits for the code exchange AuthService started with the app, and takes the code out of the URL and history. */
 @Component({
   selector: 'au-callback',
   imports: [RouterLink],
@@ -27,9 +27,9 @@ export class CallbackPage implements OnInit {
   protected readonly error = signal<string | null>(null);
 
   ngOnInit(): void {
-    const params = new URLSearchParams(location.search);
+    // AuthService read the code as the app started; it leaves the address bar and the history now.
     history.replaceState(null, '', '/auth/callback');
-    this.auth.completeSignIn(params).then(
+    this.auth.signInCompleted().then(
       (returnUrl) => this.router.navigateByUrl(returnUrl, { replaceUrl: true }),
       (error: unknown) => {
         this.error.set(error instanceof Error ? error.message : 'Unknown error');

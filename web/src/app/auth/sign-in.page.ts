@@ -37,6 +37,10 @@ export class SignInPage {
   protected readonly auth = inject(AuthService);
   readonly returnUrl = input<string>('/explore');
 
+  constructor() {
+    this.auth.prepareSignIn();
+  }
+
   protected signIn(): void {
     void this.auth.signIn(this.returnUrl());
   }

@@ -30,7 +30,7 @@ import { firstValueFrom } from 'rxjs';
 import { ApiService, type Cell, type Query, type SortItem } from '../../api';
 import { formatCell, isNumeric } from './format';
 import type { SchemaColumn } from '../state/query-schema';
-import { pageQuery } from '../state/query-state';
+import { PAGE_SIZE, pageQuery } from '../state/query-state';
 
 // Only what this grid uses: keeps the initial bundle small.
 ModuleRegistry.registerModules([
@@ -44,7 +44,6 @@ ModuleRegistry.registerModules([
   TooltipModule,
 ]);
 
-export const PAGE_SIZE = 50;
 /** At most this many blocks of PAGE_SIZE rows are kept in the browser. */
 export const MAX_BLOCKS = 4;
 
@@ -102,6 +101,8 @@ export class DataGridComponent {
   protected readonly pageSize = PAGE_SIZE;
   protected readonly maxBlocks = MAX_BLOCKS;
   private readonly gridApi = signal<GridApi<Row> | null>(null);
+  /** Whether the current result's first block is in: the count waits for it (see `syncTotal`). */
+  private firstBlockIn = false;
 
   protected readonly defaultColDef: ColDef<Row> = { resizable: true, sortable: true, minWidth: 80 };
 
@@ -144,6 +145,7 @@ export class DataGridComponent {
       getRows: (params) => {
         const sort = params.sortModel.map((s): SortItem => ({ column: s.colId, dir: s.sort }));
         const sorted: Query = sort.length > 0 ? { ...query, sort } : query;
+        if (params.startRow === 0) this.firstBlockIn = false;
         firstValueFrom(this.api.preview(pageQuery(sorted, params.startRow, PAGE_SIZE))).then(
           (result) => {
             const rows = result.rows.map((cells) =>
@@ -151,6 +153,7 @@ export class DataGridComponent {
             );
             const lastRow = result.hasMore ? -1 : params.startRow + rows.length;
             params.successCallback(rows, lastRow);
+            if (params.startRow === 0) this.firstBlockIn = true;
             this.syncTotal();
           },
           (error: unknown) => {
@@ -182,10 +185,14 @@ export class DataGridComponent {
     this.sortChange.emit(sort);
   }
 
-  /** Once the count is known the scrollbar reflects the whole result, not only the loaded blocks. */
+  /**
+   * Once the count is known the scrollbar reflects the whole result, not only the loaded blocks. Not before the
+   * first block is in: the grid would draw a screenful of empty loading rows, then draw every row again.
+   */
   private syncTotal(): void {
     const api = this.gridApi();
     const total = untracked(() => this.total());
-    if (api && total !== null && api.isLastRowIndexKnown() !== true) api.setRowCount(total, true);
+    if (api && total !== null && this.firstBlockIn && api.isLastRowIndexKnown() !== true)
+      api.setRowCount(total, true);
   }
 }

@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal } from '@angular/core';
-import { Observable, Subscription, forkJoin, map, of, tap } from 'rxjs';
+import { Observable, Subscription, forkJoin, map, of, switchMap, tap } from 'rxjs';
 import {
   ApiError,
   ApiService,
@@ -15,9 +15,11 @@ import type { FilterTarget } from './filter-draft';
 import { removeNode, type GroupState } from './filter-state';
 import {
   EMPTY_VIEW,
+  PAGE_SIZE,
   countQuery,
   fromQuery,
   moveColumn,
+  pageQuery,
   resultColumns,
   selectDataset,
   setAggregation,
@@ -125,11 +127,7 @@ export class ExplorerStore {
   pick(id: string): void {
     if (this.view().datasetId === id) return;
     this.startLoading(id);
-    const summary = this.datasets()?.find((d) => d.id === id);
-    this.pickSubscription = forkJoin({
-      detail: this.api.dataset(id),
-      vintages: summary?.partition ? this.api.vintages(id) : [null],
-    }).subscribe({
+    this.pickSubscription = this.catalogOf(id).subscribe({
       next: ({ detail, vintages }) => {
         this.detail.set(detail);
         this.vintages.set(vintages);
@@ -172,14 +170,10 @@ export class ExplorerStore {
     this.view.update((state) => setAggregation(state, aggregate, this.details()));
   }
   /** A dataset's detail (and vintages when partitioned) for the join builder; loaded once per dataset. */
-  loadJoinable(id: string): Observable<DatasetDetail> {
+  loadJoinable(id: string, link?: Query): Observable<DatasetDetail> {
     const known = this.details().find((d) => d.id === id);
     if (known) return of(known);
-    const summary = this.datasets()?.find((d) => d.id === id);
-    return forkJoin({
-      detail: this.api.dataset(id),
-      vintages: summary?.partition ? this.api.vintages(id) : of(null),
-    }).pipe(
+    return this.catalogOf(id, link).pipe(
       tap(({ detail, vintages }) => {
         this.joinedDetails.update((all) => [...all.filter((d) => d.id !== id), detail]);
         if (vintages) this.joinedVintages.update((all) => ({ ...all, [id]: vintages }));
@@ -206,17 +200,19 @@ export class ExplorerStore {
     this.view.set({ ...selectDataset(detail), vintage });
   }
 
-  /** Restores a bookmarked view: the catalog details of its datasets first, then the view of its query. */
+  /**
+   * Restores a bookmarked view: the catalog details of its datasets first, then the view of its query. Its first
+   * page is asked for at once, beside the catalog, for the grid to take when it is drawn.
+   */
   restore(query: Query): void {
     this.startLoading(query.dataset);
+    this.api.prefetchPreview(pageQuery(query, 0, PAGE_SIZE));
     const joined = [...new Set((query.joins ?? []).map((j) => j.dataset))].filter((d) => d !== query.dataset);
-    const summary = this.datasets()?.find((d) => d.id === query.dataset);
     this.pickSubscription = forkJoin({
-      detail: this.api.dataset(query.dataset),
-      vintages: summary?.partition ? this.api.vintages(query.dataset) : of(null),
-      joined: joined.length > 0 ? forkJoin(joined.map((id) => this.loadJoinable(id))) : of([]),
+      primary: this.catalogOf(query.dataset, query),
+      joined: joined.length > 0 ? forkJoin(joined.map((id) => this.loadJoinable(id, query))) : of([]),
     }).subscribe({
-      next: ({ detail, vintages }) => {
+      next: ({ primary: { detail, vintages } }) => {
         this.detail.set(detail);
         this.vintages.set(vintages);
         try {
@@ -234,6 +230,31 @@ export class ExplorerStore {
         this.loadingDataset.set(false);
       },
     });
+  }
+
+  /**
+   * A dataset's detail and, when it is partitioned, its vintages: both at once when the dataset list or the
+   * link (a vintage of it) already says it is partitioned, else the vintages once the detail says so.
+   */
+  private catalogOf(
+    id: string,
+    link?: Query,
+  ): Observable<{ detail: DatasetDetail; vintages: Vintages | null }> {
+    const summary = this.datasets()?.find((d) => d.id === id);
+    let partitioned: boolean | undefined;
+    if (summary) partitioned = summary.partition !== null;
+    else if (link?.vintages?.[id]) partitioned = true;
+    const vintagesIf = (yes: boolean): Observable<Vintages | null> =>
+      yes ? this.api.vintages(id) : of(null);
+    if (partitioned !== undefined)
+      return forkJoin({ detail: this.api.dataset(id), vintages: vintagesIf(partitioned) });
+    return this.api
+      .dataset(id)
+      .pipe(
+        switchMap((detail) =>
+          vintagesIf(detail.partition !== null).pipe(map((vintages) => ({ detail, vintages }))),
+        ),
+      );
   }
 
   /** Forgets the current dataset's state while another one loads. */

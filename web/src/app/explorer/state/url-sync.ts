@@ -1,12 +1,12 @@
-import { effect, inject, signal, untracked } from '@angular/core';
+import { effect, inject, signal } from '@angular/core';
 import { ActivatedRoute, Router } from '@angular/router';
 import type { ExplorerStore } from './explorer.store';
 import { decodeView, encodeQuery } from './url-state';
 
 /**
- * Keeps the view in the URL (`?q=` / `?dataset=`, see url-state.ts) and restores it on entry, once the
- * dataset list is known. Call in the explorer's injection context. The URL is replaced, not pushed: Back
- * leaves the explorer instead of stepping through every click.
+ * Keeps the view in the URL (`?q=` / `?dataset=`, see url-state.ts) and restores it on entry, at once: what the
+ * restore loads does not wait for the dataset list. Call in the explorer's injection context. The URL is
+ * replaced, not pushed: Back leaves the explorer instead of stepping through every click.
  */
 export function bindViewToUrl(store: ExplorerStore): void {
   const router = inject(Router);
@@ -14,17 +14,15 @@ export function bindViewToUrl(store: ExplorerStore): void {
   const restored = signal(false);
   let writes = 0;
 
-  effect(() => {
-    if (!store.datasets() || untracked(restored)) return;
-    restored.set(true);
-    decodeView(route.snapshot.queryParamMap).then(
+  void decodeView(route.snapshot.queryParamMap)
+    .then(
       (view) => {
         if (view.kind === 'query') store.restore(view.query);
         else if (view.kind === 'dataset') store.pick(view.dataset);
       },
       (error: unknown) => store.error.set(error instanceof Error ? error.message : String(error)),
-    );
-  });
+    )
+    .finally(() => restored.set(true));
 
   effect(() => {
     const query = store.query();

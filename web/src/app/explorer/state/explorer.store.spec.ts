@@ -1,0 +1,59 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import type { Query, Vintages } from '../../api';
+import { products, sales } from '../testing';
+import { ExplorerStore } from './explorer.store';
+
+const VINTAGES: Vintages = { loadTypes: [{ loadType: 'DAILY', loadIds: ['2026-11-20', '2026-11-19'] }] };
+const VIEW: Query = {
+  dataset: 'global_sales',
+  vintages: { global_sales: { loadType: 'DAILY', loadId: '2026-11-20' } },
+  columns: ['global_sales.region', 'global_sales.amount'],
+};
+
+function setUp() {
+  TestBed.configureTestingModule({
+    providers: [ExplorerStore, provideHttpClient(), provideHttpClientTesting()],
+  });
+  return { store: TestBed.inject(ExplorerStore), http: TestBed.inject(HttpTestingController) };
+}
+
+describe('ExplorerStore.restore', () => {
+  it('asks for the first page, the detail and the vintages of a bookmarked view at once', () => {
+    const { store, http } = setUp();
+    store.restore(VIEW);
+
+    // Before any answer, and before the dataset list is known.
+    const firstPage = http.expectOne('/api/v1/query/preview');
+    expect(firstPage.request.body).toEqual({ ...VIEW, page: { number: 1, size: 50 } });
+    http.expectOne('/api/v1/datasets/global_sales').flush(sales());
+    http.expectOne('/api/v1/datasets/global_sales/vintages').flush(VINTAGES);
+
+    expect(store.loadingDataset()).toBe(false);
+    expect(store.vintages()).toEqual(VINTAGES);
+    expect(store.query()).toEqual(VIEW);
+  });
+
+  it('asks for the vintages after the detail when neither the link nor the list says it is partitioned', () => {
+    const { store, http } = setUp();
+    store.restore({ dataset: 'products', columns: ['products.category'] });
+
+    http.expectNone('/api/v1/datasets/products/vintages');
+    http.expectOne('/api/v1/datasets/products').flush(products());
+    http.expectNone('/api/v1/datasets/products/vintages');
+    expect(store.vintages()).toBeNull();
+    expect(store.query()).toEqual({ dataset: 'products', columns: ['products.category'] });
+  });
+
+  it('loads the vintages of a partitioned dataset the link does not name a vintage of, once its detail says so', () => {
+    const { store, http } = setUp();
+    store.restore({ dataset: 'global_sales', columns: ['global_sales.region'] });
+
+    http.expectNone('/api/v1/datasets/global_sales/vintages');
+    http.expectOne('/api/v1/datasets/global_sales').flush(sales());
+    http.expectOne('/api/v1/datasets/global_sales/vintages').flush(VINTAGES);
+    expect(store.vintages()).toEqual(VINTAGES);
+    expect(store.readiness().kind).toBe('needs-vintage');
+  });
+});
