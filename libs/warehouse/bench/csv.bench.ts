@@ -158,7 +158,10 @@ async function main(): Promise<void> {
         `${THREADS} engine threads. The four paths alternate, ${RUNS} runs each, median. The engine-made ` +
         '`streamCsv` output is first checked to be the JavaScript path’s, byte for byte (SHA-256 of each: ' +
         `**${identical ? 'identical' : 'DIFFERENT'}**). The plain COPY writes DuckDB's own text (\`1.50\`, ` +
-        '`""` for empty text, `#` quoted), so its file is not the same CSV; it is the speed ceiling.',
+        '`""` for empty text, `#` quoted), so its file is not the same CSV; it is the speed ceiling. The ' +
+        'formatted COPY into a file is what a spooled temporary file would cost before reading it back; the ' +
+        'gap from it to `streamCsv` is the pipe: 64 KiB per read into this process (Node cannot enlarge a ' +
+        "pipe), on the same two cores as the engine's threads, so that ratio moves with the machine's load.",
       '',
       `- Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, DuckDB ${version}, ` +
         `${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} at start, ` +

@@ -16,8 +16,9 @@ const READ_AHEAD_BYTES = 1 << 20;
 /**
  * A named pipe (mode 0600, in a private temporary directory) that the engine writes into and this process
  * reads, so that nothing lands on disk and a slow consumer slows the engine down. The read end is opened first
- * and without blocking, and stays open until the writer is done: the engine's `open()` of the write end then
- * never waits, and its writes never fail for want of a reader.
+ * and without blocking, and stays open until the engine has closed its write end: the engine's `open()` then
+ * never waits, and its writes never fail for want of a reader. (The private directory keeps other writers out:
+ * one that came and went before the engine would end the reader early.)
  */
 export class CsvPipe {
   private readonly chunks: Buffer[] = [];
