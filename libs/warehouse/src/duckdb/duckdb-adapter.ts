@@ -1,5 +1,6 @@
 import { DUCKDB_SQL } from '@aurora/sql-dialect';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { tmpdir } from 'node:os';
 import type {
   Cell,
   DatabaseAdapter,
@@ -31,6 +32,8 @@ export interface DuckDbOptions {
   readonly defaultTimeoutMs: number;
   /** Where relative file paths in views resolve (the demo's Parquet lives beside its database file). */
   readonly fileSearchPath?: string | undefined;
+  /** Where `streamCsv` makes its named pipes, each in a directory of its own (default: `os.tmpdir()`). */
+  readonly pipeDirectory?: string | undefined;
 }
 
 /** One DuckDB instance, a bounded pool of its connections, and a deadline on every query. */
@@ -42,6 +45,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
     private readonly connections: readonly DuckDBConnection[],
     private readonly pool: Pool<DuckDBConnection>,
     private readonly defaultTimeoutMs: number,
+    private readonly pipeDirectory: string,
   ) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbAdapter> {
@@ -55,7 +59,13 @@ export class DuckDbAdapter implements DatabaseAdapter {
     const connections = await Promise.all(
       Array.from({ length: options.connections }, () => instance.connect()),
     );
-    return new DuckDbAdapter(instance, connections, new Pool(connections), options.defaultTimeoutMs);
+    return new DuckDbAdapter(
+      instance,
+      connections,
+      new Pool(connections),
+      options.defaultTimeoutMs,
+      options.pipeDirectory ?? tmpdir(),
+    );
   }
 
   async query(statement: Statement, options: QueryOptions = {}): Promise<QueryResult> {
@@ -104,7 +114,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
       const columns = csvColumns(types);
       yield* columns === null
         ? csvChunks(header, rows(connection, guard, statement))
-        : copyCsv(connection, guard, statement, header, columns);
+        : copyCsv(connection, guard, statement, header, columns, this.pipeDirectory);
     } finally {
       guard.dispose();
       this.pool.release(connection);
