@@ -115,7 +115,7 @@ const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'aurora-csv-bench-'));
+  const dir = mkdtempSync(join(tmpdir(), 'warehouse-csv-bench-'));
   const adapter = await DuckDbAdapter.open({
     path: ':memory:',
     readOnly: false,

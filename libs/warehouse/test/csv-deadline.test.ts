@@ -1,6 +1,6 @@
 import { ErrorCode } from '@aurora/errors';
 import type { DuckDbAdapter, QueryOptions, Statement } from '../src';
-import { expectSameBytes, openPipes, usePrivateTmpdir, viaJavaScript, viaStreamCsv } from './csv-support';
+import { expectSameBytes, openPipes, usePipeDirectory, viaJavaScript, viaStreamCsv } from './csv-support';
 import { ENDLESS_AGGREGATE, HUGE_RANGE, openMemory, rejection } from './support';
 
 /** Generous: the interrupt takes effect in tens of ms, the statements below would need minutes. */
@@ -24,10 +24,10 @@ async function drainCsv(
 
 describe('DuckDbAdapter.streamCsv ends cleanly however it ends (one connection: every next query reuses it)', () => {
   let adapter: DuckDbAdapter;
-  usePrivateTmpdir();
+  const pipes = usePipeDirectory();
 
   beforeAll(async () => {
-    adapter = await openMemory(1);
+    adapter = await openMemory(1, 10_000, pipes());
   });
   afterAll(() => adapter.close());
 
@@ -39,7 +39,7 @@ describe('DuckDbAdapter.streamCsv ends cleanly however it ends (one connection: 
       { timeoutMs: 5_000 },
     );
     expect(result.rows).toEqual([[42]]);
-    expect(openPipes()).toEqual([]);
+    expect(openPipes(pipes())).toEqual([]);
   }
 
   it('a consumer that breaks after the first chunk stops the engine, which was blocked on a full pipe', async () => {
@@ -133,7 +133,7 @@ describe('DuckDbAdapter.streamCsv ends cleanly however it ends (one connection: 
   });
 
   it('runs two CSV streams side by side on two connections without mixing their bytes', async () => {
-    const two = await openMemory(2);
+    const two = await openMemory(2, 10_000, pipes());
     try {
       const statement = (parity: number): Statement => ({
         sql: 'SELECT range AS n, range * 1.5 AS x FROM range(200000) WHERE range % 2 = $1 ORDER BY n',
@@ -150,11 +150,11 @@ describe('DuckDbAdapter.streamCsv ends cleanly however it ends (one connection: 
       const [even, odd] = await Promise.all([slowly(0), slowly(1)]);
       expectSameBytes(even, await viaJavaScript(two, statement(0), ['n', 'x']));
       expectSameBytes(odd, await viaJavaScript(two, statement(1), ['n', 'x']));
-      expect((await viaStreamCsv(two, statement(1), ['n', 'x'])).piped).toBe(true);
+      expect((await viaStreamCsv(two, statement(1), ['n', 'x'], {}, pipes())).piped).toBe(true);
       expect(two.poolStats().inUse).toBe(0);
     } finally {
       await two.close();
     }
-    expect(openPipes()).toEqual([]);
+    expect(openPipes(pipes())).toEqual([]);
   });
 });

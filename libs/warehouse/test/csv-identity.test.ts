@@ -1,5 +1,5 @@
 import type { DuckDbAdapter, Statement } from '../src';
-import { expectSameBytes, seeded, usePrivateTmpdir, viaJavaScript, viaStreamCsv } from './csv-support';
+import { expectSameBytes, seeded, usePipeDirectory, viaJavaScript, viaStreamCsv } from './csv-support';
 import {
   createTable,
   decimalEdges,
@@ -65,14 +65,14 @@ const EDGE_DATES = [
 describe('DuckDbAdapter.streamCsv: the bytes of the JavaScript path (stream + csvRecord), made by the engine', () => {
   let adapter: DuckDbAdapter;
   const rows: Record<string, number> = {};
-  usePrivateTmpdir();
+  const pipes = usePipeDirectory();
 
   async function table(name: string, columns: Record<string, TextColumn>): Promise<void> {
     rows[name] = await createTable(adapter, name, columns);
   }
 
   beforeAll(async () => {
-    adapter = await openMemory(2);
+    adapter = await openMemory(2, 10_000, pipes());
     // A session zone far from UTC: the driver prints TIMESTAMPTZ in UTC whatever it is, so must the CSV.
     await adapter.execute("SET GLOBAL TimeZone = 'Asia/Kolkata'");
     const random = seeded(20261206);
@@ -154,7 +154,7 @@ describe('DuckDbAdapter.streamCsv: the bytes of the JavaScript path (stream + cs
       (await adapter.query({ sql: `SELECT * FROM (\n${statement.sql}\n) LIMIT 0`, params: statement.params }))
         .columns;
     const expected = await viaJavaScript(adapter, statement, names);
-    const actual = await viaStreamCsv(adapter, statement, names);
+    const actual = await viaStreamCsv(adapter, statement, names, {}, pipes());
     expect(actual.piped).toBe(true);
     expectSameBytes(actual.bytes, expected);
     return actual.bytes;
@@ -236,7 +236,7 @@ describe('DuckDbAdapter.streamCsv: the bytes of the JavaScript path (stream + cs
       params: [],
     };
     const header = ['i', 'l', 's', 'b', 't', 'text'];
-    const actual = await viaStreamCsv(adapter, statement, header);
+    const actual = await viaStreamCsv(adapter, statement, header, {}, pipes());
     expect(actual.piped).toBe(false);
     expectSameBytes(actual.bytes, await viaJavaScript(adapter, statement, header));
   });
@@ -244,7 +244,7 @@ describe('DuckDbAdapter.streamCsv: the bytes of the JavaScript path (stream + cs
   it('takes the JavaScript path for TIMESTAMP_S and _MS, whose last second the engine cannot print', async () => {
     const statement = { sql: 'SELECT * FROM coarse ORDER BY i', params: [] };
     const header = ['i', 's', 'ms'];
-    const actual = await viaStreamCsv(adapter, statement, header);
+    const actual = await viaStreamCsv(adapter, statement, header, {}, pipes());
     expect(actual.piped).toBe(false);
     expectSameBytes(actual.bytes, await viaJavaScript(adapter, statement, header));
     // The largest TIMESTAMP rounded to seconds: beyond the microsecond range, where CAST(… AS VARCHAR) fails.

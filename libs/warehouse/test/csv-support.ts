@@ -23,9 +23,9 @@ export function bigintBetween(random: () => number, min: bigint, max: bigint): b
   return min + (word % (max - min + 1n));
 }
 
-/** Pipe directories this process's adapters have open right now (streamCsv makes one per running COPY). */
-export function openPipes(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith('aurora-csv-'));
+/** The pipe directories `streamCsv` has open right now under `parent` (one per running COPY). */
+export function openPipes(parent: string): string[] {
+  return readdirSync(parent).filter((name) => name.startsWith('aurora-csv-'));
 }
 
 /** Today's bytes: `csvRecord` of the header and of every row the JavaScript path (`stream`) gives. */
@@ -39,17 +39,21 @@ export async function viaJavaScript(
   return Buffer.from(text);
 }
 
-/** `streamCsv`'s bytes, and whether they came through a pipe (one was open when the first chunk arrived). */
+/**
+ * `streamCsv`'s bytes, and whether they came through a pipe (one was open under `pipeDirectory` when the first
+ * chunk arrived).
+ */
 export async function viaStreamCsv(
   adapter: DatabaseAdapter,
   statement: Statement,
   header: readonly string[],
   options?: QueryOptions,
+  pipeDirectory?: string,
 ): Promise<{ bytes: Buffer; chunks: number; piped: boolean }> {
   const chunks: Buffer[] = [];
   let piped = false;
   for await (const chunk of adapter.streamCsv(statement, header, options)) {
-    if (chunks.length === 0) piped = openPipes().length > 0;
+    if (chunks.length === 0 && pipeDirectory !== undefined) piped = openPipes(pipeDirectory).length > 0;
     chunks.push(chunk);
   }
   return { bytes: Buffer.concat(chunks), chunks: chunks.length, piped };
@@ -73,17 +77,16 @@ export function expectSameBytes(actual: Buffer, expected: Buffer): void {
   expect(actual.length).toBe(expected.length);
 }
 
-/** Gives this test file (its own Jest worker) a temporary directory of its own, so `openPipes` counts only its pipes. */
-export function usePrivateTmpdir(): void {
-  const previous = process.env['TMPDIR'];
-  let own = '';
+/**
+ * A directory of this test file's own for its adapters' pipes (`DuckDbOptions.pipeDirectory`), so that
+ * `openPipes` sees only theirs, not those of other test files or processes. (Setting TMPDIR from a test does
+ * not reach `os.tmpdir()`: Jest gives each test file its own copy of `process.env`.)
+ */
+export function usePipeDirectory(): () => string {
+  let dir = '';
   beforeAll(() => {
-    own = mkdtempSync(join(tmpdir(), 'warehouse-csv-test-'));
-    process.env['TMPDIR'] = own;
+    dir = mkdtempSync(join(tmpdir(), 'warehouse-csv-test-'));
   });
-  afterAll(() => {
-    if (previous === undefined) delete process.env['TMPDIR'];
-    else process.env['TMPDIR'] = previous;
-    rmSync(own, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
 }

@@ -2,8 +2,19 @@ import { AuroraError, type ErrorCode } from '@aurora/errors';
 import { DuckDbAdapter } from '../src';
 
 /** A throwaway in-memory warehouse. Two engine threads: the machines running the tests have two cores. */
-export function openMemory(connections: number, defaultTimeoutMs = 10_000): Promise<DuckDbAdapter> {
-  return DuckDbAdapter.open({ path: ':memory:', readOnly: false, connections, threads: 2, defaultTimeoutMs });
+export function openMemory(
+  connections: number,
+  defaultTimeoutMs = 10_000,
+  pipeDirectory?: string,
+): Promise<DuckDbAdapter> {
+  return DuckDbAdapter.open({
+    path: ':memory:',
+    readOnly: false,
+    connections,
+    threads: 2,
+    defaultTimeoutMs,
+    pipeDirectory,
+  });
 }
 
 /**

@@ -16,8 +16,9 @@ export async function* copyCsv(
   statement: Statement,
   header: readonly string[],
   columns: readonly CsvColumn[],
+  pipeDirectory: string,
 ): AsyncIterable<Buffer> {
-  const pipe = await CsvPipe.open();
+  const pipe = await CsvPipe.open(pipeDirectory);
   const values: DuckDBValue[] = [...statement.params];
   const copy = guard.run(() => connection.run(copyCsvSql(statement.sql, columns, pipe.path), values));
   const settled = copy.then(

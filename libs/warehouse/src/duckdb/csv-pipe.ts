@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { close, constants, open } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -47,8 +46,9 @@ export class CsvPipe {
     socket.on('error', (error) => this.fail(error));
   }
 
-  static async open(): Promise<CsvPipe> {
-    const dir = await mkdtemp(join(tmpdir(), 'aurora-csv-'));
+  /** A fresh pipe in a new directory under `parent`. */
+  static async open(parent: string): Promise<CsvPipe> {
+    const dir = await mkdtemp(join(parent, 'aurora-csv-'));
     try {
       const path = join(dir, 'result.csv');
       await execFileAsync('mkfifo', ['-m', '600', path]); // Node has no mkfifo of its own

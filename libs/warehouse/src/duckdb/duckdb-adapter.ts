@@ -7,6 +7,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { tmpdir } from 'node:os';
 import type {
   Cell,
   DatabaseAdapter,
@@ -39,6 +40,8 @@ export interface DuckDbOptions {
   readonly defaultTimeoutMs: number;
   /** Where relative file paths in views resolve (the demo's Parquet lives beside its database file). */
   readonly fileSearchPath?: string | undefined;
+  /** Where `streamCsv` makes its named pipes, each in a directory of its own (default: `os.tmpdir()`). */
+  readonly pipeDirectory?: string | undefined;
 }
 
 /** One DuckDB instance, a bounded pool of its connections, and a deadline on every query. */
@@ -50,6 +53,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
     private readonly connections: readonly DuckDBConnection[],
     private readonly pool: Pool<DuckDBConnection>,
     private readonly defaultTimeoutMs: number,
+    private readonly pipeDirectory: string,
   ) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbAdapter> {
@@ -63,7 +67,13 @@ export class DuckDbAdapter implements DatabaseAdapter {
     const connections = await Promise.all(
       Array.from({ length: options.connections }, () => instance.connect()),
     );
-    return new DuckDbAdapter(instance, connections, new Pool(connections), options.defaultTimeoutMs);
+    return new DuckDbAdapter(
+      instance,
+      connections,
+      new Pool(connections),
+      options.defaultTimeoutMs,
+      options.pipeDirectory ?? tmpdir(),
+    );
   }
 
   async query(statement: Statement, options: QueryOptions = {}): Promise<QueryResult> {
@@ -100,6 +110,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
     header: readonly string[],
     options: QueryOptions = {},
   ): AsyncIterable<Buffer> {
+    const { pipeDirectory } = this;
     yield* this.held(options, async function* (connection, guard) {
       const described = await guard.run(() =>
         connection.run(resultTypesSql(statement.sql), params(statement)),
@@ -111,7 +122,7 @@ export class DuckDbAdapter implements DatabaseAdapter {
       const columns = csvColumns(types);
       yield* columns === null
         ? csvChunks(header, rows(connection, guard, statement))
-        : copyCsv(connection, guard, statement, header, columns);
+        : copyCsv(connection, guard, statement, header, columns, pipeDirectory);
     });
   }
 
