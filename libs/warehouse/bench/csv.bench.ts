@@ -16,16 +16,16 @@
 import { csvRecord } from '@aurora/csv';
 import { BIGINT, BOOLEAN, DATE, DECIMAL, DOUBLE, INTEGER, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DuckDbAdapter, type Statement } from '../src';
+import { markdownTable, writeSection } from './report';
 import { copyCsvSql, csvColumns } from '../src/duckdb/csv-sql';
 
 const ROWS = Number(process.env['CSV_BENCH_ROWS'] ?? 1_000_000);
 const RUNS = Number(process.env['CSV_BENCH_RUNS'] ?? 3);
 const WRITE_DOCS = process.env['BENCH_WRITE_DOCS'] !== '0';
-const DOCS = resolve(__dirname, '../../../docs/BENCHMARKS.md');
 const MIN_RATIO = 0.5;
 const THREADS = 2;
 
@@ -195,33 +195,6 @@ async function main(): Promise<void> {
     await adapter.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A Markdown table padded the way Prettier formats it (first column left, the others right-aligned). */
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) =>
-    Math.max(3, title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  const rule = widths.map((width, i) => (i === 0 ? '-'.repeat(width) : `${'-'.repeat(width - 1)}:`));
-  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-
-/** Replaces this benchmark's section between its markers (appending it the first time); read right before. */
-function writeSection(name: string, body: string): void {
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const section = `${start}\n\n${body.trim()}\n\n${end}`;
-  const current = readFileSync(DOCS, 'utf8');
-  const from = current.indexOf(start);
-  const to = current.indexOf(end);
-  writeFileSync(
-    DOCS,
-    from >= 0 && to > from
-      ? current.slice(0, from) + section + current.slice(to + end.length)
-      : `${current.trimEnd()}\n\n${section}\n`,
-  );
 }
 
 main().catch((error: unknown) => {

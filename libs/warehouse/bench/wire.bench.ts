@@ -18,15 +18,13 @@
  */
 import { RowBatch, encodeBatches, type BatchColumn, type Cell } from '@aurora/row-batches';
 import Long from 'long';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import protobuf from 'protobufjs';
 import { DuckDbAdapter } from '../src';
+import { markdownTable, writeSection } from './report';
 
 const ROWS = Number(process.env['WIRE_BENCH_ROWS'] ?? 1_000_000);
 const WRITE_DOCS = process.env['BENCH_WRITE_DOCS'] !== '0';
-const DOCS = resolve(__dirname, '../../../docs/BENCHMARKS.md');
 const ROUNDS = 3;
 const NAMES = [
   'id',
@@ -314,7 +312,7 @@ async function main(): Promise<void> {
     'Arrow IPC is what the services send (docs/ARCHITECTURE.md, "Rows on the wire").',
   ].join('\n');
   console.log(`\n${section}`);
-  if (WRITE_DOCS) rewriteSection('wire', section);
+  if (WRITE_DOCS) writeSection('wire', section);
 }
 
 function expectSameCells(name: string, cells: Cell[][], reference: Cell[][]): void {
@@ -334,33 +332,7 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-/** A Markdown table padded the way Prettier formats it (first column left, the others right-aligned). */
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) =>
-    Math.max(3, title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  const rule = widths.map((width, i) => (i === 0 ? '-'.repeat(width) : `${'-'.repeat(width - 1)}:`));
-  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-
-function rewriteSection(name: string, body: string): void {
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const docs = readFileSync(DOCS, 'utf8');
-  const block = `${start}\n\n${body}\n\n${end}`;
-  const from = docs.indexOf(start);
-  const to = docs.indexOf(end);
-  writeFileSync(
-    DOCS,
-    from >= 0 && to > from
-      ? docs.slice(0, from) + block + docs.slice(to + end.length)
-      : `${docs.trimEnd()}\n\n${block}\n`,
-  );
-}
-
-void main().catch((error: unknown) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
