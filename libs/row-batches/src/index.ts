@@ -1,6 +1,5 @@
 export { RowBatch, byteSize, encodeBatches, sameTypes } from './batch';
 export {
-  INTEGER_METADATA_KEY,
   boolColumn,
   columnFromCells,
   columnsFromCells,
@@ -10,13 +9,10 @@ export {
   int32Column,
   int64Column,
   setBit,
-  textColumn,
   timestampColumn,
   utf8Column,
-  wordsOf,
   type BatchColumn,
   type Cell,
   type Validity,
 } from './columns';
-export { dateText, timestampText } from './datetime';
 export { byteSink, type ByteSink } from './sink';
