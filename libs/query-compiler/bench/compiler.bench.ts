@@ -74,7 +74,7 @@ interface Throughput {
   readonly iterations: number;
   readonly microsPerOp: number;
   readonly opsPerSecond: number;
-  /** The process's CPU time per operation: what other work on a shared machine disturbs least. */
+  /** The process's CPU time per operation (all threads): what other work on the machine disturbs least. */
   readonly cpuMicrosPerOp: number;
 }
 
@@ -378,7 +378,7 @@ async function main(): Promise<void> {
       'before timing).',
       '',
       `- Run: ${date}, Node ${process.version}, DuckDB ${duckdbVersion}, ${THREADS} threads, load average ${fixed(loadAtStart, 1)} at start and ${fixed(loadavg()[0] ?? 0, 1)} at the end`,
-      `- Compile throughput: ${int(ITERATIONS)} iterations per step after ${int(WARMUP_ITERATIONS)} warm-up, the steps taking turns in ${ROUNDS} rounds (each figure is the step's median round), on the ${compiler.origin} (tsx's esbuild transform makes the sources about twice as slow). _Cold_ resolves, plans and writes the statement every time (\`memo: false\`); _memoised_ is the default, which finds an identical earlier compile by catalog view, options and the query's JSON: a repeat of the same query (a refresh, the same page asked again), while another page or value is a new query and compiles cold. CPU µs is the process's CPU time, which other work on the machine disturbs least`,
+      `- Compile throughput: ${int(ITERATIONS)} iterations per step after ${int(WARMUP_ITERATIONS)} warm-up, the steps taking turns in ${ROUNDS} rounds (each figure is the step's median round), on the ${compiler.origin} (tsx's esbuild transform makes the sources about twice as slow). _Cold_ resolves, plans and writes the statement every time (\`memo: false\`); _memoised_ is the default, which finds an identical earlier compile by catalog view, options and the query's JSON: a repeat of the same query (a refresh, the same page asked again), while another page or value is a new query and compiles cold. CPU µs is the process's CPU time, which other work on the machine disturbs least (all its threads: the garbage collector's and the JIT compiler's helpers too, so it can exceed the wall clock)`,
       `- Execution: median of ${REPS} alternating runs of each statement after ${WARMUP_REPS} warm-up runs, through \`DuckDbAdapter.query\``,
       `- Data: ${int(ROWS)} sales rows (${int(vintageRows)} in the vintage read), ${int(DIMENSION_ROWS.employees)} employees, ${int(DIMENSION_ROWS.products)} products, ${int(DIMENSION_ROWS.customers)} customers`,
       '',
