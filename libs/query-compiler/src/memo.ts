@@ -104,11 +104,15 @@ export class CompileMemo {
   }
 }
 
+/** Deeper than any valid query (QUERY_LIMITS.maxJsonDepth is 40): a cycle ends here, not in JSON.stringify. */
+const MAX_DEPTH = 100;
+
 /**
  * True when JSON.stringify writes the value exactly: strings, booleans, null, finite numbers other than -0,
- * and arrays (without holes) and plain objects of those. Anything else it would drop or change.
+ * and arrays (without holes) and plain objects of those, at most MAX_DEPTH deep. Anything else it would drop,
+ * change or refuse.
  */
-function isPlainData(value: unknown): boolean {
+function isPlainData(value: unknown, depth = 0): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -121,13 +125,16 @@ function isPlainData(value: unknown): boolean {
       return false;
   }
   if (value === null) return true;
+  if (depth > MAX_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainData(value[i])) return false;
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value) || !isPlainData(value[i], depth + 1)) return false;
+    }
     return true;
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false;
-  // No own keys but enumerable ones matter to JSON; for…in walks them without building an array.
-  for (const key in value) if (!isPlainData((value as Record<string, unknown>)[key])) return false;
+  // JSON writes the own enumerable keys; for…in walks them (and inherited ones, only stricter) without an array.
+  for (const key in value) if (!isPlainData((value as Record<string, unknown>)[key], depth + 1)) return false;
   return true;
 }

@@ -124,10 +124,13 @@ describe('the compile memo', () => {
   it('compiles every time what JSON cannot tell apart', () => {
     const { memo, compile, compiles } = counting();
     const query = regionIs('EMEA');
+    const cyclic: Record<string, unknown> = { ...query };
+    cyclic['self'] = cyclic; // not read by the compiler, and never written as JSON
     const unusual: Query[] = [
       { ...query, limit: undefined },
       { ...query, limit: -0 },
       { ...query, limit: NaN },
+      cyclic as Query,
     ];
     const ownViews = { ...options('duckdb'), materializedViews: [] };
 
