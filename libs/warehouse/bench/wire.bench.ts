@@ -68,77 +68,79 @@ const enum Kind {
   Decimal,
 }
 
+interface Carried {
+  cells: Cell[][];
+  bytes: number;
+  encodeMs: number;
+  decodeMs: number;
+}
+
 interface Way {
   readonly name: string;
   /** Engine rows to messages, and messages to cells; returns the cells (for the check) and the bytes. */
-  run(duck: DuckDbAdapter): Promise<{ cells: Cell[][]; bytes: number; encodeMs: number; decodeMs: number }>;
+  run(duck: DuckDbAdapter): Promise<Carried>;
 }
 
 const statement = { sql: 'SELECT * FROM sales ORDER BY id', params: [] };
 
+/**
+ * One way's loop: each engine batch is encoded into a message (timed with the engine's read, as a service
+ * would do both) and decoded back to cells (timed apart).
+ */
+async function carry<B, M>(
+  batches: AsyncIterable<B>,
+  encode: (batch: B) => M,
+  decode: (message: M) => Cell[][],
+  bytesOf: (message: M) => number = (message) => (message as Uint8Array).length,
+): Promise<Carried> {
+  const carried: Carried = { cells: [], bytes: 0, encodeMs: 0, decodeMs: 0 };
+  let started = performance.now();
+  for await (const batch of batches) {
+    const message = encode(batch);
+    carried.encodeMs += performance.now() - started;
+    carried.bytes += bytesOf(message);
+    const decodeStarted = performance.now();
+    carried.cells.push(...decode(message));
+    carried.decodeMs += performance.now() - decodeStarted;
+    started = performance.now();
+  }
+  return carried;
+}
+
 const json: Way = {
   name: 'JSON text in a protobuf string (before)',
-  async run(duck) {
-    const cells: Cell[][] = [];
-    let bytes = 0;
-    let encodeMs = 0;
-    let decodeMs = 0;
-    let started = performance.now();
-    for await (const rows of duck.stream(statement)) {
-      const text = JSON.stringify(rows);
-      encodeMs += performance.now() - started;
-      bytes += Buffer.byteLength(text);
-      const decodeStarted = performance.now();
-      cells.push(...(JSON.parse(text) as Cell[][]));
-      decodeMs += performance.now() - decodeStarted;
-      started = performance.now();
-    }
-    return { cells, bytes, encodeMs, decodeMs };
-  },
+  run: (duck) =>
+    carry(
+      duck.stream(statement),
+      (rows) => JSON.stringify(rows),
+      (text) => JSON.parse(text) as Cell[][],
+      (text) => Buffer.byteLength(text),
+    ),
 };
 
 const arrow: Way = {
   name: 'Arrow IPC record batches (chosen)',
-  async run(duck) {
-    const cells: Cell[][] = [];
-    let bytes = 0;
-    let encodeMs = 0;
-    let decodeMs = 0;
-    let started = performance.now();
-    for await (const columns of duck.batches(statement)) {
-      const ipc = encodeBatches(NAMES, [columns]);
-      encodeMs += performance.now() - started;
-      bytes += ipc.length;
-      const decodeStarted = performance.now();
-      cells.push(...RowBatch.decode(ipc).rows());
-      decodeMs += performance.now() - decodeStarted;
-      started = performance.now();
-    }
-    return { cells, bytes, encodeMs, decodeMs };
-  },
+  run: (duck) =>
+    carry(
+      duck.batches(statement),
+      (columns) => encodeBatches(NAMES, [columns]),
+      (ipc) => RowBatch.decode(ipc).rows(),
+    ),
 };
 
 const typedProtobuf: Way = {
   name: 'typed protobuf columns (protobufjs)',
-  async run(duck) {
-    const cells: Cell[][] = [];
-    let bytes = 0;
-    let encodeMs = 0;
-    let decodeMs = 0;
-    let started = performance.now();
-    // From the same columnar read as Arrow: what protobuf adds is its per-value encoding.
-    for await (const columns of duck.batches(statement)) {
-      const rowCount = columns[0]?.data.length ?? 0;
-      const message = TYPED_COLUMNS.encode({ rowCount, columns: columns.map(typedColumn) }).finish();
-      encodeMs += performance.now() - started;
-      bytes += message.length;
-      const decodeStarted = performance.now();
-      cells.push(...typedCells(TYPED_COLUMNS.decode(message) as unknown as TypedBatch));
-      decodeMs += performance.now() - decodeStarted;
-      started = performance.now();
-    }
-    return { cells, bytes, encodeMs, decodeMs };
-  },
+  // From the same columnar read as Arrow: what protobuf adds is its per-value encoding.
+  run: (duck) =>
+    carry(
+      duck.batches(statement),
+      (columns) =>
+        TYPED_COLUMNS.encode({
+          rowCount: columns[0]?.data.length ?? 0,
+          columns: columns.map(typedColumn),
+        }).finish(),
+      (message) => typedCells(TYPED_COLUMNS.decode(message) as unknown as TypedBatch),
+    ),
 };
 
 interface TypedColumn {
