@@ -5,10 +5,10 @@ module.exports = {
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
-    // jose ships ES modules only, which Jest's CommonJS runtime cannot load untransformed.
-    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // jose and kysely ship ES modules only, which Jest's CommonJS runtime cannot load untransformed.
+    '/node_modules/(jose|kysely)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|kysely)/)'],
   moduleNameMapper: {
     '^@aurora/proto$': '<rootDir>/proto/src/index.ts',
     '^@aurora/(.*)$': '<rootDir>/libs/$1/src/index.ts',

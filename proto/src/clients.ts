@@ -10,6 +10,14 @@ import type { MetadataServiceClient } from './generated/aurora/v1/MetadataServic
 import type { PreviewResponse__Output as PreviewResponse } from './generated/aurora/v1/PreviewResponse';
 import type { QueryRequest } from './generated/aurora/v1/QueryRequest';
 import type { QueryServiceClient } from './generated/aurora/v1/QueryService';
+import type { ListReportsRequest } from './generated/aurora/v1/ListReportsRequest';
+import type { ListReportsResponse__Output as ListReportsResponse } from './generated/aurora/v1/ListReportsResponse';
+import type { People__Output as People } from './generated/aurora/v1/People';
+import type { Report__Output as Report } from './generated/aurora/v1/Report';
+import type { ReportContent } from './generated/aurora/v1/ReportContent';
+import type { ReportShare } from './generated/aurora/v1/ReportShare';
+import type { ReportVersions__Output as ReportVersions } from './generated/aurora/v1/ReportVersions';
+import type { ReportsServiceClient } from './generated/aurora/v1/ReportsService';
 import type { ResultColumn__Output as ResultColumn } from './generated/aurora/v1/ResultColumn';
 import type { RowBatch__Output as RowBatchMessage } from './generated/aurora/v1/RowBatch';
 import type { SqlResponse__Output as SqlResponse } from './generated/aurora/v1/SqlResponse';
@@ -127,6 +135,59 @@ export class MetadataClient {
 
   getVintages(id: string, context: CallContext): Promise<Vintages> {
     return callUnary<{ id: string }, Vintages>(this.stub.getVintages.bind(this.stub), { id }, context);
+  }
+}
+
+/** Saved reports, as the caller may see them (the metadata service keeps them). */
+export class ReportsClient {
+  constructor(private readonly stub: ReportsServiceClient) {}
+
+  create(content: ReportContent, context: CallContext): Promise<Report> {
+    return callUnary(this.stub.createReport.bind(this.stub), { content }, context);
+  }
+
+  list(request: ListReportsRequest, context: CallContext): Promise<ListReportsResponse> {
+    return callUnary(this.stub.listReports.bind(this.stub), request, context);
+  }
+
+  get(
+    id: string,
+    options: { recordOpen?: boolean; resolve?: boolean },
+    context: CallContext,
+  ): Promise<Report> {
+    return callUnary(this.stub.getReport.bind(this.stub), { id, ...options }, context);
+  }
+
+  update(id: string, expectedVersion: number, content: ReportContent, context: CallContext): Promise<Report> {
+    return callUnary(this.stub.updateReport.bind(this.stub), { id, expectedVersion, content }, context);
+  }
+
+  delete(id: string, context: CallContext): Promise<Report> {
+    return callUnary(this.stub.deleteReport.bind(this.stub), { id }, context);
+  }
+
+  restore(id: string, context: CallContext): Promise<Report> {
+    return callUnary(this.stub.restoreReport.bind(this.stub), { id }, context);
+  }
+
+  versions(id: string, context: CallContext): Promise<ReportVersions> {
+    return callUnary(this.stub.listVersions.bind(this.stub), { id }, context);
+  }
+
+  restoreVersion(id: string, version: number, expectedVersion: number, context: CallContext): Promise<Report> {
+    return callUnary(this.stub.restoreVersion.bind(this.stub), { id, version, expectedVersion }, context);
+  }
+
+  setShares(id: string, shares: readonly ReportShare[], context: CallContext): Promise<Report> {
+    return callUnary(this.stub.setShares.bind(this.stub), { id, shares: [...shares] }, context);
+  }
+
+  setFavourite(id: string, favourite: boolean, context: CallContext): Promise<Report> {
+    return callUnary(this.stub.setFavourite.bind(this.stub), { id, favourite }, context);
+  }
+
+  searchPeople(search: string, context: CallContext): Promise<People> {
+    return callUnary(this.stub.searchPeople.bind(this.stub), { search }, context);
   }
 }
 

@@ -3,10 +3,15 @@ import { loadSync, type Options } from '@grpc/proto-loader';
 import { join } from 'node:path';
 import type { ProtoGrpcType as MetadataProto } from './generated/metadata';
 import type { ProtoGrpcType as QueryProto } from './generated/query';
+import type { ProtoGrpcType as ReportsProto } from './generated/reports';
 
 /** The folder holding `aurora/v1/*.proto`: the one source of the wire types. */
 export const PROTO_ROOT = join(__dirname, '..');
-export const PROTO_FILES = ['aurora/v1/metadata.proto', 'aurora/v1/query.proto'] as const;
+export const PROTO_FILES = [
+  'aurora/v1/metadata.proto',
+  'aurora/v1/query.proto',
+  'aurora/v1/reports.proto',
+] as const;
 
 /** Must match the options the TypeScript types were generated with (package.json "generate"). */
 export const LOADER_OPTIONS: Options = {
@@ -19,7 +24,7 @@ export const LOADER_OPTIONS: Options = {
   includeDirs: [PROTO_ROOT],
 };
 
-export type AuroraPackage = MetadataProto & QueryProto;
+export type AuroraPackage = MetadataProto & QueryProto & ReportsProto;
 
 /**
  * Channel options of every Aurora client. A preview page (≤ 500 rows of ≤ 200 columns) can outgrow grpc-js's

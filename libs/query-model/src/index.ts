@@ -22,3 +22,18 @@ export {
   type ExportFormat,
   type ExportRequest,
 } from './export-request';
+export {
+  EMPTY_LAYOUT,
+  REPORT_LIMITS,
+  ReportLayoutSchema,
+  ReportSharesSchema,
+  VintagePolicySchema,
+  catalogReferences,
+  parseReportContent,
+  parseReportShares,
+  type QueryReference,
+  type ReportContent,
+  type ReportLayout,
+  type ReportShare,
+  type VintagePolicy,
+} from './report';

@@ -121,6 +121,13 @@ export class CatalogService {
     );
   }
 
+  /** Whether the principal may read a dataset, may not, or it is not in the catalog at all (a saved report's check). */
+  access(principal: Principal, id: string): 'readable' | 'forbidden' | 'unknown' {
+    const entry = this.entries.get(id);
+    if (!entry) return 'unknown';
+    return readable(entry, principal) ? 'readable' : 'forbidden';
+  }
+
   private entry(principal: Principal, id: string): Entry {
     const entry = this.entries.get(id);
     if (!entry || !readable(entry, principal)) {

@@ -15,6 +15,9 @@ const fields = z.object({
   CATALOG_PATH: z.string().default(join(root, 'services/metadata/catalog/demo.yaml')),
   VINTAGE_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
   WAREHOUSE_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
+  /** The application database (saved reports). Unset: the report endpoints answer 503, queries still work. */
+  DATABASE_URL: z.string().startsWith('postgres').optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   ...trustedKeysEnv,
   ...grpcTlsEnv,
   ...telemetryEnv(9461),

@@ -1,26 +1,35 @@
-import { registerPoolGauges } from '@aurora/observability';
+import { logger, registerPoolGauges } from '@aurora/observability';
 import { openWarehouse, type DatabaseAdapter } from '@aurora/warehouse';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { readCatalogFile } from './catalog-file';
 import { CatalogService } from './catalog.service';
 import type { MetadataConfig } from './config';
 import { MetadataController } from './metadata.controller';
+import { AppDatabase } from './reports/app-database';
+import { REPORTS_STORE, ReportsController } from './reports/reports.controller';
+import { ReportsStore } from './reports/reports.store';
 
 /** Injection tokens of what is built from the configuration. */
 export const METADATA_CONFIG = 'METADATA_CONFIG';
 export const WAREHOUSE = 'WAREHOUSE';
+export const APP_DATABASE = 'APP_DATABASE';
+
+const log = logger('metadata');
 
 /** The metadata service: its gRPC controller over the catalog, built at boot from the file and the warehouse. */
 @Module({})
 export class MetadataModule implements OnApplicationShutdown {
   private closing: Promise<void> | undefined;
 
-  constructor(@Inject(WAREHOUSE) private readonly warehouse: DatabaseAdapter) {}
+  constructor(
+    @Inject(WAREHOUSE) private readonly warehouse: DatabaseAdapter,
+    @Inject(APP_DATABASE) private readonly database: AppDatabase | undefined,
+  ) {}
 
   static forRoot(config: MetadataConfig): DynamicModule {
     return {
       module: MetadataModule,
-      controllers: [MetadataController],
+      controllers: [MetadataController, ReportsController],
       providers: [
         { provide: METADATA_CONFIG, useValue: config },
         {
@@ -35,6 +44,26 @@ export class MetadataModule implements OnApplicationShutdown {
             registerPoolGauges(warehouse.dialect, () => warehouse.poolStats());
             return warehouse;
           },
+        },
+        {
+          provide: APP_DATABASE,
+          inject: [METADATA_CONFIG],
+          useFactory: (config: MetadataConfig) => {
+            if (!config.DATABASE_URL) return undefined;
+            const database = new AppDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+            // Started, not awaited: the catalog serves while Postgres is down, and the first report call retries.
+            database.migrate().catch((error: unknown) =>
+              log.warn('application database not migrated yet', {
+                error: error instanceof Error ? error.message : String(error),
+              }),
+            );
+            return database;
+          },
+        },
+        {
+          provide: REPORTS_STORE,
+          inject: [APP_DATABASE],
+          useFactory: (database: AppDatabase | undefined) => database && new ReportsStore(database),
         },
         {
           provide: CatalogService,
@@ -52,7 +81,7 @@ export class MetadataModule implements OnApplicationShutdown {
 
   /** After the gRPC server has stopped; once, though both the signal hook and `app.close()` call it. */
   onApplicationShutdown(): Promise<void> {
-    this.closing ??= this.warehouse.close();
+    this.closing ??= Promise.all([this.warehouse.close(), this.database?.close()]).then(() => undefined);
     return this.closing;
   }
 }

@@ -1,0 +1,162 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import { logger } from '@aurora/observability';
+import { Kysely, PostgresDialect, type ColumnType, type Generated } from 'kysely';
+import { Migrator, type MigrationResult } from 'kysely/migration';
+import { Pool } from 'pg';
+import { MIGRATIONS } from './migrations';
+
+const log = logger('metadata');
+
+/** jsonb: written as JSON text, read back parsed. */
+type Json = ColumnType<unknown, string, string>;
+type Timestamp = ColumnType<Date, Date, Date>;
+
+interface ReportsTable {
+  id: string;
+  owner_sub: string;
+  owner_name: string;
+  name: string;
+  description: string;
+  folder: string;
+  dataset: string;
+  query: Json;
+  vintages: Json;
+  layout: Json;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: ColumnType<Date | null, Date | null, Date | null>;
+}
+
+interface ReportVersionsTable {
+  report_id: string;
+  version: number;
+  name: string;
+  description: string;
+  folder: string;
+  query: Json;
+  vintages: Json;
+  layout: Json;
+  author_sub: string;
+  author_name: string;
+  created_at: Timestamp;
+}
+
+interface ReportSharesTable {
+  report_id: string;
+  kind: 'user' | 'group';
+  grantee: string;
+  role: 'view' | 'edit';
+}
+
+interface PerPersonTable {
+  user_sub: string;
+  report_id: string;
+  at: Timestamp;
+}
+
+interface PeopleTable {
+  sub: string;
+  name: string;
+  groups: ColumnType<string[], string[], string[]>;
+  seen_at: Generated<Date>;
+}
+
+/** The application database's tables, as kysely types them. */
+export interface AppTables {
+  reports: ReportsTable;
+  report_versions: ReportVersionsTable;
+  report_shares: ReportSharesTable;
+  report_favourites: PerPersonTable;
+  report_opens: PerPersonTable;
+  people: PeopleTable;
+}
+
+export interface AppDatabaseOptions {
+  readonly url: string;
+  readonly poolMax: number;
+  /** How long a request waits for a connection before it is answered UNAVAILABLE. */
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * The application database (PostgreSQL): a pool, the schema brought up to date before first use, and one rule
+ * for failures: a database that cannot be reached is UNAVAILABLE (503 on the report endpoints), never a crash,
+ * and nothing else in the service depends on it. Migrations run at start and again whenever they failed, so
+ * the service starts while Postgres is down and catches up when it is back.
+ */
+export class AppDatabase {
+  readonly db: Kysely<AppTables>;
+  private readonly pool: Pool;
+  private migrated: Promise<void> | undefined;
+
+  constructor(options: AppDatabaseOptions) {
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: options.poolMax,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle connection that the server closed (restart, failover) is reported here; without a listener the
+    // process would exit. The next query opens a fresh one.
+    this.pool.on('error', (error) => log.warn('application database connection lost', { error: error.message }));
+    this.db = new Kysely<AppTables>({ dialect: new PostgresDialect({ pool: this.pool }) });
+  }
+
+  /** Applies the migrations not applied yet (once per process, retried after a failure). */
+  migrate(): Promise<void> {
+    this.migrated ??= this.runMigrations().catch((error: unknown) => {
+      this.migrated = undefined;
+      throw error;
+    });
+    return this.migrated;
+  }
+
+  /** Runs `work` once the schema is current; a database that cannot be reached becomes UNAVAILABLE. */
+  async run<T>(work: (db: Kysely<AppTables>) => Promise<T>): Promise<T> {
+    try {
+      await this.migrate();
+      return await work(this.db);
+    } catch (error) {
+      throw asUnavailable(error);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  private async runMigrations(): Promise<void> {
+    const migrator = new Migrator({
+      db: this.db,
+      provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
+    });
+    // Each step runs in a transaction under Postgres's advisory lock, so replicas starting together take turns.
+    const { error, results } = await migrator.migrateToLatest();
+    const applied = (results ?? []).filter((r: MigrationResult) => r.status === 'Success');
+    if (applied.length > 0) log.info('application database migrated', { applied: applied.map((r) => r.migrationName) });
+    if (error !== undefined) throw error;
+  }
+}
+
+/** SQLSTATE classes of a database that is down or going away, and the socket errors of one not reachable. */
+const UNREACHABLE = /^(08|57P0|53300)|^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE)$/;
+
+function asUnavailable(error: unknown): unknown {
+  if (error instanceof AuroraError) return error;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : '';
+  if (
+    (typeof code === 'string' && UNREACHABLE.test(code)) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
+  ) {
+    log.warn('application database unavailable', { error: message });
+    return new AuroraError(
+      ErrorCode.UNAVAILABLE,
+      'Saved reports are not available right now. Queries still work; please try again in a moment.',
+    );
+  }
+  return error;
+}

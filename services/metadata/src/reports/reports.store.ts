@@ -1,0 +1,568 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { Principal } from '@aurora/proto';
+import { REPORT_LIMITS } from '@aurora/query-model';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { AppDatabase, AppTables } from './app-database';
+
+/** What a person saves (validated by the gateway): JSON parts as text, as they travel. */
+export interface StoredContent {
+  readonly name: string;
+  readonly description: string;
+  readonly folder: string;
+  readonly dataset: string;
+  readonly queryJson: string;
+  readonly vintagesJson: string;
+  readonly layoutJson: string;
+}
+
+export type Role = 'owner' | 'edit' | 'view';
+export type Scope = 'mine' | 'shared' | 'recent' | 'favourites' | 'trash';
+export const SCOPES: readonly Scope[] = ['mine', 'shared', 'recent', 'favourites', 'trash'];
+
+export interface Share {
+  readonly kind: 'user' | 'group';
+  readonly grantee: string;
+  readonly role: 'view' | 'edit';
+}
+
+export interface StoredReport {
+  readonly id: string;
+  readonly content: StoredContent;
+  readonly owner: { readonly sub: string; readonly name: string };
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deletedAt: Date | null;
+  readonly role: Role;
+  readonly favourite: boolean;
+  /** The owner and editors see the shares; viewers do not. */
+  readonly shares: readonly Share[] | undefined;
+  /** In the "recent" list: when the asker last opened it. */
+  readonly openedAt?: Date | undefined;
+}
+
+export interface StoredVersion {
+  readonly version: number;
+  readonly content: StoredContent;
+  readonly author: { readonly sub: string; readonly name: string };
+  readonly createdAt: Date;
+}
+
+export interface ListOptions {
+  readonly scope: Scope;
+  readonly search: string;
+  readonly dataset: string;
+  readonly folder: string;
+  readonly cursor: string;
+  readonly limit: number;
+}
+
+const TRASH_INTERVAL = sql<Date>`now() - make_interval(days => ${REPORT_LIMITS.trashDays})`;
+
+/**
+ * Saved reports in the application database, always for one asker: what they may see is decided here, in
+ * SQL, by ownership and shares (to a user or to a group the asker is in). A report they may not see is
+ * NOT_FOUND, never FORBIDDEN, so its existence is not revealed.
+ */
+export class ReportsStore {
+  /** When each person was last written to `people` (at most once every 10 minutes per process). */
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly database: AppDatabase) {}
+
+  create(asker: Principal, content: StoredContent): Promise<StoredReport> {
+    return this.database.run(async (db) => {
+      await this.remember(db, asker);
+      const id = randomUUID();
+      await db.transaction().execute(async (tx) => {
+        // One owner's creations take turns, so the limit holds under concurrent saves.
+        await sql`select pg_advisory_xact_lock(hashtext(${`reports:${asker.sub}`}))`.execute(tx);
+        const { count } = await tx
+          .selectFrom('reports')
+          .select((eb) => eb.fn.countAll<string>().as('count'))
+          .where('owner_sub', '=', asker.sub)
+          .executeTakeFirstOrThrow();
+        if (Number(count) >= REPORT_LIMITS.maxReportsPerOwner)
+          throw new AuroraError(
+            ErrorCode.QUOTA_EXCEEDED,
+            `You already keep ${REPORT_LIMITS.maxReportsPerOwner.toLocaleString('en')} reports (the trash included). Delete some first.`,
+          );
+        const now = new Date();
+        await tx
+          .insertInto('reports')
+          .values({
+            id,
+            owner_sub: asker.sub,
+            owner_name: asker.name,
+            ...columnsOf(content),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            deleted_at: null,
+          })
+          .execute();
+        await insertVersion(tx, id, 1, content, asker, now);
+      });
+      return this.read(db, asker, id);
+    });
+  }
+
+  /** A report the asker may see (the owner also sees it in the trash). */
+  get(asker: Principal, id: string, options: { recordOpen?: boolean } = {}): Promise<StoredReport> {
+    return this.database.run(async (db) => {
+      await this.remember(db, asker);
+      const report = await this.read(db, asker, id);
+      if (options.recordOpen && report.deletedAt === null) {
+        await db
+          .insertInto('report_opens')
+          .values({ user_sub: asker.sub, report_id: id, at: new Date() })
+          .onConflict((c) => c.columns(['user_sub', 'report_id']).doUpdateSet({ at: new Date() }))
+          .execute();
+      }
+      return report;
+    });
+  }
+
+  list(asker: Principal, options: ListOptions): Promise<{ reports: StoredReport[]; nextCursor: string }> {
+    return this.database.run(async (db) => {
+      await this.remember(db, asker);
+      if (options.scope === 'trash') await purgeTrash(db);
+      const role = roleOf(asker);
+      const sortKey = {
+        mine: sql<Date>`r.updated_at`,
+        shared: sql<Date>`r.updated_at`,
+        recent: sql<Date>`o.at`,
+        favourites: sql<Date>`f.at`,
+        trash: sql<Date>`r.deleted_at`,
+      }[options.scope];
+      let query = db
+        .selectFrom('reports as r')
+        .leftJoin('report_favourites as f', (join) =>
+          join.onRef('f.report_id', '=', 'r.id').on('f.user_sub', '=', asker.sub),
+        )
+        .leftJoin('report_opens as o', (join) =>
+          join.onRef('o.report_id', '=', 'r.id').on('o.user_sub', '=', asker.sub),
+        )
+        .select([
+          'r.id',
+          'r.owner_sub',
+          'r.owner_name',
+          'r.name',
+          'r.description',
+          'r.folder',
+          'r.dataset',
+          'r.version',
+          'r.created_at',
+          'r.updated_at',
+          'r.deleted_at',
+          'o.at as opened_at',
+          sql<boolean>`f.user_sub is not null`.as('favourite'),
+          role.as('role'),
+          sortKey.as('sort_key'),
+        ])
+        .where(role, 'is not', null);
+      query =
+        options.scope === 'trash'
+          ? query.where('r.owner_sub', '=', asker.sub).where('r.deleted_at', 'is not', null)
+          : query.where('r.deleted_at', 'is', null);
+      if (options.scope === 'mine') query = query.where('r.owner_sub', '=', asker.sub);
+      if (options.scope === 'shared') query = query.where('r.owner_sub', '<>', asker.sub);
+      if (options.scope === 'recent') query = query.where('o.at', 'is not', null);
+      if (options.scope === 'favourites') query = query.where('f.at', 'is not', null);
+      if (options.search)
+        query = query.where(
+          sql<SqlBool>`position(lower(${options.search}) in lower(r.name || ' ' || r.description)) > 0`,
+        );
+      if (options.dataset) query = query.where('r.dataset', '=', options.dataset);
+      if (options.folder) query = query.where('r.folder', '=', options.folder);
+      const after = decodeCursor(options.cursor);
+      if (after) query = query.where(sql<SqlBool>`(${sortKey}, r.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+      const rows = await query
+        .orderBy(sortKey, 'desc')
+        .orderBy('r.id', 'desc')
+        .limit(options.limit + 1)
+        .execute();
+      const page = rows.slice(0, options.limit);
+      const last = page.at(-1);
+      return {
+        reports: page.map((row) =>
+          toReport(
+            { ...row, query: '', vintages: '', layout: '' },
+            row.role as Role,
+            row.favourite,
+            undefined,
+            row.opened_at,
+          ),
+        ),
+        nextCursor: rows.length > options.limit && last ? encodeCursor(last.sort_key, last.id) : '',
+      };
+    });
+  }
+
+  /** A new version with `content`, if the asker may edit and `expectedVersion` is still current. */
+  update(
+    asker: Principal,
+    id: string,
+    expectedVersion: number,
+    content: StoredContent,
+  ): Promise<StoredReport> {
+    return this.database.run(async (db) => {
+      await db.transaction().execute(async (tx) => {
+        const current = await lockForEdit(tx, asker, id);
+        if (expectedVersion !== current.version) throw editConflict(current.version);
+        await saveVersion(tx, id, current.version + 1, content, asker);
+      });
+      return this.read(db, asker, id);
+    });
+  }
+
+  /** Makes an old version's content current again, as a new version (history is never rewritten). */
+  restoreVersion(
+    asker: Principal,
+    id: string,
+    version: number,
+    expectedVersion: number,
+  ): Promise<StoredReport> {
+    return this.database.run(async (db) => {
+      await db.transaction().execute(async (tx) => {
+        const current = await lockForEdit(tx, asker, id);
+        if (expectedVersion !== 0 && expectedVersion !== current.version) throw editConflict(current.version);
+        const old = await tx
+          .selectFrom('report_versions')
+          .selectAll()
+          .where('report_id', '=', id)
+          .where('version', '=', version)
+          .executeTakeFirst();
+        if (!old) throw new AuroraError(ErrorCode.NOT_FOUND, `This report has no version ${version}.`);
+        await saveVersion(tx, id, current.version + 1, contentOf(old, current.dataset), asker);
+      });
+      return this.read(db, asker, id);
+    });
+  }
+
+  versions(asker: Principal, id: string): Promise<StoredVersion[]> {
+    return this.database.run(async (db) => {
+      const report = await this.read(db, asker, id);
+      const rows = await db
+        .selectFrom('report_versions')
+        .selectAll()
+        .where('report_id', '=', id)
+        .orderBy('version', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        version: row.version,
+        content: contentOf(row, report.content.dataset),
+        author: { sub: row.author_sub, name: row.author_name },
+        createdAt: row.created_at,
+      }));
+    });
+  }
+
+  /** To the trash (the owner only); it stays restorable for REPORT_LIMITS.trashDays days. */
+  delete(asker: Principal, id: string): Promise<StoredReport> {
+    return this.setDeleted(asker, id, true);
+  }
+
+  restore(asker: Principal, id: string): Promise<StoredReport> {
+    return this.setDeleted(asker, id, false);
+  }
+
+  /** Replaces the shares (the owner only: an editor may save, not share further). */
+  setShares(asker: Principal, id: string, shares: readonly Share[]): Promise<StoredReport> {
+    return this.database.run(async (db) => {
+      await db.transaction().execute(async (tx) => {
+        const report = await this.read(tx, asker, id);
+        ownerOnly(report, 'share');
+        await tx.deleteFrom('report_shares').where('report_id', '=', id).execute();
+        const unique = new Map(shares.map((s) => [`${s.kind}:${s.grantee}`, s]));
+        unique.delete(`user:${report.owner.sub}`); // the owner needs no share
+        if (unique.size > 0)
+          await tx
+            .insertInto('report_shares')
+            .values([...unique.values()].map((s) => ({ report_id: id, ...s })))
+            .execute();
+      });
+      return this.read(db, asker, id);
+    });
+  }
+
+  setFavourite(asker: Principal, id: string, favourite: boolean): Promise<StoredReport> {
+    return this.database.run(async (db) => {
+      await this.read(db, asker, id);
+      if (favourite)
+        await db
+          .insertInto('report_favourites')
+          .values({ user_sub: asker.sub, report_id: id, at: new Date() })
+          .onConflict((c) => c.columns(['user_sub', 'report_id']).doNothing())
+          .execute();
+      else
+        await db
+          .deleteFrom('report_favourites')
+          .where('user_sub', '=', asker.sub)
+          .where('report_id', '=', id)
+          .execute();
+      return this.read(db, asker, id);
+    });
+  }
+
+  /** People and groups seen by Aurora whose name, id or group name holds `search` (ignoring case). */
+  searchPeople(
+    asker: Principal,
+    search: string,
+  ): Promise<{ users: { sub: string; name: string }[]; groups: string[] }> {
+    return this.database.run(async (db) => {
+      await this.remember(db, asker);
+      const users = await db
+        .selectFrom('people')
+        .select(['sub', 'name'])
+        .where(sql<SqlBool>`position(lower(${search}) in lower(sub || ' ' || name)) > 0`)
+        .orderBy('name')
+        .limit(20)
+        .execute();
+      const groups = await db
+        .selectFrom(sql<{ group: string }>`(select distinct unnest(groups) as "group" from people)`.as('g'))
+        .select('g.group')
+        .where(sql<SqlBool>`position(lower(${search}) in lower(g."group")) > 0`)
+        .orderBy('g.group')
+        .limit(20)
+        .execute();
+      return { users, groups: groups.map((g) => g.group) };
+    });
+  }
+
+  private setDeleted(asker: Principal, id: string, deleted: boolean): Promise<StoredReport> {
+    return this.database.run(async (db) => {
+      if (!deleted) await purgeTrash(db);
+      const report = await this.read(db, asker, id);
+      ownerOnly(report, deleted ? 'delete' : 'restore');
+      if (deleted !== (report.deletedAt === null))
+        throw new AuroraError(
+          ErrorCode.NOT_FOUND,
+          deleted ? 'This report is already in the trash.' : 'This report is not in the trash.',
+        );
+      await db
+        .updateTable('reports')
+        .set({ deleted_at: deleted ? new Date() : null })
+        .where('id', '=', id)
+        .execute();
+      return this.read(db, asker, id);
+    });
+  }
+
+  private async read(db: Kysely<AppTables>, asker: Principal, id: string): Promise<StoredReport> {
+    const role = roleOf(asker);
+    const row = await db
+      .selectFrom('reports as r')
+      .selectAll('r')
+      .select([
+        role.as('role'),
+        sql<boolean>`exists (select 1 from report_favourites f where f.report_id = r.id and f.user_sub = ${asker.sub})`.as(
+          'favourite',
+        ),
+      ])
+      .where('r.id', '=', isUuid(id) ? id : '00000000-0000-0000-0000-000000000000')
+      .executeTakeFirst();
+    const visible = row?.role && (row.deleted_at === null || row.role === 'owner');
+    if (!row || !visible) throw notFound();
+    const shares =
+      row.role === 'view'
+        ? undefined
+        : await db
+            .selectFrom('report_shares')
+            .select(['kind', 'grantee', 'role'])
+            .where('report_id', '=', id)
+            .orderBy('kind')
+            .orderBy('grantee')
+            .execute();
+    return toReport(row, row.role as Role, row.favourite, shares);
+  }
+
+  /** Writes the asker to the directory the share dialog searches, at most every 10 minutes. */
+  private async remember(db: Kysely<AppTables>, asker: Principal): Promise<void> {
+    const now = Date.now();
+    if ((this.seen.get(asker.sub) ?? 0) > now - 600_000) return;
+    await db
+      .insertInto('people')
+      .values({ sub: asker.sub, name: asker.name, groups: [...asker.groups], seen_at: new Date() })
+      .onConflict((c) =>
+        c.column('sub').doUpdateSet({ name: asker.name, groups: [...asker.groups], seen_at: new Date() }),
+      )
+      .execute();
+    this.seen.set(asker.sub, now);
+  }
+}
+
+/** The asker's role on `r`: owner, else the strongest of their shares (as a user or through a group), else null. */
+function roleOf(asker: Principal): RawBuilder<Role | null> {
+  return sql<Role | null>`case when r.owner_sub = ${asker.sub} then 'owner' else (
+    select case when bool_or(s.role = 'edit') then 'edit' when count(*) > 0 then 'view' end
+    from report_shares s
+    where s.report_id = r.id
+      and ((s.kind = 'user' and s.grantee = ${asker.sub}) or (s.kind = 'group' and s.grantee = any(${[...asker.groups]}::text[])))
+  ) end`;
+}
+
+async function lockForEdit(
+  tx: Kysely<AppTables>,
+  asker: Principal,
+  id: string,
+): Promise<{ version: number; dataset: string }> {
+  const role = roleOf(asker);
+  const row = await tx
+    .selectFrom('reports as r')
+    .select(['r.version', 'r.dataset', 'r.deleted_at', role.as('role')])
+    .where('r.id', '=', isUuid(id) ? id : '00000000-0000-0000-0000-000000000000')
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row?.role || row.deleted_at !== null) throw notFound();
+  if (row.role === 'view')
+    throw new AuroraError(ErrorCode.FORBIDDEN, 'This report is shared with you to view, not to edit.');
+  return row;
+}
+
+async function saveVersion(
+  tx: Kysely<AppTables>,
+  id: string,
+  version: number,
+  content: StoredContent,
+  author: Principal,
+): Promise<void> {
+  const now = new Date();
+  await tx
+    .updateTable('reports')
+    .set({ ...columnsOf(content), version, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+  await insertVersion(tx, id, version, content, author, now);
+}
+
+async function insertVersion(
+  tx: Kysely<AppTables>,
+  id: string,
+  version: number,
+  content: StoredContent,
+  author: Principal,
+  at: Date,
+): Promise<void> {
+  const { dataset: _dataset, ...columns } = columnsOf(content);
+  await tx
+    .insertInto('report_versions')
+    .values({
+      report_id: id,
+      version,
+      ...columns,
+      author_sub: author.sub,
+      author_name: author.name,
+      created_at: at,
+    })
+    .execute();
+}
+
+function purgeTrash(db: Kysely<AppTables>): Promise<unknown> {
+  return db.deleteFrom('reports').where('deleted_at', '<', TRASH_INTERVAL).execute();
+}
+
+function columnsOf(content: StoredContent) {
+  return {
+    name: content.name,
+    description: content.description,
+    folder: content.folder,
+    dataset: content.dataset,
+    query: content.queryJson,
+    vintages: content.vintagesJson,
+    layout: content.layoutJson,
+  };
+}
+
+interface ContentRow {
+  readonly name: string;
+  readonly description: string;
+  readonly folder: string;
+  readonly query: unknown;
+  readonly vintages: unknown;
+  readonly layout: unknown;
+}
+
+/** jsonb comes back parsed; lists leave the JSON parts out (empty strings). */
+function contentOf(row: ContentRow, dataset: string): StoredContent {
+  const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+  return {
+    name: row.name,
+    description: row.description,
+    folder: row.folder,
+    dataset,
+    queryJson: text(row.query),
+    vintagesJson: text(row.vintages),
+    layoutJson: text(row.layout),
+  };
+}
+
+function toReport(
+  row: ContentRow & {
+    id: string;
+    owner_sub: string;
+    owner_name: string;
+    dataset: string;
+    version: number;
+    created_at: Date;
+    updated_at: Date;
+    deleted_at: Date | null;
+  },
+  role: Role,
+  favourite: boolean,
+  shares: readonly Share[] | undefined,
+  openedAt?: Date | null,
+): StoredReport {
+  return {
+    id: row.id,
+    content: contentOf(row, row.dataset),
+    owner: { sub: row.owner_sub, name: row.owner_name },
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+    role,
+    favourite,
+    shares,
+    openedAt: openedAt ?? undefined,
+  };
+}
+
+function ownerOnly(report: StoredReport, action: 'share' | 'delete' | 'restore'): void {
+  if (report.role !== 'owner')
+    throw new AuroraError(ErrorCode.FORBIDDEN, `Only the report's owner may ${action} it.`);
+}
+
+function notFound(): AuroraError {
+  return new AuroraError(ErrorCode.NOT_FOUND, 'There is no such report, or it is not shared with you.');
+}
+
+function editConflict(current: number): AuroraError {
+  return new AuroraError(
+    ErrorCode.EDIT_CONFLICT,
+    `Someone saved this report after you opened it (it is now version ${current}). Reopen it to see their changes, then save again.`,
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && isUuid(id))
+      return { at, id };
+  } catch {
+    // fall through: not one of ours
+  }
+  throw new AuroraError(ErrorCode.INVALID_QUERY, 'The cursor is not one this API gave out.', 'cursor');
+}
