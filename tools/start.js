@@ -19,6 +19,8 @@ let natsUrl = (env.NATS_URL ??= 'nats://127.0.0.1:4222');
 /** Each service's NATS_USER and NATS_PASSWORD, once npm start runs its own NATS. */
 const natsEnv = { gateway: {}, export: {} };
 const s3Url = env.S3_ENDPOINT ?? 'http://127.0.0.1:9000';
+/** A DATABASE_URL of the caller's is used as it is; otherwise npm start runs its own cluster in data/local/postgres. */
+const databaseUrlGiven = env.DATABASE_URL !== undefined;
 const issuer = env.OIDC_ISSUER ?? 'http://127.0.0.1:8081';
 const gatewayUrl = `http://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? '8080'}`;
 /** How long a server may take to say it is ready before its step fails. */
@@ -320,6 +322,45 @@ async function startNats(step) {
   await startServer(server);
 }
 
+function ensurePostgres() {
+  if (require('@aurora/local-postgres').postgresBin()) return;
+  run('Installing PostgreSQL (Debian package)', 'sh', [
+    '-c',
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql',
+  ]);
+}
+
+/**
+ * The application database (saved reports): DATABASE_URL as given, or a cluster of npm start's own under
+ * data/local/postgres (made on first run, superuser `aurora` with a password kept in data/local, mode 0600), on
+ * 127.0.0.1:5433 or a free port when that is taken. It stops with the stack.
+ */
+async function startPostgres(step) {
+  if (databaseUrlGiven) {
+    announce(`${step} Using the PostgreSQL of DATABASE_URL`);
+    return;
+  }
+  ensurePostgres();
+  const pg = require('@aurora/local-postgres');
+  const port = (await reachable(5433)) ? await freePort() : '5433';
+  const dir = join(dataDir, 'postgres');
+  const passwordFile = join(dataDir, 'postgres-password');
+  mkdirSync(dataDir, { recursive: true });
+  if (!existsSync(passwordFile))
+    writeFileSync(passwordFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  announce(`${step} Starting PostgreSQL on 127.0.0.1:${port} (data/local/postgres)`);
+  pg.initCluster(dir, password);
+  await startServer({
+    name: 'postgres',
+    what: 'PostgreSQL',
+    ready: pg.READY_LINE,
+    ...pg.serverCommand(dir, Number(port)),
+  });
+  await pg.ensureDatabase(Number(port), password, 'aurora');
+  env.DATABASE_URL = pg.databaseUrl(Number(port), password, 'aurora');
+}
+
 async function startStack() {
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
@@ -327,10 +368,11 @@ async function startStack() {
   if (!existsSync(join(root, 'data', 'demo', 'warehouse.duckdb')))
     run('Generating the demo warehouse', process.execPath, [join(root, 'tools/demo-data/dist/main.js')]);
 
-  const total = servers().length + 1;
+  const total = servers().length + 2;
   await startNats(`[1/${total}]`);
+  await startPostgres(`[2/${total}]`);
   for (const [index, server] of servers().entries()) {
-    announce(`[${index + 2}/${total}] Starting ${server.what}`);
+    announce(`[${index + 3}/${total}] Starting ${server.what}`);
     for (const port of server.ports) {
       if (await reachable(port))
         throw new StepFailure(
@@ -345,6 +387,7 @@ async function startStack() {
 Aurora is running: ${gatewayUrl}
   API docs:    ${gatewayUrl}/api/docs
   Exports:     NATS ${natsUrl}, S3 ${s3Url} (bucket ${env.S3_BUCKET ?? 'aurora-exports'})${natsUsers()}
+  Reports:     PostgreSQL ${env.DATABASE_URL.replace(/:[^:@/]+@/, ':…@')}${databaseUrlGiven ? '' : ' (password in data/local/postgres-password)'}
   Metrics:     ${metricsUrls()}
   Sign-in:     ${issuer} (dev logins: alice/alice — analysts, bob/bob — hr, carol/carol — admins)
   A token for scripts:
