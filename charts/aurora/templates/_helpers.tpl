@@ -72,6 +72,33 @@ capabilities:
 {{- end -}}
 {{- end -}}
 
+{{/*
+The metadata service's DATABASE_URL (docs/OPERATIONS.md, "Application database (PostgreSQL)"): the whole URL from
+database.existingSecret, or one built from database.* with the password of database.passwordSecret, which the
+kubelet puts into the URL ($(DATABASE_PASSWORD)); the host is the bundled PostgreSQL's when postgresql.enabled.
+*/}}
+{{- define "aurora.databaseEnv" -}}
+{{- $db := .Values.database -}}
+{{- if $db.existingSecret -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $db.existingSecret }}
+      key: {{ $db.urlKey }}
+{{- else -}}
+{{- $host := ternary (include "aurora.name" (dict "root" . "component" "postgresql")) $db.host .Values.postgresql.enabled -}}
+{{- $host = required "database.host is required when postgresql.enabled is false and database.existingSecret is empty" $host -}}
+{{- $secret := required "database.passwordSecret.name is required without database.existingSecret" $db.passwordSecret.name -}}
+- name: DATABASE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $db.passwordSecret.key }}
+- name: DATABASE_URL
+  value: {{ printf "postgres://%s:$(DATABASE_PASSWORD)@%s:%v/%s" $db.user $host $db.port $db.name | quote }}
+{{- end -}}
+{{- end -}}
+
 {{/* Settings every Node service shares (logging, tracing). */}}
 {{- define "aurora.commonEnv" -}}
 LOG_LEVEL: {{ .Values.logLevel | quote }}

@@ -87,11 +87,11 @@ describe.each(Object.entries(INSTALLS))('the chart with %s', (_name, args) => {
     }
   });
 
-  it('inlines no credentials: S3 keys, NATS and warehouse passwords come from referenced Secrets', () => {
+  it('inlines no credentials: S3 keys, NATS, warehouse and database passwords come from referenced Secrets', () => {
     expect(byKind(objects, 'Secret')).toEqual([]);
     for (const configMap of byKind(objects, 'ConfigMap')) {
       expect(Object.keys((configMap['data'] as Labels | undefined) ?? {})).not.toContainEqual(
-        expect.stringMatching(/SECRET|PASSWORD|ACCESS_KEY/),
+        expect.stringMatching(/SECRET|PASSWORD|ACCESS_KEY|DATABASE_URL/),
       );
     }
     const env = deployments.flatMap((d) => podSpec(d).containers.flatMap((c) => c.env ?? []));
@@ -99,6 +99,14 @@ describe.each(Object.entries(INSTALLS))('the chart with %s', (_name, args) => {
       const entries = env.filter((e) => e.name === name);
       expect(entries.length).toBeGreaterThanOrEqual(2);
       for (const entry of entries) expect(entry.valueFrom?.secretKeyRef).toBeDefined();
+    }
+    // DATABASE_URL: from a Secret, or built with the password the kubelet takes from one.
+    const url = env.find((e) => e.name === 'DATABASE_URL');
+    const password = env.find((e) => e.name === 'DATABASE_PASSWORD');
+    if (url?.valueFrom) expect(url.valueFrom.secretKeyRef).toBeDefined();
+    else {
+      expect(url?.value).toMatch(/^postgres:\/\/[^:@/]+:\$\(DATABASE_PASSWORD\)@/);
+      expect(password?.valueFrom?.secretKeyRef).toBeDefined();
     }
   });
 
@@ -144,6 +152,15 @@ describe.each(Object.entries(INSTALLS))('the chart with %s', (_name, args) => {
         ]);
       if (component === 'metadata' || component === 'query') {
         for (const rule of rules) expect(rule.from).toBeDefined();
+      }
+      if (component === 'postgresql') {
+        // Only metadata talks to the application database.
+        const sources = rules.flatMap((rule) => rule.from ?? [{}]) as {
+          podSelector?: { matchLabels: Labels };
+        }[];
+        expect(sources.map((s) => s.podSelector?.matchLabels['app.kubernetes.io/component'])).toEqual([
+          'metadata',
+        ]);
       }
     }
   });

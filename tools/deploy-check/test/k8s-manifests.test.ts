@@ -34,6 +34,7 @@ describe('k8s/ (plain manifests for a dev cluster)', () => {
       expect.arrayContaining([
         'Secret/aurora-s3',
         'Secret/aurora-nats',
+        'Secret/aurora-postgresql',
         'PersistentVolumeClaim/aurora-demo-warehouse',
         'Job/aurora-demo-warehouse',
       ]),

@@ -84,9 +84,11 @@ describe('docs/OPERATIONS.md configuration reference', () => {
               .map((e) => e.name),
           ),
       ];
-      // The bundled MinIO's and NATS's own variables (the NATS passwords: docs/OPERATIONS.md, "NATS permissions").
+      // The bundled MinIO's, NATS's and PostgreSQL's own variables (the NATS passwords: docs/OPERATIONS.md, "NATS
+      // permissions"), and DATABASE_PASSWORD, which only the kubelet reads, to put it into DATABASE_URL.
       const bundled = (name: string): boolean =>
-        name.startsWith('MINIO_') || name.startsWith('AURORA_NATS_') || name === 'HOME';
+        ['MINIO_', 'AURORA_NATS_', 'POSTGRES_'].some((prefix) => name.startsWith(prefix)) ||
+        ['HOME', 'PGDATA', 'DATABASE_PASSWORD'].includes(name);
       expect(set.filter((name) => !known.has(name) && !bundled(name))).toEqual([]);
     }
   });
