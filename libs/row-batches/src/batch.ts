@@ -100,12 +100,16 @@ export class RowBatch {
     throw new RangeError(`row ${row} is beyond the batch`);
   }
 
-  /** The rows as arrays of cells, in column order. */
-  rows(): Cell[][] {
+  /** Rows `start` to `end` (exclusive; all by default) as arrays of cells, in column order. */
+  rows(start = 0, end = this.rowCount): Cell[][] {
     const rows: Cell[][] = [];
     const width = this.names.length;
+    let first = 0;
     for (const { length, readers } of this.chunks) {
-      for (let r = 0; r < length; r++) {
+      const from = Math.max(start - first, 0);
+      const to = Math.min(end - first, length);
+      first += length;
+      for (let r = from; r < to; r++) {
         const row = new Array<Cell>(width);
         for (let c = 0; c < width; c++) row[c] = (readers[c] as CellReader)(r);
         rows.push(row);
