@@ -86,7 +86,8 @@ export class ObjectStore {
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.options.bucket, Key: key, Body: body, ContentType: contentType },
-      partSize: 8 * 1024 * 1024,
+      // S3's smallest part: the worker holds about queueSize + 1 parts at a time (8 MiB parts: 24 MiB).
+      partSize: 5 * 1024 * 1024,
       queueSize: 2,
       leavePartsOnError: false,
     });

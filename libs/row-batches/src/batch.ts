@@ -100,12 +100,16 @@ export class RowBatch {
     throw new RangeError(`row ${row} is beyond the batch`);
   }
 
-  /** The rows as arrays of cells, in column order. */
-  rows(): Cell[][] {
+  /** Rows `start` to `end` (exclusive; all by default) as arrays of cells, in column order. */
+  rows(start = 0, end = this.rowCount): Cell[][] {
     const rows: Cell[][] = [];
     const width = this.names.length;
+    let first = 0;
     for (const { length, readers } of this.chunks) {
-      for (let r = 0; r < length; r++) {
+      const from = Math.max(start - first, 0);
+      const to = Math.min(end - first, length);
+      first += length;
+      for (let r = from; r < to; r++) {
         const row = new Array<Cell>(width);
         for (let c = 0; c < width; c++) row[c] = (readers[c] as CellReader)(r);
         rows.push(row);
@@ -140,9 +144,9 @@ function readerOf(data: Data, integer: boolean): CellReader {
   switch (data.typeId) {
     case Type.Int: {
       const values = data.values as Int32Array | BigInt64Array;
-      return values instanceof BigInt64Array
-        ? withNulls((i) => integerCell(values[i] as bigint))
-        : withNulls((i) => values[i] as number);
+      if (!(values instanceof BigInt64Array)) return withNulls((i) => values[i] as number);
+      const safe = safeInt64(values);
+      return withNulls((i) => safe(i) ?? integerCell(values[i] as bigint));
     }
     case Type.Float: {
       const values = data.values as Float64Array;
@@ -163,8 +167,15 @@ function readerOf(data: Data, integer: boolean): CellReader {
     }
     case Type.Timestamp: {
       const micros = data.values as BigInt64Array;
-      // The API's timestamps are ISO 8601: `T` between date and time.
-      return withNulls((i) => timestampText(micros[i] as bigint).replace(' ', 'T'));
+      const safe = safeInt64(micros);
+      // The API's timestamps are ISO 8601: `T` in place of the first space (a BC date keeps its own, as the
+      // row path writes it). Within 2^53 µs of 1970 no date is BC.
+      return withNulls((i) => {
+        const exact = safe(i);
+        return exact === undefined
+          ? timestampText(micros[i] as bigint).replace(' ', 'T')
+          : timestampText(exact, 'T');
+      });
     }
     case Type.Decimal: {
       const words = data.values as Uint32Array;
@@ -196,6 +207,21 @@ function textReader(offsets: Int32Array, bytes: Uint8Array, length: number): (ro
     units[row + 1] = unit;
   }
   return (row) => text.slice(units[row], units[row + 1]);
+}
+
+/**
+ * Value i of 64-bit integers as a number when it is within ±(2^53 − 1) (nearly always), else undefined: read
+ * as two 32-bit words (Arrow is little-endian), since reading the BigInt64Array allocates a bigint per value.
+ */
+function safeInt64(values: BigInt64Array): (i: number) => number | undefined {
+  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  return (i) => {
+    const high = words[2 * i + 1] as number;
+    // |high| < 2^21: a safe integer.
+    return high > -0x200000 && high < 0x200000
+      ? high * 4294967296 + ((words[2 * i] as number) >>> 0)
+      : undefined;
+  };
 }
 
 function int128(words: Uint32Array, i: number): bigint {

@@ -46,5 +46,7 @@ describe('row batches built from cells', () => {
     expect(batch.rowCount).toBe(3);
     expect([0, 1, 2].map((row) => batch.cell(row, 0))).toEqual([1, 2, 3]);
     expect(batch.rows()).toEqual([[1], [2], [3]]);
+    expect(batch.rows(1, 3)).toEqual([[2], [3]]);
+    expect(batch.rows(2, 10)).toEqual([[3]]);
   });
 });

@@ -20,7 +20,7 @@ const SALES_ROWS = 120_000;
 const finished = (job: JobView): boolean => FINISHED.has(job.status);
 /** `limit` rows of the fact table, every column (the catalog of this file needs no vintage). */
 const rowsQuery = (limit: number) => ({ dataset: 'global_sales', columns: SALES_COLUMNS, limit });
-/** About 14 MB of CSV: two 8 MiB parts, so a multipart upload is open while it runs. */
+/** About 14 MB of CSV: three 5 MiB parts, so a multipart upload is open while it runs. */
 const BIG = 100_000;
 /** S3's upload bandwidth in this file: a BIG job's upload takes at least 2.8 s, whatever the machine. */
 const UPLOAD_RATE = 5_000_000;
@@ -58,7 +58,7 @@ async function submit(limit: number, format: ExportFormat = 'csv'): Promise<stri
   return submitted.body['id'] as string;
 }
 
-/** Once its multipart upload is open (the first 8 MiB part is on its way, the job is still running). */
+/** Once its multipart upload is open (the first 5 MiB part is on its way, the job is still running). */
 async function midUpload(id: string): Promise<void> {
   for (let i = 0; i < 2400; i++) {
     if ((await h.incompleteUploads(`exports/${id}`)).length > 0) return;

@@ -486,7 +486,7 @@ describe('cancel', () => {
   it('stops a running job within a second, leaving no object and no incomplete multipart upload', async () => {
     const submitted = await h.submit({ query: bigQuery(SALES_ROWS), format: 'csv', fileName: 'stop' });
     const id = submitted.body['id'] as string;
-    // Running, and past the first 8 MiB part, so a multipart upload is open.
+    // Running, and past the first 5 MiB part, so a multipart upload is open.
     await h.waitFor(id, (j) => j.status === 'running' && j.bytes > 9 * 1024 * 1024, 90_000);
     for (let i = 0; i < 30 && (await h.incompleteUploads(`exports/${id}`)).length === 0; i++)
       await sleep(100);
