@@ -24,6 +24,7 @@ export {
 } from './export-request';
 export {
   EMPTY_LAYOUT,
+  NO_NUL,
   REPORT_LIMITS,
   ReportLayoutSchema,
   ReportSharesSchema,

@@ -27,6 +27,9 @@ const loadId = z.union([z.string().min(1).max(128), z.number()]);
 // eslint-disable-next-line no-control-regex -- control characters are exactly what a name may not hold
 const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 const line = (max: number) => z.string().max(max).regex(ONE_LINE, 'must be one line of text');
+/** Text may span lines, but never hold NUL, which PostgreSQL's text cannot store. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
+export const NO_NUL = /^[^\u0000]*$/;
 
 export const VintagePolicySchema = z.discriminatedUnion('policy', [
   /** The newest Load ID of the Load Type, resolved whenever the report runs. */
@@ -55,7 +58,7 @@ const ReportContentSchema = z.strictObject({
   name: line(REPORT_LIMITS.maxName)
     .min(1)
     .refine((name) => name.trim().length > 0, 'must not be blank'),
-  description: z.string().max(REPORT_LIMITS.maxDescription).optional(),
+  description: z.string().max(REPORT_LIMITS.maxDescription).regex(NO_NUL, 'must not hold NUL').optional(),
   folder: line(REPORT_LIMITS.maxFolder).optional(),
   query: z.record(z.string(), z.unknown()),
   vintages: z.record(identifier, VintagePolicySchema).optional(),

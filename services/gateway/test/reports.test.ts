@@ -1,7 +1,7 @@
-import { startPostgres, startStack, type RunningPostgres, type Stack } from '@aurora/testing';
+import { corpusStrings, startPostgres, startStack, type RunningPostgres, type Stack } from '@aurora/testing';
 import { join } from 'node:path';
 import { parseCsv } from './support/csv';
-import { expectProblem, get, post, send, type ApiResponse } from './support/http';
+import { expectNoInternals, expectProblem, get, post, send, type ApiResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
@@ -53,7 +53,7 @@ beforeAll(async () => {
   stack = await startStack({
     warehousePath: warehouse.path,
     database: postgres,
-    env: { metadata: { VINTAGE_CACHE_SECONDS: '0' } },
+    env: { metadata: { VINTAGE_CACHE_SECONDS: '0' }, gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
   });
   api = stack.urls.api;
   for (const user of ['alice', 'bob', 'carol'] as const) tokens[user] = await stack.token(`${user}-cli`);
@@ -373,6 +373,54 @@ describe('a report', () => {
       before,
     );
   });
+
+  it('keeps every corpus string as a name, folder, description, search or grantee exactly, or refuses it with a 400', async () => {
+    const strings = corpusStrings();
+    const report = await create('alice', salesReport('Corpus target'));
+    let kept = 0;
+    for (let i = 0; i < strings.length; i += 8) {
+      const batch = strings.slice(i, i + 8);
+      await Promise.all(
+        batch.map(async (s) => {
+          // Whole forms before the raw string: each echo also scrubs its first 40 characters wherever they stand.
+          const echoes = [s.trim(), s];
+          const body = { ...salesReport(s), description: s, folder: s.slice(0, 200) };
+          const created = await call('alice', 'POST', '/reports', body);
+          expectNoInternals(created.text, echoes);
+          if (created.status === 400) {
+            expect(created.json<{ code: string }>().code).toBe('INVALID_QUERY');
+          } else {
+            const saved = ok(created, 201);
+            const read = ok<ReportBody & { description: string; folder: string }>(
+              await call('alice', 'GET', `/reports/${saved.id}`),
+            );
+            expect([read.name, read.description, read.folder]).toEqual([s.trim(), s, s.slice(0, 200).trim()]);
+            kept++;
+          }
+          const param = encodeURIComponent(s.slice(0, 200));
+          const searched = await call('alice', 'GET', `/reports?q=${param}&folder=${param}&dataset=${param}`);
+          expect([200, 400]).toContain(searched.status);
+          expectNoInternals(searched.text, echoes);
+          const people = await call('alice', 'GET', `/people?q=${encodeURIComponent(s.slice(0, 200))}`);
+          expect(people.status).toBe(200);
+          // "", "." and "..": no id at all, or path steps the URL parser resolves before anything is sent.
+          if (!/^\.{0,2}$/.test(s)) {
+            const path = await call('alice', 'GET', `/reports/${encodeURIComponent(s)}`);
+            expect(path.status).toBe(404);
+          }
+        }),
+      );
+      // One after another: each replaces the same report's shares, and its answer must show only its own.
+      for (const s of batch) {
+        const shared = await call('alice', 'PUT', `/reports/${report.id}/shares`, [
+          { user: s.slice(0, 200), role: 'view' },
+        ]);
+        expect([200, 400]).toContain(shared.status);
+        expectNoInternals(shared.text, [s.slice(0, 200)]);
+      }
+    }
+    expect(kept).toBeGreaterThan(strings.length / 2);
+  }, 300_000);
 
   it('answers 503 while Postgres is down, queries keep working, and recovers', async () => {
     const report = await create('alice', salesReport('Survives a restart'));

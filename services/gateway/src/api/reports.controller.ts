@@ -1,6 +1,7 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { CallContext, Caller, Report, ReportShare } from '@aurora/proto';
 import {
+  NO_NUL,
   parseReportContent,
   parseReportShares,
   QUERY_LIMITS,
@@ -230,7 +231,7 @@ export class ReportsController {
     @Query('q') q: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const search = typeof q === 'string' ? q.slice(0, 200) : '';
+    const search = typeof q === 'string' ? q.slice(0, 200).replaceAll('\u0000', '') : '';
     const { users, groups } = await this.clients.reports.searchPeople(search, this.context(caller, response));
     return { users: users.map(({ sub, name }) => ({ sub, name })), groups };
   }
@@ -320,9 +321,9 @@ function toHttpShare(share: ReportShare) {
 
 const ListParams = z.strictObject({
   scope: z.enum(['mine', 'shared', 'recent', 'favourites', 'trash']).default('mine'),
-  q: z.string().max(200).default(''),
-  dataset: z.string().max(128).default(''),
-  folder: z.string().max(200).default(''),
+  q: z.string().max(200).regex(NO_NUL, 'must not hold NUL').default(''),
+  dataset: z.string().max(128).regex(NO_NUL, 'must not hold NUL').default(''),
+  folder: z.string().max(200).regex(NO_NUL, 'must not hold NUL').default(''),
   cursor: z.string().max(512).default(''),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -138,8 +138,8 @@ export class AppDatabase {
     const applied = (results ?? []).filter((r: MigrationResult) => r.status === 'Success');
     if (applied.length > 0)
       log.info('application database migrated', { applied: applied.map((r) => r.migrationName) });
-    if (error instanceof Error) throw error;
-    if (error !== undefined) throw new Error('the migrations failed');
+    // pg's own error (its code tells a database that is down), whatever realm made it.
+    if (error !== undefined) throw error as Error;
   }
 }
 

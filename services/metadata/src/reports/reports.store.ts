@@ -161,6 +161,9 @@ export class ReportsStore {
           role.as('role'),
           sortKey.as('sort_key'),
         ])
+        // The candidates first (the asker's own, and those shared with them, through report_shares' index);
+        // the role of each is then cheap to compute.
+        .where(visibleTo(asker))
         .where(role, 'is not', null);
       query =
         options.scope === 'trash'
@@ -273,6 +276,8 @@ export class ReportsStore {
   setShares(asker: Principal, id: string, shares: readonly Share[]): Promise<StoredReport> {
     return this.database.run(async (db) => {
       await db.transaction().execute(async (tx) => {
+        // Two owners' tabs saving shares at once take turns: each replaces the whole set.
+        await tx.selectFrom('reports').select('id').where('id', '=', uuidOrNone(id)).forUpdate().execute();
         const report = await this.read(tx, asker, id);
         ownerOnly(report, 'share');
         await tx.deleteFrom('report_shares').where('report_id', '=', id).execute();
@@ -362,7 +367,7 @@ export class ReportsStore {
           'favourite',
         ),
       ])
-      .where('r.id', '=', isUuid(id) ? id : '00000000-0000-0000-0000-000000000000')
+      .where('r.id', '=', uuidOrNone(id))
       .executeTakeFirst();
     const visible = row?.role && (row.deleted_at === null || row.role === 'owner');
     if (!row || !visible) throw notFound();
@@ -404,6 +409,14 @@ function roleOf(asker: Principal): RawBuilder<Role | null> {
   ) end`;
 }
 
+/** The asker owns the report, or a share names them or one of their groups (indexed: report_shares_grantee). */
+function visibleTo(asker: Principal): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(r.owner_sub = ${asker.sub} or r.id in (
+    select s.report_id from report_shares s
+    where (s.kind = 'user' and s.grantee = ${asker.sub}) or (s.kind = 'group' and s.grantee = any(${[...asker.groups]}::text[]))
+  ))`;
+}
+
 async function lockForEdit(
   tx: Kysely<AppTables>,
   asker: Principal,
@@ -413,7 +426,7 @@ async function lockForEdit(
   const row = await tx
     .selectFrom('reports as r')
     .select(['r.version', 'r.dataset', 'r.deleted_at', role.as('role')])
-    .where('r.id', '=', isUuid(id) ? id : '00000000-0000-0000-0000-000000000000')
+    .where('r.id', '=', uuidOrNone(id))
     .forUpdate()
     .executeTakeFirst();
   if (!row?.role || row.deleted_at !== null) throw notFound();
@@ -555,6 +568,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function isUuid(id: string): boolean {
   return UUID.test(id);
+}
+
+/** An id that is no UUID matches no report (Postgres would refuse to cast it). */
+function uuidOrNone(id: string): string {
+  return isUuid(id) ? id : '00000000-0000-0000-0000-000000000000';
 }
 
 function encodeCursor(at: Date, id: string): string {
