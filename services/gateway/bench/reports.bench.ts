@@ -176,6 +176,22 @@ ${rows.join('\n')}
 Goal (issue 14): p99 under 50 ms at ${CONNECTIONS[0]} clients on all three: **${verdict(worstP99 < 50)}** (worst p99 ${fmt(worstP99)} ms).
 Each client waits for its answer before it asks again, so the mean latency is ${CONNECTIONS[0]} ÷ the requests per second
 (Little's law): a p99 under 50 ms needs more than ${((CONNECTIONS[0] ?? 200) * 20).toLocaleString('en-US')} requests/s.
+
+Where the time goes. \`scope=shared\` is PostgreSQL's: the store's query computes the asker's role for every live
+report of the others (a sequential scan, one \`report_shares\` lookup per row) and its estimated cost passes
+\`jit_above_cost\`, so each call is also JIT-compiled (EXPLAIN ANALYZE for Alice on this seed, 2026-12-07: 74 ms
+of scan and 45 ms of JIT, 207 ms in all); taking the candidates from \`report_shares\` first (\`r.id in (select
+report_id from report_shares where …grantee…)\`, through the existing \`report_shares_grantee\` index) answers in 0.3 ms,
+and a backlog past the metadata pool's 5 s connection timeout is the likely cause of its errors. On the other paths
+the HTTP and gRPC layers cost ${busy
+      .filter((r) => r.endpoint !== 'shared')
+      .map((r) => fmt(r.stack.cpuMs / r.stack.requests / (r.pg.cpuMs / r.pg.requests), 1))
+      .join(
+        ' and ',
+      )} × the SQL's CPU (gateway and metadata about as much as each other), and 4,000 requests/s at the CPU per
+request measured here would take ${busy.map((r) => `${fmt((r.stack.cpuMs / r.stack.requests) * 4, 0)} (${r.endpoint})`).join(', ')} cores:
+the goal needs under 0.5 ms of CPU per request for all processes together on 2 cores, less than PostgreSQL alone spends
+on these statements, so it is out of reach here without caching answers in front of the database or many more cores.
 `;
     process.stdout.write(table);
     writeSection('reports', table);
