@@ -110,7 +110,11 @@ export async function httpSlice(into: Side, load: HttpLoad): Promise<void> {
         requests: [
           {
             method: load.method,
-            setupRequest: (request) => ({ ...request, ...load.request(next++) }),
+            setupRequest: (request) => {
+              const own = load.request(next++);
+              // A copy: autocannon writes content-length into the headers it is given.
+              return { ...request, ...own, headers: { ...own.headers } };
+            },
           },
         ],
       },
