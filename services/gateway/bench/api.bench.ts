@@ -3,13 +3,24 @@
 // 1,000,000-row CSV download beside DuckDB's own COPY … TO csv. Writes its section of docs/BENCHMARKS.md. Run: npm run bench (or `npm run bench -w @aurora/gateway`).
 import { DuckDbAdapter, type Statement } from '@aurora/warehouse';
 import { startStack } from '@aurora/testing';
-import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import {
+  directSlice,
+  fmt,
+  httpSlice,
+  loadAverage,
+  percentile,
+  ROOT,
+  side,
+  verdict,
+  writeSection,
+  type Pids,
+  type Side,
+} from './load';
 
-const ROOT = resolve(__dirname, '../../..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 200);
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
@@ -63,103 +74,8 @@ function previewQuery(i: number) {
   };
 }
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const verdict = (met: boolean): string => (met ? 'PASS' : 'FAIL');
-const fmt = (n: number, digits = 1): string =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-/** One side's measurements over all its slices. */
-interface Side {
-  requests: number;
-  seconds: number;
-  errors: number;
-  readonly latencies: number[];
-  /** CPU time of the stack's processes (or, directly, of this process with DuckDB in it). */
-  cpuMs: number;
-  /** CPU time of this process as the HTTP client (autocannon), which the stack's side pays and DuckDB's not. */
-  clientCpuMs: number;
-}
-
-const side = (): Side => ({ requests: 0, seconds: 0, errors: 0, latencies: [], cpuMs: 0, clientCpuMs: 0 });
-
-/** User plus system CPU time of a process so far, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-const ownCpuMs = (): number => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
-
-/** `seconds` of CONNECTIONS clients posting `bodies` in turn to `url`, added to `into`. */
-async function httpSlice(
-  into: Side,
-  url: string,
-  headers: Record<string, string>,
-  bodies: readonly string[],
-  seconds: number,
-  pids: readonly number[],
-): Promise<void> {
-  let next = 0;
-  const cpu0 = pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
-  const own0 = ownCpuMs();
-  const result = await new Promise<autocannon.Result>((resolvePromise, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        connections: CONNECTIONS,
-        duration: seconds,
-        requests: [
-          {
-            method: 'POST',
-            headers,
-            setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
-          },
-        ],
-      },
-      (error: Error | null, done) => (error ? reject(error) : resolvePromise(done)),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => into.latencies.push(responseTime));
-  });
-  into.clientCpuMs += ownCpuMs() - own0;
-  into.cpuMs += pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0) - cpu0;
-  into.requests += result.requests.total;
-  into.seconds += seconds;
-  into.errors += result.errors + result.timeouts + result.non2xx;
-}
-
-/** `seconds` of CONNECTIONS callers running `statements` in turn on `direct`, added to `into`. */
-async function directSlice(
-  into: Side,
-  direct: DuckDbAdapter,
-  statements: readonly Statement[],
-  seconds: number,
-): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  const started = Date.now();
-  const own0 = ownCpuMs();
-  let issued = 0;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < deadline) {
-        const statement = statements[issued++ % statements.length];
-        if (!statement) break;
-        const t0 = performance.now();
-        await direct.query(statement);
-        into.latencies.push(performance.now() - t0);
-        into.requests += 1;
-      }
-    }),
-  );
-  into.cpuMs += ownCpuMs() - own0;
-  into.seconds += (Date.now() - started) / 1000;
-}
-
 async function main(): Promise<void> {
-  const loadAtStart = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  const loadAtStart = loadAverage();
   const dir = mkdtempSync(join(tmpdir(), 'aurora-bench-api-'));
   execFileSync(process.execPath, [join(ROOT, 'tools/demo-data/dist/main.js')], {
     env: { ...process.env, DEMO_DATA_DIR: dir, DEMO_SALES_ROWS: String(ROWS) },
@@ -215,12 +131,24 @@ async function main(): Promise<void> {
     const duckdb = side();
     const cached = side();
     const slice = SECONDS / ROUNDS;
-    const stackPids = [stack.pids.gateway, stack.pids.query, stack.pids.metadata];
-    const cachedPids = [cachedGateway.pid, cachedQuery.pid, stack.pids.metadata];
+    const stackPids = { gateway: stack.pids.gateway, query: stack.pids.query, metadata: stack.pids.metadata };
+    const cachedPids = { gateway: cachedGateway.pid, query: cachedQuery.pid, metadata: stack.pids.metadata };
+    const preview = (api: string, pids: Pids) => ({
+      url: `${api}/query/preview`,
+      method: 'POST' as const,
+      connections: CONNECTIONS,
+      seconds: slice,
+      pids,
+      request: (i: number) => ({ headers, body: bodies[i % bodies.length] }),
+    });
     for (let round = 0; round < ROUNDS; round++) {
-      await httpSlice(uncached, `${stack.urls.api}/query/preview`, headers, bodies, slice, stackPids);
-      await directSlice(duckdb, direct, statements, slice);
-      await httpSlice(cached, `${cachedGateway.api}/query/preview`, headers, bodies, slice, cachedPids);
+      await httpSlice(uncached, preview(stack.urls.api, stackPids));
+      await directSlice(duckdb, {
+        connections: CONNECTIONS,
+        seconds: slice,
+        call: (i) => direct.query(statements[i % statements.length] as Statement),
+      });
+      await httpSlice(cached, preview(cachedGateway.api, cachedPids));
     }
     for (const measured of [uncached, duckdb, cached]) measured.latencies.sort((a, b) => a - b);
 
@@ -284,7 +212,7 @@ sides run in ${ROUNDS} alternating rounds of ${fmt(slice, 0)} s each (${fmt(SECO
 of gateway, query and metadata for the stack (DuckDB runs inside the query service), of this process for DuckDB
 directly; the client column is autocannon's, which only the HTTP sides pay.
 
-- Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores, load average ${fmt(loadAtStart, 2)} at the start, ${fmt(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2)} at the end
+- Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores, load average ${fmt(loadAtStart, 2)} at the start, ${fmt(loadAverage(), 2)} at the end
 
 | Path | Requests/s | p50 ms | p95 ms | p99 ms | CPU ms/request | client CPU ms/request | Errors |
 | ---- | ---------: | -----: | -----: | -----: | -------------: | --------------------: | -----: |
@@ -314,23 +242,6 @@ requests per second (Little's law): a p99 under 100 ms needs more than ${(CONNEC
     await stack.stop(); // the cached query service and gateway too
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Replaces this benchmark's section of docs/BENCHMARKS.md (other benchmarks own theirs). */
-function writeSection(name: string, body: string): void {
-  const file = join(ROOT, 'docs/BENCHMARKS.md');
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const text = readFileSync(file, 'utf8');
-  const section = `${start}\n${body}\n${end}`;
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  writeFileSync(
-    file,
-    from >= 0 && to > from
-      ? text.slice(0, from) + section + text.slice(to + end.length)
-      : `${text.trimEnd()}\n\n${section}\n`,
-  );
 }
 
 main().catch((error: unknown) => {
