@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
 import {
   directSlice,
   fmt,
@@ -21,7 +20,8 @@ import {
   type Side,
 } from './load';
 import { content, DEV_USERS, PRINCIPALS, seedReports, type DevUser } from './report-seed';
-import { listReports, openReport } from './report-sql';
+import { directStore } from './report-store';
+import { Pool } from 'pg';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     },
   });
   const pool = new Pool({ connectionString: postgres.databaseUrl, max: POOL_MAX });
+  const store = directStore(postgres.databaseUrl, POOL_MAX);
   try {
     const tokens = {} as Record<DevUser, string>;
     for (const user of DEV_USERS) tokens[user] = await stack.token(`${user}-cli`);
@@ -111,9 +112,9 @@ async function main(): Promise<void> {
       seconds,
       pids: { postgres: pids.postgres },
       call: (i: number) => {
-        if (endpoint !== 'get') return listReports(pool, PRINCIPALS[user(i)], endpoint, PAGE);
+        if (endpoint !== 'get') return store.list(PRINCIPALS[user(i)], endpoint, PAGE);
         const { user: asker, id } = open(i);
-        return openReport(pool, PRINCIPALS[asker], id);
+        return store.open(PRINCIPALS[asker], id);
       },
     });
 
@@ -158,9 +159,9 @@ ${OWNERS} owners (${seeded.versions.toLocaleString('en-US')} versions, ${seeded.
 trash). Alice, Bob and Carol each own ${REPORTS / OWNERS} (one in the trash) and have 50 shared with them (20 by name, 30
 through their group): Alice's first pages hold ${counts[0]} (mine) and ${counts[1]} (shared). The clients (autocannon)
 take turns as the three users; \`GET /reports/{id}\` opens each of their ${visibleCount} visible reports in turn (and so records
-an open, as the store does). Beside each, the SQL the store runs for it (as kysely compiles it:
-\`bench/report-sql.ts\`) directly with \`pg\`, as many concurrent callers over a pool of ${POOL_MAX} connections, the metadata
-service's \`DATABASE_POOL_MAX\`. The two sides alternate in ${ROUNDS} rounds of ${fmt(slice, 0)} s (${fmt(SECONDS, 0)} s per side), at
+an open, as the store does). Beside each, the metadata service's own store (\`ReportsStore\`, kysely on \`pg\`:
+\`bench/report-store.ts\`) called in this process, as many concurrent callers over a pool of ${POOL_MAX} connections, the
+metadata service's \`DATABASE_POOL_MAX\`: the same statements without gRPC and HTTP in front. The two sides alternate in ${ROUNDS} rounds of ${fmt(slice, 0)} s (${fmt(SECONDS, 0)} s per side), at
 ${CONNECTIONS[0]} and then ${CONNECTIONS[1]} concurrent clients (10: the service time, with little queueing). CPU is user +
 system time per request, of each process (PostgreSQL: the server and its backends); \`caller\` is this
 process running \`pg\` on the direct side, \`client\` is autocannon on the HTTP side.
@@ -177,18 +178,12 @@ Goal (issue 14): p99 under 50 ms at ${CONNECTIONS[0]} clients on all three: **${
 Each client waits for its answer before it asks again, so the mean latency is ${CONNECTIONS[0]} ÷ the requests per second
 (Little's law): a p99 under 50 ms needs more than ${((CONNECTIONS[0] ?? 200) * 20).toLocaleString('en-US')} requests/s.
 
-Where the time goes. \`scope=shared\` is PostgreSQL's: the store's query computes the asker's role for every live
-report of the others (a sequential scan, one \`report_shares\` lookup per row) and its estimated cost passes
-\`jit_above_cost\`, so each call is also JIT-compiled (EXPLAIN ANALYZE for Alice on this seed, 2026-12-07: 74 ms
-of scan and 45 ms of JIT, 207 ms in all); taking the candidates from \`report_shares\` first (\`r.id in (select
-report_id from report_shares where …grantee…)\`, through the existing \`report_shares_grantee\` index) answers in 0.3 ms,
-and a backlog past the metadata pool's 5 s connection timeout is the likely cause of its errors. On the other paths
+Where the time goes. Every path is CPU-bound on the 2 cores (gateway, metadata and PostgreSQL beside the clients):
 the HTTP and gRPC layers cost ${busy
-      .filter((r) => r.endpoint !== 'shared')
       .map((r) => fmt(r.stack.cpuMs / r.stack.requests / (r.pg.cpuMs / r.pg.requests), 1))
       .join(
         ' and ',
-      )} × the SQL's CPU (gateway and metadata about as much as each other), and 4,000 requests/s at the CPU per
+      )} × the store's own CPU (mine, shared, get; gateway and metadata about as much as each other), and 4,000 requests/s at the CPU per
 request measured here would take ${busy.map((r) => `${fmt((r.stack.cpuMs / r.stack.requests) * 4, 0)} (${r.endpoint})`).join(', ')} cores:
 the goal needs under 0.5 ms of CPU per request for all processes together on 2 cores, less than PostgreSQL alone spends
 on these statements, so it is out of reach here without caching answers in front of the database or many more cores.
@@ -197,7 +192,7 @@ on these statements, so it is out of reach here without caching answers in front
     writeSection('reports', table);
     if (errors > 0) process.exitCode = 1;
   } finally {
-    await pool.end();
+    await Promise.all([pool.end(), store.close()]);
     await stack.stop();
     await postgres.remove();
     rmSync(dir, { recursive: true, force: true });

@@ -96,6 +96,8 @@ export class AppDatabase {
       max: options.poolMax,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
+      // Short statements: compiling them to machine code (JIT) costs more than it saves.
+      options: '-c jit=off',
     });
     // An idle connection that the server closed (restart, failover) is reported here; without a listener the
     // process would exit. The next query opens a fresh one.

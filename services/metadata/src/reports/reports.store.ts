@@ -161,16 +161,15 @@ export class ReportsStore {
           role.as('role'),
           sortKey.as('sort_key'),
         ])
-        // The candidates first (the asker's own, and those shared with them, through report_shares' index);
-        // the role of each is then cheap to compute.
-        .where(visibleTo(asker))
         .where(role, 'is not', null);
       query =
         options.scope === 'trash'
           ? query.where('r.owner_sub', '=', asker.sub).where('r.deleted_at', 'is not', null)
           : query.where('r.deleted_at', 'is', null);
       if (options.scope === 'mine') query = query.where('r.owner_sub', '=', asker.sub);
-      if (options.scope === 'shared') query = query.where('r.owner_sub', '<>', asker.sub);
+      // The candidates through report_shares' grantee index, so the role is computed for those alone.
+      if (options.scope === 'shared')
+        query = query.where('r.owner_sub', '<>', asker.sub).where(sharedWith(asker));
       if (options.scope === 'recent') query = query.where('o.at', 'is not', null);
       if (options.scope === 'favourites') query = query.where('f.at', 'is not', null);
       if (options.search)
@@ -409,9 +408,9 @@ function roleOf(asker: Principal): RawBuilder<Role | null> {
   ) end`;
 }
 
-/** The asker owns the report, or a share names them or one of their groups (indexed: report_shares_grantee). */
-function visibleTo(asker: Principal): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(r.owner_sub = ${asker.sub} or r.id in (
+/** A share names the asker or one of their groups (indexed: report_shares_grantee). */
+function sharedWith(asker: Principal): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(r.id in (
     select s.report_id from report_shares s
     where (s.kind = 'user' and s.grantee = ${asker.sub}) or (s.kind = 'group' and s.grantee = any(${[...asker.groups]}::text[]))
   ))`;
