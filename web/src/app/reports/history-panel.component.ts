@@ -79,10 +79,15 @@ export class HistoryPanelComponent {
   protected readonly sorted = computed(() =>
     [...(this.versions() ?? [])].sort((a, b) => b.version - a.version),
   );
+  /** What tells versions apart at a glance: columns, filters, sort. */
   protected columnsOf(v: ReportVersion): string {
+    const aggregate = v.query.aggregate;
     const n =
-      v.query.columns?.length ??
-      (v.query.aggregate ? v.query.aggregate.groupBy.length + v.query.aggregate.measures.length : 0);
-    return `${n} column${n === 1 ? '' : 's'}`;
+      v.query.columns?.length ?? (aggregate ? aggregate.groupBy.length + aggregate.measures.length : 0);
+    const parts = [`${n} column${n === 1 ? '' : 's'}`];
+    if (v.query.filter) parts.push('filtered');
+    const sort = (v.query.sort ?? []).map((s) => `${s.column.slice(s.column.indexOf('.') + 1)} ${s.dir}`);
+    parts.push(sort.length > 0 ? `sorted by ${sort.join(', ')}` : 'unsorted');
+    return parts.join(', ');
   }
 }
