@@ -6,7 +6,10 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
     // jose and kysely ship ES modules only, which Jest's CommonJS runtime cannot load untransformed.
-    '/node_modules/(jose|kysely)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    '/node_modules/(jose|kysely)/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|kysely)/)'],
   moduleNameMapper: {

@@ -174,7 +174,12 @@ export class ReportsClient {
     return callUnary(this.stub.listVersions.bind(this.stub), { id }, context);
   }
 
-  restoreVersion(id: string, version: number, expectedVersion: number, context: CallContext): Promise<Report> {
+  restoreVersion(
+    id: string,
+    version: number,
+    expectedVersion: number,
+    context: CallContext,
+  ): Promise<Report> {
     return callUnary(this.stub.restoreVersion.bind(this.stub), { id, version, expectedVersion }, context);
   }
 

@@ -2,7 +2,7 @@ import { AuroraError, ErrorCode } from '@aurora/errors';
 import { z } from 'zod';
 import { IDENTIFIER_PATTERN, QUERY_LIMITS } from './limits';
 import type { FilterGroup, Query } from './schema';
-import { formatPath, parseQuery } from './validate';
+import { issuePath, parseQuery } from './validate';
 
 /** The bounds of a saved report (docs/API.md, "Saved reports"). */
 export const REPORT_LIMITS = {
@@ -83,7 +83,7 @@ export function parseReportContent(input: unknown): ReportContent {
     throw new AuroraError(
       ErrorCode.INVALID_QUERY,
       issue?.message ?? 'is not a valid report',
-      issue ? formatPath(issue.path) || undefined : undefined,
+      issue ? issuePath(issue) || undefined : undefined,
     );
   }
   const { name, description, folder, vintages, layout } = result.data;
@@ -128,7 +128,7 @@ export function parseReportShares(input: unknown): ReportShare[] {
     throw new AuroraError(
       ErrorCode.INVALID_QUERY,
       issue?.message ?? 'is not a list of shares',
-      issue ? formatPath(issue.path) || undefined : undefined,
+      issue ? issuePath(issue) || undefined : undefined,
     );
   }
   return result.data;

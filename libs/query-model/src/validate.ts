@@ -31,7 +31,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Where the issue is; an unknown field is pointed at itself rather than at the object holding it. */
-function issuePath(issue: z.core.$ZodIssue): string {
+export function issuePath(issue: z.core.$ZodIssue): string {
   const [firstUnknown] = issue.code === 'unrecognized_keys' ? issue.keys : [];
   return formatPath(firstUnknown === undefined ? issue.path : [...issue.path, firstUnknown]);
 }

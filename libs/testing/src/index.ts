@@ -25,9 +25,11 @@ export {
 } from './stack';
 export {
   startNats,
+  startPostgres,
   startS3,
   type NatsUser,
   type RunningNats,
+  type RunningPostgres,
   type RunningServer,
   type S3Options,
 } from './infra';

@@ -9,6 +9,7 @@ import {
   type NatsClientSettings,
   type NatsComponent,
 } from '@aurora/nats-access';
+import { databaseUrl, ensureDatabase, initCluster, READY_LINE, serverCommand } from '@aurora/local-postgres';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +94,27 @@ export async function startNats(): Promise<RunningNats> {
     client,
     connectOptions: (user: NatsUser) => natsConnectOptions(client(user)),
   });
+}
+
+export interface RunningPostgres extends RunningServer {
+  /** `postgres://…/aurora`: the metadata service's DATABASE_URL. */
+  readonly databaseUrl: string;
+}
+
+/**
+ * A real PostgreSQL (Debian's package) on a free loopback port, in a cluster of its own made for this run, with
+ * the database `aurora` the metadata service keeps its reports in. `stop()` and `restart()` keep the data.
+ */
+export async function startPostgres(): Promise<RunningPostgres> {
+  const port = await stackPort();
+  const dir = mkdtempSync(join(tmpdir(), 'aurora-pg-'));
+  const password = randomBytes(18).toString('base64url');
+  initCluster(dir, password);
+  const { command, args } = serverCommand(dir, port);
+  const launch = () => startProcess({ name: 'postgres', command, args, readyLine: READY_LINE });
+  const running = await server(databaseUrl(port, password, 'postgres'), port, dir, launch);
+  await ensureDatabase(port, password, 'aurora');
+  return Object.assign(running, { databaseUrl: databaseUrl(port, password, 'aurora') });
 }
 
 export interface S3Options {

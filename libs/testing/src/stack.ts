@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
-import type { RunningNats } from './infra';
+import type { RunningNats, RunningPostgres } from './infra';
 import { internalAuthEnv } from './internal-keys';
 import { startProcess, type RunningProcess } from './process';
 
@@ -88,6 +88,8 @@ export interface StackOptions {
    * only when their `env` says so (`nats.env('gateway')`).
    */
   readonly nats?: RunningNats;
+  /** A PostgreSQL of `startPostgres()`: the metadata service keeps saved reports in it. None: reports answer 503. */
+  readonly database?: RunningPostgres;
   /** Per-process overrides, e.g. `{ query: { MAX_ROW_LIMIT: '1000' }, gateway: { RATE_LIMIT_PER_MINUTE: '5' } }`. */
   readonly env?: {
     readonly idp?: Env;
@@ -434,7 +436,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const idpEnv = { DEV_IDP_WEB_REDIRECT_URIS: `${app}/,${app}/auth/callback`, ...env.idp };
   const results = await Promise.allSettled([
     remember(launchIdp(idpPort, idpEnv)),
-    remember(launchMetadata(metadataAddress, options.warehousePath, catalogPath, env.metadata ?? {})),
+    remember(
+      launchMetadata(metadataAddress, options.warehousePath, catalogPath, {
+        ...(options.database ? { DATABASE_URL: options.database.databaseUrl } : {}),
+        ...env.metadata,
+      }),
+    ),
     remember(launchQuery(queryAddress, options.warehousePath, metadataAddress, env.query ?? {})),
     remember(
       launchGateway(gatewayPort, {

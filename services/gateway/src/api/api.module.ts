@@ -12,11 +12,19 @@ import { HealthController } from './health.controller';
 import { OpenStreams } from './open-streams';
 import { MeController } from './me.controller';
 import { QueryController } from './query.controller';
+import { ReportsController } from './reports.controller';
 
 /** The HTTP API of docs/API.md: thin controllers over the downstream services and the export queue. */
 @Module({
   imports: [GrpcClientsModule, AuthModule],
-  controllers: [HealthController, MeController, DatasetsController, QueryController, ExportsController],
+  controllers: [
+    HealthController,
+    MeController,
+    DatasetsController,
+    QueryController,
+    ReportsController,
+    ExportsController,
+  ],
   providers: [
     {
       provide: ExportsService,

@@ -16,6 +16,7 @@ import { parseExportRequest } from '@aurora/query-model';
 import type { CallContext, Principal } from '@aurora/proto';
 import type { GatewayConfig } from '../config';
 import type { GrpcClients } from '../http/grpc-clients';
+import { runnableReport } from './report-runs';
 
 const log = logger('gateway');
 
@@ -43,7 +44,7 @@ export class ExportsService {
   ) {}
 
   async submit(body: unknown, context: CallContext, idempotencyKey: string | undefined): Promise<ExportJob> {
-    const request = parseExportRequest(body);
+    const request = parseExportRequest(await this.withReportQuery(body, context));
     const queryJson = JSON.stringify(request.query);
     // Counting validates the query against the user's catalog and tells whether an XLSX would fit.
     const counted = await this.clients.query.count(queryJson, context).catch((error: unknown) => {
@@ -80,6 +81,18 @@ export class ExportsService {
     const queued = await this.withQueue((queue) => queue.submit(job, idempotencyKey));
     if (queued.created) recordExportSubmitted(job.format);
     return queued.job;
+  }
+
+  /** `{ "reportId" }` instead of a query: the report's query, resolved now for the asker (runnableReport). */
+  private async withReportQuery(body: unknown, context: CallContext): Promise<unknown> {
+    if (typeof body !== 'object' || body === null || !('reportId' in body)) return body;
+    const { reportId, ...rest } = body as Record<string, unknown>;
+    if ('query' in rest)
+      throw new AuroraError(ErrorCode.INVALID_QUERY, 'Export a query or a report, not both.', 'reportId');
+    if (typeof reportId !== 'string' || reportId.length > 64)
+      throw new AuroraError(ErrorCode.INVALID_QUERY, 'reportId must be a report id.', 'reportId');
+    const { query, fileName } = await runnableReport(this.clients, reportId, context);
+    return { fileName, ...rest, query };
   }
 
   async list(owner: Principal): Promise<ExportJob[]> {

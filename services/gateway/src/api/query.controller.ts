@@ -1,16 +1,15 @@
-import type { CallContext, Caller, ResultColumn } from '@aurora/proto';
-import { byteSink } from '@aurora/row-batches';
+import type { CallContext, Caller } from '@aurora/proto';
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import { attachmentDisposition } from '@aurora/export-jobs';
 import { checkJsonDepth } from '@aurora/query-model';
 import { CurrentCaller, FormToken } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
+import { sendCsv, sendPreview } from './query-responses';
 
 const QUERY_BODY = { schema: { $ref: '#/components/schemas/Query' } };
 
@@ -31,15 +30,10 @@ export class QueryController {
     @Body(BodyDepthPipe) body: unknown,
     @Res() response: Response,
   ): Promise<void> {
-    const page = await this.clients.query.preview(JSON.stringify(body), this.context(caller, response));
-    // The rows are the query service's JSON as it made it: spliced in, never parsed and written again.
-    const head = JSON.stringify({ columns: page.columns.map(column) }).slice(0, -1);
-    const tail = JSON.stringify({
-      page: { number: page.pageNumber, size: page.pageSize },
-      hasMore: page.hasMore,
-      elapsedMs: page.elapsedMs,
-    }).slice(1);
-    response.status(200).type('application/json').send(`${head},"rows":${page.rowsJson},${tail}`);
+    sendPreview(
+      response,
+      await this.clients.query.preview(JSON.stringify(body), this.context(caller, response)),
+    );
   }
 
   @Post('count')
@@ -80,27 +74,8 @@ export class QueryController {
   ): Promise<void> {
     const form = request.is('application/x-www-form-urlencoded') ? csvForm(body) : undefined;
     const context = callContext(caller, response, this.config.STREAM_TIMEOUT_MS);
-    const sink = byteSink(response);
-    try {
-      for await (const chunk of this.clients.query.csv(
-        form ? form.queryJson : JSON.stringify(body),
-        context,
-      )) {
-        if (!response.headersSent) {
-          response.status(200);
-          response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-          response.setHeader(
-            'Content-Disposition',
-            attachmentDisposition(`${form?.fileName ?? 'aurora-export'}.csv`),
-          );
-        }
-        await sink.write(chunk);
-      }
-      await sink.end();
-    } catch (error) {
-      if (response.destroyed) return; // the client left; the call was cancelled on purpose
-      throw error;
-    }
+    const queryJson = form ? form.queryJson : JSON.stringify(body);
+    await sendCsv(response, this.clients.query.csv(queryJson, context), form?.fileName ?? 'aurora-export');
   }
 
   private context(caller: Caller, response: Response): CallContext {
@@ -128,8 +103,4 @@ function parsedQuery(queryJson: string): unknown {
   } catch {
     throw new AuroraError(ErrorCode.INVALID_QUERY, "The download form's query is not valid JSON.", 'query');
   }
-}
-
-function column({ name, label, type, format }: ResultColumn) {
-  return { name, label, type, ...(format ? { format } : {}) };
 }

@@ -3,22 +3,27 @@ import {
   CLIENT_CHANNEL_OPTIONS,
   MetadataClient,
   QueryClient,
+  ReportsClient,
   loadAuroraPackage,
   type MetadataServiceClient,
   type QueryServiceClient,
+  type ReportsServiceClient,
 } from '@aurora/proto';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 
-/** The gateway's typed clients of the metadata and query services, over one channel each. */
+/** The gateway's typed clients of the metadata service (catalog, saved reports) and the query service. */
 export class GrpcClients {
   readonly metadata: MetadataClient;
+  readonly reports: ReportsClient;
   readonly query: QueryClient;
 
   constructor(
     private readonly metadataStub: MetadataServiceClient,
+    private readonly reportsStub: ReportsServiceClient,
     private readonly queryStub: QueryServiceClient,
   ) {
     this.metadata = new MetadataClient(metadataStub);
+    this.reports = new ReportsClient(reportsStub);
     this.query = new QueryClient(queryStub);
   }
 
@@ -28,6 +33,7 @@ export class GrpcClients {
     const options = { ...CLIENT_CHANNEL_OPTIONS, interceptors: [grpcClientTelemetry()] };
     return new GrpcClients(
       new v1.MetadataService(metadataAddress, channel, options),
+      new v1.ReportsService(metadataAddress, channel, options),
       new v1.QueryService(queryAddress, channel, options),
     );
   }
@@ -48,6 +54,7 @@ export class GrpcClients {
 
   close(): void {
     this.metadataStub.close();
+    this.reportsStub.close();
     this.queryStub.close();
   }
 }

@@ -99,7 +99,9 @@ export class AppDatabase {
     });
     // An idle connection that the server closed (restart, failover) is reported here; without a listener the
     // process would exit. The next query opens a fresh one.
-    this.pool.on('error', (error) => log.warn('application database connection lost', { error: error.message }));
+    this.pool.on('error', (error) =>
+      log.warn('application database connection lost', { error: error.message }),
+    );
     this.db = new Kysely<AppTables>({ dialect: new PostgresDialect({ pool: this.pool }) });
   }
 
@@ -134,8 +136,10 @@ export class AppDatabase {
     // Each step runs in a transaction under Postgres's advisory lock, so replicas starting together take turns.
     const { error, results } = await migrator.migrateToLatest();
     const applied = (results ?? []).filter((r: MigrationResult) => r.status === 'Success');
-    if (applied.length > 0) log.info('application database migrated', { applied: applied.map((r) => r.migrationName) });
-    if (error !== undefined) throw error;
+    if (applied.length > 0)
+      log.info('application database migrated', { applied: applied.map((r) => r.migrationName) });
+    if (error instanceof Error) throw error;
+    if (error !== undefined) throw new Error('the migrations failed');
   }
 }
 

@@ -25,7 +25,11 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
         .addColumn('deleted_at', 'timestamptz')
         .execute();
-      await db.schema.createIndex('reports_owner').on('reports').columns(['owner_sub', 'updated_at']).execute();
+      await db.schema
+        .createIndex('reports_owner')
+        .on('reports')
+        .columns(['owner_sub', 'updated_at'])
+        .execute();
 
       await db.schema
         .createTable('report_versions')
@@ -51,7 +55,11 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('view', 'edit')`))
         .addPrimaryKeyConstraint('report_shares_pk', ['report_id', 'kind', 'grantee'])
         .execute();
-      await db.schema.createIndex('report_shares_grantee').on('report_shares').columns(['kind', 'grantee']).execute();
+      await db.schema
+        .createIndex('report_shares_grantee')
+        .on('report_shares')
+        .columns(['kind', 'grantee'])
+        .execute();
 
       // Per person: favourites and the last time each report was opened (the "Recent" list).
       for (const table of ['report_favourites', 'report_opens']) {

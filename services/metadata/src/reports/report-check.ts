@@ -41,11 +41,14 @@ export function reportProblems(query: Query, asker: Principal, catalog: CatalogS
   }
   if (problems.some((p) => p.code === ErrorCode.DATASET_FORBIDDEN)) return problems;
   for (const { path, reference } of catalogReferences(query)) {
-    const [dataset, column] = reference.includes('.') ? reference.split('.') : [undefined, reference];
+    const dot = reference.indexOf('.');
+    const dataset = dot < 0 ? undefined : reference.slice(0, dot);
+    const column = reference.slice(dot + 1);
+    // A dataset the query does not name is the compiler's error to give; a bare name may be any dataset's column.
     const known =
       dataset === undefined
-        ? [...columns.values()].some((names) => names.has(column ?? ''))
-        : (columns.get(dataset)?.has(column ?? '') ?? datasets.every((d) => d.id !== dataset));
+        ? [...columns.values()].some((names) => names.has(column))
+        : (columns.get(dataset)?.has(column) ?? datasets.every((d) => d.id !== dataset));
     if (!known)
       problems.push({
         path,

@@ -43,7 +43,14 @@ export class ReportsController {
 
   @GrpcMethod('ReportsService', 'ListReports')
   async list(
-    request: { scope: string; search: string; dataset: string; folder: string; cursor: string; limit: number },
+    request: {
+      scope: string;
+      search: string;
+      dataset: string;
+      folder: string;
+      cursor: string;
+      limit: number;
+    },
     metadata: Metadata,
   ) {
     const scope = (request.scope || 'mine') as Scope;
@@ -51,7 +58,11 @@ export class ReportsController {
       throw new AuroraError(ErrorCode.INVALID_QUERY, `scope must be one of ${SCOPES.join(', ')}.`, 'scope');
     const limit = request.limit || REPORT_LIMITS.pageSize;
     if (limit < 1 || limit > REPORT_LIMITS.maxPageSize)
-      throw new AuroraError(ErrorCode.INVALID_QUERY, `limit must be 1 to ${REPORT_LIMITS.maxPageSize}.`, 'limit');
+      throw new AuroraError(
+        ErrorCode.INVALID_QUERY,
+        `limit must be 1 to ${REPORT_LIMITS.maxPageSize}.`,
+        'limit',
+      );
     const { reports, nextCursor } = await this.reports().list(asker(metadata), {
       scope,
       search: request.search.slice(0, REPORT_LIMITS.maxSearch),
@@ -67,6 +78,8 @@ export class ReportsController {
   async get(request: { id: string; recordOpen: boolean; resolve: boolean }, metadata: Metadata) {
     const principal = asker(metadata);
     const report = await this.reports().get(principal, request.id, { recordOpen: request.recordOpen });
+    if (request.resolve && report.deletedAt)
+      throw new AuroraError(ErrorCode.NOT_FOUND, 'This report is in the trash: restore it to run it.');
     const query = storedQuery(report);
     const problems = query ? reportProblems(query, principal, this.catalog) : [invalidStoredQuery()];
     if (problems.some((p) => p.code === ErrorCode.DATASET_FORBIDDEN))
@@ -82,7 +95,10 @@ export class ReportsController {
   }
 
   @GrpcMethod('ReportsService', 'UpdateReport')
-  async update(request: { id: string; expectedVersion: number; content?: ContentMessage }, metadata: Metadata) {
+  async update(
+    request: { id: string; expectedVersion: number; content?: ContentMessage },
+    metadata: Metadata,
+  ) {
     const report = await this.reports().update(
       asker(metadata),
       request.id,
@@ -123,8 +139,11 @@ export class ReportsController {
   }
 
   @GrpcMethod('ReportsService', 'SetShares')
-  async setShares(request: { id: string; shares: Share[] }, metadata: Metadata) {
-    const shares = request.shares.map(({ kind, grantee, role }) => {
+  async setShares(
+    request: { id: string; shares: { kind: string; grantee: string; role: string }[] },
+    metadata: Metadata,
+  ) {
+    const shares = request.shares.map(({ kind, grantee, role }): Share => {
       if ((kind !== 'user' && kind !== 'group') || (role !== 'view' && role !== 'edit') || !grantee)
         throw new AuroraError(ErrorCode.INVALID_QUERY, 'A share names a user or a group and a role.');
       return { kind, grantee, role };

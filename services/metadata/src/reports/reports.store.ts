@@ -177,7 +177,8 @@ export class ReportsStore {
       if (options.dataset) query = query.where('r.dataset', '=', options.dataset);
       if (options.folder) query = query.where('r.folder', '=', options.folder);
       const after = decodeCursor(options.cursor);
-      if (after) query = query.where(sql<SqlBool>`(${sortKey}, r.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
+      if (after)
+        query = query.where(sql<SqlBool>`(${sortKey}, r.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
       const rows = await query
         .orderBy(sortKey, 'desc')
         .orderBy('r.id', 'desc')
@@ -445,13 +446,18 @@ async function insertVersion(
   author: Principal,
   at: Date,
 ): Promise<void> {
-  const { dataset: _dataset, ...columns } = columnsOf(content);
+  const { name, description, folder, query, vintages, layout } = columnsOf(content);
   await tx
     .insertInto('report_versions')
     .values({
       report_id: id,
       version,
-      ...columns,
+      name,
+      description,
+      folder,
+      query,
+      vintages,
+      layout,
       author_sub: author.sub,
       author_name: author.name,
       created_at: at,

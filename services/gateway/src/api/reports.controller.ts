@@ -1,0 +1,368 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { CallContext, Caller, Report, ReportShare } from '@aurora/proto';
+import {
+  parseReportContent,
+  parseReportShares,
+  QUERY_LIMITS,
+  type ReportShare as HttpShare,
+} from '@aurora/query-model';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  ParseIntPipe,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { CurrentCaller } from '../auth/auth.guard';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { BodyDepthPipe } from '../http/body-depth.pipe';
+import { callContext } from '../http/call-context';
+import { GrpcClients } from '../http/grpc-clients';
+import { sendCsv, sendPreview } from './query-responses';
+import { runnableReport } from './report-runs';
+
+/**
+ * Saved reports (docs/API.md, "Saved reports"), kept by the metadata service. A report never grants data
+ * access: running one is an ordinary query with the asker's own rights.
+ */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class ReportsController {
+  constructor(
+    @Inject(GrpcClients) private readonly clients: GrpcClients,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Post('reports')
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Body(BodyDepthPipe) body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const report = await this.clients.reports.create(content(body), this.context(caller, response));
+    response.status(201).setHeader('Location', `/api/v1/reports/${report.id}`);
+    return withETag(response, report);
+  }
+
+  @Get('reports')
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Query() params: Record<string, unknown>,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { scope, q, dataset, folder, cursor, limit } = parseListParams(params);
+    const page = await this.clients.reports.list(
+      { scope, search: q, dataset, folder, cursor, limit },
+      this.context(caller, response),
+    );
+    return { items: page.reports.map(summary), nextCursor: page.nextCursor || null };
+  }
+
+  @Get('reports/:id')
+  async get(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const report = await this.clients.reports.get(id, { recordOpen: true }, this.context(caller, response));
+    return withETag(response, report);
+  }
+
+  @Put('reports/:id')
+  async update(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body(BodyDepthPipe) body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const expected = versionOf(ifMatch);
+    if (expected === undefined)
+      throw new AuroraError(
+        ErrorCode.PRECONDITION_REQUIRED,
+        "Send the report's ETag in If-Match, so that a save never overwrites someone else's unseen changes.",
+      );
+    const report = await this.clients.reports.update(
+      id,
+      expected,
+      content(body),
+      this.context(caller, response),
+    );
+    return withETag(response, report);
+  }
+
+  @Delete('reports/:id')
+  async delete(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return body(await this.clients.reports.delete(id, this.context(caller, response)));
+  }
+
+  @Post('reports/:id/restore')
+  @HttpCode(200)
+  async restore(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return withETag(response, await this.clients.reports.restore(id, this.context(caller, response)));
+  }
+
+  @Get('reports/:id/versions')
+  async versions(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { versions } = await this.clients.reports.versions(id, this.context(caller, response));
+    return {
+      items: versions.map((v) => ({
+        version: v.version,
+        ...contentBody(v.content),
+        author: v.author,
+        createdAt: v.createdAt,
+      })),
+    };
+  }
+
+  @Post('reports/:id/versions/:version/restore')
+  @HttpCode(200)
+  async restoreVersion(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Param('version', ParseIntPipe) version: number,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const report = await this.clients.reports.restoreVersion(
+      id,
+      version,
+      versionOf(ifMatch) ?? 0,
+      this.context(caller, response),
+    );
+    return withETag(response, report);
+  }
+
+  @Put('reports/:id/shares')
+  async setShares(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Body(BodyDepthPipe) shares: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const parsed = parseReportShares(shares).map(toGrpcShare);
+    return body(await this.clients.reports.setShares(id, parsed, this.context(caller, response)));
+  }
+
+  @Put('reports/:id/favourite')
+  async favourite(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return body(await this.clients.reports.setFavourite(id, true, this.context(caller, response)));
+  }
+
+  @Delete('reports/:id/favourite')
+  async unfavourite(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return body(await this.clients.reports.setFavourite(id, false, this.context(caller, response)));
+  }
+
+  /** A page of the report's rows, its vintages resolved now; the body may choose the page and the sort. */
+  @Post('reports/:id/preview')
+  async preview(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Body(BodyDepthPipe) options: unknown,
+    @Res() response: Response,
+  ): Promise<void> {
+    const context = this.context(caller, response);
+    const { query } = await runnableReport(this.clients, id, context);
+    const queryJson = JSON.stringify({ ...query, ...runOptions(options) });
+    sendPreview(response, await this.clients.query.preview(queryJson, context));
+  }
+
+  @Post('reports/:id/count')
+  @HttpCode(200)
+  async count(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const context = this.context(caller, response);
+    const { query } = await runnableReport(this.clients, id, context);
+    return this.clients.query.count(JSON.stringify(query), context);
+  }
+
+  @Post('reports/:id/csv')
+  async csv(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Res() response: Response,
+  ): Promise<void> {
+    const context = callContext(caller, response, this.config.STREAM_TIMEOUT_MS);
+    const { query, fileName } = await runnableReport(this.clients, id, context);
+    await sendCsv(response, this.clients.query.csv(JSON.stringify(query), context), fileName);
+  }
+
+  /** People and groups who have used Aurora, for the share dialog. */
+  @Get('people')
+  async people(
+    @CurrentCaller() caller: Caller,
+    @Query('q') q: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const search = typeof q === 'string' ? q.slice(0, 200) : '';
+    const { users, groups } = await this.clients.reports.searchPeople(search, this.context(caller, response));
+    return { users: users.map(({ sub, name }) => ({ sub, name })), groups };
+  }
+
+  private context(caller: Caller, response: Response): CallContext {
+    return callContext(caller, response, this.config.REQUEST_TIMEOUT_MS);
+  }
+}
+
+/** The validated content, as the metadata service keeps it. */
+function content(input: unknown) {
+  const c = parseReportContent(input);
+  return {
+    name: c.name,
+    description: c.description,
+    folder: c.folder,
+    queryJson: JSON.stringify(c.query),
+    vintagesJson: JSON.stringify(c.vintages),
+    layoutJson: JSON.stringify(c.layout),
+  };
+}
+
+function contentBody(c: Report['content']) {
+  return {
+    name: c?.name ?? '',
+    description: c?.description ?? '',
+    folder: c?.folder ?? '',
+    query: JSON.parse(c?.queryJson || '{}') as unknown,
+    vintages: JSON.parse(c?.vintagesJson || '{}') as unknown,
+    layout: JSON.parse(c?.layoutJson || '{}') as unknown,
+  };
+}
+
+function summary(report: Report) {
+  return {
+    id: report.id,
+    name: report.content?.name ?? '',
+    description: report.content?.description ?? '',
+    folder: report.content?.folder ?? '',
+    dataset: report.dataset,
+    owner: report.owner,
+    version: report.version,
+    createdAt: report.createdAt,
+    updatedAt: report.updatedAt,
+    deletedAt: report.deletedAt || null,
+    role: report.role,
+    favourite: report.favourite,
+    ...(report.openedAt ? { openedAt: report.openedAt } : {}),
+  };
+}
+
+/** A whole report: its content, who owns it, the asker's role, and (owner and editors) its shares. */
+function body(report: Report) {
+  return {
+    ...summary(report),
+    ...contentBody(report.content),
+    ...(report.role === 'view' ? {} : { shares: report.shares.map(toHttpShare) }),
+    problems: report.problems.map(({ path, code, detail }) => ({ path, code, detail })),
+  };
+}
+
+function withETag(response: Response, report: Report) {
+  response.setHeader('ETag', `"${report.version}"`);
+  return body(report);
+}
+
+/** `"3"`, `W/"3"` or `3`: the version an If-Match names; undefined when there is none. */
+function versionOf(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+  if (!match)
+    throw new AuroraError(ErrorCode.EDIT_CONFLICT, 'If-Match does not name a version of this report.');
+  return Number(match[1]);
+}
+
+function toGrpcShare(share: HttpShare): ReportShare {
+  return 'user' in share
+    ? { kind: 'user', grantee: share.user, role: share.role }
+    : { kind: 'group', grantee: share.group, role: share.role };
+}
+
+function toHttpShare(share: ReportShare) {
+  return share.kind === 'user'
+    ? { user: share.grantee, role: share.role }
+    : { group: share.grantee, role: share.role };
+}
+
+const ListParams = z.strictObject({
+  scope: z.enum(['mine', 'shared', 'recent', 'favourites', 'trash']).default('mine'),
+  q: z.string().max(200).default(''),
+  dataset: z.string().max(128).default(''),
+  folder: z.string().max(200).default(''),
+  cursor: z.string().max(512).default(''),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+function parseListParams(params: Record<string, unknown>) {
+  const result = ListParams.safeParse(params);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new AuroraError(
+      ErrorCode.INVALID_QUERY,
+      issue?.message ?? 'is not a valid list request',
+      issue?.path.join('.') || undefined,
+    );
+  }
+  return result.data;
+}
+
+const RunOptions = z.strictObject({
+  page: z
+    .strictObject({
+      number: z.int().min(1).max(QUERY_LIMITS.maxPageNumber),
+      size: z.int().min(1).max(QUERY_LIMITS.maxPageSize),
+    })
+    .optional(),
+  sort: z
+    .array(z.strictObject({ column: z.string().max(130), dir: z.enum(['asc', 'desc']) }))
+    .max(QUERY_LIMITS.maxSort)
+    .optional(),
+});
+
+/** What a grid may change when it runs a report: the page, and the sort (the query service checks its names). */
+function runOptions(input: unknown) {
+  const result = RunOptions.safeParse(input ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new AuroraError(
+      ErrorCode.INVALID_QUERY,
+      issue?.message ?? 'is not valid',
+      issue?.path.join('.') || undefined,
+    );
+  }
+  return result.data;
+}
