@@ -31,7 +31,9 @@ export function toReportBody(
         : { policy: 'pinned', loadType: v.loadType, loadId: v.loadId },
     ]),
   );
-  return { ...meta, query: rest, vintages, layout };
+  // Only the content: a whole report passed as `meta` must not send its id, owner or version along.
+  const { name, description, folder } = meta;
+  return { name, description, folder, query: rest, vintages, layout };
 }
 
 export function vintageMode(policies: ReportBody['vintages']): VintageMode {

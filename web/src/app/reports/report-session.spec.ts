@@ -111,6 +111,14 @@ describe('ReportSession', () => {
       vintages: { global_sales: { policy: 'pinned', loadType: 'MONTHLY', loadId: '2026-09-30' } },
       layout: { sort: [{ column: 'global_sales.amount', dir: 'desc' }] },
     });
+    expect(Object.keys(put.request.body as object).sort()).toEqual([
+      'description',
+      'folder',
+      'layout',
+      'name',
+      'query',
+      'vintages',
+    ]);
     expect((put.request.body as Report).query.vintages).toBeUndefined();
     put.flush(report({ version: 2 }), { headers: { ETag: '"v2"' } });
 
