@@ -8,7 +8,12 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { aliceBuildsAView, aliceExports, carolSummarizes } from './builders.e2e';
-import { aliceSavesAReport, bobOpensSharedReports, carolSharesWithHr } from './reports.e2e';
+import {
+  aliceSavesAReport,
+  bobHasNothingShared,
+  bobOpensSharedReports,
+  carolSharesWithHr,
+} from './reports.e2e';
 import { aliceWorksUnderThePolicy, assertNothingRefused, watchPolicies } from './security.e2e';
 import {
   lazyChunks,
@@ -231,6 +236,7 @@ async function run(
 /** Saved reports (issue 14): alone with `e2e:reports`, else within the whole run. */
 async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'alice saves, reopens and restores a report', aliceSavesAReport);
+  await run(browser, urls, 'bob has nothing shared yet', bobHasNothingShared);
   await run(browser, urls, 'carol shares reports with group hr', carolSharesWithHr);
   await run(browser, urls, 'bob opens the reports shared with hr', bobOpensSharedReports);
 }

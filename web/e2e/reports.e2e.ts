@@ -160,6 +160,14 @@ export async function aliceSavesAReport(page: Page, urls: Urls): Promise<void> {
   assert.equal(saved.query['sort'], undefined, 'version 1 had no sort');
 }
 
+/** Bob looks at his reports before anything is shared: the share dialog finds only people who used Aurora. */
+export async function bobHasNothingShared(page: Page, urls: Urls): Promise<void> {
+  await signIn(page, urls, 'bob');
+  await page.getByTestId('nav-reports').click();
+  await page.locator('[data-scope=shared]').click();
+  await page.getByTestId('library-empty').filter({ hasText: 'Nothing is shared with you yet' }).waitFor();
+}
+
 /** Carol saves a report on employee_roster and shares it with group hr; a global_sales one too. */
 export async function carolSharesWithHr(page: Page, urls: Urls): Promise<void> {
   await signIn(page, urls, 'carol');
@@ -202,8 +210,9 @@ export async function bobOpensSharedReports(page: Page, urls: Urls): Promise<voi
   assert.equal(await page.getByTestId('report-share').count(), 0, 'nor share it');
 
   await openFromLibrary(page, 'shared', 'Sales for HR');
-  const alert = page.getByRole('alert').filter({ hasText: 'uses a dataset you may not read' });
+  const alert = page.getByRole('alert').filter({ hasText: 'This report cannot be opened' });
   await alert.waitFor();
+  await page.getByTestId('report-failed').waitFor();
   assert.equal(await page.locator('.ag-row').count(), 0, 'nothing of global_sales is shown');
   await shot(page, 'reports-dataset-forbidden');
 }

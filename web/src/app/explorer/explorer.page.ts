@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal, type OnInit } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { ActivatedRoute } from '@angular/router';
+import { ActivatedRoute, RouterLink } from '@angular/router';
 import { ReportBarComponent } from '../reports/report-bar.component';
 import { ReportSession } from '../reports/report-session';
 import type { LeavesWithChanges } from '../reports/unsaved-changes.guard';
@@ -25,6 +25,7 @@ import { VintageBarComponent } from './datasets/vintage-bar.component';
     QueryBarComponent,
     ViewActionsComponent,
     ReportBarComponent,
+    RouterLink,
   ],
   providers: [ExplorerStore, ReportSession],
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -7,7 +7,7 @@ export function reportMessage(error: unknown): string {
     case 'UNAVAILABLE':
       return 'Saved reports are unavailable right now. The explorer still works; try again in a moment.';
     case 'DATASET_FORBIDDEN':
-      return `This report uses a dataset you may not read, so it cannot be opened. ${error.detail}`;
+      return `This report cannot be opened: ${error.detail}`;
     case 'NOT_FOUND':
       return 'This report does not exist, was deleted, or is no longer shared with you.';
     case 'FORBIDDEN':

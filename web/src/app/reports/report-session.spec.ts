@@ -151,7 +151,8 @@ describe('ReportSession', () => {
         { status: 403, code: 'DATASET_FORBIDDEN', detail: 'You may not read global_sales.' },
         { status: 403, statusText: 'Forbidden' },
       );
-    expect(store.error()).toContain('uses a dataset you may not read');
+    expect(store.error()).toBe('This report cannot be opened: You may not read global_sales.');
+    expect(session.failed()).not.toBeNull();
     expect(session.report()).toBeNull();
   });
 });

@@ -36,6 +36,8 @@ export class ReportSession {
 
   readonly report = signal<Report | null>(null);
   readonly loading = signal(false);
+  /** Why the report asked for could not be opened (the explorer's alert says it too). */
+  readonly failed = signal<string | null>(null);
   readonly busy = signal(false);
   /** A failure of the last save, rename, share or restore, for the person. */
   readonly error = signal<string | null>(null);
@@ -84,6 +86,7 @@ export class ReportSession {
         },
         error: (error: unknown) => {
           this.report.set(null);
+          this.failed.set(reportMessage(error));
           this.explorer.error.set(reportMessage(error));
           this.loading.set(false);
         },
@@ -193,6 +196,7 @@ export class ReportSession {
 
   private reset(): void {
     this.error.set(null);
+    this.failed.set(null);
     this.conflict.set(false);
     this.baseline.set(null);
     this.awaitingBaseline = false;
