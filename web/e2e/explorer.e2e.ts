@@ -8,6 +8,12 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { aliceBuildsAView, aliceExports, carolSummarizes } from './builders.e2e';
+import {
+  aliceSavesAReport,
+  bobHasNothingShared,
+  bobOpensSharedReports,
+  carolSharesWithHr,
+} from './reports.e2e';
 import { aliceWorksUnderThePolicy, assertNothingRefused, watchPolicies } from './security.e2e';
 import {
   lazyChunks,
@@ -227,7 +233,15 @@ async function run(
   }
 }
 
-export async function runScenarios(urls: Urls): Promise<void> {
+/** Saved reports (issue 14): alone with `e2e:reports`, else within the whole run. */
+async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
+  await run(browser, urls, 'alice saves, reopens and restores a report', aliceSavesAReport);
+  await run(browser, urls, 'bob has nothing shared yet', bobHasNothingShared);
+  await run(browser, urls, 'carol shares reports with group hr', carolSharesWithHr);
+  await run(browser, urls, 'bob opens the reports shared with hr', bobOpensSharedReports);
+}
+
+export async function runScenarios(urls: Urls, only?: 'reports'): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({
@@ -244,6 +258,14 @@ export async function runScenarios(urls: Urls): Promise<void> {
       '--enable-precise-memory-info',
     ],
   });
+  if (only === 'reports') {
+    try {
+      await runReportScenarios(browser, urls);
+    } finally {
+      await browser.close();
+    }
+    return;
+  }
   const budgets: { -readonly [K in keyof Budgets]?: Budgets[K] } = { bundle: measureBundle() };
   try {
     const signIns: SignInRun[] = [];
@@ -259,6 +281,7 @@ export async function runScenarios(urls: Urls): Promise<void> {
     await run(browser, urls, 'carol summarizes with employee_roster', carolSummarizes, 1280, 720);
     await run(browser, urls, 'bob sees only his datasets', bobSeesOnlyHisDatasets, 1920, 1080);
     await run(browser, urls, 'the session expires', aliceSessionExpires);
+    await runReportScenarios(browser, urls);
     await run(browser, urls, 'memory stays flat over 100,000 rows', async (page) => {
       budgets.memory = await measureScrollMemory(page, urls, viewLink(urls, BASE_QUERY));
     });

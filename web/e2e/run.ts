@@ -1,7 +1,7 @@
 /**
  * `npm run e2e:ci -w @aurora/web` (part of `npm test`): starts the real stack on free ports and runs the browser
  * scenarios of explorer.e2e.ts in Debian's headless Chromium. `--serve` only starts the stack and keeps it up
- * (for working on the app); Ctrl-C stops it.
+ * (for working on the app); Ctrl-C stops it. `--reports` runs only the saved-report scenarios, on a smaller warehouse.
  */
 import { existsSync } from 'node:fs';
 import { CHROMIUM, runScenarios } from './explorer.e2e';
@@ -9,6 +9,7 @@ import { startE2eStack } from './stack';
 
 async function main(): Promise<void> {
   const serve = process.argv.includes('--serve');
+  const reportsOnly = process.argv.includes('--reports');
   if (!serve && !existsSync(CHROMIUM)) {
     console.warn(
       `\n!!!!!!!!\n!!! SKIPPED: the browser end-to-end tests need Chromium at ${CHROMIUM} ` +
@@ -17,7 +18,10 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const stack = await startE2eStack({ salesRows: 3_000_000, tokenTtlSeconds: 40 });
+  const stack = await startE2eStack({
+    salesRows: reportsOnly ? 100_000 : 3_000_000,
+    tokenTtlSeconds: 40,
+  });
   console.log(`stack up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stack.baseUrl}`);
   if (serve) {
     console.log(`app ${stack.baseUrl}  api ${stack.apiUrl}  idp ${stack.idpUrl}`);
@@ -29,7 +33,7 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    await runScenarios(stack);
+    await runScenarios(stack, reportsOnly ? 'reports' : undefined);
   } finally {
     await stack.stop();
   }

@@ -1,14 +1,17 @@
 /**
  * The real stack for the browser tests, on free ports (never the ones of `npm start`): a demo warehouse of its
- * own, the dev IdP, metadata, query, the gateway serving web/dist/browser, NATS, S3 and an export worker.
+ * own, the dev IdP, metadata (saved reports in a PostgreSQL of its own), query, the gateway serving
+ * web/dist/browser, NATS, S3 and an export worker.
  */
 import {
   startExportWorker,
   startNats,
+  startPostgres,
   startS3,
   startStack,
   type ExportWorkerProcess,
   type RunningNats,
+  type RunningPostgres,
   type RunningServer,
   type Stack,
 } from '@aurora/testing';
@@ -44,16 +47,17 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
 
   let nats: RunningNats | undefined;
   let s3: RunningServer | undefined;
+  let postgres: RunningPostgres | undefined;
   let stack: Stack | undefined;
   let worker: ExportWorkerProcess | undefined;
   const stop = async (): Promise<void> => {
     await worker?.stop();
     await stack?.stop();
-    await Promise.all([nats?.remove(), s3?.remove()]);
+    await Promise.all([nats?.remove(), s3?.remove(), postgres?.remove()]);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    [nats, s3] = await Promise.all([startNats(), startS3(BUCKET)]);
+    [nats, s3, postgres] = await Promise.all([startNats(), startS3(BUCKET), startPostgres()]);
     const s3Env = {
       S3_ENDPOINT: s3.url,
       S3_BUCKET: BUCKET,
@@ -63,6 +67,7 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
     stack = await startStack({
       warehousePath: join(dir, 'warehouse.duckdb'),
       nats,
+      database: postgres,
       env: {
         idp: { DEV_IDP_TOKEN_TTL_SECONDS: String(options.tokenTtlSeconds) },
         gateway: { ...s3Env, RATE_LIMIT_PER_MINUTE: '100000' },

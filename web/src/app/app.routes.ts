@@ -12,5 +12,10 @@ export const routes: Routes = [
     canActivate: [authGuard],
     loadChildren: () => import('./explorer/explorer.routes').then((m) => m.EXPLORER_ROUTES),
   },
+  {
+    path: 'reports',
+    canActivate: [authGuard],
+    loadChildren: () => import('./reports/reports.routes').then((m) => m.REPORTS_ROUTES),
+  },
   { path: '**', redirectTo: 'explore' },
 ];

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, effect, inject } from '@angular/core';
-import { Router, RouterOutlet } from '@angular/router';
+import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthService } from './auth/auth.service';
 import { ExportsStore } from './exports/exports.store';
 import { JobsDrawerComponent } from './exports/jobs-drawer.component';
@@ -7,7 +7,7 @@ import { IconComponent } from './ui/icon.component';
 
 @Component({
   selector: 'au-root',
-  imports: [RouterOutlet, IconComponent, JobsDrawerComponent],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, IconComponent, JobsDrawerComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="flex h-screen flex-col">
@@ -16,6 +16,20 @@ import { IconComponent } from './ui/icon.component';
           <img src="favicon.svg" alt="" class="h-5 w-5" /> Aurora
         </span>
         <span class="text-xs text-slate-400">Self-service reporting</span>
+        @if (auth.user()) {
+          <nav class="ml-4 flex gap-1 text-xs" aria-label="Sections">
+            @for (link of sections; track link.path) {
+              <a
+                [routerLink]="link.path"
+                routerLinkActive="bg-navy-700 text-white"
+                ariaCurrentWhenActive="page"
+                class="rounded-full px-3 py-0.5 text-slate-300 hover:text-white"
+                [attr.data-testid]="'nav-' + link.label.toLowerCase()"
+                >{{ link.label }}</a
+              >
+            }
+          </nav>
+        }
         <span class="flex-1"></span>
         @if (auth.user(); as user) {
           <button
@@ -58,6 +72,10 @@ import { IconComponent } from './ui/icon.component';
 export class App {
   protected readonly auth = inject(AuthService);
   protected readonly exports = inject(ExportsStore);
+  protected readonly sections = [
+    { path: '/explore', label: 'Explore' },
+    { path: '/reports', label: 'Reports' },
+  ] as const;
 
   constructor() {
     const router = inject(Router);

@@ -1,4 +1,9 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal, type OnInit } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { ActivatedRoute, RouterLink } from '@angular/router';
+import { ReportBarComponent } from '../reports/report-bar.component';
+import { ReportSession } from '../reports/report-session';
+import type { LeavesWithChanges } from '../reports/unsaved-changes.guard';
 import { ColumnPanelComponent } from './grid/column-panel.component';
 import { DataGridComponent } from './grid/data-grid.component';
 import { DatasetListComponent } from './datasets/dataset-list.component';
@@ -19,14 +24,17 @@ import { VintageBarComponent } from './datasets/vintage-bar.component';
     QueryButtonsComponent,
     QueryBarComponent,
     ViewActionsComponent,
+    ReportBarComponent,
+    RouterLink,
   ],
-  providers: [ExplorerStore],
+  providers: [ExplorerStore, ReportSession],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './explorer.page.html',
-  host: { class: 'flex h-full min-h-0' },
+  host: { class: 'flex h-full min-h-0', '(window:beforeunload)': 'onBeforeUnload($event)' },
 })
-export class ExplorerPage implements OnInit {
+export class ExplorerPage implements OnInit, LeavesWithChanges {
   protected readonly store = inject(ExplorerStore);
+  protected readonly session = inject(ReportSession);
   protected readonly columnsOpen = signal(true);
   protected readonly invalidIssues = computed(() => {
     const readiness = this.store.readiness();
@@ -34,10 +42,25 @@ export class ExplorerPage implements OnInit {
   });
 
   constructor() {
-    bindViewToUrl(this.store);
+    const route = inject(ActivatedRoute);
+    // `/reports/{id}` shows a saved report (the report is the source, not the URL); `/explore` keeps `?q=`.
+    if (route.snapshot.paramMap.has('id'))
+      route.paramMap.pipe(takeUntilDestroyed()).subscribe((params) => {
+        const id = params.get('id');
+        if (id) this.session.open(id);
+      });
+    else bindViewToUrl(this.store);
   }
 
   ngOnInit(): void {
     this.store.loadDatasets();
+  }
+
+  hasUnsavedChanges(): boolean {
+    return this.session.dirty();
+  }
+
+  protected onBeforeUnload(event: BeforeUnloadEvent): void {
+    if (this.session.dirty()) event.preventDefault();
   }
 }

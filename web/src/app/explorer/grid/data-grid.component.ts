@@ -22,6 +22,7 @@ import {
   themeQuartz,
   type ColDef,
   type GridApi,
+  type DragStoppedEvent,
   type GridReadyEvent,
   type IDatasource,
   type SortChangedEvent,
@@ -29,6 +30,7 @@ import {
 import { firstValueFrom } from 'rxjs';
 import { ApiService, type Cell, type Query, type SortItem } from '../../api';
 import { formatCell, isNumeric } from './format';
+import type { Widths } from '../state/layout-state';
 import type { SchemaColumn } from '../state/query-schema';
 import { PAGE_SIZE, pageQuery } from '../state/query-state';
 
@@ -81,6 +83,7 @@ const theme = themeQuartz.withParams({
       [suppressColumnVirtualisation]="columnDefs().length <= 60"
       (gridReady)="onGridReady($event)"
       (sortChanged)="onSortChanged($event)"
+      (dragStopped)="onDragStopped($event)"
     />
   `,
   host: { class: 'block h-full' },
@@ -92,7 +95,11 @@ export class DataGridComponent {
   readonly columns = input.required<readonly SchemaColumn[]>();
   /** Total from /query/count; lets the scrollbar show the real size once known. */
   readonly total = input<number | null>(null);
+  /** Widths the person set before (a saved report's layout); others get a width by type. */
+  readonly widths = input<Widths>({});
   readonly sortChange = output<SortItem[]>();
+  /** After a header is dragged (moved or resized): the columns in their order on screen, and their widths. */
+  readonly layoutChange = output<{ order: string[]; widths: Record<string, number> }>();
   readonly failed = output<unknown>();
 
   protected readonly theme = theme;
@@ -108,6 +115,7 @@ export class DataGridComponent {
 
   protected readonly columnDefs = computed<ColDef<Row>[]>(() => {
     const sort = new Map((this.query().sort ?? []).map((s) => [s.column, s.dir]));
+    const widths = this.widths();
     return this.columns().map((column) => {
       const ref = column.ref;
       const display = { name: ref.slice(ref.indexOf('.') + 1), type: column.type, format: column.format };
@@ -119,7 +127,9 @@ export class DataGridComponent {
         headerTooltip: `${ref} (${display.format ?? display.type})`,
         sort: sort.get(ref) ?? null,
         type: numeric ? 'rightAligned' : undefined,
-        width: numeric || display.type === 'date' ? 120 : display.type === 'timestamp' ? 170 : 140,
+        width:
+          widths[ref] ??
+          (numeric || display.type === 'date' ? 120 : display.type === 'timestamp' ? 170 : 140),
         // A row still loading has no data yet: blank, not NULL.
         valueFormatter: (params) =>
           params.data ? formatCell(params.value as Cell | undefined, display) : '',
@@ -183,6 +193,16 @@ export class DataGridComponent {
       .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
       .map((column): SortItem => ({ column: column.colId, dir: column.sort === 'asc' ? 'asc' : 'desc' }));
     this.sortChange.emit(sort);
+  }
+
+  protected onDragStopped(event: DragStoppedEvent<Row>): void {
+    const state = event.api.getColumnState();
+    this.layoutChange.emit({
+      order: state.map((column) => column.colId),
+      widths: Object.fromEntries(
+        state.flatMap((c) => (typeof c.width === 'number' ? [[c.colId, c.width]] : [])),
+      ),
+    });
   }
 
   /**

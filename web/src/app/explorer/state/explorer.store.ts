@@ -11,7 +11,9 @@ import {
   type SortItem,
   type Vintages,
 } from '../../api';
+import type { ReportLayout } from '@aurora/query-model';
 import type { FilterTarget } from './filter-draft';
+import { applyLayout, applyOrder, type Widths } from './layout-state';
 import { removeNode, type GroupState } from './filter-state';
 import {
   EMPTY_VIEW,
@@ -50,6 +52,8 @@ export class ExplorerStore {
   readonly detail = signal<DatasetDetail | null>(null);
   readonly vintages = signal<Vintages | null>(null);
   readonly view = signal<ViewState>(EMPTY_VIEW);
+  /** Column widths the person dragged in the grid (a saved report keeps them). */
+  readonly widths = signal<Widths>({});
   readonly count = signal<CountResult | null>(null);
   readonly loadingDataset = signal(false);
   readonly error = signal<string | null>(null);
@@ -69,6 +73,12 @@ export class ExplorerStore {
   readonly joinedDetails = signal<readonly DatasetDetail[]>([]);
   /** Load Types / IDs of joined datasets that are partitioned. */
   readonly joinedVintages = signal<Readonly<Record<string, Vintages>>>({});
+  /** The vintages known of the view's partitioned datasets, by dataset. */
+  readonly knownVintages = computed(() => {
+    const primary = this.detail();
+    const vintages = this.vintages();
+    return primary && vintages ? { ...this.joinedVintages(), [primary.id]: vintages } : this.joinedVintages();
+  });
   /** Every catalog detail the view needs, the primary dataset first. */
   readonly details = computed(() => {
     const primary = this.detail();
@@ -188,6 +198,11 @@ export class ExplorerStore {
   setSort(sort: readonly SortItem[]): void {
     this.view.update((state) => setSort(state, sort));
   }
+  /** A header dragged or resized in the grid: the column order joins the view, the widths are kept. */
+  setGridLayout(order: readonly string[], widths: Widths): void {
+    this.view.update((state) => applyOrder(state, order));
+    this.widths.set(widths);
+  }
   reportError(error: unknown): void {
     this.error.set(message(error));
   }
@@ -198,13 +213,15 @@ export class ExplorerStore {
     if (!detail) return;
     const { vintage } = this.view();
     this.view.set({ ...selectDataset(detail), vintage });
+    this.widths.set({});
   }
 
   /**
    * Restores a bookmarked view: the catalog details of its datasets first, then the view of its query. Its first
-   * page is asked for at once, beside the catalog, for the grid to take when it is drawn.
+   * page is asked for at once, beside the catalog, for the grid to take when it is drawn. A saved report's
+   * layout (column order, hidden columns, sort, widths) then applies over the query's view.
    */
-  restore(query: Query): void {
+  restore(query: Query, layout?: ReportLayout): void {
     this.startLoading(query.dataset);
     this.api.prefetchPreview(pageQuery(query, 0, PAGE_SIZE));
     const joined = [...new Set((query.joins ?? []).map((j) => j.dataset))].filter((d) => d !== query.dataset);
@@ -216,7 +233,10 @@ export class ExplorerStore {
         this.detail.set(detail);
         this.vintages.set(vintages);
         try {
-          this.view.set(fromQuery(query, this.details()));
+          const view = fromQuery(query, this.details());
+          const laid = layout ? applyLayout(view, layout) : { view, widths: {} };
+          this.view.set(laid.view);
+          this.widths.set(laid.widths);
         } catch {
           this.view.set(selectDataset(detail));
           this.error.set(
@@ -267,5 +287,6 @@ export class ExplorerStore {
     this.joinedDetails.set([]);
     this.joinedVintages.set({});
     this.view.set({ ...EMPTY_VIEW, datasetId: id });
+    this.widths.set({});
   }
 }

@@ -1,0 +1,37 @@
+import { ChangeDetectionStrategy, Component, inject, type OnInit } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { IconComponent } from '../../ui/icon.component';
+import { when } from '../history-panel.component';
+import type { ReportScope } from '../report.types';
+import { LibraryStore } from './library.store';
+
+const SCOPES: readonly { scope: ReportScope; label: string }[] = [
+  { scope: 'mine', label: 'My reports' },
+  { scope: 'shared', label: 'Shared with me' },
+  { scope: 'recent', label: 'Recent' },
+  { scope: 'favourites', label: 'Favourites' },
+  { scope: 'trash', label: 'Trash' },
+];
+
+/** The Reports section: My reports, Shared with me, Recent, Favourites and Trash. */
+@Component({
+  selector: 'au-library',
+  imports: [RouterLink, IconComponent],
+  providers: [LibraryStore],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './library.page.html',
+  host: { class: 'flex h-full min-h-0' },
+})
+export class LibraryPage implements OnInit {
+  protected readonly store = inject(LibraryStore);
+  protected readonly scopes = SCOPES;
+  protected readonly when = when;
+
+  ngOnInit(): void {
+    this.store.load();
+  }
+
+  protected scopeLabel(): string {
+    return SCOPES.find((s) => s.scope === this.store.scope())?.label ?? '';
+  }
+}
