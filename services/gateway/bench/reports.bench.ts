@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       `| ${name} | ${connections} | ${fmt(rps(s))} | ${[50, 95, 99].map((p) => fmt(percentile(s.latencies, p))).join(' | ')} | ${perRequest(s, s.cpuMs)} | ${['gateway', 'metadata', 'postgres', 'caller'].map((p) => perRequest(s, s.cpuMsBy[p])).join(' | ')} | ${s.clientCpuMs > 0 ? perRequest(s, s.clientCpuMs) : ''} | ${s.errors} |`;
     const rows = results.flatMap((r) => [
       row(`${LABELS[r.endpoint]} (HTTP stack)`, r.connections, r.stack),
-      row(`${LABELS[r.endpoint]}: its SQL directly`, r.connections, r.pg),
+      row(`${LABELS[r.endpoint]}: the store, in process`, r.connections, r.pg),
       `| ratio stack / direct | | ${fmt(rps(r.stack) / rps(r.pg), 2)} | ${fmt(percentile(r.stack.latencies, 50) / percentile(r.pg.latencies, 50), 2)} | | ${fmt(percentile(r.stack.latencies, 99) / percentile(r.pg.latencies, 99), 2)} | ${fmt(r.stack.cpuMs / r.stack.requests / (r.pg.cpuMs / r.pg.requests), 2)} | | | | | | |`,
     ]);
     const busy = results.filter((r) => r.connections === CONNECTIONS[0]);

@@ -1,5 +1,6 @@
 import { corpusStrings, startPostgres, startStack, type RunningPostgres, type Stack } from '@aurora/testing';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { parseCsv } from './support/csv';
 import { expectNoInternals, expectProblem, get, post, send, type ApiResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
@@ -317,6 +318,33 @@ describe('a report', () => {
     );
     expectProblem(await call('carol', 'GET', '/reports?cursor=forged'), 400, 'INVALID_QUERY', 'cursor');
     expectProblem(await call('carol', 'GET', '/reports?scope=everyone'), 400, 'INVALID_QUERY', 'scope');
+  });
+
+  it('keeps at most 10,000 reports per owner, the trash included', async () => {
+    const first = await create('carol', { ...rosterReport, name: 'Limit template' });
+    // Bulk-filled beside the API: 10,000 saves one by one would take minutes.
+    const client = new Client({ connectionString: postgres.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>(
+        'select count(*) as n from reports where owner_sub = $1',
+        ['carol'],
+      );
+      const missing = 10_000 - Number(rows[0]?.n);
+      await client.query(
+        `insert into reports (id, owner_sub, owner_name, name, description, folder, dataset, query, vintages, layout,
+                              version, created_at, updated_at, deleted_at)
+         select gen_random_uuid(), owner_sub, owner_name, 'Filler ' || i, description, 'Filler', dataset, query,
+                vintages, layout, 1, created_at, updated_at, now()
+         from reports, generate_series(1, $2::int) as i where id = $1`,
+        [first.id, missing],
+      );
+      expectProblem(await call('carol', 'POST', '/reports', rosterReport), 429, 'QUOTA_EXCEEDED');
+      await client.query(`delete from reports where owner_sub = 'carol' and folder = 'Filler'`);
+    } finally {
+      await client.end();
+    }
+    await create('carol', { ...rosterReport, name: 'After the limit' });
   });
 
   it('offers the people and groups who have used Aurora to share with', async () => {
