@@ -1,7 +1,7 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { z } from 'zod';
 import type { Query } from './schema';
-import { formatPath, parseQuery } from './validate';
+import { parseBody, parseNestedQuery } from './validate';
 
 /** The file formats of an export (docs/API.md, `POST /exports`). */
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
@@ -40,31 +40,16 @@ export interface ExportRequest {
 
 /** Validates an export body; errors inside the query point at `query.…`. */
 export function parseExportRequest(input: unknown): ExportRequest {
-  const result = ExportRequestSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new AuroraError(
-      ErrorCode.INVALID_QUERY,
-      issue?.message ?? 'is not a valid export request',
-      issue ? formatPath(issue.path) || undefined : undefined,
-    );
-  }
-  let query: Query;
-  try {
-    query = parseQuery(result.data.query);
-  } catch (error) {
-    if (error instanceof AuroraError)
-      throw new AuroraError(error.code, error.detail, error.path ? `query.${error.path}` : 'query');
-    throw error;
-  }
-  const compression = result.data.compression ?? 'none';
-  if (compression === 'gzip' && result.data.format !== 'csv') {
+  const request = parseBody(ExportRequestSchema, input, 'a valid export request');
+  const query = parseNestedQuery(request.query);
+  const compression = request.compression ?? 'none';
+  if (compression === 'gzip' && request.format !== 'csv') {
     throw new AuroraError(ErrorCode.INVALID_QUERY, 'Only CSV exports can be gzip-compressed.', 'compression');
   }
   return {
     query,
-    format: result.data.format,
+    format: request.format,
     compression,
-    fileName: result.data.fileName ?? `aurora-${query.dataset}`,
+    fileName: request.fileName ?? `aurora-${query.dataset}`,
   };
 }

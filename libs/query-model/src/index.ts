@@ -13,7 +13,7 @@ export {
   type ScalarValue,
   type SortItem,
 } from './schema';
-export { checkJsonDepth, formatPath, parseQuery } from './validate';
+export { checkJsonDepth, formatPath, parseBody, parseQuery } from './validate';
 export { queryJsonSchema } from './json-schema';
 export {
   EXPORT_FORMATS,

@@ -2,7 +2,7 @@ import { AuroraError, ErrorCode } from '@aurora/errors';
 import { z } from 'zod';
 import { IDENTIFIER_PATTERN, QUERY_LIMITS } from './limits';
 import type { FilterGroup, Query } from './schema';
-import { issuePath, parseQuery } from './validate';
+import { parseBody, parseNestedQuery } from './validate';
 
 /** The bounds of a saved report (docs/API.md, "Saved reports"). */
 export const REPORT_LIMITS = {
@@ -80,24 +80,12 @@ export const EMPTY_LAYOUT: ReportLayout = { columns: [], hidden: [], sort: [] };
 
 /** Validates a report body; errors inside the query point at `query.…`. */
 export function parseReportContent(input: unknown): ReportContent {
-  const result = ReportContentSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new AuroraError(
-      ErrorCode.INVALID_QUERY,
-      issue?.message ?? 'is not a valid report',
-      issue ? issuePath(issue) || undefined : undefined,
-    );
-  }
-  const { name, description, folder, vintages, layout } = result.data;
-  let query: Query;
-  try {
-    query = parseQuery(result.data.query);
-  } catch (error) {
-    if (error instanceof AuroraError)
-      throw new AuroraError(error.code, error.detail, error.path ? `query.${error.path}` : 'query');
-    throw error;
-  }
+  const { name, description, folder, vintages, layout, ...body } = parseBody(
+    ReportContentSchema,
+    input,
+    'a valid report',
+  );
+  const query = parseNestedQuery(body.query);
   if (query.vintages !== undefined)
     throw new AuroraError(
       ErrorCode.INVALID_QUERY,
@@ -125,16 +113,7 @@ export const ReportSharesSchema = z
 export type ReportShare = z.infer<typeof ReportSharesSchema>[number];
 
 export function parseReportShares(input: unknown): ReportShare[] {
-  const result = ReportSharesSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new AuroraError(
-      ErrorCode.INVALID_QUERY,
-      issue?.message ?? 'is not a list of shares',
-      issue ? issuePath(issue) || undefined : undefined,
-    );
-  }
-  return result.data;
+  return parseBody(ReportSharesSchema, input, 'a list of shares');
 }
 
 /** A column reference of a query and where in the query it stands (`query.filter.items[0].column`). */

@@ -22,6 +22,28 @@ export function parseQuery(input: unknown): Query {
   return query;
 }
 
+/**
+ * Validates `input` against a body schema: the parsed value, or INVALID_QUERY with the first issue's message and
+ * path (`what` describes the body when zod gives no message).
+ */
+export function parseBody<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw invalid(issue?.message ?? `is not ${what}`, issue ? issuePath(issue) : '');
+}
+
+/** The query inside a larger body (an export, a report): its errors point at `query.…`. */
+export function parseNestedQuery(input: unknown): Query {
+  try {
+    return parseQuery(input);
+  } catch (error) {
+    if (error instanceof AuroraError)
+      throw new AuroraError(error.code, error.detail, error.path ? `query.${error.path}` : 'query');
+    throw error;
+  }
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((part, index) =>

@@ -2,6 +2,7 @@ import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { CallContext, Caller, Report, ReportShare } from '@aurora/proto';
 import {
   NO_NUL,
+  parseBody,
   parseReportContent,
   parseReportShares,
   QUERY_LIMITS,
@@ -329,16 +330,7 @@ const ListParams = z.strictObject({
 });
 
 function parseListParams(params: Record<string, unknown>) {
-  const result = ListParams.safeParse(params);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new AuroraError(
-      ErrorCode.INVALID_QUERY,
-      issue?.message ?? 'is not a valid list request',
-      issue?.path.join('.') || undefined,
-    );
-  }
-  return result.data;
+  return parseBody(ListParams, params, 'a valid list request');
 }
 
 const RunOptions = z.strictObject({
@@ -356,14 +348,5 @@ const RunOptions = z.strictObject({
 
 /** What a grid may change when it runs a report: the page, and the sort (the query service checks its names). */
 function runOptions(input: unknown) {
-  const result = RunOptions.safeParse(input ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new AuroraError(
-      ErrorCode.INVALID_QUERY,
-      issue?.message ?? 'is not valid',
-      issue?.path.join('.') || undefined,
-    );
-  }
-  return result.data;
+  return parseBody(RunOptions, input ?? {}, 'a valid page and sort');
 }
