@@ -175,6 +175,10 @@ async function main() {
     }
     process.exitCode = 1;
   } finally {
+    // The clone's PostgreSQL cluster: under /var/lib/postgresql when root, whom a private temporary directory
+    // keeps out of the clone (@aurora/local-postgres, built by npm test).
+    const { clusterDirectory } = require(join(repo, 'libs/local-postgres/dist'));
+    rmSync(clusterDirectory(join(clone, 'data/local/postgres')), { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -343,13 +343,13 @@ async function startPostgres(step) {
   ensurePostgres();
   const pg = require('@aurora/local-postgres');
   const port = (await reachable(5433)) ? await freePort() : '5433';
-  const dir = join(dataDir, 'postgres');
+  const dir = pg.clusterDirectory(join(dataDir, 'postgres'));
   const passwordFile = join(dataDir, 'postgres-password');
   mkdirSync(dataDir, { recursive: true });
   if (!existsSync(passwordFile))
     writeFileSync(passwordFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
-  announce(`${step} Starting PostgreSQL on 127.0.0.1:${port} (data/local/postgres)`);
+  announce(`${step} Starting PostgreSQL on 127.0.0.1:${port} (${dir.replace(`${root}/`, '')})`);
   pg.initCluster(dir, password);
   await startServer({
     name: 'postgres',

@@ -150,6 +150,15 @@ export class ReportsClient {
     return callUnary(this.stub.listReports.bind(this.stub), request, context);
   }
 
+  async folders(scope: string, context: CallContext): Promise<string[]> {
+    const answer = await callUnary<{ scope: string }, { folders: string[] }>(
+      this.stub.listFolders.bind(this.stub),
+      { scope },
+      context,
+    );
+    return answer.folders;
+  }
+
   get(
     id: string,
     options: { recordOpen?: boolean; resolve?: boolean },

@@ -1,6 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 /** The superuser of a local cluster; its password is the caller's (npm start keeps one in data/local). */
@@ -32,6 +43,27 @@ function asServerUser(command: string, args: readonly string[]): { command: stri
 }
 
 /**
+ * Where a cluster meant for `preferred` can live. As root the server runs as `postgres`, which must be able to
+ * reach its directory: a checkout under a private directory (a fresh `mktemp -d`, a home with mode 0700) is not
+ * reachable, so the cluster then lives under the postgres user's own /var/lib/postgresql, one per `preferred`.
+ */
+export function clusterDirectory(preferred: string): string {
+  const wanted = resolve(preferred);
+  if (process.getuid?.() !== 0) return wanted;
+  const { uid } = serverUser();
+  for (let dir = dirname(wanted); ; dir = dirname(dir)) {
+    if (existsSync(dir)) {
+      const { mode, uid: owner } = statSync(dir);
+      if (owner !== uid && (mode & 0o001) === 0) {
+        const key = createHash('sha256').update(wanted).digest('hex').slice(0, 16);
+        return join('/var/lib/postgresql/aurora', key);
+      }
+    }
+    if (dir === dirname(dir)) return wanted;
+  }
+}
+
+/**
  * Creates a cluster in `dir` unless one is there: UTF-8, superuser `aurora` with `password` (SCRAM over TCP;
  * the cluster listens on 127.0.0.1 only, and on no Unix socket outside `dir`).
  */
@@ -39,12 +71,13 @@ export function initCluster(dir: string, password: string): void {
   if (existsSync(join(dir, 'PG_VERSION'))) return;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const pwfile = join(dir, '..', `.${LOCAL_POSTGRES_USER}-pw-${process.pid}`);
+  // The password file lives in a private directory of its own for the moment initdb reads it.
+  const secret = mkdtempSync(join(tmpdir(), 'aurora-initdb-'));
+  const pwfile = join(secret, 'password');
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (process.getuid?.() === 0) {
     const { uid, gid } = serverUser();
-    chownSync(dir, uid, gid);
-    chownSync(pwfile, uid, gid);
+    for (const path of [dir, secret, pwfile]) chownSync(path, uid, gid);
   }
   try {
     const { command, args } = asServerUser(join(requiredBin(), 'initdb'), [
@@ -64,7 +97,7 @@ export function initCluster(dir: string, password: string): void {
         `initdb failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout).trim()}`,
       );
   } finally {
-    rmSync(pwfile, { force: true });
+    rmSync(secret, { recursive: true, force: true });
   }
 }
 

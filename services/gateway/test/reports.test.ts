@@ -302,6 +302,13 @@ describe('a report', () => {
       cursor = page.nextCursor;
     }
     expect(seen).toEqual(['Paged 4', 'Paged 3', 'Paged 2', 'Paged 1', 'Paged 0']);
+    const folders = ok<{ folders: string[] }>(await call('carol', 'GET', '/reports/folders?scope=mine'));
+    expect(folders.folders).toContain('Paging');
+    expect(folders.folders).toEqual([...folders.folders].sort());
+    expect(
+      ok<{ folders: string[] }>(await call('bob', 'GET', '/reports/folders?scope=mine')).folders,
+    ).not.toContain('Paging');
+    expectProblem(await call('carol', 'GET', '/reports/folders?scope=all'), 400, 'INVALID_QUERY', 'scope');
     const found = ok<{ items: { name: string }[] }>(
       await call('carol', 'GET', '/reports?q=pAGED%203&dataset=employee_roster'),
     );

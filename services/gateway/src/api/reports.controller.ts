@@ -72,6 +72,17 @@ export class ReportsController {
     return { items: page.reports.map(summary), nextCursor: page.nextCursor || null };
   }
 
+  /** Declared before `reports/:id`, which would take "folders" for an id. */
+  @Get('reports/folders')
+  async folders(
+    @CurrentCaller() caller: Caller,
+    @Query() params: Record<string, unknown>,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { scope } = parseBody(FolderParams, params, 'a valid scope');
+    return { folders: await this.clients.reports.folders(scope, this.context(caller, response)) };
+  }
+
   @Get('reports/:id')
   async get(
     @CurrentCaller() caller: Caller,
@@ -320,8 +331,11 @@ function toHttpShare(share: ReportShare) {
     : { group: share.grantee, role: share.role };
 }
 
+const Scope = z.enum(['mine', 'shared', 'recent', 'favourites', 'trash']).default('mine');
+const FolderParams = z.strictObject({ scope: Scope });
+
 const ListParams = z.strictObject({
-  scope: z.enum(['mine', 'shared', 'recent', 'favourites', 'trash']).default('mine'),
+  scope: Scope,
   q: z.string().max(200).regex(NO_NUL, 'must not hold NUL').default(''),
   dataset: z.string().max(128).regex(NO_NUL, 'must not hold NUL').default(''),
   folder: z.string().max(200).regex(NO_NUL, 'must not hold NUL').default(''),

@@ -53,9 +53,7 @@ export class ReportsController {
     },
     metadata: Metadata,
   ) {
-    const scope = (request.scope || 'mine') as Scope;
-    if (!SCOPES.includes(scope))
-      throw new AuroraError(ErrorCode.INVALID_QUERY, `scope must be one of ${SCOPES.join(', ')}.`, 'scope');
+    const scope = scopeOf(request.scope);
     const limit = request.limit || REPORT_LIMITS.pageSize;
     if (limit < 1 || limit > REPORT_LIMITS.maxPageSize)
       throw new AuroraError(
@@ -72,6 +70,11 @@ export class ReportsController {
       limit,
     });
     return { reports: reports.map((r) => message(r)), nextCursor };
+  }
+
+  @GrpcMethod('ReportsService', 'ListFolders')
+  async folders(request: { scope: string }, metadata: Metadata) {
+    return { folders: await this.reports().folders(asker(metadata), scopeOf(request.scope)) };
   }
 
   @GrpcMethod('ReportsService', 'GetReport')
@@ -169,6 +172,13 @@ export class ReportsController {
       );
     return this.store;
   }
+}
+
+function scopeOf(scope: string): Scope {
+  const chosen = (scope || 'mine') as Scope;
+  if (!SCOPES.includes(chosen))
+    throw new AuroraError(ErrorCode.INVALID_QUERY, `scope must be one of ${SCOPES.join(', ')}.`, 'scope');
+  return chosen;
 }
 
 function asker(metadata: Metadata): Principal {

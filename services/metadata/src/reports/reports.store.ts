@@ -136,42 +136,23 @@ export class ReportsStore {
         favourites: sql<Date>`f.at`,
         trash: sql<Date>`r.deleted_at`,
       }[options.scope];
-      let query = db
-        .selectFrom('reports as r')
-        .leftJoin('report_favourites as f', (join) =>
-          join.onRef('f.report_id', '=', 'r.id').on('f.user_sub', '=', asker.sub),
-        )
-        .leftJoin('report_opens as o', (join) =>
-          join.onRef('o.report_id', '=', 'r.id').on('o.user_sub', '=', asker.sub),
-        )
-        .select([
-          'r.id',
-          'r.owner_sub',
-          'r.owner_name',
-          'r.name',
-          'r.description',
-          'r.folder',
-          'r.dataset',
-          'r.version',
-          'r.created_at',
-          'r.updated_at',
-          'r.deleted_at',
-          'o.at as opened_at',
-          sql<boolean>`f.user_sub is not null`.as('favourite'),
-          role.as('role'),
-          sortKey.as('sort_key'),
-        ])
-        .where(role, 'is not', null);
-      query =
-        options.scope === 'trash'
-          ? query.where('r.owner_sub', '=', asker.sub).where('r.deleted_at', 'is not', null)
-          : query.where('r.deleted_at', 'is', null);
-      if (options.scope === 'mine') query = query.where('r.owner_sub', '=', asker.sub);
-      // The candidates through report_shares' grantee index, so the role is computed for those alone.
-      if (options.scope === 'shared')
-        query = query.where('r.owner_sub', '<>', asker.sub).where(sharedWith(asker));
-      if (options.scope === 'recent') query = query.where('o.at', 'is not', null);
-      if (options.scope === 'favourites') query = query.where('f.at', 'is not', null);
+      let query = inScope(db, asker, options.scope).select([
+        'r.id',
+        'r.owner_sub',
+        'r.owner_name',
+        'r.name',
+        'r.description',
+        'r.folder',
+        'r.dataset',
+        'r.version',
+        'r.created_at',
+        'r.updated_at',
+        'r.deleted_at',
+        'o.at as opened_at',
+        sql<boolean>`f.user_sub is not null`.as('favourite'),
+        role.as('role'),
+        sortKey.as('sort_key'),
+      ]);
       if (options.search)
         query = query.where(
           sql<SqlBool>`position(lower(${options.search}) in lower(r.name || ' ' || r.description)) > 0`,
@@ -200,6 +181,20 @@ export class ReportsStore {
         ),
         nextCursor: rows.length > options.limit && last ? encodeCursor(last.sort_key, last.id) : '',
       };
+    });
+  }
+
+  /** The folders of the reports in a scope, for the library to filter by (at most 500, by name). */
+  folders(asker: Principal, scope: Scope): Promise<string[]> {
+    return this.database.run(async (db) => {
+      const rows = await inScope(db, asker, scope)
+        .select('r.folder')
+        .distinct()
+        .where('r.folder', '<>', '')
+        .orderBy('r.folder')
+        .limit(500)
+        .execute();
+      return rows.map((row) => row.folder);
     });
   }
 
@@ -396,6 +391,29 @@ export class ReportsStore {
       .execute();
     this.seen.set(asker.sub, now);
   }
+}
+
+/** The reports of a scope the asker may see (`r`, with their favourite `f` and last opening `o`), nothing selected. */
+function inScope(db: Kysely<AppTables>, asker: Principal, scope: Scope) {
+  let query = db
+    .selectFrom('reports as r')
+    .leftJoin('report_favourites as f', (join) =>
+      join.onRef('f.report_id', '=', 'r.id').on('f.user_sub', '=', asker.sub),
+    )
+    .leftJoin('report_opens as o', (join) =>
+      join.onRef('o.report_id', '=', 'r.id').on('o.user_sub', '=', asker.sub),
+    )
+    .where(roleOf(asker), 'is not', null);
+  query =
+    scope === 'trash'
+      ? query.where('r.owner_sub', '=', asker.sub).where('r.deleted_at', 'is not', null)
+      : query.where('r.deleted_at', 'is', null);
+  if (scope === 'mine') query = query.where('r.owner_sub', '=', asker.sub);
+  // The candidates through report_shares' grantee index, so the role is computed for those alone.
+  if (scope === 'shared') query = query.where('r.owner_sub', '<>', asker.sub).where(sharedWith(asker));
+  if (scope === 'recent') query = query.where('o.at', 'is not', null);
+  if (scope === 'favourites') query = query.where('f.at', 'is not', null);
+  return query;
 }
 
 /** The asker's role on `r`: owner, else the strongest of their shares (as a user or through a group), else null. */

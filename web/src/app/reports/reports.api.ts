@@ -7,6 +7,7 @@ import type {
   Report,
   ReportBody,
   ReportPage,
+  ReportScope,
   ReportShare,
   ReportSummary,
   ReportVersion,
@@ -32,6 +33,12 @@ export class ReportsApi {
       Object.entries(params).filter(([, value]) => value !== undefined && value !== ''),
     ) as Record<string, string | number>;
     return this.http.get<ReportPage>(BASE, { params: query });
+  }
+  /** The folders of a scope's reports, by name. */
+  folders(scope: ReportScope): Observable<readonly string[]> {
+    return this.http
+      .get<{ folders: readonly string[] }>(`${BASE}/folders`, { params: { scope } })
+      .pipe(map((answer) => answer.folders));
   }
   get(id: string): Observable<Tagged<Report>> {
     return this.http.get<Report>(at(id), { observe: 'response' }).pipe(map(tagged));

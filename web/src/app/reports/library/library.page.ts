@@ -28,6 +28,7 @@ export class LibraryPage implements OnInit {
   protected readonly when = when;
 
   ngOnInit(): void {
+    this.store.loadFolders();
     this.store.load();
   }
 

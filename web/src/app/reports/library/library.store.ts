@@ -17,7 +17,7 @@ export class LibraryStore {
   readonly nextCursor = signal<string | null>(null);
   readonly loading = signal(false);
   readonly error = signal<string | null>(null);
-  /** Folders seen in this scope, to filter by (the list narrows to one folder, its folders stay offered). */
+  /** Every folder of this scope's reports (not only the loaded pages'), to filter by. */
   readonly folders = signal<readonly string[]>([]);
   private readonly typed = new Subject<void>();
   private request: Subscription | undefined;
@@ -34,7 +34,19 @@ export class LibraryStore {
     this.scope.set(scope);
     this.folder.set(null);
     this.folders.set([]);
+    this.loadFolders();
     this.load();
+  }
+
+  /** The scope's folders; refreshed with the scope and after a report leaves the list. */
+  loadFolders(): void {
+    const scope = this.scope();
+    this.api.folders(scope).subscribe({
+      next: (folders) => {
+        if (this.scope() === scope) this.folders.set(folders);
+      },
+      error: (error: unknown) => this.error.set(reportMessage(error)),
+    });
   }
   setFolder(folder: string | null): void {
     this.folder.set(folder);
@@ -64,8 +76,6 @@ export class LibraryStore {
         next: (page) => {
           this.items.update((items) => (more ? [...items, ...page.items] : page.items));
           this.nextCursor.set(page.nextCursor);
-          const seen = new Set([...this.folders(), ...page.items.map((i) => i.folder).filter((f) => f)]);
-          this.folders.set([...seen].sort((a, b) => a.localeCompare(b)));
           this.loading.set(false);
         },
         error: (error: unknown) => {
@@ -105,5 +115,6 @@ export class LibraryStore {
   }
   private drop(id: string): void {
     this.items.update((items) => items.filter((i) => i.id !== id));
+    this.loadFolders();
   }
 }
