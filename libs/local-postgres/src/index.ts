@@ -70,7 +70,9 @@ export function clusterDirectory(preferred: string): string {
 export function initCluster(dir: string, password: string): void {
   if (existsSync(join(dir, 'PG_VERSION'))) return;
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Its parents as any directory is made (traversable), the cluster itself private to its owner.
+  mkdirSync(dirname(dir), { recursive: true });
+  mkdirSync(dir, { mode: 0o700 });
   // The password file lives in a private directory of its own for the moment initdb reads it.
   const secret = mkdtempSync(join(tmpdir(), 'aurora-initdb-'));
   const pwfile = join(secret, 'password');
@@ -91,7 +93,8 @@ export function initCluster(dir: string, password: string): void {
       '--locale=C.UTF-8',
       '--no-instructions',
     ]);
-    const result = spawnSync(command, args, { encoding: 'utf8' });
+    // From `/`: the caller's directory may be one the postgres user cannot enter.
+    const result = spawnSync(command, args, { encoding: 'utf8', cwd: '/' });
     if (result.status !== 0)
       throw new Error(
         `initdb failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout).trim()}`,
