@@ -1,6 +1,12 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { principalFromMetadata, type Principal } from '@aurora/proto';
-import { parseQuery, REPORT_LIMITS, type Query, type VintagePolicy } from '@aurora/query-model';
+import {
+  parseQuery,
+  parseReportContent,
+  REPORT_LIMITS,
+  type Query,
+  type VintagePolicy,
+} from '@aurora/query-model';
 import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
@@ -185,13 +191,37 @@ function asker(metadata: Metadata): Principal {
   return principalFromMetadata(metadata);
 }
 
-/** The gateway validated the content; the primary dataset is kept beside it for listing by dataset. */
+/**
+ * The content validated again here, as every service checks what it is sent (the gateway did too), and kept as
+ * the model reads it; the primary dataset goes beside it for listing by dataset.
+ */
 function stored(content: ContentMessage | undefined): StoredContent {
   if (!content) throw new AuroraError(ErrorCode.INVALID_QUERY, 'A report needs its content.');
-  const query = JSON.parse(content.queryJson) as { dataset?: unknown };
-  if (typeof query.dataset !== 'string')
-    throw new AuroraError(ErrorCode.INVALID_QUERY, 'A report needs a query.', 'query');
-  return { ...content, dataset: query.dataset };
+  const parsed = parseReportContent({
+    name: content.name,
+    description: content.description,
+    folder: content.folder,
+    query: json(content.queryJson, 'query'),
+    vintages: json(content.vintagesJson, 'vintages'),
+    layout: json(content.layoutJson, 'layout'),
+  });
+  return {
+    name: parsed.name,
+    description: parsed.description,
+    folder: parsed.folder,
+    dataset: parsed.query.dataset,
+    queryJson: JSON.stringify(parsed.query),
+    vintagesJson: JSON.stringify(parsed.vintages),
+    layoutJson: JSON.stringify(parsed.layout),
+  };
+}
+
+function json(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AuroraError(ErrorCode.INVALID_QUERY, 'is not JSON', path);
+  }
 }
 
 /** The saved query as today's model reads it; undefined when it no longer validates. */
