@@ -17,7 +17,7 @@ import { parseQuery, type Query } from '@aurora/query-model';
 import { DuckDbAdapter, type QueryResult, type Statement } from '@aurora/warehouse';
 import { catalogOf, compileQuery, type CompileOptions, type CompiledQuery } from '../src';
 import { countConditions, handWrittenSql, QUERY_BODY, VALUES } from './question';
-import { markdownTable, writeSection } from './report';
+import { BENCHMARKS_FILE, markdownTable, writeBenchSection } from '@aurora/testing';
 import { createStarSchema, DIMENSION_ROWS, starCatalog, VINTAGE } from './star-schema';
 
 const ROWS = envInt('BENCH_ROWS', 2_000_000);
@@ -37,7 +37,6 @@ const OPTIONS: CompileOptions = { dialect: 'duckdb', maxRowLimit: 1_000_000 };
 const COLD: CompileOptions = { ...OPTIONS, memo: false };
 /** Issue 13's goal for the compiler on the benchmark query. */
 const GOAL_PER_SECOND = 20_000;
-const DOCS = resolve(__dirname, '../../../docs/BENCHMARKS.md');
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -393,8 +392,8 @@ async function main(): Promise<void> {
 
     console.log(`\n${compileTable}\n\n${goalVerdict(throughput)}\n\n${executionTable}\n\n${verdict}`);
     if (WRITE_DOCS) {
-      writeSection(DOCS, 'compiler', body);
-      console.log(`\nUpdated ${DOCS}`);
+      writeBenchSection('compiler', body);
+      console.log(`\nUpdated ${BENCHMARKS_FILE}`);
     }
     if (!pass) process.exitCode = 1;
   } finally {

@@ -35,3 +35,4 @@ export {
 } from './infra';
 export { parsePrometheus, scrapeMetrics, type Family, type Sample } from './prometheus';
 export { createTestCa, type CertificateOptions, type TestCa, type TestCertificate } from './test-ca';
+export { BENCHMARKS_FILE, markdownTable, writeBenchSection, type Align } from './bench-docs';

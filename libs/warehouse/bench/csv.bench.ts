@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbAdapter, type Statement } from '../src';
-import { markdownTable, writeSection } from './report';
+import { markdownTable, writeBenchSection } from '@aurora/testing';
 import { copyCsvSql, csvColumns } from '../src/duckdb/csv-sql';
 
 const ROWS = Number(process.env['CSV_BENCH_ROWS'] ?? 1_000_000);
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
         `path): **${ratio >= MIN_RATIO && identical ? 'PASS' : 'FAIL'}** (${fmt(ratio, 2)}×)`,
     ].join('\n');
     process.stdout.write(`${body}\n`);
-    if (WRITE_DOCS) writeSection('warehouse-csv', body);
+    if (WRITE_DOCS) writeBenchSection('warehouse-csv', body);
     if (ratio < MIN_RATIO || !identical) {
       process.stderr.write(
         `warehouse CSV benchmark FAILED: ${fmt(ratio, 2)}× COPY, identical: ${identical}\n`,

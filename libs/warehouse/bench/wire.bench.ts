@@ -21,7 +21,7 @@ import Long from 'long';
 import { availableParallelism, loadavg } from 'node:os';
 import protobuf from 'protobufjs';
 import { DuckDbAdapter } from '../src';
-import { markdownTable, writeSection } from './report';
+import { markdownTable, writeBenchSection } from '@aurora/testing';
 
 const ROWS = Number(process.env['WIRE_BENCH_ROWS'] ?? 1_000_000);
 const WRITE_DOCS = process.env['BENCH_WRITE_DOCS'] !== '0';
@@ -314,7 +314,7 @@ async function main(): Promise<void> {
     'Arrow IPC is what the services send (docs/ARCHITECTURE.md, "Rows on the wire").',
   ].join('\n');
   console.log(`\n${section}`);
-  if (WRITE_DOCS) writeSection('wire', section);
+  if (WRITE_DOCS) writeBenchSection('wire', section);
 }
 
 function expectSameCells(name: string, cells: Cell[][], reference: Cell[][]): void {

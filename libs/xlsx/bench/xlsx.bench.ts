@@ -11,23 +11,15 @@
  * BENCH_WRITE_DOCS=0 (leave docs/BENCHMARKS.md alone, e.g. for a trial with other sizes).
  */
 import { fork } from 'node:child_process';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { markdownTable, writeBenchSection } from '@aurora/testing';
 import { createXlsxWriter, type XlsxCell, type XlsxColumn } from '../src';
 
 const ROWS = Number(process.env['XLSX_BENCH_ROWS'] ?? 1_000_000);
 const LEVEL = Number(process.env['XLSX_BENCH_LEVEL'] ?? 1);
 const WRITE_DOCS = process.env['BENCH_WRITE_DOCS'] !== '0';
-const DOCS = resolve(__dirname, '../../../docs/BENCHMARKS.md');
 const BATCH = 2_000;
 const MAX_RSS_MB = 200;
 const MIN_ROWS_PER_S = 58_000;
@@ -229,7 +221,7 @@ async function main(): Promise<void> {
       `${fmt(ROWS)} rows): **${met ? 'PASS' : 'FAIL'}**`,
   ].join('\n');
   process.stdout.write(`${body}\n`);
-  if (WRITE_DOCS) writeSection('xlsx', body);
+  if (WRITE_DOCS) writeBenchSection('xlsx', body);
 
   const failures: string[] = [];
   if (ours.peakRssMb >= MAX_RSS_MB) failures.push(`peak RSS ${fmt(ours.peakRssMb)} MB ≥ ${MAX_RSS_MB} MB`);
@@ -240,38 +232,6 @@ async function main(): Promise<void> {
     process.stderr.write(`xlsx benchmark FAILED: ${failures.join('; ')}\n`);
     process.exitCode = 1;
   }
-}
-
-/** A Markdown table padded the way Prettier formats it (first column left, the others right-aligned). */
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) =>
-    Math.max(3, title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  const rule = widths.map((width, i) => (i === 0 ? '-'.repeat(width) : `${'-'.repeat(width - 1)}:`));
-  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-
-const INTRO = '# Benchmarks\n\nRun them all with `npm run bench` at the repository root.\n';
-
-/**
- * Replaces this benchmark's section between its markers, appending it the first time (and creating the file).
- * The file is read right before it is written: other benchmarks own, and may be rewriting, other sections.
- */
-function writeSection(name: string, body: string): void {
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const section = `${start}\n\n${body.trim()}\n\n${end}`;
-  const current = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : INTRO;
-  const from = current.indexOf(start);
-  const to = current.indexOf(end);
-  const next =
-    from >= 0 && to > from
-      ? current.slice(0, from) + section + current.slice(to + end.length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  mkdirSync(dirname(DOCS), { recursive: true });
-  writeFileSync(DOCS, next);
 }
 
 const childIndex = process.argv.indexOf('--child');

@@ -16,18 +16,19 @@ import {
   startS3,
   startStack,
   internalToken,
+  markdownTable,
+  writeBenchSection,
   type ExportWorkerProcess,
   type Stack,
 } from '@aurora/testing';
 import { DuckDbAdapter } from '@aurora/warehouse';
 import { credentials } from '@grpc/grpc-js';
 import { execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../..');
-const DOCS = join(ROOT, 'docs/BENCHMARKS.md');
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const SMALL_JOBS = Number(process.env['BENCH_SMALL_JOBS'] ?? 20);
 const WRITE_DOCS = process.env['BENCH_WRITE_DOCS'] !== '0';
@@ -338,7 +339,7 @@ async function main(): Promise<void> {
         `**${xlsx.peakRssMb < 200 && rate(xlsx.rows, xlsx.seconds) >= 58_000 ? 'PASS' : 'FAIL'}**`,
     ].join('\n');
     process.stdout.write(`${body}\n`);
-    if (WRITE_DOCS) writeSection('export', body);
+    if (WRITE_DOCS) writeBenchSection('export', body);
     if (csv.rows !== ROWS || xlsx.rows !== ROWS || exceljs.rows !== ROWS) {
       process.stderr.write('export benchmark: a run did not write every row\n');
       process.exitCode = 1;
@@ -400,33 +401,6 @@ async function exceljsRun(queryAddress: string, file: string): Promise<void> {
   client.close();
   const result: ChildResult = { rows, seconds, peakRssMb: vmHwmMb('self'), bytes: statSync(file).size };
   process.send?.(result);
-}
-
-/** A Markdown table padded the way Prettier formats it (first column left, the others right-aligned). */
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) =>
-    Math.max(3, title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  const rule = widths.map((width, i) => (i === 0 ? '-'.repeat(width) : `${'-'.repeat(width - 1)}:`));
-  return [line(header), `| ${rule.join(' | ')} |`, ...rows.map(line)].join('\n');
-}
-
-/** Replaces this benchmark's section of docs/BENCHMARKS.md, read right before it is written (others own theirs). */
-function writeSection(name: string, body: string): void {
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const section = `${start}\n\n${body.trim()}\n\n${end}`;
-  const current = existsSync(DOCS) ? readFileSync(DOCS, 'utf8') : '# Benchmarks\n';
-  const from = current.indexOf(start);
-  const to = current.indexOf(end);
-  writeFileSync(
-    DOCS,
-    from >= 0 && to > from
-      ? current.slice(0, from) + section + current.slice(to + end.length)
-      : `${current.trimEnd()}\n\n${section}\n`,
-  );
 }
 
 const childAt = process.argv.indexOf('--exceljs');

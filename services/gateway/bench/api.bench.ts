@@ -2,7 +2,7 @@
 // and then repeated (result cache hits), beside the same SQL run directly on DuckDB in the same run; then a
 // 1,000,000-row CSV download beside DuckDB's own COPY … TO csv. Writes its section of docs/BENCHMARKS.md. Run: npm run bench (or `npm run bench -w @aurora/gateway`).
 import { DuckDbAdapter, type Statement } from '@aurora/warehouse';
-import { startStack } from '@aurora/testing';
+import { startStack, writeBenchSection } from '@aurora/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,6 @@ import {
   ROOT,
   side,
   verdict,
-  writeSection,
   type Pids,
   type Side,
 } from './load';
@@ -235,7 +234,7 @@ requests per second (Little's law): a p99 under 100 ms needs more than ${(CONNEC
 | ratio stack / COPY (rows/s) | | ${fmt(copySeconds / csvSeconds, 2)} | |
 `;
     process.stdout.write(table);
-    writeSection('api', table);
+    writeBenchSection('api', table);
     if (uncached.errors + cached.errors > 0 || csvRows !== ROWS) process.exitCode = 1;
   } finally {
     await direct.close();

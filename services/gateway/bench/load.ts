@@ -1,8 +1,8 @@
 // What the gateway's benchmarks share: load in time slices (autocannon over HTTP, or callers in this process),
-// latency percentiles, CPU time per process from /proc, and writing a section of docs/BENCHMARKS.md.
+// latency percentiles and CPU time per process from /proc.
 import autocannon from 'autocannon';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../../..');
 
@@ -165,21 +165,4 @@ export async function directSlice(into: Side, load: DirectLoad): Promise<void> {
   into.cpuMs += own;
   addCpu(into, cpu0, pids);
   into.seconds += (Date.now() - started) / 1000;
-}
-
-/** Replaces this benchmark's section of docs/BENCHMARKS.md (other benchmarks own theirs). */
-export function writeSection(name: string, body: string): void {
-  const file = join(ROOT, 'docs/BENCHMARKS.md');
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const text = readFileSync(file, 'utf8');
-  const section = `${start}\n${body}\n${end}`;
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  writeFileSync(
-    file,
-    from >= 0 && to > from
-      ? text.slice(0, from) + section + text.slice(to + end.length)
-      : `${text.trimEnd()}\n\n${section}\n`,
-  );
 }

@@ -2,23 +2,12 @@
 // clients on GET /reports?scope=mine, ?scope=shared and GET /reports/{id}, each beside the store's own SQL run
 // directly on PostgreSQL (pg, a pool of DATABASE_POOL_MAX). Writes its section of docs/BENCHMARKS.md.
 // Run: npm run bench (or `npm run bench -w @aurora/gateway`).
-import { startPostgres, startStack } from '@aurora/testing';
+import { startPostgres, startStack, writeBenchSection } from '@aurora/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  directSlice,
-  fmt,
-  httpSlice,
-  loadAverage,
-  percentile,
-  ROOT,
-  side,
-  verdict,
-  writeSection,
-  type Side,
-} from './load';
+import { directSlice, fmt, httpSlice, loadAverage, percentile, ROOT, side, verdict, type Side } from './load';
 import { content, DEV_USERS, PRINCIPALS, seedReports, type DevUser } from './report-seed';
 import { directStore } from './report-store';
 import { Pool } from 'pg';
@@ -189,7 +178,7 @@ the goal needs under 0.5 ms of CPU per request for all processes together on 2 c
 on these statements, so it is out of reach here without caching answers in front of the database or many more cores.
 `;
     process.stdout.write(table);
-    writeSection('reports', table);
+    writeBenchSection('reports', table);
     if (errors > 0) process.exitCode = 1;
   } finally {
     await Promise.all([pool.end(), store.close()]);

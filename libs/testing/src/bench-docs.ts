@@ -1,13 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** docs/BENCHMARKS.md (this file runs from src/ under Jest and tsx, and from dist/ when built: both 3 deep). */
+export const BENCHMARKS_FILE = resolve(__dirname, '../../../docs/BENCHMARKS.md');
 
 export type Align = 'left' | 'right';
 
-/** A Markdown table already padded the way Prettier formats it, so the written docs pass `prettier --check`. */
+/**
+ * A Markdown table padded the way Prettier formats it, so the written docs pass `prettier --check`; by default
+ * the first column is left-aligned and the others (numbers) right-aligned.
+ */
 export function markdownTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
-  align: readonly Align[],
+  align: readonly Align[] = header.map((_, i) => (i === 0 ? 'left' : 'right')),
 ): string {
   const widths = header.map((title, i) =>
     Math.max(3, title.length, ...rows.map((row) => (row[i] ?? '').length)),
@@ -30,18 +36,22 @@ below. The numbers come from the development machine (2 cores); compare ratios r
 every ratio is measured within one run, its two sides alternating on the same data.
 `;
 
-/** Replaces this benchmark's section between its markers (appending it the first time; creating the file). */
-export function writeSection(file: string, name: string, body: string): void {
+/**
+ * Replaces one benchmark's section of docs/BENCHMARKS.md, between `<!-- bench:NAME:start -->` and its end
+ * marker, appending it the first time (and creating the file). The file is read right before it is written:
+ * other benchmarks own, and may be rewriting, other sections.
+ */
+export function writeBenchSection(name: string, body: string, file = BENCHMARKS_FILE): void {
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
   const section = `${start}\n\n${body.trim()}\n\n${end}`;
   const current = existsSync(file) ? readFileSync(file, 'utf8') : INTRO;
   const from = current.indexOf(start);
   const to = current.indexOf(end);
-  const next =
+  writeFileSync(
+    file,
     from >= 0 && to > from
       ? current.slice(0, from) + section + current.slice(to + end.length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, next);
+      : `${current.trimEnd()}\n\n${section}\n`,
+  );
 }
