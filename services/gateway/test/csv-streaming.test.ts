@@ -131,9 +131,11 @@ describe('POST /query/csv of 1,000,000 rows', () => {
         `peak ${mb(peak)}: growth ${mb(growth)} (${((100 * growth) / bytes).toFixed(0)} % of the file)`,
     );
     expect(bytes).toBeGreaterThan(100 * 2 ** 20);
-    // Flat: the gateway holds a few batches at a time, never the file (a gateway that buffered it would need
-    // more than the file itself, and several times that for the rows as JSON).
-    expect(growth).toBeLessThan(bytes / 3);
+    // Flat: the gateway holds a few chunks at a time, never the file (a gateway that buffered it would need
+    // more than the file itself, and several times that for the rows as JSON). What RSS shows beside that is the
+    // capped young generation and freed buffers malloc has not returned yet: 29 to 48 MiB of growth measured
+    // for this 136 MiB file, run to run, on 2 busy cores; half the file stays well clear of both.
+    expect(growth).toBeLessThan(bytes / 2);
   }, 240_000);
 
   it('stops the engine query when the client aborts: the only engine connection is free again at once', async () => {
