@@ -8,10 +8,17 @@ export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** No path separator, no character Windows refuses, no C0 or C1 control (a C1 control reached a raw header). */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what a file name may not hold
-const PLAIN_FILE_NAME = /^[^/\\:*?"<>|\u0000-\u001f\u007f-\u009f]+$/;
+const NOT_PLAIN = '/\\\\:*?"<>|\\u0000-\\u001f\\u007f-\\u009f';
 /** Bidi embeddings, overrides and isolates make a name display otherwise than it is (`report\u202Egpj.exe`). */
-const NO_BIDI_CONTROLS = /^[^\u202a-\u202e\u2066-\u2069]+$/;
+const BIDI_CONTROLS = '\\u202a-\\u202e\\u2066-\\u2069';
+const PLAIN_FILE_NAME = new RegExp(`^[^${NOT_PLAIN}]+$`);
+const NO_BIDI_CONTROLS = new RegExp(`^[^${BIDI_CONTROLS}]+$`);
+const UNSAFE_IN_FILE_NAME = new RegExp(`[${NOT_PLAIN}${BIDI_CONTROLS}]+`, 'g');
+
+/** A file name made from any text (a report's name): what `fileName` refuses becomes `_`; `fallback` if empty. */
+export function fileNameFrom(text: string, fallback: string): string {
+  return text.replace(UNSAFE_IN_FILE_NAME, '_').trim().slice(0, 120) || fallback;
+}
 
 /** The body of `POST /exports`: a query, a file format and a file name. */
 export const ExportRequestSchema = z.strictObject({

@@ -18,6 +18,7 @@ export { queryJsonSchema } from './json-schema';
 export {
   EXPORT_FORMATS,
   ExportRequestSchema,
+  fileNameFrom,
   parseExportRequest,
   type ExportFormat,
   type ExportRequest,

@@ -1,5 +1,5 @@
 import { AuroraError } from '@aurora/errors';
-import { parseExportRequest } from '../src';
+import { fileNameFrom, parseExportRequest } from '../src';
 
 const request = (fileName: string) => ({
   query: { dataset: 'global_sales', columns: ['region'] },
@@ -42,5 +42,23 @@ describe('the file name of an export', () => {
     const error = refusal(fileName);
     expect([error.code, error.path]).toEqual(['INVALID_QUERY', 'fileName']);
     expect(error.detail).toMatch(/bidirectional text controls/);
+  });
+});
+
+describe('a file name made from any text (a report name)', () => {
+  it.each([
+    ['EMEA sales by channel', 'EMEA sales by channel'],
+    ['Q3: in/out <draft>?', 'Q3_ in_out _draft_'],
+    ['report\u202Egpj.exe', 'report_gpj.exe'],
+    ['a\u0000\u0085b\\c', 'a_b_c'],
+  ])('%j becomes %j, which an export accepts', (text, expected) => {
+    const name = fileNameFrom(text, 'aurora-report');
+    expect(name).toBe(expected);
+    expect(parseExportRequest(request(name)).fileName).toBe(name);
+  });
+
+  it('is cut to 120 characters, and falls back when nothing is left', () => {
+    expect(fileNameFrom('x'.repeat(300), 'f')).toHaveLength(120);
+    expect(fileNameFrom('  ', 'aurora-report')).toBe('aurora-report');
   });
 });
