@@ -10,6 +10,7 @@ const TITLES: Record<ErrorCode, string> = {
   INVALID_QUERY: 'Invalid query',
   UNKNOWN_DATASET: 'Unknown dataset',
   UNKNOWN_COLUMN: 'Unknown column',
+  COLUMN_MASKED: 'Column masked',
   INVALID_VALUE: 'Invalid value',
   PARTITION_FILTER_REQUIRED: 'Partition filter required',
   QUERY_TOO_EXPENSIVE: 'Query too expensive',
@@ -17,6 +18,7 @@ const TITLES: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'Unauthenticated',
   FORBIDDEN: 'Forbidden',
   DATASET_FORBIDDEN: 'Dataset forbidden',
+  ACTION_FORBIDDEN: 'Action forbidden',
   NOT_FOUND: 'Not found',
   EDIT_CONFLICT: 'Edit conflict',
   PRECONDITION_REQUIRED: 'Precondition required',
@@ -24,6 +26,7 @@ const TITLES: Record<ErrorCode, string> = {
   RATE_LIMITED: 'Too many requests',
   QUOTA_EXCEEDED: 'Quota exceeded',
   UNAVAILABLE: 'Service unavailable',
+  AUDIT_UNAVAILABLE: 'Audit unavailable',
   QUERY_TIMEOUT: 'Query timeout',
 };
 
