@@ -389,7 +389,7 @@ Aurora is running: ${gatewayUrl}
   Exports:     NATS ${natsUrl}, S3 ${s3Url} (bucket ${env.S3_BUCKET ?? 'aurora-exports'})${natsUsers()}
   Reports:     PostgreSQL ${env.DATABASE_URL.replace(/:[^:@/]+@/, ':…@')}${databaseUrlGiven ? '' : ' (password in data/local/postgres-password)'}
   Metrics:     ${metricsUrls()}
-  Sign-in:     ${issuer} (dev logins: alice/alice — analysts, bob/bob — hr, carol/carol — admins)
+  Sign-in:     ${issuer} (dev logins: alice/alice — analysts, bob/bob — hr, carol/carol — admins, dave/dave — sales-emea, EMEA rows only)
   A token for scripts:
     TOKEN=$(curl -s -u alice-cli:alice-cli -d grant_type=client_credentials ${issuer}/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
     curl -H "Authorization: Bearer $TOKEN" ${gatewayUrl}/api/v1/datasets

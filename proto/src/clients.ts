@@ -64,10 +64,15 @@ export class QueryClient {
     };
   }
 
-  async count(queryJson: string, context: CallContext): Promise<{ count: number; capped: boolean }> {
+  /** `action` "export": counting before an export, which needs the export action rather than view. */
+  async count(
+    queryJson: string,
+    context: CallContext,
+    action: 'view' | 'export' = 'view',
+  ): Promise<{ count: number; capped: boolean }> {
     const { count, capped } = await callUnary<QueryRequest, CountResponse>(
       this.stub.count.bind(this.stub),
-      { queryJson },
+      { queryJson, action },
       context,
     );
     return { count, capped };

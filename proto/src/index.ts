@@ -12,12 +12,17 @@ export {
   bearerMetadata,
   bindVerifiedCaller,
   callerOf,
+  principalAttributes,
   principalFromMetadata,
+  ATTRIBUTE_LIMITS,
   type Caller,
   type Principal,
+  type PrincipalAttributes,
 } from './principal';
 export { fromGrpcError, grpcStatusOf, isServiceError, toGrpcErrorDetails } from './errors';
 export type { Dataset__Output as Dataset } from './generated/aurora/v1/Dataset';
+export type { Column__Output as Column } from './generated/aurora/v1/Column';
+export type { RowPolicy__Output as RowPolicy } from './generated/aurora/v1/RowPolicy';
 export type { Vintages__Output as Vintages } from './generated/aurora/v1/Vintages';
 export type { ResultColumn__Output as ResultColumn } from './generated/aurora/v1/ResultColumn';
 export type { PreviewResponse__Output as PreviewResponse } from './generated/aurora/v1/PreviewResponse';

@@ -14,6 +14,7 @@ import {
   bobOpensSharedReports,
   carolSharesWithHr,
 } from './reports.e2e';
+import { aliceSeesMaskedEmails, daveSeesOnlyHisRegion } from './governance.e2e';
 import { aliceWorksUnderThePolicy, assertNothingRefused, watchPolicies } from './security.e2e';
 import {
   lazyChunks,
@@ -207,6 +208,11 @@ async function bobSeesOnlyHisDatasets(page: Page, urls: Urls): Promise<void> {
 
 type Scenario = (page: Page, urls: Urls) => Promise<void>;
 
+async function runGovernanceScenarios(browser: Browser, urls: Urls): Promise<void> {
+  await run(browser, urls, 'dave sees only EMEA and may not export', daveSeesOnlyHisRegion);
+  await run(browser, urls, 'alice sees masked emails', aliceSeesMaskedEmails);
+}
+
 async function run(
   browser: Browser,
   urls: Urls,
@@ -241,7 +247,7 @@ async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'bob opens the reports shared with hr', bobOpensSharedReports);
 }
 
-export async function runScenarios(urls: Urls, only?: 'reports'): Promise<void> {
+export async function runScenarios(urls: Urls, only?: 'reports' | 'governance'): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({
@@ -258,9 +264,10 @@ export async function runScenarios(urls: Urls, only?: 'reports'): Promise<void> 
       '--enable-precise-memory-info',
     ],
   });
-  if (only === 'reports') {
+  if (only) {
     try {
-      await runReportScenarios(browser, urls);
+      if (only === 'reports') await runReportScenarios(browser, urls);
+      else await runGovernanceScenarios(browser, urls);
     } finally {
       await browser.close();
     }
@@ -280,6 +287,7 @@ export async function runScenarios(urls: Urls, only?: 'reports'): Promise<void> 
     await run(browser, urls, 'alice explores global_sales', aliceExploresGlobalSales);
     await run(browser, urls, 'carol summarizes with employee_roster', carolSummarizes, 1280, 720);
     await run(browser, urls, 'bob sees only his datasets', bobSeesOnlyHisDatasets, 1920, 1080);
+    await runGovernanceScenarios(browser, urls);
     await run(browser, urls, 'the session expires', aliceSessionExpires);
     await runReportScenarios(browser, urls);
     await run(browser, urls, 'memory stays flat over 100,000 rows', async (page) => {

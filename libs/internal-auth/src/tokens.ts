@@ -1,5 +1,5 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import type { Principal } from '@aurora/proto';
+import { principalAttributes, type Principal } from '@aurora/proto';
 import {
   createLocalJWKSet,
   decodeJwt,
@@ -45,7 +45,13 @@ export class InternalTokenIssuer {
    * `act`), e.g. the export worker running a job.
    */
   async requestToken(principal: Principal, actor?: string): Promise<string> {
-    const cacheKey = JSON.stringify([principal.sub, principal.name, principal.groups, actor]);
+    const cacheKey = JSON.stringify([
+      principal.sub,
+      principal.name,
+      principal.groups,
+      principal.attributes,
+      actor,
+    ]);
     const now = this.now();
     const cached = this.recent.get(cacheKey);
     if (cached && cached.renewAt > now) return cached.token;
@@ -73,7 +79,12 @@ export class InternalTokenIssuer {
     claims: JWTPayload = {},
   ): Promise<string> {
     const issuedAt = Math.floor(this.now() / 1000);
-    return new SignJWT({ ...claims, name: principal.name, groups: [...principal.groups] })
+    return new SignJWT({
+      ...claims,
+      name: principal.name,
+      groups: [...principal.groups],
+      ...(principal.attributes ? { attributes: principal.attributes } : {}),
+    })
       .setProtectedHeader({ alg: ALGORITHM, kid: this.signingKey.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)
       .setSubject(principal.sub)
@@ -165,7 +176,11 @@ function principalOf(payload: JWTPayload): Principal {
   ) {
     throw refused('The internal token does not name a principal.');
   }
-  return { sub, name, groups };
+  const { attributes } = payload;
+  if (attributes === undefined) return { sub, name, groups };
+  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes))
+    throw refused('The internal token does not name a principal.');
+  return { sub, name, groups, attributes: principalAttributes(attributes as Record<string, unknown>) };
 }
 
 function reason(error: unknown): string {

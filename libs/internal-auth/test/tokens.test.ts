@@ -169,6 +169,23 @@ describe('internal tokens', () => {
     expect(await refusal(after.verify(oldToken))).toBe('The internal token is signed by an unknown key.');
   });
 
+  it("carry the principal's attributes, which row policies read, and a job's too", async () => {
+    const dave = { sub: 'dave', name: 'Dave', groups: ['sales-emea'], attributes: { regions: ['EMEA'] } };
+    const token = await gateway.requestToken(dave);
+    expect(decodeJwt(token)['attributes']).toEqual({ regions: ['EMEA'] });
+    expect((await queryVerifier().verify(token)).principal).toEqual(dave);
+    // Another set of attributes is another token, never the cached one.
+    expect(await gateway.requestToken({ ...dave, attributes: { regions: ['APAC'] } })).not.toBe(token);
+    const worker = new InternalTokenIssuer(ISSUERS.export, exportKey.signingKey);
+    const job = await worker.requestToken(dave, ISSUERS.export);
+    expect((await queryVerifier().verify(job)).principal).toEqual(dave);
+  });
+
+  it('refuse attributes that are not an object of claims', async () => {
+    const odd = await handSigned(gatewayKey.signingKey, 'alice', { ...alice, attributes: ['EMEA'] });
+    expect(await refusal(queryVerifier().verify(odd))).toBe('The internal token does not name a principal.');
+  });
+
   it('must name a principal', async () => {
     const noGroups = await handSigned(gatewayKey.signingKey, 'alice', { name: 'Alice' });
     expect(await refusal(queryVerifier().verify(noGroups))).toBe(

@@ -7,6 +7,19 @@ export interface CatalogColumn {
   readonly type: ColumnType;
   readonly nullable: boolean;
   readonly format?: string | undefined;
+  /**
+   * Under a column policy for this principal: the query reads the masked text or keyed hash (so `type` is
+   * "string") of a value of `sourceType`, and may not filter, sort or aggregate what would reveal it.
+   */
+  readonly masking?: { readonly mode: 'masked' | 'hashed'; readonly sourceType: ColumnType } | undefined;
+}
+
+/** `column IN (values)` under every query of the dataset; no values matches no row (a missing claim). */
+export interface CatalogRowPolicy {
+  readonly column: string;
+  /** The column's type in the warehouse, to bind the values as. */
+  readonly type: ColumnType;
+  readonly values: readonly string[];
 }
 
 export interface CatalogPartition {
@@ -25,6 +38,13 @@ export interface CatalogDataset {
   readonly uniqueKey: readonly string[];
   readonly partition: CatalogPartition | null;
   readonly columns: readonly CatalogColumn[];
+  /** Row-level security for this principal: every policy holds on each row the dataset's scan reads. */
+  readonly rowPolicies?: readonly CatalogRowPolicy[] | undefined;
+}
+
+/** Whether a row or column policy narrows what the principal reads of the dataset. */
+export function isPoliced(dataset: CatalogDataset): boolean {
+  return (dataset.rowPolicies?.length ?? 0) > 0 || dataset.columns.some((column) => column.masking);
 }
 
 /**

@@ -9,7 +9,9 @@ import { planCount, planRows, type PlanOptions } from './plan';
 import { resolveQuery } from './resolve';
 import type { ResolvedQuery } from './resolved';
 
-export interface CompileOptions extends Partial<PlanOptions> {
+export interface CompileOptions extends Partial<Omit<PlanOptions, 'maskingKey'>> {
+  /** The key of hashed columns (MASKING_KEY); a query reading a hashed column fails without one. */
+  readonly maskingKey?: string | undefined;
   readonly dialect: DialectName;
   /** MAX_ROW_LIMIT: no limit, page or count reaches past this row. */
   readonly maxRowLimit: number;
@@ -38,6 +40,8 @@ export interface CompiledQuery {
   readonly dialect: DialectName;
   readonly sql: string;
   readonly params: readonly BindValue[];
+  /** Indexes into `params` of values no one may be shown (the masking key): the SQL view redacts them. */
+  readonly secretParams: readonly number[];
   /** The result columns, in the order of each row. */
   readonly columns: readonly ResultColumnInfo[];
   /** The datasets of the query, primary first (also when a materialized view answers it). */
@@ -86,6 +90,7 @@ function planOptions(options: CompileOptions, catalog: CatalogView): PlanOptions
     reorderJoins: options.reorderJoins ?? true,
     peekOneMore: options.peekOneMore ?? false,
     materializedViews: options.materializedViews ?? catalog.materializedViews,
+    maskingKey: options.maskingKey ?? null,
   };
 }
 
@@ -97,7 +102,7 @@ function frozenStatement(
   query: ResolvedQuery,
 ): CompiledQuery {
   const dialect = DIALECTS[name];
-  const { sql, params } = dialect.createCompiler().compile(dialect.rewrite(plan));
+  const { sql, params, secretParams } = dialect.createCompiler().compile(dialect.rewrite(plan));
   const sources = query.sources.map(({ dataset, vintage }) =>
     Object.freeze({
       dataset: dataset.id,
@@ -110,6 +115,7 @@ function frozenStatement(
     dialect: name,
     sql,
     params: Object.freeze(params),
+    secretParams: Object.freeze(secretParams),
     columns: Object.freeze(columns),
     sources: Object.freeze(sources),
   });

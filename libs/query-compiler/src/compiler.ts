@@ -1,4 +1,4 @@
-import type { ExpressionNode, JoinType, Node, SelectNode, TextMatchNode } from './nodes';
+import type { ExpressionNode, JoinType, MaskNode, Node, SelectNode, TextMatchNode } from './nodes';
 import { LIKE_ESCAPE, likePattern } from './like-pattern';
 import type { TypedValue } from './typed-value';
 
@@ -7,6 +7,8 @@ export type BindValue = string | number | bigint | boolean;
 export interface CompiledSql {
   readonly sql: string;
   readonly params: readonly BindValue[];
+  /** Indexes into `params` of values no one may be shown (the masking key): the SQL view redacts them. */
+  readonly secretParams: readonly number[];
 }
 
 type Visitors = {
@@ -27,13 +29,15 @@ const JOIN_KEYWORDS: Readonly<Record<JoinType, string>> = {
 export abstract class SqlCompiler {
   private sql = '';
   private params: BindValue[] = [];
+  private secretParams: number[] = [];
 
   compile(select: SelectNode): CompiledSql {
     this.sql = '';
     this.params = [];
+    this.secretParams = [];
     this.visit(select);
-    // Each compile starts a new array, so handing this one out cannot expose a later statement's values.
-    return { sql: this.sql, params: this.params };
+    // Each compile starts new arrays, so handing these out cannot expose a later statement's values.
+    return { sql: this.sql, params: this.params, secretParams: this.secretParams };
   }
 
   /** `$1` or `:1`. */
@@ -45,6 +49,16 @@ export abstract class SqlCompiler {
   protected abstract appendIsEmpty(expr: ExpressionNode, text: boolean): void;
   /** The dialect's quoting (catalog names only; it still guarantees none can break out). */
   protected abstract quoteIdentifier(name: string): string;
+
+  /** `MaskNode`: the dialect's text of the value, then its last 4 characters or its keyed hash. */
+  protected abstract appendMask(node: MaskNode): void;
+
+  /** The masking key: bound like any value, and listed so that the SQL view never shows it. */
+  protected addSecretParameter(value: string): string {
+    const placeholder = this.addParameter(value);
+    this.secretParams.push(this.params.length - 1);
+    return placeholder;
+  }
 
   /** Portable form: `expr LIKE pattern ESCAPE '\'` (both sides lowered when case-insensitive). */
   protected appendTextMatch(node: TextMatchNode): void {
@@ -205,6 +219,7 @@ export abstract class SqlCompiler {
       c.visit(node.high);
     },
     TextMatch: (c, node) => c.appendTextMatch(node),
+    Mask: (c, node) => c.appendMask(node),
     Aggregate: (c, node) => {
       c.append(`${node.fn}(${node.distinct ? 'DISTINCT ' : ''}`);
       if (node.arg) c.visit(node.arg);

@@ -4,6 +4,7 @@ export {
   type CatalogDataset,
   type CatalogMaterializedView,
   type CatalogPartition,
+  type CatalogRowPolicy,
   type CatalogView,
 } from './catalog';
 export {

@@ -88,6 +88,7 @@ export class CompileMemo {
       options.pushdown ?? true,
       options.reorderJoins ?? true,
       options.peekOneMore ?? false,
+      options.maskingKey ?? null,
       query,
     ];
     // One call writes one flat string: a concatenation would be copied again to look it up.

@@ -1,3 +1,4 @@
+import type { ColumnType } from '@aurora/query-model';
 import type { TypedValue } from './typed-value';
 
 /**
@@ -16,7 +17,8 @@ export type ExpressionNode =
   | InNode
   | BetweenNode
   | TextMatchNode
-  | AggregateNode;
+  | AggregateNode
+  | MaskNode;
 
 export type Node = ExpressionNode | SelectNode | TableNode | SubqueryNode | JoinNode;
 
@@ -92,6 +94,21 @@ export interface AggregateNode {
   readonly distinct: boolean;
 }
 
+/**
+ * A column as a principal under a column policy sees it: `masked` shows at most its last 4 characters
+ * (`****1234`), `hashed` a keyed SHA-256 in hex, equal for equal values, so it still groups and joins. The key
+ * is bound as a parameter that the SQL view never shows. NULL stays NULL.
+ */
+export interface MaskNode {
+  readonly kind: 'Mask';
+  readonly mode: 'masked' | 'hashed';
+  readonly expr: ExpressionNode;
+  /** The column's own type: each dialect turns it into text the same way on every session. */
+  readonly type: ColumnType;
+  /** The hashing key (MASKING_KEY); null when masked. */
+  readonly key: string | null;
+}
+
 export interface TableNode {
   readonly kind: 'Table';
   readonly schema: string | null;
@@ -160,6 +177,8 @@ export const sql = {
   ): TextMatchNode => Object.freeze({ kind: 'TextMatch', expr, match, text, caseSensitive }),
   aggregate: (fn: AggregateFunction, arg: ExpressionNode | null, distinct = false): AggregateNode =>
     Object.freeze({ kind: 'Aggregate', fn, arg, distinct }),
+  mask: (mode: MaskNode['mode'], expr: ExpressionNode, type: ColumnType, key: string | null): MaskNode =>
+    Object.freeze({ kind: 'Mask', mode, expr, type, key }),
   table: (schema: string | null, name: string): TableNode => Object.freeze({ kind: 'Table', schema, name }),
   subquery: (query: SelectNode, alias: string): SubqueryNode =>
     Object.freeze({ kind: 'Subquery', query, alias }),

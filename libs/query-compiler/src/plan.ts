@@ -1,5 +1,14 @@
-import type { CatalogDataset, CatalogMaterializedView } from './catalog';
-import { sql, type ColumnNode, type ExpressionNode, type OrderItem, type SelectNode } from './nodes';
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import { columnNamed, isPoliced, type CatalogDataset, type CatalogMaterializedView } from './catalog';
+import { castOrUndefined } from './typed-value';
+import {
+  sql,
+  type ColumnNode,
+  type ExpressionNode,
+  type OrderItem,
+  type SelectItem,
+  type SelectNode,
+} from './nodes';
 import type { Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
 import { operandKey } from './resolve';
 import { routeToMaterializedView } from './route';
@@ -14,6 +23,8 @@ export interface PlanOptions {
   readonly peekOneMore: boolean;
   /** Precomputed joins the query may be routed to (see route.ts); none plans every join. */
   readonly materializedViews: readonly CatalogMaterializedView[];
+  /** The key of hashed columns (MASKING_KEY); null refuses a query that reads one. */
+  readonly maskingKey: string | null;
 }
 
 /**
@@ -21,8 +32,12 @@ export interface PlanOptions {
  * filters, joins, grouping, order and paging.
  */
 export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNode {
+  // A view holds its datasets' every row and column: policies apply only to the datasets' own scans.
+  const policed = logical.sources.some((source) => isPoliced(source.dataset));
   const query =
-    routeToMaterializedView(logical, options.materializedViews, preservedDatasets(logical.sources)) ??
+    (policed
+      ? null
+      : routeToMaterializedView(logical, options.materializedViews, preservedDatasets(logical.sources))) ??
     logical;
   const whereConjuncts = conjuncts(query.filter);
   const resultConjuncts = conjuncts(query.resultFilter);
@@ -76,7 +91,10 @@ export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNo
     ...joinConditions,
   ]);
   const relation = (source: Source) =>
-    sql.subquery(scan(source, needed.get(source.dataset.id) ?? [], pushed), source.dataset.id);
+    sql.subquery(
+      scan(source, needed.get(source.dataset.id) ?? [], pushed, options.maskingKey),
+      source.dataset.id,
+    );
   const [primary, ...joined] = sources;
   if (!primary) throw new Error('a query has a primary dataset');
   const { limit, offset } = paging(query, options.peekOneMore);
@@ -107,11 +125,16 @@ export function planCount(query: ResolvedQuery, options: PlanOptions, cap: numbe
   });
 }
 
-/** A dataset's scan: its vintage first (so engines prune partitions), then its pushed-down conditions. */
+/**
+ * A dataset's scan: its vintage first (so engines prune partitions), then its row policies, then its pushed-down
+ * conditions. Everything above it (joins, grouping, result filters, counts, the cache) sees only the rows the
+ * policies let through, and masked columns only as their masks.
+ */
 function scan(
   source: Source,
   columns: readonly string[],
   pushed: Map<CatalogDataset, Predicate[]>,
+  maskingKey: string | null,
 ): SelectNode {
   const { dataset, vintage } = source;
   const inner = (operand: Operand): ExpressionNode => operandExpression(operand, false);
@@ -124,13 +147,40 @@ function scan(
       sql.compare('=', sql.column(null, dataset.partition.loadIdColumn), sql.value(vintage.loadId)),
     );
   }
+  conditions.push(...rowPolicyConditions(dataset));
   conditions.push(...(pushed.get(dataset) ?? []).map((p) => predicateExpression(p, inner)));
   const read = columns.length > 0 ? columns : [dataset.uniqueKey[0] ?? dataset.columns[0]?.name ?? ''];
   return sql.select({
-    items: read.map((name) => ({ expr: sql.column(null, name), alias: null })),
+    items: read.map((name) => scanItem(dataset, name, maskingKey)),
     from: sql.table(dataset.table.schema ?? null, dataset.table.name),
     where: conditions.length > 0 ? sql.logical('and', conditions) : null,
   });
+}
+
+/** `column IN (values)` per policy, each value bound as the column's type; one no value can match is dropped. */
+function rowPolicyConditions(dataset: CatalogDataset): ExpressionNode[] {
+  return (dataset.rowPolicies ?? []).map((policy) => {
+    const values = policy.values.flatMap((value) => {
+      const typed = castOrUndefined(policy.type, value);
+      return typed ? [sql.value(typed)] : [];
+    });
+    return values.length > 0 ? sql.in(sql.column(null, policy.column), values) : sql.truth(false);
+  });
+}
+
+/** The column as the principal may see it, under its own name. */
+function scanItem(dataset: CatalogDataset, name: string, maskingKey: string | null): SelectItem {
+  const masking = columnNamed(dataset, name)?.masking;
+  if (!masking) return { expr: sql.column(null, name), alias: null };
+  if (masking.mode === 'hashed' && maskingKey === null) {
+    // An operator's omission, not the asker's: hashing without a key would be a reversible digest.
+    throw new AuroraError(
+      ErrorCode.UNAVAILABLE,
+      'Hashed columns cannot be read: no masking key is configured.',
+    );
+  }
+  const key = masking.mode === 'hashed' ? maskingKey : null;
+  return { expr: sql.mask(masking.mode, sql.column(null, name), masking.sourceType, key), alias: name };
 }
 
 type KeyPair = readonly [SourceColumn, SourceColumn];
@@ -325,6 +375,8 @@ function onlyDataset(predicate: Predicate): CatalogDataset | null {
     if (p.kind === 'group') return p.items.every(visit);
     // A measure is only known after grouping: it can never move into a scan.
     if (p.operand.kind !== 'source') return true;
+    // Inside its scan a masked column is still the value itself: its conditions test the mask, above the scan.
+    if (p.operand.column.masking) return false;
     if (only !== null && only !== p.operand.dataset) return false;
     only = p.operand.dataset;
     return true;

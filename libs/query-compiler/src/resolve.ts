@@ -63,10 +63,12 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
   }
 
   const results = new ResultNames(outputs, names, aggregated);
-  const sort = (query.sort ?? []).map((item, i) => ({
-    operand: results.resolve(item.column, `sort[${i}].column`),
-    dir: item.dir,
-  }));
+  const sort = (query.sort ?? []).map((item, i) => {
+    const path = `sort[${i}].column`;
+    const operand = results.resolve(item.column, path);
+    if (operand.kind === 'source') refuseMasked(operand, 'sort by', path);
+    return { operand, dir: item.dir };
+  });
 
   const page = query.page ?? null;
   checkRowLimits(query.limit ?? null, page, options.maxRowLimit);
@@ -155,6 +157,13 @@ function resolveJoinKeys(
       throw invalidQuery('must name a dataset joined before this one', `${path}.left`);
     if (right.dataset !== joined)
       throw invalidQuery(`must name a column of ${join.dataset}`, `${path}.right`);
+    // A hashed key still joins (equal values, equal hashes); a masked one would join on its last 4 characters.
+    for (const [side, column] of [
+      ['left', left],
+      ['right', right],
+    ] as const) {
+      if (column.column.masking?.mode === 'masked') refuseMasked(column, 'join on', `${path}.${side}`);
+    }
     if (family(left.column.type) !== family(right.column.type)) {
       throw invalidQuery(`${left.column.label} and ${right.column.label} have different types`, path);
     }
@@ -228,6 +237,29 @@ function resolveGroup(
 }
 
 const ORDERING: ReadonlySet<ConditionOperator> = new Set(['<', '>', '<=', '>=', 'between']);
+/**
+ * What a condition may ask of a column under a column policy: any bisection (ranges, text matches, comparing
+ * to a guessed value) would reveal the value. A hashed column compares only to its hash.
+ */
+const MASK_SAFE: Readonly<Record<'none' | 'masked' | 'hashed', ReadonlySet<ConditionOperator>>> = {
+  none: new Set([
+    '=',
+    '!=',
+    '<',
+    '>',
+    '<=',
+    '>=',
+    'contains',
+    'starts_with',
+    'ends_with',
+    'in',
+    'between',
+    'is_null',
+    'is_empty',
+  ]),
+  masked: new Set(['is_null']),
+  hashed: new Set(['=', '!=', 'in', 'is_null']),
+};
 const TEXTUAL: ReadonlySet<ConditionOperator> = new Set(['contains', 'starts_with', 'ends_with']);
 
 function resolveCondition(
@@ -238,6 +270,9 @@ function resolveCondition(
   const operand = resolve(condition.column, `${path}.column`);
   const type = operandType(operand);
   const operator = condition.operator;
+  if (operand.kind === 'source' && !MASK_SAFE[operand.column.masking?.mode ?? 'none'].has(operator)) {
+    refuseMasked(operand, `filter with "${operator}" on`, `${path}.column`);
+  }
   const ordering = ORDERING.has(operator);
   const textual = TEXTUAL.has(operator);
   if ((ordering && type === 'boolean') || (textual && type !== 'string')) {
@@ -269,6 +304,10 @@ function measureOutput(measure: Measure, index: number, names: SourceNames): Res
     throw invalidQuery(`${measure.fn} needs a column`, `${path}.column`);
   }
   const column = measure.column === null ? null : names.resolve(measure.column, `${path}.column`);
+  // Counting masks reveals no value; a sum, average, minimum or maximum of one would.
+  if (column && measure.fn !== 'count' && measure.fn !== 'count_distinct') {
+    refuseMasked(column, `take the ${measure.fn} of`, `${path}.column`);
+  }
   if ((measure.fn === 'sum' || measure.fn === 'avg') && column && family(column.column.type) !== 'numeric') {
     throw invalidQuery(`${measure.fn} needs a numeric column`, `${path}.column`);
   }
@@ -305,6 +344,16 @@ export function operandKey(operand: Operand): string {
   const column = (source: SourceColumn | null): string =>
     source ? `${source.dataset.id}.${source.column.name}` : '*';
   return operand.kind === 'source' ? column(operand) : `${operand.fn}(${column(operand.column)})`;
+}
+
+function refuseMasked(column: SourceColumn, doing: string, path: string): void {
+  const masking = column.column.masking;
+  if (!masking) return;
+  throw new AuroraError(
+    ErrorCode.COLUMN_MASKED,
+    `${column.column.label} is ${masking.mode} for you: you cannot ${doing} it, as that would reveal its values.`,
+    path,
+  );
 }
 
 function checkRowLimits(limit: number | null, page: Query['page'] | null, maxRowLimit: number): void {

@@ -57,6 +57,8 @@ function rewriteChildren(
       return sql.textMatch(expr(node.expr), node.match, node.text, node.caseSensitive);
     case 'Aggregate':
       return sql.aggregate(node.fn, node.arg && expr(node.arg), node.distinct);
+    case 'Mask':
+      return sql.mask(node.mode, expr(node.expr), node.type, node.key);
   }
 }
 
@@ -85,6 +87,7 @@ export function forEachColumn(node: ExpressionNode, each: (column: ColumnNode) =
     case 'In':
     case 'Between':
     case 'TextMatch':
+    case 'Mask':
       // Their other children are values, which read no column.
       forEachColumn(node.expr, each);
       return;

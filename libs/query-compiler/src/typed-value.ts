@@ -42,7 +42,8 @@ const DESCRIPTION: Record<ColumnType, string> = {
   timestamp: 'timestamp (ISO 8601)',
 };
 
-function castOrUndefined(type: ColumnType, raw: ScalarValue): TypedValue | undefined {
+/** The value cast to the type, or undefined when it is not one. */
+export function castOrUndefined(type: ColumnType, raw: ScalarValue): TypedValue | undefined {
   switch (type) {
     case 'string':
       return typeof raw === 'string' ? { type, value: raw } : undefined;

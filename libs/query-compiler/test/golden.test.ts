@@ -3,8 +3,15 @@ import type { DialectName } from '@aurora/sql-dialect';
 import { DuckDbAdapter } from '@aurora/warehouse';
 import { join } from 'node:path';
 import { compileCount, compileQuery, type CompiledQuery } from '../src';
-import { ROUTING_CATALOG, SALES_CATALOG, SALES_SETUP, SALES_WITH_EMPLOYEE_SETUP } from './fixtures/catalog';
-import { GOLDEN_QUERIES, ROUTED_GOLDEN_QUERIES } from './fixtures/golden-queries';
+import {
+  GOLDEN_MASKING_KEY,
+  policedCatalog,
+  ROUTING_CATALOG,
+  SALES_CATALOG,
+  SALES_SETUP,
+  SALES_WITH_EMPLOYEE_SETUP,
+} from './fixtures/catalog';
+import { GOLDEN_QUERIES, POLICED_GOLDEN_QUERIES, ROUTED_GOLDEN_QUERIES } from './fixtures/golden-queries';
 import { checkGolden, staleGoldenFiles } from './support/golden-files';
 
 // UPDATE_GOLDEN=1 rewrites the files (and deletes those no case owns); review the diff like any other change
@@ -18,7 +25,8 @@ const options = (dialect: DialectName) => ({ dialect, maxRowLimit: 100_000 });
 const fileName = (name: string, dialect: DialectName): string => `${name}.${dialect}.sql`;
 
 function render(compiled: CompiledQuery): string {
-  const params = JSON.stringify(compiled.params, (_key, value: unknown) =>
+  const shown = compiled.params.map((value, i) => (compiled.secretParams.includes(i) ? '[secret]' : value));
+  const params = JSON.stringify(shown, (_key, value: unknown) =>
     typeof value === 'bigint' ? `${value.toString()}n` : value,
   );
   return `-- params: ${params}\n${compiled.sql}\n`;
@@ -34,6 +42,10 @@ const perDialect = (queries: Readonly<Record<string, unknown>>) =>
   );
 const cases = perDialect(GOLDEN_QUERIES);
 const routed = perDialect(ROUTED_GOLDEN_QUERIES);
+const policed = Object.entries(POLICED_GOLDEN_QUERIES).flatMap(([name, { body, regions }]) =>
+  DIALECTS.map((dialect) => [name, dialect, body, regions] as const),
+);
+const policedOptions = (dialect: DialectName) => ({ ...options(dialect), maskingKey: GOLDEN_MASKING_KEY });
 
 describe('golden SQL per dialect', () => {
   it.each(cases)('%s (%s)', (name, dialect, body) => {
@@ -47,6 +59,15 @@ describe('golden SQL per dialect', () => {
     expectGolden(name, compiled);
   });
 
+  it.each(policed)('%s (%s): policies on the scans, never the view', (name, dialect, body, regions) => {
+    const compiled = compileQuery(parseQuery(body), policedCatalog(regions), policedOptions(dialect));
+    expect(compiled.sql).not.toContain('sales_with_employee');
+    expect(compiled.secretParams.map((i) => compiled.params[i])).toEqual(
+      compiled.sql.includes('HASH') || compiled.sql.includes('SHA256') ? [GOLDEN_MASKING_KEY] : [],
+    );
+    expectGolden(name, compiled);
+  });
+
   it.each(DIALECTS)('count of the API example (%s)', (dialect) => {
     const body = GOLDEN_QUERIES['api-example-aggregate-having-sort-page'];
     expectGolden(COUNT_CASE, compileCount(parseQuery(body), SALES_CATALOG, options(dialect)));
@@ -54,7 +75,7 @@ describe('golden SQL per dialect', () => {
 
   it('every golden file belongs to a case (UPDATE_GOLDEN=1 deletes the others)', () => {
     const owned = new Set([
-      ...[...cases, ...routed].map(([name, dialect]) => fileName(name, dialect)),
+      ...[...cases, ...routed, ...policed].map(([name, dialect]) => fileName(name, dialect)),
       ...DIALECTS.map((dialect) => fileName(COUNT_CASE, dialect)),
     ]);
     expect(staleGoldenFiles(GOLDEN_DIR, owned, UPDATE)).toEqual([]);
@@ -93,6 +114,13 @@ describe('every golden DuckDB statement runs', () => {
       expect(routed).toEqual(joined);
     },
   );
+
+  it.each(Object.entries(POLICED_GOLDEN_QUERIES))('%s', async (_name, { body, regions }) => {
+    const compiled = compileQuery(parseQuery(body), policedCatalog(regions), policedOptions('duckdb'));
+    const result = await db.query(compiled);
+    expect(result.columns).toEqual(compiled.columns.map((column) => column.name));
+    if (regions.length === 0) expect(result.rows).toEqual([[0]]);
+  });
 
   it('finds the rows the API example asks for', async () => {
     const compiled = compileQuery(

@@ -85,6 +85,7 @@ describe("Oracle's '' is NULL: comparisons with the empty string", () => {
         reorderJoins: true,
         peekOneMore: false,
         materializedViews: [],
+        maskingKey: null,
       });
       const plain = await db.query(new DuckDbCompiler().compile(plan));
       const rewritten = new DuckDbCompiler().compile(compareEmptyStringsAsOracle(plan));

@@ -64,6 +64,8 @@ interface DatasetSummary {
   description: string;
   rowEstimate: number;
   partition: { loadTypeColumn: string; loadIdColumn: string; required: boolean } | null;
+  actions: string[];
+  rowsRestricted: boolean;
 }
 interface DatasetDetail extends DatasetSummary {
   columns: { name: string; label: string; type: string; nullable: boolean; format?: string }[];
@@ -101,15 +103,23 @@ describe('GET /me', () => {
 });
 
 describe('GET /datasets: only the datasets this user may read', () => {
-  it('alice (analysts) sees global_sales, products and customers, with labels, descriptions and sizes', async () => {
+  it('alice (analysts) sees the four datasets, with labels, descriptions, sizes and her actions', async () => {
     const response = await get(`${api}/datasets`, { token: token.alice });
     expect(response.status).toBe(200);
     const datasets = response.json<DatasetSummary[]>();
-    expect(datasets.map((d) => d.id)).toEqual(['global_sales', 'products', 'customers']);
+    expect(datasets.map((d) => d.id)).toEqual(['global_sales', 'employee_roster', 'products', 'customers']);
+    // employee_roster she may only view (with column policies: governance.test.ts).
+    expect(datasets.map((d) => d.actions)).toEqual([
+      ['view', 'export'],
+      ['view'],
+      ['view', 'export'],
+      ['view', 'export'],
+    ]);
     for (const dataset of datasets) {
       expect(Object.keys(dataset).sort()).toEqual(
-        ['description', 'id', 'label', 'partition', 'rowEstimate'].sort(),
+        ['actions', 'description', 'id', 'label', 'partition', 'rowEstimate', 'rowsRestricted'].sort(),
       );
+      expect(dataset.rowsRestricted).toBe(false);
       expect(dataset.label.length).toBeGreaterThan(0);
       expect(dataset.description.length).toBeGreaterThan(0);
       // An estimate: within 10 % of the real size.
@@ -123,6 +133,7 @@ describe('GET /datasets: only the datasets this user may read', () => {
     });
     expect(datasets[1]?.partition).toBeNull();
     expect(datasets[2]?.partition).toBeNull();
+    expect(datasets[3]?.partition).toBeNull();
   });
 
   it('bob (hr) sees employee_roster only', async () => {
@@ -131,7 +142,7 @@ describe('GET /datasets: only the datasets this user may read', () => {
     expect(response.json<DatasetSummary[]>().map((d) => d.id)).toEqual(['employee_roster']);
   });
 
-  it('carol (admins) sees all four; the aurora-cli service principal (analysts) sees what alice sees', async () => {
+  it('carol (admins) sees all four, with every action; the aurora-cli service principal (analysts) sees what alice sees', async () => {
     const carol = await get(`${api}/datasets`, { token: token.carol });
     expect(carol.json<DatasetSummary[]>().map((d) => d.id)).toEqual([
       'global_sales',
@@ -139,8 +150,10 @@ describe('GET /datasets: only the datasets this user may read', () => {
       'products',
       'customers',
     ]);
+    for (const dataset of carol.json<DatasetSummary[]>())
+      expect(dataset.actions).toEqual(['view', 'export', 'admin']);
     const cli = await get(`${api}/datasets`, { token: token.cli });
-    expect(cli.json<DatasetSummary[]>().map((d) => d.id)).toEqual(['global_sales', 'products', 'customers']);
+    expect(cli.json()).toEqual((await get(`${api}/datasets`, { token: token.alice })).json());
   });
 });
 
@@ -211,11 +224,11 @@ describe('GET /datasets/{id}', () => {
       { dataset: 'products', on: [{ left: 'product_id', right: 'product_id' }] },
       { dataset: 'customers', on: [{ left: 'customer_id', right: 'customer_id' }] },
     ]);
-    // employee_roster does not exist for alice: not even as a suggestion.
-    const forAlice = (
-      await get(`${api}/datasets/global_sales`, { token: token.alice })
+    // employee_roster does not exist for dave (sales-emea): not even as a suggestion.
+    const forDave = (
+      await get(`${api}/datasets/global_sales`, { token: await stack.token('dave-cli') })
     ).json<DatasetDetail>();
-    expect(forAlice.joins).toEqual([
+    expect(forDave.joins).toEqual([
       { dataset: 'products', on: [{ left: 'product_id', right: 'product_id' }] },
       { dataset: 'customers', on: [{ left: 'customer_id', right: 'customer_id' }] },
     ]);
@@ -235,7 +248,8 @@ describe('GET /datasets/{id}', () => {
       'NOT_FOUND',
     );
     expect(forbidden.detail.replace('global_sales', 'X')).toBe(missing.detail.replace('no_such_one', 'X'));
-    expectProblem(await get(`${api}/datasets/employee_roster`, { token: token.alice }), 404, 'NOT_FOUND');
+    const dave = await stack.token('dave-cli');
+    expectProblem(await get(`${api}/datasets/employee_roster`, { token: dave }), 404, 'NOT_FOUND');
   });
 });
 

@@ -171,7 +171,7 @@ describe('UNKNOWN_DATASET / UNKNOWN_COLUMN (400): names the catalog does not exp
       );
     }
     expectProblem(await get(`${api}/datasets/global_sales`, { token: bob }), 404, 'NOT_FOUND');
-    // alice may not join employee_roster either.
+    // dave (sales-emea) may not join employee_roster either.
     expectProblem(
       await preview(
         products({
@@ -184,6 +184,7 @@ describe('UNKNOWN_DATASET / UNKNOWN_COLUMN (400): names the catalog does not exp
             },
           ],
         }),
+        await stack.token('dave-cli'),
       ),
       400,
       'UNKNOWN_DATASET',

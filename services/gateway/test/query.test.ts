@@ -550,10 +550,16 @@ describe('a materialized view answers the join it holds (demo.yaml: sales_with_e
 
   it('gives nobody a way around access: without employee_roster the query is refused as before', async () => {
     expectProblem(
-      await post(`${api}/query/preview`, byDepartment, { token: alice }),
+      await post(`${api}/query/preview`, byDepartment, { token: await stack.token('dave-cli') }),
       400,
       'UNKNOWN_DATASET',
       'joins[0].dataset',
     );
+  });
+
+  it('is never read under a column policy (alice: employee_roster.email masked): the join is planned instead', async () => {
+    const { sql } = (await post(`${api}/query/sql`, byDepartment, { token: alice })).json<{ sql: string }>();
+    expect(sql).not.toContain('sales_with_employee');
+    expect(sql).toContain('LEFT JOIN');
   });
 });

@@ -30,7 +30,29 @@ const MaterializedViewSchema = z.strictObject({
   columns: z.record(qualified, name),
 });
 
-/** The hand-written part of the catalog: what is exposed, how it is labelled, who may read it. */
+const groups = z.array(z.string().min(1).max(128)).min(1);
+export const DATASET_ACTIONS = ['view', 'export', 'admin'] as const;
+export type DatasetAction = (typeof DATASET_ACTIONS)[number];
+export const MASKING_MODES = ['hidden', 'masked', 'hashed'] as const;
+export type MaskingMode = (typeof MASKING_MODES)[number];
+
+/**
+ * Who may do what with a dataset. A principal's actions are the union over the grants naming one of its
+ * groups; with none, the dataset does not exist for them. `admin` implies `view` and `export`.
+ */
+const GrantSchema = z.strictObject({ groups, actions: z.array(z.enum(DATASET_ACTIONS)).min(1) });
+
+/** `column IN claims.<claim>` for members of the groups: rows whose column holds a value of their claim. */
+const RowPolicySchema = z.strictObject({
+  groups,
+  column: name,
+  in: z.string().regex(/^claims\.[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be claims.<claim name>'),
+});
+
+/** How a column is shown to members of the groups (docs/API.md, "The catalog file"). */
+const ColumnPolicySchema = z.strictObject({ groups, column: name, mode: z.enum(MASKING_MODES) });
+
+/** The hand-written part of the catalog: what is exposed, how it is labelled, who may do what with it. */
 const CatalogFileSchema = z.strictObject({
   datasets: z
     .array(
@@ -44,7 +66,9 @@ const CatalogFileSchema = z.strictObject({
           .strictObject({ loadTypeColumn: name, loadIdColumn: name, required: z.boolean().default(false) })
           .nullable()
           .default(null),
-        groups: z.array(z.string().min(1)).min(1),
+        grants: z.array(GrantSchema).min(1),
+        rowPolicies: z.array(RowPolicySchema).default([]),
+        columnPolicies: z.array(ColumnPolicySchema).default([]),
         columns: z
           .array(z.strictObject({ name, label: z.string().min(1), format: z.string().optional() }))
           .min(1),
@@ -79,8 +103,31 @@ export function readCatalogFile(path: string): CatalogFile {
         throw new Error(`catalog ${path}: ${dataset.id} suggests a join to unknown ${join.dataset}`);
     }
   }
+  for (const dataset of result.data.datasets) checkPolicies(dataset, path);
   for (const view of result.data.materializedViews) checkView(view, result.data, path);
   return result.data;
+}
+
+/**
+ * Policies name the dataset's own columns. A key or partition column is never masked or hidden: the planner
+ * reads keys to page and vintages to prune, and a masked key could not identify a row.
+ */
+function checkPolicies(dataset: CatalogFileDataset, path: string): void {
+  const fail = (problem: string): never => {
+    throw new Error(`catalog ${path}: ${dataset.id} ${problem}`);
+  };
+  const columns = new Set(dataset.columns.map((column) => column.name));
+  const structural = new Set([
+    ...dataset.uniqueKey,
+    ...(dataset.partition ? [dataset.partition.loadTypeColumn, dataset.partition.loadIdColumn] : []),
+  ]);
+  for (const policy of dataset.rowPolicies) {
+    if (!columns.has(policy.column)) fail(`has a row policy on ${policy.column}, not one of its columns`);
+  }
+  for (const policy of dataset.columnPolicies) {
+    if (!columns.has(policy.column)) fail(`has a column policy on ${policy.column}, not one of its columns`);
+    if (structural.has(policy.column)) fail(`cannot mask its key or partition column ${policy.column}`);
+  }
 }
 
 /** A view's join and columns must name the catalog's own datasets and columns, each column once. */

@@ -1,15 +1,30 @@
 import { TtlPromiseCache } from '@aurora/cache';
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { logger } from '@aurora/observability';
-import type { Dataset, MaterializedView, Principal, Vintages } from '@aurora/proto';
+import type { Column, Dataset, MaterializedView, Principal, RowPolicy, Vintages } from '@aurora/proto';
 import type { DatabaseAdapter, TableRef } from '@aurora/warehouse';
 import { createHash } from 'node:crypto';
-import type { CatalogFile, CatalogFileDataset, CatalogFileView } from './catalog-file';
+import type {
+  CatalogFile,
+  CatalogFileDataset,
+  CatalogFileView,
+  DatasetAction,
+  MaskingMode,
+} from './catalog-file';
 
 interface Entry {
+  /** As an admin of it sees it: every column, no policy applied. */
   readonly dataset: Dataset;
   readonly table: TableRef;
-  readonly groups: ReadonlySet<string>;
+  readonly spec: Pick<CatalogFileDataset, 'grants' | 'rowPolicies' | 'columnPolicies'>;
+}
+
+/** What one principal may do with one dataset and how much of it they see. */
+interface Access {
+  readonly actions: ReadonlySet<DatasetAction>;
+  readonly rowPolicies: readonly RowPolicy[];
+  /** Columns not shown as they are, by the strictest mode of the policies that apply. */
+  readonly masks: ReadonlyMap<string, MaskingMode>;
 }
 
 /**
@@ -31,10 +46,7 @@ export class CatalogService {
     vintageTtlMs: number,
   ) {
     this.vintageCache = new TtlPromiseCache(vintageTtlMs);
-    this.version = digest([
-      [...entries.values()].map((entry) => [entry.dataset, [...entry.groups].sort()]),
-      views,
-    ]);
+    this.version = digest([[...entries.values()].map((entry) => [entry.dataset, entry.spec]), views]);
   }
 
   static async build(
@@ -54,36 +66,67 @@ export class CatalogService {
 
   /**
    * The precomputed joins over datasets the principal may all read, for the query planner. They are never
-   * listed as datasets: a query names the datasets, and the planner decides whether a view answers it.
+   * listed as datasets: a query names the datasets, and the planner decides whether a view answers it. A view
+   * holds every row and column of its datasets, so it is offered only where no row or column policy applies
+   * to the principal: the policies are applied to the datasets' own scans instead.
    */
   materializedViews(principal: Principal): MaterializedView[] {
     return this.views.filter((view) =>
       [view.dataset, ...view.joins.map((join) => join.dataset)].every((id) => {
         const entry = this.entries.get(id);
-        return entry !== undefined && readable(entry, principal);
+        const access = entry && accessOf(entry, principal);
+        return access && access.rowPolicies.length === 0 && access.masks.size === 0;
       }),
     );
   }
 
-  /** Only the datasets one of the principal's groups may read, in catalog order. */
+  /** Only the datasets one of the principal's groups has an action on, in catalog order. */
   list(principal: Principal): Dataset[] {
-    return [...this.entries.values()]
-      .filter((entry) => readable(entry, principal))
-      .map((entry) => this.viewOf(entry, principal));
+    return [...this.entries.values()].flatMap((entry) => {
+      const access = accessOf(entry, principal);
+      return access ? [this.viewOf(entry, access, principal)] : [];
+    });
   }
 
   /** A dataset the principal may not read is reported exactly like one that does not exist. */
   get(principal: Principal, id: string): Dataset {
-    return this.viewOf(this.entry(principal, id), principal);
+    const entry = this.entries.get(id);
+    const access = entry && accessOf(entry, principal);
+    if (!entry || !access) throw new AuroraError(ErrorCode.NOT_FOUND, `There is no dataset "${id}".`);
+    return this.viewOf(entry, access, principal);
   }
 
-  /** A dataset as the principal sees it: a suggested join to a dataset they may not read would reveal it. */
-  private viewOf(entry: Entry, principal: Principal): Dataset {
+  /**
+   * A dataset as the principal sees it: hidden columns left out, masked and hashed ones as text, their actions
+   * and row policies. A suggested join to a dataset they may not read, or on a column they cannot see, would
+   * reveal it.
+   */
+  private viewOf(entry: Entry, access: Access, principal: Principal): Dataset {
+    const columns = entry.dataset.columns.flatMap((column): Column[] => {
+      const mode = access.masks.get(column.name);
+      if (mode === undefined) return [column];
+      return mode === 'hidden' ? [] : [{ ...column, format: '', masking: mode }];
+    });
     const joins = entry.dataset.joins.filter((join) => {
       const joined = this.entries.get(join.dataset);
-      return joined !== undefined && readable(joined, principal);
+      const joinedAccess = joined && accessOf(joined, principal);
+      return (
+        joinedAccess !== undefined &&
+        joinedAccess !== null &&
+        join.on.every(
+          ({ left, right }) =>
+            access.masks.get(left) !== 'hidden' && joinedAccess.masks.get(right) !== 'hidden',
+        )
+      );
     });
-    return joins.length === entry.dataset.joins.length ? entry.dataset : { ...entry.dataset, joins };
+    return {
+      ...entry.dataset,
+      columns,
+      joins,
+      actions: DATASET_ACTION_ORDER.filter((action) => access.actions.has(action)),
+      rowPolicies: [...access.rowPolicies],
+      policies: access.actions.has('admin') ? { json: JSON.stringify(entry.spec) } : null,
+    };
   }
 
   /**
@@ -93,7 +136,7 @@ export class CatalogService {
    */
   async vintagesVersion(principal: Principal): Promise<string> {
     const partitioned = [...this.entries.values()].filter(
-      (entry) => entry.dataset.partition && readable(entry, principal),
+      (entry) => entry.dataset.partition && accessOf(entry, principal),
     );
     try {
       const vintages = await Promise.all(
@@ -109,7 +152,10 @@ export class CatalogService {
   }
 
   vintages(principal: Principal, id: string): Promise<Vintages> {
-    const { dataset, table } = this.entry(principal, id);
+    const entry = this.entries.get(id);
+    if (!entry || !accessOf(entry, principal))
+      throw new AuroraError(ErrorCode.NOT_FOUND, `There is no dataset "${id}".`);
+    const { dataset, table } = entry;
     const partition = dataset.partition;
     if (!partition) return Promise.resolve({ loadTypes: [] });
     return this.vintageCache.get(id, () =>
@@ -121,21 +167,20 @@ export class CatalogService {
     );
   }
 
-  /** Whether the principal may read a dataset, may not, or it is not in the catalog at all (a saved report's check). */
+  /**
+   * Whether the principal may read a dataset, may not, or it is not in the catalog at all (a saved report's
+   * check); what they may do with it is the query service's check, on every run.
+   */
   access(principal: Principal, id: string): 'readable' | 'forbidden' | 'unknown' {
     const entry = this.entries.get(id);
     if (!entry) return 'unknown';
-    return readable(entry, principal) ? 'readable' : 'forbidden';
-  }
-
-  private entry(principal: Principal, id: string): Entry {
-    const entry = this.entries.get(id);
-    if (!entry || !readable(entry, principal)) {
-      throw new AuroraError(ErrorCode.NOT_FOUND, `There is no dataset "${id}".`);
-    }
-    return entry;
+    return accessOf(entry, principal) ? 'readable' : 'forbidden';
   }
 }
+
+const DATASET_ACTION_ORDER: readonly DatasetAction[] = ['view', 'export', 'admin'];
+/** Of two policies on one column for one principal, the stricter wins. */
+const STRICTNESS: Readonly<Record<MaskingMode, number>> = { hashed: 1, masked: 2, hidden: 3 };
 
 const log = logger('metadata');
 
@@ -143,8 +188,34 @@ function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 }
 
-function readable(entry: Entry, principal: Principal): boolean {
-  return principal.groups.some((group) => entry.groups.has(group));
+/**
+ * The principal's access to a dataset, or null when they have no action on it (then it does not exist for
+ * them). Policies only ever take away: every row policy and column policy naming one of their groups applies.
+ */
+function accessOf(entry: Entry, principal: Principal): Access | null {
+  const member = (groups: readonly string[]) => groups.some((group) => principal.groups.includes(group));
+  const actions = new Set<DatasetAction>();
+  for (const grant of entry.spec.grants) {
+    if (!member(grant.groups)) continue;
+    for (const action of grant.actions) actions.add(action);
+  }
+  if (actions.size === 0) return null;
+  if (actions.has('admin')) actions.add('view').add('export');
+  const rowPolicies = entry.spec.rowPolicies
+    .filter((policy) => member(policy.groups))
+    .map((policy): RowPolicy => ({
+      column: policy.column,
+      type: entry.dataset.columns.find((column) => column.name === policy.column)?.type ?? '',
+      // A missing claim matches no row: fail closed.
+      values: [...(principal.attributes?.[policy.in.slice('claims.'.length)] ?? [])],
+    }));
+  const masks = new Map<string, MaskingMode>();
+  for (const policy of entry.spec.columnPolicies) {
+    if (!member(policy.groups)) continue;
+    const current = masks.get(policy.column);
+    if (!current || STRICTNESS[policy.mode] > STRICTNESS[current]) masks.set(policy.column, policy.mode);
+  }
+  return { actions, rowPolicies, masks };
 }
 
 async function introspect(spec: CatalogFileDataset, warehouse: DatabaseAdapter): Promise<Entry> {
@@ -155,7 +226,7 @@ async function introspect(spec: CatalogFileDataset, warehouse: DatabaseAdapter):
     if (!column) throw new Error(`catalog: ${spec.id}.${name} is not a column of ${table.name}`);
     if (!column.type)
       throw new Error(`catalog: ${spec.id}.${name} has unsupported type ${column.nativeType}`);
-    return { name, label, type: column.type, nullable: column.nullable, format: format ?? '' };
+    return { name, label, type: column.type, nullable: column.nullable, format: format ?? '', masking: '' };
   });
   const exposed = new Set(columns.map((column) => column.name));
   const required = [
@@ -167,7 +238,7 @@ async function introspect(spec: CatalogFileDataset, warehouse: DatabaseAdapter):
   }
   return {
     table,
-    groups: new Set(spec.groups),
+    spec: { grants: spec.grants, rowPolicies: spec.rowPolicies, columnPolicies: spec.columnPolicies },
     dataset: {
       id: spec.id,
       label: spec.label,
@@ -179,6 +250,9 @@ async function introspect(spec: CatalogFileDataset, warehouse: DatabaseAdapter):
       uniqueKey: spec.uniqueKey,
       tableSchema: table.schema ?? '',
       tableName: table.name,
+      actions: [...DATASET_ACTION_ORDER],
+      rowPolicies: [],
+      policies: null,
     },
   };
 }

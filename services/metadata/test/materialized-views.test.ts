@@ -27,7 +27,7 @@ const catalog = (views: object[]) => ({
       label: 'Sales',
       table: 'sales',
       uniqueKey: ['sale_id'],
-      groups: ['analysts'],
+      grants: [{ groups: ['analysts'], actions: ['view', 'export'] }],
       columns: [
         { name: 'sale_id', label: 'Sale ID' },
         { name: 'person_id', label: 'Person ID' },
@@ -38,7 +38,7 @@ const catalog = (views: object[]) => ({
       label: 'People',
       table: 'people',
       uniqueKey: ['person_id'],
-      groups: ['hr'],
+      grants: [{ groups: ['hr'], actions: ['view', 'export'] }],
       columns: [
         { name: 'person_id', label: 'Person ID' },
         { name: 'name', label: 'Name' },

@@ -1,9 +1,17 @@
 import { TtlPromiseCache } from '@aurora/cache';
 import { createHash } from 'node:crypto';
 import { COLUMN_TYPES, type ColumnType } from '@aurora/query-model';
-import { catalogOf, type CatalogMaterializedView, type CatalogView } from '@aurora/query-compiler';
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import {
+  catalogOf,
+  type CatalogColumn,
+  type CatalogMaterializedView,
+  type CatalogView,
+  type CompiledQuery,
+} from '@aurora/query-compiler';
 import type {
   CallContext,
+  Column,
   Dataset,
   ListDatasetsResponse,
   MaterializedView,
@@ -22,6 +30,8 @@ export interface ResultScope {
 
 interface Snapshot {
   readonly view: CatalogView;
+  /** What the principal may do with each dataset of the view ("view", "export", "admin"). */
+  readonly actions: ReadonlyMap<string, ReadonlySet<string>>;
   /** Null when the metadata service sent no versions (then nothing may be cached). */
   readonly scope: ResultScope | null;
 }
@@ -41,25 +51,45 @@ export class CatalogClient {
     return (await this.snapshotFor(context)).view;
   }
 
+  /** The action the principal needs on every dataset the statement reads, or ACTION_FORBIDDEN naming it. */
+  async authorize(context: CallContext, compiled: CompiledQuery, action: DatasetAction): Promise<void> {
+    const { actions } = await this.snapshotFor(context);
+    for (const { dataset, label } of compiled.sources) {
+      if (!actions.get(dataset)?.has(action))
+        throw new AuroraError(ErrorCode.ACTION_FORBIDDEN, REFUSALS[action](label));
+    }
+  }
+
   /** For the result cache: fetched with the view, so no extra call. */
   async scopeFor(context: CallContext): Promise<ResultScope | null> {
     return (await this.snapshotFor(context)).scope;
   }
 
   private snapshotFor(context: CallContext): Promise<Snapshot> {
-    // What a principal may read depends only on their groups.
-    const key = [...context.principal.groups].sort().join('\n');
+    // What a principal may read depends only on their groups and, through row policies, their attributes.
+    const { groups, attributes } = context.principal;
+    const key = JSON.stringify([[...groups].sort(), attributes ?? {}]);
     return this.cache.get(key, () =>
       this.metadata.listDatasets(context).then((response) => ({
         view: catalogOf(
           response.datasets.map(toCatalogDataset),
           response.materializedViews.map(toCatalogMaterializedView),
         ),
+        actions: new Map(response.datasets.map((dataset) => [dataset.id, new Set(dataset.actions)])),
         scope: scopeOf(response),
       })),
     );
   }
 }
+
+/** The actions a data path needs: `view` to look (preview, count, SQL), `export` to take the rows away. */
+export type DatasetAction = 'view' | 'export';
+
+const REFUSALS: Readonly<Record<DatasetAction, (label: string) => string>> = {
+  view: (label) => `You may not view ${label} (the "view" action): no preview, count or SQL of it.`,
+  export: (label) =>
+    `You may not export ${label} (the "export" action): no CSV download or export job of it.`,
+};
 
 function scopeOf(response: ListDatasetsResponse): ResultScope | null {
   const { datasets, materializedViews, catalogVersion, vintagesVersion } = response;
@@ -78,14 +108,23 @@ function toCatalogDataset(dataset: Dataset) {
     rowEstimate: dataset.rowEstimate,
     uniqueKey: dataset.uniqueKey,
     partition: dataset.partition,
-    columns: dataset.columns.map((column) => ({
-      name: column.name,
-      label: column.label,
-      type: columnType(column.type),
-      nullable: column.nullable,
-      format: column.format || undefined,
+    columns: dataset.columns.map(toCatalogColumn),
+    rowPolicies: dataset.rowPolicies.map((policy) => ({
+      column: policy.column,
+      type: columnType(policy.type),
+      values: policy.values,
     })),
   };
+}
+
+/** A masked or hashed column reads as text (docs/API.md, "Column policies"). */
+function toCatalogColumn(column: Column): CatalogColumn {
+  const type = columnType(column.type);
+  const plain = { name: column.name, label: column.label, nullable: column.nullable };
+  if (column.masking === '') return { ...plain, type, format: column.format || undefined };
+  if (column.masking !== 'masked' && column.masking !== 'hashed')
+    throw new Error(`metadata sent an unknown masking ${column.masking}`);
+  return { ...plain, type: 'string', masking: { mode: column.masking, sourceType: type } };
 }
 
 function toCatalogMaterializedView(view: MaterializedView): CatalogMaterializedView {

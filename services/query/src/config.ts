@@ -30,6 +30,11 @@ const fields = z.object({
     .default(64 * 1024 * 1024),
   /** The longest a cached result is served: bounds staleness that no catalog or vintage change reveals. */
   RESULT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * The secret key of hashed columns (column policies, mode `hashed`): equal values hash equally on every replica
+   * that shares it. At least 32 characters; without it a query reading a hashed column is refused.
+   */
+  MASKING_KEY: z.string().min(32).optional(),
   ...trustedKeysEnv,
   ...grpcTlsEnv,
   ...telemetryEnv(9462),

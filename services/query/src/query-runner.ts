@@ -10,7 +10,7 @@ import {
 import type { CallContext, CountResponse, PreviewResponse, ResultColumn, SqlResponse } from '@aurora/proto';
 import type { BatchColumn } from '@aurora/row-batches';
 import type { DatabaseAdapter } from '@aurora/warehouse';
-import type { CatalogClient } from './catalog-client';
+import type { CatalogClient, DatasetAction } from './catalog-client';
 import type { QueryConfig } from './config';
 import { checkCost } from './cost-guard';
 import type { ResultCache } from './result-cache';
@@ -37,6 +37,7 @@ export class QueryRunner {
       ...this.compileOptions(),
       peekOneMore: true,
     });
+    await this.catalogs.authorize(context, compiled, 'view');
     const { rows } = await this.results.get('preview', compiled, context, async (signal) => {
       await this.checkCost(compiled, { ...context, signal });
       return this.warehouse.query(compiled, {
@@ -56,12 +57,18 @@ export class QueryRunner {
     };
   }
 
-  async count(queryJson: string, context: RunContext): Promise<CountResponse> {
+  /** `action` "export" counts for an export about to be submitted, which needs that action instead. */
+  async count(
+    queryJson: string,
+    context: RunContext,
+    action: DatasetAction = 'view',
+  ): Promise<CountResponse> {
     const compiled = compileCount(
       parse(queryJson),
       await this.catalogs.viewFor(context),
       this.compileOptions(),
     );
+    await this.catalogs.authorize(context, compiled, action);
     const { rows } = await this.results.get('count', compiled, context, async (signal) => {
       await this.checkCost(compiled, { ...context, signal });
       return this.warehouse.query(compiled, this.capped({ ...context, signal }));
@@ -78,7 +85,11 @@ export class QueryRunner {
       await this.catalogs.viewFor(context),
       this.compileOptions(),
     );
-    const params = JSON.stringify(compiled.params, (_key, value: unknown) =>
+    await this.catalogs.authorize(context, compiled, 'view');
+    const shown = compiled.params.map((value, i) =>
+      compiled.secretParams.includes(i) ? '[masking key]' : value,
+    );
+    const params = JSON.stringify(shown, (_key, value: unknown) =>
       typeof value === 'bigint' ? value.toString() : value,
     );
     return { dialect: compiled.dialect, sql: compiled.sql, paramsJson: params };
@@ -108,6 +119,8 @@ export class QueryRunner {
       await this.catalogs.viewFor(context),
       this.compileOptions(),
     );
+    // Every row leaves Aurora (a CSV download or an export job): that is exporting.
+    await this.catalogs.authorize(context, compiled, 'export');
     await this.checkCost(compiled, context);
     const streaming = {
       ...context,
@@ -135,7 +148,11 @@ export class QueryRunner {
   }
 
   private compileOptions(): CompileOptions {
-    return { dialect: this.warehouse.dialect, maxRowLimit: this.config.MAX_ROW_LIMIT };
+    return {
+      dialect: this.warehouse.dialect,
+      maxRowLimit: this.config.MAX_ROW_LIMIT,
+      maskingKey: this.config.MASKING_KEY,
+    };
   }
 }
 

@@ -18,6 +18,8 @@ import { QueryTelemetry } from './query-telemetry';
 
 interface QueryRequest {
   queryJson: string;
+  /** "export" on a count before an export; otherwise empty (view). */
+  action?: string;
 }
 type Call = ServerUnaryCall<QueryRequest, unknown> | ServerWritableStream<QueryRequest, unknown>;
 
@@ -44,8 +46,9 @@ export class QueryController {
   @GrpcMethod('QueryService', 'Count')
   count(request: QueryRequest, metadata: Metadata, call: Call): Promise<CountResponse> {
     const context = this.context(metadata, call);
+    const action = request.action === 'export' ? 'export' : 'view';
     return this.telemetry.unary('count', request.queryJson, context.signal, () =>
-      this.runner.count(request.queryJson, context),
+      this.runner.count(request.queryJson, context, action),
     );
   }
 

@@ -52,7 +52,7 @@ const MAX_FORM_BYTES = 16 * 1024;
 /**
  * Starts a real OpenID Connect provider (oidc-provider) for development and tests: the web client `aurora-web`
  * (authorization code + PKCE, refresh tokens) with the dev users' login form, and the confidential
- * client-credentials clients `aurora-cli`, `alice-cli`, `bob-cli`, `carol-cli`. Access tokens are RS256 JWTs for
+ * client-credentials clients `aurora-cli`, `alice-cli`, `bob-cli`, `carol-cli`, `dave-cli`. Access tokens are RS256 JWTs for
  * the audience `aurora-api` carrying `sub`, `name` and `groups`. Signing keys are generated at each start.
  */
 export async function startDevIdp(options: DevIdpOptions = {}): Promise<DevIdp> {
@@ -183,7 +183,9 @@ function createProvider(oidc: OidcModule, issuer: string, jwk: JWK, options: Dev
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     extraTokenClaims: (_ctx, token) => {
       const principal = principalOf(token);
-      return principal ? { name: principal.name, groups: [...principal.groups] } : undefined;
+      return principal
+        ? { ...principal.claims, name: principal.name, groups: [...principal.groups] }
+        : undefined;
     },
     formats: {
       customizers: {

@@ -3,6 +3,8 @@ export interface DevPrincipal {
   readonly sub: string;
   readonly name: string;
   readonly groups: readonly string[];
+  /** Further claims of the access token, which row-level security can name (`claims.regions`). */
+  readonly claims?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The dev users of the web login. The password of each is its user name. */
@@ -10,6 +12,7 @@ export const DEV_USERS: Readonly<Record<string, DevPrincipal>> = {
   alice: { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] },
   bob: { sub: 'bob', name: 'Bob Hr', groups: ['hr'] },
   carol: { sub: 'carol', name: 'Carol Admin', groups: ['admins'] },
+  dave: { sub: 'dave', name: 'Dave Sales', groups: ['sales-emea'], claims: { regions: ['EMEA'] } },
 };
 
 /** A confidential client for scripts and tests (client-credentials grant) and whom its tokens speak for. */

@@ -11,6 +11,7 @@ const CLI_CLIENTS = [
   { clientId: 'alice-cli', secret: 'alice-cli', sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] },
   { clientId: 'bob-cli', secret: 'bob-cli', sub: 'bob', name: 'Bob Hr', groups: ['hr'] },
   { clientId: 'carol-cli', secret: 'carol-cli', sub: 'carol', name: 'Carol Admin', groups: ['admins'] },
+  { clientId: 'dave-cli', secret: 'dave-cli', sub: 'dave', name: 'Dave Sales', groups: ['sales-emea'] },
 ];
 
 describe('dev-idp: discovery and client-credentials tokens (the built CLI as a child process)', () => {
@@ -74,6 +75,15 @@ describe('dev-idp: discovery and client-credentials tokens (the built CLI as a c
       expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(600);
     },
   );
+
+  it("dave-cli's token carries dave's regions claim, which row policies read", async () => {
+    const { body } = await tokenRequest(
+      idp.issuer,
+      { grant_type: 'client_credentials' },
+      { clientId: 'dave-cli', secret: 'dave-cli' },
+    );
+    expect(await idp.verifyAccessToken(body.access_token ?? '')).toMatchObject({ regions: ['EMEA'] });
+  });
 
   it('accepts the secret in the form body (client_secret_post) too', async () => {
     const { status, body } = await tokenRequest(idp.issuer, {

@@ -2,11 +2,13 @@ import { DUCKDB_SQL } from '@aurora/sql-dialect';
 import { SqlCompiler } from '../compiler';
 import type { Dialect } from '../dialect';
 import { LIKE_ESCAPE, likePattern } from '../like-pattern';
-import type { ExpressionNode, TextMatchNode } from '../nodes';
+import type { ExpressionNode, MaskNode, TextMatchNode } from '../nodes';
 import { rememberQuoting } from '../quoting';
 import type { TypedValue } from '../typed-value';
 
 const quoteIdentifier = rememberQuoting((name) => DUCKDB_SQL.quoteIdentifier(name));
+/** A masked value shows its last 4 characters only when it has more than this many (so most stays hidden). */
+export const MASK_SHOWN_FROM = 8;
 
 /** DuckDB needs no rewrite: it compiles the tree as planned. */
 export const DUCKDB: Dialect = {
@@ -56,6 +58,29 @@ export class DuckDbCompiler extends SqlCompiler {
     this.visit(node.expr);
     this.append(` ILIKE ${this.addParameter(likePattern(node.match, node.text))}`);
     if (/[%_\\]/.test(node.text)) this.append(` ESCAPE '${LIKE_ESCAPE}'`);
+  }
+
+  /** `CAST(x AS VARCHAR)` is the same text on every connection, whatever the type. */
+  protected appendMask(node: MaskNode): void {
+    const text = (): void => {
+      this.append('CAST(');
+      this.visit(node.expr);
+      this.append(' AS VARCHAR)');
+    };
+    this.append('CASE WHEN ');
+    this.visit(node.expr);
+    this.append(' IS NULL THEN NULL ');
+    if (node.mode === 'hashed') {
+      this.append(`ELSE SHA256(${this.addSecretParameter(node.key ?? '')} || `);
+      text();
+      this.append(') END');
+      return;
+    }
+    this.append('WHEN LENGTH(');
+    text();
+    this.append(`) > ${MASK_SHOWN_FROM} THEN '****' || RIGHT(`);
+    text();
+    this.append(`, 4) ELSE '****' END`);
   }
 
   protected appendIsEmpty(expr: ExpressionNode, text: boolean): void {

@@ -1,12 +1,21 @@
 import { ORACLE_MAX_IN_LIST, ORACLE_SQL } from '@aurora/sql-dialect';
 import { SqlCompiler } from '../compiler';
 import type { Dialect } from '../dialect';
-import type { ExpressionNode } from '../nodes';
+import type { ExpressionNode, MaskNode } from '../nodes';
+import { MASK_SHOWN_FROM } from './duckdb';
 import { rememberQuoting } from '../quoting';
 import type { TypedValue } from '../typed-value';
 import { chunkInLists, compareEmptyStringsAsOracle } from './oracle-rewrites';
 
 const quoteIdentifier = rememberQuoting((name) => ORACLE_SQL.quoteIdentifier(name));
+
+const ORACLE_TEXT_FORMAT = {
+  integer: `, 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''`,
+  number: `, 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''`,
+  boolean: '',
+  date: `, 'YYYY-MM-DD'`,
+  timestamp: `, 'YYYY-MM-DD HH24:MI:SS.FF6'`,
+} as const;
 
 /** Oracle stores '' as NULL, has no SQL boolean before 23ai, and allows at most 1,000 items in one IN list. */
 export const ORACLE: Dialect = {
@@ -62,6 +71,37 @@ export class OracleCompiler extends SqlCompiler {
 
   protected appendTruth(value: boolean): void {
     this.append(value ? '1 = 1' : '1 = 0');
+  }
+
+  /**
+   * The value's text with explicit formats, so that NLS settings cannot change a hash; `STANDARD_HASH` (12c+)
+   * gives SHA-256 as RAW, shown as lower-case hex like DuckDB's.
+   */
+  protected appendMask(node: MaskNode): void {
+    const text = (): void => {
+      if (node.type === 'string') {
+        this.visit(node.expr);
+        return;
+      }
+      this.append('TO_CHAR(');
+      this.visit(node.expr);
+      this.append(ORACLE_TEXT_FORMAT[node.type]);
+      this.append(')');
+    };
+    this.append('CASE WHEN ');
+    this.visit(node.expr);
+    this.append(' IS NULL THEN NULL ');
+    if (node.mode === 'hashed') {
+      this.append(`ELSE LOWER(RAWTOHEX(STANDARD_HASH(${this.addSecretParameter(node.key ?? '')} || `);
+      text();
+      this.append(", 'SHA256'))) END");
+      return;
+    }
+    this.append('WHEN LENGTH(');
+    text();
+    this.append(`) > ${MASK_SHOWN_FROM} THEN '****' || SUBSTR(`);
+    text();
+    this.append(`, -4) ELSE '****' END`);
   }
 
   protected appendIsEmpty(expr: ExpressionNode): void {

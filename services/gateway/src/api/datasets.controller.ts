@@ -32,17 +32,20 @@ export class DatasetsController {
     const dataset = await this.clients.metadata.getDataset(id, this.context(caller, response));
     return {
       ...summary(dataset),
-      columns: dataset.columns.map(({ name, label, type, nullable, format }) => ({
+      // A masked or hashed column reads as text; a hidden one is not listed at all.
+      columns: dataset.columns.map(({ name, label, type, nullable, format, masking }) => ({
         name,
         label,
-        type,
+        type: masking ? 'string' : type,
         nullable,
         ...(format ? { format } : {}),
+        ...(masking ? { masking } : {}),
       })),
       joins: dataset.joins.map(({ dataset: joined, on }) => ({
         dataset: joined,
         on: on.map(({ left, right }) => ({ left, right })),
       })),
+      ...(dataset.policies ? { policies: JSON.parse(dataset.policies.json) as unknown } : {}),
     };
   }
 
@@ -76,5 +79,8 @@ function summary(dataset: Dataset) {
           required: partition.required,
         }
       : null,
+    actions: dataset.actions,
+    // Only that a row policy narrows what this user reads, never its column or values.
+    rowsRestricted: dataset.rowPolicies.length > 0,
   };
 }

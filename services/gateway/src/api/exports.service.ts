@@ -47,7 +47,7 @@ export class ExportsService {
     const request = parseExportRequest(await this.withReportQuery(body, context));
     const queryJson = JSON.stringify(request.query);
     // Counting validates the query against the user's catalog and tells whether an XLSX would fit.
-    const counted = await this.clients.query.count(queryJson, context).catch((error: unknown) => {
+    const counted = await this.clients.query.count(queryJson, context, 'export').catch((error: unknown) => {
       throw error instanceof AuroraError && error.path
         ? new AuroraError(error.code, error.detail, `query.${error.path}`)
         : error;

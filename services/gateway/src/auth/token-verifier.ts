@@ -1,6 +1,6 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { VerifiedTokens } from '@aurora/internal-auth';
-import type { Principal } from '@aurora/proto';
+import { principalAttributes, type Principal } from '@aurora/proto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 export interface TokenVerifierOptions {
@@ -112,5 +112,5 @@ function principalOf(payload: JWTPayload): Principal {
     : [];
   const sub = payload.sub ?? '';
   const name = typeof payload['name'] === 'string' ? payload['name'] : sub;
-  return { sub, name, groups };
+  return { sub, name, groups, attributes: principalAttributes(payload) };
 }

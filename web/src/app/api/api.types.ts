@@ -26,7 +26,15 @@ export interface DatasetSummary {
   readonly description: string;
   readonly rowEstimate: number;
   readonly partition: Partition | null;
+  /** What this user may do with it (docs/API.md, "Access"): `view`, `export`, `admin`. */
+  readonly actions: readonly DatasetAction[];
+  /** A row policy narrows which rows this user reads. */
+  readonly rowsRestricted: boolean;
 }
+
+export type DatasetAction = 'view' | 'export' | 'admin';
+/** A column under a column policy for this user: it reads as text and refuses what would reveal it. */
+export type Masking = 'masked' | 'hashed';
 
 export interface CatalogColumn {
   readonly name: string;
@@ -35,6 +43,7 @@ export interface CatalogColumn {
   readonly nullable: boolean;
   /** `money` for amounts; other formats may come later. */
   readonly format?: string;
+  readonly masking?: Masking;
 }
 
 export interface DatasetDetail extends DatasetSummary {

@@ -16,6 +16,8 @@ export function sales(overrides: Partial<DatasetDetail> = {}): DatasetDetail {
     description: '',
     rowEstimate: 10,
     partition: { loadTypeColumn: 'load_type', loadIdColumn: 'load_id', required: true },
+    actions: ['view', 'export'],
+    rowsRestricted: false,
     columns: [
       column('region', 'string'),
       column('amount', 'number', 'money'),
@@ -37,6 +39,8 @@ export function products(): DatasetDetail {
     description: '',
     rowEstimate: 5,
     partition: null,
+    actions: ['view', 'export'],
+    rowsRestricted: false,
     columns: [
       column('product_id', 'integer'),
       column('category', 'string'),

@@ -48,6 +48,10 @@ const ICONS = {
   ],
   alert: [CIRCLE, 'M12 8v4', 'M12 16h.01'],
   check: ['M20 6 9 17l-5-5'],
+  lock: [
+    'M5 11h14a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2z',
+    'M7 11V7a5 5 0 0 1 10 0v4',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type IconName = keyof typeof ICONS;

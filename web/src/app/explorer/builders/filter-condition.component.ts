@@ -39,7 +39,9 @@ const FIELD =
       >
         <option value="" [selected]="c.column === null">Column…</option>
         @for (column of draft.targetColumns(); track column.ref) {
-          <option [value]="column.ref" [selected]="column.ref === c.column">{{ column.label }}</option>
+          <option [value]="column.ref" [selected]="column.ref === c.column">
+            {{ column.label }}{{ column.masking ? ' (' + column.masking + ')' : '' }}
+          </option>
         }
       </select>
       <select
@@ -161,10 +163,13 @@ export class FilterConditionComponent {
   protected readonly field = FIELD;
   protected readonly labels = OPERATOR_LABELS;
   protected readonly takesValue = takesValue;
-  protected readonly type = computed(
-    () => this.draft.targetColumns().find((column) => column.ref === this.condition().column)?.type,
+  private readonly column = computed(() =>
+    this.draft.targetColumns().find((column) => column.ref === this.condition().column),
   );
-  protected readonly operators = computed((): readonly Operator[] => operatorsFor(this.type()));
+  protected readonly type = computed(() => this.column()?.type);
+  protected readonly operators = computed((): readonly Operator[] =>
+    operatorsFor(this.type(), this.column()?.masking),
+  );
   protected readonly numeric = computed(() => this.type() === 'integer' || this.type() === 'number');
   protected readonly inputType = computed(() => (this.type() === 'date' ? 'date' : 'text'));
   protected readonly placeholder = computed(() =>

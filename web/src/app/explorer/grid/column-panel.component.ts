@@ -99,7 +99,8 @@ export class ColumnPanelComponent {
     });
   });
   protected typeLabel(column: SchemaColumn): string {
-    return column.format === 'money' ? 'money' : column.type;
+    // A masked or hashed column says so: it is text whatever its type, and sorts and filters only partly.
+    return column.masking ?? (column.format === 'money' ? 'money' : column.type);
   }
   protected readonly visibleCount = computed(() => this.columns().filter((column) => column.visible).length);
 }

@@ -124,8 +124,12 @@ export class DataGridComponent {
         colId: ref,
         field: ref,
         headerName: column.label,
-        headerTooltip: `${ref} (${display.format ?? display.type})`,
+        headerTooltip: column.masking
+          ? `${ref}: ${column.masking} for you, so it cannot be sorted or filtered by value`
+          : `${ref} (${display.format ?? display.type})`,
         sort: sort.get(ref) ?? null,
+        // Sorting by a masked value would reveal its order (the server refuses it: COLUMN_MASKED).
+        sortable: !column.masking,
         type: numeric ? 'rightAligned' : undefined,
         width:
           widths[ref] ??

@@ -57,3 +57,28 @@ describe('ExplorerStore.restore', () => {
     expect(store.readiness().kind).toBe('needs-vintage');
   });
 });
+
+describe('ExplorerStore: what the user may not do is said before they try', () => {
+  it('refuses CSV and export jobs for a dataset the user may only view, naming it, and notes restricted rows', () => {
+    const { store, http } = setUp();
+    store.restore(VIEW);
+    http.expectOne('/api/v1/query/preview');
+    http.expectOne('/api/v1/datasets/global_sales').flush(sales({ actions: ['view'], rowsRestricted: true }));
+    http.expectOne('/api/v1/datasets/global_sales/vintages').flush(VINTAGES);
+
+    expect(store.exportRefusal()).toBe(
+      'You may view Global Sales but not export it: ask for the export permission.',
+    );
+    expect(store.restrictedRows()).toBe('Global Sales');
+  });
+
+  it('allows them when every dataset of the view may be exported', () => {
+    const { store, http } = setUp();
+    store.restore(VIEW);
+    http.expectOne('/api/v1/query/preview');
+    http.expectOne('/api/v1/datasets/global_sales').flush(sales());
+    http.expectOne('/api/v1/datasets/global_sales/vintages').flush(VINTAGES);
+    expect(store.exportRefusal()).toBeNull();
+    expect(store.restrictedRows()).toBeNull();
+  });
+});

@@ -33,10 +33,15 @@ import {
   sourceSchema,
   toQuery,
   toggleColumn,
+  viewDatasets,
   type AggregationState,
   type JoinState,
   type ViewState,
 } from './query-state';
+
+function labelsOf(details: readonly DatasetDetail[]): string | null {
+  return details.length > 0 ? details.map((detail) => detail.label).join(' and ') : null;
+}
 
 function message(error: unknown): string {
   return error instanceof ApiError ? error.detail : 'Something went wrong. Please retry.';
@@ -89,6 +94,17 @@ export class ExplorerStore {
   /** What the grid shows, sorts and the result filter uses. */
   readonly resultColumns = computed(() => resultColumns(this.view(), this.details()));
   readonly readiness = computed(() => toQuery(this.view(), this.details()));
+  /** The view's datasets this user reads only some rows of (a row policy), as their labels; null when none. */
+  readonly restrictedRows = computed(() => labelsOf(this.viewDetails().filter((d) => d.rowsRestricted)));
+  /**
+   * Why the view may not leave Aurora (CSV download, export job): a dataset it reads without the export action.
+   * The server refuses it anyway (403 ACTION_FORBIDDEN); this says so before anyone tries.
+   */
+  readonly exportRefusal = computed(() => {
+    const labels = labelsOf(this.viewDetails().filter((d) => !d.actions.includes('export')));
+    return labels ? `You may view ${labels} but not export it: ask for the export permission.` : null;
+  });
+  private readonly viewDetails = computed(() => viewDatasets(this.view(), this.details()));
   /** The query as JSON: equal queries compare equal, so nothing reruns for a no-op change. */
   readonly queryKey = computed(() => {
     const readiness = this.readiness();

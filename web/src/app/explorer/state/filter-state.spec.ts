@@ -4,6 +4,7 @@ import {
   emptyGroup,
   moveNode,
   newCondition,
+  operatorsFor,
   pruneFilter,
   removeNode,
   toFilter,
@@ -139,6 +140,27 @@ describe('tree edits', () => {
     expect(updateCondition(contains, a.id, { column: 'sales.amount' }, COLUMNS).items[0]).toMatchObject({
       operator: '=',
     });
+  });
+
+  it('a masked column offers only "is null", a hashed one only comparisons with its hash', () => {
+    const columns: FilterColumn[] = [
+      ...COLUMNS,
+      { ref: 'people.email', label: 'Email', type: 'string', masking: 'masked' },
+      { ref: 'people.name', label: 'Name', type: 'string', masking: 'hashed' },
+    ];
+    expect(operatorsFor('string', 'masked')).toEqual(['is_null']);
+    expect(operatorsFor('string', 'hashed')).toEqual(['=', '!=', 'in', 'is_null']);
+    const masked = updateCondition(root, a.id, { column: 'people.email' }, columns);
+    expect(masked.items[0]).toMatchObject({ operator: 'is_null' });
+    expect(newCondition(columns[6] ?? null).operator).toBe('=');
+    const refused = toFilter(
+      { ...root, items: [cond({ column: 'people.email', operator: 'contains', text: '@' })] },
+      columns,
+      'filter',
+    );
+    expect(refused.issues.map((issue) => issue.message)).toEqual([
+      '"contains" does not apply to string columns',
+    ]);
   });
 
   it('pruning drops conditions on removed columns and the groups they leave empty', () => {

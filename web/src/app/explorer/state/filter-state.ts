@@ -1,6 +1,6 @@
 // The constants only: the package index would pull zod into the bundle.
 import { QUERY_LIMITS } from '@aurora/query-model/limits';
-import type { ColumnType, Condition, FilterGroup, FilterNode, Operator } from '../../api';
+import type { ColumnType, Condition, FilterGroup, FilterNode, Masking, Operator } from '../../api';
 import { joinList, parseValue, splitList, splitRange, valueText, type Parsed } from './filter-values';
 
 /**
@@ -35,6 +35,7 @@ export interface FilterColumn {
   readonly ref: string;
   readonly label: string;
   readonly type: ColumnType;
+  readonly masking?: Masking | undefined;
 }
 
 export interface Issue {
@@ -63,7 +64,7 @@ export function newCondition(column: FilterColumn | null = null): ConditionState
     kind: 'condition',
     id: newId('c'),
     column: column?.ref ?? null,
-    operator: column?.type === 'string' ? 'contains' : '=',
+    operator: column ? (operatorsFor(column.type, column.masking)[0] ?? '=') : '=',
     not: false,
     text: '',
     high: '',
@@ -74,7 +75,13 @@ export function newCondition(column: FilterColumn | null = null): ConditionState
 const ORDERING: readonly Operator[] = ['<', '>', '<=', '>='];
 const COMMON: readonly Operator[] = ['in', 'is_null', 'is_empty'];
 
-export function operatorsFor(type: ColumnType | undefined): readonly Operator[] {
+/**
+ * The operators a column offers. A masked column only tells NULL apart, and a hashed one compares with its hash:
+ * anything more would reveal the value (the server refuses it with COLUMN_MASKED).
+ */
+export function operatorsFor(type: ColumnType | undefined, masking?: Masking): readonly Operator[] {
+  if (masking === 'masked') return ['is_null'];
+  if (masking === 'hashed') return ['=', '!=', 'in', 'is_null'];
   switch (type) {
     case undefined:
       return ['='];
@@ -172,7 +179,8 @@ export function updateCondition(
   return edit(root, (item) => {
     if (item.kind !== 'condition' || item.id !== id) return item;
     const next = { ...item, ...patch };
-    const offered = operatorsFor(columns.find((c) => c.ref === next.column)?.type);
+    const column = columns.find((c) => c.ref === next.column);
+    const offered = operatorsFor(column?.type, column?.masking);
     return offered.includes(next.operator) ? next : { ...next, operator: offered[0] ?? '=' };
   });
 }
@@ -224,7 +232,7 @@ export function toFilter(root: GroupState, columns: readonly FilterColumn[], pat
     if (node.column === null) return fail('Choose a column', 'column');
     const column = byRef.get(node.column);
     if (!column) return fail(`${node.column} is not a column of this view`, 'column');
-    if (!operatorsFor(column.type).includes(node.operator))
+    if (!operatorsFor(column.type, column.masking).includes(node.operator))
       return fail(`"${OPERATOR_LABELS[node.operator]}" does not apply to ${column.type} columns`, 'operator');
     const base = { kind: 'condition', column: node.column, ...(node.not ? { not: true } : {}) } as const;
     const operator = node.operator;

@@ -1,5 +1,5 @@
 import { titleCase } from '@aurora/query-model/labels';
-import type { ColumnType, DatasetDetail, MeasureFn } from '../../api';
+import type { ColumnType, DatasetDetail, Masking, MeasureFn } from '../../api';
 
 /** A column the view can show, filter or sort on: a source column (`dataset.column`) or a measure name. */
 export interface SchemaColumn {
@@ -7,6 +7,8 @@ export interface SchemaColumn {
   readonly label: string;
   readonly type: ColumnType;
   readonly format?: string | undefined;
+  /** Masked or hashed for this user: no sort, and only the filters that reveal nothing (filter-state.ts). */
+  readonly masking?: Masking | undefined;
   /** The dataset it comes from; null for a measure. */
   readonly dataset: string | null;
 }
@@ -34,6 +36,7 @@ export function sourceColumns(datasets: readonly DatasetDetail[]): SchemaColumn[
       label: index === 0 ? column.label : `${column.label} (${detail.label})`,
       type: column.type,
       format: column.format,
+      masking: column.masking,
       dataset: detail.id,
     })),
   );
@@ -52,8 +55,12 @@ export function isNumericType(type: ColumnType): boolean {
   return type === 'integer' || type === 'number';
 }
 
-/** Sum and average need numbers; the other functions take any column (count also none). */
+/**
+ * Sum and average need numbers; the other functions take any column (count also none). Only counts take a
+ * masked or hashed column: any other function would reveal its values.
+ */
 export function measureAccepts(fn: MeasureFn, column: SchemaColumn): boolean {
+  if (column.masking) return fn === 'count' || fn === 'count_distinct';
   return fn === 'sum' || fn === 'avg' ? isNumericType(column.type) : true;
 }
 

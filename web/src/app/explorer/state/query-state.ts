@@ -176,7 +176,8 @@ function visibleRefs(state: ViewState): Set<string> {
 }
 
 /** The datasets of the view in query order, as far as their details are known. */
-function viewDatasets(state: ViewState, details: Details): DatasetDetail[] {
+/** The details of the datasets the view reads: the primary one, then its joins. */
+export function viewDatasets(state: ViewState, details: Details): DatasetDetail[] {
   const ids = [state.datasetId, ...state.joins.map((join) => join.dataset)];
   return ids.flatMap((id) => details.filter((detail) => detail.id === id));
 }

@@ -38,10 +38,22 @@ const BUTTON =
     >
       <au-icon [name]="copied() ? 'check' : 'link'" [size]="12" />
     </button>
+    @if (store.exportRefusal(); as reason) {
+      <span
+        class="inline-flex shrink-0 items-center gap-1 text-[11px] whitespace-nowrap text-slate-500"
+        [title]="reason"
+        id="export-refusal"
+        data-testid="export-refusal"
+      >
+        <au-icon name="lock" [size]="11" />View only
+      </span>
+    }
     <button
       type="button"
       [class]="button"
-      [disabled]="!store.query()"
+      [disabled]="!store.query() || store.exportRefusal()"
+      [title]="store.exportRefusal() ?? 'Download every row as CSV'"
+      [attr.aria-describedby]="store.exportRefusal() ? 'export-refusal' : null"
       (click)="downloadCsv()"
       data-testid="download-csv"
     >
@@ -49,8 +61,10 @@ const BUTTON =
     </button>
     <button
       type="button"
-      class="inline-flex shrink-0 items-center gap-1 whitespace-nowrap rounded-full bg-blue-600 px-3 py-0.5 text-xs font-medium text-white hover:bg-blue-700 focus-visible:ring-2 focus-visible:ring-blue-300 focus-visible:outline-none disabled:opacity-40"
-      [disabled]="!store.query()"
+      class="inline-flex shrink-0 items-center gap-1 whitespace-nowrap rounded-full bg-blue-600 px-3 py-0.5 text-xs font-medium text-white hover:bg-blue-700 focus-visible:ring-2 focus-visible:ring-blue-300 focus-visible:outline-none disabled:cursor-not-allowed disabled:opacity-40"
+      [disabled]="!store.query() || store.exportRefusal()"
+      [title]="store.exportRefusal() ?? 'Export to Excel or CSV'"
+      [attr.aria-describedby]="store.exportRefusal() ? 'export-refusal' : null"
       (click)="open.set('export')"
       data-testid="export-open"
     >
