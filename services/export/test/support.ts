@@ -67,12 +67,14 @@ export interface CompletedEvent {
   };
 }
 
-export type User = 'alice' | 'bob' | 'carol';
+export type User = 'alice' | 'bob' | 'carol' | 'dave';
 
 export interface HarnessOptions {
   readonly salesRows: number;
   /** A catalog where global_sales needs no vintage (so one query may read the whole table). */
   readonly vintageOptional?: boolean;
+  /** Any other change to the demo catalog's YAML (e.g. a grant). */
+  readonly editCatalog?: (yaml: string) => string;
   readonly gateway?: Env;
   readonly query?: Env;
   readonly metadata?: Env;
@@ -126,16 +128,10 @@ export async function demoWarehouse(dir: string, salesRows: number): Promise<str
   return join(dir, 'warehouse.duckdb');
 }
 
-/** A copy of the demo catalog where global_sales's vintage is optional. */
-export function vintageOptionalCatalog(dir: string): string {
+/** A copy of the demo catalog, edited. */
+function editedCatalog(dir: string, edit: (yaml: string) => string): string {
   const path = join(dir, 'catalog.yaml');
-  writeFileSync(
-    path,
-    readFileSync(join(ROOT, 'services/metadata/catalog/demo.yaml'), 'utf8').replace(
-      /required: true/g,
-      'required: false',
-    ),
-  );
+  writeFileSync(path, edit(readFileSync(join(ROOT, 'services/metadata/catalog/demo.yaml'), 'utf8')));
   return path;
 }
 
@@ -154,7 +150,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
   const stack = await startStack({
     warehousePath,
-    ...(options.vintageOptional ? { catalogPath: vintageOptionalCatalog(dir) } : {}),
+    ...(options.vintageOptional || options.editCatalog
+      ? {
+          catalogPath: editedCatalog(dir, (yaml) => {
+            const optional = options.vintageOptional
+              ? yaml.replace(/required: true/g, 'required: false')
+              : yaml;
+            return options.editCatalog ? options.editCatalog(optional) : optional;
+          }),
+        }
+      : {}),
     nats,
     env: {
       gateway: { ...s3Env, RATE_LIMIT_PER_MINUTE: '1000000', ...options.gateway },
@@ -181,7 +186,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     reconnectTimeWait: 250,
   });
   const workers: ExportWorkerProcess[] = [];
-  const tokens: Record<User, string> = { alice: 'alice-cli', bob: 'bob-cli', carol: 'carol-cli' };
+  const tokens: Record<User, string> = {
+    alice: 'alice-cli',
+    bob: 'bob-cli',
+    carol: 'carol-cli',
+    dave: 'dave-cli',
+  };
 
   const call: Harness['call'] = async (method, path, callOptions = {}) => {
     const token = await stack.token(tokens[callOptions.user ?? 'alice']);

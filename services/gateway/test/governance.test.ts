@@ -130,6 +130,18 @@ describe('dave (sales-emea): view but not export, and only the rows of his regio
     expect(new Set(page.rows.map((row) => row[1]))).toEqual(new Set(['EMEA']));
   });
 
+  it('a capped count caps his rows, never anyone else’s', async () => {
+    const query = await stack.startQuery({ MAX_ROW_LIMIT: '50' });
+    const capped = await stack.startGateway({ QUERY_GRPC_ADDRESS: query.address });
+    const all = { dataset: 'global_sales', vintages: { global_sales: MONTHLY }, columns: ['sale_id'] };
+    const count = (body: unknown) =>
+      post(`${capped.api}/query/count`, body, { token: tokens.dave }).then((r) => r.json<object>());
+    expect(await warehouseCount(`${IN_VINTAGE} AND region = 'EMEA'`)).toBeGreaterThan(50);
+    expect(await count(all)).toEqual({ count: 50, capped: true });
+    const apac = { ...all, filter: group('and', condition('region', '=', 'APAC')) };
+    expect(await count(apac)).toEqual({ count: 0, capped: false });
+  });
+
   it('a join that reaches global_sales from customers reads only EMEA sales', async () => {
     const body = {
       dataset: 'customers',

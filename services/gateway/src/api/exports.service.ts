@@ -72,8 +72,9 @@ export class ExportsService {
       ...(request.compression === 'gzip' ? { compression: 'gzip' as const } : {}),
       queryJson,
     };
-    // The worker runs only what this signs: the owner, and the digest of the job's content.
-    const statement = await this.issuer.jobStatement(content.owner, {
+    // The worker runs only what this signs: the owner (with the attributes row policies read), and the digest of
+    // the job's content.
+    const statement = await this.issuer.jobStatement(context.principal, {
       job: content.id,
       digest: jobDigest(content),
     });
