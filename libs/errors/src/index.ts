@@ -1,1 +1,8 @@
-export { AuroraError, ErrorCode, httpStatusOf, isAuroraError } from './aurora-error';
+export {
+  AuroraError,
+  ErrorCode,
+  httpStatusOf,
+  isAuroraError,
+  QuotaExceededError,
+  type QuotaName,
+} from './aurora-error';
