@@ -60,11 +60,16 @@ describe('export quotas on a real JetStream', () => {
     await nats.remove();
   });
 
-  const refusal = (promise: Promise<unknown>) =>
-    promise.then(
-      () => undefined,
-      (error: unknown) => (error instanceof QuotaExceededError ? error : Promise.reject(error)),
-    );
+  /** The quota refusal `promise` ends in; undefined when it was admitted. */
+  async function refusal(promise: Promise<unknown>): Promise<QuotaExceededError | undefined> {
+    try {
+      await promise;
+      return undefined;
+    } catch (error) {
+      if (error instanceof QuotaExceededError) return error;
+      throw error;
+    }
+  }
 
   it('refuses a job beyond the concurrent limit until one ends, on any replica', async () => {
     const limits: ExportLimits = { concurrentJobs: 2, rowsPerDay: 0 };
