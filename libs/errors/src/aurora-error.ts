@@ -71,7 +71,16 @@ export class AuroraError extends Error {
  * The per-user quotas of docs/API.md ("Quotas"), as a QUOTA_EXCEEDED problem names them in its `quota` member (and
  * the metrics in their `quota` label).
  */
-export type QuotaName = 'concurrentQueries' | 'concurrentExports' | 'exportRowsPerDay' | 'sseStreams';
+export type QuotaName =
+  'concurrentQueries' | 'concurrentExports' | 'exportRowsPerDay' | 'sseStreams' | 'savedReports';
+
+export const QUOTA_NAMES: readonly QuotaName[] = [
+  'concurrentQueries',
+  'concurrentExports',
+  'exportRowsPerDay',
+  'sseStreams',
+  'savedReports',
+];
 
 /**
  * QUOTA_EXCEEDED with what the client needs to act: which quota, and when it resets (`null` when no time is known,

@@ -3,6 +3,7 @@ export {
   ErrorCode,
   httpStatusOf,
   isAuroraError,
+  QUOTA_NAMES,
   QuotaExceededError,
   type QuotaName,
 } from './aurora-error';

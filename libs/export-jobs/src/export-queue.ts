@@ -113,7 +113,7 @@ export class ExportQueue {
     job: ExportJob,
     idempotencyKey?: string,
     limits?: ExportLimits,
-  ): Promise<{ job: ExportJob; created: boolean }> {
+  ): Promise<{ job: ExportJob; created: boolean; usage?: ExportUsage }> {
     const idempotency =
       idempotencyKey === undefined ? undefined : idempotencyEntry(job.owner, idempotencyKey);
     if (idempotency !== undefined) {
@@ -128,12 +128,12 @@ export class ExportQueue {
         await this.kv.put(idempotency, codec.encode(job.id));
       }
     }
-    if (limits) {
-      await this.reserve(job, limits).catch(async (error: unknown) => {
-        if (idempotency !== undefined) await this.kv.delete(idempotency).catch(() => undefined);
-        throw error;
-      });
-    }
+    const usage = limits
+      ? await this.reserve(job, limits).catch(async (error: unknown) => {
+          if (idempotency !== undefined) await this.kv.delete(idempotency).catch(() => undefined);
+          throw error;
+        })
+      : undefined;
     const entry = jobEntry(job.owner, job.id);
     await this.kv.create(entry, codec.encode(job));
     const item: WorkItem = { id: job.id, owner: job.owner.sub };
@@ -149,14 +149,15 @@ export class ExportQueue {
       if (idempotency !== undefined) await this.kv.delete(idempotency).catch(() => undefined);
       throw error;
     }
-    return { job, created: true };
+    return { job, created: true, ...(usage ? { usage } : {}) };
   }
 
   /**
    * Counts the job in its owner's usage (export-quota.ts) unless that exceeds `limits`, by compare-and-set on the
-   * owner's entry: submissions racing on several replicas are decided one after another.
+   * owner's entry: submissions racing on several replicas are decided one after another. Answers the usage with
+   * the job counted.
    */
-  private async reserve(job: ExportJob, limits: ExportLimits): Promise<void> {
+  private async reserve(job: ExportJob, limits: ExportLimits): Promise<ExportUsage> {
     const key = quotaEntry(job.owner);
     for (let attempt = 0; ; attempt += 1) {
       const entry = await this.kv.get(key);
@@ -164,11 +165,11 @@ export class ExportQueue {
       const usage = await this.settled(job.owner, entry?.operation === 'PUT' ? entry.value : undefined, now);
       const exceeded = exceededQuota(usage, limits);
       if (exceeded) throw quotaExceeded(exceeded, usage, limits, now);
-      const next = codec.encode({ ...usage, active: [...usage.active, job.id] });
+      const next: ExportUsage = { ...usage, active: [...usage.active, job.id] };
       try {
-        if (entry) await this.kv.update(key, next, entry.revision);
-        else await this.kv.create(key, next);
-        return;
+        if (entry) await this.kv.update(key, codec.encode(next), entry.revision);
+        else await this.kv.create(key, codec.encode(next));
+        return next;
       } catch (error) {
         if (attempt >= 20) throw error;
       }

@@ -37,7 +37,7 @@ export function takeLease(
   limit: number,
   ttlMs: number,
 ): Promise<{ admitted: boolean; held: number } | null> {
-  return updateLeases(counters, key, (live, now) =>
+  return updateLeases<{ admitted: boolean; held: number }>(counters, key, (live, now) =>
     live.length >= limit
       ? { result: { admitted: false, held: live.length } }
       : {

@@ -58,6 +58,10 @@ export class SharedCounters {
     return this.connected && this.shared !== undefined;
   }
 
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.connected = false;
