@@ -1,4 +1,11 @@
-import { startNats, startStack, type GatewayProcess, type RunningNats, type Stack } from '@aurora/testing';
+import {
+  scrapeMetrics,
+  startNats,
+  startStack,
+  type GatewayProcess,
+  type RunningNats,
+  type Stack,
+} from '@aurora/testing';
 import { expectProblem, fetchApi, get, post, type ApiResponse } from './support/http';
 import { demoWarehouse, SALES_COLUMNS, type TestWarehouse } from './support/warehouse';
 
@@ -121,6 +128,27 @@ describe('concurrent queries per user', () => {
     // Another user's slots are their own; reading the catalog is no query.
     expect((await preview(a, carol)).status).toBe(200);
     expect((await get(`${a.api}/datasets`, { token: alice })).status).toBe(200);
+  });
+
+  it('counts refusals by quota and the slots held on each replica, with no user label', async () => {
+    const metrics = async (gateway: GatewayProcess) => scrapeMetrics(gateway.metricsUrl ?? '');
+    const refusals = async (gateway: GatewayProcess) =>
+      (await metrics(gateway))
+        .get('aurora_quota_refusals_total')
+        ?.samples.find((sample) => sample.labels['quota'] === 'concurrentQueries')?.value ?? 0;
+    const held = async (gateway: GatewayProcess) =>
+      (await metrics(gateway)).get('aurora_quota_query_slots_held')?.samples[0]?.value;
+
+    await holdQuery(a);
+    await holdQuery(b);
+    const before = await refusals(b);
+    expectQueryQuotaRefusal(await preview(b));
+    expect(await refusals(b)).toBe(before + 1);
+    expect([await held(a), await held(b)]).toEqual([1, 1]);
+    const ratio = (await metrics(a)).get('aurora_quota_use_ratio');
+    const labels = new Set(ratio?.samples.flatMap((sample) => Object.keys(sample.labels)));
+    expect([...labels].sort()).toEqual(['le', 'quota', 'service']);
+    expect(ratio?.samples.some((sample) => sample.labels['quota'] === 'concurrentQueries')).toBe(true);
   });
 
   it('frees the slot when the client goes away mid-download', async () => {
