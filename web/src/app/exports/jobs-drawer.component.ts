@@ -45,12 +45,14 @@ const STATUS_CLASS: Record<ExportStatus, string> = {
       >
         @if (quotas.exportRowsPerDay.limit !== null && quotas.exportRowsPerDay.used !== null) {
           <span
+            [class.text-red-700]="quotas.exportRowsPerDay.used >= quotas.exportRowsPerDay.limit"
+            data-testid="export-rows-today"
             >Today: {{ count(quotas.exportRowsPerDay.used) }} of
-            {{ count(quotas.exportRowsPerDay.limit) }} rows</span
+            {{ count(quotas.exportRowsPerDay.limit) }} rows exported</span
           >
         }
         @if (quotas.concurrentExports.limit !== null && quotas.concurrentExports.used !== null) {
-          <span
+          <span [class.text-red-700]="quotas.concurrentExports.used >= quotas.concurrentExports.limit"
             >{{ quotas.concurrentExports.used }} of {{ quotas.concurrentExports.limit }} running at once</span
           >
         }
