@@ -128,23 +128,21 @@ export class ExportQueue {
         await this.kv.put(idempotency, codec.encode(job.id));
       }
     }
-    const usage = limits
-      ? await this.reserve(job, limits).catch(async (error: unknown) => {
-          if (idempotency !== undefined) await this.kv.delete(idempotency).catch(() => undefined);
-          throw error;
-        })
-      : undefined;
     const entry = jobEntry(job.owner, job.id);
     await this.kv.create(entry, codec.encode(job));
     const item: WorkItem = { id: job.id, owner: job.owner.sub };
+    let usage: ExportUsage | undefined;
     try {
+      // Counted once its record exists: a submission on another replica settling the usage meanwhile takes an
+      // id without a record for one whose submission failed, and would drop it.
+      usage = limits ? await this.reserve(job, limits) : undefined;
       await this.js.publish(TOPOLOGY.workSubject, codec.encode(item), {
         msgID: job.id,
         ...traceContextHeaders(),
       });
     } catch (error) {
-      // Not queued (or not known to be): no job is better than one that stays queued forever. A worker that
-      // does get the message finds no record and drops it; the client may submit again.
+      // Refused, or not queued (or not known to be): no job is better than one that stays queued forever. A worker
+      // that does get the message finds no record and drops it; the client may submit again.
       await this.kv.delete(entry).catch(() => undefined);
       if (idempotency !== undefined) await this.kv.delete(idempotency).catch(() => undefined);
       throw error;

@@ -95,13 +95,13 @@ describe('export quotas on a real JetStream', () => {
   it('admits exactly the limit when submissions race on two replicas', async () => {
     const limits: ExportLimits = { concurrentJobs: 3, rowsPerDay: 0 };
     const results = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) =>
+      Array.from({ length: 16 }, (_, i) =>
         (i % 2 ? gatewayA : gatewayB).submit(aJob('dora'), undefined, limits),
       ),
     );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
     expect(results.filter((result) => result.status === 'rejected').map((r) => String(r.reason))).toEqual(
-      Array(5).fill(expect.stringContaining('QUOTA_EXCEEDED')),
+      Array(13).fill(expect.stringContaining('QUOTA_EXCEEDED')),
     );
   });
 
