@@ -1,4 +1,11 @@
-import { AuroraError, ErrorCode, isAuroraError } from '@aurora/errors';
+import {
+  AuroraError,
+  ErrorCode,
+  isAuroraError,
+  QUOTA_NAMES,
+  QuotaExceededError,
+  type QuotaName,
+} from '@aurora/errors';
 import { status, type ServiceError } from '@grpc/grpc-js';
 
 const STATUS_OF: Record<ErrorCode, status> = {
@@ -30,14 +37,21 @@ export function grpcStatusOf(code: ErrorCode): status {
 }
 
 /**
- * The status details of a domain error: its code, detail and path as JSON, so the gateway can rebuild the
- * exact problem. Anything else is an internal error whose message never leaves the process.
+ * The status details of a domain error: its code, detail and path (a quota refusal: its quota and reset time) as
+ * JSON, so the gateway can rebuild the exact problem. Anything else is an internal error whose message never leaves the process.
  */
 export function toGrpcErrorDetails(error: unknown): { code: status; details: string } {
   if (isAuroraError(error)) {
     return {
       code: STATUS_OF[error.code],
-      details: JSON.stringify({ code: error.code, detail: error.detail, path: error.path }),
+      details: JSON.stringify({
+        code: error.code,
+        detail: error.detail,
+        path: error.path,
+        ...(error instanceof QuotaExceededError
+          ? { quota: error.quota, resetsAt: error.resetsAt?.toISOString() ?? null }
+          : {}),
+      }),
     };
   }
   return { code: status.INTERNAL, details: 'internal error' };
@@ -48,11 +62,24 @@ export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && 'code' in error && 'details' in error;
 }
 
+/** The status details toGrpcErrorDetails writes, as a client reads them (anything may be missing). */
+interface SentError {
+  readonly code?: unknown;
+  readonly detail?: unknown;
+  readonly path?: unknown;
+  readonly quota?: unknown;
+  readonly resetsAt?: unknown;
+}
+
 /** Rebuilds the domain error a service sent; transport failures become UNAVAILABLE or QUERY_TIMEOUT. */
 export function fromGrpcError(error: ServiceError): Error {
   try {
-    const parsed = JSON.parse(error.details) as { code?: unknown; detail?: unknown; path?: unknown };
+    const parsed = JSON.parse(error.details) as SentError;
     if (typeof parsed.code === 'string' && parsed.code in ErrorCode && typeof parsed.detail === 'string') {
+      if (parsed.code === ErrorCode.QUOTA_EXCEEDED && QUOTA_NAMES.includes(parsed.quota as QuotaName)) {
+        const resetsAt = typeof parsed.resetsAt === 'string' ? new Date(parsed.resetsAt) : null;
+        return new QuotaExceededError(parsed.quota as QuotaName, parsed.detail, resetsAt);
+      }
       const path = typeof parsed.path === 'string' ? parsed.path : undefined;
       return new AuroraError(parsed.code as ErrorCode, parsed.detail, path);
     }

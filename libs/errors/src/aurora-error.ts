@@ -67,6 +67,35 @@ export class AuroraError extends Error {
   }
 }
 
+/**
+ * The per-user quotas of docs/API.md ("Quotas"), as a QUOTA_EXCEEDED problem names them in its `quota` member (and
+ * the metrics in their `quota` label).
+ */
+export type QuotaName =
+  'concurrentQueries' | 'concurrentExports' | 'exportRowsPerDay' | 'sseStreams' | 'savedReports';
+
+export const QUOTA_NAMES: readonly QuotaName[] = [
+  'concurrentQueries',
+  'concurrentExports',
+  'exportRowsPerDay',
+  'sseStreams',
+  'savedReports',
+];
+
+/**
+ * QUOTA_EXCEEDED with what the client needs to act: which quota, and when it resets (`null` when no time is known,
+ * e.g. a slot that frees when one of the user's own queries finishes).
+ */
+export class QuotaExceededError extends AuroraError {
+  constructor(
+    readonly quota: QuotaName,
+    detail: string,
+    readonly resetsAt: Date | null = null,
+  ) {
+    super(ErrorCode.QUOTA_EXCEEDED, detail);
+  }
+}
+
 export function isAuroraError(error: unknown): error is AuroraError {
   return error instanceof AuroraError;
 }

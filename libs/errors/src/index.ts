@@ -1,1 +1,9 @@
-export { AuroraError, ErrorCode, httpStatusOf, isAuroraError } from './aurora-error';
+export {
+  AuroraError,
+  ErrorCode,
+  httpStatusOf,
+  isAuroraError,
+  QUOTA_NAMES,
+  QuotaExceededError,
+  type QuotaName,
+} from './aurora-error';

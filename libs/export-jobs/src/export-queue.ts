@@ -17,6 +17,16 @@ import {
   type MsgHdrs,
   type NatsConnection,
 } from 'nats';
+import { QuotaExceededError } from '@aurora/errors';
+import {
+  decodeUsage,
+  exceededQuota,
+  NO_USAGE,
+  settleUsage,
+  utcDay,
+  type ExportLimits,
+  type ExportUsage,
+} from './export-quota';
 import type { ExportCompletedEvent, ExportJob } from './job';
 import { TOPOLOGY } from './topology';
 
@@ -96,9 +106,14 @@ export class ExportQueue {
 
   /**
    * Stores a new job and queues it. With an idempotency key, a second submission of the same key by the same
-   * owner returns the first job instead of creating another.
+   * owner returns the first job instead of creating another. With `limits`, a new job beyond the owner's export
+   * quotas is refused (QuotaExceededError) before anything is queued.
    */
-  async submit(job: ExportJob, idempotencyKey?: string): Promise<{ job: ExportJob; created: boolean }> {
+  async submit(
+    job: ExportJob,
+    idempotencyKey?: string,
+    limits?: ExportLimits,
+  ): Promise<{ job: ExportJob; created: boolean; usage?: ExportUsage }> {
     const idempotency =
       idempotencyKey === undefined ? undefined : idempotencyEntry(job.owner, idempotencyKey);
     if (idempotency !== undefined) {
@@ -116,19 +131,67 @@ export class ExportQueue {
     const entry = jobEntry(job.owner, job.id);
     await this.kv.create(entry, codec.encode(job));
     const item: WorkItem = { id: job.id, owner: job.owner.sub };
+    let usage: ExportUsage | undefined;
     try {
+      // Counted once its record exists: a submission on another replica settling the usage meanwhile takes an
+      // id without a record for one whose submission failed, and would drop it.
+      usage = limits ? await this.reserve(job, limits) : undefined;
       await this.js.publish(TOPOLOGY.workSubject, codec.encode(item), {
         msgID: job.id,
         ...traceContextHeaders(),
       });
     } catch (error) {
-      // Not queued (or not known to be): no job is better than one that stays queued forever. A worker that
-      // does get the message finds no record and drops it; the client may submit again.
+      // Refused, or not queued (or not known to be): no job is better than one that stays queued forever. A worker
+      // that does get the message finds no record and drops it; the client may submit again.
       await this.kv.delete(entry).catch(() => undefined);
       if (idempotency !== undefined) await this.kv.delete(idempotency).catch(() => undefined);
       throw error;
     }
-    return { job, created: true };
+    return { job, created: true, ...(usage ? { usage } : {}) };
+  }
+
+  /**
+   * Counts the job in its owner's usage (export-quota.ts) unless that exceeds `limits`, by compare-and-set on the
+   * owner's entry: submissions racing on several replicas are decided one after another. Answers the usage with
+   * the job counted.
+   */
+  private async reserve(job: ExportJob, limits: ExportLimits): Promise<ExportUsage> {
+    const key = quotaEntry(job.owner);
+    for (let attempt = 0; ; attempt += 1) {
+      const entry = await this.kv.get(key);
+      const now = new Date();
+      const usage = await this.settled(job.owner, entry?.operation === 'PUT' ? entry.value : undefined, now);
+      const exceeded = exceededQuota(usage, limits);
+      if (exceeded) throw quotaExceeded(exceeded, usage, limits, now);
+      const next: ExportUsage = { ...usage, active: [...usage.active, job.id] };
+      try {
+        if (entry) await this.kv.update(key, codec.encode(next), entry.revision);
+        else await this.kv.create(key, codec.encode(next));
+        return next;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+      }
+    }
+  }
+
+  /** The owner's export usage now: jobs queued or running, rows written by jobs that ended today. */
+  async usage(owner: Principal | string): Promise<{ running: number; rowsToday: number; resetsAt: Date }> {
+    const entry = await this.kv.get(quotaEntry(owner));
+    const now = new Date();
+    const usage = await this.settled(owner, entry?.operation === 'PUT' ? entry.value : undefined, now);
+    return { running: usage.active.length, rowsToday: usage.rows, resetsAt: utcDay(now).resetsAt };
+  }
+
+  private async settled(
+    owner: Principal | string,
+    stored: Uint8Array | undefined,
+    now: Date,
+  ): Promise<ExportUsage> {
+    const usage = stored ? decodeUsage(codec.decode(stored)) : NO_USAGE;
+    const records = await Promise.all(
+      usage.active.map(async (id) => [id, await this.get(owner, id)] as const),
+    );
+    return settleUsage(usage, new Map(records), now);
   }
 
   /** A job of this owner, or undefined (another user's job is as absent as a missing one). */
@@ -351,6 +414,32 @@ function ownerKey(owner: Principal | string): string {
 
 function jobEntry(owner: Principal | string, id: string): string {
   return `${ownerKey(owner)}.${id}`;
+}
+
+/** A hex owner key never reads `quota`, so this entry is apart from the owner's jobs (`<owner>.*`). */
+function quotaEntry(owner: Principal | string): string {
+  return `quota.${ownerKey(owner)}`;
+}
+
+/** The refusal, written for the person who asked for the export. */
+function quotaExceeded(
+  quota: 'concurrentExports' | 'exportRowsPerDay',
+  usage: ExportUsage,
+  limits: ExportLimits,
+  now: Date,
+): QuotaExceededError {
+  const n = (value: number) => value.toLocaleString('en-US');
+  if (quota === 'concurrentExports') {
+    return new QuotaExceededError(
+      quota,
+      `You already have ${n(usage.active.length)} exports queued or running (your limit); try again when one finishes.`,
+    );
+  }
+  return new QuotaExceededError(
+    quota,
+    `Your exports have written ${n(usage.rows)} rows today, your daily limit of ${n(limits.rowsPerDay)}; you can export again after midnight UTC.`,
+    utcDay(now).resetsAt,
+  );
 }
 
 function idempotencyEntry(owner: Principal, key: string): string {

@@ -1,4 +1,5 @@
 export { attachmentDisposition } from './content-disposition';
+export { utcDay, type ExportLimits, type ExportUsage } from './export-quota';
 export { ExportQueue, type Delivery, type QueueOptions } from './export-queue';
 export {
   FINISHED,

@@ -14,6 +14,7 @@ export {
 export { grpcCodeName, grpcPath, recordGrpcClientCall, recordGrpcServerCall } from './metrics/grpc';
 export { recordHttpRequest, recordRateLimitRejection, sseConnections } from './metrics/http';
 export { registerPoolGauges } from './metrics/pool';
+export { recordQuotaRefusal, recordQuotaUse, registerQuotaMetrics } from './metrics/quota';
 export {
   queryOutcome,
   recordQuery,

@@ -1,4 +1,7 @@
-export { RATE_LIMIT_BUCKET, SharedRateLimitStorage } from './shared-rate-limit-storage';
+export { ConcurrencyLeases, type LeaseAnswer } from './concurrency-leases';
+export { decodeLeases, encodeLeases, type Lease } from './leases';
+export { RATE_LIMIT_BUCKET, SharedCounters } from './shared-counters';
+export { entryTtlMs, SharedRateLimitStorage } from './shared-rate-limit-storage';
 export type { RateLimitHit } from './sliding-window';
 export {
   BUCKETS_PER_WINDOW,

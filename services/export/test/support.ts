@@ -162,7 +162,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       : {}),
     nats,
     env: {
-      gateway: { ...s3Env, RATE_LIMIT_PER_MINUTE: '1000000', ...options.gateway },
+      // No export quotas unless a test sets them: a test may queue more jobs of one user than a person would.
+      gateway: {
+        ...s3Env,
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        QUOTA_CONCURRENT_EXPORTS: '0',
+        QUOTA_EXPORT_ROWS_PER_DAY: '0',
+        ...options.gateway,
+      },
       ...(options.query ? { query: options.query } : {}),
       ...(options.metadata ? { metadata: options.metadata } : {}),
     },

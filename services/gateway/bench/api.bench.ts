@@ -91,7 +91,8 @@ async function main(): Promise<void> {
   );
   const warehousePath = join(dir, 'warehouse.duckdb');
   const queryEnv = { WAREHOUSE_CONNECTIONS: '4', MAX_ROW_LIMIT: String(ROWS) };
-  const gatewayEnv = { RATE_LIMIT_PER_MINUTE: '100000000' };
+  // One user is every client: neither the rate limit nor the concurrent-query quota is what is measured.
+  const gatewayEnv = { RATE_LIMIT_PER_MINUTE: '100000000', QUOTA_CONCURRENT_QUERIES: '0' };
   // The stack's own query service caches nothing: every preview runs on DuckDB.
   const stack = await startStack({
     warehousePath,

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     warehousePath: join(dir, 'warehouse.duckdb'),
     database: postgres,
     env: {
-      gateway: { RATE_LIMIT_PER_MINUTE: '100000000' },
+      gateway: { RATE_LIMIT_PER_MINUTE: '100000000', QUOTA_CONCURRENT_QUERIES: '0' },
       metadata: { DATABASE_POOL_MAX: String(POOL_MAX) },
     },
   });

@@ -51,6 +51,14 @@ const fields = z.object({
   WEB_ROOT: z.string().default(join(repoRoot(), 'web/dist/browser')),
   /** Export event streams (SSE) one user may hold open at once on one replica: each holds a NATS consumer. */
   SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(10),
+  /** Queries one user may run at once over all replicas (previews, counts, SQL, CSV downloads); 0: no limit. */
+  QUOTA_CONCURRENT_QUERIES: z.coerce.number().int().min(0).default(8),
+  /** Export jobs one user may have queued or running at once; 0: no limit. */
+  QUOTA_CONCURRENT_EXPORTS: z.coerce.number().int().min(0).default(3),
+  /** Rows one user's exports may write per UTC day (a job that crosses it completes); 0: no limit. */
+  QUOTA_EXPORT_ROWS_PER_DAY: z.coerce.number().int().min(0).default(10_000_000),
+  /** A query slot whose replica died is free again after at most this long (its holder renews every third). */
+  QUOTA_LEASE_TTL_SECONDS: z.coerce.number().int().min(3).max(120).default(30),
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
   ...signingKeyEnv,

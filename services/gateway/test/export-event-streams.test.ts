@@ -109,6 +109,7 @@ describe('open export event streams per user', () => {
 
     const problem = expectProblem(await refusal(id, alice), 429, 'QUOTA_EXCEEDED', null);
     expect(problem.detail).toContain(String(STREAMS_PER_USER));
+    expect(problem).toMatchObject({ quota: 'sseStreams', resetsAt: null });
     // Another user's streams are counted apart.
     await open(await submit(carol), carol);
 

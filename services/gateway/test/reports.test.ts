@@ -346,7 +346,12 @@ describe('a report', () => {
          from reports, generate_series(1, $2::int) as i where id = $1`,
         [first.id, missing],
       );
-      expectProblem(await call('carol', 'POST', '/reports', rosterReport), 429, 'QUOTA_EXCEEDED');
+      const refused = expectProblem(
+        await call('carol', 'POST', '/reports', rosterReport),
+        429,
+        'QUOTA_EXCEEDED',
+      );
+      expect(refused).toMatchObject({ quota: 'savedReports', resetsAt: null });
       await client.query(`delete from reports where owner_sub = 'carol' and folder = 'Filler'`);
     } finally {
       await client.end();

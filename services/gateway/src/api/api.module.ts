@@ -5,6 +5,7 @@ import { AuthModule } from '../auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GrpcClients } from '../http/grpc-clients';
 import { GrpcClientsModule } from '../http/grpc-clients.module';
+import { QuotaModule } from '../quota/quota.module';
 import { DatasetsController } from './datasets.controller';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
@@ -16,7 +17,7 @@ import { ReportsController } from './reports.controller';
 
 /** The HTTP API of docs/API.md: thin controllers over the downstream services and the export queue. */
 @Module({
-  imports: [GrpcClientsModule, AuthModule],
+  imports: [GrpcClientsModule, AuthModule, QuotaModule],
   controllers: [
     HealthController,
     MeController,

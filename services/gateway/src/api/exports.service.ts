@@ -11,7 +11,7 @@ import {
 } from '@aurora/export-jobs';
 import { NatsCredentialsError, natsClientSettings } from '@aurora/nats-access';
 import type { InternalTokenIssuer } from '@aurora/internal-auth';
-import { logger, recordExportSubmitted } from '@aurora/observability';
+import { logger, recordExportSubmitted, recordQuotaUse } from '@aurora/observability';
 import { parseExportRequest } from '@aurora/query-model';
 import type { CallContext, Principal } from '@aurora/proto';
 import type { GatewayConfig } from '../config';
@@ -79,9 +79,22 @@ export class ExportsService {
       digest: jobDigest(content),
     });
     const job = queuedJob({ ...content, statement });
-    const queued = await this.withQueue((queue) => queue.submit(job, idempotencyKey));
+    const limits = {
+      concurrentJobs: this.config.QUOTA_CONCURRENT_EXPORTS,
+      rowsPerDay: this.config.QUOTA_EXPORT_ROWS_PER_DAY,
+    };
+    const queued = await this.withQueue((queue) => queue.submit(job, idempotencyKey, limits));
     if (queued.created) recordExportSubmitted(job.format);
+    if (queued.usage) {
+      recordQuotaUse('concurrentExports', queued.usage.active.length, limits.concurrentJobs);
+      recordQuotaUse('exportRowsPerDay', queued.usage.rows, limits.rowsPerDay);
+    }
     return queued.job;
+  }
+
+  /** The owner's jobs queued or running, and the rows their exports wrote today (export quotas). */
+  usage(owner: Principal): Promise<{ running: number; rowsToday: number; resetsAt: Date }> {
+    return this.withQueue((queue) => queue.usage(owner));
   }
 
   /** `{ "reportId" }` instead of a query: the report's query, resolved now for the asker (runnableReport). */

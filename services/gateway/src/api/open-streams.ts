@@ -1,4 +1,4 @@
-import { AuroraError, ErrorCode } from '@aurora/errors';
+import { QuotaExceededError } from '@aurora/errors';
 
 /**
  * The export event streams each user holds open on this replica (each holds a NATS consumer): at most `limit`
@@ -13,9 +13,9 @@ export class OpenStreams {
   acquire(subject: string): () => void {
     const count = this.open.get(subject) ?? 0;
     if (count >= this.limit) {
-      throw new AuroraError(
-        ErrorCode.QUOTA_EXCEEDED,
-        `Too many live export progress streams are open (at most ${this.limit} at once): close one and try again.`,
+      throw new QuotaExceededError(
+        'sseStreams',
+        `You already have ${this.limit} live export progress views open (your limit); close one and try again.`,
       );
     }
     this.open.set(subject, count + 1);

@@ -9,6 +9,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
+import { RunsQuery } from '../quota/query-slot.interceptor';
 import { sendCsv, sendPreview } from './query-responses';
 
 const QUERY_BODY = { schema: { $ref: '#/components/schemas/Query' } };
@@ -16,6 +17,7 @@ const QUERY_BODY = { schema: { $ref: '#/components/schemas/Query' } };
 /** The query endpoints: the body is the query model; the query service validates, compiles and runs it. */
 @ApiTags('query')
 @ApiBearerAuth()
+@RunsQuery()
 @Controller('api/v1/query')
 export class QueryController {
   constructor(

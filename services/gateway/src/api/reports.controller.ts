@@ -31,6 +31,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
+import { RunsQuery } from '../quota/query-slot.interceptor';
 import { sendCsv, sendPreview } from './query-responses';
 import { runnableReport } from './report-runs';
 
@@ -201,6 +202,7 @@ export class ReportsController {
 
   /** A page of the report's rows, its vintages resolved now; the body may choose the page and the sort. */
   @Post('reports/:id/preview')
+  @RunsQuery()
   async preview(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -214,6 +216,7 @@ export class ReportsController {
   }
 
   @Post('reports/:id/count')
+  @RunsQuery()
   @HttpCode(200)
   async count(
     @CurrentCaller() caller: Caller,
@@ -226,6 +229,7 @@ export class ReportsController {
   }
 
   @Post('reports/:id/csv')
+  @RunsQuery()
   async csv(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,

@@ -1,19 +1,27 @@
 import { natsClientSettings } from '@aurora/nats-access';
-import { SharedRateLimitStorage } from '@aurora/rate-limits';
+import { entryTtlMs, SharedCounters, SharedRateLimitStorage } from '@aurora/rate-limits';
 import { Module } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { RATE_LIMIT_WINDOW_MS } from './auth.types';
 
-/** The counters every replica shares (closed at shutdown by the storage's own hook). */
+/**
+ * The counters every replica shares, over one NATS connection (closed at shutdown by its own hook): the rate
+ * limit's and the quota leases'.
+ */
 @Module({
   providers: [
     {
-      provide: SharedRateLimitStorage,
+      provide: SharedCounters,
       inject: [GATEWAY_CONFIG],
       useFactory: (config: GatewayConfig) =>
-        SharedRateLimitStorage.start(natsClientSettings('gateway', config), RATE_LIMIT_WINDOW_MS),
+        SharedCounters.start(natsClientSettings('gateway', config), entryTtlMs(RATE_LIMIT_WINDOW_MS)),
+    },
+    {
+      provide: SharedRateLimitStorage,
+      inject: [SharedCounters],
+      useFactory: (counters: SharedCounters) => SharedRateLimitStorage.over(counters),
     },
   ],
-  exports: [SharedRateLimitStorage],
+  exports: [SharedCounters, SharedRateLimitStorage],
 })
 export class RateLimitModule {}

@@ -1,5 +1,5 @@
-import { AuroraError, ErrorCode, httpStatusOf, isAuroraError } from '@aurora/errors';
-import { logger } from '@aurora/observability';
+import { AuroraError, ErrorCode, httpStatusOf, isAuroraError, QuotaExceededError } from '@aurora/errors';
+import { logger, recordQuotaRefusal } from '@aurora/observability';
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
@@ -67,6 +67,7 @@ export class ProblemFilter implements ExceptionFilter {
     // Every 401 tells the client how to authenticate (RFC 6750, 3), whichever route refused it.
     if (error.code === ErrorCode.UNAUTHENTICATED)
       response.setHeader('WWW-Authenticate', bearerChallenge(error));
+    const quota = error instanceof QuotaExceededError ? quotaMembers(error, response) : {};
     response
       .status(status)
       .type('application/problem+json')
@@ -77,8 +78,22 @@ export class ProblemFilter implements ExceptionFilter {
         code: error.code,
         detail: error.detail,
         ...(error.path === undefined ? {} : { path: error.path }),
+        ...quota,
       });
   }
+}
+
+/**
+ * A quota refusal names the quota and when it resets (null: when one of the user's own requests or jobs ends),
+ * with Retry-After when that time is known; counted by quota here, where every one of them leaves.
+ */
+function quotaMembers(error: QuotaExceededError, response: Response) {
+  recordQuotaRefusal(error.quota);
+  if (error.resetsAt) {
+    const seconds = Math.max(1, Math.ceil((error.resetsAt.getTime() - Date.now()) / 1000));
+    response.setHeader('Retry-After', String(seconds));
+  }
+  return { quota: error.quota, resetsAt: error.resetsAt?.toISOString() ?? null };
 }
 
 /** Framework errors mapped onto the taxonomy; undefined for anything unexpected. */

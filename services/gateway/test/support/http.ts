@@ -59,6 +59,9 @@ export interface Problem {
   readonly code: string;
   readonly detail: string;
   readonly path?: string;
+  /** QUOTA_EXCEEDED only: which quota, and when it resets (null: when one of the user's own requests ends). */
+  readonly quota?: string;
+  readonly resetsAt?: string | null;
 }
 
 /**
@@ -78,7 +81,12 @@ export function expectProblem(
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const problem = response.json<Problem>();
   // Exactly these members: nothing else (no stack, no SQL, no correlation id) travels with a known error.
-  const { path: actualPath, ...rest } = problem;
+  const { path: actualPath, quota, resetsAt, ...rest } = problem;
+  // A quota refusal names its quota and when it resets (docs/API.md, "Quotas"); no other problem does.
+  if (code === 'QUOTA_EXCEEDED') {
+    expect(quota).toEqual(expect.any(String));
+    expect(resetsAt === null || !Number.isNaN(Date.parse(resetsAt ?? ''))).toBe(true);
+  } else expect([quota, resetsAt]).toEqual([undefined, undefined]);
   expect(rest).toEqual({
     type: 'about:blank',
     title: expect.any(String) as unknown,

@@ -1,4 +1,4 @@
-import { AuroraError, ErrorCode } from '@aurora/errors';
+import { AuroraError, ErrorCode, QuotaExceededError } from '@aurora/errors';
 import type { Principal } from '@aurora/proto';
 import { REPORT_LIMITS } from '@aurora/query-model';
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
@@ -84,8 +84,8 @@ export class ReportsStore {
           .where('owner_sub', '=', asker.sub)
           .executeTakeFirstOrThrow();
         if (Number(count) >= REPORT_LIMITS.maxReportsPerOwner)
-          throw new AuroraError(
-            ErrorCode.QUOTA_EXCEEDED,
+          throw new QuotaExceededError(
+            'savedReports',
             `You already keep ${REPORT_LIMITS.maxReportsPerOwner.toLocaleString('en')} reports (the trash included). Delete some first.`,
           );
         const now = new Date();

@@ -12,6 +12,33 @@ describe('toApiError', () => {
     expect(error.message).toBe('global_sales is partitioned: choose a Load Type and Load ID first.');
   });
 
+  it("says when a quota resets in the person's own time", () => {
+    const resetsAt = '2026-12-08T00:00:00.000Z';
+    const error = toApiError(429, {
+      status: 429,
+      code: 'QUOTA_EXCEEDED',
+      detail:
+        'Your exports have written 2,000 rows today, your daily limit of 1,500; you can export again after midnight UTC.',
+      quota: 'exportRowsPerDay',
+      resetsAt,
+    });
+    const local = new Date(resetsAt).toLocaleString(undefined, {
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    expect(error.detail).toBe(
+      `Your exports have written 2,000 rows today, your daily limit of 1,500; you can export again after midnight UTC. (That is ${local} your time.)`,
+    );
+    // A slot that frees when one of the person's own queries ends has no time to show.
+    const slots = toApiError(429, {
+      code: 'QUOTA_EXCEEDED',
+      detail: 'You already have 8 queries running.',
+      resetsAt: null,
+    });
+    expect(slots.detail).toBe('You already have 8 queries running.');
+  });
+
   it('never shows raw bodies for unknown errors', () => {
     expect(toApiError(502, '<html>bad gateway</html>').detail).toBe(
       'The server answered with an unexpected error (502).',

@@ -27,6 +27,18 @@ export interface ExportRequest {
   readonly compression?: 'gzip';
 }
 
+/** One quota's use as `GET /me` shows it: `used` null when not known now, `limit` null when there is none. */
+export interface QuotaUse {
+  readonly used: number | null;
+  readonly limit: number | null;
+}
+
+/** The export quotas of `GET /me` (docs/API.md, "Quotas"). */
+export interface ExportQuotas {
+  readonly concurrentExports: QuotaUse;
+  readonly exportRowsPerDay: QuotaUse;
+}
+
 export const FINISHED: ReadonlySet<ExportStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
 const BASE = '/api/v1/exports';
@@ -38,6 +50,10 @@ export class ExportsApi {
 
   list(): Observable<ExportJob[]> {
     return this.http.get<ExportJob[]>(BASE);
+  }
+  /** The signed-in user's use of their quotas. */
+  quotas(): Observable<{ readonly quotas: ExportQuotas }> {
+    return this.http.get<{ readonly quotas: ExportQuotas }>('/api/v1/me');
   }
   /** The key makes a double click (or a retried request) submit one job, not two. */
   submit(

@@ -3,7 +3,7 @@ import { firstValueFrom } from 'rxjs';
 import { ApiError } from '../api';
 import { AuthService } from '../auth/auth.service';
 import { downloadLink } from './download';
-import { ExportsApi, FINISHED, type ExportJob, type ExportRequest } from './exports.api';
+import { ExportsApi, FINISHED, type ExportJob, type ExportQuotas, type ExportRequest } from './exports.api';
 import { readEventStream } from './sse';
 
 function message(error: unknown): string {
@@ -22,6 +22,8 @@ export class ExportsStore {
   readonly expectedRows = signal<Readonly<Record<string, number>>>({});
   readonly drawerOpen = signal(false);
   readonly error = signal<string | null>(null);
+  /** The user's export quotas and their use (null until known). */
+  readonly quotas = signal<ExportQuotas | null>(null);
   readonly active = computed(() => this.jobs().filter((job) => !FINISHED.has(job.status)).length);
 
   constructor() {
@@ -42,6 +44,16 @@ export class ExportsStore {
     } catch (error) {
       this.error.set(message(error));
     }
+    await this.refreshQuotas();
+  }
+
+  /** The quotas' use, again: after a refresh, a submission, a job's end. Unknown stays unknown, silently. */
+  private async refreshQuotas(): Promise<void> {
+    try {
+      this.quotas.set((await firstValueFrom(this.api.quotas())).quotas);
+    } catch {
+      // the line is a hint: without it the drawer still works
+    }
   }
 
   /** Submits a job and follows it in the drawer; rejects with the API's error (e.g. the Excel row limit). */
@@ -61,6 +73,7 @@ export class ExportsStore {
     });
     this.drawerOpen.set(true);
     this.watch(created.id);
+    void this.refreshQuotas();
   }
 
   async cancel(id: string): Promise<void> {
@@ -90,7 +103,10 @@ export class ExportsStore {
       onEvent: (event) => {
         const job = JSON.parse(event.data) as ExportJob;
         this.upsert(job);
-        if (FINISHED.has(job.status)) stop.abort();
+        if (FINISHED.has(job.status)) {
+          stop.abort();
+          void this.refreshQuotas();
+        }
       },
       onRefused: (response) => {
         if (response.status === 401) this.auth.expire();
@@ -110,6 +126,7 @@ export class ExportsStore {
     this.watchers.clear();
     this.jobs.set([]);
     this.expectedRows.set({});
+    this.quotas.set(null);
     this.drawerOpen.set(false);
   }
 }

@@ -38,6 +38,26 @@ const STATUS_CLASS: Record<ExportStatus, string> = {
         <au-icon name="x" />
       </button>
     </header>
+    @if (store.quotas(); as quotas) {
+      <p
+        class="flex gap-3 border-b border-slate-200 bg-slate-50 px-3 py-1 text-[11px] text-slate-600 tabular-nums"
+        data-testid="export-quotas"
+      >
+        @if (quotas.exportRowsPerDay.limit !== null && quotas.exportRowsPerDay.used !== null) {
+          <span
+            [class.text-red-700]="quotas.exportRowsPerDay.used >= quotas.exportRowsPerDay.limit"
+            data-testid="export-rows-today"
+            >Today: {{ count(quotas.exportRowsPerDay.used) }} of
+            {{ count(quotas.exportRowsPerDay.limit) }} rows exported</span
+          >
+        }
+        @if (quotas.concurrentExports.limit !== null && quotas.concurrentExports.used !== null) {
+          <span [class.text-red-700]="quotas.concurrentExports.used >= quotas.concurrentExports.limit"
+            >{{ quotas.concurrentExports.used }} of {{ quotas.concurrentExports.limit }} running at once</span
+          >
+        }
+      </p>
+    }
     @if (store.error(); as error) {
       <p class="border-b border-red-200 bg-red-50 px-3 py-1.5 text-xs text-red-800" role="alert">
         {{ error }}
@@ -115,6 +135,7 @@ export class JobsDrawerComponent implements OnInit {
   protected readonly store = inject(ExportsStore);
   protected readonly statusClass = STATUS_CLASS;
   protected readonly size = formatBytes;
+  protected readonly count = (n: number): string => n.toLocaleString('en-US');
 
   ngOnInit(): void {
     void this.store.refresh();
