@@ -98,7 +98,7 @@ export function cell(page: Page, row: number, colId: string) {
 export async function shownCount(page: Page): Promise<number> {
   const text = await page
     .getByTestId('row-count')
-    .filter({ hasText: /\d rows/ })
+    .filter({ hasText: /\d rows?\b/ })
     .textContent({ timeout: 30_000 });
   return Number((text ?? '').replace(/[^\d]/g, ''));
 }
