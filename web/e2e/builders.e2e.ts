@@ -16,6 +16,7 @@ import {
   shownCount,
   signIn,
   waitForCount,
+  viewLink,
   type Preview,
   type Urls,
 } from './support';
@@ -250,4 +251,42 @@ export async function carolSummarizes(page: Page, urls: Urls): Promise<void> {
   await countMatchesApi(page, urls);
   assert.equal(BASE_QUERY.dataset, query['dataset']);
   await shot(page, 'explorer-carol-summary');
+}
+
+/** As alice: sales by month of the order date (a time bucket in Summarize), shown as months, as the API says. */
+export async function aliceSummarizesByMonth(page: Page, urls: Urls): Promise<void> {
+  await signIn(page, urls, 'alice');
+  await page.goto(viewLink(urls, BASE_QUERY));
+  await cell(page, 0, 'global_sales.amount').waitFor();
+  await page.getByTestId('open-aggregation-builder').click();
+  await page.getByTestId('group-by-add').selectOption('global_sales.order_date');
+  await page.getByTestId('group-by-bucket').selectOption('month');
+  await page.getByTestId('measure-add').click();
+  await page.getByTestId('measure-fn').nth(0).selectOption('count');
+  await page.getByTestId('measure-column').nth(0).selectOption('');
+  await page.getByTestId('measure-name').nth(0).fill('orders');
+  await assertFits(page, 'the aggregation builder with a time bucket');
+  await shot(page, 'explorer-summarize-by-month', true);
+  await page.getByTestId('aggregation-apply').click();
+  await cell(page, 0, 'order_date_month').filter({ hasText: /\d{4}/ }).waitFor();
+
+  const query = queryInUrl(page);
+  assert.deepEqual(query['aggregate'], {
+    groupBy: [{ column: 'global_sales.order_date', bucket: 'month', as: 'order_date_month' }],
+    measures: [{ fn: 'count', column: null, as: 'orders' }],
+  });
+  const header = page.locator('.ag-header-cell[col-id="order_date_month"] .ag-header-cell-label');
+  await header.click();
+  await page.locator('.ag-header-cell[col-id="order_date_month"][aria-sort="ascending"]').waitFor();
+  const sorted = queryInUrl(page);
+  const preview = await api<Preview>(page, urls, '/query/preview', {
+    ...sorted,
+    page: { number: 1, size: 50 },
+  });
+  const first = preview.rows[0];
+  assert.ok(first, 'the summary has rows');
+  const month = new Date(`${String(first[0])}T00:00:00Z`);
+  const label = month.toLocaleString('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  await cell(page, 0, 'order_date_month').filter({ hasText: label }).waitFor();
+  assert.equal(month.getUTCDate(), 1, 'a month is its first day');
 }

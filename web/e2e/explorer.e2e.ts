@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { aliceBuildsAView, aliceExports, carolSummarizes } from './builders.e2e';
+import { aliceBuildsAView, aliceExports, aliceSummarizesByMonth, carolSummarizes } from './builders.e2e';
 import {
   aliceSavesAReport,
   bobHasNothingShared,
@@ -286,6 +286,7 @@ export async function runScenarios(urls: Urls, only?: 'reports' | 'governance'):
     await run(browser, urls, 'alice works under the security policies', aliceWorksUnderThePolicy);
     await run(browser, urls, 'alice explores global_sales', aliceExploresGlobalSales);
     await run(browser, urls, 'carol summarizes with employee_roster', carolSummarizes, 1280, 720);
+    await run(browser, urls, 'alice summarizes by month', aliceSummarizesByMonth);
     await run(browser, urls, 'bob sees only his datasets', bobSeesOnlyHisDatasets, 1920, 1080);
     await runGovernanceScenarios(browser, urls);
     await run(browser, urls, 'the session expires', aliceSessionExpires);

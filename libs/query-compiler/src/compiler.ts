@@ -1,4 +1,12 @@
-import type { ExpressionNode, JoinType, MaskNode, Node, SelectNode, TextMatchNode } from './nodes';
+import type {
+  BucketNode,
+  ExpressionNode,
+  JoinType,
+  MaskNode,
+  Node,
+  SelectNode,
+  TextMatchNode,
+} from './nodes';
 import { LIKE_ESCAPE, likePattern } from './like-pattern';
 import type { TypedValue } from './typed-value';
 
@@ -52,6 +60,9 @@ export abstract class SqlCompiler {
 
   /** `MaskNode`: the dialect's text of the value, then its last 4 characters or its keyed hash. */
   protected abstract appendMask(node: MaskNode): void;
+
+  /** `BucketNode`: the start of the value's time bucket, a date (or a timestamp for `hour`). */
+  protected abstract appendBucket(node: BucketNode): void;
 
   /** The masking key: bound like any value, and listed so that the SQL view never shows it. */
   protected addSecretParameter(value: string): string {
@@ -220,6 +231,7 @@ export abstract class SqlCompiler {
     },
     TextMatch: (c, node) => c.appendTextMatch(node),
     Mask: (c, node) => c.appendMask(node),
+    Bucket: (c, node) => c.appendBucket(node),
     Aggregate: (c, node) => {
       c.append(`${node.fn}(${node.distinct ? 'DISTINCT ' : ''}`);
       if (node.arg) c.visit(node.arg);

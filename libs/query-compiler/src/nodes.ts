@@ -1,4 +1,4 @@
-import type { ColumnType } from '@aurora/query-model';
+import type { ColumnType, TimeBucket } from '@aurora/query-model';
 import type { TypedValue } from './typed-value';
 
 /**
@@ -18,7 +18,8 @@ export type ExpressionNode =
   | BetweenNode
   | TextMatchNode
   | AggregateNode
-  | MaskNode;
+  | MaskNode
+  | BucketNode;
 
 export type Node = ExpressionNode | SelectNode | TableNode | SubqueryNode | JoinNode;
 
@@ -109,6 +110,16 @@ export interface MaskNode {
   readonly key: string | null;
 }
 
+/**
+ * A date or timestamp truncated to the start of its time bucket (ISO weeks start on Monday): a date, or for
+ * `hour` a timestamp. The unit is one of a fixed list, written by the dialect, never the user's text.
+ */
+export interface BucketNode {
+  readonly kind: 'Bucket';
+  readonly unit: TimeBucket;
+  readonly expr: ExpressionNode;
+}
+
 export interface TableNode {
   readonly kind: 'Table';
   readonly schema: string | null;
@@ -179,6 +190,8 @@ export const sql = {
     Object.freeze({ kind: 'Aggregate', fn, arg, distinct }),
   mask: (mode: MaskNode['mode'], expr: ExpressionNode, type: ColumnType, key: string | null): MaskNode =>
     Object.freeze({ kind: 'Mask', mode, expr, type, key }),
+  bucket: (unit: TimeBucket, expr: ExpressionNode): BucketNode =>
+    Object.freeze({ kind: 'Bucket', unit, expr }),
   table: (schema: string | null, name: string): TableNode => Object.freeze({ kind: 'Table', schema, name }),
   subquery: (query: SelectNode, alias: string): SubqueryNode =>
     Object.freeze({ kind: 'Subquery', query, alias }),

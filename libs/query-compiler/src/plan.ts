@@ -341,6 +341,7 @@ function operandExpression(operand: Operand, qualified: boolean): ExpressionNode
   const column = (source: SourceColumn): ColumnNode =>
     sql.column(qualified ? source.dataset.id : null, source.column.name);
   if (operand.kind === 'source') return column(operand);
+  if (operand.kind === 'bucket') return sql.bucket(operand.unit, column(operand.column));
   const arg = operand.column ? column(operand.column) : null;
   switch (operand.fn) {
     case 'sum':

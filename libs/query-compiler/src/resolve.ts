@@ -4,12 +4,14 @@ import {
   type ColumnType,
   type Condition,
   type FilterGroup,
+  type GroupByItem,
   type Measure,
   type Query,
 } from '@aurora/query-model';
 import { columnNamed, type CatalogDataset, type CatalogView } from './catalog';
 import type {
   ConditionOperator,
+  GroupOperand,
   MeasureOperand,
   Operand,
   Predicate,
@@ -39,12 +41,11 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
   (query.columns ?? []).forEach((ref, i) => names.resolve(ref, `columns[${i}]`));
 
   const aggregated = query.aggregate !== undefined;
-  const groupBy = (query.aggregate?.groupBy ?? []).map((ref, i) =>
-    names.resolve(ref, `aggregate.groupBy[${i}]`),
-  );
+  const groupItems = query.aggregate?.groupBy ?? [];
+  const groupBy = groupItems.map((item, i) => resolveGroupItem(item, `aggregate.groupBy[${i}]`, names));
   const outputs = aggregated
     ? [
-        ...groupBy.map((column, i) => sourceOutput(column, query.aggregate?.groupBy[i] ?? '')),
+        ...groupBy.map((operand, i) => groupOutput(operand, groupItems[i] ?? '')),
         ...(query.aggregate?.measures ?? []).map((measure, i) => measureOutput(measure, i, names)),
       ]
     : (query.columns ?? []).map((ref, i) => sourceOutput(names.resolve(ref, `columns[${i}]`), ref));
@@ -55,7 +56,7 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
       !aggregated
         ? `columns[${i}]`
         : i < groupCount
-          ? `aggregate.groupBy[${i}]`
+          ? `aggregate.groupBy[${i}]${typeof groupItems[i] === 'string' ? '' : '.as'}`
           : `aggregate.measures[${i - groupCount}].as`,
   );
   if (aggregated && outputs.length === 0) {
@@ -292,6 +293,31 @@ function resolveCondition(
   };
 }
 
+/** A column, or a date or timestamp column by time bucket (`hour` only for timestamps). */
+function resolveGroupItem(item: GroupByItem, path: string, names: SourceNames): GroupOperand {
+  if (typeof item === 'string') return names.resolve(item, path);
+  const column = names.resolve(item.column, `${path}.column`);
+  const type = column.column.type;
+  if (type !== 'date' && type !== 'timestamp') {
+    throw invalidQuery(
+      `${column.column.label} is not a date or timestamp: it has no ${item.bucket}s`,
+      `${path}.column`,
+    );
+  }
+  if (item.bucket === 'hour' && type === 'date') {
+    throw invalidQuery(`${column.column.label} is a date: group it by day or longer`, `${path}.bucket`);
+  }
+  return { kind: 'bucket', unit: item.bucket, column };
+}
+
+function groupOutput(operand: GroupOperand, item: GroupByItem): ResultColumn {
+  if (operand.kind === 'source' || typeof item === 'string') {
+    if (operand.kind !== 'source' || typeof item !== 'string') throw new Error('group item mismatch');
+    return sourceOutput(operand, item);
+  }
+  return { name: item.as, label: titleCase(item.as), type: operandType(operand), operand };
+}
+
 function sourceOutput(column: SourceColumn, ref: string): ResultColumn {
   const { label, type, format } = column.column;
   const name = ref.includes('.') ? `${column.dataset.id}.${column.column.name}` : column.column.name;
@@ -326,6 +352,8 @@ function measureOutput(measure: Measure, index: number, names: SourceNames): Res
 
 export function operandType(operand: Operand): ColumnType {
   if (operand.kind === 'source') return operand.column.type;
+  // A bucket is its first day; an hour its first instant.
+  if (operand.kind === 'bucket') return operand.unit === 'hour' ? 'timestamp' : 'date';
   switch (operand.fn) {
     case 'count':
     case 'count_distinct':
@@ -343,7 +371,9 @@ export function operandType(operand: Operand): ColumnType {
 export function operandKey(operand: Operand): string {
   const column = (source: SourceColumn | null): string =>
     source ? `${source.dataset.id}.${source.column.name}` : '*';
-  return operand.kind === 'source' ? column(operand) : `${operand.fn}(${column(operand.column)})`;
+  if (operand.kind === 'source') return column(operand);
+  if (operand.kind === 'bucket') return `${operand.unit}(${column(operand.column)})`;
+  return `${operand.fn}(${column(operand.column)})`;
 }
 
 function refuseMasked(column: SourceColumn, doing: string, path: string): void {

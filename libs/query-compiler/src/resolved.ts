@@ -1,4 +1,4 @@
-import type { ColumnType, MeasureFn } from '@aurora/query-model';
+import type { ColumnType, MeasureFn, TimeBucket } from '@aurora/query-model';
 import type { CatalogColumn, CatalogDataset } from './catalog';
 import type { TypedValue } from './typed-value';
 
@@ -16,8 +16,18 @@ export interface MeasureOperand {
   readonly column: SourceColumn | null;
 }
 
-/** What a condition, a sort item or a result column reads: a source column, or a measure after grouping. */
-export type Operand = SourceColumn | MeasureOperand;
+/** A date or timestamp column truncated to the first day (or, for `hour`, instant) of its time bucket. */
+export interface BucketOperand {
+  readonly kind: 'bucket';
+  readonly unit: TimeBucket;
+  readonly column: SourceColumn;
+}
+
+/** What a query groups by: a column, or a column by time bucket. */
+export type GroupOperand = SourceColumn | BucketOperand;
+
+/** What a condition, a sort item or a result column reads: a source column, a bucket, or a measure after grouping. */
+export type Operand = SourceColumn | BucketOperand | MeasureOperand;
 
 export interface ResultColumn {
   readonly name: string;
@@ -75,7 +85,7 @@ export interface Source {
 export interface ResolvedQuery {
   readonly sources: readonly Source[];
   readonly aggregated: boolean;
-  readonly groupBy: readonly SourceColumn[];
+  readonly groupBy: readonly GroupOperand[];
   readonly outputs: readonly ResultColumn[];
   readonly filter: Predicate | null;
   readonly resultFilter: Predicate | null;

@@ -1,5 +1,5 @@
 import type { CatalogColumn, CatalogDataset, CatalogMaterializedView } from './catalog';
-import type { Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
+import type { GroupOperand, Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
 import type { TypedValue } from './typed-value';
 
 /**
@@ -81,8 +81,10 @@ function overView(
     if (!moved) uncovered.push(ref(source));
     return { kind: 'source', dataset: target, column: moved ?? source.column };
   };
+  const grouped = (o: GroupOperand): GroupOperand =>
+    o.kind === 'source' ? column(o) : { ...o, column: column(o.column) };
   const operand = (o: Operand): Operand =>
-    o.kind === 'source' ? column(o) : { ...o, column: o.column && column(o.column) };
+    o.kind === 'measure' ? { ...o, column: o.column && column(o.column) } : grouped(o);
   const predicate = (p: Predicate): Predicate =>
     p.kind === 'group' ? { ...p, items: p.items.map(predicate) } : { ...p, operand: operand(p.operand) };
 
@@ -111,7 +113,7 @@ function overView(
   const routed: ResolvedQuery = {
     ...query,
     sources: [{ dataset: target, vintage: null, join: null }],
-    groupBy: query.groupBy.map(column),
+    groupBy: query.groupBy.map(grouped),
     outputs: query.outputs.map((output) => ({ ...output, operand: operand(output.operand) })),
     filter: filterItems.length > 0 ? { kind: 'group', op: 'and', not: false, items: filterItems } : null,
     resultFilter: query.resultFilter && predicate(query.resultFilter),

@@ -59,6 +59,8 @@ function rewriteChildren(
       return sql.aggregate(node.fn, node.arg && expr(node.arg), node.distinct);
     case 'Mask':
       return sql.mask(node.mode, expr(node.expr), node.type, node.key);
+    case 'Bucket':
+      return sql.bucket(node.unit, expr(node.expr));
   }
 }
 
@@ -88,6 +90,7 @@ export function forEachColumn(node: ExpressionNode, each: (column: ColumnNode) =
     case 'Between':
     case 'TextMatch':
     case 'Mask':
+    case 'Bucket':
       // Their other children are values, which read no column.
       forEachColumn(node.expr, each);
       return;

@@ -172,6 +172,63 @@ describe('aggregation', () => {
   });
 });
 
+describe('time buckets', () => {
+  const byBucket = (column: string, bucket: string, extra: object = {}) => ({
+    dataset: 'global_sales',
+    vintages: DAILY,
+    aggregate: {
+      groupBy: [{ column, bucket, as: 'period' }],
+      measures: [{ fn: 'count', column: null, as: 'sales' }],
+    },
+    ...extra,
+  });
+
+  it('are results named by `as`, a date (an hour: a timestamp)', () => {
+    const month = compileQuery(parseQuery(byBucket('sold_at', 'month')), SALES_CATALOG, options);
+    expect(month.columns[0]).toMatchObject({ name: 'period', label: 'Period', type: 'date' });
+    const hour = compileQuery(parseQuery(byBucket('sold_at', 'hour')), SALES_CATALOG, options);
+    expect(hour.columns[0]).toMatchObject({ name: 'period', type: 'timestamp' });
+  });
+
+  it('need a date or timestamp column, and hours a timestamp', () => {
+    expect(errorOf(byBucket('region', 'month'))).toEqual({
+      code: 'INVALID_QUERY',
+      path: 'aggregate.groupBy[0].column',
+    });
+    expect(errorOf(byBucket('load_id', 'hour'))).toEqual({
+      code: 'INVALID_QUERY',
+      path: 'aggregate.groupBy[0].bucket',
+    });
+    expect(errorOf(byBucket('nope', 'day'))).toEqual({
+      code: 'UNKNOWN_COLUMN',
+      path: 'aggregate.groupBy[0].column',
+    });
+  });
+
+  it('sort and filter by their name; the bucketed column itself is not in the result', () => {
+    expect(errorOf(byBucket('sold_at', 'week', { sort: [{ column: 'sold_at', dir: 'asc' }] }))).toEqual({
+      code: 'UNKNOWN_COLUMN',
+      path: 'sort[0].column',
+    });
+    const named = byBucket('sold_at', 'week', {
+      sort: [{ column: 'period', dir: 'desc' }],
+      resultFilter: where(condition('period', '>=', { value: 'soon' })),
+    });
+    expect(errorOf(named)).toEqual({ code: 'INVALID_VALUE', path: 'resultFilter.items[0].value' });
+  });
+
+  it('may not take a name another result column has', () => {
+    const twice = {
+      ...byBucket('sold_at', 'day'),
+      aggregate: {
+        groupBy: [{ column: 'sold_at', bucket: 'day', as: 'sales' }],
+        measures: [{ fn: 'count', column: null, as: 'sales' }],
+      },
+    };
+    expect(errorOf(twice)).toEqual({ code: 'INVALID_QUERY', path: 'aggregate.measures[0].as' });
+  });
+});
+
 describe('row limits', () => {
   it('refuse a limit or a page beyond MAX_ROW_LIMIT', () => {
     expect(errorOf(sales({ limit: 10_001 }))).toEqual({ code: 'ROW_LIMIT_EXCEEDED', path: 'limit' });

@@ -2,7 +2,11 @@ export { COLUMN_TYPES, IDENTIFIER_PATTERN, QUERY_LIMITS, REFERENCE_PATTERN, type
 export { titleCase } from './labels';
 export {
   QuerySchema,
+  TIME_BUCKETS,
+  type Bucket,
   type Condition,
+  type GroupByItem,
+  type TimeBucket,
   type FilterGroup,
   type FilterNode,
   type Join,

@@ -147,7 +147,11 @@ export function catalogReferences(query: Query): QueryReference[] {
     );
   if (query.filter) walk(query.filter, 'filter');
   if (query.resultFilter) walk(query.resultFilter, 'resultFilter');
-  query.aggregate?.groupBy.forEach((c, i) => add(`aggregate.groupBy[${i}]`, c));
+  query.aggregate?.groupBy.forEach((item, i) =>
+    typeof item === 'string'
+      ? add(`aggregate.groupBy[${i}]`, item)
+      : add(`aggregate.groupBy[${i}].column`, item.column),
+  );
   query.aggregate?.measures.forEach((m, i) => add(`aggregate.measures[${i}].column`, m.column));
   query.sort?.forEach((s, i) => add(`sort[${i}].column`, s.column));
   return found;

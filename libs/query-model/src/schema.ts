@@ -64,6 +64,16 @@ export const JoinSchema = z.strictObject({
     .max(L.maxJoinPairs),
 });
 
+/** Time buckets of a group-by item: weeks are ISO weeks (Monday first); `hour` only for timestamps. */
+export const TIME_BUCKETS = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
+
+/** A date or timestamp column grouped by a time bucket; `as` names the result column (its first day or instant). */
+export const BucketSchema = z.strictObject({
+  column: reference,
+  bucket: z.enum(TIME_BUCKETS),
+  as: identifier,
+});
+
 export const MeasureSchema = z.strictObject({
   fn: z.enum(['sum', 'avg', 'min', 'max', 'count', 'count_distinct']),
   column: reference.nullable(),
@@ -86,7 +96,7 @@ export const QuerySchema = z.strictObject({
   filter: FilterGroupSchema.optional(),
   aggregate: z
     .strictObject({
-      groupBy: z.array(reference).max(L.maxColumns),
+      groupBy: z.array(z.union([reference, BucketSchema])).max(L.maxColumns),
       measures: z.array(MeasureSchema).max(L.maxMeasures),
     })
     .optional(),
@@ -107,6 +117,10 @@ export const QuerySchema = z.strictObject({
 export type Query = z.infer<typeof QuerySchema>;
 export type Join = z.infer<typeof JoinSchema>;
 export type Measure = z.infer<typeof MeasureSchema>;
+export type Bucket = z.infer<typeof BucketSchema>;
+export type TimeBucket = Bucket['bucket'];
+/** A group-by item: a column reference, or a column by time bucket. */
+export type GroupByItem = string | Bucket;
 export type MeasureFn = Measure['fn'];
 export type SortItem = NonNullable<Query['sort']>[number];
 export type Operator = Condition['operator'];

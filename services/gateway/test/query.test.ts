@@ -204,6 +204,42 @@ describe('POST /query/preview answers what DuckDB answers to the same question',
   });
 });
 
+describe('time buckets in group-by', () => {
+  it('sum by month and by ISO week, as DuckDB truncates them, sorted chronologically, with no empty bucket', async () => {
+    const result = await preview({
+      dataset: 'customers',
+      aggregate: {
+        groupBy: [{ column: 'created_at', bucket: 'month', as: 'created_month' }],
+        measures: [{ fn: 'sum', column: 'credit_limit', as: 'credit' }],
+      },
+      sort: [{ column: 'created_month', dir: 'asc' }],
+      page: { number: 1, size: 500 },
+    });
+    expect(result.columns.map((c) => [c.name, c.type])).toEqual([
+      ['created_month', 'date'],
+      ['credit', 'number'],
+    ]);
+    const expected = await warehouse.rows(
+      `SELECT strftime(date_trunc('month', created_at), '%Y-%m-%d'), sum(credit_limit) FROM customers
+       GROUP BY 1 ORDER BY 1 NULLS LAST`,
+    );
+    expectSameRows(result.rows, expected);
+    expect(result.rows.length).toBeGreaterThan(1);
+
+    const weeks = await preview({
+      dataset: 'customers',
+      aggregate: {
+        groupBy: [{ column: 'created_at', bucket: 'week', as: 'week' }],
+        measures: [{ fn: 'count', column: null, as: 'customers' }],
+      },
+      sort: [{ column: 'week', dir: 'desc' }],
+      page: { number: 1, size: 20 },
+    });
+    for (const [start] of weeks.rows.filter(([start]) => start !== null))
+      expect(new Date(`${String(start)}T00:00:00Z`).getUTCDay()).toBe(1); // a Monday
+  });
+});
+
 describe('paging is stable: walking every page never repeats or skips a row', () => {
   const body = {
     dataset: 'global_sales',

@@ -1,14 +1,23 @@
+import type { TimeBucket } from '@aurora/query-model';
 import { DUCKDB_SQL } from '@aurora/sql-dialect';
 import { SqlCompiler } from '../compiler';
 import type { Dialect } from '../dialect';
 import { LIKE_ESCAPE, likePattern } from '../like-pattern';
-import type { ExpressionNode, MaskNode, TextMatchNode } from '../nodes';
+import type { BucketNode, ExpressionNode, MaskNode, TextMatchNode } from '../nodes';
 import { rememberQuoting } from '../quoting';
 import type { TypedValue } from '../typed-value';
 
 const quoteIdentifier = rememberQuoting((name) => DUCKDB_SQL.quoteIdentifier(name));
 /** A masked value shows its last 4 characters only when it has more than this many (so most stays hidden). */
 export const MASK_SHOWN_FROM = 8;
+const DUCKDB_BUCKETS = {
+  hour: 'hour',
+  day: 'day',
+  week: 'week',
+  month: 'month',
+  quarter: 'quarter',
+  year: 'year',
+} as const satisfies Record<TimeBucket, string>;
 
 /** DuckDB needs no rewrite: it compiles the tree as planned. */
 export const DUCKDB: Dialect = {
@@ -58,6 +67,14 @@ export class DuckDbCompiler extends SqlCompiler {
     this.visit(node.expr);
     this.append(` ILIKE ${this.addParameter(likePattern(node.match, node.text))}`);
     if (/[%_\\]/.test(node.text)) this.append(` ESCAPE '${LIKE_ESCAPE}'`);
+  }
+
+  /** `DATE_TRUNC` (its weeks are ISO weeks), cast back to a date except for hours. */
+  protected appendBucket(node: BucketNode): void {
+    const hour = node.unit === 'hour';
+    this.append(`${hour ? '' : 'CAST('}DATE_TRUNC('${DUCKDB_BUCKETS[node.unit]}', `);
+    this.visit(node.expr);
+    this.append(hour ? ')' : ') AS DATE)');
   }
 
   /** `CAST(x AS VARCHAR)` is the same text on every connection, whatever the type. */

@@ -1,13 +1,23 @@
+import type { TimeBucket } from '@aurora/query-model';
 import { ORACLE_MAX_IN_LIST, ORACLE_SQL } from '@aurora/sql-dialect';
 import { SqlCompiler } from '../compiler';
 import type { Dialect } from '../dialect';
-import type { ExpressionNode, MaskNode } from '../nodes';
+import type { BucketNode, ExpressionNode, MaskNode } from '../nodes';
 import { MASK_SHOWN_FROM } from './duckdb';
 import { rememberQuoting } from '../quoting';
 import type { TypedValue } from '../typed-value';
 import { chunkInLists, compareEmptyStringsAsOracle } from './oracle-rewrites';
 
 const quoteIdentifier = rememberQuoting((name) => ORACLE_SQL.quoteIdentifier(name));
+
+const ORACLE_BUCKETS = {
+  hour: 'HH24',
+  day: 'DD',
+  week: 'IW',
+  month: 'MM',
+  quarter: 'Q',
+  year: 'YYYY',
+} as const satisfies Record<TimeBucket, string>;
 
 const ORACLE_TEXT_FORMAT = {
   integer: `, 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,'''`,
@@ -102,6 +112,14 @@ export class OracleCompiler extends SqlCompiler {
     this.append(`) > ${MASK_SHOWN_FROM} THEN '****' || SUBSTR(`);
     text();
     this.append(`, -4) ELSE '****' END`);
+  }
+
+  /** `TRUNC` with a format (`IW`: ISO weeks) gives a DATE; an hour is cast back to a TIMESTAMP. */
+  protected appendBucket(node: BucketNode): void {
+    const hour = node.unit === 'hour';
+    this.append(hour ? 'CAST(TRUNC(' : 'TRUNC(');
+    this.visit(node.expr);
+    this.append(`, '${ORACLE_BUCKETS[node.unit]}')${hour ? ' AS TIMESTAMP)' : ''}`);
   }
 
   protected appendIsEmpty(expr: ExpressionNode): void {

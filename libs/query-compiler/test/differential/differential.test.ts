@@ -126,6 +126,7 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
     async () => {
       let casesWithRows = 0;
       let casesRouted = 0;
+      let casesBucketed = 0;
       const viewArbitrary = fc.record({
         variant: fc.constantFrom(...VIEW_VARIANTS),
         dropped: fc.constantFrom(...DATASET_IDS.flatMap((id) => columnsOf(id).map((c) => `${id}.${c}`))),
@@ -139,6 +140,7 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
           const options: CompileOptions = { dialect: 'duckdb', maxRowLimit: MAX_ROW_LIMIT };
           const expected = evaluate(query, world, MAX_ROW_LIMIT + 1);
           if (expected.rows.length > 0) casesWithRows += 1;
+          if (query.aggregate?.groupBy.some((item) => typeof item !== 'string')) casesBucketed += 1;
 
           // Routed to the view whenever it covers the query (never a view of another join type).
           const compiled = compileQuery(query, catalog, options);
@@ -176,7 +178,11 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
       if (SEED === undefined) expect(casesWithRows).toBeGreaterThan(RUNS * 0.3);
       // …and enough of them must actually read a materialized view.
       if (SEED === undefined) expect(casesRouted).toBeGreaterThan(RUNS * 0.1);
-      console.info(`differential: ${RUNS} cases, ${casesWithRows} with rows, ${casesRouted} routed`);
+      // …and some must group by a time bucket.
+      if (SEED === undefined) expect(casesBucketed).toBeGreaterThan(RUNS * 0.02);
+      console.info(
+        `differential: ${RUNS} cases, ${casesWithRows} with rows, ${casesRouted} routed, ${casesBucketed} by time bucket`,
+      );
     },
     Math.max(60_000, RUNS * 50),
   ); // about 20 ms a case on 2 cores: DIFF_RUNS=5000 must not time out

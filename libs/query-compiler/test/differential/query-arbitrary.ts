@@ -1,4 +1,12 @@
-import type { ColumnType, Condition, FilterGroup, FilterNode, Measure, Query } from '@aurora/query-model';
+import type {
+  ColumnType,
+  Condition,
+  FilterGroup,
+  FilterNode,
+  GroupByItem,
+  Measure,
+  Query,
+} from '@aurora/query-model';
 import fc from 'fast-check';
 import { COLUMN_TYPES, DATASET_IDS, DOMAINS, columnsOf, type DatasetId } from './world';
 
@@ -146,12 +154,27 @@ export const queryArbitrary: fc.Arbitrary<Query> = fc
         }),
       ),
     );
+    // A date column is grouped as it is or by a time bucket.
+    const groupItem = (field: Field, i: number): fc.Arbitrary<GroupByItem> =>
+      field.type !== 'date'
+        ? fc.constant(field.ref)
+        : fc.oneof(
+            fc.constant(field.ref),
+            fc.record({
+              column: fc.constant(field.ref),
+              bucket: fc.constantFrom(
+                'day' as const,
+                'week' as const,
+                'month' as const,
+                'quarter' as const,
+                'year' as const,
+              ),
+              as: fc.constant(`bucket_${i}`),
+            }),
+          );
     const aggregate = sometimes(
       fc.record({
-        groupBy: fc.subarray(
-          fields.map((f) => f.ref),
-          { maxLength: 2 },
-        ),
+        groupBy: fc.subarray(fields, { maxLength: 2 }).chain((chosen) => fc.tuple(...chosen.map(groupItem))),
         measures: fc
           .integer({ min: 1, max: 3 })
           .chain((count) =>
@@ -185,8 +208,10 @@ export const queryArbitrary: fc.Arbitrary<Query> = fc
       .chain((parts) => {
         const results: Field[] = parts.aggregate
           ? [
-              ...parts.aggregate.groupBy.map(
-                (ref) => fields.find((f) => f.ref === ref) ?? { ref, type: 'string' as const },
+              ...parts.aggregate.groupBy.map((item) =>
+                typeof item === 'string'
+                  ? (fields.find((f) => f.ref === item) ?? { ref: item, type: 'string' as const })
+                  : { ref: item.as, type: 'date' as const },
               ),
               ...parts.aggregate.measures.map((m) => ({ ref: m.as, type: measureType(m, fields) })),
             ]

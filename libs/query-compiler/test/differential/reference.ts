@@ -1,4 +1,12 @@
-import type { ColumnType, Condition, FilterGroup, Measure, Query } from '@aurora/query-model';
+import type {
+  ColumnType,
+  Condition,
+  FilterGroup,
+  GroupByItem,
+  Measure,
+  Query,
+  TimeBucket,
+} from '@aurora/query-model';
 import { COLUMN_TYPES, type Cell, type TableRow, type World } from './world';
 
 /**
@@ -39,18 +47,28 @@ export function evaluate(query: Query, world: World, cap: number): ReferenceResu
   let tieBreakers: string[];
   if (query.aggregate) {
     const { groupBy, measures } = query.aggregate;
-    const names = [...groupBy, ...measures.map((m) => m.as)];
+    const groupNames = groupBy.map((item) => (typeof item === 'string' ? item : item.as));
+    const names = [...groupNames, ...measures.map((m) => m.as)];
+    const groupValue = (item: GroupByItem, get: Getter): Cell => {
+      if (typeof item === 'string') return get(item).value;
+      const value = get(item.column).value;
+      return value === null ? null : bucketStart(String(value), item.bucket);
+    };
+    const groupType = (item: GroupByItem): ColumnType =>
+      typeof item === 'string' ? sourceGetter({})(item).type : 'date';
     const groups = new Map<string, Combo[]>();
     if (groupBy.length === 0) groups.set('', []);
     for (const combo of combos) {
       const key =
-        groupBy.length === 0 ? '' : JSON.stringify(groupBy.map((ref) => sourceGetter(combo)(ref).value));
+        groupBy.length === 0
+          ? ''
+          : JSON.stringify(groupBy.map((item) => groupValue(item, sourceGetter(combo))));
       groups.set(key, [...(groups.get(key) ?? []), combo]);
     }
     rows = [...groups.entries()].map(([key, members]) => {
       const keys = key === '' ? [] : (JSON.parse(key) as Cell[]);
       const typed = [
-        ...groupBy.map((ref, i) => ({ value: keys[i] ?? null, type: sourceGetter({})(ref).type })),
+        ...groupBy.map((item, i) => ({ value: keys[i] ?? null, type: groupType(item) })),
         ...measures.map((m) => aggregate(m, members.map(sourceGetter))),
       ];
       const get: Getter = (ref) => {
@@ -60,7 +78,7 @@ export function evaluate(query: Query, world: World, cap: number): ReferenceResu
       };
       return { cells: typed.map((t) => t.value), get };
     });
-    tieBreakers = [...groupBy];
+    tieBreakers = groupNames;
   } else {
     const columns = query.columns ?? [];
     rows = combos.map((combo) => ({
@@ -235,4 +253,26 @@ export function compare(a: Cell, b: Cell): number {
 
 function negate(value: Truth): Truth {
   return value === null ? null : !value;
+}
+
+/** The first day of a date's bucket, by calendar arithmetic in UTC: ISO weeks start on Monday. */
+function bucketStart(date: string, unit: TimeBucket): string {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number);
+  const at = (y: number, m: number, d: number): string =>
+    new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
+  switch (unit) {
+    case 'hour':
+    case 'day':
+      return date;
+    case 'week': {
+      const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7; // Monday 0
+      return at(year, month, day - weekday);
+    }
+    case 'month':
+      return at(year, month, 1);
+    case 'quarter':
+      return at(year, month - ((month - 1) % 3), 1);
+    case 'year':
+      return at(year, 1, 1);
+  }
 }

@@ -5,6 +5,7 @@ export type {
   Condition,
   FilterGroup,
   FilterNode,
+  GroupByItem,
   Join,
   Measure,
   MeasureFn,
@@ -12,6 +13,7 @@ export type {
   Query,
   ScalarValue,
   SortItem,
+  TimeBucket,
 } from '@aurora/query-model';
 
 export interface Partition {

@@ -1,17 +1,26 @@
 import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
-import type { MeasureFn } from '../../api';
+import type { MeasureFn, TimeBucket } from '../../api';
 import { ExplorerStore } from '../state/explorer.store';
 import { newId } from '../state/filter-state';
 import { IconComponent } from '../../ui/icon.component';
 import { ModalComponent } from '../../ui/modal.component';
 import {
+  BUCKET_LABELS,
   MEASURE_LABELS,
+  bucketName,
+  bucketsFor,
   defaultMeasureName,
   measureAccepts,
   type MeasureState,
   type SchemaColumn,
 } from '../state/query-schema';
-import { resultColumns, setAggregation, toQuery, type AggregationState } from '../state/query-state';
+import {
+  resultColumns,
+  setAggregation,
+  toQuery,
+  type AggregationState,
+  type GroupBucket,
+} from '../state/query-state';
 
 const FIELD =
   'h-6 min-w-0 rounded-full border border-slate-300 bg-white px-2 text-xs focus:border-blue-500 focus:outline-none focus:ring-1 focus:ring-blue-500';
@@ -31,6 +40,7 @@ export class AggregationBuilderComponent {
   protected readonly field = FIELD;
   protected readonly fns = FNS;
   protected readonly fnLabels = MEASURE_LABELS;
+  protected readonly bucketLabels = BUCKET_LABELS;
   protected readonly draft = signal<AggregationState>(
     this.store.view().aggregate ?? { groupBy: [], measures: [] },
   );
@@ -61,6 +71,21 @@ export class AggregationBuilderComponent {
   protected label(ref: string): string {
     return this.labels().get(ref) ?? ref;
   }
+  /** The time buckets a group-by column offers (none unless it is a date or timestamp). */
+  protected bucketsOf(ref: string): readonly TimeBucket[] {
+    const column = this.schema().find((c) => c.ref === ref);
+    return column ? bucketsFor(column.type) : [];
+  }
+  /** By a bucket (named after the column and the bucket), or as it is. */
+  protected setBucket(ref: string, unit: TimeBucket | ''): void {
+    this.draft.update((d) => {
+      const others = withoutBucket(d.buckets, ref);
+      return {
+        ...d,
+        buckets: unit === '' ? others : { ...others, [ref]: { unit, as: bucketName(ref, unit) } },
+      };
+    });
+  }
   protected accepts(fn: MeasureFn, column: SchemaColumn): boolean {
     return measureAccepts(fn, column);
   }
@@ -72,7 +97,11 @@ export class AggregationBuilderComponent {
     if (ref !== '') this.draft.update((d) => ({ ...d, groupBy: [...d.groupBy, ref] }));
   }
   protected removeGroupBy(ref: string): void {
-    this.draft.update((d) => ({ ...d, groupBy: d.groupBy.filter((r) => r !== ref) }));
+    this.draft.update((d) => ({
+      ...d,
+      groupBy: d.groupBy.filter((r) => r !== ref),
+      buckets: withoutBucket(d.buckets, ref),
+    }));
   }
   protected moveGroupBy(index: number, offset: -1 | 1): void {
     this.draft.update((d) => {
@@ -135,4 +164,8 @@ export class AggregationBuilderComponent {
     this.store.applyAggregation(null);
     this.closed.emit();
   }
+}
+
+function withoutBucket(buckets: AggregationState['buckets'], ref: string): Record<string, GroupBucket> {
+  return Object.fromEntries(Object.entries(buckets ?? {}).filter(([key]) => key !== ref));
 }

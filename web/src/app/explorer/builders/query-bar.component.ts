@@ -89,7 +89,13 @@ export class QueryBarComponent {
     const aggregate = this.store.view().aggregate;
     if (!aggregate) return null;
     const labels = new Map(this.store.sourceSchema().map((c) => [c.ref, c.label]));
-    const by = aggregate.groupBy.map((ref) => labels.get(ref) ?? ref).join(', ');
+    const by = aggregate.groupBy
+      .map((ref) => {
+        const bucket = aggregate.buckets?.[ref];
+        const label = labels.get(ref) ?? ref;
+        return bucket ? `${label} by ${bucket.unit}` : label;
+      })
+      .join(', ');
     const measures = aggregate.measures.map((m) => m.as).join(', ');
     return [by && `by ${by}`, measures].filter(Boolean).join(' · ');
   });

@@ -118,7 +118,12 @@ export class DataGridComponent {
     const widths = this.widths();
     return this.columns().map((column) => {
       const ref = column.ref;
-      const display = { name: ref.slice(ref.indexOf('.') + 1), type: column.type, format: column.format };
+      const display = {
+        name: ref.slice(ref.indexOf('.') + 1),
+        type: column.type,
+        format: column.format,
+        bucket: column.bucket,
+      };
       const numeric = isNumeric(display.type);
       return {
         colId: ref,

@@ -23,6 +23,18 @@ describe('formatCell', () => {
     expect(formatCell('9007199254740993', { name: 'customer_id', type: 'integer' })).toBe('9007199254740993');
   });
 
+  it('shows a time bucket as the bucket, not as its first day', () => {
+    const at = (bucket: 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year', value: string) =>
+      formatCell(value, { name: 'p', type: bucket === 'hour' ? 'timestamp' : 'date', bucket });
+    expect(at('month', '2026-10-01')).toBe('Oct 2026');
+    expect(at('quarter', '2026-10-01')).toBe('2026 Q4');
+    expect(at('quarter', '2026-01-01')).toBe('2026 Q1');
+    expect(at('year', '2026-01-01')).toBe('2026');
+    expect(at('week', '2025-12-29')).toBe('Week of 29 Dec 2025');
+    expect(at('day', '2026-11-20')).toBe('20 Nov 2026');
+    expect(at('hour', '2026-11-20T13:00:00Z')).toBe('20 Nov 2026, 13:00 UTC');
+  });
+
   it('shows booleans as Yes / No', () => {
     expect(formatCell(true, { name: 'is_return', type: 'boolean' })).toBe('Yes');
   });

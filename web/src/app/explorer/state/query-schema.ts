@@ -1,5 +1,5 @@
 import { titleCase } from '@aurora/query-model/labels';
-import type { ColumnType, DatasetDetail, Masking, MeasureFn } from '../../api';
+import type { ColumnType, DatasetDetail, Masking, MeasureFn, TimeBucket } from '../../api';
 
 /** A column the view can show, filter or sort on: a source column (`dataset.column`) or a measure name. */
 export interface SchemaColumn {
@@ -9,6 +9,8 @@ export interface SchemaColumn {
   readonly format?: string | undefined;
   /** Masked or hashed for this user: no sort, and only the filters that reveal nothing (filter-state.ts). */
   readonly masking?: Masking | undefined;
+  /** A result grouped by a time bucket of a date or timestamp column: its values are each bucket's start. */
+  readonly bucket?: TimeBucket | undefined;
   /** The dataset it comes from; null for a measure. */
   readonly dataset: string | null;
 }
@@ -40,6 +42,26 @@ export function sourceColumns(datasets: readonly DatasetDetail[]): SchemaColumn[
       dataset: detail.id,
     })),
   );
+}
+
+export const BUCKET_LABELS: Readonly<Record<TimeBucket, string>> = {
+  hour: 'Hour',
+  day: 'Day',
+  week: 'Week',
+  month: 'Month',
+  quarter: 'Quarter',
+  year: 'Year',
+};
+
+/** The buckets a column can be grouped by: hours only for timestamps, none for other types. */
+export function bucketsFor(type: ColumnType): readonly TimeBucket[] {
+  if (type === 'timestamp') return ['hour', 'day', 'week', 'month', 'quarter', 'year'];
+  return type === 'date' ? ['day', 'week', 'month', 'quarter', 'year'] : [];
+}
+
+/** The result name of a column by a bucket, as the portal writes it: `order_date_month`. */
+export function bucketName(ref: string, bucket: TimeBucket): string {
+  return `${ref.slice(ref.indexOf('.') + 1)}_${bucket}`.slice(0, 63);
 }
 
 export const MEASURE_LABELS: Readonly<Record<MeasureFn, string>> = {

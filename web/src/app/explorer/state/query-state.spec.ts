@@ -280,6 +280,58 @@ describe('fromQuery', () => {
   });
 });
 
+describe('time buckets', () => {
+  const byMonth = {
+    dataset: 'global_sales',
+    vintages: { global_sales: { loadType: 'DAILY', loadId: '2026-11-20' } },
+    aggregate: {
+      groupBy: [
+        { column: 'global_sales.order_date', bucket: 'month' as const, as: 'order_month' },
+        'global_sales.region',
+      ],
+      measures: [{ fn: 'count' as const, column: null, as: 'orders' }],
+    },
+    sort: [{ column: 'order_month', dir: 'asc' as const }],
+  };
+
+  it('round-trip through the view: the bucket, its name and a sort by it', () => {
+    const view = fromQuery(byMonth, DETAILS);
+    expect(view.aggregate?.buckets).toEqual({
+      'global_sales.order_date': { unit: 'month', as: 'order_month' },
+    });
+    expect(resultColumns(view, DETAILS)[0]).toMatchObject({
+      ref: 'order_month',
+      label: 'Order Date (Month)',
+      type: 'date',
+      bucket: 'month',
+    });
+    expect(toQuery(view, DETAILS)).toEqual({ kind: 'ready', query: byMonth });
+  });
+
+  it('refuses a bucket the column does not have, and a name used twice', () => {
+    const view = fromQuery(byMonth, DETAILS);
+    const aggregate = view.aggregate;
+    if (!aggregate) throw new Error('aggregated');
+    const hourly = {
+      ...view,
+      aggregate: { ...aggregate, buckets: { 'global_sales.order_date': { unit: 'hour' as const, as: 'h' } } },
+    };
+    const readiness = toQuery(hourly, DETAILS);
+    expect(readiness.kind === 'invalid' && readiness.issues.map((i) => i.message)).toContain(
+      'Order Date has no hours',
+    );
+    const clash = {
+      ...view,
+      aggregate: {
+        ...aggregate,
+        buckets: { 'global_sales.order_date': { unit: 'month' as const, as: 'orders' } },
+      },
+    };
+    const twice = toQuery(clash, DETAILS);
+    expect(twice.kind === 'invalid' && twice.issues.map((i) => i.message)).toContain('orders is used twice');
+  });
+});
+
 describe('paging and counting', () => {
   const query = { dataset: 'd', columns: ['d.a'], sort: [{ column: 'd.a', dir: 'asc' as const }] };
 

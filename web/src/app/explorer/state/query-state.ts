@@ -1,6 +1,6 @@
 // The constants only: the package index would pull zod into the bundle.
 import { IDENTIFIER_PATTERN } from '@aurora/query-model/limits';
-import type { DatasetDetail, FilterGroup, Join, Query, SortItem } from '../../api';
+import type { DatasetDetail, FilterGroup, GroupByItem, Join, Query, SortItem, TimeBucket } from '../../api';
 import {
   emptyGroup,
   fromFilter,
@@ -11,6 +11,8 @@ import {
   type Issue,
 } from './filter-state';
 import {
+  BUCKET_LABELS,
+  bucketsFor,
   measureAccepts,
   measureColumn,
   qualify,
@@ -41,7 +43,17 @@ export interface JoinState {
 
 export interface AggregationState {
   readonly groupBy: readonly string[];
+  /**
+   * Group-by columns taken by a time bucket, by reference, with their result name. The portal groups a column
+   * by one bucket at a time.
+   */
+  readonly buckets?: Readonly<Record<string, GroupBucket>>;
   readonly measures: readonly MeasureState[];
+}
+
+export interface GroupBucket {
+  readonly unit: TimeBucket;
+  readonly as: string;
 }
 
 /** What a person has chosen on screen. It is not the query model: `toQuery` derives that. */
@@ -135,6 +147,7 @@ export function setJoins(state: ViewState, joins: readonly JoinState[], details:
     .map((column) => ({ ref: column.ref, visible: true }));
   const aggregate = state.aggregate && {
     groupBy: state.aggregate.groupBy.filter(kept),
+    buckets: Object.fromEntries(Object.entries(state.aggregate.buckets ?? {}).filter(([ref]) => kept(ref))),
     measures: state.aggregate.measures.filter((m) => m.column === null || kept(m.column)),
   };
   const next: ViewState = {
@@ -199,7 +212,16 @@ export function resultColumns(state: ViewState, details: Details): SchemaColumn[
   return [
     ...state.aggregate.groupBy.flatMap((ref) => {
       const meta = byRef.get(ref);
-      return meta ? [meta] : [];
+      const bucket = state.aggregate?.buckets?.[ref];
+      if (!meta || !bucket) return meta ? [meta] : [];
+      const column: SchemaColumn = {
+        ref: bucket.as,
+        label: `${meta.label} (${BUCKET_LABELS[bucket.unit]})`,
+        type: bucket.unit === 'hour' ? 'timestamp' : 'date',
+        bucket: bucket.unit,
+        dataset: meta.dataset,
+      };
+      return [column];
     }),
     ...state.aggregate.measures.map((m) =>
       measureColumn(m, m.column === null ? undefined : byRef.get(m.column)),
@@ -330,13 +352,23 @@ function toAggregate(
   issues: Issue[],
 ): NonNullable<Query['aggregate']> {
   const byRef = new Map(schema.map((column) => [column.ref, column]));
-  aggregate.groupBy.forEach((ref, i) => {
-    if (!byRef.has(ref))
+  const names = new Set<string>();
+  const groupBy = aggregate.groupBy.map((ref, i): GroupByItem => {
+    const column = byRef.get(ref);
+    const bucket = aggregate.buckets?.[ref];
+    if (!column)
       issues.push({ path: `aggregate.groupBy[${i}]`, message: `${ref} is not a column of this view` });
+    if (!bucket) return ref;
+    if (column && !bucketsFor(column.type).includes(bucket.unit))
+      issues.push({
+        path: `aggregate.groupBy[${i}].bucket`,
+        message: `${column.label} has no ${bucket.unit}s`,
+      });
+    names.add(bucket.as);
+    return { column: ref, bucket: bucket.unit, as: bucket.as };
   });
   if (aggregate.groupBy.length + aggregate.measures.length === 0)
     issues.push({ path: 'aggregate', message: 'Group by a column or add a measure' });
-  const names = new Set<string>();
   aggregate.measures.forEach((measure, i) => {
     const path = `aggregate.measures[${i}]`;
     const column = measure.column === null ? undefined : byRef.get(measure.column);
@@ -359,7 +391,7 @@ function toAggregate(
     names.add(measure.as);
   });
   return {
-    groupBy: [...aggregate.groupBy],
+    groupBy,
     measures: aggregate.measures.map((m) => ({ fn: m.fn, column: m.column, as: m.as })),
   };
 }
@@ -369,9 +401,13 @@ function toAggregate(
  * details of the query's datasets. Bare references are qualified, so `toQuery` gives the canonical query back.
  */
 export function fromQuery(query: Query, details: Details): ViewState {
-  const measures = new Set((query.aggregate?.measures ?? []).map((m) => m.as));
+  // Result names (measures, buckets) stand as they are; a bare column is the primary dataset's.
+  const named = new Set([
+    ...(query.aggregate?.measures ?? []).map((m) => m.as),
+    ...(query.aggregate?.groupBy ?? []).flatMap((item) => (typeof item === 'string' ? [] : [item.as])),
+  ]);
   const canon = (ref: string): string =>
-    ref.includes('.') || measures.has(ref) ? ref : qualify(query.dataset, ref);
+    ref.includes('.') || named.has(ref) ? ref : qualify(query.dataset, ref);
   const vintageOf = (id: string): VintageState => {
     const vintage = query.vintages?.[id];
     return vintage ? { loadType: vintage.loadType, loadId: String(vintage.loadId) } : NO_VINTAGE;
@@ -401,7 +437,14 @@ export function fromQuery(query: Query, details: Details): ViewState {
     filter: fromFilter(query.filter && mapRefs(query.filter, canon)),
     aggregate: query.aggregate
       ? {
-          groupBy: query.aggregate.groupBy.map(canon),
+          groupBy: query.aggregate.groupBy.map((item) =>
+            canon(typeof item === 'string' ? item : item.column),
+          ),
+          buckets: Object.fromEntries(
+            query.aggregate.groupBy.flatMap((item) =>
+              typeof item === 'string' ? [] : [[canon(item.column), { unit: item.bucket, as: item.as }]],
+            ),
+          ),
           measures: query.aggregate.measures.map((m) => ({
             id: newId('m'),
             fn: m.fn,

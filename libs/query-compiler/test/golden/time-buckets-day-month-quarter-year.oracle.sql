@@ -1,0 +1,2 @@
+-- params: ["DAILY","2026-11-20"]
+SELECT TRUNC("global_sales"."load_id", 'DD') AS "load_day", TRUNC("global_sales"."load_id", 'MM') AS "load_month", TRUNC("global_sales"."sold_at", 'Q') AS "sold_quarter", TRUNC("global_sales"."sold_at", 'YYYY') AS "sold_year", COUNT(*) AS "sales" FROM (SELECT "load_id", "sold_at" FROM "global_sales" WHERE "load_type" = :1 AND "load_id" = TO_DATE(:2, 'YYYY-MM-DD')) "global_sales" GROUP BY TRUNC("global_sales"."load_id", 'DD'), TRUNC("global_sales"."load_id", 'MM'), TRUNC("global_sales"."sold_at", 'Q'), TRUNC("global_sales"."sold_at", 'YYYY')
