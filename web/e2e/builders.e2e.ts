@@ -253,11 +253,37 @@ export async function carolSummarizes(page: Page, urls: Urls): Promise<void> {
   await shot(page, 'explorer-carol-summary');
 }
 
-/** As alice: sales by month of the order date (a time bucket in Summarize), shown as months, as the API says. */
+/**
+ * As alice: orders of the last 12 months (a relative date filter) by month of the order date (a time bucket in
+ * Summarize), shown as months, as the API says.
+ */
 export async function aliceSummarizesByMonth(page: Page, urls: Urls): Promise<void> {
   await signIn(page, urls, 'alice');
   await page.goto(viewLink(urls, BASE_QUERY));
   await cell(page, 0, 'global_sales.amount').waitFor();
+  await page.getByTestId('open-filter-builder').click();
+  await page.getByTestId('condition-column').first().selectOption('global_sales.order_date');
+  await page.getByTestId('condition-operator').first().selectOption('relative');
+  await page.getByTestId('condition-relative-kind').selectOption('last');
+  await page.getByTestId('condition-relative-n').fill('12');
+  await page.getByTestId('condition-relative-unit').selectOption('month');
+  await page.getByTestId('condition-relative-text').filter({ hasText: 'last 12 months' }).waitFor();
+  await assertFits(page, 'a relative date filter');
+  await shot(page, 'filter-relative-dates', true);
+  await page.getByTestId('filter-apply').click();
+  await page.getByTestId('filter-chip').filter({ hasText: 'last 12 months' }).waitFor();
+  assert.deepEqual(queryInUrl(page)['filter'], {
+    kind: 'group',
+    op: 'and',
+    items: [
+      {
+        kind: 'condition',
+        column: 'global_sales.order_date',
+        operator: 'relative',
+        value: { kind: 'last', n: 12, unit: 'month' },
+      },
+    ],
+  });
   await page.getByTestId('open-aggregation-builder').click();
   await page.getByTestId('group-by-add').selectOption('global_sales.order_date');
   await page.getByTestId('group-by-bucket').selectOption('month');

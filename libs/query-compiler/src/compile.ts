@@ -6,12 +6,17 @@ import { DIALECTS } from './dialects';
 import { CompileMemo, type StatementKind } from './memo';
 import type { SelectNode } from './nodes';
 import { planCount, planRows, type PlanOptions } from './plan';
+import { todayIn } from './relative-dates';
 import { resolveQuery } from './resolve';
 import type { ResolvedQuery } from './resolved';
 
 export interface CompileOptions extends Partial<Omit<PlanOptions, 'maskingKey'>> {
   /** The key of hashed columns (MASKING_KEY); a query reading a hashed column fails without one. */
   readonly maskingKey?: string | undefined;
+  /** The deployment's time zone (`AURORA_TIME_ZONE`; default UTC): where relative dates' days begin. */
+  readonly timeZone?: string | undefined;
+  /** Today there (`YYYY-MM-DD`), from the caller's clock; default: the system clock's date in `timeZone`. */
+  readonly today?: string | undefined;
   readonly dialect: DialectName;
   /** MAX_ROW_LIMIT: no limit, page or count reaches past this row. */
   readonly maxRowLimit: number;
@@ -52,7 +57,8 @@ export interface CompiledQuery {
 const MEMO = new CompileMemo({ maxEntries: 1_000, maxChars: 4_000_000 });
 
 /** Compiles a validated query to one parameterised statement returning its rows (or the requested page). */
-export function compileQuery(query: Query, catalog: CatalogView, options: CompileOptions): CompiledQuery {
+export function compileQuery(query: Query, catalog: CatalogView, given: CompileOptions): CompiledQuery {
+  const options = dated(given);
   return memoised('rows', query, catalog, options, () => {
     const resolved = resolveQuery(query, catalog, options);
     const columns = resolved.outputs.map(({ name, label, type, format }) =>
@@ -64,12 +70,22 @@ export function compileQuery(query: Query, catalog: CatalogView, options: Compil
 }
 
 /** Compiles `SELECT COUNT(*)` of the query's rows, counting at most `maxRowLimit + 1` (more means capped). */
-export function compileCount(query: Query, catalog: CatalogView, options: CompileOptions): CompiledQuery {
+export function compileCount(query: Query, catalog: CatalogView, given: CompileOptions): CompiledQuery {
+  const options = dated(given);
   return memoised('count', query, catalog, options, () => {
     const resolved = resolveQuery(query, catalog, options);
     const plan = planCount(resolved, planOptions(options, catalog), options.maxRowLimit + 1);
     return frozenStatement(plan, options.dialect, [COUNT_COLUMN], resolved);
   });
+}
+
+/** The options with today's date settled: relative dates resolve against it, and the memo keys by it. */
+function dated(options: CompileOptions): CompileOptions & { today: string; timeZone: string } {
+  const timeZone = options.timeZone ?? 'UTC';
+  const today =
+    options.today ??
+    (timeZone === 'UTC' ? new Date().toISOString().slice(0, 10) : todayIn(timeZone, new Date()));
+  return { ...options, timeZone, today };
 }
 
 const COUNT_COLUMN: ResultColumnInfo = Object.freeze({ name: 'count', label: 'Count', type: 'integer' });

@@ -16,4 +16,5 @@ export {
   type SourceInfo,
 } from './compile';
 export type { BindValue } from './compiler';
+export { relativeDateRange, todayIn, zoneMidnightUtc } from './relative-dates';
 export { castValue, type TypedValue } from './typed-value';

@@ -89,6 +89,8 @@ export class CompileMemo {
       options.reorderJoins ?? true,
       options.peekOneMore ?? false,
       options.maskingKey ?? null,
+      options.timeZone ?? null,
+      options.today ?? null,
       query,
     ];
     // One call writes one flat string: a concatenation would be copied again to look it up.

@@ -327,6 +327,9 @@ function conditionExpression(
     case 'between':
       if (!second) throw new Error('between needs two values');
       return sql.between(target, one(), second);
+    case 'relative':
+      if (!second) throw new Error('relative needs two bounds');
+      return sql.logical('and', [sql.compare('>=', target, one()), sql.compare('<', target, second)]);
     case 'is_null':
       return sql.isNull(target);
     case 'is_empty':

@@ -5,6 +5,7 @@ import {
   type Condition,
   type FilterGroup,
   type GroupByItem,
+  type RelativeRange,
   type Measure,
   type Query,
 } from '@aurora/query-model';
@@ -20,11 +21,16 @@ import type {
   Source,
   SourceColumn,
 } from './resolved';
+import { relativeDateRange, zoneMidnightUtc } from './relative-dates';
 import { castValue, type TypedValue } from './typed-value';
 
 export interface ResolveOptions {
   /** The deepest row a query may reach (limit, or the last row of the requested page). */
   readonly maxRowLimit: number;
+  /** Today in the deployment's time zone (`YYYY-MM-DD`): what relative date filters count from. */
+  readonly today: string;
+  /** The deployment's time zone (`AURORA_TIME_ZONE`): where a day begins, for timestamp columns. */
+  readonly timeZone: string;
 }
 
 /**
@@ -79,10 +85,10 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
     groupBy,
     outputs,
     filter: query.filter
-      ? resolveGroup(query.filter, 'filter', (ref, path) => names.resolve(ref, path))
+      ? resolveGroup(query.filter, 'filter', (ref, path) => names.resolve(ref, path), options)
       : null,
     resultFilter: query.resultFilter
-      ? resolveGroup(query.resultFilter, 'resultFilter', (ref, path) => results.resolve(ref, path))
+      ? resolveGroup(query.resultFilter, 'resultFilter', (ref, path) => results.resolve(ref, path), options)
       : null,
     sort,
     limit: query.limit ?? null,
@@ -224,6 +230,7 @@ function resolveGroup(
   group: FilterGroup,
   path: string,
   resolve: (ref: string, path: string) => Operand,
+  options: ResolveOptions,
 ): Predicate {
   return {
     kind: 'group',
@@ -231,8 +238,8 @@ function resolveGroup(
     not: group.not ?? false,
     items: group.items.map((item, i) =>
       item.kind === 'group'
-        ? resolveGroup(item, `${path}.items[${i}]`, resolve)
-        : resolveCondition(item, `${path}.items[${i}]`, resolve),
+        ? resolveGroup(item, `${path}.items[${i}]`, resolve, options)
+        : resolveCondition(item, `${path}.items[${i}]`, resolve, options),
     ),
   };
 }
@@ -257,6 +264,7 @@ const MASK_SAFE: Readonly<Record<'none' | 'masked' | 'hashed', ReadonlySet<Condi
     'between',
     'is_null',
     'is_empty',
+    'relative',
   ]),
   masked: new Set(['is_null']),
   hashed: new Set(['=', '!=', 'in', 'is_null']),
@@ -267,6 +275,7 @@ function resolveCondition(
   condition: Condition,
   path: string,
   resolve: (ref: string, path: string) => Operand,
+  options: ResolveOptions,
 ): Predicate {
   const operand = resolve(condition.column, `${path}.column`);
   const type = operandType(operand);
@@ -280,7 +289,15 @@ function resolveCondition(
     throw invalidQuery(`"${operator}" cannot be used with a ${type} column`, `${path}.operator`);
   }
   let values: TypedValue[] = [];
-  if ('value' in condition) values = [castValue(textual ? 'string' : type, condition.value, `${path}.value`)];
+  if (condition.operator === 'relative') {
+    if (type !== 'date' && type !== 'timestamp')
+      throw invalidQuery(
+        `"relative" needs a date or timestamp column, not a ${type} one`,
+        `${path}.operator`,
+      );
+    values = relativeBounds(condition.value, type, options);
+  } else if ('value' in condition)
+    values = [castValue(textual ? 'string' : type, condition.value, `${path}.value`)];
   if ('values' in condition)
     values = condition.values.map((v, i) => castValue(type, v, `${path}.values[${i}]`));
   return {
@@ -374,6 +391,18 @@ export function operandKey(operand: Operand): string {
   if (operand.kind === 'source') return column(operand);
   if (operand.kind === 'bucket') return `${operand.unit}(${column(operand.column)})`;
   return `${operand.fn}(${column(operand.column)})`;
+}
+
+/** The range's bounds as the column's type: dates, or the UTC instants the deployment's days begin at. */
+function relativeBounds(
+  range: RelativeRange,
+  type: 'date' | 'timestamp',
+  options: ResolveOptions,
+): TypedValue[] {
+  const { start, end } = relativeDateRange(range, options.today);
+  return [start, end].map((date): TypedValue =>
+    type === 'date' ? { type, value: date } : { type, value: zoneMidnightUtc(date, options.timeZone) },
+  );
 }
 
 function refuseMasked(column: SourceColumn, doing: string, path: string): void {

@@ -66,7 +66,9 @@ export type ConditionOperator =
   | 'in'
   | 'between'
   | 'is_null'
-  | 'is_empty';
+  | 'is_empty'
+  /** Resolved to its two bounds: at least the first, before the second. */
+  | 'relative';
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full';
 

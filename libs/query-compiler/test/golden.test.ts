@@ -20,7 +20,13 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const GOLDEN_DIR = join(__dirname, 'golden');
 const DIALECTS: readonly DialectName[] = ['duckdb', 'oracle'];
 const COUNT_CASE = 'count-api-example';
-const options = (dialect: DialectName) => ({ dialect, maxRowLimit: 100_000 });
+// A fixed day and zone: relative date filters resolve against them.
+const options = (dialect: DialectName) => ({
+  dialect,
+  maxRowLimit: 100_000,
+  today: '2026-11-20',
+  timeZone: 'Europe/Zurich',
+});
 
 const fileName = (name: string, dialect: DialectName): string => `${name}.${dialect}.sql`;
 

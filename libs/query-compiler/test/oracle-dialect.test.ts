@@ -18,7 +18,7 @@ const notes: CatalogDataset = {
     { name: 'text', label: 'Text', type: 'string', nullable: true },
   ],
 };
-const options = { maxRowLimit: 1000 };
+const options = { maxRowLimit: 1000, today: '2026-11-20', timeZone: 'UTC' };
 const query = (condition: object) =>
   parseQuery({
     dataset: 'notes',

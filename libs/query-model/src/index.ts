@@ -1,8 +1,11 @@
 export { COLUMN_TYPES, IDENTIFIER_PATTERN, QUERY_LIMITS, REFERENCE_PATTERN, type ColumnType } from './limits';
 export { titleCase } from './labels';
 export {
+  CALENDAR_UNITS,
   QuerySchema,
   TIME_BUCKETS,
+  type CalendarUnit,
+  type RelativeRange,
   type Bucket,
   type Condition,
   type GroupByItem,

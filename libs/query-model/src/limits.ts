@@ -22,6 +22,8 @@ export const QUERY_LIMITS = {
   defaultPageSize: 50,
   maxPageNumber: 1_000_000_000,
   maxStringValue: 4_000,
+  /** `n` of a relative date filter ("the last n days"). */
+  maxRelativeUnits: 1_000,
   maxBodyBytes: 1024 * 1024,
   /**
    * Objects and arrays a body may nest, checked before anything walks it recursively (JSON.stringify, zod):

@@ -33,12 +33,33 @@ export const NullaryConditionSchema = z.strictObject({
   ...negatable,
   operator: z.enum(['is_null', 'is_empty']),
 });
+/** Calendar units of relative date filters (weeks are ISO weeks, Monday first). */
+export const CALENDAR_UNITS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+/**
+ * A date range relative to today in the deployment's time zone (docs/API.md, "Relative dates"): the last or next
+ * `n` whole units, this or the previous unit, or the current month, quarter or year up to and including today.
+ */
+export const RelativeRangeSchema = z.union([
+  z.strictObject({
+    kind: z.enum(['last', 'next']),
+    n: z.int().min(1).max(L.maxRelativeUnits),
+    unit: z.enum(CALENDAR_UNITS),
+  }),
+  z.strictObject({ kind: z.enum(['this', 'previous']), unit: z.enum(CALENDAR_UNITS) }),
+  z.strictObject({ kind: z.literal('to_date'), unit: z.enum(['month', 'quarter', 'year']) }),
+]);
+export const RelativeConditionSchema = z.strictObject({
+  ...negatable,
+  operator: z.literal('relative'),
+  value: RelativeRangeSchema,
+});
 export const ConditionSchema = z.discriminatedUnion('operator', [
   ComparisonConditionSchema,
   TextConditionSchema,
   InConditionSchema,
   BetweenConditionSchema,
   NullaryConditionSchema,
+  RelativeConditionSchema,
 ]);
 
 export type Condition = z.infer<typeof ConditionSchema>;
@@ -117,6 +138,8 @@ export const QuerySchema = z.strictObject({
 export type Query = z.infer<typeof QuerySchema>;
 export type Join = z.infer<typeof JoinSchema>;
 export type Measure = z.infer<typeof MeasureSchema>;
+export type RelativeRange = z.infer<typeof RelativeRangeSchema>;
+export type CalendarUnit = (typeof CALENDAR_UNITS)[number];
 export type Bucket = z.infer<typeof BucketSchema>;
 export type TimeBucket = Bucket['bucket'];
 /** A group-by item: a column reference, or a column by time bucket. */

@@ -240,6 +240,46 @@ describe('time buckets in group-by', () => {
   });
 });
 
+describe('relative date filters', () => {
+  it('count the previous 12 whole months before today, as DuckDB does from its own current date', async () => {
+    const body = {
+      dataset: 'customers',
+      columns: ['customer_id'],
+      filter: {
+        kind: 'group',
+        op: 'and',
+        items: [
+          {
+            kind: 'condition',
+            column: 'created_at',
+            operator: 'relative',
+            value: { kind: 'last', n: 12, unit: 'month' },
+          },
+        ],
+      },
+    };
+    const counted = await post(`${api}/query/count`, body, { token: alice });
+    const [[counted0]] = (await warehouse.rows(
+      `SELECT count(*) FROM customers WHERE created_at >= date_trunc('month', current_date) - INTERVAL 12 MONTH
+       AND created_at < date_trunc('month', current_date)`,
+    )) as [[unknown]];
+    const expected = Number(counted0);
+    expect(expected).toBeGreaterThan(0);
+    expect(counted.json<{ count: number }>().count).toBe(expected);
+    const { sql, params } = (await post(`${api}/query/sql`, body, { token: alice })).json<{
+      sql: string;
+      params: string[];
+    }>();
+    expect(sql).toMatch(
+      /"created_at" >= CAST\(\$1 AS TIMESTAMP\) AND "created_at" < CAST\(\$2 AS TIMESTAMP\)/,
+    );
+    expect(params).toEqual([
+      expect.stringMatching(/-01 00:00:00\.000000$/),
+      expect.stringMatching(/-01 00:00:00\.000000$/),
+    ]);
+  });
+});
+
 describe('paging is stable: walking every page never repeats or skips a row', () => {
   const body = {
     dataset: 'global_sales',

@@ -35,6 +35,13 @@ const fields = z.object({
    * that shares it. At least 32 characters; without it a query reading a hashed column is refused.
    */
   MASKING_KEY: z.string().min(32).optional(),
+  /** The IANA time zone relative date filters count days in ("the last 7 days" ends at midnight there). */
+  AURORA_TIME_ZONE: z
+    .string()
+    .default('UTC')
+    .refine((zone) => Intl.supportedValuesOf('timeZone').includes(zone) || zone === 'UTC', {
+      error: 'must be an IANA time zone, e.g. Europe/Zurich',
+    }),
   ...trustedKeysEnv,
   ...grpcTlsEnv,
   ...telemetryEnv(9462),

@@ -3,6 +3,7 @@ import { parseQuery, QUERY_LIMITS, type Query } from '@aurora/query-model';
 import {
   compileCount,
   compileQuery,
+  todayIn,
   type CompileOptions,
   type CompiledQuery,
   type ResultColumnInfo,
@@ -27,6 +28,8 @@ export class QueryRunner {
     private readonly catalogs: CatalogClient,
     private readonly config: QueryConfig,
     private readonly results: ResultCache,
+    /** What relative date filters count from: injectable, so a test can stand on any day. */
+    private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async preview(queryJson: string, context: RunContext): Promise<PreviewResponse> {
@@ -152,6 +155,8 @@ export class QueryRunner {
       dialect: this.warehouse.dialect,
       maxRowLimit: this.config.MAX_ROW_LIMIT,
       maskingKey: this.config.MASKING_KEY,
+      timeZone: this.config.AURORA_TIME_ZONE,
+      today: todayIn(this.config.AURORA_TIME_ZONE, this.clock()),
     };
   }
 }

@@ -16,6 +16,7 @@ import { evaluate } from './reference';
 import {
   COLUMN_TYPES,
   DATASET_IDS,
+  TODAY,
   columnsOf,
   worldArbitrary,
   type Cell,
@@ -127,6 +128,7 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
       let casesWithRows = 0;
       let casesRouted = 0;
       let casesBucketed = 0;
+      let casesRelative = 0;
       const viewArbitrary = fc.record({
         variant: fc.constantFrom(...VIEW_VARIANTS),
         dropped: fc.constantFrom(...DATASET_IDS.flatMap((id) => columnsOf(id).map((c) => `${id}.${c}`))),
@@ -137,10 +139,11 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
           const query = parseQuery(body);
           const materialized = await materialize(query, view.variant, view.dropped);
           const catalog = catalogOf(world.catalog, materialized ? [materialized] : []);
-          const options: CompileOptions = { dialect: 'duckdb', maxRowLimit: MAX_ROW_LIMIT };
+          const options: CompileOptions = { dialect: 'duckdb', maxRowLimit: MAX_ROW_LIMIT, today: TODAY };
           const expected = evaluate(query, world, MAX_ROW_LIMIT + 1);
           if (expected.rows.length > 0) casesWithRows += 1;
           if (query.aggregate?.groupBy.some((item) => typeof item !== 'string')) casesBucketed += 1;
+          if (JSON.stringify(query.filter ?? null).includes('"relative"')) casesRelative += 1;
 
           // Routed to the view whenever it covers the query (never a view of another join type).
           const compiled = compileQuery(query, catalog, options);
@@ -179,9 +182,12 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
       // …and enough of them must actually read a materialized view.
       if (SEED === undefined) expect(casesRouted).toBeGreaterThan(RUNS * 0.1);
       // …and some must group by a time bucket.
-      if (SEED === undefined) expect(casesBucketed).toBeGreaterThan(RUNS * 0.02);
+      if (SEED === undefined) expect(casesBucketed).toBeGreaterThan(RUNS * 0.03);
+      // …and some must filter by a relative date range.
+      if (SEED === undefined) expect(casesRelative).toBeGreaterThan(RUNS * 0.02);
       console.info(
-        `differential: ${RUNS} cases, ${casesWithRows} with rows, ${casesRouted} routed, ${casesBucketed} by time bucket`,
+        `differential: ${RUNS} cases, ${casesWithRows} with rows, ${casesRouted} routed, ` +
+          `${casesBucketed} by time bucket, ${casesRelative} with a relative date filter`,
       );
     },
     Math.max(60_000, RUNS * 50),
@@ -281,6 +287,7 @@ describe('row and column policies: compiled SQL on DuckDB equals the reference o
             dialect: 'duckdb',
             maxRowLimit: MAX_ROW_LIMIT,
             maskingKey: MASKING_KEY,
+            today: TODAY,
           };
           let compiled;
           try {

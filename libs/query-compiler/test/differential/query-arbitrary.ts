@@ -66,6 +66,34 @@ function conditionArbitrary(fields: readonly Field[]): fc.Arbitrary<Condition> {
         }),
       );
     }
+    if (field.type === 'date') {
+      const unit = fc.constantFrom(
+        'day' as const,
+        'week' as const,
+        'month' as const,
+        'quarter' as const,
+        'year' as const,
+      );
+      options.push(
+        fc.record({
+          ...constants(base),
+          operator: fc.constant('relative' as const),
+          value: fc.oneof(
+            fc.record({
+              kind: fc.constantFrom('last' as const, 'next' as const),
+              n: fc.integer({ min: 1, max: 40 }),
+              unit,
+            }),
+            fc.record({ kind: fc.constantFrom('this' as const, 'previous' as const), unit }),
+            fc.record({
+              kind: fc.constant('to_date' as const),
+              unit: fc.constantFrom('month' as const, 'quarter' as const, 'year' as const),
+            }),
+          ),
+          not,
+        }),
+      );
+    }
     if (field.type === 'string') {
       options.push(
         fc.record({
@@ -159,18 +187,21 @@ export const queryArbitrary: fc.Arbitrary<Query> = fc
       field.type !== 'date'
         ? fc.constant(field.ref)
         : fc.oneof(
-            fc.constant(field.ref),
-            fc.record({
-              column: fc.constant(field.ref),
-              bucket: fc.constantFrom(
-                'day' as const,
-                'week' as const,
-                'month' as const,
-                'quarter' as const,
-                'year' as const,
-              ),
-              as: fc.constant(`bucket_${i}`),
-            }),
+            { weight: 1, arbitrary: fc.constant(field.ref) },
+            {
+              weight: 3,
+              arbitrary: fc.record({
+                column: fc.constant(field.ref),
+                bucket: fc.constantFrom(
+                  'day' as const,
+                  'week' as const,
+                  'month' as const,
+                  'quarter' as const,
+                  'year' as const,
+                ),
+                as: fc.constant(`bucket_${i}`),
+              }),
+            },
           );
     const aggregate = sometimes(
       fc.record({

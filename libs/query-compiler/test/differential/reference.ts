@@ -5,9 +5,10 @@ import type {
   GroupByItem,
   Measure,
   Query,
+  RelativeRange,
   TimeBucket,
 } from '@aurora/query-model';
-import { COLUMN_TYPES, type Cell, type TableRow, type World } from './world';
+import { COLUMN_TYPES, TODAY, type Cell, type TableRow, type World } from './world';
 
 /**
  * An independent, deliberately plain evaluator of the query model over in-memory tables: nested loops for
@@ -26,7 +27,7 @@ type Truth = boolean | null;
 type Combo = Readonly<Record<string, TableRow | null>>;
 type Getter = (ref: string) => { value: Cell; type: ColumnType };
 
-export function evaluate(query: Query, world: World, cap: number): ReferenceResult {
+export function evaluate(query: Query, world: World, cap: number, today = TODAY): ReferenceResult {
   const primary = query.dataset;
   const split = (ref: string): [string, string] => {
     const dot = ref.indexOf('.');
@@ -40,8 +41,9 @@ export function evaluate(query: Query, world: World, cap: number): ReferenceResu
     };
 
   let combos = joinAll(query, world, split);
+  const filter = (node: FilterGroup, get: Getter): Truth => group(node, get, today);
   if (query.filter)
-    combos = combos.filter((combo) => group(query.filter as FilterGroup, sourceGetter(combo)) === true);
+    combos = combos.filter((combo) => filter(query.filter as FilterGroup, sourceGetter(combo)) === true);
 
   let rows: { cells: Cell[]; get: Getter }[];
   let tieBreakers: string[];
@@ -88,7 +90,7 @@ export function evaluate(query: Query, world: World, cap: number): ReferenceResu
     tieBreakers = [query.dataset, ...(query.joins ?? []).map((j) => j.dataset)].map((d) => `${d}.id`);
   }
   if (query.resultFilter)
-    rows = rows.filter((row) => group(query.resultFilter as FilterGroup, row.get) === true);
+    rows = rows.filter((row) => filter(query.resultFilter as FilterGroup, row.get) === true);
 
   const ordered = query.page !== undefined || query.limit !== undefined;
   const keys = [
@@ -153,15 +155,17 @@ function joinAll(query: Query, world: World, split: (ref: string) => [string, st
   return combos;
 }
 
-function group(node: FilterGroup, get: Getter): Truth {
-  const values = node.items.map((item) => (item.kind === 'group' ? group(item, get) : condition(item, get)));
+function group(node: FilterGroup, get: Getter, today: string): Truth {
+  const values = node.items.map((item) =>
+    item.kind === 'group' ? group(item, get, today) : condition(item, get, today),
+  );
   let result: Truth;
   if (node.op === 'and') result = values.includes(false) ? false : values.includes(null) ? null : true;
   else result = values.includes(true) ? true : values.includes(null) ? null : false;
   return node.not ? negate(result) : result;
 }
 
-function condition(node: Condition, get: Getter): Truth {
+function condition(node: Condition, get: Getter, today: string): Truth {
   const { value, type } = get(node.column);
   const result = ((): Truth => {
     switch (node.operator) {
@@ -190,6 +194,8 @@ function condition(node: Condition, get: Getter): Truth {
         return node.values.some((v) => compare(value, cast(v)) === 0);
       case 'between':
         return compare(value, cast(node.values[0])) >= 0 && compare(value, cast(node.values[1])) <= 0;
+      case 'relative':
+        return inRelativeRange(String(value), node.value, today);
       case 'contains':
       case 'starts_with':
       case 'ends_with': {
@@ -274,5 +280,42 @@ function bucketStart(date: string, unit: TimeBucket): string {
       return at(year, month - ((month - 1) % 3), 1);
     case 'year':
       return at(year, 1, 1);
+  }
+}
+
+/**
+ * Relative ranges by numbering the calendar: each date's day, ISO week, month, quarter and year as one integer, so
+ * "the last 3 months" is the 3 month numbers before today's (no date arithmetic shared with the compiler).
+ */
+function inRelativeRange(date: string, range: RelativeRange, today: string): boolean {
+  const index = (text: string): number => {
+    const [y = 0, m = 1, d = 1] = text.split('-').map(Number);
+    const days = Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
+    switch (range.unit) {
+      case 'day':
+        return days;
+      case 'week':
+        return Math.floor((days + 3) / 7); // 1970-01-01 was a Thursday: weeks from Monday
+      case 'month':
+        return y * 12 + m - 1;
+      case 'quarter':
+        return y * 4 + Math.floor((m - 1) / 3);
+      case 'year':
+        return y;
+    }
+  };
+  const at = index(date);
+  const now = index(today);
+  switch (range.kind) {
+    case 'last':
+      return at >= now - range.n && at < now;
+    case 'next':
+      return at > now && at <= now + range.n;
+    case 'this':
+      return at === now;
+    case 'previous':
+      return at === now - 1;
+    case 'to_date':
+      return at === now && date <= today;
   }
 }

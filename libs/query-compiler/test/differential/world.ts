@@ -30,10 +30,14 @@ export const DOMAINS = {
   // Dyadic fractions only: sums and averages are then exact in every engine, so order is comparable.
   n: [-1.5, 0, 0.25, 2, 10.75, 100, 3.5],
   b: [true, false],
-  d: ['2026-01-01', '2026-02-15', '2026-11-20', '1999-12-31'],
+  // Around TODAY: the same ISO week, month and quarter, the ones before, a year-end and a distant past.
+  d: ['2026-01-01', '2026-02-15', '2026-11-20', '1999-12-31', '2026-11-16', '2026-10-31', '2026-11-19'],
   load_type: ['DAILY', 'MONTHLY'],
   load_id: [1, 2, 3],
 } as const;
+
+/** The date relative filters count from, in the differential tests (the compiler gets it as `today`). */
+export const TODAY = '2026-11-20';
 
 export const COLUMN_TYPES: Readonly<Record<string, ColumnType>> = {
   id: 'integer',

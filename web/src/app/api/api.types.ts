@@ -1,6 +1,7 @@
 import type { ColumnType } from '@aurora/query-model';
 
 export type {
+  CalendarUnit,
   ColumnType,
   Condition,
   FilterGroup,
@@ -11,6 +12,7 @@ export type {
   MeasureFn,
   Operator,
   Query,
+  RelativeRange,
   ScalarValue,
   SortItem,
   TimeBucket,

@@ -1,7 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
-import type { Operator } from '../../api';
+import { QUERY_LIMITS } from '@aurora/query-model/limits';
+import type { CalendarUnit, Operator, RelativeRange } from '../../api';
 import { FilterDraft } from '../state/filter-draft';
-import { OPERATOR_LABELS, operatorsFor, takesValue, type ConditionState } from '../state/filter-state';
+import {
+  OPERATOR_LABELS,
+  operatorsFor,
+  relativeText,
+  takesValue,
+  type ConditionState,
+} from '../state/filter-state';
 import { splitRange } from '../state/filter-values';
 import { IconComponent } from '../../ui/icon.component';
 
@@ -56,6 +63,44 @@ const FIELD =
       </select>
       @if (!takesValue(c.operator)) {
         <span class="px-1 text-[11px] text-slate-400">no value needed</span>
+      } @else if (c.operator === 'relative') {
+        <select
+          [class]="field + ' w-28'"
+          aria-label="Which days"
+          data-testid="condition-relative-kind"
+          (change)="setRelative(c, { kind: $any(value($event)) })"
+        >
+          @for (kind of relativeKinds; track kind.value) {
+            <option [value]="kind.value" [selected]="kind.value === c.relative.kind">{{ kind.label }}</option>
+          }
+        </select>
+        @if (c.relative.kind === 'last' || c.relative.kind === 'next') {
+          <input
+            [class]="field + ' w-16'"
+            type="number"
+            min="1"
+            [max]="maxRelative"
+            [value]="c.relative.n"
+            aria-label="How many"
+            data-testid="condition-relative-n"
+            (input)="setRelative(c, { n: +value($event) })"
+          />
+        }
+        <select
+          [class]="field + ' w-28'"
+          aria-label="Unit"
+          data-testid="condition-relative-unit"
+          (change)="setRelative(c, { unit: $any(value($event)) })"
+        >
+          @for (unit of relativeUnits(c.relative.kind); track unit) {
+            <option [value]="unit" [selected]="unit === c.relative.unit">
+              {{ c.relative.kind === 'last' || c.relative.kind === 'next' ? unit + 's' : unit }}
+            </option>
+          }
+        </select>
+        <span class="text-[11px] text-slate-500" data-testid="condition-relative-text">{{
+          relativeText(c.relative)
+        }}</span>
       } @else if (c.operator === 'between') {
         <input
           [class]="field + ' w-36'"
@@ -161,6 +206,36 @@ export class FilterConditionComponent {
   readonly last = input(false);
 
   protected readonly field = FIELD;
+  protected readonly relativeText = relativeText;
+  protected readonly maxRelative = QUERY_LIMITS.maxRelativeUnits;
+  protected readonly relativeKinds = [
+    { value: 'last', label: 'last' },
+    { value: 'next', label: 'next' },
+    { value: 'this', label: 'this' },
+    { value: 'previous', label: 'previous' },
+    { value: 'to_date', label: 'to date' },
+  ] as const;
+  protected relativeUnits(kind: RelativeRange['kind']): readonly CalendarUnit[] {
+    return kind === 'to_date' ? ['month', 'quarter', 'year'] : ['day', 'week', 'month', 'quarter', 'year'];
+  }
+  /** A change of kind keeps what still fits: the count for last/next, a unit "to date" allows. */
+  protected setRelative(
+    condition: ConditionState,
+    patch: { kind?: RelativeRange['kind']; n?: number; unit?: CalendarUnit },
+  ): void {
+    const current = condition.relative;
+    const kind = patch.kind ?? current.kind;
+    const wanted = patch.unit ?? current.unit;
+    const n = Math.min(
+      Math.max(1, Math.trunc(patch.n ?? ('n' in current ? current.n : 30)) || 1),
+      this.maxRelative,
+    );
+    let relative: RelativeRange;
+    if (kind === 'last' || kind === 'next') relative = { kind, n, unit: wanted };
+    else if (kind === 'this' || kind === 'previous') relative = { kind, unit: wanted };
+    else relative = { kind, unit: wanted === 'month' || wanted === 'quarter' ? wanted : 'year' };
+    this.draft.setCondition(condition.id, { relative });
+  }
   protected readonly labels = OPERATOR_LABELS;
   protected readonly takesValue = takesValue;
   private readonly column = computed(() =>

@@ -1,6 +1,14 @@
 // The constants only: the package index would pull zod into the bundle.
 import { QUERY_LIMITS } from '@aurora/query-model/limits';
-import type { ColumnType, Condition, FilterGroup, FilterNode, Masking, Operator } from '../../api';
+import type {
+  ColumnType,
+  Condition,
+  FilterGroup,
+  FilterNode,
+  Masking,
+  Operator,
+  RelativeRange,
+} from '../../api';
 import { joinList, parseValue, splitList, splitRange, valueText, type Parsed } from './filter-values';
 
 /**
@@ -18,6 +26,18 @@ export interface ConditionState {
   /** The high bound of `between`. */
   readonly high: string;
   readonly caseSensitive: boolean;
+  /** The range of `relative` (docs/API.md, "Relative dates"). */
+  readonly relative: RelativeRange;
+}
+
+/** A relative range to start from: the last 30 days. */
+export const DEFAULT_RELATIVE: RelativeRange = { kind: 'last', n: 30, unit: 'day' };
+
+/** How a relative range reads: "last 30 days", "this quarter", "year to date". */
+export function relativeText(range: RelativeRange): string {
+  if (range.kind === 'to_date') return `${range.unit} to date`;
+  if ('n' in range) return `${range.kind} ${range.n} ${range.unit}${range.n === 1 ? '' : 's'}`;
+  return `${range.kind} ${range.unit}`;
 }
 
 export interface GroupState {
@@ -69,6 +89,7 @@ export function newCondition(column: FilterColumn | null = null): ConditionState
     text: '',
     high: '',
     caseSensitive: true,
+    relative: DEFAULT_RELATIVE,
   };
 }
 
@@ -91,9 +112,10 @@ export function operatorsFor(type: ColumnType | undefined, masking?: Masking): r
       return ['=', '!=', ...COMMON];
     case 'integer':
     case 'number':
+      return ['=', '!=', ...ORDERING, 'between', ...COMMON];
     case 'date':
     case 'timestamp':
-      return ['=', '!=', ...ORDERING, 'between', ...COMMON];
+      return ['=', '!=', ...ORDERING, 'between', 'relative', ...COMMON];
   }
 }
 
@@ -111,6 +133,7 @@ export const OPERATOR_LABELS: Readonly<Record<Operator, string>> = {
   between: 'between',
   is_null: 'is null',
   is_empty: 'is empty',
+  relative: 'in the',
 };
 
 export function takesValue(operator: Operator): boolean {
@@ -166,7 +189,7 @@ export function updateGroup(
 }
 
 export type ConditionPatch = Partial<
-  Pick<ConditionState, 'column' | 'operator' | 'not' | 'text' | 'high' | 'caseSensitive'>
+  Pick<ConditionState, 'column' | 'operator' | 'not' | 'text' | 'high' | 'caseSensitive' | 'relative'>
 >;
 
 /** A new column keeps the operator when its type offers it; otherwise the type's first operator. */
@@ -240,6 +263,8 @@ export function toFilter(root: GroupState, columns: readonly FilterColumn[], pat
       case 'is_null':
       case 'is_empty':
         return { ...base, operator };
+      case 'relative':
+        return { ...base, operator, value: node.relative };
       case 'contains':
       case 'starts_with':
       case 'ends_with': {
@@ -318,6 +343,8 @@ function fromCondition(condition: Condition): ConditionState {
     case 'is_null':
     case 'is_empty':
       return state;
+    case 'relative':
+      return { ...state, relative: condition.value };
     case '=':
     case '!=':
     case '<':
@@ -337,12 +364,14 @@ export function describeNode(node: FilterNodeState, labelOf: (ref: string) => st
   const column = node.column === null ? '?' : labelOf(node.column);
   const operator = OPERATOR_LABELS[node.operator];
   const value =
-    node.operator === 'between'
-      ? node.high.trim() === ''
-        ? node.text
-        : `${node.text} and ${node.high}`
-      : takesValue(node.operator)
-        ? node.text
-        : '';
+    node.operator === 'relative'
+      ? relativeText(node.relative)
+      : node.operator === 'between'
+        ? node.high.trim() === ''
+          ? node.text
+          : `${node.text} and ${node.high}`
+        : takesValue(node.operator)
+          ? node.text
+          : '';
   return `${node.not ? 'NOT ' : ''}${column} ${operator}${value === '' ? '' : ` ${value}`}`;
 }

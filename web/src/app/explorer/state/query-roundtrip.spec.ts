@@ -54,6 +54,14 @@ function condition(columns: readonly SchemaColumn[]): fc.Arbitrary<Condition> {
               value: String(low),
               ...(sensitive ? {} : { caseSensitive: false }),
             }));
+          case 'relative':
+            return fc
+              .constantFrom(
+                { kind: 'last' as const, n: 7, unit: 'day' as const },
+                { kind: 'this' as const, unit: 'quarter' as const },
+                { kind: 'to_date' as const, unit: 'year' as const },
+              )
+              .map((value) => ({ ...base, operator, value }));
           default:
             return fc.constant({ ...base, operator, value: low });
         }
