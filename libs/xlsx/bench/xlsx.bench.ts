@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   const met = ours.peakRssMb < MAX_RSS_MB && ours.rowsPerSecond >= MIN_ROWS_PER_S;
   const label = (m: Measurement): string =>
     m.writer === 'aurora'
-      ? `@aurora/xlsx (yazl, deflate level ${LEVEL})`
+      ? `@aurora/xlsx (cells, deflate level ${LEVEL})`
       : 'exceljs 4.4 `stream.xlsx.WorkbookWriter` (no styles, no shared strings)';
   const body = [
     '## XLSX writer',
