@@ -78,6 +78,8 @@ interface PipelineRun {
   /** Submission to finished (the job record's createdAt → finishedAt). */
   readonly seconds: number;
   readonly peakRssMb: number;
+  /** The worker's resident set before the job, once it had started and connected. */
+  readonly idleRssMb: number;
   /** CPU seconds of the worker and of the query service during the job. */
   readonly workerCpu: number;
   readonly queryCpu: number;
@@ -94,9 +96,10 @@ const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function vmHwmMb(pid: number | 'self'): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (match?.[1] === undefined) throw new Error(`no VmHWM for ${pid}`);
+/** VmHWM (peak resident set) or VmRSS (now) of a process, in MB. */
+function vmHwmMb(pid: number | 'self', field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (match?.[1] === undefined) throw new Error(`no ${field} for ${pid}`);
   return Number(match[1]) / 1024;
 }
 
@@ -200,6 +203,7 @@ async function main(): Promise<void> {
       const w = await worker(uncapped ? [] : WORKER_FLAGS);
       process.stdout.write(`Pipeline ${format}${uncapped ? ' (worker without heap cap)' : ''}…\n`);
       const [workerBefore, queryBefore] = [cpuSeconds(w.pid), cpuSeconds(stack.pids.query)];
+      const idleRssMb = vmHwmMb(w.pid, 'VmRSS');
       const job = await finished(await submit(BIG_QUERY, format));
       await sleep(200);
       const [workerCpu, queryCpu] = [
@@ -213,6 +217,7 @@ async function main(): Promise<void> {
         bytes: job.bytes,
         seconds: seconds(job),
         peakRssMb: vmHwmMb(w.pid),
+        idleRssMb,
         workerCpu,
         queryCpu,
       });
@@ -278,7 +283,7 @@ async function main(): Promise<void> {
         'upload → job record → completed event. Time = the job record from `createdAt` to `finishedAt`. Each ' +
         `run has a fresh worker, started as its start script starts it (\`node ${WORKER_FLAGS.join(' ')} ` +
         "dist/main.js`; once more without these flags, for comparison); peak RSS = that worker's VmHWM " +
-        '(`/proc/<pid>/status`); CPU seconds = user + system time of the worker and of the query service during ' +
+        '(`/proc/<pid>/status`), idle RSS its VmRSS before the job; CPU seconds = user + system time of the worker and of the query service during ' +
         'the job (`/proc/<pid>/stat`), which the load of a shared machine moves less than the wall time. ' +
         'Beside them, in ' +
         "the same run: DuckDB's own `COPY (…) TO 'file.csv'` of the same compiled statement, and exceljs's plain " +
@@ -291,7 +296,7 @@ async function main(): Promise<void> {
         `load average ${loadBefore.toFixed(1)} at start, ${loadAfter.toFixed(1)} at the end`,
       '',
       markdownTable(
-        ['Path', 'Rows', 'Seconds', 'Rows/s', 'Peak RSS', 'Worker CPU s', 'Query CPU s', 'File'],
+        ['Path', 'Rows', 'Seconds', 'Rows/s', 'Peak RSS', 'Idle RSS', 'Worker CPU s', 'Query CPU s', 'File'],
         [
           [
             'CSV: gateway → NATS → worker → query → S3',
@@ -299,6 +304,7 @@ async function main(): Promise<void> {
             fmt(csv.seconds, 1),
             fmt(rate(csv.rows, csv.seconds)),
             `${fmt(csv.peakRssMb)} MB`,
+            `${fmt(csv.idleRssMb)} MB`,
             fmt(csv.workerCpu, 1),
             fmt(csv.queryCpu, 1),
             `${fmt(csv.bytes / 1e6, 1)} MB`,
@@ -311,15 +317,17 @@ async function main(): Promise<void> {
             '',
             '',
             '',
+            '',
             `${fmt(copyBytes / 1e6, 1)} MB`,
           ],
-          ['ratio pipeline / COPY', '', '', `${fmt(copySeconds / csv.seconds, 2)}×`, '', '', '', ''],
+          ['ratio pipeline / COPY', '', '', `${fmt(copySeconds / csv.seconds, 2)}×`, '', '', '', '', ''],
           [
             'XLSX: gateway → NATS → worker → query → S3',
             fmt(xlsx.rows),
             fmt(xlsx.seconds, 1),
             fmt(rate(xlsx.rows, xlsx.seconds)),
             `${fmt(xlsx.peakRssMb)} MB`,
+            `${fmt(xlsx.idleRssMb)} MB`,
             fmt(xlsx.workerCpu, 1),
             fmt(xlsx.queryCpu, 1),
             `${fmt(xlsx.bytes / 1e6, 1)} MB`,
@@ -330,6 +338,7 @@ async function main(): Promise<void> {
             fmt(uncappedXlsx.seconds, 1),
             fmt(rate(uncappedXlsx.rows, uncappedXlsx.seconds)),
             `${fmt(uncappedXlsx.peakRssMb)} MB`,
+            `${fmt(uncappedXlsx.idleRssMb)} MB`,
             fmt(uncappedXlsx.workerCpu, 1),
             fmt(uncappedXlsx.queryCpu, 1),
             `${fmt(uncappedXlsx.bytes / 1e6, 1)} MB`,
@@ -342,6 +351,7 @@ async function main(): Promise<void> {
             `${fmt(exceljs.peakRssMb)} MB`,
             '',
             '',
+            '',
             `${fmt(exceljs.bytes / 1e6, 1)} MB`,
           ],
           [
@@ -350,6 +360,7 @@ async function main(): Promise<void> {
             '',
             `${fmt(rate(xlsx.rows, xlsx.seconds) / rate(exceljs.rows, exceljs.seconds), 2)}×`,
             `${fmt(xlsx.peakRssMb / exceljs.peakRssMb, 2)}×`,
+            '',
             '',
             '',
             '',

@@ -107,6 +107,7 @@ function* read(path: string): Generator<Buffer> {
 
 async function main(): Promise<void> {
   const path = await messages();
+  const idleRssMb = Math.round(process.memoryUsage.rss() / 1048576);
   const cpu = process.cpuUsage();
   const started = performance.now();
   const hash = createHash('sha256');
@@ -144,7 +145,9 @@ async function main(): Promise<void> {
       seconds: +seconds.toFixed(2),
       cpuSeconds: +((user + system) / 1e6).toFixed(2),
       rowsPerSecond: Math.round(rows / seconds),
+      idleRssMb,
       peakRssMb: Math.round(peak),
+      heapTotalMb: Math.round(process.memoryUsage().heapTotal / 1048576),
     })}\n`,
   );
 }
