@@ -3,7 +3,7 @@
 // made once, then each decoded (`RowBatch.decode`) and written by `xlsxFile` into a SHA-256 meter as the
 // worker's upload stream, no network. Prints CPU seconds (all threads), wall seconds and peak RSS.
 //
-//   node --max-old-space-size=128 --max-semi-space-size=16 --import tsx \
+//   node --max-old-space-size=128 --max-semi-space-size=4 --import tsx \
 //     services/export/bench/xlsx-hot-path.ts            (TSX_TSCONFIG_PATH=tsconfig.json, from the root)
 //
 // Environment: HOT_PATH_FILE (default $TMPDIR/aurora-xlsx-hot-path.arrows), BENCH_ROWS (default 1000000).
