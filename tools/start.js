@@ -195,7 +195,7 @@ function servers() {
       ports: metrics('9464'),
       ready: /export worker listening/,
       // As its start script runs it: a bounded heap keeps a large export's worker near 170 MB.
-      ...node('services/export/dist/main.js', '--max-old-space-size=128', '--max-semi-space-size=16'),
+      ...node('services/export/dist/main.js', '--max-old-space-size=128', '--max-semi-space-size=4'),
     },
   ];
 }

@@ -92,10 +92,9 @@ export class QueryClient {
 
   /** Every row of the query (no paging); the engine stops when the caller aborts or stops reading. */
   async rows(queryJson: string, context: CallContext): Promise<RowStream> {
-    const messages = serverStream<RowBatchMessage>(
-      this.stub.streamRows({ queryJson }, ...args(context)),
-      context,
-    );
+    const call = this.stub.streamRows({ queryJson }, ...args(context));
+    holdAtMost(call, ROW_MESSAGES_HELD);
+    const messages = serverStream<RowBatchMessage>(call, context);
     const first = await messages.next();
     if (first.done) throw new Error('the query service sent no columns');
     return { columns: first.value.columns, batches: decoded(first.value, messages) };
@@ -208,6 +207,19 @@ export class ReportsClient {
   searchPeople(search: string, context: CallContext): Promise<People> {
     return callUnary(this.stub.searchPeople.bind(this.stub), { search }, context);
   }
+}
+
+/**
+ * Row messages (about 1 MiB each) a consumer slower than the engine, such as an XLSX export, lets wait before
+ * grpc-js stops reading and HTTP/2 flow control holds the service back. grpc-js makes its streams with Node's
+ * default of 16 objects and no option to change it: 16 MiB waiting, each message long enough to reach V8's old
+ * generation, which then kept the export worker's memory up or its garbage collector busy (measured).
+ */
+const ROW_MESSAGES_HELD = 2;
+
+function holdAtMost(call: ClientReadableStream<unknown>, messages: number): void {
+  const state = (call as unknown as { _readableState?: { highWaterMark?: number } })._readableState;
+  if (state?.highWaterMark !== undefined) state.highWaterMark = messages;
 }
 
 function args(context: CallContext) {

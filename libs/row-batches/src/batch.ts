@@ -13,6 +13,7 @@ import {
 } from 'apache-arrow';
 import { INTEGER_METADATA_KEY, fieldOf, type BatchColumn, type Cell } from './columns';
 import { dateText, timestampText } from './datetime';
+import { viewOf, type ColumnView } from './views';
 
 /**
  * Rows as one Arrow IPC stream (a schema, then one record batch per chunk of columns): values keep their exact
@@ -70,7 +71,12 @@ export class RowBatch {
     readonly names: readonly string[],
     readonly rowCount: number,
     /** Per record batch: its row count and one reader per column. */
-    private readonly chunks: readonly { readonly length: number; readonly readers: readonly CellReader[] }[],
+    private readonly chunks: readonly {
+      readonly length: number;
+      readonly readers: readonly CellReader[];
+      readonly data: readonly Data[];
+      readonly integer: readonly boolean[];
+    }[],
   ) {}
 
   static decode(bytes: Uint8Array): RowBatch {
@@ -79,6 +85,8 @@ export class RowBatch {
     const chunks = table.batches.map((batch) => ({
       length: batch.numRows,
       readers: batch.data.children.map((data, c) => readerOf(data, integer[c] === true)),
+      data: batch.data.children,
+      integer,
     }));
     return new RowBatch(
       table.schema.fields.map((field) => field.name),
@@ -98,6 +106,14 @@ export class RowBatch {
       start += chunk.length;
     }
     throw new RangeError(`row ${row} is beyond the batch`);
+  }
+
+  /** Per record batch: its row count and its columns' raw values. */
+  views(): { readonly length: number; readonly columns: readonly ColumnView[] }[] {
+    return this.chunks.map(({ length, readers, data, integer }) => ({
+      length,
+      columns: data.map((d, c) => viewOf(d, integer[c] === true, readers[c] as CellReader)),
+    }));
   }
 
   /** Rows `start` to `end` (exclusive; all by default) as arrays of cells, in column order. */

@@ -9,10 +9,13 @@ export {
   int32Column,
   int64Column,
   setBit,
+  textColumn,
   timestampColumn,
   utf8Column,
+  wordsOf,
   type BatchColumn,
   type Cell,
   type Validity,
 } from './columns';
+export type { ColumnValues, ColumnView } from './views';
 export { byteSink, type ByteSink } from './sink';

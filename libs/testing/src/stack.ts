@@ -362,11 +362,12 @@ export interface ExportWorkerProcess extends ObservedProcess {
 /**
  * Node's flags for an export worker, as its start script (`services/export/package.json`) runs it: a bounded
  * old generation, without which V8 lets garbage pile up to ~230 MB during a 1,000,000-row export, and a bounded
- * young one (Node 24 sizes it up to 3 x 64 MiB whatever the old-space cap; 16 MiB semi-spaces are Node 20's).
+ * young one (Node 24 sizes it up to 3 x 64 MiB whatever the old-space cap; 4 MiB semi-spaces: an export makes
+ * little garbage since its cells are written from the Arrow values, docs/BENCHMARKS.md).
  */
 export const EXPORT_WORKER_NODE_FLAGS: readonly string[] = [
   '--max-old-space-size=128',
-  '--max-semi-space-size=16',
+  '--max-semi-space-size=4',
 ];
 
 /**

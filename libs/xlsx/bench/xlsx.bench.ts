@@ -147,9 +147,9 @@ async function child(writer: Writer): Promise<void> {
 }
 
 /**
- * Both children get V8's young generation at 16 MiB semi-spaces, as the export worker runs (EXPORT_WORKER_NODE_FLAGS
- * of @aurora/testing): Node 24 otherwise grows it to 3 × 64 MiB of garbage first (214 MB of peak RSS for ours,
- * measured, against 134 MB on Node 20), which says more about V8 than about the writer.
+ * Both children get V8's young generation at 16 MiB semi-spaces: Node 24 otherwise grows it to 3 × 64 MiB of
+ * garbage first, which says more about V8 than about the writers. (The export worker runs with 4 MiB: it writes
+ * from the Arrow values and makes little garbage, where the cells handed over here are a lot of it.)
  */
 const YOUNG_GENERATION_FLAG = '--max-semi-space-size=16';
 
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   const met = ours.peakRssMb < MAX_RSS_MB && ours.rowsPerSecond >= MIN_ROWS_PER_S;
   const label = (m: Measurement): string =>
     m.writer === 'aurora'
-      ? `@aurora/xlsx (yazl, deflate level ${LEVEL})`
+      ? `@aurora/xlsx (cells, deflate level ${LEVEL})`
       : 'exceljs 4.4 `stream.xlsx.WorkbookWriter` (no styles, no shared strings)';
   const body = [
     '## XLSX writer',
@@ -189,8 +189,8 @@ async function main(): Promise<void> {
       `${fmt(ROWS)} rows × ${COLUMNS.length} columns (integer, text with non-ASCII and XML specials, date, ` +
       'timestamp, number, money, boolean, NULLs) handed over in batches of ' +
       `${fmt(BATCH)} rows as the warehouse shapes them, written to a local file. Each writer runs in its own ` +
-      `fresh child process (under tsx, whose loader thread adds ~30 MB to both; \`${YOUNG_GENERATION_FLAG}\` ` +
-      "as the export worker runs), peak RSS = that process's " +
+      `fresh child process (under tsx, whose loader thread adds ~30 MB to both; \`${YOUNG_GENERATION_FLAG}\`), ` +
+      "peak RSS = that process's " +
       'VmHWM. exceljs gets the same row arrays (dates stay text for it) and yields to the event loop after ' +
       'each batch; its sheet is still held in memory until `commit()` (exceljs #2916, #1894).',
     '',

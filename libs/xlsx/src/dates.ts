@@ -19,7 +19,7 @@ export interface ExcelDate {
 export function dateSerial(text: string): number | undefined {
   if (text.length !== 10) return undefined;
   const day = parseDay(text);
-  return day === undefined ? undefined : toSerial(day * MS_PER_DAY);
+  return day === undefined ? undefined : serialOfMs(day * MS_PER_DAY);
 }
 
 /**
@@ -31,7 +31,7 @@ export function timestampSerial(text: string): ExcelDate | undefined {
   const day = text.length >= 10 ? parseDay(text) : undefined;
   if (day === undefined) return undefined;
   if (text.length === 10) {
-    const serial = toSerial(day * MS_PER_DAY);
+    const serial = serialOfMs(day * MS_PER_DAY);
     return serial === undefined ? undefined : { serial, fractionalSeconds: false };
   }
   const sep = text.charCodeAt(10);
@@ -59,7 +59,7 @@ export function timestampSerial(text: string): ExcelDate | undefined {
     if (offset === undefined) return undefined;
     ms -= offset * 60_000;
   }
-  const serial = toSerial(ms + fraction * 1000);
+  const serial = serialOfMs(ms + fraction * 1000);
   return serial === undefined ? undefined : { serial, fractionalSeconds: fraction !== 0 };
 }
 
@@ -106,7 +106,8 @@ function zoneOffsetMinutes(text: string, i: number): number | undefined {
   return sign === 45 ? -offset : offset;
 }
 
-function toSerial(msSinceEpoch: number): number | undefined {
+/** Milliseconds since 1970-01-01 → serial, or undefined outside 1900-01-01 … 9999-12-31. */
+export function serialOfMs(msSinceEpoch: number): number | undefined {
   let serial = msSinceEpoch / MS_PER_DAY + UNIX_EPOCH_SERIAL;
   if (serial < 61) serial -= 1; // before 1900-03-01 Excel counts the phantom 1900-02-29 out
   return serial >= 1 && serial < MAX_SERIAL ? serial : undefined;

@@ -10,6 +10,8 @@ const CT = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
 
 /** Indexes into cellXfs of styles.xml. */
 export const STYLE = { header: 1, date: 2, timestamp: 3, timestampMs: 4, money: 5 } as const;
+/** Entries of cellXfs. */
+export const STYLE_COUNT = 6;
 
 export const CONTENT_TYPES_XML =
   XML_DECL +

@@ -1,7 +1,21 @@
-import { once } from 'node:events';
-import { PassThrough, pipeline, Transform } from 'node:stream';
-import { ZipFile } from 'yazl';
-import { dateSerial, timestampSerial } from './dates';
+import type { RowBatch } from '@aurora/row-batches';
+import type { Writable } from 'node:stream';
+import {
+  columnWriter,
+  DATE,
+  exactNumber,
+  INTEGER,
+  KINDS,
+  NUMBER,
+  TEXT,
+  TIMESTAMP,
+  BOOLEAN,
+  writeCell,
+  type ColumnKind,
+  type Kind,
+  type XlsxCell,
+  type XlsxColumnType,
+} from './cells';
 import {
   CONTENT_TYPES_XML,
   ROOT_RELS_XML,
@@ -12,12 +26,11 @@ import {
   WORKBOOK_RELS_XML,
   workbookXml,
 } from './parts';
+import { NO_STYLE, SheetXml } from './sheet-xml';
 import { cellText, columnLetters, inlineString } from './xml';
+import { ZipWriter, type ZipEntry } from './zip';
 
-/** A cell as the warehouse adapter shapes it. */
-export type XlsxCell = string | number | boolean | null;
-
-export type XlsxColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+export type { XlsxCell, XlsxColumnType } from './cells';
 
 export interface XlsxColumn {
   readonly name: string;
@@ -36,6 +49,8 @@ export interface XlsxWriterOptions {
   readonly output: NodeJS.WritableStream;
   /** zlib deflate level for the sheet, 1 (fastest) … 9 (smallest). Default 1. */
   readonly compressionLevel?: number | undefined;
+  /** Sizes and offsets from which the ZIP gets ZIP64 records (default: where 32 bits end). For tests. */
+  readonly zip64Threshold?: number | undefined;
 }
 
 export interface XlsxResult {
@@ -51,6 +66,11 @@ export interface XlsxWriter {
    * more, so awaiting each call bounds memory. Calls are applied in order even when not awaited.
    */
   write(rows: readonly (readonly XlsxCell[])[]): Promise<void>;
+  /**
+   * Appends a decoded batch of the query service's rows, written from its Arrow values without making cells
+   * (the same XML as `write(batch.rows())`, faster). Same ordering and backpressure as `write`.
+   */
+  writeBatch(batch: RowBatch): Promise<void>;
   /** Writes the rest of the file, ends the output and resolves when it has taken everything. */
   finish(): Promise<XlsxResult>;
   /** Stops: pending and later calls reject, the output is destroyed with `reason`. */
@@ -78,54 +98,25 @@ export function createXlsxWriter(options: XlsxWriterOptions): XlsxWriter {
   return new StreamingXlsxWriter(options);
 }
 
-const TEXT = 0;
-const INTEGER = 1;
-const NUMBER = 2;
-const BOOLEAN = 3;
-const DATE = 4;
-const TIMESTAMP = 5;
-type Kind = typeof TEXT | typeof INTEGER | typeof NUMBER | typeof BOOLEAN | typeof DATE | typeof TIMESTAMP;
-
-const KINDS: Record<XlsxColumnType, Kind> = {
-  string: TEXT,
-  integer: INTEGER,
-  number: NUMBER,
-  boolean: BOOLEAN,
-  date: DATE,
-  timestamp: TIMESTAMP,
-};
-
-/** Bytes of sheet XML gathered before they go to the sheet stream. */
-const CHUNK_BYTES = 128 * 1024;
 /** Rows of the first batch looked at to size the columns. */
 const WIDTH_SAMPLE_ROWS = 1000;
 const MIN_WIDTH = 8;
 const MAX_WIDTH = 60;
 
 class StreamingXlsxWriter implements XlsxWriter {
-  private readonly kinds: readonly Kind[];
-  private readonly money: readonly boolean[];
-  /** `<c r="B` per column: a cell's start before its row number. */
-  private readonly cellStarts: readonly string[];
+  private readonly columns: readonly ColumnKind[];
   private readonly labels: readonly string[];
   private readonly lastColumn: string;
   private readonly sheetName: string;
-  private readonly zip = new ZipFile();
-  private readonly entry: { mtime: Date; compressionLevel: number };
-  private readonly sheet = new PassThrough({ highWaterMark: 256 * 1024 });
-  private readonly stop = new AbortController();
-  private readonly done: Promise<void>;
-  /** Counts the file's bytes; a stage of the output pipeline. */
-  private readonly counter: Transform;
+  private readonly level: number;
+  private readonly zip: ZipWriter;
+  private readonly xml: SheetXml;
+  private sheet: ZipEntry | undefined;
   private state: 'open' | 'finishing' | 'finished' | 'failed' = 'open';
   private failure: Error | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private accepted = 0;
   private written = 0;
-  private started = false;
-  private bytes = 0;
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  private chunkUsed = 0;
 
   constructor(options: XlsxWriterOptions) {
     const { columns } = options;
@@ -133,13 +124,11 @@ class StreamingXlsxWriter implements XlsxWriter {
     if (columns.length > MAX_COLUMNS) {
       throw new RangeError(`An XLSX sheet holds at most ${MAX_COLUMNS} columns, not ${columns.length}`);
     }
-    this.kinds = columns.map((c) => {
+    this.columns = columns.map((c) => {
       const kind = (KINDS as Partial<Record<string, Kind>>)[c.type];
       if (kind === undefined) throw new TypeError(`Column ${c.name}: unknown type ${c.type}`);
-      return kind;
+      return { kind, numberStyle: c.format === 'money' ? STYLE.money : NO_STYLE };
     });
-    this.money = columns.map((c) => c.format === 'money');
-    this.cellStarts = columns.map((_, i) => `<c r="${columnLetters(i)}`);
     this.labels = columns.map((c) => c.label ?? c.name);
     this.lastColumn = columnLetters(columns.length - 1);
     this.sheetName = sanitizeSheetName(options.sheetName);
@@ -147,26 +136,9 @@ class StreamingXlsxWriter implements XlsxWriter {
     if (!Number.isInteger(level) || level < 1 || level > 9) {
       throw new RangeError(`compressionLevel must be an integer from 1 to 9, not ${level}`);
     }
-    this.entry = { mtime: new Date(), compressionLevel: level };
-
-    this.zip.on('error', (err: Error) => this.fail(err));
-    this.zip.addBuffer(Buffer.from(CONTENT_TYPES_XML), '[Content_Types].xml', this.entry);
-    this.zip.addBuffer(Buffer.from(ROOT_RELS_XML), '_rels/.rels', this.entry);
-    this.zip.addBuffer(Buffer.from(WORKBOOK_RELS_XML), 'xl/_rels/workbook.xml.rels', this.entry);
-    this.zip.addBuffer(Buffer.from(STYLES_XML), 'xl/styles.xml', this.entry);
-    this.zip.addReadStream(this.sheet, 'xl/worksheets/sheet1.xml', this.entry);
-    // workbook.xml follows the sheet: its filter range needs the row count.
-
-    this.counter = new Transform({
-      transform: (chunk: Buffer, _encoding, callback) => {
-        this.bytes += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    this.done = new Promise<void>((resolve, reject) => {
-      pipeline(this.zip.outputStream, this.counter, options.output, (err) => (err ? reject(err) : resolve()));
-    });
-    this.done.catch((err: unknown) => this.fail(asError(err)));
+    this.level = level;
+    this.xml = new SheetXml(columns.length);
+    this.zip = new ZipWriter(options.output as Writable, { zip64Threshold: options.zip64Threshold });
   }
 
   write(rows: readonly (readonly XlsxCell[])[]): Promise<void> {
@@ -174,7 +146,7 @@ class StreamingXlsxWriter implements XlsxWriter {
     if (this.accepted + rows.length > MAX_DATA_ROWS) {
       return Promise.reject(new XlsxRowLimitError(this.accepted + rows.length));
     }
-    const width = this.kinds.length;
+    const width = this.columns.length;
     for (const row of rows) {
       if (row.length > width) {
         return Promise.reject(new TypeError(`A row has ${row.length} cells; the sheet has ${width} columns`));
@@ -184,24 +156,34 @@ class StreamingXlsxWriter implements XlsxWriter {
     return this.enqueue(() => this.writeRows(rows));
   }
 
+  writeBatch(batch: RowBatch): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(this.closedError('writeBatch'));
+    if (this.accepted + batch.rowCount > MAX_DATA_ROWS) {
+      return Promise.reject(new XlsxRowLimitError(this.accepted + batch.rowCount));
+    }
+    if (batch.columnCount !== this.columns.length) {
+      const message = `A batch has ${batch.columnCount} columns; the sheet has ${this.columns.length}`;
+      return Promise.reject(new TypeError(message));
+    }
+    this.accepted += batch.rowCount;
+    return this.enqueue(() => this.writeViews(batch));
+  }
+
   finish(): Promise<XlsxResult> {
     if (this.state !== 'open') return Promise.reject(this.closedError('finish'));
     this.state = 'finishing';
     return this.enqueue(async () => {
-      if (!this.started) await this.start([]);
-      await this.flush();
+      const sheet = this.sheet ?? (await this.start([]));
       const lastRow = this.written + 1;
-      this.sheet.end(sheetTailXml(`A1:${this.lastColumn}${lastRow}`));
-      this.zip.addBuffer(
-        Buffer.from(workbookXml(this.sheetName, this.lastColumn, lastRow)),
-        'xl/workbook.xml',
-        this.entry,
-      );
-      this.zip.end();
-      await this.done;
-      if (this.failure) throw this.failure;
+      this.xml.raw(sheetTailXml(`A1:${this.lastColumn}${lastRow}`));
+      await this.flush(sheet);
+      await sheet.end();
+      // workbook.xml follows the sheet: its filter range needs the row count.
+      const workbook = workbookXml(this.sheetName, this.lastColumn, lastRow);
+      await this.zip.addBuffer('xl/workbook.xml', Buffer.from(workbook), this.level);
+      const bytes = await this.zip.finish();
       this.state = 'finished';
-      return { rows: this.written, bytes: this.bytes };
+      return { rows: this.written, bytes };
     });
   }
 
@@ -215,7 +197,7 @@ class StreamingXlsxWriter implements XlsxWriter {
       if (this.failure) throw this.failure;
       return task();
     });
-    this.tail = result.catch(() => undefined);
+    this.tail = result.catch((err: unknown) => this.fail(asError(err)));
     return result;
   }
 
@@ -223,14 +205,7 @@ class StreamingXlsxWriter implements XlsxWriter {
     if (this.failure) return;
     this.failure = err;
     this.state = 'failed';
-    this.stop.abort(err);
-    this.sheet.destroy();
-    // The pipeline passes the error on and destroys the output.
-    this.counter.destroy(err);
-  }
-
-  private failureOr(err: unknown): unknown {
-    return this.failure ?? err;
+    this.zip.fail(err);
   }
 
   private closedError(call: string): Error {
@@ -238,136 +213,71 @@ class StreamingXlsxWriter implements XlsxWriter {
   }
 
   private async writeRows(rows: readonly (readonly XlsxCell[])[]): Promise<void> {
-    if (!this.started) await this.start(rows);
+    const sheet = this.sheet ?? (await this.start(rows));
+    const { xml, columns } = this;
     for (const row of rows) {
-      const xml = this.rowXml(row, ++this.written + 1);
-      // Encoding row by row into a chunk is several times faster than encoding one long concatenation.
-      if (this.chunkUsed + xml.length * 3 > this.chunk.length) {
-        await this.flush();
-        if (xml.length * 3 > this.chunk.length) {
-          await this.push(Buffer.from(xml));
-          continue;
-        }
+      xml.startRow(++this.written + 1);
+      for (let c = 0; c < row.length; c++) {
+        const value = row[c];
+        if (value !== null && value !== undefined) writeCell(xml, c, columns[c] as ColumnKind, value);
       }
-      this.chunkUsed += this.chunk.write(xml, this.chunkUsed);
+      xml.endRow();
+      if (xml.full.length > 0) await this.flush(sheet);
     }
   }
 
-  /** Passes the filled part of the chunk on to the sheet stream, which keeps it; a new chunk takes its place. */
-  private async flush(): Promise<void> {
-    if (this.chunkUsed === 0) return;
-    const filled = this.chunk.subarray(0, this.chunkUsed);
-    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    this.chunkUsed = 0;
-    await this.push(filled);
+  private async writeViews(batch: RowBatch): Promise<void> {
+    const sheet = this.sheet ?? (await this.start(batch.rows(0, WIDTH_SAMPLE_ROWS)));
+    const { xml, columns } = this;
+    for (const { length, columns: views } of batch.views()) {
+      const writers = views.map((view, c) => columnWriter(xml, c, columns[c] as ColumnKind, view));
+      for (let row = 0; row < length; row++) {
+        xml.startRow(++this.written + 1);
+        for (const write of writers) write(row);
+        xml.endRow();
+        if (xml.full.length > 0) await this.flush(sheet);
+      }
+    }
   }
 
-  /** The sheet's head, sized after the header and the first rows, and the header row. */
-  private async start(sample: readonly (readonly XlsxCell[])[]): Promise<void> {
-    this.started = true;
+  /** Hands the filled chunks (the current one too) to the sheet's entry. */
+  private async flush(sheet: ZipEntry): Promise<void> {
+    for (const chunk of this.xml.take()) await sheet.write(chunk, () => this.xml.release(chunk));
+  }
+
+  /** The other parts, then the sheet's head, sized after the header and the first rows, and the header row. */
+  private async start(sample: readonly (readonly XlsxCell[])[]): Promise<ZipEntry> {
+    const parts: [string, string][] = [
+      ['[Content_Types].xml', CONTENT_TYPES_XML],
+      ['_rels/.rels', ROOT_RELS_XML],
+      ['xl/_rels/workbook.xml.rels', WORKBOOK_RELS_XML],
+      ['xl/styles.xml', STYLES_XML],
+    ];
+    for (const [name, xml] of parts) await this.zip.addBuffer(name, Buffer.from(xml), this.level);
+    const sheet = await this.zip.addStream('xl/worksheets/sheet1.xml', this.level);
+    this.sheet = sheet;
     const widths = this.labels.map((label, c) => {
       let chars = label.length * 1.1 + 3; // bold, and room for the filter button
-      const kind = this.kinds[c] as Kind;
-      const money = this.money[c] === true;
+      const column = this.columns[c] as ColumnKind;
       for (let i = 0; i < sample.length && i < WIDTH_SAMPLE_ROWS; i++) {
         const cell = (sample[i] as readonly XlsxCell[])[c];
-        if (cell !== null && cell !== undefined) chars = Math.max(chars, displayChars(kind, money, cell) + 2);
+        if (cell !== null && cell !== undefined) chars = Math.max(chars, displayChars(column, cell) + 2);
       }
       return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, chars));
     });
     let header = '<row r="1">';
     for (let c = 0; c < this.labels.length; c++) {
-      header += `${this.cellStarts[c] as string}1" t="inlineStr" s="${STYLE.header}">${inlineString(this.labels[c] as string)}</c>`;
+      header += `<c r="${columnLetters(c)}1" t="inlineStr" s="${STYLE.header}">${inlineString(this.labels[c] as string)}</c>`;
     }
-    await this.push(sheetHeadXml(widths) + header + '</row>');
+    this.xml.raw(sheetHeadXml(widths) + header + '</row>');
+    return sheet;
   }
-
-  private rowXml(row: readonly XlsxCell[], r: number): string {
-    const ref = `${r}"`; // ends each cell's r attribute
-    let xml = `<row r="${r}">`;
-    for (let c = 0; c < row.length; c++) {
-      const value = row[c];
-      if (value === null || value === undefined) continue;
-      xml += cellXml(this.cellStarts[c] as string, ref, this.kinds[c] as Kind, this.money[c] === true, value);
-    }
-    return xml + '</row>';
-  }
-
-  private async push(data: string | Buffer): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (this.sheet.write(data)) return;
-    try {
-      await once(this.sheet, 'drain', { signal: this.stop.signal });
-    } catch (err) {
-      throw this.failureOr(err);
-    }
-  }
-}
-
-/** One `<c>` element; `start` + `ref` is its opening up to the r attribute's value, e.g. `<c r="B` + `7"`. */
-function cellXml(
-  start: string,
-  ref: string,
-  kind: Kind,
-  money: boolean,
-  value: string | number | boolean,
-): string {
-  if (kind === TEXT) return textCell(start, ref, String(value));
-  if (typeof value === 'boolean') return `${start}${ref} t="b"><v>${value ? 1 : 0}</v></c>`;
-  switch (kind) {
-    case INTEGER:
-    case NUMBER: {
-      const n = typeof value === 'number' ? value : exactNumber(value);
-      if (n === undefined) return textCell(start, ref, String(value));
-      return numberCell(start, ref, n, money ? MONEY_STYLE : '');
-    }
-    case BOOLEAN:
-      if (typeof value === 'string') {
-        const lower = value.toLowerCase();
-        if (lower === 'true' || lower === 'false') {
-          return `${start}${ref} t="b"><v>${lower === 'true' ? 1 : 0}</v></c>`;
-        }
-        return textCell(start, ref, value);
-      }
-      return numberCell(start, ref, value, '');
-    case DATE: {
-      if (typeof value === 'number') return numberCell(start, ref, value, '');
-      const serial = dateSerial(value);
-      if (serial === undefined) return textCell(start, ref, value);
-      return `${start}${ref} s="${STYLE.date}"><v>${serial}</v></c>`;
-    }
-    case TIMESTAMP: {
-      if (typeof value === 'number') return numberCell(start, ref, value, '');
-      const date = timestampSerial(value);
-      if (date === undefined) return textCell(start, ref, value);
-      const style = date.fractionalSeconds ? STYLE.timestampMs : STYLE.timestamp;
-      return `${start}${ref} s="${style}"><v>${date.serial}</v></c>`;
-    }
-  }
-}
-
-const MONEY_STYLE = ` s="${STYLE.money}"`;
-
-function textCell(start: string, ref: string, text: string): string {
-  return `${start}${ref} t="inlineStr">${inlineString(text)}</c>`;
-}
-
-/** `style` is '' or ` s="N"`. */
-function numberCell(start: string, ref: string, n: number, style: string): string {
-  // Excel stores IEEE doubles but has no NaN or infinity: those stay readable as text.
-  if (!Number.isFinite(n)) return textCell(start, ref, String(n));
-  return `${start}${ref}${style}><v>${n}</v></c>`;
-}
-
-/** A numeric string as a number when the number prints back as the same string (no digit lost), else undefined. */
-function exactNumber(text: string): number | undefined {
-  const n = Number(text);
-  return text !== '' && String(n) === text ? n : undefined;
 }
 
 /** Roughly how many characters Excel shows for a cell. */
-function displayChars(kind: Kind, money: boolean, value: string | number | boolean): number {
+function displayChars({ kind, numberStyle }: ColumnKind, value: string | number | boolean): number {
   if (typeof value === 'boolean') return 5;
+  const money = numberStyle === STYLE.money;
   switch (kind) {
     case DATE:
       return 10;

@@ -48,13 +48,21 @@ export function escapeAttr(text: string): string {
 
 /** An inline-string element (`<is>`) for any text, with `xml:space="preserve"` where whitespace would be lost. */
 export function inlineString(text: string): string {
-  const clean = text.length <= MAX_CELL_CHARS && !SPECIAL.test(text) ? text : escapeText(cellText(text));
-  const preserve =
-    clean.length > 0 && (isSpace(clean.charCodeAt(0)) || isSpace(clean.charCodeAt(clean.length - 1)));
-  return preserve ? `<is><t xml:space="preserve">${clean}</t></is>` : `<is><t>${clean}</t></is>`;
+  const clean = inlineText(text);
+  return needsPreserve(clean) ? `<is><t xml:space="preserve">${clean}</t></is>` : `<is><t>${clean}</t></is>`;
 }
 
-function isSpace(code: number): boolean {
+/** Any text as an inline string's content: cleaned, cut and escaped (one scan for plain text). */
+export function inlineText(text: string): string {
+  return text.length <= MAX_CELL_CHARS && !SPECIAL.test(text) ? text : escapeText(cellText(text));
+}
+
+/** Whether leading or trailing whitespace would be lost without `xml:space="preserve"`. */
+export function needsPreserve(clean: string): boolean {
+  return clean.length > 0 && (isSpace(clean.charCodeAt(0)) || isSpace(clean.charCodeAt(clean.length - 1)));
+}
+
+export function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 
