@@ -7,8 +7,18 @@ export interface NatsPermissions {
   readonly subscribe: readonly string[];
 }
 
-const { jobsBucket, workStream, workSubject, workConsumer, eventsStream, completedSubject, rateLimitBucket } =
-  NATS_NAMES;
+const {
+  jobsBucket,
+  workStream,
+  workSubject,
+  workConsumer,
+  eventsStream,
+  completedSubject,
+  rateLimitBucket,
+  auditStream,
+  auditSubjectPrefix,
+  auditConsumer,
+} = NATS_NAMES;
 
 const api = (...tokens: string[]): string => ['$JS.API', ...tokens].join('.');
 
@@ -29,6 +39,9 @@ const EXPORT_TOPOLOGY = [
   api('CONSUMER', 'INFO', workStream, workConsumer),
   api('CONSUMER', 'CREATE', workStream, workConsumer),
 ];
+
+/** The audit stream looked up, and created when missing (never updated: operators size it, OPERATIONS.md). */
+const AUDIT_TOPOLOGY = [api('STREAM', 'INFO', auditStream), api('STREAM', 'CREATE', auditStream)];
 
 /**
  * A KV bucket's entries, read and written, and the bucket created when missing. With `watch`, also the
@@ -67,6 +80,8 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
       ...kvEntries(rateLimitBucket, { watch: false }),
       workSubject,
       completedSubject,
+      ...AUDIT_TOPOLOGY,
+      `${auditSubjectPrefix}.>`,
     ],
     subscribe: [`${inboxPrefix('gateway')}.>`],
   },
@@ -112,5 +127,22 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
       `$JS.FC.${eventsStream}.>`,
     ],
     subscribe: [`${inboxPrefix('event-consumer')}.>`],
+  },
+  /**
+   * Indexes the audit trail: its own durable pull consumer on the audit stream, pulled and acked; publishes the
+   * one record it makes itself (a catalog change at start). Nothing of the exports, no other audit subject.
+   */
+  metadata: {
+    publish: [
+      ACCOUNT_INFO,
+      ...AUDIT_TOPOLOGY,
+      api('CONSUMER', 'INFO', auditStream, auditConsumer),
+      api('CONSUMER', 'CREATE', auditStream, auditConsumer),
+      api('CONSUMER', 'DURABLE', 'CREATE', auditStream, auditConsumer),
+      api('CONSUMER', 'MSG', 'NEXT', auditStream, auditConsumer),
+      `$JS.ACK.${auditStream}.${auditConsumer}.>`,
+      `${auditSubjectPrefix}.catalog.change`,
+    ],
+    subscribe: [`${inboxPrefix('metadata')}.>`],
   },
 };
