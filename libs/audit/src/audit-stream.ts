@@ -1,4 +1,9 @@
-import { NATS_NAMES, natsConnectError, natsConnectOptions, type NatsClientSettings } from '@aurora/nats-access';
+import {
+  NATS_NAMES,
+  natsConnectError,
+  natsConnectOptions,
+  type NatsClientSettings,
+} from '@aurora/nats-access';
 import {
   AckPolicy,
   JSONCodec,
@@ -103,14 +108,17 @@ export class AuditStream {
     signal: AbortSignal,
     { retryMs = 2000, onError }: { retryMs?: number; onError?: (error: unknown) => void } = {},
   ): Promise<void> {
-    while (!signal.aborted) {
+    const stopped = (): boolean => signal.aborted; // read afresh after each await
+    while (!stopped()) {
       try {
         await this.ensureStream();
         await this.ensureConsumer();
-        const consumer = await (await this.connection)
+        const consumer = await (
+          await this.connection
+        )
           .jetstream()
           .consumers.get(NATS_NAMES.auditStream, NATS_NAMES.auditConsumer);
-        while (!signal.aborted) {
+        while (!stopped()) {
           const message = await consumer.next({ expires: 1000 });
           if (!message) continue;
           try {
@@ -123,7 +131,7 @@ export class AuditStream {
           }
         }
       } catch (error) {
-        if (signal.aborted) return;
+        if (stopped()) return;
         onError?.(error);
         await sleep(retryMs, signal);
       }
@@ -173,6 +181,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const stop = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    signal.addEventListener('abort', stop, { once: true });
   });
 }

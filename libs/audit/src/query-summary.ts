@@ -17,7 +17,8 @@ export function summarizeQuery(query: unknown): QuerySummary {
   const q = isObject(query) ? query : {};
   const datasets = new Set<string>();
   if (typeof q['dataset'] === 'string') datasets.add(q['dataset']);
-  for (const join of arrayOf(q['joins'])) if (typeof join['dataset'] === 'string') datasets.add(join['dataset']);
+  for (const join of arrayOf(q['joins']))
+    if (typeof join['dataset'] === 'string') datasets.add(join['dataset']);
   const columns = new Set<string>();
   for (const column of Array.isArray(q['columns']) ? q['columns'] : [])
     if (typeof column === 'string') columns.add(column);

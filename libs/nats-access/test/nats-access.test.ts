@@ -33,6 +33,7 @@ const everyPassword = (password: string): Record<NatsComponent, string> => ({
   gateway: password,
   'export-worker': password,
   'event-consumer': password,
+  metadata: password,
 });
 
 describe("nats-server's configuration", () => {

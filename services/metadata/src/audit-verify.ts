@@ -8,7 +8,7 @@ import { verifyChain } from './audit/verify-chain';
 async function main(): Promise<number> {
   const url = process.env['DATABASE_URL'];
   if (!url) {
-    console.error('audit:verify needs DATABASE_URL (the metadata service\'s application database).');
+    console.error("audit:verify needs DATABASE_URL (the metadata service's application database).");
     return 2;
   }
   const client = new Client({ connectionString: url });
@@ -16,7 +16,9 @@ async function main(): Promise<number> {
   try {
     const { rows, broken } = await verifyChain(client);
     if (broken) {
-      console.error(`audit chain BROKEN at row seq=${broken.seq}: ${broken.reason} (${rows} rows before it verify)`);
+      console.error(
+        `audit chain BROKEN at row seq=${broken.seq}: ${broken.reason} (${rows} rows before it verify)`,
+      );
       return 1;
     }
     console.log(`audit chain intact: ${rows} rows verified`);

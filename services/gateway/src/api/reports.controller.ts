@@ -26,6 +26,7 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { Audited } from '../audit/audited';
 import { CurrentCaller } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
@@ -48,6 +49,7 @@ export class ReportsController {
   ) {}
 
   @Post('reports')
+  @Audited('report.create', 'announce')
   async create(
     @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
@@ -94,6 +96,7 @@ export class ReportsController {
   }
 
   @Put('reports/:id')
+  @Audited('report.update', 'announce')
   async update(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -117,6 +120,7 @@ export class ReportsController {
   }
 
   @Delete('reports/:id')
+  @Audited('report.delete', 'announce')
   async delete(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -126,6 +130,7 @@ export class ReportsController {
   }
 
   @Post('reports/:id/restore')
+  @Audited('report.restore', 'announce')
   @HttpCode(200)
   async restore(
     @CurrentCaller() caller: Caller,
@@ -153,6 +158,7 @@ export class ReportsController {
   }
 
   @Post('reports/:id/versions/:version/restore')
+  @Audited('report.update', 'announce')
   @HttpCode(200)
   async restoreVersion(
     @CurrentCaller() caller: Caller,
@@ -171,6 +177,7 @@ export class ReportsController {
   }
 
   @Put('reports/:id/shares')
+  @Audited('report.share', 'announce')
   async setShares(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -201,6 +208,7 @@ export class ReportsController {
 
   /** A page of the report's rows, its vintages resolved now; the body may choose the page and the sort. */
   @Post('reports/:id/preview')
+  @Audited('report.preview')
   async preview(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -210,10 +218,11 @@ export class ReportsController {
     const context = this.context(caller, response);
     const { query } = await runnableReport(this.clients, id, context);
     const queryJson = JSON.stringify({ ...query, ...runOptions(options) });
-    sendPreview(response, await this.clients.query.preview(queryJson, context));
+    await sendPreview(response, await this.clients.query.preview(queryJson, context));
   }
 
   @Post('reports/:id/count')
+  @Audited('report.count')
   @HttpCode(200)
   async count(
     @CurrentCaller() caller: Caller,
@@ -226,6 +235,7 @@ export class ReportsController {
   }
 
   @Post('reports/:id/csv')
+  @Audited('report.csv', 'stream')
   async csv(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,

@@ -68,7 +68,9 @@ export class AuditIndexer {
 
   private async prune(): Promise<void> {
     try {
-      const removed = await this.store.prune(new Date(Date.now() - this.options.retentionDays * 24 * HOUR_MS));
+      const removed = await this.store.prune(
+        new Date(Date.now() - this.options.retentionDays * 24 * HOUR_MS),
+      );
       if (removed > 0) log.info('audit retention pruned rows', { removed });
     } catch (error) {
       log.warn('audit retention failed', { error: messageOf(error) });

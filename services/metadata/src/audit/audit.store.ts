@@ -93,7 +93,7 @@ export class AuditStore {
     const last = page.at(-1);
     return {
       entries: page.map((row) => ({ seq: Number(row.seq), recordJson: row.content })),
-      nextCursor: rows.length > filter.limit && last ? Buffer.from(String(last.seq)).toString('base64url') : '',
+      nextCursor: rows.length > filter.limit && last ? Buffer.from(last.seq).toString('base64url') : '',
     };
   }
 

@@ -33,7 +33,7 @@ export async function verifyChain(client: Client): Promise<ChainVerification> {
   for (;;) {
     const { rows: batch } = await client.query<Row>(
       `select seq::text as seq, event_id, at, action, subject, outcome, datasets, content, prev_hash, hash
-         from audit_events where seq > $1 order by seq limit ${BATCH}`,
+         from audit_events where audit_events.seq > $1 order by audit_events.seq limit ${BATCH}`,
       [previous?.seq ?? '0'],
     );
     for (const row of batch) {
@@ -50,7 +50,8 @@ function problemOf(row: Row, previous: Row | undefined): string | undefined {
   if (previous === undefined && row.seq === '1' && row.prev_hash !== GENESIS_HASH)
     return 'the first row does not start from the genesis hash';
   if (previous !== undefined) {
-    if (BigInt(row.seq) !== BigInt(previous.seq) + 1n) return `rows ${previous.seq} to ${row.seq} are missing`;
+    if (BigInt(row.seq) !== BigInt(previous.seq) + 1n)
+      return `rows ${previous.seq} to ${row.seq} are missing`;
     if (row.prev_hash !== previous.hash) return "its previous hash is not the previous row's hash";
   }
   if (chainHash(row.prev_hash, row.content) !== row.hash) return 'its hash does not match its content';
