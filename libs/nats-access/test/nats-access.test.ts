@@ -68,6 +68,7 @@ describe('the permissions', () => {
       const isOwn = (subject: string): boolean =>
         subject === '$JS.API.INFO' ||
         subject.startsWith(`${inboxPrefix(component)}.`) ||
+        subject.startsWith(`${NATS_NAMES.auditSubjectPrefix}.`) ||
         own.some((name) => subject === name || subject.split('.').includes(name));
       expect(subjects(component).filter((subject) => !isOwn(subject))).toEqual([]);
     },
@@ -77,6 +78,27 @@ describe('the permissions', () => {
     const { jobsBucket, rateLimitBucket, workStream, workSubject } = NATS_NAMES;
     const forbidden = [jobsBucket, rateLimitBucket, workStream, workSubject];
     expect(subjects('event-consumer').filter((s) => forbidden.some((name) => s.includes(name)))).toEqual([]);
+  });
+
+  it('keep the metadata service to indexing the audit stream: no exports, no counters, one subject of its own', () => {
+    const { jobsBucket, rateLimitBucket, workStream, workSubject, eventsStream, auditSubjectPrefix } =
+      NATS_NAMES;
+    const forbidden = [jobsBucket, rateLimitBucket, workStream, workSubject, eventsStream];
+    expect(subjects('metadata').filter((s) => forbidden.some((name) => s.includes(name)))).toEqual([]);
+    expect(NATS_PERMISSIONS.metadata.publish.filter((s) => s.startsWith(`${auditSubjectPrefix}.`))).toEqual([
+      `${auditSubjectPrefix}.catalog.change`,
+    ]);
+  });
+
+  it('let only the gateway and the metadata service near the audit stream, and only metadata consume it', () => {
+    const touching = NATS_COMPONENTS.filter((c) =>
+      subjects(c).some((s) => s.includes(NATS_NAMES.auditStream)),
+    );
+    expect(touching.sort()).toEqual(['gateway', 'metadata']);
+    const consuming = NATS_COMPONENTS.filter((c) =>
+      subjects(c).some((s) => s.includes(`MSG.NEXT.${NATS_NAMES.auditStream}`)),
+    );
+    expect(consuming).toEqual(['metadata']);
   });
 
   it('keep the export worker off the rate-limit counters and the work subject', () => {
