@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { aliceHasNoAudit, carolReadsTheAudit } from './audit.e2e';
 import { aliceBuildsAView, aliceExports, carolSummarizes } from './builders.e2e';
 import {
   aliceSavesAReport,
@@ -233,6 +234,12 @@ async function run(
   }
 }
 
+/** The audit trail (issue 15): alone with `e2e:audit`, else within the whole run. */
+async function runAuditScenarios(browser: Browser, urls: Urls): Promise<void> {
+  await run(browser, urls, 'alice has no Audit page', aliceHasNoAudit);
+  await run(browser, urls, 'carol filters the audit trail and exports it', carolReadsTheAudit);
+}
+
 /** Saved reports (issue 14): alone with `e2e:reports`, else within the whole run. */
 async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'alice saves, reopens and restores a report', aliceSavesAReport);
@@ -241,7 +248,7 @@ async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'bob opens the reports shared with hr', bobOpensSharedReports);
 }
 
-export async function runScenarios(urls: Urls, only?: 'reports'): Promise<void> {
+export async function runScenarios(urls: Urls, only?: 'reports' | 'audit'): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({
@@ -258,9 +265,9 @@ export async function runScenarios(urls: Urls, only?: 'reports'): Promise<void> 
       '--enable-precise-memory-info',
     ],
   });
-  if (only === 'reports') {
+  if (only !== undefined) {
     try {
-      await runReportScenarios(browser, urls);
+      await (only === 'reports' ? runReportScenarios(browser, urls) : runAuditScenarios(browser, urls));
     } finally {
       await browser.close();
     }
@@ -282,6 +289,7 @@ export async function runScenarios(urls: Urls, only?: 'reports'): Promise<void> 
     await run(browser, urls, 'bob sees only his datasets', bobSeesOnlyHisDatasets, 1920, 1080);
     await run(browser, urls, 'the session expires', aliceSessionExpires);
     await runReportScenarios(browser, urls);
+    await runAuditScenarios(browser, urls);
     await run(browser, urls, 'memory stays flat over 100,000 rows', async (page) => {
       budgets.memory = await measureScrollMemory(page, urls, viewLink(urls, BASE_QUERY));
     });

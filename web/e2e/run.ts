@@ -1,7 +1,8 @@
 /**
  * `npm run e2e:ci -w @aurora/web` (part of `npm test`): starts the real stack on free ports and runs the browser
  * scenarios of explorer.e2e.ts in Debian's headless Chromium. `--serve` only starts the stack and keeps it up
- * (for working on the app); Ctrl-C stops it. `--reports` runs only the saved-report scenarios, on a smaller warehouse.
+ * (for working on the app); Ctrl-C stops it. `--reports` runs only the saved-report scenarios, `--audit` only the
+ * audit trail's, on a smaller warehouse.
  */
 import { existsSync } from 'node:fs';
 import { CHROMIUM, runScenarios } from './explorer.e2e';
@@ -9,7 +10,11 @@ import { startE2eStack } from './stack';
 
 async function main(): Promise<void> {
   const serve = process.argv.includes('--serve');
-  const reportsOnly = process.argv.includes('--reports');
+  const only = process.argv.includes('--reports')
+    ? 'reports'
+    : process.argv.includes('--audit')
+      ? 'audit'
+      : undefined;
   if (!serve && !existsSync(CHROMIUM)) {
     console.warn(
       `\n!!!!!!!!\n!!! SKIPPED: the browser end-to-end tests need Chromium at ${CHROMIUM} ` +
@@ -19,7 +24,7 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const stack = await startE2eStack({
-    salesRows: reportsOnly ? 100_000 : 3_000_000,
+    salesRows: only ? 100_000 : 3_000_000,
     tokenTtlSeconds: 40,
   });
   console.log(`stack up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stack.baseUrl}`);
@@ -33,7 +38,7 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    await runScenarios(stack, reportsOnly ? 'reports' : undefined);
+    await runScenarios(stack, only);
   } finally {
     await stack.stop();
   }
