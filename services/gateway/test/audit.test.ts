@@ -1,10 +1,14 @@
 import { auditEvent, type AuditRecord } from '@aurora/audit';
 import {
+  startExportWorker,
   startNats,
   startPostgres,
+  startS3,
   startStack,
+  type ExportWorkerProcess,
   type RunningNats,
   type RunningPostgres,
+  type RunningServer,
   type Stack,
 } from '@aurora/testing';
 import { spawnSync } from 'node:child_process';
@@ -23,6 +27,8 @@ import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 let warehouse: TestWarehouse;
 let postgres: RunningPostgres;
 let nats: RunningNats;
+let s3: RunningServer;
+let worker: ExportWorkerProcess;
 let stack: Stack;
 let api: string;
 const tokens: Record<'alice' | 'bob' | 'carol', string> = { alice: '', bob: '', carol: '' };
@@ -44,20 +50,37 @@ const query = (region: string) => ({
 });
 
 beforeAll(async () => {
-  [warehouse, postgres, nats] = await Promise.all([demoWarehouse(5_000), startPostgres(), startNats()]);
+  [warehouse, postgres, nats, s3] = await Promise.all([
+    demoWarehouse(5_000),
+    startPostgres(),
+    startNats(),
+    startS3('aurora-exports'),
+  ]);
+  const s3Env = {
+    S3_ENDPOINT: s3.url,
+    S3_BUCKET: 'aurora-exports',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+  };
   stack = await startStack({
     warehousePath: warehouse.path,
     database: postgres,
     nats,
-    env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000' } },
+    env: { gateway: { RATE_LIMIT_PER_MINUTE: '100000000', ...s3Env } },
+  });
+  worker = await startExportWorker({
+    ...nats.env('export-worker'),
+    QUERY_GRPC_ADDRESS: stack.urls.query,
+    ...s3Env,
   });
   api = stack.urls.api;
   for (const user of ['alice', 'bob', 'carol'] as const) tokens[user] = await stack.token(`${user}-cli`);
 }, 120_000);
 
 afterAll(async () => {
+  await worker.stop();
   await stack.stop();
-  await Promise.all([nats.remove(), postgres.remove(), warehouse.remove()]);
+  await Promise.all([nats.remove(), postgres.remove(), s3.remove(), warehouse.remove()]);
 });
 
 function call(user: User | undefined, method: string, path: string, body?: unknown): Promise<ApiResponse> {
@@ -186,6 +209,26 @@ describe('each data access', () => {
     const records = await indexed({ user: 'alice' }, (e) => e.target === id && e.outcome === 'ok', 2);
     expect(records.map((r) => r.action).sort()).toEqual(['export.cancel', 'export.submit']);
   });
+
+  it('a download of a finished export is recorded', async () => {
+    const submitted = await call('alice', 'POST', '/exports', { query: query('APAC'), format: 'csv' });
+    const { id } = submitted.json<{ id: string }>();
+    const deadline = Date.now() + 30_000;
+    let status = '';
+    while (status !== 'succeeded' && Date.now() < deadline) {
+      status = (await call('alice', 'GET', `/exports/${id}`)).json<{ status: string }>().status;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe('succeeded');
+    const link = await send(
+      `${api}/exports/${id}/download`,
+      { method: 'GET' },
+      { token: tokens.alice, headers: { accept: 'application/json' } },
+    );
+    expect(link.status).toBe(200);
+    const records = await indexed({ user: 'alice', action: 'export.download' }, (e) => e.target === id, 2);
+    expect(records.map((r) => r.outcome).sort()).toEqual(['ok', 'started']);
+  });
 });
 
 describe('filter values', () => {
@@ -206,6 +249,35 @@ describe('filter values', () => {
     expect(JSON.stringify(records)).not.toContain('EMEA');
     expect(emea?.filterFingerprint).toBe(again?.filterFingerprint);
     expect(amer?.filterFingerprint).not.toBe(emea?.filterFingerprint);
+  });
+
+  it('are recorded where the deployment allows it; and metadata checks the readers again', async () => {
+    // A gateway that records filter values, and whose own reader list (wrongly) admits analysts.
+    const open = await stack.startGateway({
+      ...nats.env('gateway'),
+      AUDIT_TRAIL: 'required',
+      AUDIT_FILTER_VALUES: 'true',
+      AUDIT_READERS: 'analysts',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    });
+    try {
+      const counted = await send(
+        `${open.api}/query/count`,
+        { method: 'POST', body: JSON.stringify(query('EMEA')) },
+        { token: tokens.alice, headers: { 'content-type': 'application/json' } },
+      );
+      expect(counted.status).toBe(200);
+      const requestId = counted.headers.get('x-request-id') ?? '';
+      const [record] = await indexed(
+        { user: 'alice', action: 'query.count' },
+        (e) => e.requestId === requestId,
+      );
+      expect(record?.query).toMatchObject({ dataset: 'global_sales', filter: query('EMEA').filter });
+      // The metadata service keeps its own list (admins): alice still reads nothing.
+      expectProblem(await get(`${open.api}/audit`, { token: tokens.alice }), 403, 'FORBIDDEN');
+    } finally {
+      await open.stop();
+    }
   });
 });
 
@@ -324,6 +396,25 @@ describe('the index', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('loses only its oldest rows to retention, and still verifies from the oldest row kept', async () => {
+    const client = new Client({ connectionString: postgres.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ at: Date }>('select at from audit_events where seq = 4');
+      const keepFrom = rows[0]?.at;
+      if (!keepFrom) throw new Error('fewer than 4 records');
+      const pruned = await client.query<{ removed: string }>('select audit_prune($1) as removed', [keepFrom]);
+      expect(Number(pruned.rows[0]?.removed)).toBeGreaterThanOrEqual(1);
+      const oldest = await client.query<{ seq: string }>('select min(seq)::text as seq from audit_events');
+      expect(Number(oldest.rows[0]?.seq)).toBeGreaterThan(1);
+    } finally {
+      await client.end();
+    }
+    const after = verify();
+    expect(after.out).toMatch(/audit chain intact/);
+    expect(after.status).toBe(0);
   });
 
   it('verifies while intact, and names the first row tampered with', async () => {

@@ -76,12 +76,22 @@ export class Access {
         if (this.granted) return;
         await this.grant({ rows: described.rows, bytes: described.bytes });
         return;
-      case 'stream':
-      case 'announce':
+      case 'stream': {
+        // A client that left midway got part of the file: recorded as such, with the bytes it was sent.
+        const whole = this.request.res?.writableFinished !== false;
         await this.trail.recordBestEffort(
           this.request,
-          this.details({ outcome: 'ok', status, bytes: this.mode === 'stream' ? this.bytes : null }),
+          this.details({
+            outcome: whole ? 'ok' : 'error',
+            status,
+            bytes: this.bytes,
+            ...(whole ? {} : { errorCode: 'CLIENT_CLOSED' }),
+          }),
         );
+        return;
+      }
+      case 'announce':
+        await this.trail.recordBestEffort(this.request, this.details({ outcome: 'ok', status }));
         return;
     }
   }
