@@ -1,4 +1,5 @@
 import type { AuditAction } from '@aurora/audit';
+import { checkJsonDepth } from '@aurora/query-model';
 import type { Request } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { failureOf, type AuditTrail, type RecordDetails } from './audit-trail';
@@ -138,8 +139,22 @@ export function describeAccess(query: unknown): void {
   scope.getStore()?.describe(query);
 }
 
-/** The query a body holds: the query model itself, an export's `query`, or the download form's query JSON. */
+/**
+ * The query a body holds: the query model itself, an export's `query`, or the download form's query JSON. The
+ * interceptor runs before the handler's pipes, so a body nested deeper than any legal query (which BodyDepthPipe
+ * then refuses) is not walked here: it would overflow the stack; its record names no query.
+ */
 function queryOfBody(body: unknown): unknown {
+  const query = bodyQuery(body);
+  try {
+    checkJsonDepth(query);
+    return query;
+  } catch {
+    return undefined;
+  }
+}
+
+function bodyQuery(body: unknown): unknown {
   if (typeof body !== 'object' || body === null) return undefined;
   const fields = body as Record<string, unknown>;
   const nested = fields['query'];
