@@ -289,7 +289,7 @@ function natsUsers() {
   if (natsEnv.gateway.NATS_USER === undefined) return '';
   const users = require('@aurora/nats-access').NATS_USERS;
   const file = natsCredentialsFile.slice(root.length + 1);
-  return `\n  NATS users:  ${Object.values(users).join(', ')} (batch consumers: ${users['event-consumer']}); passwords in ${file}`;
+  return `\n  NATS users:  ${Object.values(users).join(', ')} (batch consumers: ${users['event-consumer']}, a SIEM: ${users['audit-reader']}); passwords in ${file}`;
 }
 
 function ensureNatsServer() {

@@ -138,8 +138,17 @@ export class AuditStream {
     }
   }
 
+  /** Drains a connection that is up; one still connecting is closed as soon as it connects, never waited for. */
   async close(): Promise<void> {
-    const connection = await this.connection.catch(() => undefined);
+    const pending = Symbol('pending');
+    const connection = await Promise.race([
+      this.connection.catch(() => undefined),
+      new Promise<typeof pending>((resolve) => setImmediate(() => resolve(pending))),
+    ]);
+    if (connection === pending) {
+      void this.connection.then((late) => late.close()).catch(() => undefined);
+      return;
+    }
     if (connection && !connection.isClosed()) await connection.drain();
   }
 

@@ -1,11 +1,12 @@
 /** The clients of Aurora's NATS, each a user of its own with only the permissions its work needs. */
-export type NatsComponent = 'gateway' | 'export-worker' | 'event-consumer' | 'metadata';
+export type NatsComponent = 'gateway' | 'export-worker' | 'event-consumer' | 'metadata' | 'audit-reader';
 
 export const NATS_COMPONENTS: readonly NatsComponent[] = [
   'gateway',
   'export-worker',
   'event-consumer',
   'metadata',
+  'audit-reader',
 ];
 
 /** The user each component connects as (a service's NATS_USER defaults to its own). */
@@ -14,6 +15,7 @@ export const NATS_USERS: Readonly<Record<NatsComponent, string>> = {
   'export-worker': 'aurora-export',
   'event-consumer': 'aurora-events',
   metadata: 'aurora-metadata',
+  'audit-reader': 'aurora-audit',
 };
 
 /**

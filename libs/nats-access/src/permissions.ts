@@ -5,6 +5,8 @@ import { NATS_NAMES, kvStream } from './names';
 export interface NatsPermissions {
   readonly publish: readonly string[];
   readonly subscribe: readonly string[];
+  /** Exceptions inside `publish`: subjects refused although an allowed wildcard covers them. */
+  readonly denyPublish?: readonly string[];
 }
 
 const {
@@ -64,6 +66,28 @@ function kvEntries(bucket: string, { watch }: { watch: boolean }): string[] {
 }
 
 /**
+ * Reading one stream through consumers of one's own (durable or not, pull or push into one's inbox), and nothing
+ * else: no other stream, no publishing.
+ */
+function streamReader(stream: string): string[] {
+  return [
+    ACCOUNT_INFO,
+    api('STREAM', 'INFO', stream),
+    api('STREAM', 'MSG', 'GET', stream),
+    api('CONSUMER', 'CREATE', stream),
+    api('CONSUMER', 'CREATE', stream, '>'),
+    api('CONSUMER', 'DURABLE', 'CREATE', stream, '>'),
+    api('CONSUMER', 'INFO', stream, '>'),
+    api('CONSUMER', 'DELETE', stream, '>'),
+    api('CONSUMER', 'LIST', stream),
+    api('CONSUMER', 'NAMES', stream),
+    api('CONSUMER', 'MSG', 'NEXT', stream, '>'),
+    `$JS.ACK.${stream}.>`,
+    `$JS.FC.${stream}.>`,
+  ];
+}
+
+/**
  * Each component's permissions, the one source of truth: the harness and `npm start` render them into
  * nats-server's configuration, and the Helm chart's bundled NATS ships the same rendering (a chart test compares).
  */
@@ -111,21 +135,7 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
    * reading its messages. Nothing else: no job records, no work queue, no publishing.
    */
   'event-consumer': {
-    publish: [
-      ACCOUNT_INFO,
-      api('STREAM', 'INFO', eventsStream),
-      api('STREAM', 'MSG', 'GET', eventsStream),
-      api('CONSUMER', 'CREATE', eventsStream),
-      api('CONSUMER', 'CREATE', eventsStream, '>'),
-      api('CONSUMER', 'DURABLE', 'CREATE', eventsStream, '>'),
-      api('CONSUMER', 'INFO', eventsStream, '>'),
-      api('CONSUMER', 'DELETE', eventsStream, '>'),
-      api('CONSUMER', 'LIST', eventsStream),
-      api('CONSUMER', 'NAMES', eventsStream),
-      api('CONSUMER', 'MSG', 'NEXT', eventsStream, '>'),
-      `$JS.ACK.${eventsStream}.>`,
-      `$JS.FC.${eventsStream}.>`,
-    ],
+    publish: streamReader(eventsStream),
     subscribe: [`${inboxPrefix('event-consumer')}.>`],
   },
   /**
@@ -144,5 +154,20 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
       `${auditSubjectPrefix}.catalog.change`,
     ],
     subscribe: [`${inboxPrefix('metadata')}.>`],
+  },
+  /**
+   * A SIEM: the audit stream read through consumers of its own, as batch consumers read the events stream; never
+   * through the index's consumer (pulling or acking there would take records away from the index, deleting it
+   * would stop it).
+   */
+  'audit-reader': {
+    publish: streamReader(auditStream),
+    subscribe: [`${inboxPrefix('audit-reader')}.>`],
+    denyPublish: [
+      api('CONSUMER', '*', auditStream, auditConsumer),
+      api('CONSUMER', '*', auditStream, auditConsumer, '>'),
+      api('CONSUMER', '*', '*', auditStream, auditConsumer),
+      `$JS.ACK.${auditStream}.${auditConsumer}.>`,
+    ],
   },
 };

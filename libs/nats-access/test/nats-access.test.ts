@@ -34,6 +34,7 @@ const everyPassword = (password: string): Record<NatsComponent, string> => ({
   'export-worker': password,
   'event-consumer': password,
   metadata: password,
+  'audit-reader': password,
 });
 
 describe("nats-server's configuration", () => {
@@ -90,15 +91,18 @@ describe('the permissions', () => {
     ]);
   });
 
-  it('let only the gateway and the metadata service near the audit stream, and only metadata consume it', () => {
-    const touching = NATS_COMPONENTS.filter((c) =>
-      subjects(c).some((s) => s.includes(NATS_NAMES.auditStream)),
+  it('let only the gateway, the metadata service and a SIEM near the audit stream; only the first two write', () => {
+    const { auditStream, auditSubjectPrefix, auditConsumer } = NATS_NAMES;
+    const touching = NATS_COMPONENTS.filter((c) => subjects(c).some((s) => s.includes(auditStream)));
+    expect(touching.sort()).toEqual(['audit-reader', 'gateway', 'metadata']);
+    const writing = NATS_COMPONENTS.filter((c) =>
+      NATS_PERMISSIONS[c].publish.some((s) => s.startsWith(`${auditSubjectPrefix}.`)),
     );
-    expect(touching.sort()).toEqual(['gateway', 'metadata']);
-    const consuming = NATS_COMPONENTS.filter((c) =>
-      subjects(c).some((s) => s.includes(`MSG.NEXT.${NATS_NAMES.auditStream}`)),
-    );
-    expect(consuming).toEqual(['metadata']);
+    expect(writing.sort()).toEqual(['gateway', 'metadata']);
+    // A SIEM reads through consumers of its own: the index's consumer is denied it.
+    expect(
+      NATS_PERMISSIONS['audit-reader'].denyPublish?.filter((s) => s.includes(auditConsumer)),
+    ).toHaveLength(4);
   });
 
   it('keep the export worker off the rate-limit counters and the work subject', () => {
