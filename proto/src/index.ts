@@ -30,7 +30,14 @@ export type { MaterializedView__Output as MaterializedView } from './generated/a
 export type { MetadataServiceClient } from './generated/aurora/v1/MetadataService';
 export type { QueryServiceClient } from './generated/aurora/v1/QueryService';
 export { type CallContext } from './call';
-export { AuditClient, MetadataClient, QueryClient, ReportsClient, type PreviewPage, type RowStream } from './clients';
+export {
+  AuditClient,
+  MetadataClient,
+  QueryClient,
+  ReportsClient,
+  type PreviewPage,
+  type RowStream,
+} from './clients';
 export type { Report__Output as Report } from './generated/aurora/v1/Report';
 export type { ReportContent__Output as ReportContent } from './generated/aurora/v1/ReportContent';
 export type { ReportShare__Output as ReportShare } from './generated/aurora/v1/ReportShare';
