@@ -453,6 +453,10 @@ describe('fail closed', () => {
       expect(response.text).not.toContain('"rows"');
       const csv = await call('alice', 'POST', '/query/csv', query('EMEA'));
       expectProblem(csv, 503, 'AUDIT_UNAVAILABLE');
+      const metrics = await (await fetch(`${stack.gateway.metricsUrl ?? ''}/metrics`)).text();
+      expect(metrics).toMatch(
+        /aurora_audit_records_total\{[^}]*action="query.csv"[^}]*result="failed"[^}]*\} [1-9]/,
+      );
     } finally {
       await nats.restart();
     }

@@ -8,7 +8,7 @@ import {
   type AuditStream,
 } from '@aurora/audit';
 import { AuroraError, ErrorCode, httpStatusOf, isAuroraError } from '@aurora/errors';
-import { logger, requestScope, traceHeaders } from '@aurora/observability';
+import { logger, recordAuditRecord, requestScope, traceHeaders } from '@aurora/observability';
 import type { Principal } from '@aurora/proto';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -61,10 +61,13 @@ export class AuditTrail {
     markRecorded(request);
     const { stream } = this.options;
     if (!stream) return;
+    const { action, outcome } = details;
     try {
       await stream.publish(this.build(request, details));
+      recordAuditRecord({ action, outcome, result: 'stored' });
     } catch (error) {
       if (!(error instanceof AuditUnavailableError)) throw error;
+      recordAuditRecord({ action, outcome, result: 'failed' });
       log.error('audit record not stored: access refused', { action: details.action, error: error.message });
       throw new AuroraError(
         ErrorCode.AUDIT_UNAVAILABLE,
