@@ -1,4 +1,5 @@
 import type { AuditAction } from '@aurora/audit';
+import { logger } from '@aurora/observability';
 import { checkJsonDepth } from '@aurora/query-model';
 import type { Request } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -6,7 +7,7 @@ import { failureOf, type AuditTrail, type RecordDetails } from './audit-trail';
 
 /**
  * How a route's access is recorded:
- * - `after`: one record once the answer is ready and before it is sent (`granted`), with rows and bytes;
+ * - `after`: one record once the answer is ready and before it is sent (`grant`), with rows and bytes;
  * - `stream`: announced (`begin`) before the first byte, recorded again with bytes and outcome when it ends;
  * - `announce`: a change or hand-over that cannot be held back once made: announced before the handler runs,
  *   recorded again with its outcome.
@@ -14,6 +15,7 @@ import { failureOf, type AuditTrail, type RecordDetails } from './audit-trail';
 export type AccessMode = 'after' | 'stream' | 'announce';
 
 const scope = new AsyncLocalStorage<Access>();
+const log = logger('gateway');
 
 /** One audited request: what it reads, and its records. Found by the response helpers through `currentAccess`. */
 export class Access {
@@ -41,9 +43,8 @@ export class Access {
   }
 
   /** What the request turned out to read (a saved report's query, resolved by the metadata service). */
-  describe(query: unknown, datasets?: readonly string[]): void {
+  describe(query: unknown): void {
     this.query = query;
-    if (datasets) this.datasets = datasets;
   }
 
   /** The announcement of a stream or a change: nothing is served or changed unless it is stored. */
@@ -75,6 +76,9 @@ export class Access {
     switch (this.mode) {
       case 'after':
         if (this.granted) return;
+        // A handler that sent its own answer must have recorded it first (sendPreview does): this one did not.
+        if (this.request.res?.headersSent)
+          log.error('an audited answer was sent before its record', { action: this.action });
         await this.grant({ rows: described.rows, bytes: described.bytes });
         return;
       case 'stream': {

@@ -48,10 +48,6 @@ const RECORDED = Symbol('aurora.audit.recorded');
 export class AuditTrail {
   constructor(private readonly options: AuditTrailOptions) {}
 
-  get enabled(): boolean {
-    return this.options.stream !== null;
-  }
-
   isReader(principal: Principal): boolean {
     return principal.groups.some((group) => this.options.readers.includes(group));
   }
@@ -68,7 +64,7 @@ export class AuditTrail {
     } catch (error) {
       if (!(error instanceof AuditUnavailableError)) throw error;
       recordAuditRecord({ action, outcome, result: 'failed' });
-      log.error('audit record not stored: access refused', { action: details.action, error: error.message });
+      log.error('audit record not stored', { action, outcome, error: error.message });
       throw new AuroraError(
         ErrorCode.AUDIT_UNAVAILABLE,
         'This request cannot be recorded in the audit trail right now, so it is not served. Try again shortly.',
