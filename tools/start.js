@@ -17,7 +17,7 @@ const natsCredentialsFile = join(dataDir, 'nats-credentials.json');
 const natsUrlGiven = env.NATS_URL !== undefined;
 let natsUrl = (env.NATS_URL ??= 'nats://127.0.0.1:4222');
 /** Each service's NATS_USER and NATS_PASSWORD, once npm start runs its own NATS. */
-const natsEnv = { gateway: {}, export: {} };
+const natsEnv = { gateway: {}, export: {}, metadata: {} };
 const s3Url = env.S3_ENDPOINT ?? 'http://127.0.0.1:9000';
 /** A DATABASE_URL of the caller's is used as it is; otherwise npm start runs its own cluster in data/local/postgres. */
 const databaseUrlGiven = env.DATABASE_URL !== undefined;
@@ -93,6 +93,7 @@ function natsServer(port) {
   });
   natsEnv.gateway = credentials('gateway');
   natsEnv.export = credentials('export-worker');
+  natsEnv.metadata = credentials('metadata');
   return {
     name: 'nats',
     what: `NATS with JetStream on ${natsUrl} (Aurora's users and permissions)`,
@@ -166,7 +167,8 @@ function servers() {
     },
     {
       name: 'metadata',
-      env: keys.trusted,
+      // Its NATS: the audit trail's index (with the application database).
+      env: { ...keys.trusted, ...natsEnv.metadata },
       what: 'the metadata service',
       ports: [portOfAddress(env.METADATA_GRPC_ADDRESS ?? '127.0.0.1:50051'), ...metrics('9461')],
       ready: /metadata listening/,
@@ -287,7 +289,7 @@ function natsUsers() {
   if (natsEnv.gateway.NATS_USER === undefined) return '';
   const users = require('@aurora/nats-access').NATS_USERS;
   const file = natsCredentialsFile.slice(root.length + 1);
-  return `\n  NATS users:  ${Object.values(users).join(', ')} (batch consumers: ${users['event-consumer']}); passwords in ${file}`;
+  return `\n  NATS users:  ${Object.values(users).join(', ')} (batch consumers: ${users['event-consumer']}, a SIEM: ${users['audit-reader']}); passwords in ${file}`;
 }
 
 function ensureNatsServer() {

@@ -2,6 +2,8 @@ import { RowBatch as DecodedRows } from '@aurora/row-batches';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { callUnary, type CallContext } from './call';
 import { fromGrpcError, isServiceError } from './errors';
+import type { AuditPage__Output as AuditPage } from './generated/aurora/v1/AuditPage';
+import type { AuditServiceClient } from './generated/aurora/v1/AuditService';
 import type { CountResponse__Output as CountResponse } from './generated/aurora/v1/CountResponse';
 import type { CsvChunk__Output as CsvChunk } from './generated/aurora/v1/CsvChunk';
 import type { Dataset__Output as Dataset } from './generated/aurora/v1/Dataset';
@@ -10,6 +12,7 @@ import type { MetadataServiceClient } from './generated/aurora/v1/MetadataServic
 import type { PreviewResponse__Output as PreviewResponse } from './generated/aurora/v1/PreviewResponse';
 import type { QueryRequest } from './generated/aurora/v1/QueryRequest';
 import type { QueryServiceClient } from './generated/aurora/v1/QueryService';
+import type { ListAuditRequest } from './generated/aurora/v1/ListAuditRequest';
 import type { ListReportsRequest } from './generated/aurora/v1/ListReportsRequest';
 import type { ListReportsResponse__Output as ListReportsResponse } from './generated/aurora/v1/ListReportsResponse';
 import type { People__Output as People } from './generated/aurora/v1/People';
@@ -242,5 +245,14 @@ async function* serverStream<T>(call: ClientReadableStream<T>, context: CallCont
   } finally {
     context.signal?.removeEventListener('abort', cancel);
     if (!ended) call.cancel();
+  }
+}
+
+/** The audit trail's index, for audit readers (the metadata service checks the caller's groups). */
+export class AuditClient {
+  constructor(private readonly stub: AuditServiceClient) {}
+
+  list(request: ListAuditRequest, context: CallContext): Promise<AuditPage> {
+    return callUnary(this.stub.listAudit.bind(this.stub), request, context);
   }
 }

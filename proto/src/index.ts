@@ -35,7 +35,14 @@ export type { MaterializedView__Output as MaterializedView } from './generated/a
 export type { MetadataServiceClient } from './generated/aurora/v1/MetadataService';
 export type { QueryServiceClient } from './generated/aurora/v1/QueryService';
 export { type CallContext } from './call';
-export { MetadataClient, QueryClient, ReportsClient, type PreviewPage, type RowStream } from './clients';
+export {
+  AuditClient,
+  MetadataClient,
+  QueryClient,
+  ReportsClient,
+  type PreviewPage,
+  type RowStream,
+} from './clients';
 export type { Report__Output as Report } from './generated/aurora/v1/Report';
 export type { ReportContent__Output as ReportContent } from './generated/aurora/v1/ReportContent';
 export type { ReportShare__Output as ReportShare } from './generated/aurora/v1/ReportShare';
@@ -43,3 +50,6 @@ export type { ReportVersion__Output as ReportVersion } from './generated/aurora/
 export type { ReportPerson__Output as ReportPerson } from './generated/aurora/v1/ReportPerson';
 export type { ReportsServiceClient } from './generated/aurora/v1/ReportsService';
 export type { ListReportsRequest } from './generated/aurora/v1/ListReportsRequest';
+export type { AuditServiceClient } from './generated/aurora/v1/AuditService';
+export type { AuditPage__Output as AuditPage } from './generated/aurora/v1/AuditPage';
+export type { ListAuditRequest } from './generated/aurora/v1/ListAuditRequest';

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { aliceHasNoAudit, carolReadsTheAudit } from './audit.e2e';
 import { aliceBuildsAView, aliceExports, aliceSummarizesByMonth, carolSummarizes } from './builders.e2e';
 import {
   aliceSavesAReport,
@@ -208,9 +209,12 @@ async function bobSeesOnlyHisDatasets(page: Page, urls: Urls): Promise<void> {
 
 type Scenario = (page: Page, urls: Urls) => Promise<void>;
 
+/** Issue 15: access policies and the audit trail, alone with `e2e:governance`, else within the whole run. */
 async function runGovernanceScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'dave sees only EMEA and may not export', daveSeesOnlyHisRegion);
   await run(browser, urls, 'alice sees masked emails', aliceSeesMaskedEmails);
+  await run(browser, urls, 'alice has no Audit page', aliceHasNoAudit);
+  await run(browser, urls, 'carol filters the audit trail and exports it', carolReadsTheAudit);
 }
 
 async function run(
@@ -239,6 +243,7 @@ async function run(
   }
 }
 
+
 /** Saved reports (issue 14): alone with `e2e:reports`, else within the whole run. */
 async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'alice saves, reopens and restores a report', aliceSavesAReport);
@@ -264,10 +269,9 @@ export async function runScenarios(urls: Urls, only?: 'reports' | 'governance'):
       '--enable-precise-memory-info',
     ],
   });
-  if (only) {
+  if (only !== undefined) {
     try {
-      if (only === 'reports') await runReportScenarios(browser, urls);
-      else await runGovernanceScenarios(browser, urls);
+      await (only === 'reports' ? runReportScenarios(browser, urls) : runGovernanceScenarios(browser, urls));
     } finally {
       await browser.close();
     }

@@ -2,7 +2,7 @@
  * `npm run e2e:ci -w @aurora/web` (part of `npm test`): starts the real stack on free ports and runs the browser
  * scenarios of explorer.e2e.ts in Debian's headless Chromium. `--serve` only starts the stack and keeps it up
  * (for working on the app); Ctrl-C stops it. `--reports` and `--governance` run only the saved-report or the
- * access-policy scenarios, on a smaller warehouse.
+ * access-policy and audit scenarios, on a smaller warehouse.
  */
 import { existsSync } from 'node:fs';
 import { CHROMIUM, runScenarios } from './explorer.e2e';

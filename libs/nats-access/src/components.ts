@@ -1,13 +1,21 @@
 /** The clients of Aurora's NATS, each a user of its own with only the permissions its work needs. */
-export type NatsComponent = 'gateway' | 'export-worker' | 'event-consumer';
+export type NatsComponent = 'gateway' | 'export-worker' | 'event-consumer' | 'metadata' | 'audit-reader';
 
-export const NATS_COMPONENTS: readonly NatsComponent[] = ['gateway', 'export-worker', 'event-consumer'];
+export const NATS_COMPONENTS: readonly NatsComponent[] = [
+  'gateway',
+  'export-worker',
+  'event-consumer',
+  'metadata',
+  'audit-reader',
+];
 
 /** The user each component connects as (a service's NATS_USER defaults to its own). */
 export const NATS_USERS: Readonly<Record<NatsComponent, string>> = {
   gateway: 'aurora-gateway',
   'export-worker': 'aurora-export',
   'event-consumer': 'aurora-events',
+  metadata: 'aurora-metadata',
+  'audit-reader': 'aurora-audit',
 };
 
 /**

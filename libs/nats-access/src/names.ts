@@ -15,6 +15,11 @@ export const NATS_NAMES = {
   completedSubject: 'aurora.events.export.completed',
   /** KV bucket of the gateway replicas' shared rate-limit counters. */
   rateLimitBucket: 'AURORA_RATE_LIMITS',
+  /** The audit trail (@aurora/audit): a CloudEvent per record on `<prefix>.<action>`, indexed by metadata. */
+  auditStream: 'AURORA_AUDIT',
+  auditSubjectPrefix: 'aurora.events.audit',
+  /** The metadata service's durable consumer that indexes the trail into PostgreSQL. */
+  auditConsumer: 'audit-index',
 } as const;
 
 /** The stream behind a KV bucket. */

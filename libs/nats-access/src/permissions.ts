@@ -5,10 +5,22 @@ import { NATS_NAMES, kvStream } from './names';
 export interface NatsPermissions {
   readonly publish: readonly string[];
   readonly subscribe: readonly string[];
+  /** Exceptions inside `publish`: subjects refused although an allowed wildcard covers them. */
+  readonly denyPublish?: readonly string[];
 }
 
-const { jobsBucket, workStream, workSubject, workConsumer, eventsStream, completedSubject, rateLimitBucket } =
-  NATS_NAMES;
+const {
+  jobsBucket,
+  workStream,
+  workSubject,
+  workConsumer,
+  eventsStream,
+  completedSubject,
+  rateLimitBucket,
+  auditStream,
+  auditSubjectPrefix,
+  auditConsumer,
+} = NATS_NAMES;
 
 const api = (...tokens: string[]): string => ['$JS.API', ...tokens].join('.');
 
@@ -29,6 +41,9 @@ const EXPORT_TOPOLOGY = [
   api('CONSUMER', 'INFO', workStream, workConsumer),
   api('CONSUMER', 'CREATE', workStream, workConsumer),
 ];
+
+/** The audit stream looked up, and created when missing (never updated: operators size it, OPERATIONS.md). */
+const AUDIT_TOPOLOGY = [api('STREAM', 'INFO', auditStream), api('STREAM', 'CREATE', auditStream)];
 
 /**
  * A KV bucket's entries, read and written, and the bucket created when missing. With `watch`, also the
@@ -51,6 +66,28 @@ function kvEntries(bucket: string, { watch }: { watch: boolean }): string[] {
 }
 
 /**
+ * Reading one stream through consumers of one's own (durable or not, pull or push into one's inbox), and nothing
+ * else: no other stream, no publishing.
+ */
+function streamReader(stream: string): string[] {
+  return [
+    ACCOUNT_INFO,
+    api('STREAM', 'INFO', stream),
+    api('STREAM', 'MSG', 'GET', stream),
+    api('CONSUMER', 'CREATE', stream),
+    api('CONSUMER', 'CREATE', stream, '>'),
+    api('CONSUMER', 'DURABLE', 'CREATE', stream, '>'),
+    api('CONSUMER', 'INFO', stream, '>'),
+    api('CONSUMER', 'DELETE', stream, '>'),
+    api('CONSUMER', 'LIST', stream),
+    api('CONSUMER', 'NAMES', stream),
+    api('CONSUMER', 'MSG', 'NEXT', stream, '>'),
+    `$JS.ACK.${stream}.>`,
+    `$JS.FC.${stream}.>`,
+  ];
+}
+
+/**
  * Each component's permissions, the one source of truth: the harness and `npm start` render them into
  * nats-server's configuration, and the Helm chart's bundled NATS ships the same rendering (a chart test compares).
  */
@@ -67,6 +104,8 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
       ...kvEntries(rateLimitBucket, { watch: false }),
       workSubject,
       completedSubject,
+      ...AUDIT_TOPOLOGY,
+      `${auditSubjectPrefix}.>`,
     ],
     subscribe: [`${inboxPrefix('gateway')}.>`],
   },
@@ -96,21 +135,39 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
    * reading its messages. Nothing else: no job records, no work queue, no publishing.
    */
   'event-consumer': {
+    publish: streamReader(eventsStream),
+    subscribe: [`${inboxPrefix('event-consumer')}.>`],
+  },
+  /**
+   * Indexes the audit trail: its own durable pull consumer on the audit stream, pulled and acked; publishes the
+   * one record it makes itself (a catalog change at start). Nothing of the exports, no other audit subject.
+   */
+  metadata: {
     publish: [
       ACCOUNT_INFO,
-      api('STREAM', 'INFO', eventsStream),
-      api('STREAM', 'MSG', 'GET', eventsStream),
-      api('CONSUMER', 'CREATE', eventsStream),
-      api('CONSUMER', 'CREATE', eventsStream, '>'),
-      api('CONSUMER', 'DURABLE', 'CREATE', eventsStream, '>'),
-      api('CONSUMER', 'INFO', eventsStream, '>'),
-      api('CONSUMER', 'DELETE', eventsStream, '>'),
-      api('CONSUMER', 'LIST', eventsStream),
-      api('CONSUMER', 'NAMES', eventsStream),
-      api('CONSUMER', 'MSG', 'NEXT', eventsStream, '>'),
-      `$JS.ACK.${eventsStream}.>`,
-      `$JS.FC.${eventsStream}.>`,
+      ...AUDIT_TOPOLOGY,
+      api('CONSUMER', 'INFO', auditStream, auditConsumer),
+      api('CONSUMER', 'CREATE', auditStream, auditConsumer),
+      api('CONSUMER', 'DURABLE', 'CREATE', auditStream, auditConsumer),
+      api('CONSUMER', 'MSG', 'NEXT', auditStream, auditConsumer),
+      `$JS.ACK.${auditStream}.${auditConsumer}.>`,
+      `${auditSubjectPrefix}.catalog.change`,
     ],
-    subscribe: [`${inboxPrefix('event-consumer')}.>`],
+    subscribe: [`${inboxPrefix('metadata')}.>`],
+  },
+  /**
+   * A SIEM: the audit stream read through consumers of its own, as batch consumers read the events stream; never
+   * through the index's consumer (pulling or acking there would take records away from the index, deleting it
+   * would stop it).
+   */
+  'audit-reader': {
+    publish: streamReader(auditStream),
+    subscribe: [`${inboxPrefix('audit-reader')}.>`],
+    denyPublish: [
+      api('CONSUMER', '*', auditStream, auditConsumer),
+      api('CONSUMER', '*', auditStream, auditConsumer, '>'),
+      api('CONSUMER', '*', '*', auditStream, auditConsumer),
+      `$JS.ACK.${auditStream}.${auditConsumer}.>`,
+    ],
   },
 };

@@ -30,10 +30,11 @@ export function renderNatsAuthorization(users: readonly NatsUserEntry[] = aurora
   const entries = users.map((entry) => {
     const lines = [`      user: ${quote(entry.user)}`, `      password: $${entry.passwordVariable}`];
     if (entry.permissions) {
-      const { publish, subscribe } = entry.permissions;
+      const { publish, subscribe, denyPublish = [] } = entry.permissions;
+      const deny = denyPublish.length > 0 ? `, deny: ${list(denyPublish, '        ')}` : '';
       lines.push(
         '      permissions: {',
-        `        publish: { allow: ${list(publish, '        ')} }`,
+        `        publish: { allow: ${list(publish, '        ')}${deny} }`,
         `        subscribe: { allow: ${list(subscribe, '        ')} }`,
         '      }',
       );

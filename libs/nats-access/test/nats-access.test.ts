@@ -33,6 +33,8 @@ const everyPassword = (password: string): Record<NatsComponent, string> => ({
   gateway: password,
   'export-worker': password,
   'event-consumer': password,
+  metadata: password,
+  'audit-reader': password,
 });
 
 describe("nats-server's configuration", () => {
@@ -67,6 +69,7 @@ describe('the permissions', () => {
       const isOwn = (subject: string): boolean =>
         subject === '$JS.API.INFO' ||
         subject.startsWith(`${inboxPrefix(component)}.`) ||
+        subject.startsWith(`${NATS_NAMES.auditSubjectPrefix}.`) ||
         own.some((name) => subject === name || subject.split('.').includes(name));
       expect(subjects(component).filter((subject) => !isOwn(subject))).toEqual([]);
     },
@@ -76,6 +79,30 @@ describe('the permissions', () => {
     const { jobsBucket, rateLimitBucket, workStream, workSubject } = NATS_NAMES;
     const forbidden = [jobsBucket, rateLimitBucket, workStream, workSubject];
     expect(subjects('event-consumer').filter((s) => forbidden.some((name) => s.includes(name)))).toEqual([]);
+  });
+
+  it('keep the metadata service to indexing the audit stream: no exports, no counters, one subject of its own', () => {
+    const { jobsBucket, rateLimitBucket, workStream, workSubject, eventsStream, auditSubjectPrefix } =
+      NATS_NAMES;
+    const forbidden = [jobsBucket, rateLimitBucket, workStream, workSubject, eventsStream];
+    expect(subjects('metadata').filter((s) => forbidden.some((name) => s.includes(name)))).toEqual([]);
+    expect(NATS_PERMISSIONS.metadata.publish.filter((s) => s.startsWith(`${auditSubjectPrefix}.`))).toEqual([
+      `${auditSubjectPrefix}.catalog.change`,
+    ]);
+  });
+
+  it('let only the gateway, the metadata service and a SIEM near the audit stream; only the first two write', () => {
+    const { auditStream, auditSubjectPrefix, auditConsumer } = NATS_NAMES;
+    const touching = NATS_COMPONENTS.filter((c) => subjects(c).some((s) => s.includes(auditStream)));
+    expect(touching.sort()).toEqual(['audit-reader', 'gateway', 'metadata']);
+    const writing = NATS_COMPONENTS.filter((c) =>
+      NATS_PERMISSIONS[c].publish.some((s) => s.startsWith(`${auditSubjectPrefix}.`)),
+    );
+    expect(writing.sort()).toEqual(['gateway', 'metadata']);
+    // A SIEM reads through consumers of its own: the index's consumer is denied it.
+    expect(
+      NATS_PERMISSIONS['audit-reader'].denyPublish?.filter((s) => s.includes(auditConsumer)),
+    ).toHaveLength(4);
   });
 
   it('keep the export worker off the rate-limit counters and the work subject', () => {

@@ -4,6 +4,7 @@ export { GrpcServerTelemetry } from './grpc-server-telemetry';
 export { httpTelemetry, routeOf, type RoutedRequest } from './http-telemetry';
 export { LOG_LEVELS, logger, setLogLevel, type Logger, type LogLevel } from './logger';
 export { serveMetrics, type MetricsServer, type MetricsServerOptions } from './metrics-server';
+export { recordAuditRecord } from './metrics/audit';
 export {
   recordExportJob,
   recordExportSubmitted,

@@ -84,7 +84,8 @@ export interface StackOptions {
   readonly catalogPath?: string;
   /**
    * A NATS of `startNats()` for the gateway (exports, shared rate limits), which connects as its own NATS user.
-   * None: the gateway has no NATS (rate limits per process, exports 503). Extra gateways of `startGateway` get it
+   * The gateway records the audit trail there (AUDIT_TRAIL=required) and, with a `database`, the metadata service
+   * indexes it. None: the gateway has no NATS (rate limits per process, exports 503, AUDIT_TRAIL=off). Extra gateways of `startGateway` get it
    * only when their `env` says so (`nats.env('gateway')`).
    */
   readonly nats?: RunningNats;
@@ -325,8 +326,10 @@ async function launchGateway(port: number, env: Env): Promise<GatewayProcess> {
     'gateway',
     ENTRY.gateway,
     {
-      // No NATS unless the test starts one (never the machine's): rate limits count in-process, exports are 503.
+      // No NATS unless the test starts one (never the machine's): rate limits count in-process, exports are 503,
+      // and there is no audit trail to record to (startStack turns it on with a NATS).
       NATS_URL: 'nats://127.0.0.1:9',
+      AUDIT_TRAIL: 'off',
       OIDC_AUDIENCE: 'aurora-api',
       ...metrics.env,
       GATEWAY_HOST: '127.0.0.1',
@@ -440,6 +443,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     remember(
       launchMetadata(metadataAddress, options.warehousePath, catalogPath, {
         ...(options.database ? { DATABASE_URL: options.database.databaseUrl } : {}),
+        // With both, it indexes the audit trail the gateway records.
+        ...(options.database && options.nats ? options.nats.env('metadata') : {}),
         ...env.metadata,
       }),
     ),
@@ -450,6 +455,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         QUERY_GRPC_ADDRESS: queryAddress,
         OIDC_ISSUER: issuer,
         ...natsEnv,
+        ...(options.nats ? { AUDIT_TRAIL: 'required' } : {}),
         ...env.gateway,
       }),
     ),

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ApiModule } from './api/api.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { GatewayConfig } from './config';
 import { GatewayConfigModule } from './config.module';
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatewayConfigModule.forRoot(config), AuthModule, ApiModule],
+      imports: [GatewayConfigModule.forRoot(config), AuditModule, AuthModule, ApiModule],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }

@@ -61,6 +61,28 @@ const fields = z.object({
   QUOTA_LEASE_TTL_SECONDS: z.coerce.number().int().min(3).max(120).default(30),
   /** CSV downloads follow the reader's pace: a longer deadline (the query service caps it too). */
   STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
+  /**
+   * `required`: every data access and change is recorded on the audit stream (NATS) before it is served, and
+   * refused (503 AUDIT_UNAVAILABLE) when it cannot be. `off`: no audit trail (development without NATS only).
+   */
+  AUDIT_TRAIL: z.enum(['required', 'off']).default('required'),
+  /** How long a data request waits for the audit stream's ack before it is refused. */
+  AUDIT_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** Records carry the query model with its filter values (else only the filter's fingerprint). */
+  AUDIT_FILTER_VALUES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** Groups that may read the audit trail (comma-separated; the metadata service checks its own list too). */
+  AUDIT_READERS: z
+    .string()
+    .default('admins')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((group) => group.trim())
+        .filter((group) => group !== ''),
+    ),
   ...signingKeyEnv,
   ...grpcTlsEnv,
   ...telemetryEnv(9463),

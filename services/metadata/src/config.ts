@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { checkGrpcTls, type GrpcRoles, grpcTlsEnv, trustedKeysEnv } from '@aurora/internal-auth';
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
+import { natsEnv } from '@aurora/nats-access';
 
 const root = repoRoot();
 
@@ -18,6 +19,21 @@ const fields = z.object({
   /** The application database (saved reports). Unset: the report endpoints answer 503, queries still work. */
   DATABASE_URL: z.string().startsWith('postgres').optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  ...natsEnv('metadata'),
+  /** The NATS whose audit stream this service indexes (with DATABASE_URL). Unset: no indexing. */
+  NATS_URL: z.string().optional(),
+  /** Groups that may read the audit trail (comma-separated). */
+  AUDIT_READERS: z
+    .string()
+    .default('admins')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((group) => group.trim())
+        .filter((group) => group !== ''),
+    ),
+  /** Audit rows older than this many days are removed by the retention job (0: kept forever). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(400),
   ...trustedKeysEnv,
   ...grpcTlsEnv,
   ...telemetryEnv(9461),

@@ -1,6 +1,12 @@
 import { logger, registerPoolGauges } from '@aurora/observability';
 import { openWarehouse, type DatabaseAdapter } from '@aurora/warehouse';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { AuditStream, sha256Hex } from '@aurora/audit';
+import { natsClientSettings } from '@aurora/nats-access';
+import { readFileSync } from 'node:fs';
+import { AUDIT_READERS, AUDIT_STORE, AuditController } from './audit/audit.controller';
+import { AuditIndexer } from './audit/audit-indexer';
+import { AuditStore } from './audit/audit.store';
 import { readCatalogFile } from './catalog-file';
 import { CatalogService } from './catalog.service';
 import type { MetadataConfig } from './config';
@@ -13,6 +19,7 @@ import { ReportsStore } from './reports/reports.store';
 export const METADATA_CONFIG = 'METADATA_CONFIG';
 export const WAREHOUSE = 'WAREHOUSE';
 export const APP_DATABASE = 'APP_DATABASE';
+export const AUDIT_INDEXER = 'AUDIT_INDEXER';
 
 const log = logger('metadata');
 
@@ -24,12 +31,13 @@ export class MetadataModule implements OnApplicationShutdown {
   constructor(
     @Inject(WAREHOUSE) private readonly warehouse: DatabaseAdapter,
     @Inject(APP_DATABASE) private readonly database: AppDatabase | undefined,
+    @Inject(AUDIT_INDEXER) private readonly indexer: AuditIndexer | undefined,
   ) {}
 
   static forRoot(config: MetadataConfig): DynamicModule {
     return {
       module: MetadataModule,
-      controllers: [MetadataController, ReportsController],
+      controllers: [MetadataController, ReportsController, AuditController],
       providers: [
         { provide: METADATA_CONFIG, useValue: config },
         {
@@ -65,6 +73,32 @@ export class MetadataModule implements OnApplicationShutdown {
           inject: [APP_DATABASE],
           useFactory: (database: AppDatabase | undefined) => database && new ReportsStore(database),
         },
+        { provide: AUDIT_READERS, useValue: config.AUDIT_READERS },
+        {
+          provide: AUDIT_STORE,
+          inject: [APP_DATABASE],
+          useFactory: (database: AppDatabase | undefined) => database && new AuditStore(database),
+        },
+        {
+          provide: AUDIT_INDEXER,
+          inject: [METADATA_CONFIG, AUDIT_STORE],
+          useFactory: (config: MetadataConfig, store: AuditStore | undefined) => {
+            const { NATS_URL } = config;
+            if (!store || NATS_URL === undefined) return undefined;
+            const stream = AuditStream.open(natsClientSettings('metadata', { ...config, NATS_URL }), {
+              name: 'aurora-metadata-audit',
+              source: '/services/metadata',
+              publishTimeoutMs: 5000,
+              onConnectError: (error) => log.error('audit stream not reachable', { error: error.message }),
+            });
+            const indexer = new AuditIndexer(stream, store, {
+              retentionDays: config.AUDIT_RETENTION_DAYS,
+              catalogVersion: sha256Hex(readFileSync(config.CATALOG_PATH, 'utf8')),
+            });
+            indexer.start();
+            return indexer;
+          },
+        },
         {
           provide: CatalogService,
           inject: [METADATA_CONFIG, WAREHOUSE],
@@ -81,7 +115,10 @@ export class MetadataModule implements OnApplicationShutdown {
 
   /** After the gRPC server has stopped; once, though both the signal hook and `app.close()` call it. */
   onApplicationShutdown(): Promise<void> {
-    this.closing ??= Promise.all([this.warehouse.close(), this.database?.close()]).then(() => undefined);
+    this.closing ??= (this.indexer?.close() ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => Promise.all([this.warehouse.close(), this.database?.close()]))
+      .then(() => undefined);
     return this.closing;
   }
 }

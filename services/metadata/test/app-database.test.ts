@@ -29,6 +29,7 @@ it('migrates an empty database, and a second run (another replica, a restart) ch
       first.db,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'audit_events',
       'kysely_migration',
       'kysely_migration_lock',
       'people',

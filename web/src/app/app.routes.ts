@@ -17,5 +17,10 @@ export const routes: Routes = [
     canActivate: [authGuard],
     loadChildren: () => import('./reports/reports.routes').then((m) => m.REPORTS_ROUTES),
   },
+  {
+    path: 'audit',
+    canActivate: [authGuard],
+    loadChildren: () => import('./audit/audit.routes').then((m) => m.AUDIT_ROUTES),
+  },
   { path: '**', redirectTo: 'explore' },
 ];

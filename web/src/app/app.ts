@@ -1,5 +1,6 @@
-import { ChangeDetectionStrategy, Component, effect, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { AuditAccess } from './audit/audit-access';
 import { AuthService } from './auth/auth.service';
 import { ExportsStore } from './exports/exports.store';
 import { JobsDrawerComponent } from './exports/jobs-drawer.component';
@@ -18,7 +19,7 @@ import { IconComponent } from './ui/icon.component';
         <span class="text-xs text-slate-400">Self-service reporting</span>
         @if (auth.user()) {
           <nav class="ml-4 flex gap-1 text-xs" aria-label="Sections">
-            @for (link of sections; track link.path) {
+            @for (link of sections(); track link.path) {
               <a
                 [routerLink]="link.path"
                 routerLinkActive="bg-navy-700 text-white"
@@ -72,10 +73,13 @@ import { IconComponent } from './ui/icon.component';
 export class App {
   protected readonly auth = inject(AuthService);
   protected readonly exports = inject(ExportsStore);
-  protected readonly sections = [
+  private readonly audit = inject(AuditAccess);
+  /** Audit only for audit readers (the gateway's `/me`); the API refuses anyone else anyway. */
+  protected readonly sections = computed(() => [
     { path: '/explore', label: 'Explore' },
     { path: '/reports', label: 'Reports' },
-  ] as const;
+    ...(this.audit.reader() ? [{ path: '/audit', label: 'Audit' }] : []),
+  ]);
 
   constructor() {
     const router = inject(Router);

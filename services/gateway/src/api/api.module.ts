@@ -1,6 +1,7 @@
 import { ObjectStore } from '@aurora/export-jobs';
 import { InternalTokenIssuer } from '@aurora/internal-auth';
 import { Module } from '@nestjs/common';
+import { AuditController } from '../audit/audit.controller';
 import { AuthModule } from '../auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GrpcClients } from '../http/grpc-clients';
@@ -25,6 +26,7 @@ import { ReportsController } from './reports.controller';
     QueryController,
     ReportsController,
     ExportsController,
+    AuditController,
   ],
   providers: [
     {

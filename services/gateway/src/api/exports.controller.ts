@@ -4,6 +4,7 @@ import type { Caller, Principal } from '@aurora/proto';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Audited } from '../audit/audited';
 import { CurrentCaller, CurrentPrincipal } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
@@ -24,6 +25,7 @@ export class ExportsController {
   ) {}
 
   @Post()
+  @Audited('export.submit', 'announce')
   @HttpCode(202)
   async submit(
     @CurrentCaller() caller: Caller,
@@ -97,6 +99,7 @@ export class ExportsController {
    * read a redirect's Location) `{ url }` when the client accepts only JSON.
    */
   @Get(':id/download')
+  @Audited('export.download', 'announce')
   async download(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ExportIdPipe) id: string,
@@ -109,6 +112,7 @@ export class ExportsController {
   }
 
   @Delete(':id')
+  @Audited('export.cancel', 'announce')
   async cancel(@CurrentPrincipal() principal: Principal, @Param('id', ExportIdPipe) id: string) {
     return publicView(await this.exports.cancel(principal, id));
   }

@@ -2,6 +2,7 @@ import { utcDay } from '@aurora/export-jobs';
 import type { Principal } from '@aurora/proto';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuditTrail } from '../audit/audit-trail';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { QuerySlots } from '../quota/query-slots';
@@ -18,9 +19,13 @@ export class MeController {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(QuerySlots) private readonly slots: QuerySlots,
     @Inject(ExportsService) private readonly exports: ExportsService,
+    @Inject(AuditTrail) private readonly trail: AuditTrail,
   ) {}
 
-  /** Who the caller is, and their use of each quota (`used` null: not known now; `limit` null: none). */
+  /**
+   * Who the caller is, their use of each quota (`used` null: not known now; `limit` null: none), and
+   * `auditReader`: whether the web app shows the Audit page (the audit API checks again).
+   */
   @Get()
   async me(@CurrentPrincipal() principal: Principal) {
     const [queries, exports] = await Promise.all([
@@ -32,6 +37,7 @@ export class MeController {
       sub: principal.sub,
       name: principal.name,
       groups: principal.groups,
+      auditReader: this.trail.isReader(principal),
       quotas: {
         concurrentQueries: { used: queries, limit: limit(this.config.QUOTA_CONCURRENT_QUERIES) },
         concurrentExports: {

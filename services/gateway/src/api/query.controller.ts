@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { checkJsonDepth } from '@aurora/query-model';
+import { Audited } from '../audit/audited';
 import { CurrentCaller, FormToken } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
@@ -26,19 +27,21 @@ export class QueryController {
   ) {}
 
   @Post('preview')
+  @Audited('query.preview')
   @ApiBody(QUERY_BODY)
   async preview(
     @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
     @Res() response: Response,
   ): Promise<void> {
-    sendPreview(
+    await sendPreview(
       response,
       await this.clients.query.preview(JSON.stringify(body), this.context(caller, response)),
     );
   }
 
   @Post('count')
+  @Audited('query.count')
   @HttpCode(200)
   @ApiBody(QUERY_BODY)
   count(
@@ -51,6 +54,7 @@ export class QueryController {
 
   /** The compiled statement, for the "Show SQL" panel: same validation as preview, runs nothing. */
   @Post('sql')
+  @Audited('query.sql')
   @HttpCode(200)
   @ApiBody(QUERY_BODY)
   sql(
@@ -66,6 +70,7 @@ export class QueryController {
    * has taken the last one (flat memory). A client that goes away cancels the call, which stops the engine.
    */
   @Post('csv')
+  @Audited('query.csv', 'stream')
   @FormToken()
   @ApiBody(QUERY_BODY)
   async csv(

@@ -1,6 +1,7 @@
 import { AuroraError, type ErrorCode } from '@aurora/errors';
 import type { CallContext } from '@aurora/proto';
 import { fileNameFrom } from '@aurora/query-model';
+import { describeAccess } from '../audit/access';
 import type { GrpcClients } from '../http/grpc-clients';
 
 /**
@@ -16,8 +17,10 @@ export async function runnableReport(
   const report = await clients.reports.get(id, { resolve: true }, context);
   const [problem] = report.problems;
   if (problem) throw new AuroraError(problem.code as ErrorCode, problem.detail, problem.path);
+  const query = JSON.parse(report.resolvedQueryJson) as Record<string, unknown>;
+  describeAccess(query); // the audit record says what the report read
   return {
-    query: JSON.parse(report.resolvedQueryJson) as Record<string, unknown>,
+    query,
     fileName: fileNameFrom(report.content?.name ?? '', 'aurora-report'),
   };
 }

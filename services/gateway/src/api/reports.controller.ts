@@ -26,6 +26,7 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { Audited } from '../audit/audited';
 import { CurrentCaller } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
@@ -49,6 +50,7 @@ export class ReportsController {
   ) {}
 
   @Post('reports')
+  @Audited('report.create', 'announce')
   async create(
     @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
@@ -95,6 +97,7 @@ export class ReportsController {
   }
 
   @Put('reports/:id')
+  @Audited('report.update', 'announce')
   async update(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -118,6 +121,7 @@ export class ReportsController {
   }
 
   @Delete('reports/:id')
+  @Audited('report.delete', 'announce')
   async delete(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -127,6 +131,7 @@ export class ReportsController {
   }
 
   @Post('reports/:id/restore')
+  @Audited('report.restore', 'announce')
   @HttpCode(200)
   async restore(
     @CurrentCaller() caller: Caller,
@@ -154,6 +159,7 @@ export class ReportsController {
   }
 
   @Post('reports/:id/versions/:version/restore')
+  @Audited('report.update', 'announce')
   @HttpCode(200)
   async restoreVersion(
     @CurrentCaller() caller: Caller,
@@ -172,6 +178,7 @@ export class ReportsController {
   }
 
   @Put('reports/:id/shares')
+  @Audited('report.share', 'announce')
   async setShares(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -202,6 +209,7 @@ export class ReportsController {
 
   /** A page of the report's rows, its vintages resolved now; the body may choose the page and the sort. */
   @Post('reports/:id/preview')
+  @Audited('report.preview')
   @RunsQuery()
   async preview(
     @CurrentCaller() caller: Caller,
@@ -212,10 +220,11 @@ export class ReportsController {
     const context = this.context(caller, response);
     const { query } = await runnableReport(this.clients, id, context);
     const queryJson = JSON.stringify({ ...query, ...runOptions(options) });
-    sendPreview(response, await this.clients.query.preview(queryJson, context));
+    await sendPreview(response, await this.clients.query.preview(queryJson, context));
   }
 
   @Post('reports/:id/count')
+  @Audited('report.count')
   @RunsQuery()
   @HttpCode(200)
   async count(
@@ -229,6 +238,7 @@ export class ReportsController {
   }
 
   @Post('reports/:id/csv')
+  @Audited('report.csv', 'stream')
   @RunsQuery()
   async csv(
     @CurrentCaller() caller: Caller,

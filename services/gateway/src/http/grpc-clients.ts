@@ -1,10 +1,12 @@
 import { grpcClientTelemetry } from '@aurora/observability';
 import {
+  AuditClient,
   CLIENT_CHANNEL_OPTIONS,
   MetadataClient,
   QueryClient,
   ReportsClient,
   loadAuroraPackage,
+  type AuditServiceClient,
   type MetadataServiceClient,
   type QueryServiceClient,
   type ReportsServiceClient,
@@ -16,15 +18,18 @@ export class GrpcClients {
   readonly metadata: MetadataClient;
   readonly reports: ReportsClient;
   readonly query: QueryClient;
+  readonly audit: AuditClient;
 
   constructor(
     private readonly metadataStub: MetadataServiceClient,
     private readonly reportsStub: ReportsServiceClient,
     private readonly queryStub: QueryServiceClient,
+    private readonly auditStub: AuditServiceClient,
   ) {
     this.metadata = new MetadataClient(metadataStub);
     this.reports = new ReportsClient(reportsStub);
     this.query = new QueryClient(queryStub);
+    this.audit = new AuditClient(auditStub);
   }
 
   /** `channel`: plaintext, or TLS / mTLS (GrpcTls of @aurora/internal-auth). */
@@ -35,6 +40,7 @@ export class GrpcClients {
       new v1.MetadataService(metadataAddress, channel, options),
       new v1.ReportsService(metadataAddress, channel, options),
       new v1.QueryService(queryAddress, channel, options),
+      new v1.AuditService(metadataAddress, channel, options),
     );
   }
 
@@ -56,5 +62,6 @@ export class GrpcClients {
     this.metadataStub.close();
     this.reportsStub.close();
     this.queryStub.close();
+    this.auditStub.close();
   }
 }

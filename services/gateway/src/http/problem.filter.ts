@@ -1,9 +1,10 @@
 import { AuroraError, ErrorCode, httpStatusOf, isAuroraError, QuotaExceededError } from '@aurora/errors';
 import { logger, recordQuotaRefusal } from '@aurora/observability';
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { AuditTrail } from '../audit/audit-trail';
 import { bearerChallenge } from '../auth/unauthenticated';
 
 const TITLES: Record<ErrorCode, string> = {
@@ -38,6 +39,8 @@ const log = logger('gateway');
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
+  constructor(@Inject(AuditTrail) private readonly trail: AuditTrail) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
@@ -64,6 +67,7 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const status = httpStatusOf(error.code);
+    this.trail.refused(request, status, error.code); // 401, 403 and 429 not recorded yet (guards, the audit API)
     // Every 401 tells the client how to authenticate (RFC 6750, 3), whichever route refused it.
     if (error.code === ErrorCode.UNAUTHENTICATED)
       response.setHeader('WWW-Authenticate', bearerChallenge(error));

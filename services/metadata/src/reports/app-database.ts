@@ -62,6 +62,20 @@ interface PeopleTable {
   seen_at: Generated<Date>;
 }
 
+/** The audit trail's index: append-only, each row sealing the previous one (audit/audit.store.ts). */
+interface AuditEventsTable {
+  seq: ColumnType<string, string | number, never>;
+  event_id: string;
+  at: Timestamp;
+  action: string;
+  subject: string | null;
+  datasets: ColumnType<string[], string[], never>;
+  outcome: string;
+  content: string;
+  prev_hash: string;
+  hash: string;
+}
+
 /** The application database's tables, as kysely types them. */
 export interface AppTables {
   reports: ReportsTable;
@@ -70,6 +84,7 @@ export interface AppTables {
   report_favourites: PerPersonTable;
   report_opens: PerPersonTable;
   people: PeopleTable;
+  audit_events: AuditEventsTable;
 }
 
 export interface AppDatabaseOptions {

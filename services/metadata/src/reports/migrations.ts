@@ -82,4 +82,61 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '2026-12-07-002-audit-events': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await sql`
+        create table audit_events (
+          seq bigint primary key,
+          event_id text not null unique,
+          at timestamptz not null,
+          action text not null,
+          subject text,
+          datasets text[] not null,
+          outcome text not null,
+          content text not null,
+          prev_hash char(64) not null,
+          hash char(64) not null unique
+        )`.execute(db);
+      await sql`create index audit_events_at on audit_events (at)`.execute(db);
+      await sql`create index audit_events_subject on audit_events (subject, seq)`.execute(db);
+      await sql`create index audit_events_datasets on audit_events using gin (datasets)`.execute(db);
+      // Append-only for everyone, the table's owner and superusers included: only audit_prune, below, may
+      // remove rows. (A superuser can still disable the trigger: the hash chain is what shows tampering.)
+      await sql`
+        create function audit_events_append_only() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'DELETE' and current_setting('aurora.audit_retention', true) = 'on' then
+            return old;
+          end if;
+          raise exception 'audit_events is append-only: % refused', tg_op using errcode = '42501';
+        end
+        $$`.execute(db);
+      await sql`
+        create trigger audit_events_append_only before update or delete on audit_events
+        for each row execute function audit_events_append_only()`.execute(db);
+      await sql`
+        create trigger audit_events_no_truncate before truncate on audit_events
+        for each statement execute function audit_events_append_only()`.execute(db);
+      // The retention job: removes the oldest rows only, a prefix of the chain, so the chain still verifies
+      // from the oldest row kept. Security definer: an application role without DELETE may call it.
+      await sql`
+        create function audit_prune(keep_from timestamptz) returns bigint
+        language plpgsql security definer set search_path = pg_catalog, public as $$
+        declare
+          first_kept bigint;
+          removed bigint;
+        begin
+          select coalesce(min(seq), (select coalesce(max(seq), 0) + 1 from audit_events))
+            into first_kept from audit_events where at >= keep_from;
+          perform set_config('aurora.audit_retention', 'on', true);
+          delete from audit_events where seq < first_kept;
+          get diagnostics removed = row_count;
+          perform set_config('aurora.audit_retention', 'off', true);
+          return removed;
+        end
+        $$`.execute(db);
+      await sql`revoke update, delete, truncate on audit_events from public`.execute(db);
+      await sql`revoke update, truncate on audit_events from current_user`.execute(db);
+    },
+  },
 };
