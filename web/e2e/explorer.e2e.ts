@@ -243,7 +243,6 @@ async function run(
   }
 }
 
-
 /** Saved reports (issue 14): alone with `e2e:reports`, else within the whole run. */
 async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'alice saves, reopens and restores a report', aliceSavesAReport);
