@@ -87,16 +87,20 @@ describe('health', () => {
 
 describe('GET /me', () => {
   it.each([
-    ['alice-cli', { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] }],
-    ['bob-cli', { sub: 'bob', name: 'Bob Hr', groups: ['hr'] }],
-    ['carol-cli', { sub: 'carol', name: 'Carol Admin', groups: ['admins'] }],
-    ['aurora-cli', { sub: 'aurora-cli', name: 'Aurora CLI', groups: ['analysts'] }],
-  ])('returns the principal of a %s token: sub, name and groups', async (client, principal) => {
-    const response = await get(`${api}/me`, { token: await stack.token(client) });
-    expect(response.status).toBe(200);
-    // And the use of each quota (quotas.test.ts; without NATS the export quotas' use is not known).
-    expect(response.json()).toEqual({ ...principal, quotas: expect.any(Object) as unknown });
-  });
+    ['alice-cli', { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'], auditReader: false }],
+    ['bob-cli', { sub: 'bob', name: 'Bob Hr', groups: ['hr'], auditReader: false }],
+    ['carol-cli', { sub: 'carol', name: 'Carol Admin', groups: ['admins'], auditReader: true }],
+    ['dave-cli', { sub: 'dave', name: 'Dave Sales', groups: ['sales-emea'], auditReader: false }],
+    ['aurora-cli', { sub: 'aurora-cli', name: 'Aurora CLI', groups: ['analysts'], auditReader: false }],
+  ])(
+    'returns the principal of a %s token: sub, name, groups, whether it reads the audit',
+    async (client, principal) => {
+      const response = await get(`${api}/me`, { token: await stack.token(client) });
+      expect(response.status).toBe(200);
+      // And the use of each quota (quotas.test.ts; without NATS the export quotas' use is not known).
+      expect(response.json()).toEqual({ ...principal, quotas: expect.any(Object) as unknown });
+    },
+  );
 
   it('needs a token', async () => {
     expectProblem(await get(`${api}/me`), 401, 'UNAUTHENTICATED');
