@@ -81,8 +81,13 @@ export default tseslint.config(
     },
   },
   {
-    // The web app bundles these alone (@aurora/query-model/limits, /labels): any import could pull zod in.
-    files: ['libs/query-model/src/limits.ts', 'libs/query-model/src/labels.ts'],
+    // The web app bundles these alone (@aurora/query-model/limits, /labels, /audit-vocabulary): any import could
+    // pull zod in.
+    files: [
+      'libs/query-model/src/limits.ts',
+      'libs/query-model/src/labels.ts',
+      'libs/query-model/src/audit-vocabulary.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -14,6 +14,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(jose|kysely)/)'],
   moduleNameMapper: {
     '^@aurora/proto$': '<rootDir>/proto/src/index.ts',
+    // A package's subpath export (e.g. @aurora/query-model/audit-vocabulary) is that file of its sources.
+    '^@aurora/([^/]+)/([\\w-]+)$': '<rootDir>/libs/$1/src/$2.ts',
     '^@aurora/(.*)$': '<rootDir>/libs/$1/src/index.ts',
   },
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],

@@ -1,5 +1,6 @@
 import {
   NATS_NAMES,
+  NatsCredentialsError,
   natsConnectError,
   natsConnectOptions,
   type NatsClientSettings,
@@ -47,6 +48,8 @@ export class AuditStream {
 
   private constructor(
     private readonly connection: Promise<NatsConnection>,
+    /** Stops the attempts to connect of a stream closed before it ever reached NATS. */
+    private readonly closing: AbortController,
     private readonly source: string,
     private readonly publishTimeoutMs: number,
   ) {}
@@ -64,19 +67,31 @@ export class AuditStream {
       onConnectError?: (error: Error) => void;
     },
   ): AuditStream {
-    const connection = connect({
-      ...natsConnectOptions(nats),
-      name: options.name,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-      waitOnFirstConnect: true,
-    }).catch((error: unknown) => {
-      const reason = natsConnectError(error, nats);
-      options.onConnectError?.(reason);
-      throw reason;
-    });
+    const closing = new AbortController();
+    // Attempts of our own until the first connection (nats.js would retry forever, even after close()); once
+    // connected, nats.js reconnects by itself.
+    const connection = (async () => {
+      for (;;) {
+        try {
+          return await connect({
+            ...natsConnectOptions(nats),
+            name: options.name,
+            maxReconnectAttempts: -1,
+            reconnectTimeWait: RETRY_MS,
+          });
+        } catch (error) {
+          const reason = natsConnectError(error, nats);
+          if (reason instanceof NatsCredentialsError) {
+            options.onConnectError?.(reason);
+            throw reason;
+          }
+          await sleep(RETRY_MS, closing.signal);
+          if (closing.signal.aborted) throw reason;
+        }
+      }
+    })();
     connection.catch(() => undefined); // heard through onConnectError and each publish
-    return new AuditStream(connection, options.source, options.publishTimeoutMs);
+    return new AuditStream(connection, closing, options.source, options.publishTimeoutMs);
   }
 
   /** Publishes the record as its CloudEvent and waits for JetStream's ack; deduplicated by its id. */
@@ -140,6 +155,7 @@ export class AuditStream {
 
   /** Drains a connection that is up; one still connecting is closed as soon as it connects, never waited for. */
   async close(): Promise<void> {
+    this.closing.abort();
     const pending = Symbol('pending');
     const connection = await Promise.race([
       this.connection.catch(() => undefined),
@@ -178,6 +194,8 @@ export class AuditStream {
     });
   }
 }
+
+const RETRY_MS = 500;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -3,30 +3,13 @@
  * request is one record; a stream or a change that cannot be held back is announced first (`started`) and
  * recorded again when it ends.
  */
-export const AUDIT_ACTIONS = [
-  'query.preview',
-  'query.count',
-  'query.csv',
-  'query.sql',
-  'report.preview',
-  'report.count',
-  'report.csv',
-  'report.create',
-  'report.update',
-  'report.share',
-  'report.delete',
-  'report.restore',
-  'export.submit',
-  'export.download',
-  'export.cancel',
-  'catalog.change',
-  'request.refused',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-/** `refused`: 401, 403 or 429; `error`: any other failure; `started`: announced before the first byte. */
-export const AUDIT_OUTCOMES = ['ok', 'started', 'refused', 'error'] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+export {
+  AUDIT_ACTIONS,
+  AUDIT_OUTCOMES,
+  type AuditAction,
+  type AuditOutcome,
+} from '@aurora/query-model/audit-vocabulary';
+import type { AuditAction, AuditOutcome } from '@aurora/query-model/audit-vocabulary';
 
 export interface AuditActor {
   /** Null for a request refused before authentication (401): the client address is all there is. */

@@ -10,12 +10,18 @@ beforeAll(async () => {
   h = await startHarness({
     salesRows: 20_000,
     vintageOptional: true,
-    // dave (sales-emea, regions [EMEA]) may export global_sales here; the row policy still holds.
+    // dave (sales-emea, regions [EMEA]) may export global_sales here; the row policy still holds. And analysts
+    // may export employee_roster, under its column policies (salary hidden, email masked).
     editCatalog: (yaml) =>
-      yaml.replace(
-        '{ groups: [sales-emea], actions: [view] }',
-        '{ groups: [sales-emea], actions: [view, export] }',
-      ),
+      yaml
+        .replace(
+          '{ groups: [sales-emea], actions: [view] }',
+          '{ groups: [sales-emea], actions: [view, export] }',
+        )
+        .replace(
+          '{ groups: [analysts], actions: [view] }',
+          '{ groups: [analysts], actions: [view, export] }',
+        ),
   });
   worker = await h.startWorker();
 }, 180_000);
@@ -29,6 +35,56 @@ const query = (filter?: unknown) => ({
   columns: ['sale_id', 'region', 'amount'],
   sort: [{ column: 'sale_id', dir: 'asc' }],
   ...(filter ? { filter } : {}),
+});
+
+/** The demo's `masked` mode: at most the last 4 characters of a value longer than 8. */
+function masked(value: string): string {
+  const chars = Array.from(value);
+  return chars.length > 8 ? `****${chars.slice(-4).join('')}` : '****';
+}
+
+describe('an export job under column policies', () => {
+  it("writes alice's file with masked emails: bob's file, masked, byte for byte", async () => {
+    const roster = {
+      dataset: 'employee_roster',
+      columns: ['employee_id', 'email'],
+      sort: [{ column: 'employee_id', dir: 'asc' }],
+    };
+    const submitted = await h.submit({ query: roster, format: 'csv', fileName: 'roster' });
+    expect(submitted.status).toBe(202);
+    const job = await h.waitFor(submitted.body['id'] as string, (j) => FINISHED.has(j.status), 90_000);
+    expect(job.status).toBe('succeeded');
+    const stored = (await h.object(`exports/${job.id}.csv`)).toString('utf8');
+
+    // Bob (hr) reads the emails as they are; NULL and '' differ there (a CSV cannot tell them apart).
+    const emails: [number, string | null][] = [];
+    for (let page = 1; ; page++) {
+      const response = await h.call('POST', '/query/preview', {
+        body: { ...roster, page: { number: page, size: 500 } },
+        user: 'bob',
+      });
+      const { rows, hasMore } = (await response.json()) as {
+        rows: [number, string | null][];
+        hasMore: boolean;
+      };
+      emails.push(...rows);
+      if (!hasMore) break;
+    }
+    expect(emails.length).toBeGreaterThan(100);
+    const expected = [
+      'employee_id,email',
+      ...emails.map(([id, email]) => `${id},${email === null ? '' : masked(email)}`),
+      '',
+    ].join('\r\n');
+    expect(stored).toBe(expected);
+    expect(stored).not.toContain('@');
+    const salary = await h.submit({
+      query: { dataset: 'employee_roster', columns: ['salary'] },
+      format: 'csv',
+    });
+    expect(salary.status).toBe(400);
+    expect(salary.body).toMatchObject({ code: 'UNKNOWN_COLUMN' });
+  });
 });
 
 describe('an export job under a row policy', () => {

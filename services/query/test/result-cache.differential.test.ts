@@ -1,4 +1,10 @@
-import { catalogOf, compileCount, compileQuery, type CompileOptions } from '@aurora/query-compiler';
+import {
+  catalogOf,
+  compileCount,
+  compileQuery,
+  type CatalogDataset,
+  type CompileOptions,
+} from '@aurora/query-compiler';
 import { parseQuery } from '@aurora/query-model';
 import { DuckDbAdapter, type Cell, type QueryResult, type Statement } from '@aurora/warehouse';
 import fc from 'fast-check';
@@ -105,5 +111,87 @@ describe('cached answers equal uncached ones', () => {
       { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
     );
     expect(cache.stats().entries).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe('cached answers under row policies', () => {
+  /** Each principal reads only rows whose `k` is one of their claim's values, in every dataset. */
+  const POLICIES = { emea: ['0', '1'], apac: ['2', '3', '4'], nobody: [] } as const;
+  type Who = keyof typeof POLICIES;
+  const policed = (world: World, who: Who): CatalogDataset[] =>
+    world.catalog.map((dataset) => ({
+      ...dataset,
+      rowPolicies: [{ column: 'k', type: 'integer' as const, values: POLICIES[who] }],
+    }));
+
+  it(`never hands one principal's rows to another: ${RUNS} random queries asked in turn by three`, async () => {
+    // The query service keys by a digest of the principal's catalog view, which holds their policy's values.
+    const cache = new ResultCache(
+      {
+        scopeFor: (context) =>
+          Promise.resolve({ policy: context.principal.sub, catalogVersion: 'c', vintagesVersion: 'v' }),
+      },
+      { maxBytes: 8 * 1024 * 1024, ttlMs: 60_000 },
+    );
+    const contextOf = (who: Who) => ({
+      principal: { sub: who, name: who, groups: ['sales'] },
+      token: 't',
+      timeoutMs: 20_000,
+      signal: new AbortController().signal,
+    });
+    let answeredRows = 0;
+    let asked = 0;
+    let ran = 0;
+    const run =
+      <T>(work: () => Promise<T>): (() => Promise<T>) =>
+      () => {
+        ran += 1;
+        return work();
+      };
+    await fc.assert(
+      fc.asyncProperty(worldArbitrary, queryArbitrary, async (world, body) => {
+        await load(world);
+        const query = parseQuery(body);
+        const everyone = Object.keys(POLICIES) as Who[];
+        const statements = new Map(
+          everyone.map((who) => {
+            const catalog = catalogOf(policed(world, who));
+            return [
+              who,
+              { rows: compileQuery(query, catalog, OPTIONS), count: compileCount(query, catalog, OPTIONS) },
+            ];
+          }),
+        );
+        for (let ask = 0; ask < 2; ask++) {
+          for (const who of everyone) {
+            const compiled = statements.get(who);
+            if (!compiled) throw new Error('compiled for everyone');
+            const { rows, count } = compiled;
+            const context = contextOf(who);
+            const expected = canonical(await db.query(rows));
+            answeredRows += expected.rows.length;
+            asked += 2;
+            const preview = await cache.get(
+              'preview',
+              rows,
+              context,
+              run(() => db.query(rows)),
+            );
+            expect(canonical(preview)).toEqual(expected);
+            const counted = await cache.get(
+              'count',
+              count,
+              context,
+              run(() => db.query(count)),
+            );
+            expect(counted).toEqual(await db.query(count));
+          }
+        }
+      }),
+      { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
+    if (SEED === undefined) expect(answeredRows).toBeGreaterThan(0);
+    // The second round came from the cache: it was really in play.
+    expect(ran).toBeLessThan(asked);
   }, 120_000);
 });

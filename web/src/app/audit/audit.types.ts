@@ -1,9 +1,11 @@
+import type { AuditAction, AuditOutcome } from '@aurora/query-model/audit-vocabulary';
+
 /** A record of the audit trail as `GET /api/v1/audit` returns it (docs/API.md, "Audit trail"). */
 export interface AuditEntry {
   readonly seq: number;
   readonly id: string;
   readonly time: string;
-  readonly action: string;
+  readonly action: AuditAction;
   readonly actor: {
     readonly sub: string | null;
     readonly name: string | null;
@@ -18,7 +20,7 @@ export interface AuditEntry {
   readonly rows: number | null;
   readonly bytes: number | null;
   readonly durationMs: number | null;
-  readonly outcome: 'ok' | 'started' | 'refused' | 'error';
+  readonly outcome: AuditOutcome;
   readonly status: number | null;
   readonly errorCode: string | null;
   readonly requestId: string | null;
@@ -43,24 +45,4 @@ export interface AuditFilters {
 
 export const NO_FILTERS: AuditFilters = { user: '', dataset: '', action: '', outcome: '', from: '', to: '' };
 
-export const AUDIT_ACTIONS = [
-  'query.preview',
-  'query.count',
-  'query.csv',
-  'query.sql',
-  'report.preview',
-  'report.count',
-  'report.csv',
-  'report.create',
-  'report.update',
-  'report.share',
-  'report.delete',
-  'report.restore',
-  'export.submit',
-  'export.download',
-  'export.cancel',
-  'catalog.change',
-  'request.refused',
-] as const;
-
-export const AUDIT_OUTCOMES = ['ok', 'started', 'refused', 'error'] as const;
+export { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@aurora/query-model/audit-vocabulary';
