@@ -125,11 +125,17 @@ describe('cached answers under row policies', () => {
     }));
 
   it(`never hands one principal's rows to another: ${RUNS} random queries asked in turn by three`, async () => {
-    // The query service keys by a digest of the principal's catalog view, which holds their policy's values.
+    // The query service keys by a digest of the principal's catalog view, which holds their policy's values;
+    // each world is a new load (a new vintages version), as in the property above.
+    let loads = 0;
     const cache = new ResultCache(
       {
         scopeFor: (context) =>
-          Promise.resolve({ policy: context.principal.sub, catalogVersion: 'c', vintagesVersion: 'v' }),
+          Promise.resolve({
+            policy: context.principal.sub,
+            catalogVersion: 'c',
+            vintagesVersion: `load-${String(loads)}`,
+          }),
       },
       { maxBytes: 8 * 1024 * 1024, ttlMs: 60_000 },
     );
@@ -151,6 +157,7 @@ describe('cached answers under row policies', () => {
     await fc.assert(
       fc.asyncProperty(worldArbitrary, queryArbitrary, async (world, body) => {
         await load(world);
+        loads += 1;
         const query = parseQuery(body);
         const everyone = Object.keys(POLICIES) as Who[];
         const statements = new Map(

@@ -351,7 +351,7 @@ describe('catalog services/metadata/catalog/demo.yaml', () => {
   interface CatalogDataset {
     id: string;
     table: string;
-    groups: string[];
+    grants: { groups: string[]; actions: string[] }[];
     uniqueKey: string[];
     partition?: { loadTypeColumn: string; loadIdColumn: string; required: boolean };
     columns: { name: string; label: string; format?: string }[];
@@ -374,11 +374,20 @@ describe('catalog services/metadata/catalog/demo.yaml', () => {
     return new Map(described.map((row) => [String(row[0]), String(row[1])]));
   }
 
-  it('describes every table with access groups', () => {
+  it('describes every table with who may do what (docs/API.md, "The catalog file")', () => {
     expect(datasets.map((d) => d.id).sort()).toEqual([...TABLES].sort());
-    expect(byId.get('employee_roster')?.groups).toEqual(['hr', 'admins']);
+    const grants = (id: string) => byId.get(id)?.grants.map((g) => [g.groups.join(), g.actions.join()]);
+    expect(grants('employee_roster')).toEqual([
+      ['hr', 'view,export'],
+      ['admins', 'view,export,admin'],
+      ['analysts', 'view'],
+    ]);
     for (const id of ['global_sales', 'products', 'customers']) {
-      expect(byId.get(id)?.groups).toEqual(['analysts', 'admins']);
+      expect(grants(id)).toEqual([
+        ['analysts', 'view,export'],
+        ['admins', 'view,export,admin'],
+        ['sales-emea', 'view'],
+      ]);
     }
     expect(byId.get('global_sales')?.partition).toEqual({
       loadTypeColumn: 'load_type',
