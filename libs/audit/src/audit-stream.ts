@@ -171,7 +171,14 @@ export class AuditStream {
   private ensureStream(): Promise<void> {
     this.ensured ??= (async () => {
       const jsm = await (await this.connection).jetstreamManager();
-      await jsm.streams.info(STREAM_CONFIG.name).catch(() => jsm.streams.add(STREAM_CONFIG));
+      await jsm.streams.info(STREAM_CONFIG.name).catch(() =>
+        // Another replica may create it at the same moment: then theirs is the stream.
+        jsm.streams.add(STREAM_CONFIG).catch(async (error: unknown) => {
+          await jsm.streams.info(STREAM_CONFIG.name).catch(() => {
+            throw error;
+          });
+        }),
+      );
     })().catch((error: unknown) => {
       this.ensured = undefined; // try again with the next record
       throw error;

@@ -360,7 +360,13 @@ async function ensureStream(
     await jsm.streams.info(config.name ?? '');
     await jsm.streams.update(config.name ?? '', config);
   } catch {
-    await jsm.streams.add(config);
+    await jsm.streams.add(config).catch(async (error: unknown) => {
+      // Another client created it meanwhile (replicas starting together; nats-server 2.9 then answers "subjects
+      // overlap with an existing stream"): theirs is the same stream.
+      await jsm.streams.info(config.name ?? '').catch(() => {
+        throw error;
+      });
+    });
   }
 }
 
