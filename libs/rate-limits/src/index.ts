@@ -1,5 +1,5 @@
 export { ConcurrencyLeases, type LeaseAnswer } from './concurrency-leases';
-export { decodeLeases, encodeLeases, type Lease } from './leases';
+export type { Lease } from './leases';
 export { RATE_LIMIT_BUCKET, SharedCounters } from './shared-counters';
 export { entryTtlMs, SharedRateLimitStorage } from './shared-rate-limit-storage';
 export type { RateLimitHit } from './sliding-window';

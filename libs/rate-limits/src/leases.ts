@@ -1,4 +1,5 @@
 import type { Counters } from './sliding-window';
+import { pairsCodec, updateStored } from './stored-values';
 
 /** A slot held by one request: its id, and until when it counts unless its holder renews it (ms since epoch). */
 export interface Lease {
@@ -6,27 +7,23 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
-/** A lease update that loses a race retries with the fresh value; past this, it gives up (null). */
-const MAX_ATTEMPTS = 20;
-
 /**
  * Reads the leases of `key`, lets `change` decide (expired ones are already gone), and writes its `leases` back by
  * compare-and-set unless it returns none to write. Null when other writers kept winning the race.
  */
-async function updateLeases<T>(
+function updateLeases<T>(
   counters: Counters,
   key: string,
   change: (live: readonly Lease[], now: number) => { leases?: readonly Lease[]; result: T },
 ): Promise<T | null> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const entry = await counters.read(key);
+  return updateStored(counters, key, LEASES, (stored) => {
     const now = Date.now();
-    const live = (entry ? decodeLeases(entry.value) : []).filter((lease) => lease.expiresAt > now);
-    const { leases, result } = change(live, now);
-    if (!leases || (await counters.write(key, encodeLeases(leases), entry?.revision ?? null))) return result;
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
-  }
-  return null;
+    const { leases, result } = change(
+      (stored ?? []).filter((lease) => lease.expiresAt > now),
+      now,
+    );
+    return { value: leases, result };
+  });
 }
 
 /** Takes a slot for `id` unless `limit` live leases are held; `held` counts this one when admitted. */
@@ -80,24 +77,8 @@ export async function liveLeases(counters: Counters, key: string): Promise<numbe
 }
 
 /** `[[id, expiresAt], …]`: a few dozen bytes per slot. */
-export function encodeLeases(leases: readonly Lease[]): string {
-  return JSON.stringify(leases.map((lease) => [lease.id, lease.expiresAt]));
-}
-
-/** The stored leases; anything unreadable counts as none (it is written over). */
-export function decodeLeases(text: string): Lease[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  return parsed.flatMap((item: unknown) => {
-    if (!Array.isArray(item) || item.length !== 2) return [];
-    const [id, expiresAt] = item as unknown[];
-    return typeof id === 'string' && Number.isSafeInteger(expiresAt)
-      ? [{ id, expiresAt: expiresAt as number }]
-      : [];
-  });
-}
+const LEASES = pairsCodec<Lease>(
+  (lease) => [lease.id, lease.expiresAt],
+  (id, expiresAt) =>
+    typeof id === 'string' && Number.isSafeInteger(expiresAt) ? { id, expiresAt: expiresAt as number } : null,
+);

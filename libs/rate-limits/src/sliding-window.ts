@@ -1,4 +1,5 @@
-import { decide, decodeBuckets, encodeBuckets, type Decision } from './window-buckets';
+import { updateStored } from './stored-values';
+import { BUCKETS, decide, type Decision } from './window-buckets';
 
 /** One request counted (or refused) against a budget; the shape @nestjs/throttler's storage returns. */
 export interface RateLimitHit {
@@ -16,31 +17,24 @@ export interface Counters {
   write(key: string, value: string, revision: number | null): Promise<boolean>;
 }
 
-/** A counter update that loses a race retries with the fresh value; past this, the request is refused. */
-const MAX_ATTEMPTS = 20;
-
 /**
  * Counts one request for `key` unless its budget is spent (window-buckets.ts: no rolling window admits more than
  * `limit`). Refused requests are not counted, so a client that backs off recovers as the window slides. Null when
  * the counter kept losing races.
  */
-export async function count(
+export function count(
   counters: Counters,
   key: string,
   windowMs: number,
   limit: number,
 ): Promise<RateLimitHit | null> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const entry = await counters.read(key);
-    const decision = decide(entry ? decodeBuckets(entry.value) : [], Date.now(), windowMs, limit);
-    if (!decision.admitted) return hitOf(decision);
-    if (await counters.write(key, encodeBuckets(decision.buckets), entry?.revision ?? null)) {
-      return hitOf(decision);
-    }
-    // Another replica counted first: read again, after a pause that spreads out a burst.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
-  }
-  return null;
+  return updateStored(counters, key, BUCKETS, (buckets) => {
+    const decision = decide(buckets ?? [], Date.now(), windowMs, limit);
+    // A refused request is not counted: nothing to write.
+    return decision.admitted
+      ? { value: decision.buckets, result: hitOf(decision) }
+      : { result: hitOf(decision) };
+  });
 }
 
 function hitOf(decision: Decision): RateLimitHit {
@@ -75,7 +69,7 @@ export class LocalCounters implements Counters {
     if (now - this.sweptAt < windowMs) return;
     this.sweptAt = now;
     for (const [key, entry] of this.entries) {
-      if (decodeBuckets(entry.value).every((bucket) => bucket.newestMs <= now - windowMs)) {
+      if (BUCKETS.decode(entry.value).every((bucket) => bucket.newestMs <= now - windowMs)) {
         this.entries.delete(key);
       }
     }

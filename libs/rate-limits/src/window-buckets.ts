@@ -1,3 +1,4 @@
+import { pairsCodec } from './stored-values';
 /**
  * The requests one key was admitted within the last window, grouped by when they came: a bucket is a slice of
  * window / BUCKETS_PER_WINDOW (1 s of a minute) holding how many it admitted and when the newest of them was.
@@ -72,24 +73,10 @@ function retryMs(buckets: readonly Bucket[], excess: number, now: number, window
 }
 
 /** `[[newestMs, count], …]`: a few hundred bytes at most, whatever the limit. */
-export function encodeBuckets(buckets: readonly Bucket[]): string {
-  return JSON.stringify(buckets.map((bucket) => [bucket.newestMs, bucket.count]));
-}
-
-/** The stored buckets; anything unreadable counts as none (it is written over). */
-export function decodeBuckets(text: string): Bucket[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  return parsed.flatMap((item: unknown) => {
-    if (!Array.isArray(item) || item.length !== 2) return [];
-    const [newestMs, count] = item as unknown[];
-    return Number.isSafeInteger(newestMs) && Number.isSafeInteger(count) && (count as number) > 0
-      ? [{ newestMs: newestMs as number, count: count as number }]
-      : [];
-  });
-}
+export const BUCKETS = pairsCodec<Bucket>(
+  (bucket) => [bucket.newestMs, bucket.count],
+  (newestMs, count) =>
+    Number.isSafeInteger(newestMs) && Number.isSafeInteger(count) && (count as number) > 0
+      ? { newestMs: newestMs as number, count: count as number }
+      : null,
+);
