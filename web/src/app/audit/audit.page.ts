@@ -1,12 +1,13 @@
 import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from '@angular/core';
 import { IconComponent } from '../ui/icon.component';
+import { LoadMoreComponent } from '../ui/load-more.component';
 import { AuditStore } from './audit.store';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES, NO_FILTERS, type AuditEntry, type AuditFilters } from './audit.types';
 
 /** The audit trail for audit readers: filter by user, dataset, action, outcome and time; export what is filtered. */
 @Component({
   selector: 'au-audit',
-  imports: [IconComponent],
+  imports: [IconComponent, LoadMoreComponent],
   providers: [AuditStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './audit.page.html',

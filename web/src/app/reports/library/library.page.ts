@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject, type OnInit } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { IconComponent } from '../../ui/icon.component';
+import { LoadMoreComponent } from '../../ui/load-more.component';
 import { when } from '../history-panel.component';
 import type { ReportScope } from '../report.types';
 import { LibraryStore } from './library.store';
@@ -16,7 +17,7 @@ const SCOPES: readonly { scope: ReportScope; label: string }[] = [
 /** The Reports section: My reports, Shared with me, Recent, Favourites and Trash. */
 @Component({
   selector: 'au-library',
-  imports: [RouterLink, IconComponent],
+  imports: [RouterLink, IconComponent, LoadMoreComponent],
   providers: [LibraryStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './library.page.html',
