@@ -23,9 +23,16 @@ import {
 
 /** The query the app holds, read back from its URL (`?q=`). */
 function queryInUrl(page: Page): Record<string, unknown> {
-  const q = new URL(page.url()).searchParams.get('q');
-  assert.ok(q, 'the view is in the URL');
-  return JSON.parse(inflateRawSync(Buffer.from(q, 'base64url')).toString('utf8')) as Record<string, unknown>;
+  const query = urlQuery(new URL(page.url()));
+  assert.ok(query, 'the view is in the URL');
+  return query;
+}
+
+function urlQuery(url: URL): Record<string, unknown> | null {
+  const q = url.searchParams.get('q');
+  return q
+    ? (JSON.parse(inflateRawSync(Buffer.from(q, 'base64url')).toString('utf8')) as Record<string, unknown>)
+    : null;
 }
 
 /** The count shown, the count the API gives for the app's own query, and that they agree. */
@@ -222,6 +229,11 @@ export async function carolSummarizes(page: Page, urls: Urls): Promise<void> {
   await header.click();
   await header.click();
   await page.locator('.ag-header-cell[col-id="total_amount"][aria-sort="descending"]').waitFor();
+  // The URL follows the grid once the view is compressed (url-sync.ts), a moment after the header shows it.
+  await page.waitForURL(
+    (url) =>
+      JSON.stringify(urlQuery(url)?.['sort']) === JSON.stringify([{ column: 'total_amount', dir: 'desc' }]),
+  );
   const query = queryInUrl(page);
   assert.deepEqual(query['aggregate'], {
     groupBy: ['employee_roster.department'],

@@ -131,12 +131,16 @@ async function main(): Promise<void> {
     const loadBefore = loadavg()[0] ?? 0;
     const paths: readonly Path[] = ['copy', 'formatted', 'streamCsv', 'javascript'];
     const seconds = new Map<Path, number[]>(paths.map((path) => [path, []]));
+    const cpuSeconds = new Map<Path, number[]>(paths.map((path) => [path, []]));
     const bytes = new Map<Path, number>();
     for (let i = 0; i < RUNS; i++) {
       for (const path of paths) {
         const started = performance.now();
+        const cpu = process.cpuUsage(); // this process's threads: the engine's and Node's
         bytes.set(path, await run(adapter, path, join(dir, `${path}.csv`)));
         seconds.get(path)?.push((performance.now() - started) / 1000);
+        const used = process.cpuUsage(cpu);
+        cpuSeconds.get(path)?.push((used.user + used.system) / 1e6);
       }
     }
     const loadAfter = loadavg()[0] ?? 0;
@@ -161,17 +165,19 @@ async function main(): Promise<void> {
         '`""` for empty text, `#` quoted), so its file is not the same CSV; it is the speed ceiling. The ' +
         'formatted COPY into a file is what a spooled temporary file would cost before reading it back; the ' +
         'gap from it to `streamCsv` is the pipe: 64 KiB per read into this process (Node cannot enlarge a ' +
-        "pipe), on the same two cores as the engine's threads, so that ratio moves with the machine's load.",
+        "pipe), on the same two cores as the engine's threads, so that ratio moves with the machine's load. CPU s: user + system time of this process " +
+        "(the engine's threads and Node's) during the path, median.",
       '',
       `- Run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, DuckDB ${version}, ` +
         `${availableParallelism()} cores, load average ${loadBefore.toFixed(1)} at start, ` +
         `${loadAfter.toFixed(1)} at the end`,
       '',
       markdownTable(
-        ['Path', 'Median s', 'Rows/s', 'MB', 'Rows/s vs COPY'],
+        ['Path', 'Median s', 'CPU s', 'Rows/s', 'MB', 'Rows/s vs COPY'],
         paths.map((path) => [
           labels[path],
           fmt(median(seconds.get(path) ?? []), 2),
+          fmt(median(cpuSeconds.get(path) ?? []), 2),
           fmt(rate(path)),
           fmt((bytes.get(path) ?? 0) / 1e6, 1),
           `${fmt(rate(path) / rate('copy'), 2)}×`,

@@ -22,42 +22,61 @@ function canonicalJson(value: unknown): string {
   );
 }
 
+/** A request started before the code that wants it has loaded (see `prefetchView`). */
+interface Ahead {
+  readonly result: Observable<unknown>;
+  readonly request: Subscription;
+  readonly startedAt: number;
+}
+
+/** An answer fetched ahead is only handed out this long: later, the caller asks afresh. */
+const AHEAD_TTL_MS = 30_000;
+const PREVIEW = `POST ${BASE}/query/preview`;
+
 @Injectable({ providedIn: 'root' })
 export class ApiService {
   private readonly http = inject(HttpClient);
-  /** A preview started ahead of the request that will want it (see `prefetchPreview`). */
-  private ahead: {
-    readonly key: string;
-    readonly result: Observable<PreviewResult>;
-    readonly request: Subscription;
-  } | null = null;
+  /** Requests started ahead, by method, URL and (canonical) body; each is handed to one caller. */
+  private readonly ahead = new Map<string, Ahead>();
 
   datasets(): Observable<DatasetSummary[]> {
-    return this.http.get<DatasetSummary[]>(`${BASE}/datasets`);
+    return this.get<DatasetSummary[]>(`${BASE}/datasets`);
   }
   dataset(id: string): Observable<DatasetDetail> {
-    return this.http.get<DatasetDetail>(`${BASE}/datasets/${encodeURIComponent(id)}`);
+    return this.get<DatasetDetail>(`${BASE}/datasets/${encodeURIComponent(id)}`);
   }
   vintages(id: string): Observable<Vintages> {
-    return this.http.get<Vintages>(`${BASE}/datasets/${encodeURIComponent(id)}/vintages`);
+    return this.get<Vintages>(`${BASE}/datasets/${encodeURIComponent(id)}/vintages`);
   }
   preview(query: Query): Observable<PreviewResult> {
-    const ahead = this.ahead;
-    this.ahead = null;
-    if (ahead?.key === canonicalJson(query)) return ahead.result;
-    ahead?.request.unsubscribe();
+    const ahead = this.take<PreviewResult>(previewKey(query));
+    if (ahead) return ahead;
+    // The grid has moved on: a first page fetched ahead for another query is no longer wanted.
+    for (const key of [...this.ahead.keys()].filter((k) => k.startsWith(PREVIEW))) this.drop(key);
     return this.http.post<PreviewResult>(`${BASE}/query/preview`, query);
+  }
+  /**
+   * Starts what a bookmarked view needs before the code that draws it has loaded: the dataset list, each
+   * dataset's detail and (when the link names one of its vintages) its vintages, and the first page. The next
+   * call asking the same gets the answer; the server checks each request like any other.
+   */
+  prefetchView(query: Query, firstPage: Query): void {
+    this.startAhead(`GET ${BASE}/datasets`, () => this.http.get(`${BASE}/datasets`));
+    for (const id of new Set([query.dataset, ...(query.joins ?? []).map((join) => join.dataset)])) {
+      const url = `${BASE}/datasets/${encodeURIComponent(id)}`;
+      this.startAhead(`GET ${url}`, () => this.http.get(url));
+      if (query.vintages?.[id])
+        this.startAhead(`GET ${url}/vintages`, () => this.http.get(`${url}/vintages`));
+    }
+    this.prefetchPreview(firstPage);
   }
   /**
    * Starts a preview now, for a caller that will ask for it later: a bookmarked view's first page, while the
    * catalog it needs to draw the grid is still loading. The next `preview` call gets it if it asks the same
-   * query, and cancels it otherwise. The server checks it like any other request.
+   * query, and cancels it otherwise.
    */
   prefetchPreview(query: Query): void {
-    this.ahead?.request.unsubscribe();
-    const result = new ReplaySubject<PreviewResult>(1);
-    const request = this.http.post<PreviewResult>(`${BASE}/query/preview`, query).subscribe(result);
-    this.ahead = { key: canonicalJson(query), result, request };
+    this.startAhead(previewKey(query), () => this.http.post(`${BASE}/query/preview`, query));
   }
   count(query: Query): Observable<CountResult> {
     return this.http.post<CountResult>(`${BASE}/query/count`, query);
@@ -65,4 +84,35 @@ export class ApiService {
   sql(query: Query): Observable<SqlResult> {
     return this.http.post<SqlResult>(`${BASE}/query/sql`, query);
   }
+
+  private get<T>(url: string): Observable<T> {
+    return this.take<T>(`GET ${url}`) ?? this.http.get<T>(url);
+  }
+
+  /** Already under way (or answered) for this key: nothing new is asked. */
+  private startAhead(key: string, request: () => Observable<unknown>): void {
+    const current = this.ahead.get(key);
+    if (current && Date.now() - current.startedAt < AHEAD_TTL_MS) return;
+    if (current) this.drop(key);
+    const result = new ReplaySubject<unknown>(1);
+    this.ahead.set(key, { result, request: request().subscribe(result), startedAt: Date.now() });
+  }
+
+  private take<T>(key: string): Observable<T> | null {
+    const ahead = this.ahead.get(key);
+    if (!ahead) return null;
+    this.ahead.delete(key);
+    if (Date.now() - ahead.startedAt < AHEAD_TTL_MS) return ahead.result as Observable<T>;
+    ahead.request.unsubscribe();
+    return null;
+  }
+
+  private drop(key: string): void {
+    this.ahead.get(key)?.request.unsubscribe();
+    this.ahead.delete(key);
+  }
+}
+
+function previewKey(query: Query): string {
+  return `${PREVIEW} ${canonicalJson(query)}`;
 }

@@ -1,8 +1,13 @@
 import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
+import { ApiService, PAGE_SIZE, pageQuery } from '../api';
+import { linkedQuery } from '../explorer/state/url-state';
 import { AuthService } from './auth.service';
 
-/** Waits for the code exchange AuthService started with the app, and takes the code out of the URL and history. */
+/**
+ * Waits for the code exchange AuthService started with the app, and takes the code out of the URL and history.
+ * A bookmarked view's data is asked for then, while the explorer's code loads (docs/BENCHMARKS.md, "sign-in").
+ */
 @Component({
   selector: 'au-callback',
   imports: [RouterLink],
@@ -24,13 +29,18 @@ import { AuthService } from './auth.service';
 export class CallbackPage implements OnInit {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
+  private readonly api = inject(ApiService);
   protected readonly error = signal<string | null>(null);
 
   ngOnInit(): void {
     // AuthService read the code as the app started; it leaves the address bar and the history now.
     history.replaceState(null, '', '/auth/callback');
     this.auth.signInCompleted().then(
-      (returnUrl) => this.router.navigateByUrl(returnUrl, { replaceUrl: true }),
+      async (returnUrl) => {
+        const query = await linkedQuery(returnUrl);
+        if (query) this.api.prefetchView(query, pageQuery(query, 0, PAGE_SIZE));
+        return this.router.navigateByUrl(returnUrl, { replaceUrl: true });
+      },
       (error: unknown) => {
         this.error.set(error instanceof Error ? error.message : 'Unknown error');
       },

@@ -28,11 +28,10 @@ import {
   type SortChangedEvent,
 } from 'ag-grid-community';
 import { firstValueFrom } from 'rxjs';
-import { ApiService, type Cell, type Query, type SortItem } from '../../api';
+import { ApiService, PAGE_SIZE, pageQuery, type Cell, type Query, type SortItem } from '../../api';
 import { formatCell, isNumeric } from './format';
 import type { Widths } from '../state/layout-state';
 import type { SchemaColumn } from '../state/query-schema';
-import { PAGE_SIZE, pageQuery } from '../state/query-state';
 
 // Only what this grid uses: keeps the initial bundle small.
 ModuleRegistry.registerModules([

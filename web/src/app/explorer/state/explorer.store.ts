@@ -3,6 +3,8 @@ import { Observable, Subscription, forkJoin, map, of, switchMap, tap } from 'rxj
 import {
   ApiError,
   ApiService,
+  PAGE_SIZE,
+  pageQuery,
   type CountResult,
   type DatasetDetail,
   type DatasetSummary,
@@ -17,11 +19,9 @@ import { applyLayout, applyOrder, type Widths } from './layout-state';
 import { removeNode, type GroupState } from './filter-state';
 import {
   EMPTY_VIEW,
-  PAGE_SIZE,
   countQuery,
   fromQuery,
   moveColumn,
-  pageQuery,
   resultColumns,
   selectDataset,
   setAggregation,

@@ -1,10 +1,10 @@
+import { pageQuery } from '../../api';
 import { newCondition, type GroupState } from './filter-state';
 import {
   EMPTY_VIEW,
   countQuery,
   fromQuery,
   moveColumn,
-  pageQuery,
   resultColumns,
   selectDataset,
   setAggregation,

@@ -468,14 +468,6 @@ function mapRefs(group: FilterGroup, canon: (ref: string) => string): FilterGrou
   };
 }
 
-/** Rows per page of the preview: the grid's block size, and the first page a bookmarked view asks for. */
-export const PAGE_SIZE = 50;
-
-/** One page of the preview (1-based page numbers, as docs/API.md). */
-export function pageQuery(query: Query, startRow: number, size: number): Query {
-  return { ...query, page: { number: Math.floor(startRow / size) + 1, size } };
-}
-
 /** Counting ignores order and paging. */
 export function countQuery(query: Query): Query {
   const rest = { ...query };

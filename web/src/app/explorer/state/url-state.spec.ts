@@ -1,5 +1,5 @@
 import type { Query } from '../../api';
-import { decodeView, encodeQuery } from './url-state';
+import { decodeView, encodeQuery, linkedQuery } from './url-state';
 
 const QUERY: Query = {
   dataset: 'global_sales',
@@ -67,5 +67,15 @@ describe('URL state', () => {
     const q = await encodeQuery(QUERY);
     await expect(decodeView(params({ q: q.slice(0, 20) }))).rejects.toThrow(/cannot read|cut short/);
     await expect(decodeView(params({ q: 'eyJhIjoxfQ' }))).rejects.toThrow(/Aurora can read/);
+  });
+
+  it('reads the query of a link into the explorer, and of nothing else', async () => {
+    const q = await encodeQuery(QUERY);
+    await expect(linkedQuery(`/explore?q=${q}`)).resolves.toEqual(QUERY);
+    await expect(linkedQuery(`${location.origin}/explore?q=${q}`)).resolves.toEqual(QUERY);
+    await expect(linkedQuery(`/reports?q=${q}`)).resolves.toBeNull();
+    await expect(linkedQuery(`https://elsewhere.example/explore?q=${q}`)).resolves.toBeNull();
+    await expect(linkedQuery('/explore?dataset=global_sales')).resolves.toBeNull();
+    await expect(linkedQuery('/explore?q=not-a-view')).resolves.toBeNull();
   });
 });

@@ -42,6 +42,17 @@ export async function decodeView(params: { get(name: string): string | null }): 
   return dataset ? { kind: 'dataset', dataset } : { kind: 'none' };
 }
 
+/**
+ * The query of an in-app link to the explorer (`/explore?q=…`), or null for any other link or one that does not
+ * decode: e.g. the page a sign-in returns to, whose data can be asked for before the explorer's code loads.
+ */
+export async function linkedQuery(url: string): Promise<Query | null> {
+  const link = new URL(url, location.origin);
+  if (link.origin !== location.origin || link.pathname !== '/explore') return null;
+  const view = await decodeView(link.searchParams).catch(() => null);
+  return view?.kind === 'query' ? view.query : null;
+}
+
 /** Only the shape the restore needs; the server validates the rest as it validates any query. */
 function isQueryLike(value: unknown): value is Query {
   if (typeof value !== 'object' || value === null) return false;
