@@ -1,7 +1,14 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { QUERY_LIMITS, type Pivot, type ScalarValue } from '@aurora/query-model';
 import type { GroupOperand, MeasureOperand, ResultColumn } from './resolved';
-import { invalidQuery, operandKey, operandType, resolveGroupItem, type SourceNames } from './resolve';
+import {
+  invalidQuery,
+  operandKey,
+  operandType,
+  refuseMasked,
+  resolveGroupItem,
+  type SourceNames,
+} from './resolve';
 import { castValue } from './typed-value';
 
 /** One value of a pivot's column, as the warehouse returned it (dates as `YYYY-MM-DD`). */
@@ -25,12 +32,21 @@ export function pivotOutputs(
   const on = pivot.bucket
     ? resolveGroupItem({ column: pivot.column, bucket: pivot.bucket, as: 'pivot' }, 'aggregate.pivot', names)
     : resolveGroupItem(pivot.column, 'aggregate.pivot.column', names);
+  // Its values are read in order, and a masked column's order would reveal more than its masks.
+  if (on.kind === 'source') refuseMasked(on, 'pivot on', 'aggregate.pivot.column');
   if (groupBy.some((operand) => operandKey(operand) === operandKey(on))) {
     throw invalidQuery('the pivot column is already a row dimension (in groupBy)', 'aggregate.pivot.column');
   }
   if (measures.length === 0) throw invalidQuery('a pivot needs at least one measure', 'aggregate.measures');
   if (values === undefined) return [];
   if (values.length > QUERY_LIMITS.maxPivotValues) throw pivotTooWide(values.length, false);
+  if (values.length === 0 && groupBy.length === 0) {
+    // No row dimension and no value to put across: a result without a single column.
+    throw invalidQuery(
+      'no row holds a value of the pivot column: there is nothing to show',
+      'aggregate.pivot.column',
+    );
+  }
   const cells = values.length * measures.length;
   if (cells > QUERY_LIMITS.maxColumns) {
     throw invalidQuery(

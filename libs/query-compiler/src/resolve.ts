@@ -441,7 +441,7 @@ function relativeBounds(
   );
 }
 
-function refuseMasked(column: SourceColumn, doing: string, path: string): void {
+export function refuseMasked(column: SourceColumn, doing: string, path: string): void {
   const masking = column.column.masking;
   if (!masking) return;
   throw new AuroraError(

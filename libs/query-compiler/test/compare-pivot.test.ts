@@ -178,6 +178,19 @@ describe('pivot', () => {
     expect((await db.query(read.count)).rows).toEqual([[1]]);
   });
 
+  it('refuses a masked column: its values are read in order', () => {
+    const body = {
+      ...pivotByEmployee,
+      aggregate: { ...pivotByEmployee.aggregate, pivot: { column: 'sold_at' } },
+    };
+    expect(
+      errorOf(() => compilePivotValues(parseQuery(body), policedCatalog(['EMEA']), options)),
+    ).toMatchObject({
+      code: 'COLUMN_MASKED',
+      path: 'aggregate.pivot.column',
+    });
+  });
+
   it('refuses more than 50 values, naming the count', () => {
     const values = Array.from({ length: 51 }, (_, i) => `r${i}`);
     const error = errorOf(() =>
