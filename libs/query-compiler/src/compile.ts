@@ -165,12 +165,15 @@ function frozenStatement(
 ): CompiledQuery {
   const dialect = DIALECTS[name];
   const { sql, params, secretParams } = dialect.createCompiler().compile(dialect.rewrite(plan));
-  const sources = query.sources.map(({ dataset, vintage }) =>
+  // A comparison reads two vintages of its primary dataset, each one partition.
+  const sources = query.sources.map(({ dataset, vintage }, i) =>
     Object.freeze({
       dataset: dataset.id,
       label: dataset.label,
       rowEstimate: dataset.rowEstimate,
-      partition: dataset.partition ? Object.freeze({ vintage: vintage !== null }) : null,
+      partition: dataset.partition
+        ? Object.freeze({ vintage: vintage !== null || (i === 0 && query.compare !== null) })
+        : null,
     }),
   );
   return Object.freeze({

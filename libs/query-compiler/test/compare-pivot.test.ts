@@ -94,6 +94,11 @@ describe('vintage comparison', () => {
     expect(changed.rows).toEqual([[1, 3, 2, 200, 'changed']]);
   });
 
+  it('reads one partition per side: the cost guard sees the primary dataset as read by vintage', () => {
+    const compiled = compileQuery(parseQuery(byRegion()), SALES_CATALOG, options);
+    expect(compiled.sources[0]?.partition).toEqual({ vintage: true });
+  });
+
   it('sorts on a difference and pages stably', async () => {
     const body = byRegion({ sort: [{ column: 'amount_diff', dir: 'desc' }], page: { number: 2, size: 1 } });
     const { rows } = await db.query(compileQuery(parseQuery(body), SALES_CATALOG, options));
