@@ -29,6 +29,7 @@ import {
   setJoins,
   setResultFilter,
   setSort,
+  setCompare,
   setVintage,
   sourceSchema,
   toQuery,
@@ -37,6 +38,7 @@ import {
   type AggregationState,
   type JoinState,
   type ViewState,
+  type VintageState,
 } from './query-state';
 
 function labelsOf(details: readonly DatasetDetail[]): string | null {
@@ -169,6 +171,10 @@ export class ExplorerStore {
 
   setVintage(loadType: string | null, loadId: string | null): void {
     this.view.update((state) => setVintage(state, loadType, loadId));
+  }
+  /** "Compare vintages": the target Load ID (the base is the vintage), or null to stop comparing. */
+  setCompare(target: VintageState | null): void {
+    this.view.update((state) => setCompare(state, target, this.details()));
   }
   toggleColumn(ref: string): void {
     this.view.update((state) => toggleColumn(state, ref));
