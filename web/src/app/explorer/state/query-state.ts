@@ -50,6 +50,8 @@ export interface AggregationState {
    */
   readonly buckets?: Readonly<Record<string, GroupBucket>>;
   readonly measures: readonly MeasureState[];
+  /** "Pivot": the column whose values go across, one result column per value and measure (from the server). */
+  readonly pivot?: { readonly column: string; readonly bucket?: TimeBucket | undefined } | null;
 }
 
 export interface GroupBucket {
@@ -246,7 +248,9 @@ export function resultColumns(state: ViewState, details: Details): SchemaColumn[
   const measures = state.aggregate.measures.map((m) =>
     measureColumn(m, m.column === null ? undefined : byRef.get(m.column)),
   );
-  return state.compareWith ? compareColumns(keys, measures) : [...keys, ...measures];
+  if (state.compareWith) return compareColumns(keys, measures);
+  // A pivot's columns are named after values only the server reads: the grid adds them from its answer.
+  return state.aggregate.pivot ? keys : [...keys, ...measures];
 }
 
 export type QueryReadiness =
@@ -276,6 +280,8 @@ export function toQuery(state: ViewState, details: Details): QueryReadiness {
   }
   const filter = toFilter(state.filter, schema, 'filter');
   const aggregate = state.aggregate && toAggregate(state.aggregate, schema, issues);
+  if (state.aggregate?.pivot && state.compareWith)
+    issues.push({ path: 'aggregate.pivot', message: 'Compare vintages or pivot, not both' });
   const results = resultColumns(state, details);
   if (state.compareWith) {
     const measures = state.aggregate ? resultColumns({ ...state, compareWith: null }, details) : null;
@@ -429,10 +435,31 @@ function toAggregate(
       issues.push({ path: `${path}.as`, nodeId: measure.id, message: `${measure.as} is used twice` });
     names.add(measure.as);
   });
+  const pivot = aggregate.pivot && toPivot(aggregate, byRef, issues);
   return {
     groupBy,
     measures: aggregate.measures.map((m) => ({ fn: m.fn, column: m.column, as: m.as })),
+    ...(pivot ? { pivot } : {}),
   };
+}
+
+/** A column not grouped by, readable (not masked), with a measure to put across. */
+function toPivot(
+  aggregate: AggregationState,
+  byRef: ReadonlyMap<string, SchemaColumn>,
+  issues: Issue[],
+): NonNullable<NonNullable<Query['aggregate']>['pivot']> | null {
+  const pivot = aggregate.pivot;
+  if (!pivot) return null;
+  const path = 'aggregate.pivot.column';
+  const column = byRef.get(pivot.column);
+  if (!column) issues.push({ path, message: `${pivot.column} is not a column of this view` });
+  else if (column.masking) issues.push({ path, message: `${column.label} is ${column.masking} for you` });
+  else if (aggregate.groupBy.includes(pivot.column))
+    issues.push({ path, message: `${column.label} is already grouped by: pivot on another column` });
+  if (aggregate.measures.length === 0)
+    issues.push({ path: 'aggregate.measures', message: 'Add a measure to pivot' });
+  return pivot.bucket ? { column: pivot.column, bucket: pivot.bucket } : { column: pivot.column };
 }
 
 /**
@@ -496,6 +523,9 @@ export function fromQuery(query: Query, details: Details): ViewState {
             column: m.column === null ? null : canon(m.column),
             as: m.as,
           })),
+          ...(query.aggregate.pivot
+            ? { pivot: { ...query.aggregate.pivot, column: canon(query.aggregate.pivot.column) } }
+            : {}),
         }
       : null,
     resultFilter: fromFilter(query.resultFilter && mapRefs(query.resultFilter, canon)),
