@@ -32,6 +32,8 @@ export interface ResultColumnInfo {
   readonly label: string;
   readonly type: ColumnType;
   readonly format?: string | undefined;
+  /** A pivot's value column: its label holds the value, so a file's header row shows the label (docs/API.md). */
+  readonly pivot?: true | undefined;
 }
 
 /** A dataset the query reads, as the catalog knows it: what a cost check needs to judge it cheap. */
@@ -64,8 +66,14 @@ export function compileQuery(query: Query, catalog: CatalogView, given: CompileO
   const options = dated(given);
   return memoised('rows', query, catalog, options, () => {
     const resolved = resolveQuery(query, catalog, withPivotValues(query, options));
-    const columns = resolved.outputs.map(({ name, label, type, format }) =>
-      Object.freeze({ name, label, type, format }),
+    const columns = resolved.outputs.map(({ name, label, type, format, operand }) =>
+      Object.freeze({
+        name,
+        label,
+        type,
+        format,
+        ...(operand.kind === 'pivot' ? { pivot: true as const } : {}),
+      }),
     );
     const plan = planRows(resolved, planOptions(options, catalog));
     return frozenStatement(plan, options.dialect, columns, resolved);

@@ -208,10 +208,20 @@ describe('pivot', () => {
   it('downloads as CSV and counts its rows', async () => {
     const shown = await preview(pivotByRegion);
     const { header, records } = await csv(pivotByRegion);
-    expect(header).toEqual(shown.columns.map((c) => c.name));
+    // The value columns are headed by their values (labels), the row dimensions by their names.
+    expect(header).toEqual(['channel', ...shown.columns.slice(1).map((c) => c.label)]);
     expect(records.map((record) => record[0])).toEqual(shown.rows.map((row) => String(row[0])));
     const count = await post(`${api}/query/count`, pivotByRegion, { token: alice });
     expect(count.json<{ count: number }>().count).toBe(shown.rows.length);
+  });
+
+  it('shows its SQL with the values read and bound, never written into it', async () => {
+    const response = await post(`${api}/query/sql`, pivotByRegion, { token: alice });
+    expect(response.status).toBe(200);
+    const { sql, params } = response.json<{ sql: string; params: unknown[] }>();
+    expect(sql).toContain('CASE WHEN');
+    expect(sql).not.toContain('EMEA');
+    expect(params).toContain('EMEA');
   });
 
   it('reads its columns through the row policy: dave learns no other region from the header', async () => {

@@ -137,7 +137,8 @@ export class QueryRunner {
   /** Every row of the query as CSV bytes, header first: formatted by the adapter, next to the data. */
   async *csv(queryJson: string, context: RunContext): AsyncGenerator<Buffer> {
     const { compiled, streaming } = await this.streamed(queryJson, context);
-    const header = compiled.columns.map((column) => column.name);
+    // A pivot's value columns are named p<i>_<measure>: their header is the value (the label), as in XLSX.
+    const header = compiled.columns.map((column) => (column.pivot ? column.label : column.name));
     yield* this.warehouse.streamCsv(compiled, header, streaming);
   }
 
