@@ -100,13 +100,15 @@ export class ExplorerStore {
   });
   /** What filters, joins and grouping can use: every column of the joined datasets. */
   readonly sourceSchema = computed(() => sourceSchema(this.view(), this.details()));
+  /** The result columns the view itself defines (not a pivot's value columns, which come with an answer). */
+  readonly viewColumns = computed(() => resultColumns(this.view(), this.details()));
   /** A pivot's value columns as the server named and labelled them, for the query that answered. */
   private readonly pivotAnswer = signal<{ readonly key: string; readonly columns: SchemaColumn[] } | null>(
     null,
   );
   /** What the grid shows, sorts and the result filter uses (a pivot's value columns once answered). */
   readonly resultColumns = computed(() => {
-    const known = resultColumns(this.view(), this.details());
+    const known = this.viewColumns();
     const answer = this.pivotAnswer();
     const query = this.query();
     return answer && query && answer.key === pivotKey(query) ? [...known, ...answer.columns] : known;
