@@ -1,4 +1,4 @@
-import type { ColumnType, Query } from '@aurora/query-model';
+import { QUERY_LIMITS, type ColumnType, type GroupByItem, type Query } from '@aurora/query-model';
 import type { DialectName } from '@aurora/sql-dialect';
 import type { CatalogView } from './catalog';
 import type { BindValue } from './compiler';
@@ -7,7 +7,8 @@ import { CompileMemo, type StatementKind } from './memo';
 import type { SelectNode } from './nodes';
 import { planCount, planRows, type PlanOptions } from './plan';
 import { todayIn } from './relative-dates';
-import { resolveQuery } from './resolve';
+import { resolveQuery, type ResolveOptions } from './resolve';
+import type { PivotCell } from './resolve-pivot';
 import type { ResolvedQuery } from './resolved';
 
 export interface CompileOptions extends Partial<Omit<PlanOptions, 'maskingKey'>> {
@@ -22,6 +23,8 @@ export interface CompileOptions extends Partial<Omit<PlanOptions, 'maskingKey'>>
   readonly maxRowLimit: number;
   /** false compiles afresh instead of reusing an identical earlier compile (to measure the compiler itself). */
   readonly memo?: boolean;
+  /** A pivot's column values, as `compilePivotValues` read them: a query with a pivot needs them. */
+  readonly pivotValues?: readonly PivotCell[] | undefined;
 }
 
 export interface ResultColumnInfo {
@@ -29,6 +32,8 @@ export interface ResultColumnInfo {
   readonly label: string;
   readonly type: ColumnType;
   readonly format?: string | undefined;
+  /** A pivot's value column: its label holds the value, so a file's header row shows the label (docs/API.md). */
+  readonly pivot?: true | undefined;
 }
 
 /** A dataset the query reads, as the catalog knows it: what a cost check needs to judge it cheap. */
@@ -60,9 +65,15 @@ const MEMO = new CompileMemo({ maxEntries: 1_000, maxChars: 4_000_000 });
 export function compileQuery(query: Query, catalog: CatalogView, given: CompileOptions): CompiledQuery {
   const options = dated(given);
   return memoised('rows', query, catalog, options, () => {
-    const resolved = resolveQuery(query, catalog, options);
-    const columns = resolved.outputs.map(({ name, label, type, format }) =>
-      Object.freeze({ name, label, type, format }),
+    const resolved = resolveQuery(query, catalog, withPivotValues(query, options));
+    const columns = resolved.outputs.map(({ name, label, type, format, operand }) =>
+      Object.freeze({
+        name,
+        label,
+        type,
+        format,
+        ...(operand.kind === 'pivot' ? { pivot: true as const } : {}),
+      }),
     );
     const plan = planRows(resolved, planOptions(options, catalog));
     return frozenStatement(plan, options.dialect, columns, resolved);
@@ -73,10 +84,53 @@ export function compileQuery(query: Query, catalog: CatalogView, given: CompileO
 export function compileCount(query: Query, catalog: CatalogView, given: CompileOptions): CompiledQuery {
   const options = dated(given);
   return memoised('count', query, catalog, options, () => {
-    const resolved = resolveQuery(query, catalog, options);
+    const resolved = resolveQuery(query, catalog, withPivotValues(query, options));
     const plan = planCount(resolved, planOptions(options, catalog), options.maxRowLimit + 1);
     return frozenStatement(plan, options.dialect, [COUNT_COLUMN], resolved);
   });
+}
+
+/**
+ * A pivot's first step: the statements reading its column's distinct values (ascending, NULL last, at most one
+ * more than `maxPivotValues`) and counting them all (to name the count when there are too many). They read the
+ * query's sources, vintages and filter, so the same row policies decide which values exist. Null without a
+ * pivot. The query itself is checked first, so its errors point at its own fields.
+ */
+export function compilePivotValues(
+  query: Query,
+  catalog: CatalogView,
+  given: CompileOptions,
+): { readonly values: CompiledQuery; readonly count: CompiledQuery } | null {
+  const pivot = query.aggregate?.pivot;
+  if (!pivot) return null;
+  resolveQuery(query, catalog, { ...dated(given), pivotValues: undefined });
+  const item: GroupByItem = pivot.bucket
+    ? { column: pivot.column, bucket: pivot.bucket, as: 'pivot_value' }
+    : pivot.column;
+  const distinct: Query = {
+    dataset: query.dataset,
+    ...(query.vintages ? { vintages: query.vintages } : {}),
+    ...(query.joins ? { joins: query.joins } : {}),
+    ...(query.filter ? { filter: query.filter } : {}),
+    aggregate: { groupBy: [item], measures: [] },
+  };
+  const name = typeof item === 'string' ? item : item.as;
+  const options = { ...given, pivotValues: undefined };
+  return {
+    values: compileQuery(
+      { ...distinct, sort: [{ column: name, dir: 'asc' }], limit: QUERY_LIMITS.maxPivotValues + 1 },
+      catalog,
+      options,
+    ),
+    count: compileCount(distinct, catalog, options),
+  };
+}
+
+function withPivotValues(query: Query, options: CompileOptions & ResolveOptions): ResolveOptions {
+  if (query.aggregate?.pivot && options.pivotValues === undefined) {
+    throw new Error('a pivot needs its column values: compilePivotValues first');
+  }
+  return options;
 }
 
 /** The options with today's date settled: relative dates resolve against it, and the memo keys by it. */
@@ -119,12 +173,15 @@ function frozenStatement(
 ): CompiledQuery {
   const dialect = DIALECTS[name];
   const { sql, params, secretParams } = dialect.createCompiler().compile(dialect.rewrite(plan));
-  const sources = query.sources.map(({ dataset, vintage }) =>
+  // A comparison reads two vintages of its primary dataset, each one partition.
+  const sources = query.sources.map(({ dataset, vintage }, i) =>
     Object.freeze({
       dataset: dataset.id,
       label: dataset.label,
       rowEstimate: dataset.rowEstimate,
-      partition: dataset.partition ? Object.freeze({ vintage: vintage !== null }) : null,
+      partition: dataset.partition
+        ? Object.freeze({ vintage: vintage !== null || (i === 0 && query.compare !== null) })
+        : null,
     }),
   );
   return Object.freeze({

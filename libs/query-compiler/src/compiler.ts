@@ -84,6 +84,19 @@ export abstract class SqlCompiler {
     }
     this.append(` ESCAPE '${LIKE_ESCAPE}'`);
   }
+  /** `SameNode`: portable `(a = b OR (a IS NULL AND b IS NULL))`; a dialect with a null-safe operator overrides it. */
+  protected appendSame(left: ExpressionNode, right: ExpressionNode): void {
+    this.append('(');
+    this.visit(left);
+    this.append(' = ');
+    this.visit(right);
+    this.append(' OR (');
+    this.visit(left);
+    this.append(' IS NULL AND ');
+    this.visit(right);
+    this.append(' IS NULL))');
+  }
+
   /** Between a subquery and its alias. */
   protected readonly aliasKeyword: string = ' AS ';
 
@@ -232,6 +245,34 @@ export abstract class SqlCompiler {
     TextMatch: (c, node) => c.appendTextMatch(node),
     Mask: (c, node) => c.appendMask(node),
     Bucket: (c, node) => c.appendBucket(node),
+    Number: (c, node) => c.append(String(node.value)),
+    Case: (c, node) => {
+      c.append('CASE');
+      for (const { when, then } of node.whens) {
+        c.append(' WHEN ');
+        c.visit(when);
+        c.append(' THEN ');
+        c.visit(then);
+      }
+      if (node.otherwise) {
+        c.append(' ELSE ');
+        c.visit(node.otherwise);
+      }
+      c.append(' END');
+    },
+    Coalesce: (c, node) => {
+      c.append('COALESCE(');
+      c.list(node.items);
+      c.append(')');
+    },
+    Arithmetic: (c, node) => {
+      c.append('(');
+      c.visit(node.left);
+      c.append(` ${node.op} `);
+      c.visit(node.right);
+      c.append(')');
+    },
+    Same: (c, node) => c.appendSame(node.left, node.right),
     Aggregate: (c, node) => {
       c.append(`${node.fn}(${node.distinct ? 'DISTINCT ' : ''}`);
       if (node.arg) c.visit(node.arg);

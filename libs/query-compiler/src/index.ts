@@ -9,6 +9,7 @@ export {
 } from './catalog';
 export {
   compileCount,
+  compilePivotValues,
   compileQuery,
   type CompileOptions,
   type CompiledQuery,
@@ -18,3 +19,4 @@ export {
 export type { BindValue } from './compiler';
 export { relativeDateRange, todayIn, zoneMidnightUtc } from './relative-dates';
 export { castValue, type TypedValue } from './typed-value';
+export { PIVOT_NULL_LABEL, pivotTooWide, type PivotCell } from './resolve-pivot';

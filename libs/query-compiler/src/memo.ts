@@ -91,6 +91,8 @@ export class CompileMemo {
       options.maskingKey ?? null,
       options.timeZone ?? null,
       options.today ?? null,
+      // Read from the data, not the body: another set of values is another statement.
+      options.pivotValues ?? null,
       query,
     ];
     // One call writes one flat string: a concatenation would be copied again to look it up.

@@ -19,7 +19,12 @@ export type ExpressionNode =
   | TextMatchNode
   | AggregateNode
   | MaskNode
-  | BucketNode;
+  | BucketNode
+  | NumberNode
+  | CaseNode
+  | CoalesceNode
+  | ArithmeticNode
+  | SameNode;
 
 export type Node = ExpressionNode | SelectNode | TableNode | SubqueryNode | JoinNode;
 
@@ -120,6 +125,34 @@ export interface BucketNode {
   readonly expr: ExpressionNode;
 }
 
+/** A number written into the SQL: the planner's own constants (0, 1, 100), never a user's value. */
+export interface NumberNode {
+  readonly kind: 'Number';
+  readonly value: number;
+}
+export interface CaseNode {
+  readonly kind: 'Case';
+  readonly whens: readonly { readonly when: ExpressionNode; readonly then: ExpressionNode }[];
+  /** null: `ELSE NULL`. */
+  readonly otherwise: ExpressionNode | null;
+}
+export interface CoalesceNode {
+  readonly kind: 'Coalesce';
+  readonly items: readonly ExpressionNode[];
+}
+export interface ArithmeticNode {
+  readonly kind: 'Arithmetic';
+  readonly op: '-' | '*' | '/';
+  readonly left: ExpressionNode;
+  readonly right: ExpressionNode;
+}
+/** Equal, or both NULL: how a vintage comparison matches keys and tells an unchanged measure. */
+export interface SameNode {
+  readonly kind: 'Same';
+  readonly left: ExpressionNode;
+  readonly right: ExpressionNode;
+}
+
 export interface TableNode {
   readonly kind: 'Table';
   readonly schema: string | null;
@@ -192,6 +225,15 @@ export const sql = {
     Object.freeze({ kind: 'Mask', mode, expr, type, key }),
   bucket: (unit: TimeBucket, expr: ExpressionNode): BucketNode =>
     Object.freeze({ kind: 'Bucket', unit, expr }),
+  number: (value: number): NumberNode => Object.freeze({ kind: 'Number', value }),
+  case: (whens: CaseNode['whens'], otherwise: ExpressionNode | null = null): CaseNode =>
+    Object.freeze({ kind: 'Case', whens: Object.freeze([...whens]), otherwise }),
+  coalesce: (items: readonly ExpressionNode[]): CoalesceNode =>
+    Object.freeze({ kind: 'Coalesce', items: Object.freeze([...items]) }),
+  arithmetic: (op: ArithmeticNode['op'], left: ExpressionNode, right: ExpressionNode): ArithmeticNode =>
+    Object.freeze({ kind: 'Arithmetic', op, left, right }),
+  same: (left: ExpressionNode, right: ExpressionNode): SameNode =>
+    Object.freeze({ kind: 'Same', left, right }),
   table: (schema: string | null, name: string): TableNode => Object.freeze({ kind: 'Table', schema, name }),
   subquery: (query: SelectNode, alias: string): SubqueryNode =>
     Object.freeze({ kind: 'Subquery', query, alias }),

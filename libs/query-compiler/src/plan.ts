@@ -1,4 +1,5 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { MeasureFn } from '@aurora/query-model';
 import { columnNamed, isPoliced, type CatalogDataset, type CatalogMaterializedView } from './catalog';
 import { castOrUndefined } from './typed-value';
 import {
@@ -13,6 +14,7 @@ import type { Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './
 import { operandKey } from './resolve';
 import { routeToMaterializedView } from './route';
 import { forEachColumn } from './transform';
+import { planComparison } from './plan-compare';
 
 export interface PlanOptions {
   /** Move each dataset's own conditions into its scan, where that cannot change the result. */
@@ -32,6 +34,7 @@ export interface PlanOptions {
  * filters, joins, grouping, order and paging.
  */
 export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNode {
+  if (logical.compare) return planComparison(logical, logical.compare, options, planRows);
   // A view holds its datasets' every row and column: policies apply only to the datasets' own scans.
   const policed = logical.sources.some((source) => isPoliced(source.dataset));
   const query =
@@ -246,7 +249,7 @@ function preservedDatasets(sources: readonly Source[]): Set<CatalogDataset> {
   return new Set(sources.map((s) => s.dataset).filter((d) => !nullSupplying.has(d)));
 }
 
-function orderItems(query: ResolvedQuery, outer: (operand: Operand) => ExpressionNode): OrderItem[] {
+export function orderItems(query: ResolvedQuery, outer: (operand: Operand) => ExpressionNode): OrderItem[] {
   const items: OrderItem[] = query.sort.map((item) => ({ expr: outer(item.operand), dir: item.dir }));
   if (query.page === null && query.limit === null) return items;
   // Paging needs a total order: ties are broken by the catalog's unique keys (or the group-by columns).
@@ -276,7 +279,10 @@ function uniqueKeys(query: ResolvedQuery): Operand[] {
   return keys;
 }
 
-function paging(query: ResolvedQuery, peekOneMore: boolean): { limit: number | null; offset: number | null } {
+export function paging(
+  query: ResolvedQuery,
+  peekOneMore: boolean,
+): { limit: number | null; offset: number | null } {
   const extra = peekOneMore ? 1 : 0;
   if (!query.page) return { limit: query.limit, offset: null };
   const offset = (query.page.number - 1) * query.page.size;
@@ -345,8 +351,20 @@ function operandExpression(operand: Operand, qualified: boolean): ExpressionNode
     sql.column(qualified ? source.dataset.id : null, source.column.name);
   if (operand.kind === 'source') return column(operand);
   if (operand.kind === 'bucket') return sql.bucket(operand.unit, column(operand.column));
-  const arg = operand.column ? column(operand.column) : null;
-  switch (operand.fn) {
+  if (operand.kind === 'compare') throw new Error('compare columns are planned by plan-compare.ts');
+  if (operand.kind === 'measure') {
+    return measureExpression(operand.fn, operand.column ? column(operand.column) : null);
+  }
+  // Conditional aggregation: portable, and the value stays a bind parameter.
+  const on = operandExpression(operand.on, qualified);
+  const when = operand.value ? sql.compare('=', on, sql.value(operand.value)) : sql.isNull(on);
+  const counted = operand.measure.column ? column(operand.measure.column) : sql.number(1);
+  return measureExpression(operand.measure.fn, sql.case([{ when, then: counted }]));
+}
+
+/** `arg` null: `COUNT(*)`. */
+function measureExpression(fn: MeasureFn, arg: ExpressionNode | null): ExpressionNode {
+  switch (fn) {
     case 'sum':
       return sql.aggregate('SUM', arg);
     case 'avg':
@@ -362,7 +380,7 @@ function operandExpression(operand: Operand, qualified: boolean): ExpressionNode
   }
 }
 
-function conjuncts(predicate: Predicate | null, into: Predicate[] = []): Predicate[] {
+export function conjuncts(predicate: Predicate | null, into: Predicate[] = []): Predicate[] {
   if (!predicate) return into;
   if (predicate.kind === 'group' && predicate.op === 'and' && !predicate.not) {
     for (const item of predicate.items) conjuncts(item, into);

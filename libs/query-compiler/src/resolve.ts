@@ -8,6 +8,7 @@ import {
   type RelativeRange,
   type Measure,
   type Query,
+  type Vintage as QueryVintage,
 } from '@aurora/query-model';
 import { columnNamed, type CatalogDataset, type CatalogView } from './catalog';
 import type {
@@ -20,7 +21,10 @@ import type {
   ResultColumn,
   Source,
   SourceColumn,
+  Vintage,
 } from './resolved';
+import { compareOutputs, resolveComparison } from './resolve-compare';
+import { pivotOutputs, type PivotCell } from './resolve-pivot';
 import { relativeDateRange, zoneMidnightUtc } from './relative-dates';
 import { castValue, type TypedValue } from './typed-value';
 
@@ -31,6 +35,8 @@ export interface ResolveOptions {
   readonly today: string;
   /** The deployment's time zone (`AURORA_TIME_ZONE`): where a day begins, for timestamp columns. */
   readonly timeZone: string;
+  /** A pivot's column values as read (compilePivotValues); undefined only validates the pivot. */
+  readonly pivotValues?: readonly PivotCell[] | undefined;
 }
 
 /**
@@ -49,15 +55,14 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
   const aggregated = query.aggregate !== undefined;
   const groupItems = query.aggregate?.groupBy ?? [];
   const groupBy = groupItems.map((item, i) => resolveGroupItem(item, `aggregate.groupBy[${i}]`, names));
-  const outputs = aggregated
-    ? [
-        ...groupBy.map((operand, i) => groupOutput(operand, groupItems[i] ?? '')),
-        ...(query.aggregate?.measures ?? []).map((measure, i) => measureOutput(measure, i, names)),
-      ]
+  const measures = (query.aggregate?.measures ?? []).map((measure, i) => measureOutput(measure, i, names));
+  const groupOutputs = groupBy.map((operand, i) => groupOutput(operand, groupItems[i] ?? ''));
+  const grouped = aggregated
+    ? [...groupOutputs, ...measures]
     : (query.columns ?? []).map((ref, i) => sourceOutput(names.resolve(ref, `columns[${i}]`), ref));
   const groupCount = groupBy.length;
   checkUnique(
-    outputs.map((output) => output.name),
+    grouped.map((output) => output.name),
     (i) =>
       !aggregated
         ? `columns[${i}]`
@@ -65,9 +70,25 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
           ? `aggregate.groupBy[${i}]${typeof groupItems[i] === 'string' ? '' : '.as'}`
           : `aggregate.measures[${i - groupCount}].as`,
   );
-  if (aggregated && outputs.length === 0) {
+  if (aggregated && grouped.length === 0) {
     throw invalidQuery('group by at least one column or add a measure', 'aggregate');
   }
+  const primary = resolvedSources[0]?.dataset;
+  if (!primary) throw new Error('a query has a primary dataset');
+  // A comparison or a pivot reshapes the measures; the group-by columns stay its keys or row dimensions.
+  const compare = query.compare ? resolveComparison(query, primary, measures) : null;
+  const pivot = query.aggregate?.pivot;
+  const shaped = compare
+    ? compareOutputs(measures)
+    : pivot
+      ? pivotOutputs(pivot, groupBy, measures, names, options.pivotValues)
+      : null;
+  const outputs = shaped ? [...groupOutputs, ...shaped] : grouped;
+  if (shaped)
+    checkUnique(
+      outputs.map((output) => output.name),
+      () => (compare ? 'compare' : 'aggregate.pivot'),
+    );
 
   const results = new ResultNames(outputs, names, aggregated);
   const sort = (query.sort ?? []).map((item, i) => {
@@ -93,6 +114,7 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
     sort,
     limit: query.limit ?? null,
     page,
+    compare,
   };
 }
 
@@ -125,7 +147,9 @@ function resolveVintage(query: Query, dataset: CatalogDataset): Source['vintage'
   const vintage = query.vintages?.[dataset.id];
   const partition = dataset.partition;
   if (!vintage) {
-    if (partition?.required) {
+    // A comparison chooses the primary dataset's two vintages itself.
+    const compared = query.compare !== undefined && dataset.id === query.dataset;
+    if (partition?.required && !compared) {
       throw new AuroraError(
         ErrorCode.PARTITION_FILTER_REQUIRED,
         `${dataset.label} is partitioned: choose a Load Type and Load ID first.`,
@@ -134,7 +158,12 @@ function resolveVintage(query: Query, dataset: CatalogDataset): Source['vintage'
     }
     return null;
   }
-  const path = `vintages.${dataset.id}`;
+  return castVintage(dataset, vintage, `vintages.${dataset.id}`);
+}
+
+/** A vintage's Load Type and Load ID cast to the partition columns' catalog types. */
+export function castVintage(dataset: CatalogDataset, vintage: QueryVintage, path: string): Vintage {
+  const partition = dataset.partition;
   if (!partition) throw invalidQuery(`${dataset.label} has no Load Type or Load ID to choose`, path);
   return {
     loadType: castValue(
@@ -180,7 +209,7 @@ function resolveJoinKeys(
 }
 
 /** Binds `dataset.column` (or a bare `column` when the query has no joins) to the catalog. */
-class SourceNames {
+export class SourceNames {
   constructor(
     private readonly sources: readonly SourceWithoutJoin[],
     private readonly bareAllowed: boolean,
@@ -311,7 +340,7 @@ function resolveCondition(
 }
 
 /** A column, or a date or timestamp column by time bucket (`hour` only for timestamps). */
-function resolveGroupItem(item: GroupByItem, path: string, names: SourceNames): GroupOperand {
+export function resolveGroupItem(item: GroupByItem, path: string, names: SourceNames): GroupOperand {
   if (typeof item === 'string') return names.resolve(item, path);
   const column = names.resolve(item.column, `${path}.column`);
   const type = column.column.type;
@@ -371,6 +400,8 @@ export function operandType(operand: Operand): ColumnType {
   if (operand.kind === 'source') return operand.column.type;
   // A bucket is its first day; an hour its first instant.
   if (operand.kind === 'bucket') return operand.unit === 'hour' ? 'timestamp' : 'date';
+  if (operand.kind === 'pivot') return operandType(operand.measure);
+  if (operand.kind === 'compare') return operand.type;
   switch (operand.fn) {
     case 'count':
     case 'count_distinct':
@@ -390,6 +421,11 @@ export function operandKey(operand: Operand): string {
     source ? `${source.dataset.id}.${source.column.name}` : '*';
   if (operand.kind === 'source') return column(operand);
   if (operand.kind === 'bucket') return `${operand.unit}(${column(operand.column)})`;
+  if (operand.kind === 'pivot') {
+    const value = operand.value === null ? null : String(operand.value.value);
+    return `${operandKey(operand.measure)}[${operandKey(operand.on)}=${JSON.stringify(value)}]`;
+  }
+  if (operand.kind === 'compare') return `compare(${operand.part},${operand.index})`;
   return `${operand.fn}(${column(operand.column)})`;
 }
 
@@ -405,7 +441,7 @@ function relativeBounds(
   );
 }
 
-function refuseMasked(column: SourceColumn, doing: string, path: string): void {
+export function refuseMasked(column: SourceColumn, doing: string, path: string): void {
   const masking = column.column.masking;
   if (!masking) return;
   throw new AuroraError(
@@ -446,11 +482,11 @@ function columnOf(dataset: CatalogDataset, name: string) {
   return column;
 }
 
-function family(type: ColumnType): string {
+export function family(type: ColumnType): string {
   return type === 'integer' || type === 'number' ? 'numeric' : type;
 }
 
-function invalidQuery(detail: string, path: string): AuroraError {
+export function invalidQuery(detail: string, path: string): AuroraError {
   return new AuroraError(
     ErrorCode.INVALID_QUERY,
     detail.charAt(0).toUpperCase() + detail.slice(1) + '.',

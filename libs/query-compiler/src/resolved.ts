@@ -26,8 +26,27 @@ export interface BucketOperand {
 /** What a query groups by: a column, or a column by time bucket. */
 export type GroupOperand = SourceColumn | BucketOperand;
 
+/** A measure over the rows whose pivot column holds `value` (null: the rows where it is NULL). */
+export interface PivotOperand {
+  readonly kind: 'pivot';
+  readonly measure: MeasureOperand;
+  readonly on: GroupOperand;
+  readonly value: TypedValue | null;
+}
+
+export type ComparePart = 'base' | 'target' | 'diff' | 'pct' | 'status';
+
+/** A column of a vintage comparison: measure `index` on one side, its difference or change, or the status. */
+export interface CompareOperand {
+  readonly kind: 'compare';
+  readonly part: ComparePart;
+  /** Index into `ResolvedQuery.compare.measures`; -1 for the status. */
+  readonly index: number;
+  readonly type: ColumnType;
+}
+
 /** What a condition, a sort item or a result column reads: a source column, a bucket, or a measure after grouping. */
-export type Operand = SourceColumn | BucketOperand | MeasureOperand;
+export type Operand = SourceColumn | BucketOperand | MeasureOperand | PivotOperand | CompareOperand;
 
 export interface ResultColumn {
   readonly name: string;
@@ -75,12 +94,24 @@ export type JoinType = 'inner' | 'left' | 'right' | 'full';
 /** One dataset of the query: the primary one first, then the joins in the order the user gave them. */
 export interface Source {
   readonly dataset: CatalogDataset;
-  readonly vintage: { readonly loadType: TypedValue; readonly loadId: TypedValue } | null;
+  readonly vintage: Vintage | null;
   /** How this dataset joins the ones before it; null for the primary dataset. */
   readonly join: {
     readonly type: JoinType;
     readonly on: readonly (readonly [SourceColumn, SourceColumn])[];
   } | null;
+}
+
+export interface Vintage {
+  readonly loadType: TypedValue;
+  readonly loadId: TypedValue;
+}
+
+/** Two vintages of the primary dataset, grouped alike and joined on the group-by keys (plan-compare.ts). */
+export interface Comparison {
+  readonly base: Vintage;
+  readonly target: Vintage;
+  readonly measures: readonly MeasureOperand[];
 }
 
 /** The query with every name bound to the catalog and every value cast: what the planner works from. */
@@ -94,4 +125,6 @@ export interface ResolvedQuery {
   readonly sort: readonly { readonly operand: Operand; readonly dir: 'asc' | 'desc' }[];
   readonly limit: number | null;
   readonly page: { readonly number: number; readonly size: number } | null;
+  /** A vintage comparison: `outputs` are then its keys, compare columns and status. */
+  readonly compare: Comparison | null;
 }

@@ -1,5 +1,13 @@
 import type { CatalogColumn, CatalogDataset, CatalogMaterializedView } from './catalog';
-import type { GroupOperand, Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
+import type {
+  GroupOperand,
+  MeasureOperand,
+  Operand,
+  Predicate,
+  ResolvedQuery,
+  Source,
+  SourceColumn,
+} from './resolved';
 import type { TypedValue } from './typed-value';
 
 /**
@@ -83,8 +91,20 @@ function overView(
   };
   const grouped = (o: GroupOperand): GroupOperand =>
     o.kind === 'source' ? column(o) : { ...o, column: column(o.column) };
-  const operand = (o: Operand): Operand =>
-    o.kind === 'measure' ? { ...o, column: o.column && column(o.column) } : grouped(o);
+  const measure = (o: MeasureOperand): MeasureOperand => ({ ...o, column: o.column && column(o.column) });
+  const operand = (o: Operand): Operand => {
+    switch (o.kind) {
+      case 'measure':
+        return measure(o);
+      case 'pivot':
+        return { ...o, measure: measure(o.measure), on: grouped(o.on) };
+      case 'compare':
+        return o; // a comparison's sides are routed one by one (plan-compare.ts)
+      case 'source':
+      case 'bucket':
+        return grouped(o);
+    }
+  };
   const predicate = (p: Predicate): Predicate =>
     p.kind === 'group' ? { ...p, items: p.items.map(predicate) } : { ...p, operand: operand(p.operand) };
 

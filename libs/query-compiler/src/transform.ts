@@ -38,7 +38,19 @@ function rewriteChildren(
     case 'Column':
     case 'Value':
     case 'Truth':
+    case 'Number':
       return node;
+    case 'Case':
+      return sql.case(
+        node.whens.map((w) => ({ when: expr(w.when), then: expr(w.then) })),
+        node.otherwise && expr(node.otherwise),
+      );
+    case 'Coalesce':
+      return sql.coalesce(node.items.map(expr));
+    case 'Arithmetic':
+      return sql.arithmetic(node.op, expr(node.left), expr(node.right));
+    case 'Same':
+      return sql.same(expr(node.left), expr(node.right));
     case 'Comparison':
       return sql.compare(node.op, expr(node.left), expr(node.right));
     case 'Logical':
@@ -72,7 +84,20 @@ export function forEachColumn(node: ExpressionNode, each: (column: ColumnNode) =
       return;
     case 'Value':
     case 'Truth':
+    case 'Number':
       return;
+    case 'Case':
+      for (const w of node.whens) {
+        forEachColumn(w.when, each);
+        forEachColumn(w.then, each);
+      }
+      if (node.otherwise) forEachColumn(node.otherwise, each);
+      return;
+    case 'Coalesce':
+      for (const item of node.items) forEachColumn(item, each);
+      return;
+    case 'Arithmetic':
+    case 'Same':
     case 'Comparison':
       forEachColumn(node.left, each);
       forEachColumn(node.right, each);

@@ -2,8 +2,9 @@ import { parseQuery } from '@aurora/query-model';
 import type { DialectName } from '@aurora/sql-dialect';
 import { DuckDbAdapter } from '@aurora/warehouse';
 import { join } from 'node:path';
-import { compileCount, compileQuery, type CompiledQuery } from '../src';
+import { compileCount, compilePivotValues, compileQuery, type CompiledQuery } from '../src';
 import {
+  DAILY,
   GOLDEN_MASKING_KEY,
   policedCatalog,
   ROUTING_CATALOG,
@@ -11,7 +12,12 @@ import {
   SALES_SETUP,
   SALES_WITH_EMPLOYEE_SETUP,
 } from './fixtures/catalog';
-import { GOLDEN_QUERIES, POLICED_GOLDEN_QUERIES, ROUTED_GOLDEN_QUERIES } from './fixtures/golden-queries';
+import {
+  GOLDEN_QUERIES,
+  PIVOT_GOLDEN_QUERIES,
+  POLICED_GOLDEN_QUERIES,
+  ROUTED_GOLDEN_QUERIES,
+} from './fixtures/golden-queries';
 import { checkGolden, staleGoldenFiles } from './support/golden-files';
 
 // UPDATE_GOLDEN=1 rewrites the files (and deletes those no case owns); review the diff like any other change
@@ -51,6 +57,10 @@ const routed = perDialect(ROUTED_GOLDEN_QUERIES);
 const policed = Object.entries(POLICED_GOLDEN_QUERIES).flatMap(([name, { body, regions }]) =>
   DIALECTS.map((dialect) => [name, dialect, body, regions] as const),
 );
+const pivots = Object.entries(PIVOT_GOLDEN_QUERIES).flatMap(([name, { body, values }]) =>
+  DIALECTS.map((dialect) => [name, dialect, body, values] as const),
+);
+const PIVOT_VALUES_CASE = 'pivot-values-read-under-the-row-policy';
 const policedOptions = (dialect: DialectName) => ({ ...options(dialect), maskingKey: GOLDEN_MASKING_KEY });
 
 describe('golden SQL per dialect', () => {
@@ -79,10 +89,35 @@ describe('golden SQL per dialect', () => {
     expectGolden(COUNT_CASE, compileCount(parseQuery(body), SALES_CATALOG, options(dialect)));
   });
 
+  it.each(pivots)('%s (%s): the values are bound, never written', (name, dialect, body, values) => {
+    const compiled = compileQuery(parseQuery(body), SALES_CATALOG, {
+      ...options(dialect),
+      pivotValues: values,
+    });
+    for (const value of values) if (value !== null) expect(compiled.sql).not.toContain(String(value));
+    expectGolden(name, compiled);
+  });
+
+  it.each(DIALECTS)('the pivot values are read with the row policy (%s)', (dialect) => {
+    const body = {
+      dataset: 'global_sales',
+      vintages: DAILY,
+      aggregate: {
+        groupBy: ['employee_id'],
+        measures: [{ fn: 'sum', column: 'amount', as: 'amount' }],
+        pivot: { column: 'region' },
+      },
+    };
+    const read = compilePivotValues(parseQuery(body), policedCatalog(['EMEA']), policedOptions(dialect));
+    if (!read) throw new Error('a pivot has a values statement');
+    expectGolden(PIVOT_VALUES_CASE, read.values);
+  });
+
   it('every golden file belongs to a case (UPDATE_GOLDEN=1 deletes the others)', () => {
     const owned = new Set([
-      ...[...cases, ...routed, ...policed].map(([name, dialect]) => fileName(name, dialect)),
+      ...[...cases, ...routed, ...policed, ...pivots].map(([name, dialect]) => fileName(name, dialect)),
       ...DIALECTS.map((dialect) => fileName(COUNT_CASE, dialect)),
+      ...DIALECTS.map((dialect) => fileName(PIVOT_VALUES_CASE, dialect)),
     ]);
     expect(staleGoldenFiles(GOLDEN_DIR, owned, UPDATE)).toEqual([]);
   });

@@ -121,6 +121,29 @@ describe('the compile memo', () => {
     expect(compiles()).toBe(variants.length);
   });
 
+  it("keys on a pivot's values: they come from the data, not the body", () => {
+    const body = {
+      dataset: 'global_sales',
+      vintages: DAILY,
+      aggregate: {
+        groupBy: ['employee_id'],
+        measures: [{ fn: 'sum', column: 'amount', as: 'amount' }],
+        pivot: { column: 'region' },
+      },
+    };
+    const two = compileQuery(parseQuery(body), SALES_CATALOG, {
+      ...options('duckdb'),
+      pivotValues: ['APAC', 'EMEA'],
+    });
+    const one = compileQuery(parseQuery(body), SALES_CATALOG, {
+      ...options('duckdb'),
+      pivotValues: ['EMEA'],
+    });
+
+    expect(one.columns.map((c) => c.label)).toEqual(['Employee Id', 'EMEA']);
+    expect(two.columns.map((c) => c.label)).toEqual(['Employee Id', 'APAC', 'EMEA']);
+  });
+
   it('compiles every time what JSON cannot tell apart', () => {
     const { memo, compile, compiles } = counting();
     const query = regionIs('EMEA');

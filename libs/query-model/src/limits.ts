@@ -22,6 +22,8 @@ export const QUERY_LIMITS = {
   defaultPageSize: 50,
   maxPageNumber: 1_000_000_000,
   maxStringValue: 4_000,
+  /** Distinct values of a pivot's column (NULL counts as one): each becomes result columns. */
+  maxPivotValues: 50,
   /** `n` of a relative date filter ("the last n days"). */
   maxRelativeUnits: 1_000,
   maxBodyBytes: 1024 * 1024,

@@ -116,6 +116,8 @@ export function parseReportShares(input: unknown): ReportShare[] {
   return parseBody(ReportSharesSchema, input, 'a list of shares');
 }
 
+const COMPARE_SUFFIXES = ['base', 'target', 'diff', 'pct'] as const;
+
 /** A column reference of a query and where in the query it stands (`query.filter.items[0].column`). */
 export interface QueryReference {
   readonly path: string;
@@ -127,10 +129,19 @@ export interface QueryReference {
  * report to run. Bare names of measures (`sort`, `resultFilter`) name the query's own results and are skipped.
  */
 export function catalogReferences(query: Query): QueryReference[] {
-  const measures = new Set(query.aggregate?.measures.map((m) => m.as) ?? []);
+  const names = query.aggregate?.measures.map((m) => m.as) ?? [];
+  // A comparison's and a pivot's result columns are named after the measures (docs/API.md).
+  const compared = query.compare
+    ? [...names.flatMap((as) => COMPARE_SUFFIXES.map((s) => `${as}_${s}`)), 'status']
+    : [];
+  const measures = new Set([...names, ...compared]);
+  const pivoted = (reference: string): boolean =>
+    query.aggregate?.pivot !== undefined &&
+    names.some((as) => new RegExp(`^p[1-9][0-9]*_${as}$`).test(reference));
   const found: QueryReference[] = [];
   const add = (path: string, reference: string | null | undefined): void => {
-    if (reference && !measures.has(reference)) found.push({ path: `query.${path}`, reference });
+    if (reference && !measures.has(reference) && !pivoted(reference))
+      found.push({ path: `query.${path}`, reference });
   };
   query.columns?.forEach((c, i) => add(`columns[${i}]`, c));
   query.joins?.forEach((join, j) =>
@@ -153,6 +164,7 @@ export function catalogReferences(query: Query): QueryReference[] {
       : add(`aggregate.groupBy[${i}].column`, item.column),
   );
   query.aggregate?.measures.forEach((m, i) => add(`aggregate.measures[${i}].column`, m.column));
+  add('aggregate.pivot.column', query.aggregate?.pivot?.column);
   query.sort?.forEach((s, i) => add(`sort[${i}].column`, s.column));
   return found;
 }

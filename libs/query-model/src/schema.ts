@@ -101,17 +101,21 @@ export const MeasureSchema = z.strictObject({
   as: identifier,
 });
 
+export const VintageSchema = z.strictObject({
+  loadType: z.string().min(1).max(128),
+  loadId: z.union([z.string().min(1).max(128), z.number()]),
+});
+
+/** Two Load IDs of the primary dataset, compared key by key (docs/API.md, "Vintage comparison"). */
+export const CompareSchema = z.strictObject({ base: VintageSchema, target: VintageSchema });
+
+/** The column dimension of a cross-tab: its values (at most `maxPivotValues`) become result columns. */
+export const PivotSchema = z.strictObject({ column: reference, bucket: z.enum(TIME_BUCKETS).optional() });
+
 export const QuerySchema = z.strictObject({
   dataset: identifier,
-  vintages: z
-    .record(
-      identifier,
-      z.strictObject({
-        loadType: z.string().min(1).max(128),
-        loadId: z.union([z.string().min(1).max(128), z.number()]),
-      }),
-    )
-    .optional(),
+  vintages: z.record(identifier, VintageSchema).optional(),
+  compare: CompareSchema.optional(),
   joins: z.array(JoinSchema).max(L.maxJoins).optional(),
   columns: z.array(reference).min(1).max(L.maxColumns).optional(),
   filter: FilterGroupSchema.optional(),
@@ -119,6 +123,7 @@ export const QuerySchema = z.strictObject({
     .strictObject({
       groupBy: z.array(z.union([reference, BucketSchema])).max(L.maxColumns),
       measures: z.array(MeasureSchema).max(L.maxMeasures),
+      pivot: PivotSchema.optional(),
     })
     .optional(),
   resultFilter: FilterGroupSchema.optional(),
@@ -138,6 +143,9 @@ export const QuerySchema = z.strictObject({
 export type Query = z.infer<typeof QuerySchema>;
 export type Join = z.infer<typeof JoinSchema>;
 export type Measure = z.infer<typeof MeasureSchema>;
+export type Vintage = z.infer<typeof VintageSchema>;
+export type Compare = z.infer<typeof CompareSchema>;
+export type Pivot = z.infer<typeof PivotSchema>;
 export type RelativeRange = z.infer<typeof RelativeRangeSchema>;
 export type CalendarUnit = (typeof CALENDAR_UNITS)[number];
 export type Bucket = z.infer<typeof BucketSchema>;

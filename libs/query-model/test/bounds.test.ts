@@ -23,6 +23,7 @@ describe('the bounds of docs/API.md', () => {
       maxInValues: 10_000,
       maxPageSize: 500,
       defaultPageSize: 50,
+      maxPivotValues: 50,
     });
   });
 });

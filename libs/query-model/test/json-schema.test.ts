@@ -62,6 +62,7 @@ describe('queryJsonSchema', () => {
       [
         'aggregate',
         'columns',
+        'compare',
         'dataset',
         'filter',
         'joins',

@@ -272,6 +272,36 @@ print(json.dumps({
     });
   });
 
+  it('exports a pivot to XLSX: its values across as labelled columns, its rows those of the preview', async () => {
+    const query = {
+      dataset: 'global_sales',
+      vintages: { global_sales: { loadType: 'DAILY', loadId: '2026-11-20' } },
+      aggregate: {
+        groupBy: ['channel'],
+        measures: [{ fn: 'count', column: null, as: 'sales' }],
+        pivot: { column: 'region' },
+      },
+      sort: [{ column: 'channel', dir: 'asc' }],
+    };
+    const preview = (await (
+      await h.call('POST', '/query/preview', { body: { ...query, page: { number: 1, size: 500 } } })
+    ).json()) as { columns: { label: string }[]; rows: (string | number | null)[][] };
+    expect(preview.columns.length).toBeGreaterThan(3);
+    expect(preview.columns.map((c) => c.label)).toContain('EMEA');
+
+    const job = await submitAndFinish({ query, format: 'xlsx', fileName: 'pivot' });
+    expect(job).toMatchObject({ status: 'succeeded', rowsWritten: preview.rows.length });
+    const path = join(h.dir, 'pivot.xlsx');
+    writeFileSync(path, await h.object(`exports/${job.id}.xlsx`));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path);
+    const sheet = workbook.worksheets[0];
+    if (!sheet) throw new Error('no sheet');
+    const cells = (r: number) => preview.columns.map((_, c) => sheet.getRow(r).getCell(c + 1).value ?? null);
+    expect(cells(1)).toEqual(preview.columns.map((c) => c.label));
+    expect(preview.rows.map((_, r) => cells(r + 2))).toEqual(preview.rows);
+  });
+
   it('streams its progress as server-sent events, in order, up to succeeded', async () => {
     // About 14 MB: at least 1.7 s at the S3 bandwidth of this file, so it reports progress on the way.
     const submitted = await h.submit({ query: bigQuery(100_000), format: 'csv', fileName: 'progress' });

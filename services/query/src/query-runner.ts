@@ -2,10 +2,14 @@ import { AuroraError, ErrorCode } from '@aurora/errors';
 import { parseQuery, QUERY_LIMITS, type Query } from '@aurora/query-model';
 import {
   compileCount,
+  compilePivotValues,
   compileQuery,
+  pivotTooWide,
   todayIn,
+  type CatalogView,
   type CompileOptions,
   type CompiledQuery,
+  type PivotCell,
   type ResultColumnInfo,
 } from '@aurora/query-compiler';
 import type { CallContext, CountResponse, PreviewResponse, ResultColumn, SqlResponse } from '@aurora/proto';
@@ -14,7 +18,7 @@ import type { DatabaseAdapter } from '@aurora/warehouse';
 import type { CatalogClient, DatasetAction } from './catalog-client';
 import type { QueryConfig } from './config';
 import { checkCost } from './cost-guard';
-import type { ResultCache } from './result-cache';
+import type { CachedKind, ResultCache } from './result-cache';
 
 /** A request inside this service: the caller's principal, deadline (capped here) and cancellation. */
 export interface RunContext extends CallContext {
@@ -36,10 +40,9 @@ export class QueryRunner {
     const started = Date.now();
     const query = parse(queryJson);
     const page = query.page ?? { number: 1, size: QUERY_LIMITS.defaultPageSize };
-    const compiled = compileQuery({ ...query, page }, await this.catalogs.viewFor(context), {
-      ...this.compileOptions(),
-      peekOneMore: true,
-    });
+    const compiled = await this.compile(query, context, 'view', (catalog, options) =>
+      compileQuery({ ...query, page }, catalog, { ...options, peekOneMore: true }),
+    );
     await this.catalogs.authorize(context, compiled, 'view');
     const { rows } = await this.results.get('preview', compiled, context, async (signal) => {
       await this.checkCost(compiled, { ...context, signal });
@@ -66,10 +69,9 @@ export class QueryRunner {
     context: RunContext,
     action: DatasetAction = 'view',
   ): Promise<CountResponse> {
-    const compiled = compileCount(
-      parse(queryJson),
-      await this.catalogs.viewFor(context),
-      this.compileOptions(),
+    const query = parse(queryJson);
+    const compiled = await this.compile(query, context, action, (catalog, options) =>
+      compileCount(query, catalog, options),
     );
     await this.catalogs.authorize(context, compiled, action);
     const { rows } = await this.results.get('count', compiled, context, async (signal) => {
@@ -82,11 +84,12 @@ export class QueryRunner {
       : { count, capped: false };
   }
 
+  /** Runs nothing, except a pivot's read of its column values (the statement depends on them). */
   async sql(queryJson: string, context: CallContext): Promise<SqlResponse> {
-    const compiled = compileQuery(
-      parse(queryJson),
-      await this.catalogs.viewFor(context),
-      this.compileOptions(),
+    const query = parse(queryJson);
+    const running = { ...context, signal: new AbortController().signal };
+    const compiled = await this.compile(query, running, 'view', (catalog, options) =>
+      compileQuery(query, catalog, options),
     );
     await this.catalogs.authorize(context, compiled, 'view');
     const shown = compiled.params.map((value, i) =>
@@ -117,10 +120,8 @@ export class QueryRunner {
   private async streamed(queryJson: string, context: RunContext) {
     const query = parse(queryJson);
     const limit = Math.min(query.limit ?? this.config.MAX_ROW_LIMIT, this.config.MAX_ROW_LIMIT);
-    const compiled = compileQuery(
-      { ...query, page: undefined, limit },
-      await this.catalogs.viewFor(context),
-      this.compileOptions(),
+    const compiled = await this.compile(query, context, 'export', (catalog, options) =>
+      compileQuery({ ...query, page: undefined, limit }, catalog, options),
     );
     // Every row leaves Aurora (a CSV download or an export job): that is exporting.
     await this.catalogs.authorize(context, compiled, 'export');
@@ -136,8 +137,44 @@ export class QueryRunner {
   /** Every row of the query as CSV bytes, header first: formatted by the adapter, next to the data. */
   async *csv(queryJson: string, context: RunContext): AsyncGenerator<Buffer> {
     const { compiled, streaming } = await this.streamed(queryJson, context);
-    const header = compiled.columns.map((column) => column.name);
+    // A pivot's value columns are named p<i>_<measure>: their header is the value (the label), as in XLSX.
+    const header = compiled.columns.map((column) => (column.pivot ? column.label : column.name));
     yield* this.warehouse.streamCsv(compiled, header, streaming);
+  }
+
+  /**
+   * Every statement of a query is compiled here, so preview, count, SQL, CSV and export jobs treat a pivot alike:
+   * its column's values are read first (same sources, vintages, filter and row policies, authorized like the
+   * query), more than `maxPivotValues` refused naming the count, and the query compiled with them.
+   */
+  private async compile(
+    query: Query,
+    context: RunContext,
+    action: DatasetAction,
+    compile: (catalog: CatalogView, options: CompileOptions) => CompiledQuery,
+  ): Promise<CompiledQuery> {
+    const catalog = await this.catalogs.viewFor(context);
+    const options = this.compileOptions();
+    const read = compilePivotValues(query, catalog, options);
+    if (!read) return compile(catalog, options);
+    await this.catalogs.authorize(context, read.values, action);
+    const { rows } = await this.small('preview', read.values, context);
+    if (rows.length > QUERY_LIMITS.maxPivotValues) {
+      const counted = Number((await this.small('count', read.count, context)).rows[0]?.[0] ?? rows.length);
+      throw pivotTooWide(Math.min(counted, this.config.MAX_ROW_LIMIT), counted > this.config.MAX_ROW_LIMIT);
+    }
+    return compile(catalog, { ...options, pivotValues: rows.map((row): PivotCell => row[0] ?? null) });
+  }
+
+  /** A statement with a small answer (a pivot's values, their count): cached, past the cost guard, capped. */
+  private small(kind: CachedKind, compiled: CompiledQuery, context: RunContext) {
+    return this.results.get(kind, compiled, context, async (signal) => {
+      await this.checkCost(compiled, { ...context, signal });
+      return this.warehouse.query(compiled, {
+        ...this.capped({ ...context, signal }),
+        columnTypes: compiled.columns.map((column) => column.type),
+      });
+    });
   }
 
   /** The cost guard (cost-guard.ts): skipped when every dataset is small or read for one vintage. */

@@ -100,6 +100,13 @@ export class DuckDbCompiler extends SqlCompiler {
     this.append(`, 4) ELSE '****' END`);
   }
 
+  /** `IS NOT DISTINCT FROM`: DuckDB hash-joins on it, where the portable OR form would loop. */
+  protected override appendSame(left: ExpressionNode, right: ExpressionNode): void {
+    this.visit(left);
+    this.append(' IS NOT DISTINCT FROM ');
+    this.visit(right);
+  }
+
   protected appendIsEmpty(expr: ExpressionNode, text: boolean): void {
     this.visit(expr);
     this.append(' IS NULL');

@@ -6,10 +6,13 @@ import fc from 'fast-check';
 import {
   catalogOf,
   compileCount,
+  compilePivotValues,
   compileQuery,
   type CatalogDataset,
   type CatalogMaterializedView,
+  type CatalogView,
   type CompileOptions,
+  type PivotCell,
 } from '../../src';
 import { queryArbitrary } from './query-arbitrary';
 import { evaluate } from './reference';
@@ -121,6 +124,29 @@ function canonical(rows: readonly (readonly Cell[])[], ordered: boolean): string
   return ordered ? text : [...text].sort();
 }
 
+/**
+ * The query service's order for a pivot: its column values are read first (and must be the reference's, in its
+ * order, and counted alike), then the query compiles with them. Options unchanged without a pivot.
+ */
+async function withPivotValues(
+  query: Query,
+  catalog: CatalogView,
+  options: CompileOptions,
+  expected: readonly Cell[] | null,
+): Promise<CompileOptions | null> {
+  const read = compilePivotValues(query, catalog, options);
+  expect(read === null).toBe(expected === null);
+  if (!read) return options;
+  const values = (await db.query(read.values)).rows.map((row): PivotCell => row[0] ?? null);
+  expect(canonical([values], true)).toEqual(canonical([[...(expected ?? [])]], true));
+  expect((await db.query(read.count)).rows).toEqual([[values.length]]);
+  const withValues = { ...options, pivotValues: values };
+  if (values.length > 0 || (query.aggregate?.groupBy.length ?? 0) > 0) return withValues;
+  // Neither a row dimension nor a value: a result without columns, refused.
+  expect(() => compileQuery(query, catalog, withValues)).toThrow(/nothing to show/);
+  return null;
+}
+
 describe('compiled SQL on DuckDB equals the reference evaluator', () => {
   it(
     `holds for ${RUNS} random queries over random tables`,
@@ -129,6 +155,8 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
       let casesRouted = 0;
       let casesBucketed = 0;
       let casesRelative = 0;
+      let casesCompared = 0;
+      let casesPivoted = 0;
       const viewArbitrary = fc.record({
         variant: fc.constantFrom(...VIEW_VARIANTS),
         dropped: fc.constantFrom(...DATASET_IDS.flatMap((id) => columnsOf(id).map((c) => `${id}.${c}`))),
@@ -139,8 +167,16 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
           const query = parseQuery(body);
           const materialized = await materialize(query, view.variant, view.dropped);
           const catalog = catalogOf(world.catalog, materialized ? [materialized] : []);
-          const options: CompileOptions = { dialect: 'duckdb', maxRowLimit: MAX_ROW_LIMIT, today: TODAY };
           const expected = evaluate(query, world, MAX_ROW_LIMIT + 1);
+          const options = await withPivotValues(
+            query,
+            catalog,
+            { dialect: 'duckdb', maxRowLimit: MAX_ROW_LIMIT, today: TODAY },
+            expected.pivotValues,
+          );
+          if (!options) return;
+          if (query.compare) casesCompared += 1;
+          if (query.aggregate?.pivot) casesPivoted += 1;
           if (expected.rows.length > 0) casesWithRows += 1;
           if (query.aggregate?.groupBy.some((item) => typeof item !== 'string')) casesBucketed += 1;
           if (JSON.stringify(query.filter ?? null).includes('"relative"')) casesRelative += 1;
@@ -185,9 +221,13 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
       if (SEED === undefined) expect(casesBucketed).toBeGreaterThan(RUNS * 0.015);
       // …and some must filter by a relative date range.
       if (SEED === undefined) expect(casesRelative).toBeGreaterThan(RUNS * 0.02);
+      // …and some must compare vintages (about 5% drawn) or pivot (about 7%).
+      if (SEED === undefined) expect(casesCompared).toBeGreaterThan(RUNS * 0.015);
+      if (SEED === undefined) expect(casesPivoted).toBeGreaterThan(RUNS * 0.03);
       console.info(
         `differential: ${RUNS} cases, ${casesWithRows} with rows, ${casesRouted} routed, ` +
-          `${casesBucketed} by time bucket, ${casesRelative} with a relative date filter`,
+          `${casesBucketed} by time bucket, ${casesRelative} with a relative date filter, ` +
+          `${casesCompared} comparing vintages, ${casesPivoted} pivoted`,
       );
     },
     Math.max(60_000, RUNS * 50),
@@ -248,7 +288,7 @@ function readsMaskedColumn(query: Query, policies: Readonly<Record<DatasetId, Ca
   const masked = DATASET_IDS.filter((id) => policies[id].mask);
   const refs = new Set(masked.flatMap((id) => [`${id}.s`, ...(id === query.dataset ? ['s'] : [])]));
   const { filter, resultFilter, sort, aggregate, joins } = query;
-  const text = JSON.stringify([filter, resultFilter, sort, aggregate?.measures, joins]);
+  const text = JSON.stringify([filter, resultFilter, sort, aggregate?.measures, aggregate?.pivot, joins]);
   return [...refs].some((ref) => text.includes(`"${ref}"`));
 }
 
@@ -283,7 +323,8 @@ describe('row and column policies: compiled SQL on DuckDB equals the reference o
           // A view of the whole join is there to tempt the planner: a policed query must never read it.
           const materialized = await materialize(query, 'exact', '');
           const catalog = catalogOf(policedCatalog(world, cases), materialized ? [materialized] : []);
-          const options: CompileOptions = {
+          const expected = evaluate(query, policedWorld(world, cases), MAX_ROW_LIMIT + 1);
+          let options: CompileOptions | null = {
             dialect: 'duckdb',
             maxRowLimit: MAX_ROW_LIMIT,
             maskingKey: MASKING_KEY,
@@ -291,6 +332,9 @@ describe('row and column policies: compiled SQL on DuckDB equals the reference o
           };
           let compiled;
           try {
+            // The pivot's values are read under the same policies: the reference sees only the policed world.
+            options = await withPivotValues(query, catalog, options, expected.pivotValues);
+            if (!options) return;
             compiled = compileQuery(query, catalog, options);
           } catch (error) {
             if (!isAuroraError(error) || error.code !== 'COLUMN_MASKED' || !readsMaskedColumn(query, cases))
@@ -301,7 +345,6 @@ describe('row and column policies: compiled SQL on DuckDB equals the reference o
           const read = [query.dataset, ...(query.joins ?? []).map((join) => join.dataset)] as DatasetId[];
           const policed = read.some((id) => cases[id].rows || cases[id].mask);
           if (policed) expect(compiled.sql).not.toContain(`"${VIEW}"`);
-          const expected = evaluate(query, policedWorld(world, cases), MAX_ROW_LIMIT + 1);
           if (expected.rows.length > 0) casesWithRows += 1;
           const actual = await db.query(compiled);
           expect(canonical(actual.rows, expected.ordered)).toEqual(

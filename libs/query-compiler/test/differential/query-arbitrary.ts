@@ -16,7 +16,23 @@ interface Field {
 }
 
 const VALUES: Readonly<Record<ColumnType, readonly (string | number | boolean)[]>> = {
-  string: [...DOMAINS.s, 'a', 'b', '%', '_', '\\', 'A', 'DAILY', 'MONTHLY', 'zz'],
+  // …and the statuses of a vintage comparison.
+  string: [
+    ...DOMAINS.s,
+    'a',
+    'b',
+    '%',
+    '_',
+    '\\',
+    'A',
+    'DAILY',
+    'MONTHLY',
+    'zz',
+    'added',
+    'removed',
+    'same',
+    'changed',
+  ],
   integer: [0, 1, 2, 3, 4, 5, '3'],
   number: [...DOMAINS.n, 1, 5, '2.5'],
   boolean: [true, false, 'true'],
@@ -236,20 +252,36 @@ export const queryArbitrary: fc.Arbitrary<Query> = fc
           0.4,
         ),
       })
-      .chain((parts) => {
-        const results: Field[] = parts.aggregate
-          ? [
-              ...parts.aggregate.groupBy.map((item) =>
-                typeof item === 'string'
-                  ? (fields.find((f) => f.ref === item) ?? { ref: item, type: 'string' as const })
-                  : { ref: item.as, type: 'date' as const },
-              ),
-              ...parts.aggregate.measures.map((m) => ({ ref: m.as, type: measureType(m, fields) })),
-            ]
-          : parts.columns.map((ref) => fields.find((f) => f.ref === ref) ?? { ref, type: 'string' as const });
+      .chain((parts) => fc.record({ parts: fc.constant(parts), shape: shapeArbitrary(fields) }))
+      .chain(({ parts: plain, shape }) => {
+        const reshaped = reshape(plain.aggregate, shape, primary, fields);
+        const parts = { ...plain, aggregate: reshaped.aggregate };
+        const keys = (parts.aggregate?.groupBy ?? []).map((item) =>
+          typeof item === 'string'
+            ? (fields.find((f) => f.ref === item) ?? { ref: item, type: 'string' as const })
+            : { ref: item.as, type: 'date' as const },
+        );
+        const measures = (parts.aggregate?.measures ?? []).map((m) => ({ m, type: measureType(m, fields) }));
+        const results: Field[] = !parts.aggregate
+          ? parts.columns.map((ref) => fields.find((f) => f.ref === ref) ?? { ref, type: 'string' as const })
+          : reshaped.compare
+            ? [
+                ...keys,
+                ...measures.flatMap(({ m, type }) => [
+                  { ref: `${m.as}_base`, type },
+                  { ref: `${m.as}_target`, type },
+                  { ref: `${m.as}_diff`, type },
+                  { ref: `${m.as}_pct`, type: 'number' as const },
+                ]),
+                { ref: 'status', type: 'string' as const },
+              ]
+            : parts.aggregate.pivot
+              ? keys // its columns are named after values nobody knows before running it
+              : [...keys, ...measures.map(({ m, type }) => ({ ref: m.as, type }))];
         return fc
           .record({
-            resultFilter: sometimes(groupArbitrary(results, 2), 0.3),
+            resultFilter:
+              results.length > 0 ? sometimes(groupArbitrary(results, 2), 0.3) : fc.constant(undefined),
             sort: fc
               .subarray(
                 results.map((f) => f.ref),
@@ -276,10 +308,76 @@ export const queryArbitrary: fc.Arbitrary<Query> = fc
             if (parts.limit !== undefined) query.limit = parts.limit;
             if (parts.page) query.page = parts.page;
             if (parts.vintage && datasets.includes('a')) query.vintages = { a: parts.vintage };
+            if (reshaped.compare) {
+              query.compare = reshaped.compare;
+              delete query.vintages; // the comparison chooses the primary dataset's vintages
+            }
             return query;
           });
       });
   });
+
+const vintageArbitrary = fc.record({
+  loadType: fc.constantFrom(...DOMAINS.load_type),
+  loadId: fc.constantFrom(...DOMAINS.load_id),
+});
+
+interface Shape {
+  readonly kind: 'plain' | 'compare' | 'pivot';
+  readonly compare: NonNullable<Query['compare']>;
+  readonly pivot: Field;
+  readonly bucket: 'month' | 'year' | undefined;
+}
+
+/** Mostly plain; else a vintage comparison (of `a` only) or a pivot on a column that is not a row dimension. */
+function shapeArbitrary(fields: readonly Field[]): fc.Arbitrary<Shape> {
+  return fc.record({
+    kind: fc.constantFrom(
+      'plain' as const,
+      'plain' as const,
+      'compare' as const,
+      'compare' as const,
+      'pivot' as const,
+    ),
+    compare: fc.record({ base: vintageArbitrary, target: vintageArbitrary }),
+    pivot: fc.constantFrom(...fields),
+    bucket: fc.constantFrom(undefined, 'month' as const, 'year' as const),
+  });
+}
+
+type Aggregate = NonNullable<Query['aggregate']>;
+
+function reshape(
+  aggregate: Aggregate | undefined,
+  shape: Shape,
+  primary: DatasetId,
+  fields: readonly Field[],
+): { aggregate: Aggregate | undefined; compare: Query['compare'] } {
+  if (!aggregate) return { aggregate, compare: undefined };
+  if (shape.kind === 'compare' && primary === 'a') {
+    // Only numbers are compared: another min or max becomes a count of distinct values.
+    const measures = aggregate.measures.map((m): Measure => {
+      const type = measureType(m, fields);
+      return type === 'integer' || type === 'number'
+        ? m
+        : { fn: 'count_distinct', column: m.column, as: m.as };
+    });
+    return { aggregate: { ...aggregate, measures }, compare: shape.compare };
+  }
+  const rowDimension = aggregate.groupBy.some((item) => item === shape.pivot.ref);
+  if (shape.kind !== 'pivot' || rowDimension) return { aggregate, compare: undefined };
+  const bucket = shape.pivot.type === 'date' ? shape.bucket : undefined;
+  const pivot = bucket ? { column: shape.pivot.ref, bucket } : { column: shape.pivot.ref };
+  if (
+    bucket &&
+    aggregate.groupBy.some(
+      (item) => typeof item !== 'string' && item.column === shape.pivot.ref && item.bucket === bucket,
+    )
+  ) {
+    return { aggregate, compare: undefined };
+  }
+  return { aggregate: { ...aggregate, pivot }, compare: undefined };
+}
 
 function constants<T extends object>(object: T): { [K in keyof T]: fc.Arbitrary<T[K]> } {
   return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, fc.constant(value)])) as {

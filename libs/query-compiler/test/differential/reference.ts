@@ -21,6 +21,18 @@ export interface ReferenceResult {
   readonly ordered: boolean;
   /** What `compileCount` must return: rows after `limit`, stopping at `cap`. */
   readonly count: number;
+  /** A pivot's column values, ascending, NULL last (what `compilePivotValues` must read). */
+  readonly pivotValues: Cell[] | null;
+}
+
+interface Row {
+  readonly cells: Cell[];
+  readonly get: Getter;
+}
+interface Shaped {
+  readonly rows: Row[];
+  readonly tieBreakers: string[];
+  readonly pivotValues: Cell[] | null;
 }
 
 type Truth = boolean | null;
@@ -28,6 +40,14 @@ type Combo = Readonly<Record<string, TableRow | null>>;
 type Getter = (ref: string) => { value: Cell; type: ColumnType };
 
 export function evaluate(query: Query, world: World, cap: number, today = TODAY): ReferenceResult {
+  const { rows, tieBreakers, pivotValues } = query.compare
+    ? compareVintages(query, world, today)
+    : shape(query, world, today);
+  return { ...finish(query, rows, tieBreakers, cap, today), pivotValues };
+}
+
+/** The rows before the result filter: source rows, or groups (with a pivot's columns), and their tie-breakers. */
+function shape(query: Query, world: World, today: string): Shaped {
   const primary = query.dataset;
   const split = (ref: string): [string, string] => {
     const dot = ref.indexOf('.');
@@ -41,21 +61,40 @@ export function evaluate(query: Query, world: World, cap: number, today = TODAY)
     };
 
   let combos = joinAll(query, world, split);
-  const filter = (node: FilterGroup, get: Getter): Truth => group(node, get, today);
   if (query.filter)
-    combos = combos.filter((combo) => filter(query.filter as FilterGroup, sourceGetter(combo)) === true);
+    combos = combos.filter(
+      (combo) => group(query.filter as FilterGroup, sourceGetter(combo), today) === true,
+    );
 
-  let rows: { cells: Cell[]; get: Getter }[];
+  let rows: Row[];
   let tieBreakers: string[];
+  let pivotValues: Cell[] | null = null;
   if (query.aggregate) {
-    const { groupBy, measures } = query.aggregate;
+    const { groupBy, measures, pivot } = query.aggregate;
     const groupNames = groupBy.map((item) => (typeof item === 'string' ? item : item.as));
-    const names = [...groupNames, ...measures.map((m) => m.as)];
     const groupValue = (item: GroupByItem, get: Getter): Cell => {
       if (typeof item === 'string') return get(item).value;
       const value = get(item.column).value;
       return value === null ? null : bucketStart(String(value), item.bucket);
     };
+    // A pivot's columns: each measure over the group's rows holding one value of the pivot column.
+    const pivotItem: GroupByItem | null = pivot
+      ? pivot.bucket
+        ? { column: pivot.column, bucket: pivot.bucket, as: 'pivot' }
+        : pivot.column
+      : null;
+    const pivotOf = (combo: Combo): string =>
+      pivotItem ? JSON.stringify(groupValue(pivotItem, sourceGetter(combo))) : '';
+    if (pivotItem) {
+      const distinct = [...new Set(combos.map(pivotOf))].map((text) => JSON.parse(text) as Cell);
+      pivotValues = distinct.sort((a, b) => (a === null ? 1 : b === null ? -1 : compare(a, b)));
+    }
+    const columns = pivotValues
+      ? pivotValues.flatMap((value, i) =>
+          measures.map((m) => ({ name: `p${i + 1}_${m.as}`, measure: m, only: JSON.stringify(value) })),
+        )
+      : measures.map((m) => ({ name: m.as, measure: m, only: null }));
+    const names = [...groupNames, ...columns.map((c) => c.name)];
     const groupType = (item: GroupByItem): ColumnType =>
       typeof item === 'string' ? sourceGetter({})(item).type : 'date';
     const groups = new Map<string, Combo[]>();
@@ -71,7 +110,12 @@ export function evaluate(query: Query, world: World, cap: number, today = TODAY)
       const keys = key === '' ? [] : (JSON.parse(key) as Cell[]);
       const typed = [
         ...groupBy.map((item, i) => ({ value: keys[i] ?? null, type: groupType(item) })),
-        ...measures.map((m) => aggregate(m, members.map(sourceGetter))),
+        ...columns.map(({ measure, only }) =>
+          aggregate(
+            measure,
+            members.filter((combo) => only === null || pivotOf(combo) === only).map(sourceGetter),
+          ),
+        ),
       ];
       const get: Getter = (ref) => {
         const cell = typed[names.indexOf(ref)];
@@ -89,8 +133,82 @@ export function evaluate(query: Query, world: World, cap: number, today = TODAY)
     }));
     tieBreakers = [query.dataset, ...(query.joins ?? []).map((j) => j.dataset)].map((d) => `${d}.id`);
   }
+  return { rows, tieBreakers, pivotValues };
+}
+
+/**
+ * A vintage comparison by its definition: the grouped query once per vintage, matched key by key (NULL keys
+ * match), a missing side or a NULL measure counting as 0 in the difference.
+ */
+function compareVintages(query: Query, world: World, today: string): Shaped {
+  const { compare, aggregate } = query;
+  if (!compare || !aggregate) throw new Error('reference: a comparison needs compare and aggregate');
+  const side = (vintage: NonNullable<Query['compare']>['base']): Map<string, Cell[]> => {
+    const { rows } = shape(
+      { ...query, vintages: { ...query.vintages, [query.dataset]: vintage } },
+      world,
+      today,
+    );
+    return new Map(rows.map((row) => [JSON.stringify(row.cells.slice(0, keyCount)), row.cells]));
+  };
+  const keyCount = aggregate.groupBy.length;
+  const keyNames = aggregate.groupBy.map((item) => (typeof item === 'string' ? item : item.as));
+  const keyTypes = aggregate.groupBy.map((item) =>
+    typeof item === 'string' ? (COLUMN_TYPES[item.split('.').pop() ?? ''] ?? 'string') : 'date',
+  );
+  const base = side(compare.base);
+  const target = side(compare.target);
+  const keys = [...new Set([...base.keys(), ...target.keys()])];
+  const rows = keys.map((key): Row => {
+    const b = base.get(key);
+    const t = target.get(key);
+    const cells: Cell[] = [...(JSON.parse(key) as Cell[])];
+    const named = new Map<string, { value: Cell; type: ColumnType }>();
+    keyNames.forEach((name, i) =>
+      named.set(name, { value: cells[i] ?? null, type: keyTypes[i] ?? 'string' }),
+    );
+    const measureOf = (cells: Cell[] | undefined, i: number) =>
+      (cells?.[keyCount + i] ?? null) as number | null;
+    const same = aggregate.measures.every((_, i) => measureOf(b, i) === measureOf(t, i));
+    aggregate.measures.forEach((m, i) => {
+      const bv = measureOf(b, i);
+      const tv = measureOf(t, i);
+      const diff = (tv ?? 0) - (bv ?? 0);
+      const pct = bv === null || bv === 0 ? null : (diff * 100) / bv;
+      for (const [suffix, value] of [
+        ['base', bv],
+        ['target', tv],
+        ['diff', diff],
+        ['pct', pct],
+      ] as const) {
+        cells.push(value);
+        named.set(`${m.as}_${suffix}`, { value, type: 'number' });
+      }
+    });
+    const status = !b ? 'added' : !t ? 'removed' : same ? 'same' : 'changed';
+    cells.push(status);
+    named.set('status', { value: status, type: 'string' });
+    const get: Getter = (ref) => {
+      const cell = named.get(ref) ?? named.get(`${query.dataset}.${ref}`);
+      if (!cell) throw new Error(`reference: no compared column ${ref}`);
+      return cell;
+    };
+    return { cells, get };
+  });
+  return { rows, tieBreakers: keyNames, pivotValues: null };
+}
+
+/** Result filter, sort (with the tie-breakers when paging or limited), limit, count and page. */
+function finish(
+  query: Query,
+  shaped: Row[],
+  tieBreakers: readonly string[],
+  cap: number,
+  today: string,
+): Omit<ReferenceResult, 'pivotValues'> {
+  let rows = shaped;
   if (query.resultFilter)
-    rows = rows.filter((row) => filter(query.resultFilter as FilterGroup, row.get) === true);
+    rows = rows.filter((row) => group(query.resultFilter as FilterGroup, row.get, today) === true);
 
   const ordered = query.page !== undefined || query.limit !== undefined;
   const keys = [

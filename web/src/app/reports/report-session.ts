@@ -48,7 +48,8 @@ export class ReportSession {
   private awaitingBaseline = false;
 
   readonly current = computed(() =>
-    fingerprint(this.explorer.readiness(), this.explorer.resultColumns(), this.explorer.widths()),
+    // The view's own columns: a pivot's value columns arrive with an answer, which changes nothing to save.
+    fingerprint(this.explorer.readiness(), this.explorer.viewColumns(), this.explorer.widths()),
   );
   /** The open report's view differs from what was saved (or from what was restored). */
   readonly dirty = computed(() => {

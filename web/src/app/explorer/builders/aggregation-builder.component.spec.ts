@@ -69,4 +69,21 @@ describe('AggregationBuilderComponent', () => {
     expect(one(fixture, 'aggregation-apply').disabled).toBe(true);
     expect(store.view().aggregate).toBeNull();
   });
+
+  it('pivots on a column that is not grouped by, and stops pivoting', async () => {
+    const { fixture, store } = await open();
+    await choose(fixture, 'group-by-add', 'global_sales.quantity');
+    await click(fixture, 'measure-add');
+    await click(fixture, 'pivot-toggle');
+    const options = [...one(fixture, 'pivot-column').querySelectorAll('option')].map((o) => o.value);
+    expect(options).not.toContain('global_sales.quantity');
+    await choose(fixture, 'pivot-column', 'global_sales.region');
+    expect(one(fixture, 'pivot-note').textContent).toContain('Region');
+
+    await click(fixture, 'aggregation-apply');
+    const readiness = toQuery(store.view(), store.details());
+    expect(readiness.kind === 'ready' && readiness.query.aggregate?.pivot).toEqual({
+      column: 'global_sales.region',
+    });
+  });
 });

@@ -52,6 +52,9 @@ export class AggregationBuilderComponent {
     return this.schema().filter((column) => !used.has(column.ref));
   });
 
+  /** What a pivot can put across: a column not grouped by, that this user reads unmasked. */
+  protected readonly pivotable = computed(() => this.ungrouped().filter((column) => !column.masking));
+
   private readonly candidate = computed(() =>
     setAggregation(this.store.view(), this.draft(), this.store.details()),
   );
@@ -110,6 +113,13 @@ export class AggregationBuilderComponent {
       if (moved !== undefined) groupBy.splice(index + offset, 0, moved);
       return { ...d, groupBy };
     });
+  }
+  protected togglePivot(on: boolean): void {
+    const first = this.pivotable()[0];
+    this.draft.update((d) => ({ ...d, pivot: on && first ? { column: first.ref } : null }));
+  }
+  protected setPivot(ref: string): void {
+    this.draft.update((d) => ({ ...d, pivot: { column: ref } }));
   }
   protected addMeasure(): void {
     const numeric = this.schema().find((c) => measureAccepts('sum', c));

@@ -28,7 +28,15 @@ import {
   type SortChangedEvent,
 } from 'ag-grid-community';
 import { firstValueFrom } from 'rxjs';
-import { ApiService, PAGE_SIZE, pageQuery, type Cell, type Query, type SortItem } from '../../api';
+import {
+  ApiService,
+  PAGE_SIZE,
+  pageQuery,
+  type Cell,
+  type PreviewResult,
+  type Query,
+  type SortItem,
+} from '../../api';
 import { formatCell, isNumeric } from './format';
 import type { Widths } from '../state/layout-state';
 import type { SchemaColumn } from '../state/query-schema';
@@ -100,6 +108,8 @@ export class DataGridComponent {
   /** After a header is dragged (moved or resized): the columns in their order on screen, and their widths. */
   readonly layoutChange = output<{ order: string[]; widths: Record<string, number> }>();
   readonly failed = output<unknown>();
+  /** The columns of each first block's answer: a pivot's value columns are known only from it. */
+  readonly answered = output<PreviewResult['columns']>();
 
   protected readonly theme = theme;
   /** The page's Content-Security-Policy nonce (index.html's ngCspNonce), for the styles the theme adds. */
@@ -132,8 +142,9 @@ export class DataGridComponent {
           ? `${ref}: ${column.masking} for you, so it cannot be sorted or filtered by value`
           : `${ref} (${display.format ?? display.type})`,
         sort: sort.get(ref) ?? null,
-        // Sorting by a masked value would reveal its order (the server refuses it: COLUMN_MASKED).
-        sortable: !column.masking,
+        // Sorting by a masked value would reveal its order (the server refuses it: COLUMN_MASKED); a pivot's
+        // value columns are named by the answer, not the view.
+        sortable: !column.masking && !column.pivot,
         type: numeric ? 'rightAligned' : undefined,
         width:
           widths[ref] ??
@@ -166,9 +177,12 @@ export class DataGridComponent {
         if (params.startRow === 0) this.firstBlockIn = false;
         firstValueFrom(this.api.preview(pageQuery(sorted, params.startRow, PAGE_SIZE))).then(
           (result) => {
+            // Columns the view does not know ahead (a pivot's values) are named by the answer.
+            const refs = result.columns.map((column, i) => columns[i] ?? column.name);
             const rows = result.rows.map((cells) =>
-              Object.fromEntries(columns.map((ref, i) => [ref, cells[i] ?? null])),
+              Object.fromEntries(refs.map((ref, i) => [ref, cells[i] ?? null])),
             );
+            if (params.startRow === 0) this.answered.emit(result.columns);
             const lastRow = result.hasMore ? -1 : params.startRow + rows.length;
             params.successCallback(rows, lastRow);
             if (params.startRow === 0) this.firstBlockIn = true;

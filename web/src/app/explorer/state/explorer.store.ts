@@ -9,6 +9,7 @@ import {
   type DatasetDetail,
   type DatasetSummary,
   type PreviewResult,
+  type ColumnType,
   type Query,
   type SortItem,
   type Vintages,
@@ -17,6 +18,7 @@ import type { ReportLayout } from '@aurora/query-model';
 import type { FilterTarget } from './filter-draft';
 import { applyLayout, applyOrder, type Widths } from './layout-state';
 import { removeNode, type GroupState } from './filter-state';
+import type { SchemaColumn } from './query-schema';
 import {
   EMPTY_VIEW,
   countQuery,
@@ -29,6 +31,7 @@ import {
   setJoins,
   setResultFilter,
   setSort,
+  setCompare,
   setVintage,
   sourceSchema,
   toQuery,
@@ -37,7 +40,13 @@ import {
   type AggregationState,
   type JoinState,
   type ViewState,
+  type VintageState,
 } from './query-state';
+
+/** A query regardless of its order and page: sorting by a row dimension keeps a pivot's columns. */
+function pivotKey(query: Query): string {
+  return JSON.stringify(countQuery(query));
+}
 
 function labelsOf(details: readonly DatasetDetail[]): string | null {
   return details.length > 0 ? details.map((detail) => detail.label).join(' and ') : null;
@@ -91,8 +100,19 @@ export class ExplorerStore {
   });
   /** What filters, joins and grouping can use: every column of the joined datasets. */
   readonly sourceSchema = computed(() => sourceSchema(this.view(), this.details()));
-  /** What the grid shows, sorts and the result filter uses. */
-  readonly resultColumns = computed(() => resultColumns(this.view(), this.details()));
+  /** The result columns the view itself defines (not a pivot's value columns, which come with an answer). */
+  readonly viewColumns = computed(() => resultColumns(this.view(), this.details()));
+  /** A pivot's value columns as the server named and labelled them, for the query that answered. */
+  private readonly pivotAnswer = signal<{ readonly key: string; readonly columns: SchemaColumn[] } | null>(
+    null,
+  );
+  /** What the grid shows, sorts and the result filter uses (a pivot's value columns once answered). */
+  readonly resultColumns = computed(() => {
+    const known = this.viewColumns();
+    const answer = this.pivotAnswer();
+    const query = this.query();
+    return answer && query && answer.key === pivotKey(query) ? [...known, ...answer.columns] : known;
+  });
   readonly readiness = computed(() => toQuery(this.view(), this.details()));
   /** The view's datasets this user reads only some rows of (a row policy), as their labels; null when none. */
   readonly restrictedRows = computed(() => labelsOf(this.viewDetails().filter((d) => d.rowsRestricted)));
@@ -167,8 +187,22 @@ export class ExplorerStore {
     });
   }
 
+  /** The grid's first answer to `query`: a pivot's value columns come from it (docs/API.md, "aggregate.pivot"). */
+  answered(query: Query, columns: readonly { name: string; label: string; type: ColumnType }[]): void {
+    if (!query.aggregate?.pivot) return;
+    const known = new Set(resultColumns(this.view(), this.details()).map((c) => c.ref));
+    const pivoted = columns
+      .filter((c) => !known.has(c.name))
+      .map((c): SchemaColumn => ({ ref: c.name, label: c.label, type: c.type, dataset: null, pivot: true }));
+    this.pivotAnswer.set({ key: pivotKey(query), columns: pivoted });
+  }
+
   setVintage(loadType: string | null, loadId: string | null): void {
     this.view.update((state) => setVintage(state, loadType, loadId));
+  }
+  /** "Compare vintages": the target Load ID (the base is the vintage), or null to stop comparing. */
+  setCompare(target: VintageState | null): void {
+    this.view.update((state) => setCompare(state, target, this.details()));
   }
   toggleColumn(ref: string): void {
     this.view.update((state) => toggleColumn(state, ref));

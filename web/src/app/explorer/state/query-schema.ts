@@ -11,6 +11,8 @@ export interface SchemaColumn {
   readonly masking?: Masking | undefined;
   /** A result grouped by a time bucket of a date or timestamp column: its values are each bucket's start. */
   readonly bucket?: TimeBucket | undefined;
+  /** One of a pivot's value columns (named by the server, not sortable from the view). */
+  readonly pivot?: true | undefined;
   /** The dataset it comes from; null for a measure. */
   readonly dataset: string | null;
 }

@@ -10,6 +10,7 @@ import {
   type GroupState,
   type Issue,
 } from './filter-state';
+import { compareColumns, compareIssues, compareNames } from './compare-state';
 import {
   BUCKET_LABELS,
   bucketsFor,
@@ -49,6 +50,8 @@ export interface AggregationState {
    */
   readonly buckets?: Readonly<Record<string, GroupBucket>>;
   readonly measures: readonly MeasureState[];
+  /** "Pivot": the column whose values go across, one result column per value and measure (from the server). */
+  readonly pivot?: { readonly column: string; readonly bucket?: TimeBucket | undefined } | null;
 }
 
 export interface GroupBucket {
@@ -60,6 +63,8 @@ export interface GroupBucket {
 export interface ViewState {
   readonly datasetId: string | null;
   readonly vintage: VintageState;
+  /** "Compare vintages": the Load ID compared with `vintage` (the base), key by key; absent when off. */
+  readonly compareWith?: VintageState | null;
   /** Source columns (`dataset.column`) as the person arranged them; hidden ones stay listed to show again. */
   readonly columns: readonly { readonly ref: string; readonly visible: boolean }[];
   readonly joins: readonly JoinState[];
@@ -96,6 +101,24 @@ export function selectDataset(detail: DatasetDetail): ViewState {
     filter: emptyGroup(),
     resultFilter: emptyGroup(),
     columns: sourceColumns([detail]).map((column) => ({ ref: column.ref, visible: true })),
+  };
+}
+
+/**
+ * Turns "Compare vintages" on (with the target Load ID, or an empty one to choose) or off (null); sort and result
+ * filter keep only what the new result has.
+ */
+export function setCompare(state: ViewState, target: VintageState | null, details: Details): ViewState {
+  const compareWith = target && {
+    loadType: target.loadType,
+    loadId: target.loadType === null ? null : target.loadId,
+  };
+  const next = { ...state, compareWith };
+  const results = new Set(resultColumns(next, details).map((column) => column.ref));
+  return {
+    ...next,
+    resultFilter: pruneFilter(state.resultFilter, (ref) => results.has(ref)),
+    sort: keepSort(next, results),
   };
 }
 
@@ -209,24 +232,25 @@ export function resultColumns(state: ViewState, details: Details): SchemaColumn[
       return meta ? [meta] : [];
     });
   }
-  return [
-    ...state.aggregate.groupBy.flatMap((ref) => {
-      const meta = byRef.get(ref);
-      const bucket = state.aggregate?.buckets?.[ref];
-      if (!meta || !bucket) return meta ? [meta] : [];
-      const column: SchemaColumn = {
-        ref: bucket.as,
-        label: `${meta.label} (${BUCKET_LABELS[bucket.unit]})`,
-        type: bucket.unit === 'hour' ? 'timestamp' : 'date',
-        bucket: bucket.unit,
-        dataset: meta.dataset,
-      };
-      return [column];
-    }),
-    ...state.aggregate.measures.map((m) =>
-      measureColumn(m, m.column === null ? undefined : byRef.get(m.column)),
-    ),
-  ];
+  const keys = state.aggregate.groupBy.flatMap((ref) => {
+    const meta = byRef.get(ref);
+    const bucket = state.aggregate?.buckets?.[ref];
+    if (!meta || !bucket) return meta ? [meta] : [];
+    const column: SchemaColumn = {
+      ref: bucket.as,
+      label: `${meta.label} (${BUCKET_LABELS[bucket.unit]})`,
+      type: bucket.unit === 'hour' ? 'timestamp' : 'date',
+      bucket: bucket.unit,
+      dataset: meta.dataset,
+    };
+    return [column];
+  });
+  const measures = state.aggregate.measures.map((m) =>
+    measureColumn(m, m.column === null ? undefined : byRef.get(m.column)),
+  );
+  if (state.compareWith) return compareColumns(keys, measures);
+  // A pivot's columns are named after values only the server reads: the grid adds them from its answer.
+  return state.aggregate.pivot ? keys : [...keys, ...measures];
 }
 
 export type QueryReadiness =
@@ -256,7 +280,15 @@ export function toQuery(state: ViewState, details: Details): QueryReadiness {
   }
   const filter = toFilter(state.filter, schema, 'filter');
   const aggregate = state.aggregate && toAggregate(state.aggregate, schema, issues);
+  if (state.aggregate?.pivot && state.compareWith)
+    issues.push({ path: 'aggregate.pivot', message: 'Compare vintages or pivot, not both' });
   const results = resultColumns(state, details);
+  if (state.compareWith) {
+    const measures = state.aggregate ? resultColumns({ ...state, compareWith: null }, details) : null;
+    issues.push(
+      ...compareIssues(state.compareWith, measures?.slice(state.aggregate?.groupBy.length) ?? null),
+    );
+  }
   const resultFilter = toFilter(state.resultFilter, results, 'resultFilter');
   const resultRefs = new Set(results.map((column) => column.ref));
   state.sort.forEach((item, i) => {
@@ -266,9 +298,11 @@ export function toQuery(state: ViewState, details: Details): QueryReadiness {
   issues.push(...filter.issues, ...resultFilter.issues);
   if (issues.length > 0) return { kind: 'invalid', issues };
 
+  const compare = compareOf(state);
   const vintages = Object.fromEntries(
     [
-      [primary, state.vintage] as const,
+      // A comparison names the primary dataset's two vintages itself.
+      ...(compare ? [] : [[primary, state.vintage] as const]),
       ...state.joins.flatMap((join) =>
         details.filter((d) => d.id === join.dataset).map((d) => [d, join.vintage] as const),
       ),
@@ -281,6 +315,7 @@ export function toQuery(state: ViewState, details: Details): QueryReadiness {
   const query: Query = {
     dataset: primary.id,
     ...(Object.keys(vintages).length > 0 ? { vintages } : {}),
+    ...(compare ? { compare } : {}),
     ...(joins.length > 0 ? { joins } : {}),
     ...(aggregate ? { aggregate } : { columns }),
     ...(filter.filter ? { filter: filter.filter } : {}),
@@ -289,6 +324,16 @@ export function toQuery(state: ViewState, details: Details): QueryReadiness {
     ...(state.limit !== null ? { limit: state.limit } : {}),
   };
   return { kind: 'ready', query };
+}
+
+function compareOf(state: ViewState): Query['compare'] {
+  const [base, target] = [state.vintage, state.compareWith];
+  if (!target || base.loadType === null || base.loadId === null) return undefined;
+  if (target.loadType === null || target.loadId === null) return undefined;
+  return {
+    base: { loadType: base.loadType, loadId: base.loadId },
+    target: { loadType: target.loadType, loadId: target.loadId },
+  };
 }
 
 function hasVintage(vintage: VintageState): boolean {
@@ -390,10 +435,31 @@ function toAggregate(
       issues.push({ path: `${path}.as`, nodeId: measure.id, message: `${measure.as} is used twice` });
     names.add(measure.as);
   });
+  const pivot = aggregate.pivot && toPivot(aggregate, byRef, issues);
   return {
     groupBy,
     measures: aggregate.measures.map((m) => ({ fn: m.fn, column: m.column, as: m.as })),
+    ...(pivot ? { pivot } : {}),
   };
+}
+
+/** A column not grouped by, readable (not masked), with a measure to put across. */
+function toPivot(
+  aggregate: AggregationState,
+  byRef: ReadonlyMap<string, SchemaColumn>,
+  issues: Issue[],
+): NonNullable<NonNullable<Query['aggregate']>['pivot']> | null {
+  const pivot = aggregate.pivot;
+  if (!pivot) return null;
+  const path = 'aggregate.pivot.column';
+  const column = byRef.get(pivot.column);
+  if (!column) issues.push({ path, message: `${pivot.column} is not a column of this view` });
+  else if (column.masking) issues.push({ path, message: `${column.label} is ${column.masking} for you` });
+  else if (aggregate.groupBy.includes(pivot.column))
+    issues.push({ path, message: `${column.label} is already grouped by: pivot on another column` });
+  if (aggregate.measures.length === 0)
+    issues.push({ path: 'aggregate.measures', message: 'Add a measure to pivot' });
+  return pivot.bucket ? { column: pivot.column, bucket: pivot.bucket } : { column: pivot.column };
 }
 
 /**
@@ -403,6 +469,7 @@ function toAggregate(
 export function fromQuery(query: Query, details: Details): ViewState {
   // Result names (measures, buckets) stand as they are; a bare column is the primary dataset's.
   const named = new Set([
+    ...compareNames(query),
     ...(query.aggregate?.measures ?? []).map((m) => m.as),
     ...(query.aggregate?.groupBy ?? []).flatMap((item) => (typeof item === 'string' ? [] : [item.as])),
   ]);
@@ -429,9 +496,14 @@ export function fromQuery(query: Query, details: Details): ViewState {
         ...schema.filter((c) => !shown.includes(c.ref)).map((c) => ({ ref: c.ref, visible: false })),
       ]
     : schema.map((c) => ({ ref: c.ref, visible: true }));
+  const compared = (vintage: { loadType: string; loadId: string | number }): VintageState => ({
+    loadType: vintage.loadType,
+    loadId: String(vintage.loadId),
+  });
   return {
     datasetId: query.dataset,
-    vintage: vintageOf(query.dataset),
+    vintage: query.compare ? compared(query.compare.base) : vintageOf(query.dataset),
+    ...(query.compare ? { compareWith: compared(query.compare.target) } : {}),
     columns,
     joins,
     filter: fromFilter(query.filter && mapRefs(query.filter, canon)),
@@ -451,6 +523,9 @@ export function fromQuery(query: Query, details: Details): ViewState {
             column: m.column === null ? null : canon(m.column),
             as: m.as,
           })),
+          ...(query.aggregate.pivot
+            ? { pivot: { ...query.aggregate.pivot, column: canon(query.aggregate.pivot.column) } }
+            : {}),
         }
       : null,
     resultFilter: fromFilter(query.resultFilter && mapRefs(query.resultFilter, canon)),

@@ -1,0 +1,2 @@
+-- params: ["2026-11-01","DAILY","2026-11-20"]
+SELECT "global_sales"."region" AS "region", COUNT(DISTINCT CASE WHEN CAST(DATE_TRUNC('month', "global_sales"."sold_at") AS DATE) = CAST($1 AS DATE) THEN "global_sales"."employee_id" END) AS "p1_sellers" FROM (SELECT "region", "sold_at", "employee_id" FROM "global_sales" WHERE "load_type" = $2 AND "load_id" = CAST($3 AS DATE)) AS "global_sales" GROUP BY "global_sales"."region"

@@ -1,0 +1,2 @@
+-- params: ["DAILY","2026-11-20","EMEA"]
+SELECT "global_sales"."region" AS "region" FROM (SELECT "region" FROM "global_sales" WHERE "load_type" = :1 AND "load_id" = TO_DATE(:2, 'YYYY-MM-DD') AND "region" IN (:3)) "global_sales" GROUP BY "global_sales"."region" ORDER BY "global_sales"."region" ASC NULLS LAST FETCH NEXT 51 ROWS ONLY
