@@ -8,15 +8,14 @@ const flag = (fallback: 'true' | 'false') =>
     .default(fallback)
     .transform((value) => value === 'true');
 
-const list = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim().toLowerCase())
-      .filter((item) => item !== ''),
-  );
+/** A comma-separated list, kept as text here so that unset reads as unset (split by deliveryConfig). */
+const list = z.string().optional();
+
+const items = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
 
 /**
  * The environment variables of deliveries, spread into the config schema of the service that sends them (as
@@ -106,8 +105,8 @@ export function deliveryConfig(env: DeliveryEnv): DeliveryConfig {
       maxDelayMs: Math.max(env.DELIVERY_BACKOFF_MS, env.DELIVERY_BACKOFF_MAX_MS),
     },
     webhook: {
-      allowedHosts: env.WEBHOOK_ALLOWED_HOSTS,
-      internalHosts: env.WEBHOOK_INTERNAL_HOSTS,
+      allowedHosts: items(env.WEBHOOK_ALLOWED_HOSTS),
+      internalHosts: items(env.WEBHOOK_INTERNAL_HOSTS),
       allowHttp: env.WEBHOOK_ALLOW_HTTP,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       responseMaxBytes: 4096,
