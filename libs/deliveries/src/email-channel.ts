@@ -47,7 +47,7 @@ export class EmailChannel {
       const whom = unresolved.length > 0 ? `: no address for ${unresolved.join(', ')}` : '';
       return { channel: 'email', status: 'failed', attempts: 0, reason: `no recipients${whom}` };
     }
-    const plan = attachmentPlan(run, this.options.attachMaxBytes);
+    const plan = attachmentPlan(run, this.options.attachMaxBytes, target.attach === true);
     const attachment =
       plan.kind === 'attach' && run.readFile
         ? await readCapped(run.readFile, this.options.attachMaxBytes)

@@ -4,8 +4,9 @@ import type { FinishedRun } from './run';
 export type AttachmentPlan =
   { readonly kind: 'attach' } | { readonly kind: 'link-only'; readonly why: string | undefined };
 
-export function attachmentPlan(run: FinishedRun, maxBytes: number): AttachmentPlan {
-  if (run.status === 'failed' || run.readFile === undefined) return { kind: 'link-only', why: undefined };
+export function attachmentPlan(run: FinishedRun, maxBytes: number, wanted: boolean): AttachmentPlan {
+  if (!wanted || run.status === 'failed' || run.readFile === undefined)
+    return { kind: 'link-only', why: undefined };
   if (maxBytes === 0)
     return { kind: 'link-only', why: 'Files are not attached to these mails; use the link.' };
   if (run.bytes > maxBytes)

@@ -33,6 +33,11 @@ export interface EmailTarget {
   /** User ids (the IdP's `sub`) and group names, resolved to addresses by the RecipientDirectory. */
   readonly users: readonly string[];
   readonly groups: readonly string[];
+  /**
+   * Attach the file too (below the size cap). Off unless asked: an attachment holds the rows its owner's run could
+   * see, whoever reads it, while the link shows each reader only what their own access allows.
+   */
+  readonly attach?: boolean;
 }
 
 export interface WebhookTarget {

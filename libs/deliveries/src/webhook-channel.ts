@@ -15,6 +15,8 @@ export interface WebhookChannelOptions {
   readonly wait?: (ms: number) => Promise<void>;
   readonly now?: () => Date;
   readonly registry?: Registry;
+  /** PEM CA certificates trusted instead of Node's roots (tests, a private CA). */
+  readonly ca?: string;
 }
 
 /** What one attempt's answer means for the next. */
@@ -59,6 +61,7 @@ export class WebhookChannel {
         body,
         timeoutMs: policy.timeoutMs,
         maxBytes: policy.responseMaxBytes,
+        ...(this.options.ca === undefined ? {} : { ca: this.options.ca }),
       });
       const verdict = judge(response);
       switch (verdict.kind) {

@@ -18,6 +18,8 @@ export interface PostOptions {
   readonly body: string;
   readonly timeoutMs: number;
   readonly maxBytes: number;
+  /** PEM CA certificates trusted instead of Node's roots (tests, a private CA). */
+  readonly ca?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export function postOnce(target: GuardedTarget, options: PostOptions): Promise<W
         lookup: pinned,
         headers: { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) },
         agent: false,
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
       },
       (response) => {
         const chunks: Buffer[] = [];

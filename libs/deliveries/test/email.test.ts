@@ -38,6 +38,7 @@ describe('email delivery over SMTP', () => {
       kind: 'email',
       users: ['alice', 'bob'],
       groups: ['analysts', 'sales-emea'],
+      attach: true,
     });
 
     expect(outcome).toEqual({
@@ -71,7 +72,7 @@ describe('email delivery over SMTP', () => {
           return Promise.resolve(FILE);
         },
       }),
-      { kind: 'email', users: ['carol'], groups: [] },
+      { kind: 'email', users: ['carol'], groups: [], attach: true },
     );
 
     expect(outcome.status).toBe('delivered');
@@ -82,6 +83,18 @@ describe('email delivery over SMTP', () => {
     );
     expect(mail?.attachments).toEqual([]);
     expect(read).toBe(false);
+  });
+
+  it('attaches nothing unless the target asks for it: the link alone, with no excuse', async () => {
+    smtp = await startSmtp();
+    ({ email } = channel(testConfig({ smtpPort: smtp.port })));
+
+    await email.deliver(finishedRun(), { kind: 'email', users: ['alice'], groups: [] });
+
+    const mail = smtp.mails[0];
+    expect(mail?.text).toContain('\nhttps://aurora.example.com/exports/exp_1\n');
+    expect(mail?.text).not.toMatch(/attach/i);
+    expect(mail?.attachments).toEqual([]);
   });
 
   it('tells of a failed run with its reason and no file', async () => {
@@ -95,7 +108,7 @@ describe('email delivery over SMTP', () => {
         rows: 0,
         error: { code: 'FORBIDDEN', detail: 'no access to orders' },
       }),
-      { kind: 'email', users: ['alice'], groups: [] },
+      { kind: 'email', users: ['alice'], groups: [], attach: true },
     );
 
     const mail = smtp.mails[0];

@@ -178,6 +178,42 @@ describe('webhook delivery', () => {
     expect(inside.requests).toHaveLength(0);
   });
 
+  it('reads no more of an answer than its small cap', async () => {
+    const { createServer } = await import('node:http');
+    let sentAll: boolean | undefined;
+    const flood = createServer((_req, res) => {
+      res.writeHead(500);
+      res.on('close', () => (sentAll = res.writableFinished));
+      // 64 MB: far more than the sockets' buffers hold, so it only all goes out if the sender reads it all.
+      const chunk = Buffer.alloc(1024 * 1024, 'x');
+      let left = 64;
+      const write = () => {
+        while (left > 0) {
+          left -= 1;
+          if (!res.write(chunk)) return void res.once('drain', write);
+        }
+        res.end();
+      };
+      write();
+    }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => flood.once('listening', resolve));
+    const { port } = flood.address() as { port: number };
+    const { sender } = channel({}, 1);
+    try {
+      const outcome = await sender.deliver(finishedRun(), {
+        kind: 'webhook',
+        url: `http://127.0.0.1:${port}/`,
+        secret,
+      });
+      expect(outcome.status).toBe('failed');
+      expect(outcome.reason?.length).toBeLessThan(300);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(sentAll).toBe(false);
+    } finally {
+      flood.close();
+    }
+  });
+
   it('times out a receiver that does not answer, and retries it', async () => {
     const { createServer } = await import('node:net');
     const silent = createServer(() => undefined).listen(0, '127.0.0.1');
