@@ -47,12 +47,18 @@ export class Deliveries {
     return Promise.all(targets.map((target) => this.deliverOne(run, target)));
   }
 
-  private deliverOne(run: FinishedRun, target: DeliveryTarget): Promise<DeliveryOutcome> {
-    switch (target.kind) {
-      case 'email':
-        return this.email.deliver(run, target);
-      case 'webhook':
-        return this.webhook.deliver(run, target);
+  private async deliverOne(run: FinishedRun, target: DeliveryTarget): Promise<DeliveryOutcome> {
+    try {
+      switch (target.kind) {
+        case 'email':
+          return await this.email.deliver(run, target);
+        case 'webhook':
+          return await this.webhook.deliver(run, target);
+      }
+    } catch (error) {
+      // The channels answer every failure they know with an outcome; this is for the ones they do not.
+      const why = error instanceof Error ? error.message : String(error);
+      return { channel: target.kind, status: 'failed', attempts: 0, reason: `unexpected error: ${why}` };
     }
   }
 

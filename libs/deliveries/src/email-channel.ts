@@ -2,8 +2,8 @@ import { recordDeliveryAttempt, recordDeliveryFailure } from '@aurora/observabil
 import type { Registry } from 'prom-client';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { SmtpSettings } from './config';
-import { resolveRecipients, type RecipientDirectory } from './directory';
-import { attachmentPlan, composeMail } from './email-message';
+import { resolveRecipients, type RecipientDirectory, type ResolvedRecipients } from './directory';
+import { attachmentPlan, composeMail, type AttachmentPlan } from './email-message';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
 import type { DeliveryOutcome, EmailTarget, FinishedRun } from './run';
 
@@ -37,29 +37,26 @@ export class EmailChannel {
   }
 
   async deliver(run: FinishedRun, target: EmailTarget): Promise<DeliveryOutcome> {
-    const { addresses, unresolved } = await resolveRecipients(
-      this.options.directory,
-      target.users,
-      target.groups,
-    );
+    let recipients: ResolvedRecipients;
+    try {
+      recipients = await resolveRecipients(this.options.directory, target.users, target.groups);
+    } catch (error) {
+      recordDeliveryFailure('email', 'no-recipients', this.options.registry);
+      const why = error instanceof Error ? error.message : String(error);
+      return {
+        channel: 'email',
+        status: 'failed',
+        attempts: 0,
+        reason: `the directory did not answer: ${why}`,
+      };
+    }
+    const { addresses, unresolved } = recipients;
     if (addresses.length === 0) {
       recordDeliveryFailure('email', 'no-recipients', this.options.registry);
       const whom = unresolved.length > 0 ? `: no address for ${unresolved.join(', ')}` : '';
       return { channel: 'email', status: 'failed', attempts: 0, reason: `no recipients${whom}` };
     }
-    const plan = attachmentPlan(run, this.options.attachMaxBytes, target.attach === true);
-    const attachment =
-      plan.kind === 'attach' && run.readFile
-        ? await readCapped(run.readFile, this.options.attachMaxBytes)
-        : undefined;
-    const mail = composeMail(run, attachment === undefined && plan.kind === 'attach' ? linkOnly() : plan);
-    const message = {
-      from: this.options.smtp.from,
-      bcc: [...addresses],
-      subject: mail.subject,
-      text: mail.text,
-      attachments: attachment ? [{ filename: run.fileName, content: Buffer.from(attachment) }] : [],
-    };
+    const message = { ...(await this.compose(run, target.attach === true)), bcc: [...addresses] };
     const note = unresolved.length > 0 ? `; no address for ${unresolved.join(', ')}` : '';
 
     const { attempts } = this.options.retry;
@@ -102,6 +99,22 @@ export class EmailChannel {
     }
   }
 
+  /** The message itself: the file attached only when asked, under the cap, and readable. */
+  private async compose(run: FinishedRun, wanted: boolean) {
+    const plan = attachmentPlan(run, this.options.attachMaxBytes, wanted);
+    const attachment =
+      plan.kind === 'attach' && run.readFile
+        ? await readCapped(run.readFile, this.options.attachMaxBytes)
+        : undefined;
+    const mail = composeMail(run, plan.kind === 'attach' && attachment === undefined ? UNREADABLE : plan);
+    return {
+      from: this.options.smtp.from,
+      subject: mail.subject,
+      text: mail.text,
+      attachments: attachment ? [{ filename: run.fileName, content: Buffer.from(attachment) }] : [],
+    };
+  }
+
   close(): void {
     this.transport.close();
   }
@@ -116,7 +129,10 @@ async function readCapped(
   return bytes !== undefined && bytes.byteLength <= maxBytes ? bytes : undefined;
 }
 
-const linkOnly = () => ({ kind: 'link-only' as const, why: 'The file could not be attached; use the link.' });
+const UNREADABLE: AttachmentPlan = {
+  kind: 'link-only',
+  why: 'The file could not be attached; use the link.',
+};
 
 /**
  * SMTP's own split: a 4xx reply is transient (greylisting, a full queue), a 5xx is permanent and retrying it

@@ -191,4 +191,29 @@ describe('email delivery over SMTP', () => {
     });
     expect(smtp.transactions()).toBe(0);
   });
+
+  it('fails with the reason when the directory does not answer, sending nothing', async () => {
+    smtp = await startSmtp();
+    const config = testConfig({ smtpPort: smtp.port });
+    email = new EmailChannel({
+      smtp: config.smtp,
+      attachMaxBytes: config.attachMaxBytes,
+      retry: config.retry,
+      registry: new Registry(),
+      directory: {
+        user: () => Promise.reject(new Error('IdP unreachable')),
+        groupMembers: () => Promise.resolve([]),
+      },
+    });
+
+    const outcome = await email.deliver(finishedRun(), { kind: 'email', users: ['alice'], groups: [] });
+
+    expect(outcome).toEqual({
+      channel: 'email',
+      status: 'failed',
+      attempts: 0,
+      reason: 'the directory did not answer: IdP unreachable',
+    });
+    expect(smtp.transactions()).toBe(0);
+  });
 });
