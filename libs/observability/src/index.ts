@@ -8,7 +8,9 @@ export { recordAuditRecord } from './metrics/audit';
 export {
   recordDeliveryAttempt,
   recordDeliveryFailure,
+  registerDeliveryMetrics,
   type DeliveryAttemptResult,
+  type DeliveryChannelLabel,
   type DeliveryFailureKind,
 } from './metrics/delivery';
 export {
