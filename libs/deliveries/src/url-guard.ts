@@ -18,8 +18,10 @@ export interface GuardedTarget {
   readonly family: 4 | 6;
 }
 
+/** `unresolved`: the name did not resolve now, which may pass (a DNS outage); `refused` never will. */
 export type GuardResult =
   | { readonly kind: 'allowed'; readonly target: GuardedTarget }
+  | { readonly kind: 'unresolved'; readonly reason: string }
   | { readonly kind: 'refused'; readonly reason: string };
 
 /**
@@ -101,11 +103,11 @@ export async function guardWebhookUrl(
     try {
       addresses = await resolve(host);
     } catch (error) {
-      return { kind: 'refused', reason: `host ${host} does not resolve (${(error as Error).message})` };
+      return { kind: 'unresolved', reason: `host ${host} does not resolve (${(error as Error).message})` };
     }
   }
   const first = addresses[0];
-  if (first === undefined) return { kind: 'refused', reason: `host ${host} has no address` };
+  if (first === undefined) return { kind: 'unresolved', reason: `host ${host} has no address` };
   // Every answer is checked, not just the one used: a name mixing public and private answers is refused.
   const blocked = addresses.find(({ address }) => isPrivateAddress(address));
   if (blocked !== undefined && !internal)

@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import type { WebhookPolicy } from './config';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
 import type { DeliveryOutcome, FinishedRun, WebhookTarget } from './run';
-import { guardWebhookUrl, systemResolver, type Resolver } from './url-guard';
+import { guardWebhookUrl, systemResolver, type GuardedTarget, type Resolver } from './url-guard';
 import { webhookMessageId, webhookPayload } from './webhook-payload';
 import { postOnce, type WebhookResponse } from './webhook-request';
 
@@ -43,27 +43,15 @@ export class WebhookChannel {
     } catch {
       return this.failed(0, 'refused', 'the endpoint secret is not a valid whsec_ secret');
     }
-    const body = JSON.stringify(webhookPayload(run));
-    const id = webhookMessageId(run);
+    const message = { id: webhookMessageId(run), body: JSON.stringify(webhookPayload(run)), signer };
     for (let attempt = 1; ; attempt += 1) {
       // Checked again at each attempt: the name is resolved anew, and the request is pinned to this answer.
       const guard = await guardWebhookUrl(target.url, policy, this.options.resolve ?? systemResolver);
       if (guard.kind === 'refused') return this.failed(attempt - 1, 'refused', `refused: ${guard.reason}`);
-      const sentAt = this.now();
-      const response = await postOnce(guard.target, {
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Aurora-Webhooks/1',
-          'webhook-id': id,
-          'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-          'webhook-signature': signer.sign(id, sentAt, body),
-        },
-        body,
-        timeoutMs: policy.timeoutMs,
-        maxBytes: policy.responseMaxBytes,
-        ...(this.options.ca === undefined ? {} : { ca: this.options.ca }),
-      });
-      const verdict = judge(response);
+      const verdict: Verdict =
+        guard.kind === 'unresolved'
+          ? { kind: 'retry', reason: guard.reason }
+          : judge(await this.post(guard.target, message));
       switch (verdict.kind) {
         case 'delivered':
           recordDeliveryAttempt('webhook', 'delivered', registry);
@@ -87,12 +75,35 @@ export class WebhookChannel {
     }
   }
 
+  /** One POST; the timestamp and the signature over it are made anew for each attempt. */
+  private post(
+    target: GuardedTarget,
+    message: { id: string; body: string; signer: Webhook },
+  ): Promise<WebhookResponse> {
+    const sentAt = this.now();
+    const { policy, ca } = this.options;
+    return postOnce(target, {
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Aurora-Webhooks/1',
+        'webhook-id': message.id,
+        'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+        'webhook-signature': message.signer.sign(message.id, sentAt, message.body),
+      },
+      body: message.body,
+      timeoutMs: policy.timeoutMs,
+      maxBytes: policy.responseMaxBytes,
+      ...(ca === undefined ? {} : { ca }),
+    });
+  }
+
+  /** A refusal ends the delivery without an attempt of its own: only a failed request counts as one. */
   private failed(
     attempts: number,
     kind: 'refused' | 'permanent' | 'exhausted',
     reason: string,
   ): DeliveryOutcome {
-    if (attempts > 0) recordDeliveryAttempt('webhook', 'failed', this.options.registry);
+    if (kind !== 'refused') recordDeliveryAttempt('webhook', 'failed', this.options.registry);
     recordDeliveryFailure('webhook', kind, this.options.registry);
     return { channel: 'webhook', status: 'failed', attempts, reason };
   }

@@ -13,6 +13,7 @@ const attackerDns: Resolver = (host) => {
     'loopback.hooks.example.com': '127.0.0.1',
     'mixed.hooks.example.com': '93.184.215.14',
   };
+  if (host === 'gone.hooks.example.com') return Promise.reject(new Error(`ENOTFOUND ${host}`));
   const address = answers[host];
   if (address === undefined) return systemResolver(host);
   return Promise.resolve(
@@ -164,6 +165,25 @@ describe('webhook delivery', () => {
     expect(outcome.status).toBe('failed');
     expect(outcome.reason).toMatch(/asked to wait 3600 s, past the 2 s retry limit/);
     expect(greedy.requests).toHaveLength(1);
+  });
+
+  it('retries a name that does not resolve (DNS may come back), then fails with the reason', async () => {
+    const { sender, waits } = channel({ allowedHosts: ['*.hooks.example.com'] }, 3);
+
+    const outcome = await sender.deliver(finishedRun(), {
+      kind: 'webhook',
+      url: 'https://gone.hooks.example.com/',
+      secret,
+    });
+
+    expect(outcome).toEqual({
+      channel: 'webhook',
+      status: 'failed',
+      attempts: 3,
+      reason:
+        'failed after 3 attempts: host gone.hooks.example.com does not resolve (ENOTFOUND gone.hooks.example.com)',
+    });
+    expect(waits).toHaveLength(2);
   });
 
   it('does not follow a redirect', async () => {
