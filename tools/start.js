@@ -1,5 +1,5 @@
 // `npm start`: install what is missing, build, generate the demo warehouse if absent, then run the local stack
-// in a fixed order (NATS, S3, dev IdP, metadata, query, gateway, export worker) with prefixed logs. A step that
+// in a fixed order (NATS, S3, dev IdP, dev mail server, metadata, query, gateway, export worker) with prefixed logs. A step that
 // fails says which it was and why, and stops what had started. Ctrl-C stops everything.
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -23,6 +23,8 @@ const s3Url = env.S3_ENDPOINT ?? 'http://127.0.0.1:9000';
 const databaseUrlGiven = env.DATABASE_URL !== undefined;
 const issuer = env.OIDC_ISSUER ?? 'http://127.0.0.1:8081';
 const gatewayUrl = `http://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? '8080'}`;
+/** The dev mail server's SMTP and web inbox ports (maildev's own defaults, or free ones when taken): mailPorts(). */
+const mail = { smtp: '1025', web: '1080' };
 /** How long a server may take to say it is ready before its step fails. */
 const READY_TIMEOUT_MS = 90_000;
 
@@ -166,9 +168,25 @@ function servers() {
       ...node('tools/dev-idp/dist/main.js'),
     },
     {
+      name: 'mail',
+      what: `the dev mail server (maildev) with its web inbox on http://127.0.0.1:${mail.web}`,
+      ports: [mail.smtp, mail.web],
+      ready: /Press Ctrl\+C to stop/,
+      // Every mail the stack sends lands here, whatever the address: nothing leaves the machine. Kept in
+      // data/local/mail across restarts.
+      command: process.execPath,
+      args: [
+        join(root, 'node_modules/maildev/dist/bin/maildev.js'),
+        ...['--ip', '127.0.0.1', '--smtp', mail.smtp, '--web-ip', '127.0.0.1', '--web', mail.web],
+        ...['--mail-directory', join(dataDir, 'mail')],
+      ],
+      dataDir: join(dataDir, 'mail'),
+    },
+    {
       name: 'metadata',
-      // Its NATS: the audit trail's index (with the application database).
-      env: { ...keys.trusted, ...natsEnv.metadata },
+      // Its NATS: the audit trail's index (with the application database). Its SMTP: the dev mail server, for
+      // the deliveries of scheduled reports.
+      env: { ...keys.trusted, ...natsEnv.metadata, SMTP_HOST: '127.0.0.1', SMTP_PORT: mail.smtp },
       what: 'the metadata service',
       ports: [portOfAddress(env.METADATA_GRPC_ADDRESS ?? '127.0.0.1:50051'), ...metrics('9461')],
       ready: /metadata listening/,
@@ -284,6 +302,11 @@ function metricsUrls() {
     .join('\n               ');
 }
 
+/** maildev's default ports where free, else free ones: a second stack or another maildev may hold 1025/1080. */
+async function mailPorts() {
+  for (const key of ['smtp', 'web']) if (await reachable(mail[key])) mail[key] = await freePort();
+}
+
 /** Where batch consumers find their NATS credentials, when the NATS is npm start's own. */
 function natsUsers() {
   if (natsEnv.gateway.NATS_USER === undefined) return '';
@@ -370,6 +393,7 @@ async function startStack() {
   if (!existsSync(join(root, 'data', 'demo', 'warehouse.duckdb')))
     run('Generating the demo warehouse', process.execPath, [join(root, 'tools/demo-data/dist/main.js')]);
 
+  await mailPorts();
   const total = servers().length + 2;
   await startNats(`[1/${total}]`);
   await startPostgres(`[2/${total}]`);
@@ -391,6 +415,7 @@ Aurora is running: ${gatewayUrl}
   Exports:     NATS ${natsUrl}, S3 ${s3Url} (bucket ${env.S3_BUCKET ?? 'aurora-exports'})${natsUsers()}
   Reports:     PostgreSQL ${env.DATABASE_URL.replace(/:[^:@/]+@/, ':…@')}${databaseUrlGiven ? '' : ' (password in data/local/postgres-password)'}
   Metrics:     ${metricsUrls()}
+  Mail:        http://127.0.0.1:${mail.web} (the dev inbox: every mail Aurora sends, over SMTP 127.0.0.1:${mail.smtp})
   Sign-in:     ${issuer} (dev logins: alice/alice — analysts, bob/bob — hr, carol/carol — admins, dave/dave — sales-emea, EMEA rows only)
   A token for scripts:
     TOKEN=$(curl -s -u alice-cli:alice-cli -d grant_type=client_credentials ${issuer}/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')

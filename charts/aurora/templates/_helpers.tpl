@@ -208,6 +208,17 @@ private key; metadata, query and the export worker accept the public keys of tru
 {{- end }}
 {{- end -}}
 
+{{/* The SMTP password of the deliveries (metadata), from its Secret when one is named. */}}
+{{- define "aurora.smtpSecretEnv" -}}
+{{- with .Values.deliveries.smtp.passwordSecret.name }}
+- name: SMTP_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.deliveries.smtp.passwordSecret.key }}
+{{- end }}
+{{- end -}}
+
 {{/* HTTP probes on a named port. Call with (dict "port" "metrics" "live" "/health/live" "ready" "/health/ready"). */}}
 {{- define "aurora.probes" -}}
 livenessProbe:

@@ -6,6 +6,14 @@ export { LOG_LEVELS, logger, setLogLevel, type Logger, type LogLevel } from './l
 export { serveMetrics, type MetricsServer, type MetricsServerOptions } from './metrics-server';
 export { recordAuditRecord } from './metrics/audit';
 export {
+  recordDeliveryAttempt,
+  recordDeliveryFailure,
+  registerDeliveryMetrics,
+  type DeliveryAttemptResult,
+  type DeliveryChannelLabel,
+  type DeliveryFailureKind,
+} from './metrics/delivery';
+export {
   recordExportJob,
   recordExportSubmitted,
   registerJetStreamGauges,

@@ -7,7 +7,10 @@ import {
   recordExportJob,
   recordGrpcServerCall,
   recordHttpRequest,
+  recordDeliveryAttempt,
+  recordDeliveryFailure,
   recordQuery,
+  registerDeliveryMetrics,
   registerJetStreamGauges,
   registerPoolGauges,
   statusClass,
@@ -188,5 +191,31 @@ describe('pool gauges', () => {
     const families = await scrape(registry);
     expect(value(families, 'aurora_warehouse_pool_in_use', { dialect: 'duckdb' })).toBe(8);
     expect(value(families, 'aurora_warehouse_pool_waiting', { dialect: 'duckdb' })).toBe(3);
+  });
+});
+
+describe('delivery metrics', () => {
+  it('exist at 0 for every channel from boot, then count attempts and failures', async () => {
+    const registry = new Registry();
+    registerDeliveryMetrics(registry);
+    let families = await scrape(registry);
+    expect(families.get('aurora_delivery_attempts_total')?.samples).toHaveLength(6);
+    expect(families.get('aurora_delivery_failures_total')?.samples).toHaveLength(8);
+    expect(value(families, 'aurora_delivery_failures_total', { channel: 'webhook', kind: 'refused' })).toBe(
+      0,
+    );
+
+    recordDeliveryAttempt('webhook', 'retry', registry);
+    recordDeliveryAttempt('webhook', 'failed', registry);
+    recordDeliveryFailure('webhook', 'exhausted', registry);
+    families = await scrape(registry);
+
+    expect(value(families, 'aurora_delivery_attempts_total', { channel: 'webhook', result: 'retry' })).toBe(
+      1,
+    );
+    expect(value(families, 'aurora_delivery_attempts_total', { channel: 'email', result: 'retry' })).toBe(0);
+    expect(value(families, 'aurora_delivery_failures_total', { channel: 'webhook', kind: 'exhausted' })).toBe(
+      1,
+    );
   });
 });

@@ -4,6 +4,7 @@ import { checkGrpcTls, type GrpcRoles, grpcTlsEnv, trustedKeysEnv } from '@auror
 import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 import { natsEnv } from '@aurora/nats-access';
+import { deliveryEnv } from '@aurora/deliveries';
 
 const root = repoRoot();
 
@@ -34,6 +35,8 @@ const fields = z.object({
     ),
   /** Audit rows older than this many days are removed by the retention job (0: kept forever). */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(400),
+  /** SMTP and webhooks for the deliveries of scheduled reports (deliveryConfig turns these into settings). */
+  ...deliveryEnv,
   ...trustedKeysEnv,
   ...grpcTlsEnv,
   ...telemetryEnv(9461),

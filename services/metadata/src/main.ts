@@ -5,6 +5,7 @@ import {
   GrpcExceptionFilter,
   GrpcServerTelemetry,
   logger,
+  registerDeliveryMetrics,
   serveMetrics,
   startTelemetry,
 } from '@aurora/observability';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   );
   app.enableShutdownHooks();
   const warehouse = app.get<DatabaseAdapter>(WAREHOUSE);
+  // The deliveries of scheduled reports (libs/deliveries) count into these.
+  registerDeliveryMetrics();
   const metrics = await serveMetrics({
     port: config.METRICS_PORT,
     host: config.METRICS_HOST,

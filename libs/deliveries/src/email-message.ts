@@ -1,0 +1,64 @@
+import type { FinishedRun } from './run';
+
+/** Whether the file goes along with the mail, and if not, the sentence that tells the reader why. */
+export type AttachmentPlan =
+  { readonly kind: 'attach' } | { readonly kind: 'link-only'; readonly why: string | undefined };
+
+export function attachmentPlan(run: FinishedRun, maxBytes: number, wanted: boolean): AttachmentPlan {
+  if (!wanted || run.status === 'failed' || run.readFile === undefined)
+    return { kind: 'link-only', why: undefined };
+  if (maxBytes === 0)
+    return { kind: 'link-only', why: 'Files are not attached to these mails; use the link.' };
+  if (run.bytes > maxBytes)
+    return {
+      kind: 'link-only',
+      why: `The file (${formatBytes(run.bytes)}) is larger than the ${formatBytes(maxBytes)} attachment limit, so it is not attached; use the link.`,
+    };
+  return { kind: 'attach' };
+}
+
+export interface ComposedMail {
+  readonly subject: string;
+  readonly text: string;
+}
+
+/**
+ * The mail of a run: what ran, how it ended and the portal link. It never carries the data itself (the link asks
+ * the portal, which applies the reader's own rights); only an attachment does, when the plan allows one.
+ */
+export function composeMail(run: FinishedRun, plan: AttachmentPlan): ComposedMail {
+  // A report name is the user's text: no line breaks in a header.
+  const report = run.reportName.replace(/[\r\n\t]+/g, ' ').slice(0, 200);
+  const lines =
+    run.status === 'succeeded'
+      ? [
+          `The scheduled report "${report}" finished at ${run.finishedAt}: ${run.rows.toLocaleString('en-US')} rows, ${run.fileName} (${formatBytes(run.bytes)}).`,
+          '',
+          'Open the file in Aurora (you sign in, and see it only if your own access allows):',
+          run.link,
+          '',
+          plan.kind === 'attach' ? 'The file is also attached.' : (plan.why ?? ''),
+        ]
+      : [
+          `The scheduled report "${report}" failed at ${run.finishedAt}.`,
+          '',
+          `Reason: ${run.error?.detail ?? 'unknown'}${run.error ? ` (${run.error.code})` : ''}`,
+        ];
+  const footer = ['', `Schedule ${run.scheduleId}, run ${run.runId}.`];
+  return {
+    subject: `Aurora: "${report}" ${run.status === 'succeeded' ? 'is ready' : 'failed'}`,
+    text: [...lines, ...footer].filter((line, i, all) => !(line === '' && all[i - 1] === '')).join('\n'),
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit] ?? 'TB'}`;
+}
