@@ -46,3 +46,14 @@ export {
   type ReportShare,
   type VintagePolicy,
 } from './report';
+export {
+  SCHEDULE_LIMITS,
+  ScheduleBodySchema,
+  nextCronRun,
+  nextCronRuns,
+  parseScheduleBody,
+  type CronTrigger,
+  type Delivery,
+  type ScheduleBody,
+  type Trigger,
+} from './schedule';

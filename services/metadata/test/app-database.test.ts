@@ -38,6 +38,8 @@ it('migrates an empty database, and a second run (another replica, a restart) ch
       'report_shares',
       'report_versions',
       'reports',
+      'schedule_runs',
+      'schedules',
     ]);
     const again = new AppDatabase({ url: postgres.databaseUrl, poolMax: 1 });
     await again.migrate();
