@@ -55,5 +55,8 @@ export {
   type CronTrigger,
   type Delivery,
   type ScheduleBody,
+  type ScheduleRunStatus,
+  type ScheduleRunView,
+  type ScheduleView,
   type Trigger,
 } from './schedule';

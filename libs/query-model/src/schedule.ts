@@ -114,3 +114,36 @@ function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** A schedule as docs/API.md shows it (GET /schedules/{id}). */
+export interface ScheduleView {
+  readonly id: string;
+  readonly reportId: string;
+  readonly owner: { readonly sub: string; readonly name: string };
+  readonly format: ScheduleBody['format'];
+  readonly trigger: Trigger;
+  readonly deliveries: readonly Delivery[];
+  readonly paused: boolean;
+  readonly version: number;
+  readonly nextRunAt: string | null;
+  readonly consecutiveFailures: number;
+  readonly failing: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type ScheduleRunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+/** A run as docs/API.md shows it (GET /schedules/{id}/runs). */
+export interface ScheduleRunView {
+  readonly id: string;
+  readonly scheduleId: string;
+  readonly scheduledFor: string;
+  readonly cause: 'cron' | 'vintage' | 'manual';
+  readonly status: ScheduleRunStatus;
+  readonly exportId: string | null;
+  readonly rows: number | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly error: { readonly code: string; readonly detail: string } | null;
+}

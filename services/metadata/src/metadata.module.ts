@@ -14,12 +14,17 @@ import { MetadataController } from './metadata.controller';
 import { AppDatabase } from './reports/app-database';
 import { REPORTS_STORE, ReportsController } from './reports/reports.controller';
 import { ReportsStore } from './reports/reports.store';
+import { SCHEDULES, SchedulesController, type Schedules } from './schedules/schedules.controller';
+import { Scheduler } from './schedules/scheduler';
+import { SchedulerLoop } from './schedules/scheduler-loop';
+import { SchedulesStore } from './schedules/schedules.store';
 
 /** Injection tokens of what is built from the configuration. */
 export const METADATA_CONFIG = 'METADATA_CONFIG';
 export const WAREHOUSE = 'WAREHOUSE';
 export const APP_DATABASE = 'APP_DATABASE';
 export const AUDIT_INDEXER = 'AUDIT_INDEXER';
+export const SCHEDULER_LOOP = 'SCHEDULER_LOOP';
 
 const log = logger('metadata');
 
@@ -32,12 +37,13 @@ export class MetadataModule implements OnApplicationShutdown {
     @Inject(WAREHOUSE) private readonly warehouse: DatabaseAdapter,
     @Inject(APP_DATABASE) private readonly database: AppDatabase | undefined,
     @Inject(AUDIT_INDEXER) private readonly indexer: AuditIndexer | undefined,
+    @Inject(SCHEDULER_LOOP) private readonly schedulerLoop: SchedulerLoop | undefined,
   ) {}
 
   static forRoot(config: MetadataConfig): DynamicModule {
     return {
       module: MetadataModule,
-      controllers: [MetadataController, ReportsController, AuditController],
+      controllers: [MetadataController, ReportsController, AuditController, SchedulesController],
       providers: [
         { provide: METADATA_CONFIG, useValue: config },
         {
@@ -72,6 +78,22 @@ export class MetadataModule implements OnApplicationShutdown {
           provide: REPORTS_STORE,
           inject: [APP_DATABASE],
           useFactory: (database: AppDatabase | undefined) => database && new ReportsStore(database),
+        },
+        {
+          provide: SCHEDULES,
+          inject: [APP_DATABASE],
+          useFactory: (database: AppDatabase | undefined): Schedules | undefined =>
+            database && { store: new SchedulesStore(database), scheduler: new Scheduler(database) },
+        },
+        {
+          provide: SCHEDULER_LOOP,
+          inject: [METADATA_CONFIG, SCHEDULES],
+          useFactory: (config: MetadataConfig, schedules: Schedules | undefined) => {
+            if (!schedules || config.SCHEDULER_TICK_MS === 0) return undefined;
+            const loop = new SchedulerLoop(schedules.scheduler, config.SCHEDULER_TICK_MS);
+            loop.start();
+            return loop;
+          },
         },
         { provide: AUDIT_READERS, useValue: config.AUDIT_READERS },
         {
@@ -115,6 +137,7 @@ export class MetadataModule implements OnApplicationShutdown {
 
   /** After the gRPC server has stopped; once, though both the signal hook and `app.close()` call it. */
   onApplicationShutdown(): Promise<void> {
+    this.schedulerLoop?.stop();
     this.closing ??= (this.indexer?.close() ?? Promise.resolve())
       .catch(() => undefined)
       .then(() => Promise.all([this.warehouse.close(), this.database?.close()]))

@@ -121,7 +121,7 @@ describe('the scheduler', () => {
     const taken = [...a, ...b];
     expect(taken).toHaveLength(1);
     expect(taken[0]).toMatchObject({ reportId: created.reportId, format: 'csv', owner: alice });
-    await first.started(run.id, 'exp_1');
+    await first.exportStarted(run.id, 'exp_1');
     const ended = await first.exportCompleted('exp_1', { status: 'succeeded', rows: 42 });
     expect(ended).toMatchObject({ status: 'succeeded', rows: 42, exportId: 'exp_1' });
     expect(

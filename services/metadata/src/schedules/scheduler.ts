@@ -1,7 +1,7 @@
 import type { Principal } from '@aurora/proto';
 import { logger, recordScheduleRun, recordScheduleRunQueued } from '@aurora/observability';
-import { sql, type SqlBool } from 'kysely';
-import type { AppDatabase } from '../reports/app-database';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { AppDatabase, AppTables } from '../reports/app-database';
 import { nextRunAfter, type DueRun, type RunError, type StoredRun } from './schedule';
 import { insertRun, parseTrigger, toRun } from './schedules.store';
 
@@ -9,6 +9,10 @@ const log = logger('metadata');
 
 /** Schedules claimed per tick, so one tick's transaction stays short; the rest wait for the next tick. */
 const CLAIM_BATCH = 100;
+/** A taken run that has not become an export after this long is taken again (its taker died). */
+const TAKE_LEASE_MS = 5 * 60_000;
+/** Started runs listed per call: the runner follows the oldest first. */
+const STARTED_LISTED = 500;
 
 /** How a run ends: the export's outcome, or the reason it never became one. */
 export type RunOutcome =
@@ -82,47 +86,60 @@ export class Scheduler {
 
   /**
    * Takes up to `limit` queued runs for dispatch (status `running`), each to one taker only, with what the
-   * dispatch needs: the owner's principal, the report and the format.
+   * dispatch needs: the owner's principal, the report and the format. A run taken more than TAKE_LEASE_MS ago
+   * that never became an export (its taker died) is taken again; the dispatch's idempotency key (the run id)
+   * keeps that from making a second export.
    */
   take(limit: number): Promise<DueRun[]> {
     return this.database.run((db) =>
       db.transaction().execute(async (tx) => {
-        const rows = await tx
-          .selectFrom('schedule_runs as r')
-          .innerJoin('schedules as s', 's.id', 'r.schedule_id')
-          .selectAll('r')
-          .select(['s.report_id', 's.format', 's.owner_principal'])
-          .where('r.status', '=', 'queued')
+        const now = this.now();
+        const rows = await dueRuns(tx)
+          .where((eb) =>
+            eb.or([
+              eb('r.status', '=', 'queued'),
+              eb.and([
+                eb('r.status', '=', 'running'),
+                eb('r.export_id', 'is', null),
+                eb('r.started_at', '<', new Date(now.getTime() - TAKE_LEASE_MS)),
+              ]),
+            ]),
+          )
           .orderBy('r.created_at')
           .limit(limit)
           .forUpdate('r')
           .skipLocked()
           .execute();
         if (rows.length === 0) return [];
-        const startedAt = this.now();
         await tx
           .updateTable('schedule_runs')
-          .set({ status: 'running', started_at: startedAt })
+          .set({ status: 'running', started_at: now })
           .where(
             'id',
             'in',
             rows.map((r) => r.id),
           )
           .execute();
-        return rows.map((row) => ({
-          run: { ...toRun(row), status: 'running' as const, startedAt },
-          reportId: row.report_id,
-          format: row.format,
-          owner: (typeof row.owner_principal === 'string'
-            ? JSON.parse(row.owner_principal)
-            : row.owner_principal) as Principal,
-        }));
+        return rows.map((row) => dueRun({ ...row, status: 'running', started_at: now }));
       }),
     );
   }
 
+  /** Runs whose export job has started and not been seen to end: the runner follows them to their end. */
+  started(): Promise<DueRun[]> {
+    return this.database.run(async (db) => {
+      const rows = await dueRuns(db)
+        .where('r.status', '=', 'running')
+        .where('r.export_id', 'is not', null)
+        .orderBy('r.started_at')
+        .limit(STARTED_LISTED)
+        .execute();
+      return rows.map(dueRun);
+    });
+  }
+
   /** The export job a run became. */
-  started(runId: string, exportId: string): Promise<void> {
+  exportStarted(runId: string, exportId: string): Promise<void> {
     return this.database.run(async (db) => {
       await db.updateTable('schedule_runs').set({ export_id: exportId }).where('id', '=', runId).execute();
     });
@@ -179,4 +196,27 @@ export class Scheduler {
       }),
     );
   }
+}
+
+/** Runs with their schedule's report, format and owner (`r` and `s`). */
+function dueRuns(db: Kysely<AppTables>) {
+  return db
+    .selectFrom('schedule_runs as r')
+    .innerJoin('schedules as s', 's.id', 'r.schedule_id')
+    .selectAll('r')
+    .select(['s.report_id', 's.format', 's.owner_principal']);
+}
+
+function dueRun(
+  row: Selectable<AppTables['schedule_runs']> & {
+    report_id: string;
+    format: 'csv' | 'xlsx';
+    owner_principal: unknown;
+  },
+): DueRun {
+  const owner: unknown =
+    typeof row.owner_principal === 'string'
+      ? (JSON.parse(row.owner_principal) as unknown)
+      : row.owner_principal;
+  return { run: toRun(row), reportId: row.report_id, format: row.format, owner: owner as Principal };
 }
