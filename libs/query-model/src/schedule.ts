@@ -94,8 +94,9 @@ function cronProblem(pattern: string, timeZone: string): string | undefined {
   let upcoming: Date[];
   try {
     upcoming = cron(pattern, timeZone).nextRuns(INTERVAL_SAMPLE, new Date());
-  } catch (error) {
-    return `is not a cron expression (${error instanceof Error ? error.message : String(error)})`;
+  } catch {
+    // croner's message quotes its internals; the five fields are what the person can act on.
+    return 'is not a cron expression (minute hour day-of-month month day-of-week, such as "0 7 * * 1-5")';
   }
   if (upcoming.length === 0) return 'never runs';
   const minGap = SCHEDULE_LIMITS.minIntervalMinutes * 60_000;
