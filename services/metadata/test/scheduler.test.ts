@@ -1,3 +1,4 @@
+import { metricsRegistry } from '@aurora/observability';
 import type { Principal } from '@aurora/proto';
 import { parseScheduleBody } from '@aurora/query-model';
 import { startPostgres, type RunningPostgres } from '@aurora/testing';
@@ -140,6 +141,9 @@ describe('the scheduler', () => {
       await scheduler.finish(run.id, { status: 'failed', error });
     }
     expect(await store.get(alice, created.id)).toMatchObject({ failing: true, consecutiveFailures: 3 });
+    expect(await metricsRegistry().getSingleMetricAsString('aurora_schedule_runs_total')).toContain(
+      'aurora_schedule_runs_total{cause="manual",outcome="failed"} 3',
+    );
     const runs = await store.runs(alice, created.id);
     expect(runs[0]).toMatchObject({ status: 'failed', error });
     clock = new Date(clock.getTime() + 60_000);
