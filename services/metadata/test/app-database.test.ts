@@ -30,6 +30,7 @@ it('migrates an empty database, and a second run (another replica, a restart) ch
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'audit_events',
+      'known_vintages',
       'kysely_migration',
       'kysely_migration_lock',
       'people',

@@ -111,6 +111,13 @@ interface ScheduleRunsTable {
   finished_at: MaybeTimestamp;
 }
 
+interface KnownVintagesTable {
+  dataset: string;
+  load_type: string;
+  load_id: string;
+  seen_at: Timestamp;
+}
+
 /** The application database's tables, as kysely types them. */
 export interface AppTables {
   reports: ReportsTable;
@@ -122,6 +129,7 @@ export interface AppTables {
   audit_events: AuditEventsTable;
   schedules: SchedulesTable;
   schedule_runs: ScheduleRunsTable;
+  known_vintages: KnownVintagesTable;
 }
 
 export interface AppDatabaseOptions {

@@ -193,4 +193,18 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       );
     },
   },
+  '2026-12-07-004-known-vintages': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Every vintage the metadata service has seen: a new row is a vintage that arrived (VintageWatcher), and
+      // the primary key makes that true for one replica only.
+      await sql`
+        create table known_vintages (
+          dataset text not null,
+          load_type text not null,
+          load_id text not null,
+          seen_at timestamptz not null,
+          primary key (dataset, load_type, load_id)
+        )`.execute(db);
+    },
+  },
 };
