@@ -27,7 +27,7 @@ let s3: RunningServer;
 let stack: Stack;
 let worker: ExportWorkerProcess;
 let api: string;
-const tokens: Record<'alice' | 'bob', string> = { alice: '', bob: '' };
+const tokens: Record<'alice' | 'bob' | 'carol', string> = { alice: '', bob: '', carol: '' };
 type User = keyof typeof tokens;
 
 const salesReport = {
@@ -72,7 +72,7 @@ beforeAll(async () => {
     ...s3Env,
   });
   api = stack.urls.api;
-  for (const user of ['alice', 'bob'] as const) tokens[user] = await stack.token(`${user}-cli`);
+  for (const user of ['alice', 'bob', 'carol'] as const) tokens[user] = await stack.token(`${user}-cli`);
 }, 120_000);
 
 afterAll(async () => {
@@ -223,6 +223,31 @@ describe('a schedule', () => {
   it('needs a report the caller can read', async () => {
     const alices = await report('alice');
     expectProblem(await call('bob', 'POST', '/schedules', body(alices)), 404, 'NOT_FOUND', 'reportId');
+  });
+});
+
+describe('the audit trail', () => {
+  it('records each change of a schedule, and each run-now with the run it made', async () => {
+    const created = ok<Schedule>(await call('alice', 'POST', '/schedules', body(await report('alice'))), 201);
+    ok(await call('alice', 'POST', `/schedules/${created.id}/pause`));
+    const run = ok<Run>(await call('alice', 'POST', `/schedules/${created.id}/run-now`), 202);
+    ok(await call('alice', 'DELETE', `/schedules/${created.id}`));
+    const wanted = ['schedule.create', 'schedule.delete', 'schedule.pause', 'schedule.run'];
+    const deadline = Date.now() + 15_000;
+    let actions: string[] = [];
+    while (actions.length < wanted.length && Date.now() < deadline) {
+      // Carol reads the audit trail (the `admins` group).
+      const page = ok<{ items: { action: string; target: string | null; outcome: string }[] }>(
+        await call('carol', 'GET', '/audit?user=alice'),
+      );
+      actions = page.items
+        // A run-now's record names the run it made.
+        .filter((e) => (e.target === created.id || e.target === run.id) && e.outcome === 'ok')
+        .map((e) => e.action)
+        .sort();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(actions).toEqual(wanted);
   });
 });
 

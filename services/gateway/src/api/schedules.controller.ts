@@ -16,6 +16,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Audited } from '../audit/audited';
 import { CurrentCaller } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
@@ -36,6 +37,7 @@ export class SchedulesController {
   ) {}
 
   @Post()
+  @Audited('schedule.create', 'announce')
   async create(
     @CurrentCaller() caller: Caller,
     @Body(BodyDepthPipe) body: unknown,
@@ -64,6 +66,7 @@ export class SchedulesController {
   }
 
   @Put(':id')
+  @Audited('schedule.update', 'announce')
   async update(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -83,6 +86,7 @@ export class SchedulesController {
   }
 
   @Delete(':id')
+  @Audited('schedule.delete', 'announce')
   async delete(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -92,6 +96,7 @@ export class SchedulesController {
   }
 
   @Post(':id/pause')
+  @Audited('schedule.pause', 'announce')
   @HttpCode(200)
   async pause(
     @CurrentCaller() caller: Caller,
@@ -105,6 +110,7 @@ export class SchedulesController {
   }
 
   @Post(':id/resume')
+  @Audited('schedule.resume', 'announce')
   @HttpCode(200)
   async resume(
     @CurrentCaller() caller: Caller,
@@ -128,6 +134,7 @@ export class SchedulesController {
 
   /** Queued now; the schedule runner turns it into an export job within a poll interval. */
   @Post(':id/run-now')
+  @Audited('schedule.run', 'announce')
   @HttpCode(202)
   async runNow(
     @CurrentCaller() caller: Caller,
