@@ -89,6 +89,36 @@ describe('the scheduler', () => {
     expect(runs).toHaveLength(6);
   });
 
+  it.each([
+    // 01:30 happens twice in New York on 7 November 2027 (EDT, then EST): one run, at the first.
+    [
+      'America/New_York',
+      '30 1 * * *',
+      '2027-11-06T12:00:00Z',
+      ['2027-11-07T05:30:00.000Z', '2027-11-08T06:30:00.000Z'],
+    ],
+    // 02:30 does not happen in Berlin on 28 March 2027: one run, just after the gap.
+    [
+      'Europe/Berlin',
+      '30 2 * * *',
+      '2027-03-27T12:00:00Z',
+      ['2027-03-28T01:00:00.000Z', '2027-03-29T00:30:00.000Z'],
+    ],
+  ])(
+    'ticking every 15 minutes through a daylight-saving night in %s runs %s once a day',
+    async (timeZone, cron, from, expected) => {
+      clock = new Date(from);
+      await schedule({ cron, timeZone });
+      const scheduler = new Scheduler(database, now);
+      const queued = [];
+      for (let step = 0; step < 4 * 48; step += 1) {
+        clock = new Date(clock.getTime() + 15 * 60_000);
+        queued.push(...(await scheduler.tick()));
+      }
+      expect(instants(queued)).toEqual(expected);
+    },
+  );
+
   it('runs instants missed while down once, then carries on from now', async () => {
     const created = await schedule();
     clock = new Date('2027-03-26T12:00:00Z'); // down since Monday: five 07:00 instants passed
