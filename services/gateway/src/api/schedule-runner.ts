@@ -27,6 +27,8 @@ export interface ScheduleRunnerOptions {
 export class ScheduleRunner {
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
+  /** The last failure logged: a metadata service without a database fails every pass the same way. */
+  private lastFailure = '';
 
   constructor(
     private readonly clients: GrpcClients,
@@ -54,11 +56,14 @@ export class ScheduleRunner {
   /** One pass: dispatch what is queued, then settle what has ended. Never overlaps itself. */
   poll(): Promise<void> {
     this.polling ??= this.pass()
-      .catch((error: unknown) =>
-        log.warn('schedule runner pass failed', {
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      )
+      .then(() => {
+        this.lastFailure = '';
+      })
+      .catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== this.lastFailure) log.warn('schedule runner pass failed', { error: message });
+        this.lastFailure = message;
+      })
       .finally(() => {
         this.polling = undefined;
       });
