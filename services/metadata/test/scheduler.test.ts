@@ -160,6 +160,22 @@ describe('the scheduler', () => {
     ).toBe(undefined);
   });
 
+  it('takes a run again when its taker died before it became an export, and never once it did', async () => {
+    const store = new SchedulesStore(database, now);
+    const created = await schedule();
+    const run = await store.runNow(alice, created.id);
+    const scheduler = new Scheduler(database, now);
+    expect((await scheduler.take(10)).map((d) => d.run.id)).toEqual([run.id]);
+    clock = new Date(clock.getTime() + 60_000);
+    expect(await scheduler.take(10)).toEqual([]);
+    clock = new Date(clock.getTime() + 5 * 60_000);
+    expect((await scheduler.take(10)).map((d) => d.run.id)).toEqual([run.id]);
+    await scheduler.exportStarted(run.id, 'exp_2');
+    clock = new Date(clock.getTime() + 60 * 60_000);
+    expect(await scheduler.take(10)).toEqual([]);
+    expect((await scheduler.started()).map((d) => d.run.exportId)).toEqual(['exp_2']);
+  });
+
   it('marks a schedule failing after three failed runs in a row, and clears it on a success', async () => {
     const store = new SchedulesStore(database, now);
     const scheduler = new Scheduler(database, now);
