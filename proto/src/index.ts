@@ -53,3 +53,6 @@ export type { ListReportsRequest } from './generated/aurora/v1/ListReportsReques
 export type { AuditServiceClient } from './generated/aurora/v1/AuditService';
 export type { AuditPage__Output as AuditPage } from './generated/aurora/v1/AuditPage';
 export type { ListAuditRequest } from './generated/aurora/v1/ListAuditRequest';
+export { SchedulesClient } from './schedules-client';
+export type { SchedulesServiceClient } from './generated/aurora/v1/SchedulesService';
+export type { DueRun__Output as DueRun } from './generated/aurora/v1/DueRun';

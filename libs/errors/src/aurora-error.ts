@@ -72,7 +72,12 @@ export class AuroraError extends Error {
  * the metrics in their `quota` label).
  */
 export type QuotaName =
-  'concurrentQueries' | 'concurrentExports' | 'exportRowsPerDay' | 'sseStreams' | 'savedReports';
+  | 'concurrentQueries'
+  | 'concurrentExports'
+  | 'exportRowsPerDay'
+  | 'sseStreams'
+  | 'savedReports'
+  | 'schedules';
 
 export const QUOTA_NAMES: readonly QuotaName[] = [
   'concurrentQueries',
@@ -80,6 +85,7 @@ export const QUOTA_NAMES: readonly QuotaName[] = [
   'exportRowsPerDay',
   'sseStreams',
   'savedReports',
+  'schedules',
 ];
 
 /**

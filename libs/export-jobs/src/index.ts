@@ -12,6 +12,7 @@ export {
   type ExportJob,
   type ExportStatus,
   type JobRequest,
+  type ScheduleLink,
 } from './job';
 export { JOB_ID_PATTERN, isJobId, newJobId } from './job-id';
 export { ObjectStore, objectStoreEnv, type ObjectStoreEnv, type ObjectStoreOptions } from './object-store';

@@ -33,12 +33,20 @@ export interface ExportJob {
    * its `jobDigest`: the worker runs nothing that the gateway did not sign, whatever else is in the record.
    */
   readonly statement: string;
+  /** A scheduled run's job: its schedule and run (absent for an export started by hand). */
+  readonly schedule?: ScheduleLink | undefined;
+}
+
+/** Which schedule run an export job is (docs/API.md, "Schedules"). */
+export interface ScheduleLink {
+  readonly scheduleId: string;
+  readonly runId: string;
 }
 
 /** What a submission decides; everything else starts empty. */
 export type JobRequest = Pick<
   ExportJob,
-  'id' | 'owner' | 'format' | 'fileName' | 'queryJson' | 'compression' | 'statement'
+  'id' | 'owner' | 'format' | 'fileName' | 'queryJson' | 'compression' | 'statement' | 'schedule'
 >;
 
 /** What a job's statement vouches for: which job, as whom, running what, and where the file goes. */
@@ -83,6 +91,7 @@ export function publicView(job: ExportJob) {
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     error: job.error,
+    ...(job.schedule ? { schedule: job.schedule } : {}),
   };
 }
 
@@ -111,6 +120,7 @@ export interface ExportCompletedEvent {
     readonly bytes: number;
     readonly sha256: string | null;
     readonly error?: { readonly code: string; readonly detail: string };
+    readonly schedule?: ScheduleLink;
   };
 }
 
@@ -135,6 +145,7 @@ export function completedEvent(job: ExportJob): ExportCompletedEvent {
       bytes: job.bytes,
       sha256: job.sha256,
       ...(job.error ? { error: job.error } : {}),
+      ...(job.schedule ? { schedule: job.schedule } : {}),
     },
   };
 }

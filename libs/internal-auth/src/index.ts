@@ -21,3 +21,4 @@ export {
   type GrpcTlsMode,
 } from './grpc-tls';
 export type { TlsLog } from './tls-watcher';
+export { requireGatewayActor, SCHEDULE_RUNNER, SCHEDULE_RUNNER_PRINCIPAL } from './actors';

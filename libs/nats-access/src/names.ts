@@ -13,6 +13,8 @@ export const NATS_NAMES = {
   /** The export-completed CloudEvents batch consumers read. */
   eventsStream: 'AURORA_EVENTS',
   completedSubject: 'aurora.events.export.completed',
+  /** A new vintage (Load ID) of a partitioned dataset, as the metadata service noticed it (plain NATS, no stream). */
+  vintageArrivedSubject: 'aurora.events.vintage.arrived',
   /** KV bucket of the gateway replicas' shared rate-limit counters. */
   rateLimitBucket: 'AURORA_RATE_LIMITS',
   /** The audit trail (@aurora/audit): a CloudEvent per record on `<prefix>.<action>`, indexed by metadata. */

@@ -20,6 +20,7 @@ const {
   auditStream,
   auditSubjectPrefix,
   auditConsumer,
+  vintageArrivedSubject,
 } = NATS_NAMES;
 
 const api = (...tokens: string[]): string => ['$JS.API', ...tokens].join('.');
@@ -132,15 +133,17 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
   },
   /**
    * Batch systems: their own consumers (durable or not, pull or push into their inbox) on the events stream, and
-   * reading its messages. Nothing else: no job records, no work queue, no publishing.
+   * reading its messages; the vintage-arrived events as they happen. Nothing else: no job records, no work queue,
+   * no publishing.
    */
   'event-consumer': {
     publish: streamReader(eventsStream),
-    subscribe: [`${inboxPrefix('event-consumer')}.>`],
+    subscribe: [`${inboxPrefix('event-consumer')}.>`, vintageArrivedSubject],
   },
   /**
    * Indexes the audit trail: its own durable pull consumer on the audit stream, pulled and acked; publishes the
-   * one record it makes itself (a catalog change at start). Nothing of the exports, no other audit subject.
+   * one record it makes itself (a catalog change at start), and the vintage-arrived events it notices. Nothing of
+   * the exports, no other audit subject.
    */
   metadata: {
     publish: [
@@ -152,6 +155,7 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
       api('CONSUMER', 'MSG', 'NEXT', auditStream, auditConsumer),
       `$JS.ACK.${auditStream}.${auditConsumer}.>`,
       `${auditSubjectPrefix}.catalog.change`,
+      vintageArrivedSubject,
     ],
     subscribe: [`${inboxPrefix('metadata')}.>`],
   },

@@ -49,3 +49,17 @@ export {
   type ReportShare,
   type VintagePolicy,
 } from './report';
+export {
+  SCHEDULE_LIMITS,
+  ScheduleBodySchema,
+  nextCronRun,
+  nextCronRuns,
+  parseScheduleBody,
+  type CronTrigger,
+  type Delivery,
+  type ScheduleBody,
+  type ScheduleRunStatus,
+  type ScheduleRunView,
+  type ScheduleView,
+  type Trigger,
+} from './schedule';

@@ -41,6 +41,8 @@ const fields = z.object({
   ...objectStoreEnv,
   /** XLSX exports over this many rows are refused up front (Excel's own limit is 1,048,575 data rows). */
   EXPORT_EXCEL_MAX_ROWS: z.coerce.number().int().min(1).max(1_048_575).default(100_000),
+  /** How often the schedule runner turns queued schedule runs into export jobs; 0 turns it off on this replica. */
+  SCHEDULE_POLL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   DOWNLOAD_URL_TTL_SECONDS: z.coerce
     .number()
     .int()

@@ -177,3 +177,35 @@ describe('the bad-input corpora through POST /query/preview', () => {
     expect(failures.slice(0, 10)).toEqual([]);
   }, 120_000);
 });
+
+describe('the bad-input corpora through POST /schedules', () => {
+  const schedule = (overrides: Record<string, unknown>) => ({
+    reportId: '0b6c9f7e-2d4a-4c1b-9f2e-7a1d3c5e8b90',
+    format: 'csv',
+    trigger: { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' },
+    ...overrides,
+  });
+  const uses: readonly [string, (s: string) => unknown][] = [
+    ['a cron expression', (s) => schedule({ trigger: { cron: s, timeZone: 'Europe/Berlin' } })],
+    ['a time zone', (s) => schedule({ trigger: { cron: '0 7 * * *', timeZone: s } })],
+    ['a report id', (s) => schedule({ reportId: s })],
+    ['a webhook URL', (s) => schedule({ deliveries: [{ webhook: { url: s } }] })],
+  ];
+
+  it.each(uses)(
+    'as %s: every answer is a 400 INVALID_QUERY problem, none with internals',
+    async (_name, body) => {
+      const failures: string[] = [];
+      await pool(strings, CONCURRENCY, async (input) => {
+        const response = await post(`${stack.urls.api}/schedules`, body(input), { token: alice });
+        const wrong =
+          response.status === 400
+            ? problemWith(['INVALID_QUERY'], input, response)
+            : `unexpected ${response.status}: ${response.text}`;
+        if (wrong !== undefined) failures.push(`${JSON.stringify(input)} → ${wrong}`);
+      });
+      expect(failures.slice(0, 10)).toEqual([]);
+    },
+    120_000,
+  );
+});

@@ -167,6 +167,24 @@ export class CatalogService {
     );
   }
 
+  /** The partitioned datasets: those whose vintages the VintageWatcher follows. */
+  partitionedDatasets(): string[] {
+    return [...this.entries.values()].filter((e) => e.dataset.partition).map((e) => e.dataset.id);
+  }
+
+  /** A dataset's vintages as the warehouse says now (no cache, no principal: the VintageWatcher's own read). */
+  async currentVintages(id: string): Promise<{ loadType: string; loadIds: string[] }[]> {
+    const entry = this.entries.get(id);
+    const partition = entry?.dataset.partition;
+    if (!entry || !partition) return [];
+    const values = await this.warehouse.partitionValues(
+      entry.table,
+      partition.loadTypeColumn,
+      partition.loadIdColumn,
+    );
+    return values.map(({ loadType, loadIds }) => ({ loadType, loadIds: [...loadIds] }));
+  }
+
   /**
    * Whether the principal may read a dataset, may not, or it is not in the catalog at all (a saved report's
    * check); what they may do with it is the query service's check, on every run.

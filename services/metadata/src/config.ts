@@ -20,6 +20,10 @@ const fields = z.object({
   /** The application database (saved reports). Unset: the report endpoints answer 503, queries still work. */
   DATABASE_URL: z.string().startsWith('postgres').optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** How often the scheduler looks for due schedules (with DATABASE_URL); 0 turns it off on this replica. */
+  SCHEDULER_TICK_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  /** How often new vintages are looked for (onVintage schedules, aurora.events.vintage.arrived); 0: never. */
+  VINTAGE_POLL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   ...natsEnv('metadata'),
   /** The NATS whose audit stream this service indexes (with DATABASE_URL). Unset: no indexing. */
   NATS_URL: z.string().optional(),

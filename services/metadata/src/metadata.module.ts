@@ -14,12 +14,19 @@ import { MetadataController } from './metadata.controller';
 import { AppDatabase } from './reports/app-database';
 import { REPORTS_STORE, ReportsController } from './reports/reports.controller';
 import { ReportsStore } from './reports/reports.store';
+import { SCHEDULES, SchedulesController, type Schedules } from './schedules/schedules.controller';
+import { Scheduler } from './schedules/scheduler';
+import { PeriodicTask } from './schedules/periodic-task';
+import { SchedulesStore } from './schedules/schedules.store';
+import { VintageEvents } from './schedules/vintage-events';
+import { VintageWatcher } from './schedules/vintage-watcher';
 
 /** Injection tokens of what is built from the configuration. */
 export const METADATA_CONFIG = 'METADATA_CONFIG';
 export const WAREHOUSE = 'WAREHOUSE';
 export const APP_DATABASE = 'APP_DATABASE';
 export const AUDIT_INDEXER = 'AUDIT_INDEXER';
+export const SCHEDULE_TASKS = 'SCHEDULE_TASKS';
 
 const log = logger('metadata');
 
@@ -32,12 +39,13 @@ export class MetadataModule implements OnApplicationShutdown {
     @Inject(WAREHOUSE) private readonly warehouse: DatabaseAdapter,
     @Inject(APP_DATABASE) private readonly database: AppDatabase | undefined,
     @Inject(AUDIT_INDEXER) private readonly indexer: AuditIndexer | undefined,
+    @Inject(SCHEDULE_TASKS) private readonly scheduleTasks: ScheduleTasks,
   ) {}
 
   static forRoot(config: MetadataConfig): DynamicModule {
     return {
       module: MetadataModule,
-      controllers: [MetadataController, ReportsController, AuditController],
+      controllers: [MetadataController, ReportsController, AuditController, SchedulesController],
       providers: [
         { provide: METADATA_CONFIG, useValue: config },
         {
@@ -72,6 +80,22 @@ export class MetadataModule implements OnApplicationShutdown {
           provide: REPORTS_STORE,
           inject: [APP_DATABASE],
           useFactory: (database: AppDatabase | undefined) => database && new ReportsStore(database),
+        },
+        {
+          provide: SCHEDULES,
+          inject: [APP_DATABASE],
+          useFactory: (database: AppDatabase | undefined): Schedules | undefined =>
+            database && { store: new SchedulesStore(database), scheduler: new Scheduler(database) },
+        },
+        {
+          provide: SCHEDULE_TASKS,
+          inject: [METADATA_CONFIG, SCHEDULES, CatalogService, APP_DATABASE],
+          useFactory: (
+            config: MetadataConfig,
+            schedules: Schedules | undefined,
+            catalog: CatalogService,
+            database: AppDatabase | undefined,
+          ): ScheduleTasks => scheduleTasks(config, schedules, catalog, database),
         },
         { provide: AUDIT_READERS, useValue: config.AUDIT_READERS },
         {
@@ -115,10 +139,43 @@ export class MetadataModule implements OnApplicationShutdown {
 
   /** After the gRPC server has stopped; once, though both the signal hook and `app.close()` call it. */
   onApplicationShutdown(): Promise<void> {
-    this.closing ??= (this.indexer?.close() ?? Promise.resolve())
+    this.closing ??= Promise.all(this.scheduleTasks.map((task) => task.stop()))
+      .then(() => this.indexer?.close())
       .catch(() => undefined)
       .then(() => Promise.all([this.warehouse.close(), this.database?.close()]))
       .then(() => undefined);
     return this.closing;
   }
+}
+
+/** What stops with the service: the scheduler's tick, the vintage watch and its NATS connection. */
+type ScheduleTasks = readonly { stop(): Promise<void> }[];
+
+/** Started here, on every replica with an application database (they coordinate in Postgres). */
+function scheduleTasks(
+  config: MetadataConfig,
+  schedules: Schedules | undefined,
+  catalog: CatalogService,
+  database: AppDatabase | undefined,
+): ScheduleTasks {
+  if (!schedules || !database) return [];
+  const tasks: { start?(): void; stop(): Promise<void> }[] = [];
+  if (config.SCHEDULER_TICK_MS > 0)
+    tasks.push(
+      new PeriodicTask('scheduler tick', config.SCHEDULER_TICK_MS, () => schedules.scheduler.tick()),
+    );
+  if (config.VINTAGE_POLL_MS > 0) {
+    const { NATS_URL } = config;
+    const events =
+      NATS_URL === undefined
+        ? undefined
+        : new VintageEvents(natsClientSettings('metadata', { ...config, NATS_URL }));
+    const watcher = new VintageWatcher(catalog, database, schedules.scheduler, (arrival) =>
+      events ? events.publish(arrival) : Promise.resolve(),
+    );
+    tasks.push(new PeriodicTask('vintage watch', config.VINTAGE_POLL_MS, () => watcher.poll()));
+    if (events) tasks.push({ stop: () => events.close() });
+  }
+  for (const task of tasks) task.start?.();
+  return tasks;
 }

@@ -30,6 +30,7 @@ it('migrates an empty database, and a second run (another replica, a restart) ch
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'audit_events',
+      'known_vintages',
       'kysely_migration',
       'kysely_migration_lock',
       'people',
@@ -38,6 +39,8 @@ it('migrates an empty database, and a second run (another replica, a restart) ch
       'report_shares',
       'report_versions',
       'reports',
+      'schedule_runs',
+      'schedules',
     ]);
     const again = new AppDatabase({ url: postgres.databaseUrl, poolMax: 1 });
     await again.migrate();

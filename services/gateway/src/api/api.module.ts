@@ -15,6 +15,8 @@ import { OpenStreams } from './open-streams';
 import { MeController } from './me.controller';
 import { QueryController } from './query.controller';
 import { ReportsController } from './reports.controller';
+import { ScheduleRunner } from './schedule-runner';
+import { SchedulesController } from './schedules.controller';
 
 /** The HTTP API of docs/API.md: thin controllers over the downstream services and the export queue. */
 @Module({
@@ -26,6 +28,7 @@ import { ReportsController } from './reports.controller';
     QueryController,
     ReportsController,
     ExportsController,
+    SchedulesController,
     AuditController,
   ],
   providers: [
@@ -34,6 +37,23 @@ import { ReportsController } from './reports.controller';
       inject: [GATEWAY_CONFIG, GrpcClients, InternalTokenIssuer],
       useFactory: (config: GatewayConfig, clients: GrpcClients, issuer: InternalTokenIssuer) =>
         new ExportsService(config, clients, ObjectStore.fromEnv(config), issuer),
+    },
+    {
+      provide: ScheduleRunner,
+      inject: [GATEWAY_CONFIG, GrpcClients, ExportsService, InternalTokenIssuer],
+      useFactory: (
+        config: GatewayConfig,
+        clients: GrpcClients,
+        exports: ExportsService,
+        issuer: InternalTokenIssuer,
+      ) => {
+        const runner = new ScheduleRunner(clients, exports, issuer, {
+          pollMs: config.SCHEDULE_POLL_MS,
+          timeoutMs: config.REQUEST_TIMEOUT_MS,
+        });
+        if (config.SCHEDULE_POLL_MS > 0) runner.start();
+        return runner;
+      },
     },
     {
       provide: OpenStreams,

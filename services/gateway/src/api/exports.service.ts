@@ -8,6 +8,7 @@ import {
   newJobId,
   queuedJob,
   type ExportJob,
+  type ScheduleLink,
 } from '@aurora/export-jobs';
 import { NatsCredentialsError, natsClientSettings } from '@aurora/nats-access';
 import type { InternalTokenIssuer } from '@aurora/internal-auth';
@@ -43,7 +44,13 @@ export class ExportsService {
     private readonly issuer: InternalTokenIssuer,
   ) {}
 
-  async submit(body: unknown, context: CallContext, idempotencyKey: string | undefined): Promise<ExportJob> {
+  /** `schedule`: the job is that schedule run's (ScheduleRunner), started exactly as one started by hand. */
+  async submit(
+    body: unknown,
+    context: CallContext,
+    idempotencyKey: string | undefined,
+    schedule?: ScheduleLink,
+  ): Promise<ExportJob> {
     const request = parseExportRequest(await this.withReportQuery(body, context));
     const queryJson = JSON.stringify(request.query);
     // Counting validates the query against the user's catalog and tells whether an XLSX would fit.
@@ -78,7 +85,7 @@ export class ExportsService {
       job: content.id,
       digest: jobDigest(content),
     });
-    const job = queuedJob({ ...content, statement });
+    const job = queuedJob({ ...content, statement, ...(schedule ? { schedule } : {}) });
     const limits = {
       concurrentJobs: this.config.QUOTA_CONCURRENT_EXPORTS,
       rowsPerDay: this.config.QUOTA_EXPORT_ROWS_PER_DAY,

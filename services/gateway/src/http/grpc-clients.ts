@@ -5,11 +5,13 @@ import {
   MetadataClient,
   QueryClient,
   ReportsClient,
+  SchedulesClient,
   loadAuroraPackage,
   type AuditServiceClient,
   type MetadataServiceClient,
   type QueryServiceClient,
   type ReportsServiceClient,
+  type SchedulesServiceClient,
 } from '@aurora/proto';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 
@@ -19,17 +21,20 @@ export class GrpcClients {
   readonly reports: ReportsClient;
   readonly query: QueryClient;
   readonly audit: AuditClient;
+  readonly schedules: SchedulesClient;
 
   constructor(
     private readonly metadataStub: MetadataServiceClient,
     private readonly reportsStub: ReportsServiceClient,
     private readonly queryStub: QueryServiceClient,
     private readonly auditStub: AuditServiceClient,
+    private readonly schedulesStub: SchedulesServiceClient,
   ) {
     this.metadata = new MetadataClient(metadataStub);
     this.reports = new ReportsClient(reportsStub);
     this.query = new QueryClient(queryStub);
     this.audit = new AuditClient(auditStub);
+    this.schedules = new SchedulesClient(schedulesStub);
   }
 
   /** `channel`: plaintext, or TLS / mTLS (GrpcTls of @aurora/internal-auth). */
@@ -41,6 +46,7 @@ export class GrpcClients {
       new v1.ReportsService(metadataAddress, channel, options),
       new v1.QueryService(queryAddress, channel, options),
       new v1.AuditService(metadataAddress, channel, options),
+      new v1.SchedulesService(metadataAddress, channel, options),
     );
   }
 
@@ -63,5 +69,6 @@ export class GrpcClients {
     this.reportsStub.close();
     this.queryStub.close();
     this.auditStub.close();
+    this.schedulesStub.close();
   }
 }

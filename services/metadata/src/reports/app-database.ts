@@ -76,6 +76,48 @@ interface AuditEventsTable {
   hash: string;
 }
 
+type MaybeTimestamp = ColumnType<Date | null, Date | null, Date | null>;
+
+interface SchedulesTable {
+  id: string;
+  report_id: string;
+  owner_sub: string;
+  owner_name: string;
+  owner_principal: Json;
+  dataset: string;
+  format: 'csv' | 'xlsx';
+  trigger: Json;
+  deliveries: Json;
+  paused: boolean;
+  version: number;
+  next_run_at: MaybeTimestamp;
+  consecutive_failures: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+interface ScheduleRunsTable {
+  id: string;
+  schedule_id: string;
+  scheduled_for: Timestamp;
+  cause: 'cron' | 'vintage' | 'manual';
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  export_id: string | null;
+  /** bigint: pg answers it as text. */
+  rows: ColumnType<string | null, number | null, number | null>;
+  error: ColumnType<unknown, string | null, string | null>;
+  created_at: Timestamp;
+  started_at: MaybeTimestamp;
+  finished_at: MaybeTimestamp;
+}
+
+interface KnownVintagesTable {
+  dataset: string;
+  load_type: string;
+  load_id: string;
+  seen_at: Timestamp;
+}
+
 /** The application database's tables, as kysely types them. */
 export interface AppTables {
   reports: ReportsTable;
@@ -85,6 +127,9 @@ export interface AppTables {
   report_opens: PerPersonTable;
   people: PeopleTable;
   audit_events: AuditEventsTable;
+  schedules: SchedulesTable;
+  schedule_runs: ScheduleRunsTable;
+  known_vintages: KnownVintagesTable;
 }
 
 export interface AppDatabaseOptions {

@@ -139,4 +139,72 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await sql`revoke update, truncate on audit_events from current_user`.execute(db);
     },
   },
+  '2026-12-07-003-schedules': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // A schedule exports a saved report as its owner, on a cron trigger or when a new vintage arrives.
+      await sql`
+        create table schedules (
+          id uuid primary key,
+          report_id uuid not null references reports (id) on delete cascade,
+          owner_sub text not null,
+          owner_name text not null,
+          -- The owner's principal (groups, attributes) as last seen: the run asks for data as this principal.
+          owner_principal jsonb not null,
+          dataset text not null,
+          format text not null check (format in ('csv', 'xlsx')),
+          trigger jsonb not null,
+          deliveries jsonb not null,
+          paused boolean not null,
+          version integer not null,
+          next_run_at timestamptz,
+          consecutive_failures integer not null default 0,
+          created_at timestamptz not null,
+          updated_at timestamptz not null
+        )`.execute(db);
+      await sql`create index schedules_owner on schedules (owner_sub, created_at)`.execute(db);
+      // The scheduler's scan: due, unpaused cron schedules.
+      await sql`create index schedules_due on schedules (next_run_at) where not paused`.execute(db);
+      await sql`create index schedules_dataset on schedules (dataset) where not paused`.execute(db);
+
+      await sql`
+        create table schedule_runs (
+          id uuid primary key,
+          schedule_id uuid not null references schedules (id) on delete cascade,
+          -- The instant the run stands for: unique per schedule, so replicas racing for it make one run.
+          scheduled_for timestamptz not null,
+          cause text not null check (cause in ('cron', 'vintage', 'manual')),
+          status text not null check (status in ('queued', 'running', 'succeeded', 'failed')),
+          export_id text,
+          rows bigint,
+          error jsonb,
+          created_at timestamptz not null,
+          started_at timestamptz,
+          finished_at timestamptz,
+          unique (schedule_id, scheduled_for)
+        )`.execute(db);
+      await sql`create index schedule_runs_history on schedule_runs (schedule_id, scheduled_for desc)`.execute(
+        db,
+      );
+      await sql`create index schedule_runs_export on schedule_runs (export_id) where export_id is not null`.execute(
+        db,
+      );
+      await sql`create index schedule_runs_queued on schedule_runs (created_at) where status = 'queued'`.execute(
+        db,
+      );
+    },
+  },
+  '2026-12-07-004-known-vintages': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Every vintage the metadata service has seen: a new row is a vintage that arrived (VintageWatcher), and
+      // the primary key makes that true for one replica only.
+      await sql`
+        create table known_vintages (
+          dataset text not null,
+          load_type text not null,
+          load_id text not null,
+          seen_at timestamptz not null,
+          primary key (dataset, load_type, load_id)
+        )`.execute(db);
+    },
+  },
 };

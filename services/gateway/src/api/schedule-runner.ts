@@ -1,0 +1,138 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import { FINISHED, type ExportJob } from '@aurora/export-jobs';
+import { SCHEDULE_RUNNER, SCHEDULE_RUNNER_PRINCIPAL, type InternalTokenIssuer } from '@aurora/internal-auth';
+import { logger } from '@aurora/observability';
+import type { CallContext, DueRun, Principal } from '@aurora/proto';
+import type { ScheduleRunView } from '@aurora/query-model';
+import type { GrpcClients } from '../http/grpc-clients';
+import type { ExportsService } from './exports.service';
+
+const log = logger('gateway');
+
+/** Runs taken per poll: the rest wait for the next one. */
+const TAKE = 10;
+
+export interface ScheduleRunnerOptions {
+  readonly pollMs: number;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Turns queued schedule runs into export jobs, and follows each job to its end. It lives in the gateway because
+ * only the gateway signs export jobs: each run is submitted through ExportsService.submit as the schedule's
+ * owner, exactly as an export they started by hand (their report resolved now, their dataset policy, their
+ * quotas), with the run id as idempotency key, so a run taken twice makes one job. A run the owner may no longer
+ * export fails with that reason. Every gateway replica polls; the metadata service hands each run to one.
+ */
+export class ScheduleRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  /** The last failure logged: a metadata service without a database fails every pass the same way. */
+  private lastFailure = '';
+
+  constructor(
+    private readonly clients: GrpcClients,
+    private readonly exports: ExportsService,
+    private readonly issuer: InternalTokenIssuer,
+    private readonly options: ScheduleRunnerOptions,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.poll(), this.options.pollMs);
+    this.timer.unref();
+  }
+
+  /** Nest calls this at shutdown, before the clients and the export queue close. */
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.polling;
+  }
+
+  /** One pass: dispatch what is queued, then settle what has ended. Never overlaps itself. */
+  poll(): Promise<void> {
+    this.polling ??= this.pass()
+      .then(() => {
+        this.lastFailure = '';
+      })
+      .catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== this.lastFailure) log.warn('schedule runner pass failed', { error: message });
+        this.lastFailure = message;
+      })
+      .finally(() => {
+        this.polling = undefined;
+      });
+    return this.polling;
+  }
+
+  private async pass(): Promise<void> {
+    const runner = await this.context(SCHEDULE_RUNNER_PRINCIPAL, SCHEDULE_RUNNER);
+    for (const due of await this.clients.schedules.take(TAKE, runner)) await this.dispatch(due, runner);
+    for (const started of await this.clients.schedules.started(runner)) await this.follow(started, runner);
+  }
+
+  private async dispatch(due: DueRun, runner: CallContext): Promise<void> {
+    const run = JSON.parse(due.runJson) as ScheduleRunView;
+    const owner = JSON.parse(due.ownerJson) as Principal;
+    try {
+      const job = await this.exports.submit(
+        { reportId: due.reportId, format: due.format },
+        await this.context(owner),
+        `schedule-run:${run.id}`,
+        { scheduleId: run.scheduleId, runId: run.id },
+      );
+      await this.clients.schedules.runStarted(run.id, job.id, runner);
+    } catch (error) {
+      // Refused for a reason the owner should read (no access any more, report gone, quota): the run fails with
+      // it. Anything else (a service down) leaves the run taken, and it is taken again later.
+      if (!(error instanceof AuroraError) || error.code === ErrorCode.UNAVAILABLE) throw error;
+      await this.finish(run.id, { code: error.code, detail: error.detail }, runner);
+    }
+  }
+
+  private async follow(started: DueRun, runner: CallContext): Promise<void> {
+    const run = JSON.parse(started.runJson) as ScheduleRunView;
+    const owner = JSON.parse(started.ownerJson) as Principal;
+    if (!run.exportId) return;
+    const job = await this.exports.get(owner, run.exportId).catch((error: unknown) => {
+      if (error instanceof AuroraError && error.code === ErrorCode.NOT_FOUND) return undefined;
+      throw error;
+    });
+    if (!job) {
+      await this.finish(run.id, { code: ErrorCode.NOT_FOUND, detail: 'The export job is gone.' }, runner);
+      return;
+    }
+    if (!FINISHED.has(job.status)) return;
+    if (job.status === 'succeeded')
+      await this.clients.schedules.finishRun(
+        { runId: run.id, status: 'succeeded', rows: job.rowsWritten },
+        runner,
+      );
+    else await this.finish(run.id, jobError(job), runner);
+  }
+
+  private finish(runId: string, error: { code: string; detail: string }, runner: CallContext) {
+    return this.clients.schedules.finishRun(
+      { runId, status: 'failed', errorCode: error.code, errorDetail: error.detail },
+      runner,
+    );
+  }
+
+  private async context(principal: Principal, actor?: string): Promise<CallContext> {
+    return {
+      principal,
+      token: await this.issuer.requestToken(principal, actor),
+      timeoutMs: this.options.timeoutMs,
+    };
+  }
+}
+
+function jobError(job: ExportJob): { code: string; detail: string } {
+  if (job.error) return job.error;
+  return { code: 'CANCELLED', detail: 'The export job was cancelled.' };
+}

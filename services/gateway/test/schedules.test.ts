@@ -1,0 +1,282 @@
+import {
+  startExportWorker,
+  startNats,
+  startPostgres,
+  startS3,
+  startStack,
+  type ExportWorkerProcess,
+  type RunningNats,
+  type RunningPostgres,
+  type RunningServer,
+  type Stack,
+} from '@aurora/testing';
+import { expectProblem, send, type ApiResponse } from './support/http';
+import { demoWarehouse, type TestWarehouse } from './support/warehouse';
+
+/**
+ * docs/API.md, "Schedules": the whole stack with PostgreSQL, NATS, S3 and an export worker. Only the owner sees
+ * a schedule; updates need a current If-Match; run-now becomes an ordinary export job run as the owner, which
+ * completes with rows, or fails with the reason when the owner may not read the data. (The bad-input corpora go
+ * through POST /schedules in bad-input.test.ts.)
+ */
+
+let warehouse: TestWarehouse;
+let postgres: RunningPostgres;
+let nats: RunningNats;
+let s3: RunningServer;
+let stack: Stack;
+let worker: ExportWorkerProcess;
+let api: string;
+const tokens: Record<'alice' | 'bob' | 'carol', string> = { alice: '', bob: '', carol: '' };
+type User = keyof typeof tokens;
+
+const salesReport = {
+  name: 'Sales by region',
+  query: {
+    dataset: 'global_sales',
+    aggregate: {
+      groupBy: ['global_sales.region'],
+      measures: [{ fn: 'count', column: null, as: 'sales' }],
+    },
+  },
+  // Resolved when each run starts: the newest monthly load then.
+  vintages: { global_sales: { policy: 'latest', loadType: 'MONTHLY' } },
+};
+
+beforeAll(async () => {
+  [warehouse, postgres, nats, s3] = await Promise.all([
+    demoWarehouse(2_000),
+    startPostgres(),
+    startNats(),
+    startS3('aurora-exports'),
+  ]);
+  const s3Env = {
+    S3_ENDPOINT: s3.url,
+    S3_BUCKET: 'aurora-exports',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+  };
+  stack = await startStack({
+    warehousePath: warehouse.path,
+    database: postgres,
+    nats,
+    env: {
+      // Runs come from run-now here; cron instants are the scheduler's tests (services/metadata).
+      metadata: { SCHEDULER_TICK_MS: '0' },
+      gateway: { RATE_LIMIT_PER_MINUTE: '100000000', SCHEDULE_POLL_MS: '200', ...s3Env },
+    },
+  });
+  worker = await startExportWorker({
+    ...nats.env('export-worker'),
+    QUERY_GRPC_ADDRESS: stack.urls.query,
+    ...s3Env,
+  });
+  api = stack.urls.api;
+  for (const user of ['alice', 'bob', 'carol'] as const) tokens[user] = await stack.token(`${user}-cli`);
+}, 120_000);
+
+afterAll(async () => {
+  await worker.stop();
+  await stack.stop();
+  await Promise.all([nats.remove(), postgres.remove(), s3.remove(), warehouse.remove()]);
+});
+
+function call(
+  user: User,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return send(
+    `${api}${path}`,
+    { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
+    { token: tokens[user], headers: { 'content-type': 'application/json', ...headers } },
+  );
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller says what it expects
+function ok<T>(response: ApiResponse, status = 200): T {
+  if (response.status !== status)
+    throw new Error(`expected ${status}, got ${response.status}: ${response.text}`);
+  return response.json<T>();
+}
+
+interface Schedule {
+  id: string;
+  reportId: string;
+  version: number;
+  paused: boolean;
+  format: string;
+  nextRunAt: string | null;
+  failing: boolean;
+}
+
+interface Run {
+  id: string;
+  status: string;
+  exportId: string | null;
+  rows: number | null;
+  error: { code: string; detail: string } | null;
+  finishedAt: string | null;
+}
+
+async function report(user: User): Promise<string> {
+  return ok<{ id: string }>(await call(user, 'POST', '/reports', salesReport), 201).id;
+}
+
+const body = (reportId: string, overrides: Record<string, unknown> = {}) => ({
+  reportId,
+  format: 'csv',
+  trigger: { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' },
+  deliveries: [
+    { email: { users: ['alice'], groups: [] } },
+    { webhook: { url: 'https://hooks.example.com/x' } },
+  ],
+  ...overrides,
+});
+
+/** The run, once it has ended (the runner polls every 200 ms; the worker exports 2,000 rows). */
+async function ended(user: User, scheduleId: string, runId: string): Promise<Run> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const runs = ok<{ items: Run[] }>(await call(user, 'GET', `/schedules/${scheduleId}/runs`)).items;
+    const run = runs.find((r) => r.id === runId);
+    if (run?.finishedAt) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} did not end: ${JSON.stringify(run)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('a schedule', () => {
+  it('is created with an ETag, seen by its owner only, and updated only with a current If-Match', async () => {
+    const reportId = await report('alice');
+    const response = await call('alice', 'POST', '/schedules', body(reportId));
+    const created = ok<Schedule>(response, 201);
+    expect(response.headers.get('etag')).toBe('"1"');
+    expect(response.headers.get('location')).toBe(`/api/v1/schedules/${created.id}`);
+    expect(created).toMatchObject({ reportId, version: 1, paused: false, failing: false });
+    expect(Date.parse(created.nextRunAt ?? '')).toBeGreaterThan(Date.now());
+    expect(ok<Schedule>(await call('alice', 'GET', `/schedules/${created.id}`))).toEqual(created);
+    expect(ok<{ items: Schedule[] }>(await call('alice', 'GET', '/schedules')).items).toContainEqual(created);
+
+    expectProblem(await call('bob', 'GET', `/schedules/${created.id}`), 404, 'NOT_FOUND');
+    expect(ok<{ items: Schedule[] }>(await call('bob', 'GET', '/schedules')).items).toEqual([]);
+    expectProblem(await call('bob', 'POST', `/schedules/${created.id}/run-now`), 404, 'NOT_FOUND');
+
+    const xlsx = body(reportId, { format: 'xlsx' });
+    expectProblem(await call('alice', 'PUT', `/schedules/${created.id}`, xlsx), 428, 'PRECONDITION_REQUIRED');
+    const updated = await call('alice', 'PUT', `/schedules/${created.id}`, xlsx, { 'if-match': '"1"' });
+    expect(ok<Schedule>(updated)).toMatchObject({ version: 2, format: 'xlsx' });
+    expect(updated.headers.get('etag')).toBe('"2"');
+    const stale = await call('alice', 'PUT', `/schedules/${created.id}`, body(reportId), {
+      'if-match': '"1"',
+    });
+    expectProblem(stale, 412, 'EDIT_CONFLICT');
+  });
+
+  it('is paused and resumed, and deleted', async () => {
+    const created = ok<Schedule>(await call('alice', 'POST', '/schedules', body(await report('alice'))), 201);
+    expect(ok<Schedule>(await call('alice', 'POST', `/schedules/${created.id}/pause`))).toMatchObject({
+      paused: true,
+      version: 2,
+    });
+    expect(ok<Schedule>(await call('alice', 'POST', `/schedules/${created.id}/resume`))).toMatchObject({
+      paused: false,
+      version: 3,
+    });
+    ok(await call('alice', 'DELETE', `/schedules/${created.id}`));
+    expectProblem(await call('alice', 'GET', `/schedules/${created.id}`), 404, 'NOT_FOUND');
+  });
+
+  it('runs now as an ordinary export job of its owner, which completes with rows', async () => {
+    const reportId = await report('alice');
+    const created = ok<Schedule>(await call('alice', 'POST', '/schedules', body(reportId)), 201);
+    const response = await call('alice', 'POST', `/schedules/${created.id}/run-now`);
+    const queued = ok<Run>(response, 202);
+    expect(queued).toMatchObject({ status: 'queued', exportId: null, rows: null });
+    const run = await ended('alice', created.id, queued.id);
+    expect(run).toMatchObject({ status: 'succeeded', error: null });
+    const job = ok<{ status: string; rowsWritten: number; schedule: unknown }>(
+      await call('alice', 'GET', `/exports/${run.exportId ?? ''}`),
+    );
+    // One row per region of the demo data.
+    expect(run.rows).toBeGreaterThan(0);
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      rowsWritten: run.rows,
+      schedule: { scheduleId: created.id, runId: run.id },
+    });
+  });
+
+  it("fails a run with the reason when its owner may not read the report's data", async () => {
+    // Alice shares her report with Bob, who may not read global_sales: he may schedule it, not get its data.
+    const reportId = await report('alice');
+    ok(await call('alice', 'PUT', `/reports/${reportId}/shares`, [{ user: 'bob', role: 'view' }]));
+    const created = ok<Schedule>(await call('bob', 'POST', '/schedules', body(reportId)), 201);
+    const queued = ok<Run>(await call('bob', 'POST', `/schedules/${created.id}/run-now`), 202);
+    const run = await ended('bob', created.id, queued.id);
+    expect(run).toMatchObject({ status: 'failed', exportId: null, error: { code: 'DATASET_FORBIDDEN' } });
+    expect(run.error?.detail).toMatch(/may not read/);
+  });
+
+  it('needs a report the caller can read', async () => {
+    const alices = await report('alice');
+    expectProblem(await call('bob', 'POST', '/schedules', body(alices)), 404, 'NOT_FOUND', 'reportId');
+  });
+});
+
+describe('the audit trail', () => {
+  it('records each change of a schedule, and each run-now with the run it made', async () => {
+    const created = ok<Schedule>(await call('alice', 'POST', '/schedules', body(await report('alice'))), 201);
+    ok(await call('alice', 'POST', `/schedules/${created.id}/pause`));
+    const run = ok<Run>(await call('alice', 'POST', `/schedules/${created.id}/run-now`), 202);
+    ok(await call('alice', 'DELETE', `/schedules/${created.id}`));
+    const wanted = ['schedule.create', 'schedule.delete', 'schedule.pause', 'schedule.run'];
+    const deadline = Date.now() + 15_000;
+    let actions: string[] = [];
+    while (actions.length < wanted.length && Date.now() < deadline) {
+      // Carol reads the audit trail (the `admins` group).
+      const page = ok<{ items: { action: string; target: string | null; outcome: string }[] }>(
+        await call('carol', 'GET', '/audit?user=alice'),
+      );
+      actions = page.items
+        // A run-now's record names the run it made.
+        .filter((e) => (e.target === created.id || e.target === run.id) && e.outcome === 'ok')
+        .map((e) => e.action)
+        .sort();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(actions).toEqual(wanted);
+  });
+});
+
+describe('a bad schedule body', () => {
+  it.each([
+    ['no report', { format: 'csv', trigger: { onVintage: true } }, 'reportId'],
+    [
+      'a bad format',
+      { reportId: '0b6c9f7e-2d4a-4c1b-9f2e-7a1d3c5e8b90', format: 'pdf', trigger: { onVintage: true } },
+      'format',
+    ],
+    [
+      'a bad cron',
+      body('0b6c9f7e-2d4a-4c1b-9f2e-7a1d3c5e8b90', { trigger: { cron: '0 25 * * *', timeZone: 'UTC' } }),
+      'trigger.cron',
+    ],
+    [
+      'an unknown zone',
+      body('0b6c9f7e-2d4a-4c1b-9f2e-7a1d3c5e8b90', { trigger: { cron: '0 7 * * *', timeZone: 'Berlin' } }),
+      'trigger.timeZone',
+    ],
+    [
+      'an http webhook',
+      body('0b6c9f7e-2d4a-4c1b-9f2e-7a1d3c5e8b90', {
+        deliveries: [{ webhook: { url: 'http://10.0.0.1/' } }],
+      }),
+      'deliveries[0].webhook.url',
+    ],
+  ])('is refused: %s', async (_, input, path) => {
+    expectProblem(await call('alice', 'POST', '/schedules', input), 400, 'INVALID_QUERY', path);
+  });
+});

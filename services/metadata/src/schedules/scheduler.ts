@@ -1,0 +1,222 @@
+import type { Principal } from '@aurora/proto';
+import { logger, recordScheduleRun, recordScheduleRunQueued } from '@aurora/observability';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import type { AppDatabase, AppTables } from '../reports/app-database';
+import { nextRunAfter, type DueRun, type RunError, type StoredRun } from './schedule';
+import { insertRun, parseTrigger, toRun } from './schedules.store';
+
+const log = logger('metadata');
+
+/** Schedules claimed per tick, so one tick's transaction stays short; the rest wait for the next tick. */
+const CLAIM_BATCH = 100;
+/** A taken run that has not become an export after this long is taken again (its taker died). */
+const TAKE_LEASE_MS = 5 * 60_000;
+/** Started runs listed per call: the runner follows the oldest first. */
+const STARTED_LISTED = 500;
+
+/** How a run ends: the export's outcome, or the reason it never became one. */
+export type RunOutcome =
+  | { readonly status: 'succeeded'; readonly rows: number }
+  | { readonly status: 'failed'; readonly error: RunError };
+
+/**
+ * Turns due cron instants into queued runs, and keeps each run's state. Any number of replicas may tick at
+ * once: each due schedule is claimed by one of them (`FOR UPDATE SKIP LOCKED`), and the unique
+ * (schedule_id, scheduled_for) run row makes the run exactly-once even if two claims overlapped. A schedule
+ * whose instants passed while everything was down gets ONE run (for the first missed instant) and its next
+ * instant is computed from now. The clock is injected, so tests let days pass in seconds.
+ */
+export class Scheduler {
+  constructor(
+    private readonly database: AppDatabase,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Queues a run for every due, unpaused cron schedule; answers the runs this replica queued. */
+  tick(): Promise<StoredRun[]> {
+    return this.database.run((db) =>
+      db.transaction().execute(async (tx) => {
+        const now = this.now();
+        const due = await tx
+          .selectFrom('schedules')
+          .select(['id', 'trigger', 'next_run_at'])
+          .where('paused', '=', false)
+          .where('next_run_at', '<=', now)
+          .orderBy('next_run_at')
+          .limit(CLAIM_BATCH)
+          .forUpdate()
+          .skipLocked()
+          .execute();
+        const queued: StoredRun[] = [];
+        for (const schedule of due) {
+          if (!schedule.next_run_at) continue;
+          const run = await insertRun(tx, schedule.id, schedule.next_run_at, 'cron', now);
+          if (run) queued.push(run);
+          await tx
+            .updateTable('schedules')
+            .set({ next_run_at: nextRunAfter(parseTrigger(schedule), now) })
+            .where('id', '=', schedule.id)
+            .execute();
+        }
+        for (const run of queued) recordScheduleRunQueued(run.cause);
+        return queued;
+      }),
+    );
+  }
+
+  /** Queues a run of every unpaused onVintage schedule on `dataset`, for the vintage that arrived at `at`. */
+  vintageArrived(dataset: string, at: Date): Promise<StoredRun[]> {
+    return this.database.run(async (db) => {
+      const schedules = await db
+        .selectFrom('schedules')
+        .select('id')
+        .where('dataset', '=', dataset)
+        .where('paused', '=', false)
+        .where(sql<SqlBool>`trigger ? 'onVintage'`)
+        .execute();
+      const queued: StoredRun[] = [];
+      for (const { id } of schedules) {
+        const run = await insertRun(db, id, at, 'vintage', this.now());
+        if (run) queued.push(run);
+      }
+      for (const run of queued) recordScheduleRunQueued(run.cause);
+      return queued;
+    });
+  }
+
+  /**
+   * Takes up to `limit` queued runs for dispatch (status `running`), each to one taker only, with what the
+   * dispatch needs: the owner's principal, the report and the format. A run taken more than TAKE_LEASE_MS ago
+   * that never became an export (its taker died) is taken again; the dispatch's idempotency key (the run id)
+   * keeps that from making a second export.
+   */
+  take(limit: number): Promise<DueRun[]> {
+    return this.database.run((db) =>
+      db.transaction().execute(async (tx) => {
+        const now = this.now();
+        const rows = await dueRuns(tx)
+          .where((eb) =>
+            eb.or([
+              eb('r.status', '=', 'queued'),
+              eb.and([
+                eb('r.status', '=', 'running'),
+                eb('r.export_id', 'is', null),
+                eb('r.started_at', '<', new Date(now.getTime() - TAKE_LEASE_MS)),
+              ]),
+            ]),
+          )
+          .orderBy('r.created_at')
+          .limit(limit)
+          .forUpdate('r')
+          .skipLocked()
+          .execute();
+        if (rows.length === 0) return [];
+        await tx
+          .updateTable('schedule_runs')
+          .set({ status: 'running', started_at: now })
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute();
+        return rows.map((row) => dueRun({ ...row, status: 'running', started_at: now }));
+      }),
+    );
+  }
+
+  /** Runs whose export job has started and not been seen to end: the runner follows them to their end. */
+  started(): Promise<DueRun[]> {
+    return this.database.run(async (db) => {
+      const rows = await dueRuns(db)
+        .where('r.status', '=', 'running')
+        .where('r.export_id', 'is not', null)
+        .orderBy('r.started_at')
+        .limit(STARTED_LISTED)
+        .execute();
+      return rows.map(dueRun);
+    });
+  }
+
+  /** The export job a run became. */
+  exportStarted(runId: string, exportId: string): Promise<void> {
+    return this.database.run(async (db) => {
+      await db.updateTable('schedule_runs').set({ export_id: exportId }).where('id', '=', runId).execute();
+    });
+  }
+
+  /** Ends the run whose export is `exportId` (the export-completed event); a run already ended is left alone. */
+  exportCompleted(exportId: string, outcome: RunOutcome): Promise<StoredRun | undefined> {
+    return this.database.run(async (db) => {
+      const run = await db
+        .selectFrom('schedule_runs')
+        .select('id')
+        .where('export_id', '=', exportId)
+        .executeTakeFirst();
+      return run && this.finish(run.id, outcome);
+    });
+  }
+
+  /**
+   * Ends a run once: its outcome, and the schedule's count of failures in a row (0 after a success). Answers
+   * the ended run, or undefined when it had ended already (a repeated event).
+   */
+  finish(runId: string, outcome: RunOutcome): Promise<StoredRun | undefined> {
+    return this.database.run((db) =>
+      db.transaction().execute(async (tx) => {
+        const row = await tx
+          .updateTable('schedule_runs')
+          .set({
+            status: outcome.status,
+            rows: outcome.status === 'succeeded' ? outcome.rows : null,
+            error: outcome.status === 'failed' ? JSON.stringify(outcome.error) : null,
+            finished_at: this.now(),
+          })
+          .where('id', '=', runId)
+          .where('finished_at', 'is', null)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return undefined;
+        await tx
+          .updateTable('schedules')
+          .set((eb) => ({
+            consecutive_failures: outcome.status === 'succeeded' ? 0 : eb('consecutive_failures', '+', 1),
+          }))
+          .where('id', '=', row.schedule_id)
+          .execute();
+        const run = toRun(row);
+        recordScheduleRun(run.cause, outcome.status);
+        if (outcome.status === 'failed')
+          log.warn('schedule run failed', {
+            run: run.id,
+            schedule: run.scheduleId,
+            error: outcome.error.code,
+          });
+        return run;
+      }),
+    );
+  }
+}
+
+/** Runs with their schedule's report, format and owner (`r` and `s`). */
+function dueRuns(db: Kysely<AppTables>) {
+  return db
+    .selectFrom('schedule_runs as r')
+    .innerJoin('schedules as s', 's.id', 'r.schedule_id')
+    .selectAll('r')
+    .select(['s.report_id', 's.format', 's.owner_principal']);
+}
+
+function dueRun(
+  row: Selectable<AppTables['schedule_runs']> & {
+    report_id: string;
+    format: 'csv' | 'xlsx';
+    owner_principal: unknown;
+  },
+): DueRun {
+  const owner: unknown =
+    typeof row.owner_principal === 'string'
+      ? (JSON.parse(row.owner_principal) as unknown)
+      : row.owner_principal;
+  return { run: toRun(row), reportId: row.report_id, format: row.format, owner: owner as Principal };
+}

@@ -1,0 +1,214 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import { requireGatewayActor, SCHEDULE_RUNNER } from '@aurora/internal-auth';
+import { callerOf, principalFromMetadata, type Principal } from '@aurora/proto';
+import {
+  parseScheduleBody,
+  type ScheduleBody,
+  type ScheduleRunView,
+  type ScheduleView,
+} from '@aurora/query-model';
+import type { Metadata } from '@grpc/grpc-js';
+import { Controller, Inject } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { REPORTS_STORE } from '../reports/reports.controller';
+import type { ReportsStore } from '../reports/reports.store';
+import type { DueRun, StoredRun, StoredSchedule } from './schedule';
+import type { RunOutcome, Scheduler } from './scheduler';
+import type { SchedulesStore } from './schedules.store';
+
+/** The store and the scheduler, or nothing when no DATABASE_URL is set: then every call is UNAVAILABLE. */
+export const SCHEDULES = 'SCHEDULES';
+export interface Schedules {
+  readonly store: SchedulesStore;
+  readonly scheduler: Scheduler;
+}
+
+/** Runs handed to the schedule runner per call. */
+const MAX_TAKE = 50;
+
+/** The gRPC face of schedules: each call acts for the calling principal, the runner's calls for the runner. */
+@Controller()
+export class SchedulesController {
+  constructor(
+    @Inject(SCHEDULES) private readonly schedules: Schedules | undefined,
+    @Inject(REPORTS_STORE) private readonly reports: ReportsStore | undefined,
+  ) {}
+
+  @GrpcMethod('SchedulesService', 'CreateSchedule')
+  async create(request: { bodyJson: string }, metadata: Metadata) {
+    const asker = principalFromMetadata(metadata);
+    const body = parse(request.bodyJson);
+    const dataset = await this.readableReport(asker, body);
+    return one(await this.store().create(asker, body, dataset));
+  }
+
+  @GrpcMethod('SchedulesService', 'ListSchedules')
+  async list(_: unknown, metadata: Metadata) {
+    const schedules = await this.store().list(principalFromMetadata(metadata));
+    return { json: schedules.map((s) => JSON.stringify(scheduleView(s))) };
+  }
+
+  @GrpcMethod('SchedulesService', 'GetSchedule')
+  async get(request: { id: string }, metadata: Metadata) {
+    return one(await this.store().get(principalFromMetadata(metadata), request.id));
+  }
+
+  @GrpcMethod('SchedulesService', 'UpdateSchedule')
+  async update(request: { id: string; expectedVersion: number; bodyJson: string }, metadata: Metadata) {
+    const asker = principalFromMetadata(metadata);
+    const body = parse(request.bodyJson);
+    const dataset = await this.readableReport(asker, body);
+    return one(await this.store().update(asker, request.id, request.expectedVersion, body, dataset));
+  }
+
+  @GrpcMethod('SchedulesService', 'DeleteSchedule')
+  async delete(request: { id: string }, metadata: Metadata) {
+    const asker = principalFromMetadata(metadata);
+    const schedule = await this.store().get(asker, request.id);
+    await this.store().delete(asker, request.id);
+    return one(schedule);
+  }
+
+  @GrpcMethod('SchedulesService', 'SetSchedulePaused')
+  async setPaused(request: { id: string; paused: boolean }, metadata: Metadata) {
+    return one(await this.store().setPaused(principalFromMetadata(metadata), request.id, request.paused));
+  }
+
+  @GrpcMethod('SchedulesService', 'ListScheduleRuns')
+  async runs(request: { id: string }, metadata: Metadata) {
+    const runs = await this.store().runs(principalFromMetadata(metadata), request.id);
+    return { json: runs.map((r) => JSON.stringify(runView(r))) };
+  }
+
+  @GrpcMethod('SchedulesService', 'RunScheduleNow')
+  async runNow(request: { id: string }, metadata: Metadata) {
+    const asker = principalFromMetadata(metadata);
+    const schedule = await this.store().get(asker, request.id);
+    await this.readableReport(asker, { reportId: schedule.reportId });
+    return { json: JSON.stringify(runView(await this.store().runNow(asker, request.id))) };
+  }
+
+  @GrpcMethod('SchedulesService', 'TakeScheduleRuns')
+  async take(request: { limit: number }, metadata: Metadata) {
+    requireGatewayActor(callerOf(metadata), SCHEDULE_RUNNER);
+    const runs = await this.scheduler().take(Math.min(Math.max(request.limit, 1), MAX_TAKE));
+    return { runs: runs.map(dueRunMessage) };
+  }
+
+  @GrpcMethod('SchedulesService', 'ListStartedScheduleRuns')
+  async started(_: unknown, metadata: Metadata) {
+    requireGatewayActor(callerOf(metadata), SCHEDULE_RUNNER);
+    return { runs: (await this.scheduler().started()).map(dueRunMessage) };
+  }
+
+  @GrpcMethod('SchedulesService', 'ScheduleRunStarted')
+  async runStarted(request: { runId: string; exportId: string }, metadata: Metadata) {
+    requireGatewayActor(callerOf(metadata), SCHEDULE_RUNNER);
+    await this.scheduler().exportStarted(request.runId, request.exportId);
+    return { json: '{}' };
+  }
+
+  @GrpcMethod('SchedulesService', 'FinishScheduleRun')
+  async finish(
+    request: { runId: string; status: string; rows: number; errorCode: string; errorDetail: string },
+    metadata: Metadata,
+  ) {
+    requireGatewayActor(callerOf(metadata), SCHEDULE_RUNNER);
+    const outcome: RunOutcome =
+      request.status === 'succeeded'
+        ? { status: 'succeeded', rows: request.rows }
+        : { status: 'failed', error: { code: request.errorCode, detail: request.errorDetail } };
+    const run = await this.scheduler().finish(request.runId, outcome);
+    return { json: run ? JSON.stringify(runView(run)) : '{}' };
+  }
+
+  /** The report's primary dataset, if the asker may read the report (NOT_FOUND otherwise, as for reports). */
+  private async readableReport(asker: Principal, body: Pick<ScheduleBody, 'reportId'>): Promise<string> {
+    if (!this.reports) throw unavailable();
+    const report = await this.reports.get(asker, body.reportId).catch((error: unknown) => {
+      throw error instanceof AuroraError && error.code === ErrorCode.NOT_FOUND
+        ? new AuroraError(ErrorCode.NOT_FOUND, error.detail, 'reportId')
+        : error;
+    });
+    if (report.deletedAt)
+      throw new AuroraError(
+        ErrorCode.NOT_FOUND,
+        'This report is in the trash: restore it first.',
+        'reportId',
+      );
+    return report.content.dataset;
+  }
+
+  private store(): SchedulesStore {
+    if (!this.schedules) throw unavailable();
+    return this.schedules.store;
+  }
+
+  private scheduler(): Scheduler {
+    if (!this.schedules) throw unavailable();
+    return this.schedules.scheduler;
+  }
+}
+
+function parse(bodyJson: string): ScheduleBody {
+  let input: unknown;
+  try {
+    input = JSON.parse(bodyJson);
+  } catch {
+    throw new AuroraError(ErrorCode.INVALID_QUERY, 'is not JSON', '');
+  }
+  return parseScheduleBody(input);
+}
+
+function unavailable(): AuroraError {
+  return new AuroraError(
+    ErrorCode.UNAVAILABLE,
+    'Schedules are not set up on this server (it has no application database).',
+  );
+}
+
+function one(schedule: StoredSchedule) {
+  return { json: JSON.stringify(scheduleView(schedule)) };
+}
+
+export function scheduleView(s: StoredSchedule): ScheduleView {
+  return {
+    id: s.id,
+    reportId: s.reportId,
+    owner: s.owner,
+    format: s.format,
+    trigger: s.trigger,
+    deliveries: s.deliveries,
+    paused: s.paused,
+    version: s.version,
+    nextRunAt: s.nextRunAt?.toISOString() ?? null,
+    consecutiveFailures: s.consecutiveFailures,
+    failing: s.failing,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+export function runView(r: StoredRun): ScheduleRunView {
+  return {
+    id: r.id,
+    scheduleId: r.scheduleId,
+    scheduledFor: r.scheduledFor.toISOString(),
+    cause: r.cause,
+    status: r.status,
+    exportId: r.exportId,
+    rows: r.rows,
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    error: r.error,
+  };
+}
+
+function dueRunMessage(due: DueRun) {
+  return {
+    runJson: JSON.stringify(runView(due.run)),
+    reportId: due.reportId,
+    format: due.format,
+    ownerJson: JSON.stringify(due.owner),
+  };
+}

@@ -1,0 +1,274 @@
+import { AuroraError, ErrorCode, QuotaExceededError } from '@aurora/errors';
+import type { Principal } from '@aurora/proto';
+import { SCHEDULE_LIMITS, type ScheduleBody } from '@aurora/query-model';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { AppDatabase, AppTables } from '../reports/app-database';
+import { isFailing, nextRunAfter, type RunCause, type StoredRun, type StoredSchedule } from './schedule';
+
+type ScheduleRow = Selectable<AppTables['schedules']>;
+type RunRow = Selectable<AppTables['schedule_runs']>;
+
+/**
+ * Schedules in the application database, for their owner: another person's schedule is NOT_FOUND, so its
+ * existence is not revealed. The caller has checked that the owner may read the report (ReportsStore.get).
+ */
+export class SchedulesStore {
+  constructor(
+    private readonly database: AppDatabase,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  create(asker: Principal, body: ScheduleBody, dataset: string): Promise<StoredSchedule> {
+    return this.database.run(async (db) => {
+      const id = randomUUID();
+      const now = this.now();
+      await db.transaction().execute(async (tx) => {
+        // One owner's creations take turns, so the limit holds under concurrent requests.
+        await sql`select pg_advisory_xact_lock(hashtext(${`schedules:${asker.sub}`}))`.execute(tx);
+        const { count } = await tx
+          .selectFrom('schedules')
+          .select((eb) => eb.fn.countAll<string>().as('count'))
+          .where('owner_sub', '=', asker.sub)
+          .executeTakeFirstOrThrow();
+        if (Number(count) >= SCHEDULE_LIMITS.maxSchedulesPerOwner)
+          throw new QuotaExceededError(
+            'schedules',
+            `You already keep ${SCHEDULE_LIMITS.maxSchedulesPerOwner} schedules. Delete some first.`,
+          );
+        await tx
+          .insertInto('schedules')
+          .values({
+            id,
+            report_id: body.reportId,
+            owner_sub: asker.sub,
+            owner_name: asker.name,
+            owner_principal: JSON.stringify(asker),
+            dataset,
+            ...contentColumns(body, now),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+      });
+      return this.read(db, asker, id);
+    });
+  }
+
+  list(asker: Principal): Promise<StoredSchedule[]> {
+    return this.database.run(async (db) => {
+      const rows = await db
+        .selectFrom('schedules')
+        .selectAll()
+        .where('owner_sub', '=', asker.sub)
+        .orderBy('created_at', 'desc')
+        .limit(SCHEDULE_LIMITS.maxSchedulesPerOwner)
+        .execute();
+      return rows.map(toSchedule);
+    });
+  }
+
+  get(asker: Principal, id: string): Promise<StoredSchedule> {
+    return this.database.run((db) => this.read(db, asker, id));
+  }
+
+  /** Replaces the content if `expectedVersion` is current (EDIT_CONFLICT, 412, otherwise). */
+  update(
+    asker: Principal,
+    id: string,
+    expectedVersion: number,
+    body: ScheduleBody,
+    dataset: string,
+  ): Promise<StoredSchedule> {
+    return this.change(asker, id, expectedVersion, () => ({
+      report_id: body.reportId,
+      dataset,
+      // The owner's latest principal: their groups today are what the next runs ask for data with.
+      owner_name: asker.name,
+      owner_principal: JSON.stringify(asker),
+      ...contentColumns(body, this.now()),
+    }));
+  }
+
+  /**
+   * Pauses or resumes. Resuming computes the next instant from now: instants that passed while paused are
+   * skipped, not caught up.
+   */
+  setPaused(asker: Principal, id: string, paused: boolean): Promise<StoredSchedule> {
+    return this.change(asker, id, 0, (row) => ({
+      paused,
+      next_run_at: paused ? row.next_run_at : nextRunAfter(parseTrigger(row), this.now()),
+    }));
+  }
+
+  delete(asker: Principal, id: string): Promise<void> {
+    return this.database.run(async (db) => {
+      await this.read(db, asker, id);
+      await db.deleteFrom('schedules').where('id', '=', id).execute();
+    });
+  }
+
+  /** The schedule's runs, newest first. */
+  runs(asker: Principal, id: string): Promise<StoredRun[]> {
+    return this.database.run(async (db) => {
+      await this.read(db, asker, id);
+      const rows = await db
+        .selectFrom('schedule_runs')
+        .selectAll()
+        .where('schedule_id', '=', id)
+        .orderBy('scheduled_for', 'desc')
+        .limit(SCHEDULE_LIMITS.maxRunsListed)
+        .execute();
+      return rows.map(toRun);
+    });
+  }
+
+  /** A run queued now, whatever the trigger and even when paused (the owner asked for it). */
+  runNow(asker: Principal, id: string): Promise<StoredRun> {
+    return this.database.run(async (db) => {
+      await this.read(db, asker, id);
+      const run = await insertRun(db, id, this.now(), 'manual', this.now());
+      if (!run) throw new AuroraError(ErrorCode.EDIT_CONFLICT, 'A run of this schedule was just started.');
+      return run;
+    });
+  }
+
+  private change(
+    asker: Principal,
+    id: string,
+    expectedVersion: number,
+    columns: (row: ScheduleRow) => Updateable<AppTables['schedules']>,
+  ): Promise<StoredSchedule> {
+    return this.database.run(async (db) => {
+      await db.transaction().execute(async (tx) => {
+        const row = await tx
+          .selectFrom('schedules')
+          .selectAll()
+          .where('id', '=', uuidOrNone(id))
+          .where('owner_sub', '=', asker.sub)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!row) throw notFound();
+        if (expectedVersion !== 0 && expectedVersion !== row.version)
+          throw new AuroraError(
+            ErrorCode.EDIT_CONFLICT,
+            `This schedule was changed after you read it (it is now version ${row.version}). Read it again, then save.`,
+          );
+        await tx
+          .updateTable('schedules')
+          .set({ ...columns(row), version: row.version + 1, updated_at: this.now() })
+          .where('id', '=', id)
+          .execute();
+      });
+      return this.read(db, asker, id);
+    });
+  }
+
+  private async read(db: Kysely<AppTables>, asker: Principal, id: string): Promise<StoredSchedule> {
+    const row = await db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('id', '=', uuidOrNone(id))
+      .where('owner_sub', '=', asker.sub)
+      .executeTakeFirst();
+    if (!row) throw notFound();
+    return toSchedule(row);
+  }
+}
+
+function contentColumns(body: ScheduleBody, now: Date) {
+  return {
+    format: body.format,
+    trigger: JSON.stringify(body.trigger),
+    deliveries: JSON.stringify(body.deliveries),
+    paused: body.paused,
+    next_run_at: nextRunAfter(body.trigger, now),
+  };
+}
+
+/**
+ * A run for the instant `scheduledFor`, or undefined when that instant already has one (another replica, or
+ * this one before a restart, made it): the unique (schedule_id, scheduled_for) is what makes runs exactly-once.
+ */
+export async function insertRun(
+  db: Kysely<AppTables>,
+  scheduleId: string,
+  scheduledFor: Date,
+  cause: RunCause,
+  now: Date,
+): Promise<StoredRun | undefined> {
+  const row = await db
+    .insertInto('schedule_runs')
+    .values({
+      id: randomUUID(),
+      schedule_id: scheduleId,
+      scheduled_for: scheduledFor,
+      cause,
+      status: 'queued',
+      export_id: null,
+      rows: null,
+      error: null,
+      created_at: now,
+      started_at: null,
+      finished_at: null,
+    })
+    .onConflict((c) => c.columns(['schedule_id', 'scheduled_for']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row && toRun(row);
+}
+
+export function parseTrigger(row: Pick<ScheduleRow, 'trigger'>): StoredSchedule['trigger'] {
+  return jsonOf(row.trigger) as StoredSchedule['trigger'];
+}
+
+/** jsonb comes back parsed from pg; kysely types it as what was written. */
+function jsonOf(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+export function toSchedule(row: ScheduleRow): StoredSchedule {
+  return {
+    id: row.id,
+    reportId: row.report_id,
+    owner: { sub: row.owner_sub, name: row.owner_name },
+    format: row.format,
+    trigger: parseTrigger(row),
+    deliveries: jsonOf(row.deliveries) as StoredSchedule['deliveries'],
+    paused: row.paused,
+    version: row.version,
+    nextRunAt: row.next_run_at,
+    consecutiveFailures: row.consecutive_failures,
+    failing: isFailing(row.consecutive_failures),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toRun(row: RunRow): StoredRun {
+  return {
+    id: row.id,
+    scheduleId: row.schedule_id,
+    scheduledFor: row.scheduled_for,
+    cause: row.cause,
+    status: row.status,
+    exportId: row.export_id,
+    rows: row.rows === null ? null : Number(row.rows),
+    error: (row.error as StoredRun['error']) ?? null,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function notFound(): AuroraError {
+  return new AuroraError(ErrorCode.NOT_FOUND, 'There is no such schedule.');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** An id that is no UUID matches no schedule (Postgres would refuse to cast it). */
+function uuidOrNone(id: string): string {
+  return UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000';
+}
