@@ -127,7 +127,11 @@ export interface QueryReference {
  * report to run. Bare names of measures (`sort`, `resultFilter`) name the query's own results and are skipped.
  */
 export function catalogReferences(query: Query): QueryReference[] {
-  const measures = new Set(query.aggregate?.measures.map((m) => m.as) ?? []);
+  // Measures and calculated columns are named by the query itself, not by the catalog.
+  const measures = new Set([
+    ...(query.aggregate?.measures.map((m) => m.as) ?? []),
+    ...(query.computed?.map((c) => c.as) ?? []),
+  ]);
   const found: QueryReference[] = [];
   const add = (path: string, reference: string | null | undefined): void => {
     if (reference && !measures.has(reference)) found.push({ path: `query.${path}`, reference });

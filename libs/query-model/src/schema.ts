@@ -101,6 +101,15 @@ export const MeasureSchema = z.strictObject({
   as: identifier,
 });
 
+/**
+ * A calculated column: `expr` in the expression language of docs/API.md ("Calculated columns"), referred to by
+ * its `as` name wherever a column may stand. Parsed and type-checked against the catalog by the compiler.
+ */
+export const ComputedSchema = z.strictObject({
+  as: identifier,
+  expr: z.string().min(1).max(L.maxExpressionLength),
+});
+
 export const QuerySchema = z.strictObject({
   dataset: identifier,
   vintages: z
@@ -113,6 +122,7 @@ export const QuerySchema = z.strictObject({
     )
     .optional(),
   joins: z.array(JoinSchema).max(L.maxJoins).optional(),
+  computed: z.array(ComputedSchema).max(L.maxComputed).optional(),
   columns: z.array(reference).min(1).max(L.maxColumns).optional(),
   filter: FilterGroupSchema.optional(),
   aggregate: z
@@ -138,6 +148,7 @@ export const QuerySchema = z.strictObject({
 export type Query = z.infer<typeof QuerySchema>;
 export type Join = z.infer<typeof JoinSchema>;
 export type Measure = z.infer<typeof MeasureSchema>;
+export type Computed = z.infer<typeof ComputedSchema>;
 export type RelativeRange = z.infer<typeof RelativeRangeSchema>;
 export type CalendarUnit = (typeof CALENDAR_UNITS)[number];
 export type Bucket = z.infer<typeof BucketSchema>;

@@ -62,6 +62,7 @@ describe('queryJsonSchema', () => {
       [
         'aggregate',
         'columns',
+        'computed',
         'dataset',
         'filter',
         'joins',
