@@ -1,5 +1,13 @@
 import type { CatalogColumn, CatalogDataset, CatalogMaterializedView } from './catalog';
-import type { GroupOperand, Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
+import type {
+  ColumnOperand,
+  GroupOperand,
+  Operand,
+  Predicate,
+  ResolvedQuery,
+  Source,
+  SourceColumn,
+} from './resolved';
 import type { TypedValue } from './typed-value';
 
 /**
@@ -81,10 +89,16 @@ function overView(
     if (!moved) uncovered.push(ref(source));
     return { kind: 'source', dataset: target, column: moved ?? source.column };
   };
+  // A calculated column is not routed: the planner writes it over the datasets' own scans.
+  const columnOperand = (o: ColumnOperand): ColumnOperand => {
+    if (o.kind === 'source') return column(o);
+    uncovered.push(o.name);
+    return o;
+  };
   const grouped = (o: GroupOperand): GroupOperand =>
-    o.kind === 'source' ? column(o) : { ...o, column: column(o.column) };
+    o.kind === 'bucket' ? { ...o, column: columnOperand(o.column) } : columnOperand(o);
   const operand = (o: Operand): Operand =>
-    o.kind === 'measure' ? { ...o, column: o.column && column(o.column) } : grouped(o);
+    o.kind === 'measure' ? { ...o, column: o.column && columnOperand(o.column) } : grouped(o);
   const predicate = (p: Predicate): Predicate =>
     p.kind === 'group' ? { ...p, items: p.items.map(predicate) } : { ...p, operand: operand(p.operand) };
 

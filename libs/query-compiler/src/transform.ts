@@ -61,6 +61,27 @@ function rewriteChildren(
       return sql.mask(node.mode, expr(node.expr), node.type, node.key);
     case 'Bucket':
       return sql.bucket(node.unit, expr(node.expr));
+    case 'Literal':
+      return node;
+    case 'Arithmetic':
+      return sql.arithmetic(node.op, expr(node.left), expr(node.right));
+    case 'Negate':
+      return sql.negate(expr(node.expr));
+    case 'Case':
+      return sql.case(
+        node.whens.map(({ when, then }) => ({ when: expr(when), then: expr(then) })),
+        node.otherwise && expr(node.otherwise),
+      );
+    case 'Function':
+      return sql.fn(node.fn, node.args.map(expr));
+    case 'DateDiff':
+      return sql.dateDiff(node.unit, expr(node.from), expr(node.to));
+    case 'DateAdd':
+      return sql.dateAdd(node.unit, expr(node.amount), expr(node.expr));
+    case 'BooleanValue':
+      return sql.booleanValue(expr(node.expr));
+    case 'IsTrue':
+      return sql.isTrue(expr(node.expr));
   }
 }
 
@@ -72,8 +93,10 @@ export function forEachColumn(node: ExpressionNode, each: (column: ColumnNode) =
       return;
     case 'Value':
     case 'Truth':
+    case 'Literal':
       return;
     case 'Comparison':
+    case 'Arithmetic':
       forEachColumn(node.left, each);
       forEachColumn(node.right, each);
       return;
@@ -83,6 +106,27 @@ export function forEachColumn(node: ExpressionNode, each: (column: ColumnNode) =
     case 'Aggregate':
       if (node.arg) forEachColumn(node.arg, each);
       return;
+    case 'Case':
+      for (const { when, then } of node.whens) {
+        forEachColumn(when, each);
+        forEachColumn(then, each);
+      }
+      if (node.otherwise) forEachColumn(node.otherwise, each);
+      return;
+    case 'Function':
+      for (const arg of node.args) forEachColumn(arg, each);
+      return;
+    case 'DateDiff':
+      forEachColumn(node.from, each);
+      forEachColumn(node.to, each);
+      return;
+    case 'DateAdd':
+      forEachColumn(node.amount, each);
+      forEachColumn(node.expr, each);
+      return;
+    case 'Negate':
+    case 'BooleanValue':
+    case 'IsTrue':
     case 'Not':
     case 'IsNull':
     case 'IsEmpty':
