@@ -52,6 +52,26 @@ export function exprArbitrary(
   type: ExprType,
   depth: number,
 ): fc.Arbitrary<RefExpr> {
+  // Each (type, depth) is built once: built afresh per use, the arbitraries would multiply with the depth.
+  const cache = new Map<string, fc.Arbitrary<RefExpr>>();
+  const of = (t: ExprType, d: number): fc.Arbitrary<RefExpr> => {
+    const key = `${t}:${d}`;
+    let arbitrary = cache.get(key);
+    if (!arbitrary) {
+      arbitrary = build(fields, t, d, of);
+      cache.set(key, arbitrary);
+    }
+    return arbitrary;
+  };
+  return of(type, depth);
+}
+
+function build(
+  fields: readonly ExprField[],
+  type: ExprType,
+  depth: number,
+  of: (type: ExprType, depth: number) => fc.Arbitrary<RefExpr>,
+): fc.Arbitrary<RefExpr> {
   const columns = fields.filter((field) => field.type === type);
   const leaves: fc.Arbitrary<RefExpr>[] = [
     fc.constantFrom(...LITERALS[type]).map((value): RefExpr => ({ kind: 'literal', type, value })),
@@ -63,7 +83,7 @@ export function exprArbitrary(
     leaves.push(column, column);
   }
   if (depth <= 0) return fc.oneof(...leaves);
-  const sub = (t: ExprType): fc.Arbitrary<RefExpr> => exprArbitrary(fields, t, depth - 1);
+  const sub = (t: ExprType): fc.Arbitrary<RefExpr> => of(t, depth - 1);
   const op = (o: RefOp, ...args: fc.Arbitrary<RefExpr>[]): fc.Arbitrary<RefExpr> =>
     fc.tuple(...args).map((a): RefExpr => ({ kind: 'op', type, op: o, args: a }));
   const call = (fn: string, unit: string | null, ...args: fc.Arbitrary<RefExpr>[]): fc.Arbitrary<RefExpr> =>
