@@ -220,7 +220,9 @@ describe('calculated columns through POST /query/preview (after CVE-2025-48912)'
         failures.push(`${JSON.stringify(input)} refused`);
       else if (response.status === 200) {
         const [row] = response.json<{ rows: unknown[][] }>().rows;
-        if (row?.[0] !== input) failures.push(`${JSON.stringify(input)} came back as ${JSON.stringify(row)}`);
+        // As for any stored text, the DuckDB driver's TextDecoder drops one leading byte order mark.
+        const shown = input.startsWith('\uFEFF') ? input.slice(1) : input;
+        if (row?.[0] !== shown) failures.push(`${JSON.stringify(input)} came back as ${JSON.stringify(row)}`);
       }
     });
     expect(failures.slice(0, 10)).toEqual([]);
