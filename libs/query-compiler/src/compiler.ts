@@ -82,6 +82,13 @@ export abstract class SqlCompiler {
   protected appendLiteral(value: TypedValue): void {
     this.appendValue(value);
   }
+  /**
+   * Arithmetic that can leave its type's range (`+ - *`, negation). An engine that can gives NULL there
+   * (DuckDB's TRY) instead of failing: a failure could also come from a row a policy then removes.
+   */
+  protected appendChecked(write: () => void): void {
+    write();
+  }
   /** The left side of `/`: engines whose `/` divides integers as integers override this. */
   protected appendDividend(node: ExpressionNode): void {
     this.visit(node);
@@ -295,14 +302,19 @@ export abstract class SqlCompiler {
         c.append(', 0))');
         return;
       }
-      c.visit(node.left);
-      c.append(` ${node.op} `);
-      c.visit(node.right);
+      c.appendChecked(() => {
+        c.visit(node.left);
+        c.append(` ${node.op} `);
+        c.visit(node.right);
+      });
       c.append(')');
     },
     Negate: (c, node) => {
-      c.append('(-');
-      c.visit(node.expr);
+      c.append('(');
+      c.appendChecked(() => {
+        c.append('-');
+        c.visit(node.expr);
+      });
       c.append(')');
     },
     Case: (c, node) => {

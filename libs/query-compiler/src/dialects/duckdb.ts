@@ -133,6 +133,13 @@ export class DuckDbCompiler extends SqlCompiler {
     this.append(`CAST(${this.addParameter(value.value)} AS ${DUCKDB_LITERAL_TYPES[value.type]})`);
   }
 
+  /** An integer out of range, or a date beyond the calendar, is NULL rather than an error. */
+  protected override appendChecked(write: () => void): void {
+    this.append('TRY(');
+    write();
+    this.append(')');
+  }
+
   /** DuckDB's `/` already divides integers as decimals; the cast says so whatever the version. */
   protected override appendDividend(node: ExpressionNode): void {
     this.append('CAST(');
@@ -159,11 +166,14 @@ export class DuckDbCompiler extends SqlCompiler {
         this.append(`${node.fn.toUpperCase()}(`);
         this.visit(first);
         for (const count of rest) {
-          this.append(', CAST(');
+          this.append(', TRY_CAST(');
           this.visit(count);
           this.append(' AS INTEGER)');
         }
         this.append(')');
+        return;
+      case 'abs':
+        this.appendChecked(() => this.appendCall('ABS', node.args));
         return;
       default:
         this.appendCall(node.fn.toUpperCase(), node.args);
@@ -182,11 +192,13 @@ export class DuckDbCompiler extends SqlCompiler {
   /** Date plus an interval clamps month ends (2026-01-31 plus a month is 2026-02-28); the cast keeps a date. */
   protected appendDateAdd(node: DateAddNode): void {
     const [fn, factor] = DUCKDB_DATE_STEPS[node.unit];
-    this.append('CAST(');
-    this.visit(node.expr);
-    this.append(` + ${fn}(CAST(`);
-    this.visit(node.amount);
-    this.append(` AS INTEGER)${factor === 1 ? '' : ` * ${factor}`}) AS DATE)`);
+    this.appendChecked(() => {
+      this.append('CAST(');
+      this.visit(node.expr);
+      this.append(` + ${fn}(TRY_CAST(`);
+      this.visit(node.amount);
+      this.append(` AS INTEGER)${factor === 1 ? '' : ` * ${factor}`}) AS DATE)`);
+    });
   }
 
   protected appendIsEmpty(expr: ExpressionNode, text: boolean): void {
