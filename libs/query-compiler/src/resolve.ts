@@ -10,9 +10,7 @@ import {
   type Query,
 } from '@aurora/query-model';
 import { columnNamed, type CatalogDataset, type CatalogView } from './catalog';
-import { ExpressionError } from './expression/lexer';
-import { parseExpression } from './expression/parser';
-import { typecheck } from './expression/typecheck';
+import { computedColumn } from './expression/computed';
 import type {
   ColumnOperand,
   ComputedOperand,
@@ -45,9 +43,12 @@ export interface ResolveOptions {
 export function resolveQuery(query: Query, catalog: CatalogView, options: ResolveOptions): ResolvedQuery {
   const sources = resolveSources(query, catalog);
   const names = new SourceNames(sources, (query.joins ?? []).length === 0);
-  (query.computed ?? []).forEach((item, i) =>
-    names.addComputed(resolveComputed(item, `computed[${i}]`, names)),
-  );
+  (query.computed ?? []).forEach((item, i) => {
+    const path = `computed[${i}]`;
+    if (names.taken(item.as))
+      throw invalidQuery(`"${item.as}" is already a column of this query`, `${path}.as`);
+    names.addComputed(computedColumn(item, path, (ref) => names.find(ref)));
+  });
   const resolvedSources = sources.map((source, index) => ({
     ...source,
     join: index === 0 ? null : resolveJoinKeys(query, index, names, sources),
@@ -233,41 +234,6 @@ class SourceNames {
   /** Whether `name` would already mean something as a bare reference. */
   taken(name: string): boolean {
     return this.computed.has(name) || (this.bareAllowed && this.find(name) !== undefined);
-  }
-}
-
-/**
- * Parses and type-checks a calculated column. Its names are catalog columns only (not other calculated
- * columns), so what it reads is exactly what the principal's catalog view shows; a masked or hashed column is
- * refused, as any arithmetic on it would reveal more than its mask.
- */
-function resolveComputed(item: NonNullable<Query['computed']>[number], path: string, names: SourceNames) {
-  if (names.taken(item.as))
-    throw invalidQuery(`"${item.as}" is already a column of this query`, `${path}.as`);
-  const exprPath = `${path}.expr`;
-  try {
-    const expr = typecheck(parseExpression(item.expr), (name, at) => {
-      const found = names.find(name);
-      if (found === 'ambiguous') {
-        throw new ExpressionError(`\`${name}\` is ambiguous with joins: write it as dataset.column`, at);
-      }
-      if (!found) throw new ExpressionError(`unknown column \`${name}\``, at);
-      const masking = found.column.masking;
-      if (masking) {
-        throw new AuroraError(
-          ErrorCode.COLUMN_MASKED,
-          `${found.column.label} is ${masking.mode} for you: it cannot be used in a calculation, as that would reveal its values (at ${at.line}:${at.column}).`,
-          exprPath,
-        );
-      }
-      return found;
-    });
-    const operand: ComputedOperand = { kind: 'computed', name: item.as, type: expr.type, expr };
-    return operand;
-  } catch (error) {
-    if (error instanceof ExpressionError)
-      throw new AuroraError(ErrorCode.INVALID_QUERY, error.message, exprPath);
-    throw error;
   }
 }
 
