@@ -1,4 +1,4 @@
-import { parseQuery, QUERY_LIMITS } from '../src';
+import { catalogReferences, parseQuery, QUERY_LIMITS } from '../src';
 import { aQuery, expectInvalidQuery } from './fixtures';
 
 const aComputed = (i: number, expr = 'amount * 2') => ({ as: `c${i}`, expr });
@@ -32,5 +32,18 @@ describe('calculated columns (computed)', () => {
     [{ as: 'margin', expr: '1', sql: 'DROP TABLE x' }, 'computed[0].sql'],
   ])('rejects the malformed item %j at %s', (item, path) => {
     expectInvalidQuery(aQuery({ computed: [item] }), path);
+  });
+});
+
+describe("a report's catalog references", () => {
+  it('leave calculated names out, as they do measure names: the query names them itself', () => {
+    const query = parseQuery({
+      dataset: 'global_sales',
+      computed: [{ as: 'margin', expr: 'amount - cost' }],
+      columns: ['region', 'margin'],
+      sort: [{ column: 'margin', dir: 'desc' }],
+    });
+
+    expect(catalogReferences(query)).toEqual([{ path: 'query.columns[0]', reference: 'region' }]);
   });
 });
