@@ -162,7 +162,12 @@ class Checker {
         const [value, digits] = syntax.args.map(sub);
         if (!value) throw new Error('arity checked');
         expect(value, 0, numeric, 'a number');
-        if (digits) expect(digits, 1, (type) => type === 'integer', 'a whole number of digits');
+        // DuckDB rounds a decimal only to a constant number of digits: a literal, possibly negative.
+        const written = syntax.args[1];
+        const literal = written?.kind === 'unary' && written.op === '-' ? written.operand : written;
+        if (written && (literal?.kind !== 'number' || !/^\d+$/.test(literal.text))) {
+          throw new ExpressionError("round's digits must be a whole-number literal", written.at);
+        }
         return scalar(value.type, digits ? [value, digits] : [value]);
       }
       case 'abs':
