@@ -1,8 +1,11 @@
 import { completions } from './computed-state';
+import { fromFilter } from './filter-state';
 import {
   addComputed,
+  removeComputed,
   fromQuery,
   selectDataset,
+  setAggregation,
   setJoins,
   setVintage,
   sourceSchema,
@@ -49,6 +52,36 @@ describe('calculated columns in the view', () => {
   it('stay when the joins change (the server reports an expression naming a dataset no longer joined)', () => {
     const state = addComputed(view(), { as: 'margin', expr: 'global_sales.amount * 2', type: 'number' });
     expect(setJoins(state, [], DETAILS).columns.at(-1)).toEqual({ ref: 'margin', visible: true });
+  });
+});
+
+describe('removing a calculated column', () => {
+  it('drops what used it: its column, conditions, grouping, measures and sort', () => {
+    const added = addComputed(view(), { as: 'margin', expr: 'global_sales.amount * 2', type: 'number' });
+    const used = setAggregation(
+      {
+        ...added,
+        filter: fromFilter({
+          kind: 'group',
+          op: 'and',
+          items: [{ kind: 'condition', column: 'margin', operator: '>', value: 1 }],
+        }),
+      },
+      {
+        groupBy: ['global_sales.region', 'margin'],
+        measures: [{ id: 'm1', fn: 'sum', column: 'margin', as: 'total' }],
+      },
+      DETAILS,
+    );
+    const removed = removeComputed({ ...used, sort: [{ column: 'margin', dir: 'asc' }] }, 'margin', DETAILS);
+
+    expect(removed.computed).toEqual([]);
+    expect(removed.columns.some((c) => c.ref === 'margin')).toBe(false);
+    expect(removed.filter.items).toEqual([]);
+    expect(removed.aggregate).toMatchObject({ groupBy: ['global_sales.region'], measures: [] });
+    expect(removed.sort).toEqual([]);
+    const readiness = toQuery(removed, DETAILS);
+    expect(readiness.kind === 'ready' && readiness.query.computed).toBeUndefined();
   });
 });
 

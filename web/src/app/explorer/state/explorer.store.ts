@@ -21,6 +21,7 @@ import {
   EMPTY_VIEW,
   PAGE_SIZE,
   addComputed,
+  removeComputed,
   countQuery,
   fromQuery,
   moveColumn,
@@ -227,6 +228,9 @@ export class ExplorerStore {
         if (type) this.view.update((state) => addComputed(state, { as, expr, type }));
       }),
     );
+  }
+  removeComputed(as: string): void {
+    this.view.update((state) => removeComputed(state, as, this.details()));
   }
   /** The types of restored calculated columns, asked of the server once their datasets are loaded. */
   private typeRestored(): void {

@@ -223,6 +223,29 @@ export function addComputed(state: ViewState, item: ComputedState): ViewState {
   };
 }
 
+/** Removes a calculated column and everything that used it: its column, conditions, grouping, measures, sort. */
+export function removeComputed(state: ViewState, as: string, details: Details): ViewState {
+  const kept = (ref: string): boolean => ref !== as;
+  const aggregate = state.aggregate && {
+    groupBy: state.aggregate.groupBy.filter(kept),
+    buckets: Object.fromEntries(Object.entries(state.aggregate.buckets ?? {}).filter(([ref]) => kept(ref))),
+    measures: state.aggregate.measures.filter((m) => m.column === null || kept(m.column)),
+  };
+  const next: ViewState = {
+    ...state,
+    computed: (state.computed ?? []).filter((c) => c.as !== as),
+    columns: state.columns.filter((column) => kept(column.ref)),
+    filter: pruneFilter(state.filter, kept),
+    aggregate,
+  };
+  const results = new Set(resultColumns(next, details).map((column) => column.ref));
+  return {
+    ...next,
+    resultFilter: pruneFilter(state.resultFilter, (ref) => results.has(ref)),
+    sort: keepSort(next, results),
+  };
+}
+
 /** The types the server gave calculated columns restored without one. */
 export function typeComputed(state: ViewState, types: Readonly<Record<string, ColumnType>>): ViewState {
   const computed = (state.computed ?? []).map((c) => ({ ...c, type: c.type ?? types[c.as] ?? null }));
