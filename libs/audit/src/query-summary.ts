@@ -28,6 +28,8 @@ export function summarizeQuery(query: unknown): QuerySummary {
   for (const measure of arrayOf(aggregate['measures']))
     if (typeof measure['column'] === 'string') columns.add(measure['column']);
   for (const filter of [q['filter'], q['resultFilter']]) collectFilterColumns(filter, columns, 0);
+  for (const item of arrayOf(q['computed']))
+    if (typeof item['expr'] === 'string') for (const name of expressionNames(item['expr'])) columns.add(name);
   return {
     datasets: [...datasets].slice(0, MAX_NAMES),
     columns: [...columns].slice(0, MAX_NAMES),
@@ -36,13 +38,44 @@ export function summarizeQuery(query: unknown): QuerySummary {
 }
 
 /**
- * SHA-256 of the canonical JSON of the query's `filter`, `resultFilter` and `vintages`, values included: the same
- * filter always gives the same fingerprint, so an auditor can tell repeated queries apart without the values.
+ * SHA-256 of the canonical JSON of the query's `filter`, `resultFilter`, `vintages` and calculated columns
+ * (`computed`: a filter may test one, and their literals are values), values included: the same filter always
+ * gives the same fingerprint, so an auditor can tell repeated queries apart without the values.
  */
 export function filterFingerprint(query: Readonly<Record<string, unknown>>): string | null {
-  const { filter, resultFilter, vintages } = query;
-  if (filter === undefined && resultFilter === undefined && vintages === undefined) return null;
-  return sha256Hex(canonicalJson({ filter, resultFilter, vintages }));
+  const { filter, resultFilter, vintages, computed } = query;
+  if ([filter, resultFilter, vintages, computed].every((part) => part === undefined)) return null;
+  return sha256Hex(canonicalJson({ filter, resultFilter, vintages, computed }));
+}
+
+/** Words of the expression language that are not columns (docs/API.md, "Calculated columns"). */
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'not',
+  'case',
+  'when',
+  'then',
+  'else',
+  'end',
+  'true',
+  'false',
+  'date',
+  'timestamp',
+]);
+
+/**
+ * The column names a calculated column's expression mentions, read loosely like the rest (the compiler parses it
+ * for real): words outside text literals that are not keywords and not a function's name before its `(`.
+ */
+function expressionNames(expr: string): string[] {
+  const words = expr
+    .slice(0, 2_000)
+    .replace(/'(?:[^']|'')*'?/g, "''")
+    .matchAll(/(?<![\w.])([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)(\s*\()?/g);
+  return [...words].flatMap(([, word = '', call]) =>
+    call !== undefined || KEYWORDS.has(word.toLowerCase()) ? [] : [word],
+  );
 }
 
 function collectFilterColumns(node: unknown, columns: Set<string>, depth: number): void {

@@ -63,6 +63,20 @@ describe('a query summary', () => {
     });
   });
 
+  it('names the columns a calculated column reads, and fingerprints its expression with the filters', () => {
+    const query = {
+      dataset: 'employee_roster',
+      computed: [
+        { as: 'pay', expr: "CASE WHEN salary > 1e2 AND NOT employee_roster.bonus THEN upper('x y') END" },
+      ],
+      columns: ['pay'],
+    };
+    expect(summarizeQuery(query).columns).toEqual(['pay', 'salary', 'employee_roster.bonus']);
+    const other = { ...query, computed: [{ as: 'pay', expr: 'salary > 200' }] };
+    expect(filterFingerprint(query)).toMatch(/^[0-9a-f]{64}$/);
+    expect(filterFingerprint(other)).not.toBe(filterFingerprint(query));
+  });
+
   it('never throws on what is not a query', () => {
     for (const input of [null, 'x', 42, [], { dataset: 7, joins: 'no', filter: { items: 'no' } }]) {
       const { datasets, columns } = summarizeQuery(input);

@@ -111,6 +111,7 @@ export function compilePivotValues(
     dataset: query.dataset,
     ...(query.vintages ? { vintages: query.vintages } : {}),
     ...(query.joins ? { joins: query.joins } : {}),
+    ...(query.computed ? { computed: query.computed } : {}),
     ...(query.filter ? { filter: query.filter } : {}),
     aggregate: { groupBy: [item], measures: [] },
   };

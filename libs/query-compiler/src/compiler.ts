@@ -1,6 +1,10 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
 import type {
   BucketNode,
+  DateAddNode,
+  DateDiffNode,
   ExpressionNode,
+  FunctionNode,
   JoinType,
   MaskNode,
   Node,
@@ -18,6 +22,9 @@ export interface CompiledSql {
   /** Indexes into `params` of values no one may be shown (the masking key): the SQL view redacts them. */
   readonly secretParams: readonly number[];
 }
+
+/** Far beyond any statement a valid body compiles to (a body is at most 1 MB, mostly short names and values). */
+const MAX_STATEMENT_CHARS = 4_000_000;
 
 type Visitors = {
   readonly [K in Node['kind']]: (compiler: SqlCompiler, node: Extract<Node, { kind: K }>) => void;
@@ -64,6 +71,48 @@ export abstract class SqlCompiler {
   /** `BucketNode`: the start of the value's time bucket, a date (or a timestamp for `hour`). */
   protected abstract appendBucket(node: BucketNode): void;
 
+  /** `FunctionNode`: the engine's call (or formula) for one function of calculated columns. */
+  protected abstract appendFunction(node: FunctionNode): void;
+  /** `DateDiffNode`: calendar boundaries crossed, as a whole number. */
+  protected abstract appendDateDiff(node: DateDiffNode): void;
+  /** `DateAddNode`: the date moved by whole units, month ends clamped. */
+  protected abstract appendDateAdd(node: DateAddNode): void;
+
+  /** A literal of an expression: a bound value; engines that cannot infer its type override this to cast it. */
+  protected appendLiteral(value: TypedValue): void {
+    this.appendValue(value);
+  }
+  /**
+   * Arithmetic that can leave its type's range (`+ - *`, negation). An engine that can gives NULL there
+   * (DuckDB's TRY) instead of failing: a failure could also come from a row a policy then removes.
+   */
+  protected appendChecked(write: () => void): void {
+    write();
+  }
+  /** The left side of `/`: engines whose `/` divides integers as integers override this. */
+  protected appendDividend(node: ExpressionNode): void {
+    this.visit(node);
+  }
+  /** A predicate as a true/false value, where the engine has boolean values. */
+  protected appendBooleanValue(predicate: ExpressionNode): void {
+    this.append('(');
+    this.visit(predicate);
+    this.append(')');
+  }
+  /** A true/false value as a predicate. */
+  protected appendIsTrue(value: ExpressionNode): void {
+    this.append('(');
+    this.visit(value);
+    this.append(')');
+  }
+
+  /** Writes `NAME(arg, arg, …)`. */
+  protected appendCall(name: string, args: readonly ExpressionNode[]): void {
+    this.append(`${name}(`);
+    this.list(args);
+    this.append(')');
+  }
+
   /** The masking key: bound like any value, and listed so that the SQL view never shows it. */
   protected addSecretParameter(value: string): string {
     const placeholder = this.addParameter(value);
@@ -73,14 +122,15 @@ export abstract class SqlCompiler {
 
   /** Portable form: `expr LIKE pattern ESCAPE '\'` (both sides lowered when case-insensitive). */
   protected appendTextMatch(node: TextMatchNode): void {
-    const pattern = this.addParameter(likePattern(node.match, node.text));
+    // The value is bound after the expression's own literals: Oracle binds by order of appearance.
+    const pattern = (): string => this.addParameter(likePattern(node.match, node.text));
     if (node.caseSensitive) {
       this.visit(node.expr);
-      this.append(` LIKE ${pattern}`);
+      this.append(` LIKE ${pattern()}`);
     } else {
       this.append('LOWER(');
       this.visit(node.expr);
-      this.append(`) LIKE LOWER(${pattern})`);
+      this.append(`) LIKE LOWER(${pattern()})`);
     }
     this.append(` ESCAPE '${LIKE_ESCAPE}'`);
   }
@@ -102,6 +152,15 @@ export abstract class SqlCompiler {
 
   protected append(text: string): void {
     this.sql += text;
+    if (this.sql.length > MAX_STATEMENT_CHARS) {
+      // Some forms write an operand twice (Oracle's boolean values, month arithmetic): nested deeply, a short
+      // calculation could grow without bound. The walk stops here, long before that costs anything.
+      throw new AuroraError(
+        ErrorCode.INVALID_QUERY,
+        'This query is too large once compiled: simplify its calculated columns.',
+        'computed',
+      );
+    }
   }
 
   /** The single way a value enters a statement. Returns the placeholder of the new parameter. */
@@ -119,7 +178,7 @@ export abstract class SqlCompiler {
   }
 
   /** A loop rather than a closure per item: lists are most of a statement. */
-  private list(items: readonly ExpressionNode[], separator = ', '): void {
+  protected list(items: readonly ExpressionNode[], separator = ', '): void {
     let between = '';
     for (const item of items) {
       this.append(between);
@@ -246,6 +305,32 @@ export abstract class SqlCompiler {
     Mask: (c, node) => c.appendMask(node),
     Bucket: (c, node) => c.appendBucket(node),
     Number: (c, node) => c.append(String(node.value)),
+    Literal: (c, node) => c.appendLiteral(node.value),
+    Arithmetic: (c, node) => {
+      c.append('(');
+      if (node.op === '/') {
+        // Decimal division everywhere, and NULL rather than an error for a zero divisor.
+        c.appendDividend(node.left);
+        c.append(' / NULLIF(');
+        c.visit(node.right);
+        c.append(', 0))');
+        return;
+      }
+      c.appendChecked(() => {
+        c.visit(node.left);
+        c.append(` ${node.op} `);
+        c.visit(node.right);
+      });
+      c.append(')');
+    },
+    Negate: (c, node) => {
+      c.append('(');
+      c.appendChecked(() => {
+        c.append('-');
+        c.visit(node.expr);
+      });
+      c.append(')');
+    },
     Case: (c, node) => {
       c.append('CASE');
       for (const { when, then } of node.whens) {
@@ -265,14 +350,12 @@ export abstract class SqlCompiler {
       c.list(node.items);
       c.append(')');
     },
-    Arithmetic: (c, node) => {
-      c.append('(');
-      c.visit(node.left);
-      c.append(` ${node.op} `);
-      c.visit(node.right);
-      c.append(')');
-    },
     Same: (c, node) => c.appendSame(node.left, node.right),
+    Function: (c, node) => c.appendFunction(node),
+    DateDiff: (c, node) => c.appendDateDiff(node),
+    DateAdd: (c, node) => c.appendDateAdd(node),
+    BooleanValue: (c, node) => c.appendBooleanValue(node.expr),
+    IsTrue: (c, node) => c.appendIsTrue(node.expr),
     Aggregate: (c, node) => {
       c.append(`${node.fn}(${node.distinct ? 'DISTINCT ' : ''}`);
       if (node.arg) c.visit(node.arg);

@@ -1,4 +1,5 @@
 import type { ColumnType, TimeBucket } from '@aurora/query-model';
+import type { DateUnit, ScalarFunction } from './expression/typed';
 import type { TypedValue } from './typed-value';
 
 /**
@@ -21,10 +22,21 @@ export type ExpressionNode =
   | MaskNode
   | BucketNode
   | NumberNode
-  | CaseNode
   | CoalesceNode
+  | SameNode
+  | CalculationNode;
+
+/** The nodes of calculated columns (expression/to-node.ts builds them from a type-checked expression). */
+export type CalculationNode =
+  | LiteralNode
   | ArithmeticNode
-  | SameNode;
+  | NegateNode
+  | CaseNode
+  | FunctionNode
+  | DateDiffNode
+  | DateAddNode
+  | BooleanValueNode
+  | IsTrueNode;
 
 export type Node = ExpressionNode | SelectNode | TableNode | SubqueryNode | JoinNode;
 
@@ -130,27 +142,67 @@ export interface NumberNode {
   readonly kind: 'Number';
   readonly value: number;
 }
-export interface CaseNode {
-  readonly kind: 'Case';
-  readonly whens: readonly { readonly when: ExpressionNode; readonly then: ExpressionNode }[];
-  /** null: `ELSE NULL`. */
-  readonly otherwise: ExpressionNode | null;
-}
 export interface CoalesceNode {
   readonly kind: 'Coalesce';
   readonly items: readonly ExpressionNode[];
-}
-export interface ArithmeticNode {
-  readonly kind: 'Arithmetic';
-  readonly op: '-' | '*' | '/';
-  readonly left: ExpressionNode;
-  readonly right: ExpressionNode;
 }
 /** Equal, or both NULL: how a vintage comparison matches keys and tells an unchanged measure. */
 export interface SameNode {
   readonly kind: 'Same';
   readonly left: ExpressionNode;
   readonly right: ExpressionNode;
+}
+/** A literal of an expression: bound like a Value, with a cast where the engine cannot infer its type. */
+export interface LiteralNode {
+  readonly kind: 'Literal';
+  readonly value: TypedValue;
+}
+/** `+ - * /`, always parenthesised; `/` is decimal division and a zero divisor gives NULL. */
+export interface ArithmeticNode {
+  readonly kind: 'Arithmetic';
+  readonly op: '+' | '-' | '*' | '/';
+  readonly left: ExpressionNode;
+  readonly right: ExpressionNode;
+}
+export interface NegateNode {
+  readonly kind: 'Negate';
+  readonly expr: ExpressionNode;
+}
+/** `CASE WHEN … THEN … [ELSE …] END`: each `when` is a predicate. */
+export interface CaseNode {
+  readonly kind: 'Case';
+  readonly whens: readonly { readonly when: ExpressionNode; readonly then: ExpressionNode }[];
+  readonly otherwise: ExpressionNode | null;
+}
+/** A function of the fixed list of calculated columns; the dialect writes its name or formula. */
+export interface FunctionNode {
+  readonly kind: 'Function';
+  readonly fn: ScalarFunction;
+  readonly args: readonly ExpressionNode[];
+}
+/** Calendar boundaries crossed from `from` to `to` (dates): days, months, quarters or years. */
+export interface DateDiffNode {
+  readonly kind: 'DateDiff';
+  readonly unit: Exclude<DateUnit, 'week'>;
+  readonly from: ExpressionNode;
+  readonly to: ExpressionNode;
+}
+/** A date moved by `amount` units; a month-end day past the target month's end becomes its last day. */
+export interface DateAddNode {
+  readonly kind: 'DateAdd';
+  readonly unit: DateUnit;
+  readonly amount: ExpressionNode;
+  readonly expr: ExpressionNode;
+}
+/** A predicate used as a true/false value (Oracle before 23ai has no boolean values: 1, 0 or NULL). */
+export interface BooleanValueNode {
+  readonly kind: 'BooleanValue';
+  readonly expr: ExpressionNode;
+}
+/** A true/false value used as a predicate. */
+export interface IsTrueNode {
+  readonly kind: 'IsTrue';
+  readonly expr: ExpressionNode;
 }
 
 export interface TableNode {
@@ -226,14 +278,24 @@ export const sql = {
   bucket: (unit: TimeBucket, expr: ExpressionNode): BucketNode =>
     Object.freeze({ kind: 'Bucket', unit, expr }),
   number: (value: number): NumberNode => Object.freeze({ kind: 'Number', value }),
-  case: (whens: CaseNode['whens'], otherwise: ExpressionNode | null = null): CaseNode =>
-    Object.freeze({ kind: 'Case', whens: Object.freeze([...whens]), otherwise }),
   coalesce: (items: readonly ExpressionNode[]): CoalesceNode =>
     Object.freeze({ kind: 'Coalesce', items: Object.freeze([...items]) }),
-  arithmetic: (op: ArithmeticNode['op'], left: ExpressionNode, right: ExpressionNode): ArithmeticNode =>
-    Object.freeze({ kind: 'Arithmetic', op, left, right }),
   same: (left: ExpressionNode, right: ExpressionNode): SameNode =>
     Object.freeze({ kind: 'Same', left, right }),
+  literal: (value: TypedValue): LiteralNode => Object.freeze({ kind: 'Literal', value }),
+  arithmetic: (op: ArithmeticNode['op'], left: ExpressionNode, right: ExpressionNode): ArithmeticNode =>
+    Object.freeze({ kind: 'Arithmetic', op, left, right }),
+  negate: (expr: ExpressionNode): NegateNode => Object.freeze({ kind: 'Negate', expr }),
+  case: (whens: CaseNode['whens'], otherwise: ExpressionNode | null = null): CaseNode =>
+    Object.freeze({ kind: 'Case', whens: Object.freeze([...whens]), otherwise }),
+  fn: (fn: ScalarFunction, args: readonly ExpressionNode[]): FunctionNode =>
+    Object.freeze({ kind: 'Function', fn, args: Object.freeze([...args]) }),
+  dateDiff: (unit: DateDiffNode['unit'], from: ExpressionNode, to: ExpressionNode): DateDiffNode =>
+    Object.freeze({ kind: 'DateDiff', unit, from, to }),
+  dateAdd: (unit: DateUnit, amount: ExpressionNode, expr: ExpressionNode): DateAddNode =>
+    Object.freeze({ kind: 'DateAdd', unit, amount, expr }),
+  booleanValue: (expr: ExpressionNode): BooleanValueNode => Object.freeze({ kind: 'BooleanValue', expr }),
+  isTrue: (expr: ExpressionNode): IsTrueNode => Object.freeze({ kind: 'IsTrue', expr }),
   table: (schema: string | null, name: string): TableNode => Object.freeze({ kind: 'Table', schema, name }),
   subquery: (query: SelectNode, alias: string): SubqueryNode =>
     Object.freeze({ kind: 'Subquery', query, alias }),

@@ -78,6 +78,7 @@ function compareExpression(
   return (operand) => {
     switch (operand.kind) {
       case 'source':
+      case 'computed':
       case 'bucket': {
         const i = keyIndex.get(operandKey(operand));
         if (i === undefined) throw new Error('a comparison reads only its keys');

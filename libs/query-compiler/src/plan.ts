@@ -10,8 +10,10 @@ import {
   type SelectItem,
   type SelectNode,
 } from './nodes';
-import type { Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
-import { operandKey } from './resolve';
+import { expressionValue } from './expression/to-node';
+import { forEachExprColumn } from './expression/typed';
+import type { ColumnOperand, Operand, Predicate, ResolvedQuery, Source, SourceColumn } from './resolved';
+import { operandKey, operandType } from './resolve';
 import { routeToMaterializedView } from './route';
 import { forEachColumn } from './transform';
 import { planComparison } from './plan-compare';
@@ -62,7 +64,9 @@ export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNo
   const keyPairs: KeyPair[] = [];
   for (const source of query.sources) keyPairs.push(...(source.join?.on ?? []));
   const sources = options.reorderJoins ? joinOrder(query.sources, keyPairs, pushed) : query.sources;
-  const outer = (operand: Operand): ExpressionNode => operandExpression(operand, true);
+  const rowLevel = (operand: Operand): ExpressionNode => operandExpression(operand, true);
+  const derived = query.aggregated && query.groupBy.some(readsComputed) ? new DerivedRows() : null;
+  const outer = derived ? (operand: Operand) => derived.expression(operand) : rowLevel;
   const items = query.outputs.map((output) => ({ expr: outer(output.operand), alias: output.name }));
   const groupBy = query.groupBy.map(outer);
   const orderBy = orderItems(query, outer);
@@ -70,7 +74,7 @@ export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNo
     remaining.length > 0
       ? sql.logical(
           'and',
-          remaining.map((p) => predicateExpression(p, outer)),
+          remaining.map((p) => predicateExpression(p, rowLevel)),
         )
       : null;
   const having =
@@ -86,11 +90,15 @@ export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNo
       joinCondition(source, keyPairs, new Set(sources.slice(0, i + 1).map((s) => s.dataset))),
     );
   const needed = neededColumns([
-    ...items.map((item) => item.expr),
-    ...groupBy,
-    ...orderBy.map((item) => item.expr),
+    ...(derived
+      ? derived.items.map((item) => item.expr)
+      : [
+          ...items.map((item) => item.expr),
+          ...groupBy,
+          ...orderBy.map((item) => item.expr),
+          ...(having ? [having] : []),
+        ]),
     ...(where ? [where] : []),
-    ...(having ? [having] : []),
     ...joinConditions,
   ]);
   const relation = (source: Source) =>
@@ -101,19 +109,47 @@ export function planRows(logical: ResolvedQuery, options: PlanOptions): SelectNo
   const [primary, ...joined] = sources;
   if (!primary) throw new Error('a query has a primary dataset');
   const { limit, offset } = paging(query, options.peekOneMore);
-  return sql.select({
-    items,
+  const rows = {
     from: relation(primary),
     joins: joined.map((source, i) =>
       sql.join(source.join?.type ?? 'inner', relation(source), joinConditions[i] ?? sql.truth(true)),
     ),
     where,
-    groupBy,
-    having,
-    orderBy,
-    limit,
-    offset,
-  });
+  };
+  const grouped = { items, groupBy, having, orderBy, limit, offset };
+  if (!derived) return sql.select({ ...rows, ...grouped });
+  const from = sql.subquery(sql.select({ ...rows, items: derived.items }), DERIVED_ALIAS);
+  return sql.select({ ...grouped, from });
+}
+
+const DERIVED_ALIAS = 'rows';
+
+function readsComputed(operand: Operand): boolean {
+  return operand.kind === 'computed' || (operand.kind === 'bucket' && operand.column.kind === 'computed');
+}
+
+/**
+ * The joined rows with their calculated columns, for a query that groups by one. Engines match a GROUP BY
+ * expression to the select list by its text, and each literal is a parameter of its own (`$1` in one, `$3` in
+ * the other), so the expression is computed once below and grouped by its alias above.
+ */
+class DerivedRows {
+  readonly items: SelectItem[] = [];
+  private readonly aliases = new Map<string, string>();
+
+  /** The operand over the derived table: each column or calculated column it reads becomes one of its items. */
+  expression(operand: Operand): ExpressionNode {
+    return operandNode(operand, (leaf) => {
+      const key = operandKey(leaf);
+      let alias = this.aliases.get(key);
+      if (alias === undefined) {
+        alias = `c${this.items.length + 1}`;
+        this.aliases.set(key, alias);
+        this.items.push({ expr: columnOperandExpression(leaf, true), alias });
+      }
+      return sql.column(DERIVED_ALIAS, alias);
+    });
+  }
 }
 
 /** Plans `SELECT COUNT(*)` over the rows of a query, stopping at `cap` rows so a count never scans forever. */
@@ -341,25 +377,46 @@ function conditionExpression(
     case 'is_empty':
       return sql.isEmpty(
         target,
-        condition.operand.kind === 'source' && condition.operand.column.type === 'string',
+        (condition.operand.kind === 'source' || condition.operand.kind === 'computed') &&
+          operandType(condition.operand) === 'string',
       );
   }
 }
 
+/**
+ * An operand as SQL: qualified above the scans (where a masked column is its mask), bare inside one. A
+ * calculated column is written out where it is used, so each scan still reads only plain columns.
+ */
 function operandExpression(operand: Operand, qualified: boolean): ExpressionNode {
+  return operandNode(operand, (leaf) => columnOperandExpression(leaf, qualified));
+}
+
+function columnOperandExpression(operand: ColumnOperand, qualified: boolean): ExpressionNode {
   const column = (source: SourceColumn): ColumnNode =>
     sql.column(qualified ? source.dataset.id : null, source.column.name);
-  if (operand.kind === 'source') return column(operand);
-  if (operand.kind === 'bucket') return sql.bucket(operand.unit, column(operand.column));
-  if (operand.kind === 'compare') throw new Error('compare columns are planned by plan-compare.ts');
-  if (operand.kind === 'measure') {
-    return measureExpression(operand.fn, operand.column ? column(operand.column) : null);
+  return operand.kind === 'source' ? column(operand) : expressionValue(operand.expr, column);
+}
+
+/** An operand as SQL, its columns and calculated columns written by `leaf`. */
+function operandNode(operand: Operand, leaf: (operand: ColumnOperand) => ExpressionNode): ExpressionNode {
+  switch (operand.kind) {
+    case 'source':
+    case 'computed':
+      return leaf(operand);
+    case 'bucket':
+      return sql.bucket(operand.unit, leaf(operand.column));
+    case 'measure':
+      return measureExpression(operand.fn, operand.column ? leaf(operand.column) : null);
+    case 'pivot': {
+      // Conditional aggregation: portable, and the value stays a bind parameter.
+      const on = operandNode(operand.on, leaf);
+      const when = operand.value ? sql.compare('=', on, sql.value(operand.value)) : sql.isNull(on);
+      const counted = operand.measure.column ? leaf(operand.measure.column) : sql.number(1);
+      return measureExpression(operand.measure.fn, sql.case([{ when, then: counted }]));
+    }
+    case 'compare':
+      throw new Error('compare columns are planned by plan-compare.ts');
   }
-  // Conditional aggregation: portable, and the value stays a bind parameter.
-  const on = operandExpression(operand.on, qualified);
-  const when = operand.value ? sql.compare('=', on, sql.value(operand.value)) : sql.isNull(on);
-  const counted = operand.measure.column ? column(operand.measure.column) : sql.number(1);
-  return measureExpression(operand.measure.fn, sql.case([{ when, then: counted }]));
 }
 
 /** `arg` null: `COUNT(*)`. */
@@ -395,13 +452,24 @@ function onlyDataset(predicate: Predicate): CatalogDataset | null {
   let only: CatalogDataset | null = null;
   const visit = (p: Predicate): boolean => {
     if (p.kind === 'group') return p.items.every(visit);
+    const read = (column: SourceColumn): boolean => {
+      // Inside its scan a masked column is still the value itself: its conditions test the mask, above the scan.
+      if (column.column.masking) return false;
+      if (only !== null && only !== column.dataset) return false;
+      only = column.dataset;
+      return true;
+    };
+    // A calculated column moves with its columns when they are all one dataset's; one reading several cannot.
+    if (p.operand.kind === 'computed') {
+      let single = true;
+      forEachExprColumn(p.operand.expr, (column) => {
+        single = read(column) && single;
+      });
+      return single;
+    }
     // A measure is only known after grouping: it can never move into a scan.
     if (p.operand.kind !== 'source') return true;
-    // Inside its scan a masked column is still the value itself: its conditions test the mask, above the scan.
-    if (p.operand.column.masking) return false;
-    if (only !== null && only !== p.operand.dataset) return false;
-    only = p.operand.dataset;
-    return true;
+    return read(p.operand);
   };
   return visit(predicate) ? only : null;
 }

@@ -11,7 +11,10 @@ import {
   type Vintage as QueryVintage,
 } from '@aurora/query-model';
 import { columnNamed, type CatalogDataset, type CatalogView } from './catalog';
+import { computedColumn } from './expression/computed';
 import type {
+  ColumnOperand,
+  ComputedOperand,
   ConditionOperator,
   GroupOperand,
   MeasureOperand,
@@ -46,6 +49,12 @@ export interface ResolveOptions {
 export function resolveQuery(query: Query, catalog: CatalogView, options: ResolveOptions): ResolvedQuery {
   const sources = resolveSources(query, catalog);
   const names = new SourceNames(sources, (query.joins ?? []).length === 0);
+  (query.computed ?? []).forEach((item, i) => {
+    const path = `computed[${i}]`;
+    if (names.taken(item.as))
+      throw invalidQuery(`"${item.as}" is already a column of this query`, `${path}.as`);
+    names.addComputed(computedColumn(item, path, (ref) => names.find(ref)));
+  });
   const resolvedSources = sources.map((source, index) => ({
     ...source,
     join: index === 0 ? null : resolveJoinKeys(query, index, names, sources),
@@ -59,7 +68,7 @@ export function resolveQuery(query: Query, catalog: CatalogView, options: Resolv
   const groupOutputs = groupBy.map((operand, i) => groupOutput(operand, groupItems[i] ?? ''));
   const grouped = aggregated
     ? [...groupOutputs, ...measures]
-    : (query.columns ?? []).map((ref, i) => sourceOutput(names.resolve(ref, `columns[${i}]`), ref));
+    : (query.columns ?? []).map((ref, i) => columnOutput(names.resolve(ref, `columns[${i}]`), ref));
   const groupCount = groupBy.length;
   checkUnique(
     grouped.map((output) => output.name),
@@ -187,8 +196,8 @@ function resolveJoinKeys(
   const earlier = new Set(sources.slice(0, index).map((source) => source.dataset));
   const on = join.on.map((pair, i) => {
     const path = `joins[${index - 1}].on[${i}]`;
-    const left = names.resolve(pair.left, `${path}.left`);
-    const right = names.resolve(pair.right, `${path}.right`);
+    const left = names.source(pair.left, `${path}.left`);
+    const right = names.source(pair.right, `${path}.right`);
     if (!earlier.has(left.dataset))
       throw invalidQuery('must name a dataset joined before this one', `${path}.left`);
     if (right.dataset !== joined)
@@ -208,26 +217,52 @@ function resolveJoinKeys(
   return { type: join.type, on };
 }
 
-/** Binds `dataset.column` (or a bare `column` when the query has no joins) to the catalog. */
+/**
+ * Binds `dataset.column` (or a bare `column` when the query has no joins) to the catalog, and a bare name to
+ * the query's calculated column of that name.
+ */
 export class SourceNames {
+  private readonly computed = new Map<string, ComputedOperand>();
+
   constructor(
     private readonly sources: readonly SourceWithoutJoin[],
     private readonly bareAllowed: boolean,
   ) {}
 
-  resolve(ref: string, path: string): SourceColumn {
-    const dot = ref.indexOf('.');
-    if (dot < 0 && !this.bareAllowed) {
+  /** A catalog column or a calculated one. */
+  resolve(ref: string, path: string): ColumnOperand {
+    return this.computed.get(ref) ?? this.source(ref, path);
+  }
+
+  /** A catalog column only. */
+  source(ref: string, path: string): SourceColumn {
+    const found = this.find(ref);
+    if (found === 'ambiguous') {
       throw invalidQuery(`"${ref}" is ambiguous with joins: write it as dataset.column`, path);
     }
+    if (!found) {
+      throw new AuroraError(ErrorCode.UNKNOWN_COLUMN, `There is no column "${ref}" in this query.`, path);
+    }
+    return found;
+  }
+
+  find(ref: string): SourceColumn | 'ambiguous' | undefined {
+    const dot = ref.indexOf('.');
+    if (dot < 0 && !this.bareAllowed) return 'ambiguous';
     const id = dot < 0 ? null : ref.slice(0, dot);
     const dataset =
       id === null ? this.sources[0]?.dataset : this.sources.find((s) => s.dataset.id === id)?.dataset;
     const column = dataset && columnNamed(dataset, dot < 0 ? ref : ref.slice(dot + 1));
-    if (!dataset || !column) {
-      throw new AuroraError(ErrorCode.UNKNOWN_COLUMN, `There is no column "${ref}" in this query.`, path);
-    }
-    return { kind: 'source', dataset, column };
+    return dataset && column ? { kind: 'source', dataset, column } : undefined;
+  }
+
+  addComputed(operand: ComputedOperand): void {
+    this.computed.set(operand.name, operand);
+  }
+
+  /** Whether `name` would already mean something as a bare reference. */
+  taken(name: string): boolean {
+    return this.computed.has(name) || (this.bareAllowed && this.find(name) !== undefined);
   }
 }
 
@@ -343,28 +378,29 @@ function resolveCondition(
 export function resolveGroupItem(item: GroupByItem, path: string, names: SourceNames): GroupOperand {
   if (typeof item === 'string') return names.resolve(item, path);
   const column = names.resolve(item.column, `${path}.column`);
-  const type = column.column.type;
+  const type = operandType(column);
+  const label = column.kind === 'source' ? column.column.label : column.name;
   if (type !== 'date' && type !== 'timestamp') {
-    throw invalidQuery(
-      `${column.column.label} is not a date or timestamp: it has no ${item.bucket}s`,
-      `${path}.column`,
-    );
+    throw invalidQuery(`${label} is not a date or timestamp: it has no ${item.bucket}s`, `${path}.column`);
   }
   if (item.bucket === 'hour' && type === 'date') {
-    throw invalidQuery(`${column.column.label} is a date: group it by day or longer`, `${path}.bucket`);
+    throw invalidQuery(`${label} is a date: group it by day or longer`, `${path}.bucket`);
   }
   return { kind: 'bucket', unit: item.bucket, column };
 }
 
 function groupOutput(operand: GroupOperand, item: GroupByItem): ResultColumn {
-  if (operand.kind === 'source' || typeof item === 'string') {
-    if (operand.kind !== 'source' || typeof item !== 'string') throw new Error('group item mismatch');
-    return sourceOutput(operand, item);
+  if (operand.kind !== 'bucket' || typeof item === 'string') {
+    if (operand.kind === 'bucket' || typeof item !== 'string') throw new Error('group item mismatch');
+    return columnOutput(operand, item);
   }
   return { name: item.as, label: titleCase(item.as), type: operandType(operand), operand };
 }
 
-function sourceOutput(column: SourceColumn, ref: string): ResultColumn {
+function columnOutput(column: ColumnOperand, ref: string): ResultColumn {
+  if (column.kind === 'computed') {
+    return { name: column.name, label: titleCase(column.name), type: column.type, operand: column };
+  }
   const { label, type, format } = column.column;
   const name = ref.includes('.') ? `${column.dataset.id}.${column.column.name}` : column.column.name;
   return { name, label, type, format, operand: column };
@@ -377,10 +413,10 @@ function measureOutput(measure: Measure, index: number, names: SourceNames): Res
   }
   const column = measure.column === null ? null : names.resolve(measure.column, `${path}.column`);
   // Counting masks reveals no value; a sum, average, minimum or maximum of one would.
-  if (column && measure.fn !== 'count' && measure.fn !== 'count_distinct') {
+  if (column?.kind === 'source' && measure.fn !== 'count' && measure.fn !== 'count_distinct') {
     refuseMasked(column, `take the ${measure.fn} of`, `${path}.column`);
   }
-  if ((measure.fn === 'sum' || measure.fn === 'avg') && column && family(column.column.type) !== 'numeric') {
+  if ((measure.fn === 'sum' || measure.fn === 'avg') && column && family(operandType(column)) !== 'numeric') {
     throw invalidQuery(`${measure.fn} needs a numeric column`, `${path}.column`);
   }
   const operand: MeasureOperand = { kind: 'measure', fn: measure.fn, column };
@@ -390,7 +426,9 @@ function measureOutput(measure: Measure, index: number, names: SourceNames): Res
     type: operandType(operand),
     format:
       measure.fn === 'sum' || measure.fn === 'min' || measure.fn === 'max'
-        ? column?.column.format
+        ? column?.kind === 'source'
+          ? column.column.format
+          : undefined
         : undefined,
     operand,
   };
@@ -398,6 +436,7 @@ function measureOutput(measure: Measure, index: number, names: SourceNames): Res
 
 export function operandType(operand: Operand): ColumnType {
   if (operand.kind === 'source') return operand.column.type;
+  if (operand.kind === 'computed') return operand.type;
   // A bucket is its first day; an hour its first instant.
   if (operand.kind === 'bucket') return operand.unit === 'hour' ? 'timestamp' : 'date';
   if (operand.kind === 'pivot') return operandType(operand.measure);
@@ -411,15 +450,16 @@ export function operandType(operand: Operand): ColumnType {
     case 'sum':
     case 'min':
     case 'max':
-      return operand.column?.column.type ?? 'integer';
+      return operand.column ? operandType(operand.column) : 'integer';
   }
 }
 
 /** Identity of an operand, for "the same column" checks. */
 export function operandKey(operand: Operand): string {
-  const column = (source: SourceColumn | null): string =>
-    source ? `${source.dataset.id}.${source.column.name}` : '*';
-  if (operand.kind === 'source') return column(operand);
+  // Catalog references always hold a dot; calculated names never do.
+  const column = (source: ColumnOperand | null): string =>
+    !source ? '*' : source.kind === 'computed' ? source.name : `${source.dataset.id}.${source.column.name}`;
+  if (operand.kind === 'source' || operand.kind === 'computed') return column(operand);
   if (operand.kind === 'bucket') return `${operand.unit}(${column(operand.column)})`;
   if (operand.kind === 'pivot') {
     const value = operand.value === null ? null : String(operand.value.value);

@@ -1,5 +1,6 @@
 import type { ColumnType, MeasureFn, TimeBucket } from '@aurora/query-model';
 import type { CatalogColumn, CatalogDataset } from './catalog';
+import type { Expr } from './expression/typed';
 import type { TypedValue } from './typed-value';
 
 /** A catalog column of one dataset of the query. */
@@ -9,22 +10,33 @@ export interface SourceColumn {
   readonly column: CatalogColumn;
 }
 
+/** A calculated column of the query (`computed`): an expression over catalog columns, never over a mask. */
+export interface ComputedOperand {
+  readonly kind: 'computed';
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly expr: Expr;
+}
+
+/** What a name in the query stands for before grouping: a catalog column or a calculated one. */
+export type ColumnOperand = SourceColumn | ComputedOperand;
+
 export interface MeasureOperand {
   readonly kind: 'measure';
   readonly fn: MeasureFn;
   /** null only for `count` of rows. */
-  readonly column: SourceColumn | null;
+  readonly column: ColumnOperand | null;
 }
 
 /** A date or timestamp column truncated to the first day (or, for `hour`, instant) of its time bucket. */
 export interface BucketOperand {
   readonly kind: 'bucket';
   readonly unit: TimeBucket;
-  readonly column: SourceColumn;
+  readonly column: ColumnOperand;
 }
 
 /** What a query groups by: a column, or a column by time bucket. */
-export type GroupOperand = SourceColumn | BucketOperand;
+export type GroupOperand = ColumnOperand | BucketOperand;
 
 /** A measure over the rows whose pivot column holds `value` (null: the rows where it is NULL). */
 export interface PivotOperand {
@@ -45,8 +57,11 @@ export interface CompareOperand {
   readonly type: ColumnType;
 }
 
-/** What a condition, a sort item or a result column reads: a source column, a bucket, or a measure after grouping. */
-export type Operand = SourceColumn | BucketOperand | MeasureOperand | PivotOperand | CompareOperand;
+/**
+ * What a condition, a sort item or a result column reads: a source or calculated column, a bucket, a measure
+ * after grouping, a pivot's measure for one value, or a column of a vintage comparison.
+ */
+export type Operand = ColumnOperand | BucketOperand | MeasureOperand | PivotOperand | CompareOperand;
 
 export interface ResultColumn {
   readonly name: string;

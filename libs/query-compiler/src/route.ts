@@ -1,5 +1,6 @@
 import type { CatalogColumn, CatalogDataset, CatalogMaterializedView } from './catalog';
 import type {
+  ColumnOperand,
   GroupOperand,
   MeasureOperand,
   Operand,
@@ -89,9 +90,15 @@ function overView(
     if (!moved) uncovered.push(ref(source));
     return { kind: 'source', dataset: target, column: moved ?? source.column };
   };
+  // A calculated column is not routed: the planner writes it over the datasets' own scans.
+  const columnOperand = (o: ColumnOperand): ColumnOperand => {
+    if (o.kind === 'source') return column(o);
+    uncovered.push(o.name);
+    return o;
+  };
   const grouped = (o: GroupOperand): GroupOperand =>
-    o.kind === 'source' ? column(o) : { ...o, column: column(o.column) };
-  const measure = (o: MeasureOperand): MeasureOperand => ({ ...o, column: o.column && column(o.column) });
+    o.kind === 'bucket' ? { ...o, column: columnOperand(o.column) } : columnOperand(o);
+  const measure = (o: MeasureOperand): MeasureOperand => ({ ...o, column: o.column && columnOperand(o.column) });
   const operand = (o: Operand): Operand => {
     switch (o.kind) {
       case 'measure':
@@ -101,6 +108,7 @@ function overView(
       case 'compare':
         return o; // a comparison's sides are routed one by one (plan-compare.ts)
       case 'source':
+      case 'computed':
       case 'bucket':
         return grouped(o);
     }

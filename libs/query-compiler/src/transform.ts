@@ -39,6 +39,7 @@ function rewriteChildren(
     case 'Value':
     case 'Truth':
     case 'Number':
+    case 'Literal':
       return node;
     case 'Case':
       return sql.case(
@@ -73,6 +74,18 @@ function rewriteChildren(
       return sql.mask(node.mode, expr(node.expr), node.type, node.key);
     case 'Bucket':
       return sql.bucket(node.unit, expr(node.expr));
+    case 'Negate':
+      return sql.negate(expr(node.expr));
+    case 'Function':
+      return sql.fn(node.fn, node.args.map(expr));
+    case 'DateDiff':
+      return sql.dateDiff(node.unit, expr(node.from), expr(node.to));
+    case 'DateAdd':
+      return sql.dateAdd(node.unit, expr(node.amount), expr(node.expr));
+    case 'BooleanValue':
+      return sql.booleanValue(expr(node.expr));
+    case 'IsTrue':
+      return sql.isTrue(expr(node.expr));
   }
 }
 
@@ -85,6 +98,7 @@ export function forEachColumn(node: ExpressionNode, each: (column: ColumnNode) =
     case 'Value':
     case 'Truth':
     case 'Number':
+    case 'Literal':
       return;
     case 'Case':
       for (const w of node.whens) {
@@ -108,6 +122,20 @@ export function forEachColumn(node: ExpressionNode, each: (column: ColumnNode) =
     case 'Aggregate':
       if (node.arg) forEachColumn(node.arg, each);
       return;
+    case 'Function':
+      for (const arg of node.args) forEachColumn(arg, each);
+      return;
+    case 'DateDiff':
+      forEachColumn(node.from, each);
+      forEachColumn(node.to, each);
+      return;
+    case 'DateAdd':
+      forEachColumn(node.amount, each);
+      forEachColumn(node.expr, each);
+      return;
+    case 'Negate':
+    case 'BooleanValue':
+    case 'IsTrue':
     case 'Not':
     case 'IsNull':
     case 'IsEmpty':

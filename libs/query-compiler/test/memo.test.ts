@@ -83,6 +83,27 @@ describe('the compile memo', () => {
     expect(apac.sql).not.toContain('APAC');
   });
 
+  it('keys on calculated columns: another expression, or a literal in it, is another statement', () => {
+    const { compile, compiles } = counting();
+    const calculating = (expr: string) =>
+      parseQuery({
+        dataset: 'global_sales',
+        vintages: DAILY,
+        computed: [{ as: 'calc', expr }],
+        columns: ['region', 'calc'],
+      });
+
+    const doubled = compile(calculating('amount * 2'));
+    const tripled = compile(calculating('amount * 3'));
+    const negated = compile(calculating('-amount'));
+
+    expect(compiles()).toBe(3);
+    expect(tripled.sql).toBe(doubled.sql);
+    expect([doubled.params[0], tripled.params[0]]).toEqual([2, 3]);
+    expect(negated.sql).not.toBe(doubled.sql);
+    expect(compile(calculating('amount * 2'))).toBe(doubled);
+  });
+
   it('never shares an entry between catalog views, even views with the same datasets', () => {
     const { compile, compiles } = counting();
     const renamed = catalogOf(

@@ -134,6 +134,13 @@ describe('never routed when something is not covered', () => {
     expect(routed(body)).toBe(false);
   });
 
+  it('with a calculated column, even one over covered columns (the planner writes it over the scans)', () => {
+    expect(routed(covered())).toBe(true);
+    const computed = [{ as: 'doubled', expr: 'global_sales.amount * 2' }];
+    expect(routed(covered({ computed, columns: ['global_sales.region', 'doubled'] }))).toBe(false);
+    expect(routed(covered({ computed, filter: where(condition('doubled', '>', { value: 1 })) }))).toBe(false);
+  });
+
   it('without the unique key of a covered dataset (pages would not be ordered the same)', () => {
     const columns = new Map(SALES_WITH_EMPLOYEE.columns);
     columns.delete('global_sales.sale_id');

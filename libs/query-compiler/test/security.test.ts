@@ -1,6 +1,6 @@
 import { AuroraError, httpStatusOf } from '@aurora/errors';
 import { IDENTIFIER_PATTERN, parseQuery } from '@aurora/query-model';
-import { corpusStrings } from '@aurora/testing';
+import { corpusStrings, expressionCorpus } from '@aurora/testing';
 import { DuckDbAdapter } from '@aurora/warehouse';
 import { catalogOf, compileQuery } from '../src';
 
@@ -158,6 +158,66 @@ describe('the corpus strings as names', () => {
       const result = await db.query(compile(body));
       expect(result.columns).toEqual([name]);
       expect(result.rows).toEqual([[STRINGS.length]]);
+    }
+  });
+});
+
+describe('calculated columns against hostile input', () => {
+  const compute = (expr: string) =>
+    compileQuery(
+      parseQuery({ dataset: 'naughty', computed: [{ as: 'calc', expr }], columns: ['id', 'calc'] }),
+      catalog,
+      options,
+    );
+
+  it(`refuses every one of the ${expressionCorpus().length} hostile expressions with a 4xx`, () => {
+    for (const expr of expressionCorpus()) expectClientError(() => compute(expr));
+  });
+
+  it('answers every corpus string as an expression with a result or a 4xx, never SQL of its own', async () => {
+    for (const expr of STRINGS) {
+      let compiled;
+      try {
+        compiled = compute(expr);
+      } catch (error) {
+        expectClientError(() => {
+          throw error;
+        });
+        continue;
+      }
+      // What does compile ("1", "-1", "1/0", "true") is literals, each a parameter: no quote, comment or
+      // statement separator of the body reaches the SQL text.
+      expect(compiled.sql).not.toMatch(/[';]|--|\/\*/);
+      await db.query(compiled);
+    }
+  });
+
+  it('gives NULL for a result out of range instead of failing (a failure could come from a row a policy removes)', async () => {
+    for (const expr of [
+      '9223372036854775807 + id + 1',
+      '-(-9223372036854775807 - 1 - id)',
+      'abs(-9223372036854775807 - 1 - id)',
+      "date_add('year', 9223372036854775807, DATE '2026-01-01')",
+      "date_add('day', 2000000000 * (id + 1), DATE '2026-01-01')",
+    ]) {
+      const result = await db.query(compute(expr));
+      expect({ expr, values: [...new Set(result.rows.map(([, calc]) => calc))] }).toEqual({
+        expr,
+        values: [null],
+      });
+    }
+  });
+
+  it('returns every corpus string written as a text literal exactly, on every row', async () => {
+    for (const value of STRINGS) {
+      const literal = `'${value.replaceAll("'", "''")}'`;
+      if (value.includes('\n') || literal.length > 2_000) {
+        expectClientError(() => compute(literal));
+        continue;
+      }
+      const result = await db.query(compute(`${literal} = s`));
+      const matching = result.rows.filter(([, equal]) => equal === true).map(([id]) => Number(id));
+      expect({ value, matching }).toEqual({ value, matching: idsWhere((s) => s === value) });
     }
   });
 });

@@ -7,6 +7,7 @@ export {
   type CalendarUnit,
   type RelativeRange,
   type Bucket,
+  type Computed,
   type Condition,
   type GroupByItem,
   type TimeBucket,

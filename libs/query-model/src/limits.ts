@@ -26,6 +26,11 @@ export const QUERY_LIMITS = {
   maxPivotValues: 50,
   /** `n` of a relative date filter ("the last n days"). */
   maxRelativeUnits: 1_000,
+  /** Calculated columns of one query (`computed`), and the characters of one expression. */
+  maxComputed: 50,
+  maxExpressionLength: 2_000,
+  /** Operators and calls nested in one expression: the parser recurses this deep, no deeper. */
+  maxExpressionDepth: 32,
   maxBodyBytes: 1024 * 1024,
   /**
    * Objects and arrays a body may nest, checked before anything walks it recursively (JSON.stringify, zod):

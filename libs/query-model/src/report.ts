@@ -134,7 +134,8 @@ export function catalogReferences(query: Query): QueryReference[] {
   const compared = query.compare
     ? [...names.flatMap((as) => COMPARE_SUFFIXES.map((s) => `${as}_${s}`)), 'status']
     : [];
-  const measures = new Set([...names, ...compared]);
+  // Measures and calculated columns are named by the query itself, not by the catalog.
+  const measures = new Set([...names, ...compared, ...(query.computed?.map((c) => c.as) ?? [])]);
   const pivoted = (reference: string): boolean =>
     query.aggregate?.pivot !== undefined &&
     names.some((as) => new RegExp(`^p[1-9][0-9]*_${as}$`).test(reference));

@@ -112,11 +112,21 @@ export const CompareSchema = z.strictObject({ base: VintageSchema, target: Vinta
 /** The column dimension of a cross-tab: its values (at most `maxPivotValues`) become result columns. */
 export const PivotSchema = z.strictObject({ column: reference, bucket: z.enum(TIME_BUCKETS).optional() });
 
+/**
+ * A calculated column: `expr` in the expression language of docs/API.md ("Calculated columns"), referred to by
+ * its `as` name wherever a column may stand. Parsed and type-checked against the catalog by the compiler.
+ */
+export const ComputedSchema = z.strictObject({
+  as: identifier,
+  expr: z.string().min(1).max(L.maxExpressionLength),
+});
+
 export const QuerySchema = z.strictObject({
   dataset: identifier,
   vintages: z.record(identifier, VintageSchema).optional(),
   compare: CompareSchema.optional(),
   joins: z.array(JoinSchema).max(L.maxJoins).optional(),
+  computed: z.array(ComputedSchema).max(L.maxComputed).optional(),
   columns: z.array(reference).min(1).max(L.maxColumns).optional(),
   filter: FilterGroupSchema.optional(),
   aggregate: z
@@ -146,6 +156,7 @@ export type Measure = z.infer<typeof MeasureSchema>;
 export type Vintage = z.infer<typeof VintageSchema>;
 export type Compare = z.infer<typeof CompareSchema>;
 export type Pivot = z.infer<typeof PivotSchema>;
+export type Computed = z.infer<typeof ComputedSchema>;
 export type RelativeRange = z.infer<typeof RelativeRangeSchema>;
 export type CalendarUnit = (typeof CALENDAR_UNITS)[number];
 export type Bucket = z.infer<typeof BucketSchema>;

@@ -63,6 +63,7 @@ describe('queryJsonSchema', () => {
         'aggregate',
         'columns',
         'compare',
+        'computed',
         'dataset',
         'filter',
         'joins',

@@ -1,4 +1,4 @@
-export { corpusStrings } from './corpora';
+export { corpusStrings, expressionCorpus } from './corpora';
 export { freePort } from './free-port';
 export { internalAuthEnv, internalToken, testGatewayIssuer } from './internal-keys';
 export { startProcess, type ProcessOptions, type RunningProcess } from './process';

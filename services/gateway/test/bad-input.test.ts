@@ -1,4 +1,4 @@
-import { corpusStrings, startStack, type Stack } from '@aurora/testing';
+import { corpusStrings, expressionCorpus, startStack, type Stack } from '@aurora/testing';
 import { expectNoInternals, post, type ApiResponse, type Problem } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
@@ -80,6 +80,11 @@ const USES: readonly Use[] = [
     name: 'a column name',
     body: (s) => ({ dataset: 'products', columns: [s] }),
     codes: ['INVALID_QUERY', 'UNKNOWN_COLUMN'],
+  },
+  {
+    name: 'a calculated column expression',
+    body: (s) => ({ dataset: 'products', computed: [{ as: 'calc', expr: s }], columns: ['name', 'calc'] }),
+    codes: ['INVALID_QUERY'],
   },
   {
     name: 'a sort name',
@@ -208,4 +213,50 @@ describe('the bad-input corpora through POST /schedules', () => {
     },
     120_000,
   );
+});
+
+describe('calculated columns through POST /query/preview (after CVE-2025-48912)', () => {
+  const computing = (expr: string, dataset = 'products') => ({
+    dataset,
+    ...(dataset === 'global_sales'
+      ? { vintages: { global_sales: { loadType: 'MONTHLY', loadId: '2026-10-31' } } }
+      : {}),
+    computed: [{ as: 'calc', expr }],
+    columns: ['calc'],
+    page: { number: 1, size: 1 },
+  });
+
+  it.each(expressionCorpus().map((expr) => [expr] as const))(
+    'refuses the hostile expression %j with a 400 at computed[0].expr, on any dataset',
+    async (expr) => {
+      for (const dataset of ['products', 'global_sales', 'employee_roster']) {
+        const response = await post(`${stack.urls.api}/query/preview`, computing(expr, dataset), {
+          token: alice,
+        });
+        // A masked column (alice's view of employee_roster.email) is COLUMN_MASKED; anything else is INVALID_QUERY.
+        expect(problemWith(['INVALID_QUERY', 'COLUMN_MASKED'], expr, response)).toBeUndefined();
+        expect({ expr, dataset, status: response.status }).toEqual({ expr, dataset, status: 400 });
+        expect(response.json<Problem>().path).toBe('computed[0].expr');
+      }
+    },
+  );
+
+  it('returns every corpus string written as a text literal exactly: bound, never SQL', async () => {
+    const failures: string[] = [];
+    await pool(strings, CONCURRENCY, async (input) => {
+      const literal = `'${input.replaceAll("'", "''")}'`;
+      const response = await post(`${stack.urls.api}/query/preview`, computing(literal), { token: alice });
+      const wrong = problemWith(['INVALID_QUERY'], input, response);
+      if (wrong !== undefined) failures.push(`${JSON.stringify(input)} → ${wrong}`);
+      else if (response.status === 400 && !input.includes('\n'))
+        failures.push(`${JSON.stringify(input)} refused`);
+      else if (response.status === 200) {
+        const [row] = response.json<{ rows: unknown[][] }>().rows;
+        // As for any stored text, the DuckDB driver's TextDecoder drops one leading byte order mark.
+        const shown = input.startsWith('\uFEFF') ? input.slice(1) : input;
+        if (row?.[0] !== shown) failures.push(`${JSON.stringify(input)} came back as ${JSON.stringify(row)}`);
+      }
+    });
+    expect(failures.slice(0, 10)).toEqual([]);
+  }, 120_000);
 });

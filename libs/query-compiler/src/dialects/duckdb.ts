@@ -1,9 +1,18 @@
 import type { TimeBucket } from '@aurora/query-model';
+import type { DateUnit } from '../expression/typed';
 import { DUCKDB_SQL } from '@aurora/sql-dialect';
 import { SqlCompiler } from '../compiler';
 import type { Dialect } from '../dialect';
 import { LIKE_ESCAPE, likePattern } from '../like-pattern';
-import type { BucketNode, ExpressionNode, MaskNode, TextMatchNode } from '../nodes';
+import type {
+  BucketNode,
+  DateAddNode,
+  DateDiffNode,
+  ExpressionNode,
+  FunctionNode,
+  MaskNode,
+  TextMatchNode,
+} from '../nodes';
 import { rememberQuoting } from '../quoting';
 import type { TypedValue } from '../typed-value';
 
@@ -18,6 +27,21 @@ const DUCKDB_BUCKETS = {
   quarter: 'quarter',
   year: 'year',
 } as const satisfies Record<TimeBucket, string>;
+
+const DUCKDB_LITERAL_TYPES = {
+  string: 'VARCHAR',
+  integer: 'BIGINT',
+  number: 'DOUBLE',
+  boolean: 'BOOLEAN',
+} as const;
+/** date_add's units as a DuckDB interval function and a multiplier. */
+const DUCKDB_DATE_STEPS = {
+  day: ['TO_DAYS', 1],
+  week: ['TO_DAYS', 7],
+  month: ['TO_MONTHS', 1],
+  quarter: ['TO_MONTHS', 3],
+  year: ['TO_MONTHS', 12],
+} as const satisfies Record<DateUnit, readonly [string, number]>;
 
 /** DuckDB needs no rewrite: it compiles the tree as planned. */
 export const DUCKDB: Dialect = {
@@ -105,6 +129,83 @@ export class DuckDbCompiler extends SqlCompiler {
     this.visit(left);
     this.append(' IS NOT DISTINCT FROM ');
     this.visit(right);
+  }
+
+  /** A parameter alone has no type DuckDB can always infer (`$1 + $2`, `ROUND(x, $1)`): each literal is cast. */
+  protected override appendLiteral(value: TypedValue): void {
+    if (value.type === 'date' || value.type === 'timestamp') {
+      this.appendValue(value);
+      return;
+    }
+    this.append(`CAST(${this.addParameter(value.value)} AS ${DUCKDB_LITERAL_TYPES[value.type]})`);
+  }
+
+  /** An integer out of range, or a date beyond the calendar, is NULL rather than an error. */
+  protected override appendChecked(write: () => void): void {
+    this.append('TRY(');
+    write();
+    this.append(')');
+  }
+
+  /** DuckDB's `/` already divides integers as decimals; the cast says so whatever the version. */
+  protected override appendDividend(node: ExpressionNode): void {
+    this.append('CAST(');
+    this.visit(node);
+    this.append(' AS DOUBLE)');
+  }
+
+  protected appendFunction(node: FunctionNode): void {
+    const [first, ...rest] = node.args;
+    switch (node.fn) {
+      case 'year':
+      case 'quarter':
+      case 'month':
+      case 'day':
+        if (!first) throw new Error(`${node.fn} takes one argument`);
+        this.append(`EXTRACT(${node.fn.toUpperCase()} FROM `);
+        this.visit(first);
+        this.append(')');
+        return;
+      case 'round':
+      case 'substring':
+        // Their counts are BIGINT literals; DuckDB's functions take INTEGER ones.
+        if (!first) throw new Error(`${node.fn} takes arguments`);
+        this.append(`${node.fn.toUpperCase()}(`);
+        this.visit(first);
+        for (const count of rest) {
+          this.append(', TRY_CAST(');
+          this.visit(count);
+          this.append(' AS INTEGER)');
+        }
+        this.append(')');
+        return;
+      case 'abs':
+        this.appendChecked(() => this.appendCall('ABS', node.args));
+        return;
+      default:
+        this.appendCall(node.fn.toUpperCase(), node.args);
+    }
+  }
+
+  /** DuckDB's DATE_DIFF counts the boundaries crossed, as the contract does. */
+  protected appendDateDiff(node: DateDiffNode): void {
+    this.append(`DATE_DIFF('${node.unit}', `);
+    this.visit(node.from);
+    this.append(', ');
+    this.visit(node.to);
+    this.append(')');
+  }
+
+  /** Date plus an interval clamps month ends (2026-01-31 plus a month is 2026-02-28); the cast keeps a date. */
+  protected appendDateAdd(node: DateAddNode): void {
+    const [fn, factor] = DUCKDB_DATE_STEPS[node.unit];
+    this.appendChecked(() => {
+      this.append('CAST(');
+      this.visit(node.expr);
+      this.append(` + ${fn}(TRY_CAST(`);
+      this.visit(node.amount);
+      this.append(` AS INTEGER)${factor === 1 ? '' : ` * ${factor}`}) AS DATE)`);
+    });
   }
 
   protected appendIsEmpty(expr: ExpressionNode, text: boolean): void {

@@ -2,7 +2,7 @@ import type { TimeBucket } from '@aurora/query-model';
 import { ORACLE_MAX_IN_LIST, ORACLE_SQL } from '@aurora/sql-dialect';
 import { SqlCompiler } from '../compiler';
 import type { Dialect } from '../dialect';
-import type { BucketNode, ExpressionNode, MaskNode } from '../nodes';
+import type { BucketNode, DateAddNode, DateDiffNode, ExpressionNode, FunctionNode, MaskNode } from '../nodes';
 import { MASK_SHOWN_FROM } from './duckdb';
 import { rememberQuoting } from '../quoting';
 import type { TypedValue } from '../typed-value';
@@ -120,6 +120,127 @@ export class OracleCompiler extends SqlCompiler {
     this.append(hour ? 'CAST(TRUNC(' : 'TRUNC(');
     this.visit(node.expr);
     this.append(`, '${ORACLE_BUCKETS[node.unit]}')${hour ? ' AS TIMESTAMP)' : ''}`);
+  }
+
+  /** No boolean values before 23ai: a predicate as a value is 1, 0 or (unknown) NULL, like a NUMBER(1) column. */
+  protected override appendBooleanValue(predicate: ExpressionNode): void {
+    this.append('CASE WHEN ');
+    this.visit(predicate);
+    this.append(' THEN 1 WHEN NOT (');
+    this.visit(predicate);
+    this.append(') THEN 0 END');
+  }
+
+  protected override appendIsTrue(value: ExpressionNode): void {
+    this.append('(');
+    this.visit(value);
+    this.append(' = 1)');
+  }
+
+  protected appendFunction(node: FunctionNode): void {
+    const [first] = node.args;
+    switch (node.fn) {
+      case 'year':
+      case 'month':
+      case 'day':
+        if (!first) throw new Error(`${node.fn} takes one argument`);
+        this.append(`EXTRACT(${node.fn.toUpperCase()} FROM `);
+        this.visit(first);
+        this.append(')');
+        return;
+      case 'quarter':
+        if (!first) throw new Error('quarter takes one argument');
+        this.appendQuarter(first);
+        return;
+      case 'concat':
+        // `||` reads NULL as empty text, as DuckDB's CONCAT does; CONCAT takes only two arguments here.
+        this.append('(');
+        this.list(node.args, ' || ');
+        this.append(')');
+        return;
+      case 'substring':
+        this.appendCall('SUBSTR', node.args);
+        return;
+      default:
+        this.appendCall(node.fn.toUpperCase(), node.args);
+    }
+  }
+
+  /** Boundaries crossed: days between the dates' midnights, or the difference of month, quarter or year numbers. */
+  protected appendDateDiff(node: DateDiffNode): void {
+    const index = (expr: ExpressionNode): void => {
+      switch (node.unit) {
+        case 'day':
+          this.append('TRUNC(');
+          this.visit(expr);
+          this.append(')');
+          return;
+        case 'month':
+          this.append('(EXTRACT(YEAR FROM ');
+          this.visit(expr);
+          this.append(') * 12 + EXTRACT(MONTH FROM ');
+          this.visit(expr);
+          this.append('))');
+          return;
+        case 'quarter':
+          this.append('(EXTRACT(YEAR FROM ');
+          this.visit(expr);
+          this.append(') * 4 + ');
+          this.appendQuarter(expr);
+          this.append(')');
+          return;
+        case 'year':
+          this.append('EXTRACT(YEAR FROM ');
+          this.visit(expr);
+          this.append(')');
+          return;
+      }
+    };
+    this.append('(');
+    index(node.to);
+    this.append(' - ');
+    index(node.from);
+    this.append(')');
+  }
+
+  /**
+   * Days and weeks add days. Months add to the first of the month, then take the day back, clamped to the target
+   * month's last day: ADD_MONTHS alone would move a month's last day to the next month's last (02-28 to 03-31).
+   */
+  protected appendDateAdd(node: DateAddNode): void {
+    const factor = { day: 1, week: 7, month: 1, quarter: 3, year: 12 }[node.unit];
+    const amount = (): void => {
+      this.visit(node.amount);
+      if (factor !== 1) this.append(` * ${factor}`);
+    };
+    if (node.unit === 'day' || node.unit === 'week') {
+      this.append('(');
+      this.visit(node.expr);
+      this.append(' + ');
+      amount();
+      this.append(')');
+      return;
+    }
+    const monthStart = (): void => {
+      this.append('ADD_MONTHS(TRUNC(');
+      this.visit(node.expr);
+      this.append(", 'MM'), ");
+      amount();
+      this.append(')');
+    };
+    this.append('LEAST(');
+    monthStart();
+    this.append(' + (EXTRACT(DAY FROM ');
+    this.visit(node.expr);
+    this.append(') - 1), LAST_DAY(');
+    monthStart();
+    this.append('))');
+  }
+
+  private appendQuarter(expr: ExpressionNode): void {
+    this.append('TO_NUMBER(TO_CHAR(');
+    this.visit(expr);
+    this.append(", 'Q'))");
   }
 
   protected appendIsEmpty(expr: ExpressionNode): void {

@@ -157,6 +157,7 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
       let casesRelative = 0;
       let casesCompared = 0;
       let casesPivoted = 0;
+      let casesCalculated = 0;
       const viewArbitrary = fc.record({
         variant: fc.constantFrom(...VIEW_VARIANTS),
         dropped: fc.constantFrom(...DATASET_IDS.flatMap((id) => columnsOf(id).map((c) => `${id}.${c}`))),
@@ -180,6 +181,7 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
           if (expected.rows.length > 0) casesWithRows += 1;
           if (query.aggregate?.groupBy.some((item) => typeof item !== 'string')) casesBucketed += 1;
           if (JSON.stringify(query.filter ?? null).includes('"relative"')) casesRelative += 1;
+          if (query.computed && expected.rows.length > 0) casesCalculated += 1;
 
           // Routed to the view whenever it covers the query (never a view of another join type).
           const compiled = compileQuery(query, catalog, options);
@@ -221,13 +223,16 @@ describe('compiled SQL on DuckDB equals the reference evaluator', () => {
       if (SEED === undefined) expect(casesBucketed).toBeGreaterThan(RUNS * 0.015);
       // …and some must filter by a relative date range.
       if (SEED === undefined) expect(casesRelative).toBeGreaterThan(RUNS * 0.02);
-      // …and some must compare vintages (about 5% drawn) or pivot (about 7%).
+      // …and some must compare vintages (about 5% drawn) or pivot (about 7%)…
       if (SEED === undefined) expect(casesCompared).toBeGreaterThan(RUNS * 0.015);
       if (SEED === undefined) expect(casesPivoted).toBeGreaterThan(RUNS * 0.03);
+      // …and many must compute calculated columns over rows (about half the queries have some).
+      if (SEED === undefined) expect(casesCalculated).toBeGreaterThan(RUNS * 0.15);
       console.info(
         `differential: ${RUNS} cases, ${casesWithRows} with rows, ${casesRouted} routed, ` +
           `${casesBucketed} by time bucket, ${casesRelative} with a relative date filter, ` +
-          `${casesCompared} comparing vintages, ${casesPivoted} pivoted`,
+          `${casesCompared} comparing vintages, ${casesPivoted} pivoted, ` +
+          `${casesCalculated} with calculated columns and rows`,
       );
     },
     Math.max(60_000, RUNS * 50),
@@ -289,7 +294,13 @@ function readsMaskedColumn(query: Query, policies: Readonly<Record<DatasetId, Ca
   const refs = new Set(masked.flatMap((id) => [`${id}.s`, ...(id === query.dataset ? ['s'] : [])]));
   const { filter, resultFilter, sort, aggregate, joins } = query;
   const text = JSON.stringify([filter, resultFilter, sort, aggregate?.measures, aggregate?.pivot, joins]);
-  return [...refs].some((ref) => text.includes(`"${ref}"`));
+  // Inside a calculated column a masked column is refused wherever it stands.
+  const expressions = (query.computed ?? []).map((item) => item.expr).join(' ');
+  return [...refs].some(
+    (ref) =>
+      text.includes(`"${ref}"`) ||
+      new RegExp(`(?<![\\w.])${ref.replace('.', '\\.')}(?![\\w.])`).test(expressions),
+  );
 }
 
 describe('row and column policies: compiled SQL on DuckDB equals the reference on what the principal may see', () => {

@@ -8,6 +8,7 @@ import type {
   Query,
 } from '@aurora/query-model';
 import fc from 'fast-check';
+import { computedArbitrary, type ExprType } from './expression-arbitrary';
 import { COLUMN_TYPES, DATASET_IDS, DOMAINS, columnsOf, type DatasetId } from './world';
 
 interface Field {
@@ -181,140 +182,169 @@ export const queryArbitrary: fc.Arbitrary<Query> = fc
     const datasets: DatasetId[] = [primary, ...others];
     const qualify = (id: DatasetId, column: string): string =>
       others.length === 0 && bare ? column : `${id}.${column}`;
-    const fields: Field[] = datasets.flatMap((id) =>
+    const sourceFields: Field[] = datasets.flatMap((id) =>
       columnsOf(id).map((column) => ({ ref: qualify(id, column), type: COLUMN_TYPES[column] ?? 'string' })),
     );
-    const joins = fc.tuple(
-      ...others.map((id, i) =>
-        fc.record({
-          dataset: fc.constant(id),
-          type: fc.constantFrom('inner' as const, 'left' as const, 'right' as const, 'full' as const),
-          on: fc
-            .record({ left: fc.constantFrom(...datasets.slice(0, i + 1)), twoKeys: fc.boolean() })
-            .map(({ left, twoKeys }) => [
-              { left: `${left}.k`, right: `${id}.k` },
-              ...(twoKeys ? [{ left: `${left}.b`, right: `${id}.b` }] : []),
-            ]),
-        }),
-      ),
-    );
-    // A date column is grouped as it is or by a time bucket.
-    const groupItem = (field: Field, i: number): fc.Arbitrary<GroupByItem> =>
-      field.type !== 'date'
-        ? fc.constant(field.ref)
-        : fc.oneof(
-            { weight: 1, arbitrary: fc.constant(field.ref) },
-            {
-              weight: 3,
-              arbitrary: fc.record({
-                column: fc.constant(field.ref),
-                bucket: fc.constantFrom(
-                  'day' as const,
-                  'week' as const,
-                  'month' as const,
-                  'quarter' as const,
-                  'year' as const,
-                ),
-                as: fc.constant(`bucket_${i}`),
-              }),
-            },
-          );
-    const aggregate = sometimes(
-      fc.record({
-        groupBy: fc.subarray(fields, { maxLength: 2 }).chain((chosen) => fc.tuple(...chosen.map(groupItem))),
-        measures: fc
-          .integer({ min: 1, max: 3 })
-          .chain((count) =>
-            fc.tuple(...Array.from({ length: count }, (_, i) => measureArbitrary(fields, i))),
-          ),
-      }),
-      0.4,
-    );
-    return fc
-      .record({
-        joins,
-        aggregate,
-        columns: fc.shuffledSubarray(
-          fields.map((f) => f.ref),
-          { minLength: 1, maxLength: 4 },
+    // Calculated columns in about half the queries, then used like any column.
+    const types: ExprType[] = ['integer', 'number', 'string', 'boolean', 'date'];
+    const computed = sometimes(
+      fc
+        .array(fc.constantFrom(...types), { minLength: 1, maxLength: 2 })
+        .chain((chosen) =>
+          fc.tuple(...chosen.map((type, i) => computedArbitrary(sourceFields, type, `calc${i}`))),
         ),
-        filter: sometimes(groupArbitrary(fields, 3), 0.7),
-        vintage: sometimes(
+      0.5,
+    );
+    return computed.chain((calculated) =>
+      withFields(calculated ?? [], [
+        ...sourceFields,
+        ...(calculated ?? []).map((c) => ({ ref: c.as, type: c.type })),
+      ]),
+    );
+    function withFields(
+      calculated: readonly { as: string; expr: string }[],
+      fields: Field[],
+    ): fc.Arbitrary<Query> {
+      const joins = fc.tuple(
+        ...others.map((id, i) =>
           fc.record({
-            loadType: fc.constantFrom(...DOMAINS.load_type),
-            loadId: fc.constantFrom(...DOMAINS.load_id),
+            dataset: fc.constant(id),
+            type: fc.constantFrom('inner' as const, 'left' as const, 'right' as const, 'full' as const),
+            on: fc
+              .record({ left: fc.constantFrom(...datasets.slice(0, i + 1)), twoKeys: fc.boolean() })
+              .map(({ left, twoKeys }) => [
+                { left: `${left}.k`, right: `${id}.k` },
+                ...(twoKeys ? [{ left: `${left}.b`, right: `${id}.b` }] : []),
+              ]),
           }),
-          0.2,
         ),
-        limit: sometimes(fc.integer({ min: 1, max: 15 }), 0.3),
-        page: sometimes(
-          fc.record({ number: fc.integer({ min: 1, max: 3 }), size: fc.integer({ min: 1, max: 5 }) }),
-          0.4,
-        ),
-      })
-      .chain((parts) => fc.record({ parts: fc.constant(parts), shape: shapeArbitrary(fields) }))
-      .chain(({ parts: plain, shape }) => {
-        const reshaped = reshape(plain.aggregate, shape, primary, fields);
-        const parts = { ...plain, aggregate: reshaped.aggregate };
-        const keys = (parts.aggregate?.groupBy ?? []).map((item) =>
-          typeof item === 'string'
-            ? (fields.find((f) => f.ref === item) ?? { ref: item, type: 'string' as const })
-            : { ref: item.as, type: 'date' as const },
-        );
-        const measures = (parts.aggregate?.measures ?? []).map((m) => ({ m, type: measureType(m, fields) }));
-        const results: Field[] = !parts.aggregate
-          ? parts.columns.map((ref) => fields.find((f) => f.ref === ref) ?? { ref, type: 'string' as const })
-          : reshaped.compare
-            ? [
-                ...keys,
-                ...measures.flatMap(({ m, type }) => [
-                  { ref: `${m.as}_base`, type },
-                  { ref: `${m.as}_target`, type },
-                  { ref: `${m.as}_diff`, type },
-                  { ref: `${m.as}_pct`, type: 'number' as const },
-                ]),
-                { ref: 'status', type: 'string' as const },
-              ]
-            : parts.aggregate.pivot
-              ? keys // its columns are named after values nobody knows before running it
-              : [...keys, ...measures.map(({ m, type }) => ({ ref: m.as, type }))];
-        return fc
-          .record({
-            resultFilter:
-              results.length > 0 ? sometimes(groupArbitrary(results, 2), 0.3) : fc.constant(undefined),
-            sort: fc
-              .subarray(
-                results.map((f) => f.ref),
-                { maxLength: Math.min(2, results.length) },
+      );
+      // A date column is grouped as it is or by a time bucket.
+      const groupItem = (field: Field, i: number): fc.Arbitrary<GroupByItem> =>
+        field.type !== 'date'
+          ? fc.constant(field.ref)
+          : fc.oneof(
+              { weight: 1, arbitrary: fc.constant(field.ref) },
+              {
+                weight: 3,
+                arbitrary: fc.record({
+                  column: fc.constant(field.ref),
+                  bucket: fc.constantFrom(
+                    'day' as const,
+                    'week' as const,
+                    'month' as const,
+                    'quarter' as const,
+                    'year' as const,
+                  ),
+                  as: fc.constant(`bucket_${i}`),
+                }),
+              },
+            );
+      const aggregate = sometimes(
+        fc.record({
+          groupBy: fc
+            .subarray(fields, { maxLength: 2 })
+            .chain((chosen) => fc.tuple(...chosen.map(groupItem))),
+          measures: fc
+            .integer({ min: 1, max: 3 })
+            .chain((count) =>
+              fc.tuple(...Array.from({ length: count }, (_, i) => measureArbitrary(fields, i))),
+            ),
+        }),
+        0.4,
+      );
+      return fc
+        .record({
+          joins,
+          aggregate,
+          columns: fc.shuffledSubarray(
+            fields.map((f) => f.ref),
+            { minLength: 1, maxLength: 4 },
+          ),
+          filter: sometimes(groupArbitrary(fields, 3), 0.7),
+          vintage: sometimes(
+            fc.record({
+              loadType: fc.constantFrom(...DOMAINS.load_type),
+              loadId: fc.constantFrom(...DOMAINS.load_id),
+            }),
+            0.2,
+          ),
+          limit: sometimes(fc.integer({ min: 1, max: 15 }), 0.3),
+          page: sometimes(
+            fc.record({ number: fc.integer({ min: 1, max: 3 }), size: fc.integer({ min: 1, max: 5 }) }),
+            0.4,
+          ),
+        })
+        .chain((parts) => fc.record({ parts: fc.constant(parts), shape: shapeArbitrary(fields) }))
+        .chain(({ parts: plain, shape }) => {
+          const reshaped = reshape(plain.aggregate, shape, primary, fields);
+          const parts = { ...plain, aggregate: reshaped.aggregate };
+          const keys = (parts.aggregate?.groupBy ?? []).map((item) =>
+            typeof item === 'string'
+              ? (fields.find((f) => f.ref === item) ?? { ref: item, type: 'string' as const })
+              : { ref: item.as, type: 'date' as const },
+          );
+          const measures = (parts.aggregate?.measures ?? []).map((m) => ({
+            m,
+            type: measureType(m, fields),
+          }));
+          const results: Field[] = !parts.aggregate
+            ? parts.columns.map(
+                (ref) => fields.find((f) => f.ref === ref) ?? { ref, type: 'string' as const },
               )
-              .chain((refs) =>
-                fc.tuple(
-                  ...refs.map((column) =>
-                    fc.record({
-                      column: fc.constant(column),
-                      dir: fc.constantFrom('asc' as const, 'desc' as const),
-                    }),
+            : reshaped.compare
+              ? [
+                  ...keys,
+                  ...measures.flatMap(({ m, type }) => [
+                    { ref: `${m.as}_base`, type },
+                    { ref: `${m.as}_target`, type },
+                    { ref: `${m.as}_diff`, type },
+                    { ref: `${m.as}_pct`, type: 'number' as const },
+                  ]),
+                  { ref: 'status', type: 'string' as const },
+                ]
+              : parts.aggregate.pivot
+                ? keys // its columns are named after values nobody knows before running it
+                : [...keys, ...measures.map(({ m, type }) => ({ ref: m.as, type }))];
+          return fc
+            .record({
+              resultFilter:
+                results.length > 0 ? sometimes(groupArbitrary(results, 2), 0.3) : fc.constant(undefined),
+              sort: fc
+                .subarray(
+                  results.map((f) => f.ref),
+                  { maxLength: Math.min(2, results.length) },
+                )
+                .chain((refs) =>
+                  fc.tuple(
+                    ...refs.map((column) =>
+                      fc.record({
+                        column: fc.constant(column),
+                        dir: fc.constantFrom('asc' as const, 'desc' as const),
+                      }),
+                    ),
                   ),
                 ),
-              ),
-          })
-          .map(({ resultFilter, sort }): Query => {
-            const query: Query = { dataset: primary, columns: parts.columns };
-            if (parts.joins.length > 0) query.joins = parts.joins;
-            if (parts.aggregate) query.aggregate = parts.aggregate;
-            if (parts.filter) query.filter = parts.filter;
-            if (resultFilter) query.resultFilter = resultFilter;
-            if (sort.length > 0) query.sort = sort;
-            if (parts.limit !== undefined) query.limit = parts.limit;
-            if (parts.page) query.page = parts.page;
-            if (parts.vintage && datasets.includes('a')) query.vintages = { a: parts.vintage };
-            if (reshaped.compare) {
-              query.compare = reshaped.compare;
-              delete query.vintages; // the comparison chooses the primary dataset's vintages
-            }
-            return query;
-          });
-      });
+            })
+            .map(({ resultFilter, sort }): Query => {
+              const query: Query = { dataset: primary, columns: parts.columns };
+              if (parts.joins.length > 0) query.joins = parts.joins;
+              if (calculated.length > 0) query.computed = calculated.map(({ as, expr }) => ({ as, expr }));
+              if (parts.aggregate) query.aggregate = parts.aggregate;
+              if (parts.filter) query.filter = parts.filter;
+              if (resultFilter) query.resultFilter = resultFilter;
+              if (sort.length > 0) query.sort = sort;
+              if (parts.limit !== undefined) query.limit = parts.limit;
+              if (parts.page) query.page = parts.page;
+              if (parts.vintage && datasets.includes('a')) query.vintages = { a: parts.vintage };
+              if (reshaped.compare) {
+                query.compare = reshaped.compare;
+                delete query.vintages; // the comparison chooses the primary dataset's vintages
+              }
+              return query;
+            });
+        });
+    }
   });
 
 const vintageArbitrary = fc.record({

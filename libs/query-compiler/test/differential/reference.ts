@@ -8,6 +8,7 @@ import type {
   RelativeRange,
   TimeBucket,
 } from '@aurora/query-model';
+import { EXPRESSION_TREES, type RefExpr } from './expression-arbitrary';
 import { COLUMN_TYPES, TODAY, type Cell, type TableRow, type World } from './world';
 
 /**
@@ -53,10 +54,20 @@ function shape(query: Query, world: World, today: string): Shaped {
     const dot = ref.indexOf('.');
     return dot < 0 ? [primary, ref] : [ref.slice(0, dot), ref.slice(dot + 1)];
   };
+  const computed = new Map(
+    (query.computed ?? []).map((item) => {
+      const tree = EXPRESSION_TREES.get(item.expr);
+      if (!tree) throw new Error(`reference: no tree for the expression ${item.expr}`);
+      return [item.as, tree] as const;
+    }),
+  );
   const sourceGetter =
     (combo: Combo): Getter =>
     (ref) => {
       const [dataset, column] = split(ref);
+      const cell = (r: string): Cell => sourceGetter(combo)(r).value;
+      const tree = computed.get(ref);
+      if (tree) return { value: calculate(tree, cell), type: tree.type };
       return { value: combo[dataset]?.[column] ?? null, type: COLUMN_TYPES[column] ?? 'string' };
     };
 
@@ -436,4 +447,146 @@ function inRelativeRange(date: string, range: RelativeRange, today: string): boo
     case 'to_date':
       return at === now && date <= today;
   }
+}
+
+/**
+ * A calculated column's value, by the contract of docs/API.md ("Calculated columns"): NULL in, NULL out (but
+ * coalesce, concat and CASE), three-valued AND/OR/NOT, `/` decimal with NULL for a zero divisor, rounding half
+ * away from zero, substring by characters from 1, month arithmetic clamped to the month's last day, date_diff
+ * counting calendar boundaries.
+ */
+export function calculate(expr: RefExpr, cell: (ref: string) => Cell): Cell {
+  const value = (e: RefExpr): Cell => calculate(e, cell);
+  switch (expr.kind) {
+    case 'column':
+      return cell(expr.ref);
+    case 'literal':
+      return expr.value;
+    case 'case': {
+      for (const [when, then] of expr.whens) if (value(when) === true) return value(then);
+      return expr.otherwise ? value(expr.otherwise) : null;
+    }
+    case 'op':
+      return operation(expr.op, expr.args.map(value));
+    case 'call':
+      return call(expr.fn, expr.unit, expr.args.map(value));
+  }
+}
+
+function operation(op: string, args: Cell[]): Cell {
+  const [a = null, b = null] = args;
+  switch (op) {
+    case 'and':
+      return a === false || b === false ? false : a === null || b === null ? null : true;
+    case 'or':
+      return a === true || b === true ? true : a === null || b === null ? null : false;
+    case 'not':
+      return a === null ? null : !a;
+  }
+  if (a === null || (args.length > 1 && b === null)) return null;
+  switch (op) {
+    case 'neg':
+      return -Number(a);
+    case '+':
+      return Number(a) + Number(b);
+    case '-':
+      return Number(a) - Number(b);
+    case '*':
+      return Number(a) * Number(b);
+    case '/':
+      return Number(b) === 0 ? null : Number(a) / Number(b);
+    default: {
+      const c = compare(a, b);
+      const results: Record<string, boolean> = {
+        '=': c === 0,
+        '<>': c !== 0,
+        '<': c < 0,
+        '<=': c <= 0,
+        '>': c > 0,
+        '>=': c >= 0,
+      };
+      const result = results[op];
+      if (result === undefined) throw new Error(`reference: no operator ${op}`);
+      return result;
+    }
+  }
+}
+
+function call(fn: string, unit: string | null, args: Cell[]): Cell {
+  switch (fn) {
+    case 'coalesce':
+      return args.find((arg) => arg !== null) ?? null;
+    case 'concat':
+      return args.map((arg) => (arg === null ? '' : String(arg))).join('');
+  }
+  const [a = null, b = null, c = null] = args;
+  if (args.some((arg) => arg === null)) return fn === 'nullif' && a !== null ? a : null;
+  const number = Number(a);
+  const chars = Array.from(String(a)); // code points
+  switch (fn) {
+    case 'nullif':
+      return compare(a, b) === 0 ? null : a;
+    case 'abs':
+      return Math.abs(number);
+    case 'floor':
+      return Math.floor(number);
+    case 'ceil':
+      return Math.ceil(number);
+    case 'round': {
+      const scale = 10 ** Number(b ?? 0);
+      return (Math.sign(number) * Math.floor(Math.abs(number) * scale + 0.5)) / scale;
+    }
+    case 'upper':
+      return String(a).toUpperCase();
+    case 'lower':
+      return String(a).toLowerCase();
+    case 'trim': {
+      let [start, end] = [0, chars.length];
+      while (start < end && chars[start] === ' ') start += 1;
+      while (end > start && chars[end - 1] === ' ') end -= 1;
+      return chars.slice(start, end).join('');
+    }
+    case 'length':
+      return chars.length;
+    case 'substring': {
+      const from = Number(b) - 1;
+      return chars.slice(from, args.length > 2 ? from + Number(c) : undefined).join('');
+    }
+  }
+  const [y = 0, m = 1, d = 1] = String(fn === 'date_add' ? b : a)
+    .split('-')
+    .map(Number);
+  switch (fn) {
+    case 'year':
+      return y;
+    case 'quarter':
+      return Math.floor((m - 1) / 3) + 1;
+    case 'month':
+      return m;
+    case 'day':
+      return d;
+    case 'date_trunc':
+      return bucketStart(String(a), (unit ?? 'day') as TimeBucket);
+    case 'date_diff': {
+      const index = (text: string): number => {
+        const [yy = 0, mm = 1, dd = 1] = text.split('-').map(Number);
+        if (unit === 'day') return Math.round(Date.UTC(yy, mm - 1, dd) / 86_400_000);
+        if (unit === 'month') return yy * 12 + mm - 1;
+        if (unit === 'quarter') return yy * 4 + Math.floor((mm - 1) / 3);
+        return yy;
+      };
+      return index(String(b)) - index(String(a));
+    }
+    case 'date_add': {
+      const n = Number(a);
+      const days = unit === 'day' ? n : unit === 'week' ? 7 * n : 0;
+      const months = unit === 'month' ? n : unit === 'quarter' ? 3 * n : unit === 'year' ? 12 * n : 0;
+      const target = y * 12 + (m - 1) + months;
+      const [ty, tm] = [Math.floor(target / 12), (target % 12) + 1];
+      const last = new Date(Date.UTC(ty, tm, 0)).getUTCDate(); // day 0 of the next month
+      const at = new Date(Date.UTC(ty, tm - 1, Math.min(d, last) + days));
+      return at.toISOString().slice(0, 10);
+    }
+  }
+  throw new Error(`reference: no function ${fn}`);
 }

@@ -5,7 +5,7 @@ import { all, click, one } from './builder-testing';
 import { ExplorerStore } from '../state/explorer.store';
 import { newJoin } from '../state/join-state';
 import { QueryBarComponent } from './query-bar.component';
-import { selectDataset, setAggregation, setJoins } from '../state/query-state';
+import { addComputed, selectDataset, setAggregation, setJoins } from '../state/query-state';
 import { products, sales } from '../testing';
 
 describe('QueryBarComponent', () => {
@@ -41,5 +41,20 @@ describe('QueryBarComponent', () => {
     expect(store.view().joins).toEqual([]);
     expect(store.view().columns.some((c) => c.ref.startsWith('products.'))).toBe(false);
     expect(all(fixture, 'query-bar')).toEqual([]);
+  });
+
+  it('lists calculated columns as chips, with their expression as the title, removable', async () => {
+    const { fixture, store } = await open();
+    store.view.update((view) =>
+      addComputed(view, { as: 'margin', expr: 'global_sales.amount * 2', type: 'number' }),
+    );
+    await fixture.whenStable();
+    const chip = one(fixture, 'computed-chip');
+    expect(chip.textContent.trim()).toBe('ƒ margin');
+    expect(chip.querySelector('[title]')?.getAttribute('title')).toBe('global_sales.amount * 2');
+
+    await click(fixture, 'computed-chip-remove');
+    expect(store.view().computed).toEqual([]);
+    expect(all(fixture, 'computed-chip')).toEqual([]);
   });
 });

@@ -4,7 +4,10 @@ import { FilterChipsComponent } from './filter-chips.component';
 import { IconComponent } from '../../ui/icon.component';
 import { JOIN_TYPES } from '../state/join-state';
 
-/** One line above the grid summarising joins, the summary and the filters; hidden when there is none. */
+/**
+ * One line above the grid summarising joins, calculated columns, the summary and the filters; hidden when there
+ * is none.
+ */
 @Component({
   selector: 'au-query-bar',
   imports: [FilterChipsComponent, IconComponent],
@@ -63,6 +66,23 @@ import { JOIN_TYPES } from '../state/join-state';
             </button>
           </span>
         }
+        @for (item of view().computed ?? []; track item.as) {
+          <span
+            class="inline-flex items-center rounded-full border border-slate-300 bg-white text-xs text-navy-800"
+            data-testid="computed-chip"
+          >
+            <span class="py-0.5 pl-2 pr-1 font-mono" [title]="item.expr">ƒ {{ item.as }}</span>
+            <button
+              type="button"
+              class="grid h-5 w-5 place-items-center rounded-full text-slate-500 hover:bg-slate-100"
+              [attr.aria-label]="'Remove calculated column: ' + item.as"
+              data-testid="computed-chip-remove"
+              (click)="store.removeComputed(item.as)"
+            >
+              <au-icon name="x" />
+            </button>
+          </span>
+        }
         <au-filter-chips
           class="min-w-0"
           [filter]="store.view().filter"
@@ -103,9 +123,11 @@ export class QueryBarComponent {
   protected removeJoin(id: string): void {
     this.store.applyJoins(this.store.view().joins.filter((join) => join.id !== id));
   }
+  protected readonly view = this.store.view;
   protected readonly visible = computed(() => {
     const view = this.store.view();
     return (
+      (view.computed?.length ?? 0) > 0 ||
       view.joins.length > 0 ||
       view.aggregate !== null ||
       view.filter.items.length > 0 ||

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { AggregationBuilderComponent } from './aggregation-builder.component';
+import { ComputedEditorComponent } from './computed-editor.component';
 import { ExplorerStore } from '../state/explorer.store';
 import type { FilterTarget } from '../state/filter-draft';
 import { FilterBuilderComponent } from './filter-builder.component';
@@ -9,10 +10,16 @@ import { JoinBuilderComponent } from './join-builder.component';
 
 const BUTTON = 'flex h-6 items-center gap-1 whitespace-nowrap rounded-full border px-2.5 text-xs';
 
-/** Filter, Join and Summarize buttons for the toolbar, and the builder they open. */
+/** Filter, Join, Summarize and Calculate buttons for the toolbar, and the builder they open. */
 @Component({
   selector: 'au-query-buttons',
-  imports: [IconComponent, FilterBuilderComponent, JoinBuilderComponent, AggregationBuilderComponent],
+  imports: [
+    IconComponent,
+    FilterBuilderComponent,
+    JoinBuilderComponent,
+    AggregationBuilderComponent,
+    ComputedEditorComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @for (b of buttons(); track b.testId) {
@@ -55,6 +62,9 @@ const BUTTON = 'flex h-6 items-center gap-1 whitespace-nowrap rounded-full borde
       @case ('aggregate') {
         <au-aggregation-builder (closed)="close()" />
       }
+      @case ('computed') {
+        <au-computed-editor (closed)="close()" />
+      }
     }
   `,
   host: { class: 'flex items-center gap-1.5' },
@@ -95,6 +105,9 @@ export class QueryButtonsComponent {
           this.store.builder.set({ kind: 'aggregate' });
         },
       ),
+      button('Calculate', 'plus', view.computed?.length ?? 0, 'open-computed-editor', () => {
+        this.store.builder.set({ kind: 'computed' });
+      }),
     ];
   });
 

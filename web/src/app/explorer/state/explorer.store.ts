@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal } from '@angular/core';
-import { Observable, Subscription, forkJoin, map, of, switchMap, tap } from 'rxjs';
+import { Observable, Subscription, forkJoin, map, of, switchMap, tap, throwError } from 'rxjs';
 import {
   ApiError,
   ApiService,
@@ -17,10 +17,13 @@ import {
 import type { ReportLayout } from '@aurora/query-model';
 import type { FilterTarget } from './filter-draft';
 import { applyLayout, applyOrder, type Widths } from './layout-state';
-import { removeNode, type GroupState } from './filter-state';
+import { emptyGroup, removeNode, type GroupState } from './filter-state';
+import type { ComputedState } from './computed-state';
 import type { SchemaColumn } from './query-schema';
 import {
   EMPTY_VIEW,
+  addComputed,
+  removeComputed,
   countQuery,
   fromQuery,
   moveColumn,
@@ -36,6 +39,7 @@ import {
   sourceSchema,
   toQuery,
   toggleColumn,
+  typeComputed,
   viewDatasets,
   type AggregationState,
   type JoinState,
@@ -73,7 +77,11 @@ export class ExplorerStore {
   readonly error = signal<string | null>(null);
   /** The query builder open on screen, if any. */
   readonly builder = signal<
-    { kind: 'filter'; target: FilterTarget } | { kind: 'join' } | { kind: 'aggregate' } | null
+    | { kind: 'filter'; target: FilterTarget }
+    | { kind: 'join' }
+    | { kind: 'aggregate' }
+    | { kind: 'computed' }
+    | null
   >(null);
 
   readonly filteredDatasets = computed(() => {
@@ -241,6 +249,70 @@ export class ExplorerStore {
       map(({ detail }) => detail),
     );
   }
+  /**
+   * Checks a calculated column with the server (one row of it, over the view's datasets) and adds it with the
+   * type the server gives; a mistake comes back as the server's message, with its position (`… at 1:8`).
+   */
+  addComputed(as: string, expr: string): Observable<void> {
+    const others = (this.view().computed ?? []).filter((c) => c.as !== as);
+    return this.computedTypes([...others, { as, expr, type: null }], [as]).pipe(
+      map((types) => {
+        const type = types[as];
+        if (type) this.view.update((state) => addComputed(state, { as, expr, type }));
+      }),
+    );
+  }
+  removeComputed(as: string): void {
+    this.view.update((state) => removeComputed(state, as, this.details()));
+  }
+  /** The types of restored calculated columns, asked of the server once their datasets are loaded. */
+  private typeRestored(): void {
+    const computed = this.view().computed ?? [];
+    const names = computed.filter((c) => c.type === null).map((c) => c.as);
+    if (names.length === 0) return;
+    this.computedTypes(computed, names).subscribe({
+      next: (types) => {
+        this.view.update((state) => typeComputed(state, types));
+      },
+      error: (error: unknown) => {
+        this.error.set(message(error));
+      },
+    });
+  }
+  /** One row of just these calculated columns over the view's datasets, vintages and joins: their types. */
+  private computedTypes(
+    computed: readonly ComputedState[],
+    names: readonly string[],
+  ): Observable<Readonly<Record<string, ColumnType>>> {
+    // Only the datasets, vintages and joins of the view: its filters may name a column not typed yet.
+    const bare: ViewState = {
+      ...this.view(),
+      computed,
+      columns: names.map((ref) => ({ ref, visible: true })),
+      filter: emptyGroup(),
+      resultFilter: emptyGroup(),
+      aggregate: null,
+      sort: [],
+      limit: null,
+    };
+    const readiness = toQuery(bare, this.details());
+    if (readiness.kind !== 'ready') {
+      const reason =
+        'Choose the Load Type and Load ID, and complete the joins, before adding a calculated column.';
+      return throwError(() => new Error(reason));
+    }
+    const { dataset, vintages, joins } = readiness.query;
+    const check: Query = {
+      dataset,
+      ...(vintages ? { vintages } : {}),
+      ...(joins ? { joins } : {}),
+      computed: computed.map(({ as, expr }) => ({ as, expr })),
+      columns: [...names],
+    };
+    return this.sample(check, 1).pipe(
+      map((result) => Object.fromEntries(result.columns.map((column) => [column.name, column.type]))),
+    );
+  }
   /** A few rows of a query that is not applied yet (the join builder's sample). */
   sample(query: Query, size: number): Observable<PreviewResult> {
     return this.api.preview({ ...query, page: { number: 1, size } });
@@ -287,6 +359,7 @@ export class ExplorerStore {
           const laid = layout ? applyLayout(view, layout) : { view, widths: {} };
           this.view.set(laid.view);
           this.widths.set(laid.widths);
+          this.typeRestored();
         } catch {
           this.view.set(selectDataset(detail));
           this.error.set(

@@ -1,6 +1,15 @@
 // The constants only: the package index would pull zod into the bundle.
 import { IDENTIFIER_PATTERN } from '@aurora/query-model/limits';
-import type { DatasetDetail, FilterGroup, GroupByItem, Join, Query, SortItem, TimeBucket } from '../../api';
+import type {
+  ColumnType,
+  DatasetDetail,
+  FilterGroup,
+  GroupByItem,
+  Join,
+  Query,
+  SortItem,
+  TimeBucket,
+} from '../../api';
 import {
   emptyGroup,
   fromFilter,
@@ -11,6 +20,7 @@ import {
   type Issue,
 } from './filter-state';
 import { compareColumns, compareIssues, compareNames } from './compare-state';
+import { computedColumns, type ComputedState } from './computed-state';
 import {
   BUCKET_LABELS,
   bucketsFor,
@@ -75,6 +85,8 @@ export interface ViewState {
   readonly resultFilter: GroupState;
   readonly sort: readonly SortItem[];
   readonly limit: number | null;
+  /** Calculated columns, named wherever a column may be (their names stand in `columns` like source refs). */
+  readonly computed?: readonly ComputedState[];
 }
 
 /** The catalog details the view needs: the primary dataset and every joined one. */
@@ -163,7 +175,9 @@ export function setResultFilter(state: ViewState, resultFilter: GroupState): Vie
  */
 export function setJoins(state: ViewState, joins: readonly JoinState[], details: Details): ViewState {
   const datasets = new Set([state.datasetId, ...joins.map((join) => join.dataset)]);
-  const kept = (ref: string): boolean => datasets.has(ref.slice(0, ref.indexOf('.')));
+  // A calculated column stays: the server says so if its expression named a dataset no longer joined.
+  const calculated = new Set((state.computed ?? []).map((c) => c.as));
+  const kept = (ref: string): boolean => calculated.has(ref) || datasets.has(ref.slice(0, ref.indexOf('.')));
   const known = new Set(state.columns.map((column) => column.ref));
   const added = sourceColumns(joins.flatMap((join) => details.filter((d) => d.id === join.dataset)))
     .filter((column) => !known.has(column.ref))
@@ -218,9 +232,47 @@ export function viewDatasets(state: ViewState, details: Details): DatasetDetail[
   return ids.flatMap((id) => details.filter((detail) => detail.id === id));
 }
 
-/** Every source column of the view's datasets: what filters, joins and grouping can use. */
+/** Every source column of the view's datasets, then its calculated columns: what filters and grouping can use. */
 export function sourceSchema(state: ViewState, details: Details): SchemaColumn[] {
-  return sourceColumns(viewDatasets(state, details));
+  return [...sourceColumns(viewDatasets(state, details)), ...computedColumns(state.computed ?? [])];
+}
+
+/** Adds a calculated column the server has checked, shown as the last column. */
+export function addComputed(state: ViewState, item: ComputedState): ViewState {
+  return {
+    ...state,
+    computed: [...(state.computed ?? []).filter((c) => c.as !== item.as), item],
+    columns: [...state.columns.filter((c) => c.ref !== item.as), { ref: item.as, visible: true }],
+  };
+}
+
+/** Removes a calculated column and everything that used it: its column, conditions, grouping, measures, sort. */
+export function removeComputed(state: ViewState, as: string, details: Details): ViewState {
+  const kept = (ref: string): boolean => ref !== as;
+  const aggregate = state.aggregate && {
+    groupBy: state.aggregate.groupBy.filter(kept),
+    buckets: Object.fromEntries(Object.entries(state.aggregate.buckets ?? {}).filter(([ref]) => kept(ref))),
+    measures: state.aggregate.measures.filter((m) => m.column === null || kept(m.column)),
+  };
+  const next: ViewState = {
+    ...state,
+    computed: (state.computed ?? []).filter((c) => c.as !== as),
+    columns: state.columns.filter((column) => kept(column.ref)),
+    filter: pruneFilter(state.filter, kept),
+    aggregate,
+  };
+  const results = new Set(resultColumns(next, details).map((column) => column.ref));
+  return {
+    ...next,
+    resultFilter: pruneFilter(state.resultFilter, (ref) => results.has(ref)),
+    sort: keepSort(next, results),
+  };
+}
+
+/** The types the server gave calculated columns restored without one. */
+export function typeComputed(state: ViewState, types: Readonly<Record<string, ColumnType>>): ViewState {
+  const computed = (state.computed ?? []).map((c) => ({ ...c, type: c.type ?? types[c.as] ?? null }));
+  return { ...state, computed };
 }
 
 /** The columns the grid shows: the visible source columns, or group-by columns then measures. */
@@ -266,7 +318,9 @@ export function toQuery(state: ViewState, details: Details): QueryReadiness {
   if (state.datasetId === null || !primary) return { kind: 'no-dataset' };
   if (primary.partition?.required && !hasVintage(state.vintage)) return { kind: 'needs-vintage' };
   const schema = sourceSchema(state, details);
-  const known = new Set(schema.map((column) => column.ref));
+  // A calculated column restored from a link is known by name before the server gives its type.
+  const computed = state.computed ?? [];
+  const known = new Set([...schema.map((column) => column.ref), ...computed.map((c) => c.as)]);
   const issues: Issue[] = [];
 
   const joins = state.joins.map((join, i) => toJoin(state, join, i, details, issues));
@@ -317,6 +371,7 @@ export function toQuery(state: ViewState, details: Details): QueryReadiness {
     ...(Object.keys(vintages).length > 0 ? { vintages } : {}),
     ...(compare ? { compare } : {}),
     ...(joins.length > 0 ? { joins } : {}),
+    ...(computed.length > 0 ? { computed: computed.map(({ as, expr }) => ({ as, expr })) } : {}),
     ...(aggregate ? { aggregate } : { columns }),
     ...(filter.filter ? { filter: filter.filter } : {}),
     ...(resultFilter.filter ? { resultFilter: resultFilter.filter } : {}),
@@ -470,6 +525,7 @@ export function fromQuery(query: Query, details: Details): ViewState {
   // Result names (measures, buckets) stand as they are; a bare column is the primary dataset's.
   const named = new Set([
     ...compareNames(query),
+    ...(query.computed ?? []).map((c) => c.as),
     ...(query.aggregate?.measures ?? []).map((m) => m.as),
     ...(query.aggregate?.groupBy ?? []).flatMap((item) => (typeof item === 'string' ? [] : [item.as])),
   ]);
@@ -531,6 +587,7 @@ export function fromQuery(query: Query, details: Details): ViewState {
     resultFilter: fromFilter(query.resultFilter && mapRefs(query.resultFilter, canon)),
     sort: (query.sort ?? []).map((item) => ({ column: canon(item.column), dir: item.dir })),
     limit: query.limit ?? null,
+    ...(query.computed ? { computed: query.computed.map(({ as, expr }) => ({ as, expr, type: null })) } : {}),
   };
 }
 
