@@ -98,7 +98,10 @@ function overView(
   };
   const grouped = (o: GroupOperand): GroupOperand =>
     o.kind === 'bucket' ? { ...o, column: columnOperand(o.column) } : columnOperand(o);
-  const measure = (o: MeasureOperand): MeasureOperand => ({ ...o, column: o.column && columnOperand(o.column) });
+  const measure = (o: MeasureOperand): MeasureOperand => ({
+    ...o,
+    column: o.column && columnOperand(o.column),
+  });
   const operand = (o: Operand): Operand => {
     switch (o.kind) {
       case 'measure':
