@@ -59,6 +59,10 @@ export class ApiService {
     const request = this.http.post<PreviewResult>(`${BASE}/query/preview`, query).subscribe(result);
     this.ahead = { key: canonicalJson(query), result, request };
   }
+  /** A preview beside the view's own (a calculated column's check): it leaves a page asked for ahead alone. */
+  previewAside(query: Query): Observable<PreviewResult> {
+    return this.http.post<PreviewResult>(`${BASE}/query/preview`, query);
+  }
   count(query: Query): Observable<CountResult> {
     return this.http.post<CountResult>(`${BASE}/query/count`, query);
   }
