@@ -123,10 +123,19 @@ function build(
     ],
     number: [
       ...(['+', '-', '*'] as const).map((o) => op(o, anyOf(['integer', 'number']), sub('number'))),
-      op('/', anyOf(['integer', 'number']), anyOf(['integer', 'number'])),
+      // Divisors of powers of two keep quotients exact, so sums over them cannot differ by summation order
+      // (and sorting by such a sum cannot tie differently); 0 gives NULL.
+      op(
+        '/',
+        anyOf(['integer', 'number']),
+        fc.constantFrom<RefExpr>(
+          ...[2, 4, 0, -2].map((value): RefExpr => ({ kind: 'literal', type: 'integer', value })),
+          ...[0.5, 0.25].map((value): RefExpr => ({ kind: 'literal', type: 'number', value })),
+        ),
+      ),
       op('neg', sub('number')),
       ...['abs', 'floor', 'ceil', 'round'].map((fn) => call(fn, null, sub('number'))),
-      // Digits only on stored values: dyadic fractions, whose decimal halves are exact in binary.
+      // Digits only on stored values, to tens: whole results, so sums over them are exact in any order.
       ...fields
         .filter((field) => field.type === 'number')
         .map((field) =>
@@ -134,7 +143,7 @@ function build(
             'round',
             null,
             fc.constant<RefExpr>({ kind: 'column', type: 'number', ref: field.ref }),
-            whole(1),
+            whole(-1),
           ),
         ),
     ],

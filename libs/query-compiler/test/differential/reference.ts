@@ -533,8 +533,12 @@ function call(fn: string, unit: string | null, args: Cell[]): Cell {
     case 'ceil':
       return Math.ceil(number);
     case 'round': {
-      const scale = 10 ** Number(b ?? 0);
-      return (Math.sign(number) * Math.floor(Math.abs(number) * scale + 0.5)) / scale;
+      // Negative digits divide by a power of ten rather than multiply by an inexact 0.1.
+      const digits = Number(b ?? 0);
+      const scale = 10 ** Math.abs(digits);
+      const scaled = digits >= 0 ? Math.abs(number) * scale : Math.abs(number) / scale;
+      const rounded = Math.floor(scaled + 0.5);
+      return Math.sign(number) * (digits >= 0 ? rounded / scale : rounded * scale);
     }
     case 'upper':
       return String(a).toUpperCase();

@@ -78,6 +78,10 @@ export class ApiService {
   prefetchPreview(query: Query): void {
     this.startAhead(previewKey(query), () => this.http.post(`${BASE}/query/preview`, query));
   }
+  /** A preview beside the view's own (a calculated column's check): it leaves a page asked for ahead alone. */
+  previewAside(query: Query): Observable<PreviewResult> {
+    return this.http.post<PreviewResult>(`${BASE}/query/preview`, query);
+  }
   count(query: Query): Observable<CountResult> {
     return this.http.post<CountResult>(`${BASE}/query/count`, query);
   }

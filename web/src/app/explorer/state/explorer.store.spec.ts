@@ -58,6 +58,43 @@ describe('ExplorerStore.restore', () => {
   });
 });
 
+describe('ExplorerStore.restore with calculated columns', () => {
+  it('asks the server for their types beside the first page asked for ahead, which stays', () => {
+    const { store, http } = setUp();
+    const view: Query = {
+      ...VIEW,
+      computed: [{ as: 'doubled', expr: 'global_sales.amount * 2' }],
+      columns: ['global_sales.region', 'doubled'],
+    };
+    store.restore(view);
+    const firstPage = http.expectOne('/api/v1/query/preview');
+    http.expectOne('/api/v1/datasets/global_sales').flush(sales());
+    http.expectOne('/api/v1/datasets/global_sales/vintages').flush(VINTAGES);
+
+    const check = http.expectOne((request) => request.body !== firstPage.request.body);
+    expect(check.request.body).toEqual({
+      dataset: 'global_sales',
+      vintages: VIEW.vintages,
+      computed: view.computed,
+      columns: ['doubled'],
+      page: { number: 1, size: 1 },
+    });
+    expect(firstPage.cancelled).toBe(false);
+    expect(store.query()).toEqual(view);
+    expect(store.sourceSchema().some((column) => column.ref === 'doubled')).toBe(false);
+
+    check.flush({
+      columns: [{ name: 'doubled', label: 'Doubled', type: 'number' }],
+      rows: [],
+      page: { number: 1, size: 1 },
+      hasMore: false,
+      elapsedMs: 1,
+    });
+    expect(store.sourceSchema().at(-1)).toMatchObject({ ref: 'doubled', type: 'number' });
+    expect(store.resultColumns().map((column) => column.ref)).toEqual(['global_sales.region', 'doubled']);
+  });
+});
+
 describe('ExplorerStore: what the user may not do is said before they try', () => {
   it('refuses CSV and export jobs for a dataset the user may only view, naming it, and notes restricted rows', () => {
     const { store, http } = setUp();

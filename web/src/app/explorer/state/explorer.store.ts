@@ -309,9 +309,10 @@ export class ExplorerStore {
       computed: computed.map(({ as, expr }) => ({ as, expr })),
       columns: [...names],
     };
-    return this.sample(check, 1).pipe(
-      map((result) => Object.fromEntries(result.columns.map((column) => [column.name, column.type]))),
-    );
+    // Beside the restored view's first page, asked for ahead: a preview would cancel it.
+    return this.api
+      .previewAside({ ...check, page: { number: 1, size: 1 } })
+      .pipe(map((result) => Object.fromEntries(result.columns.map((column) => [column.name, column.type]))));
   }
   /** A few rows of a query that is not applied yet (the join builder's sample). */
   sample(query: Query, size: number): Observable<PreviewResult> {
