@@ -46,3 +46,12 @@ export {
   type ReportShare,
   type VintagePolicy,
 } from './report';
+export {
+  CHART_LIMITS,
+  CHART_TYPES,
+  ChartSpecSchema,
+  chartBindings,
+  parseChartSpec,
+  type ChartSpec,
+  type ChartType,
+} from './chart';
