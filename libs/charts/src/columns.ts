@@ -1,4 +1,4 @@
-import { chartBindings, type ChartSpec } from '@aurora/query-model';
+import type { ChartSpec } from '@aurora/query-model';
 
 /** A cell of a result row, as preview answers it (big integers and decimals may be text). */
 export type Cell = string | number | boolean | null;
@@ -56,4 +56,13 @@ export function fitsColumns(spec: ChartSpec, columns: readonly ChartColumn[]): b
 
 export function columnIndex(columns: readonly ChartColumn[], name: string | undefined): number {
   return name === undefined ? -1 : columns.findIndex((c) => c.name === name);
+}
+
+/** The result columns a spec names, for checking them against the result it is drawn from. */
+export function chartBindings(spec: ChartSpec): string[] {
+  return [
+    ...(spec.x === undefined ? [] : [spec.x]),
+    ...spec.y,
+    ...(spec.series === undefined ? [] : [spec.series]),
+  ];
 }

@@ -1,6 +1,15 @@
 // The browser imports this entry: it holds no ECharts code (the server's renderer is `@aurora/charts/svg`).
-export { fitsColumns, isMeasure, isTime, type Cell, type ChartColumn, type ChartData } from './columns';
+export {
+  chartBindings,
+  fitsColumns,
+  isMeasure,
+  isTime,
+  type Cell,
+  type ChartColumn,
+  type ChartData,
+} from './columns';
 export { defaultChart } from './default-chart';
+export { retype } from './retype';
 export { downsample, type Downsampled } from './downsample';
 export { formatTime, formatValue } from './formats';
 export { lttb } from './lttb';

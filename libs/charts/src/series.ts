@@ -1,4 +1,5 @@
-import { CHART_LIMITS, type ChartSpec } from '@aurora/query-model';
+import type { ChartSpec } from '@aurora/query-model';
+import { CHART_LIMITS } from '@aurora/query-model/chart-limits';
 import { columnIndex, type Cell, type ChartData, type ChartColumn } from './columns';
 import { formatValue } from './formats';
 

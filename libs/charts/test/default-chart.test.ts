@@ -1,4 +1,4 @@
-import { defaultChart, type ChartColumn } from '../src';
+import { defaultChart, retype, type ChartColumn } from '../src';
 import { dimension, measure } from './fixtures';
 
 describe('defaultChart: the chart a result shape gets', () => {
@@ -64,5 +64,53 @@ describe('defaultChart: the chart a result shape gets', () => {
       { name: 'total', label: 'Total', type: 'number' },
     ];
     expect(defaultChart(columns)).toEqual({ type: 'bar', x: 'region', y: ['total'] });
+  });
+});
+
+describe('retype: another type over the same result', () => {
+  const columns = [
+    dimension('region'),
+    dimension('order_month', 'date'),
+    measure('units'),
+    measure('revenue'),
+  ];
+
+  it('keeps the x and the measures from a bar to a line, and a line gets the date when it had no x', () => {
+    const bar = { type: 'bar', x: 'region', y: ['revenue'] } as const;
+    expect(retype({ ...bar, y: ['revenue'] }, 'line', columns)).toEqual({
+      type: 'line',
+      x: 'region',
+      y: ['revenue'],
+    });
+    expect(retype({ type: 'kpi', y: ['units'] }, 'line', columns)).toEqual({
+      type: 'line',
+      x: 'order_month',
+      y: ['units'],
+    });
+  });
+
+  it('a pie takes one measure and no series', () => {
+    expect(
+      retype({ type: 'line', x: 'order_month', y: ['units'], series: 'region' }, 'pie', columns),
+    ).toEqual({
+      type: 'pie',
+      x: 'order_month',
+      y: ['units'],
+    });
+  });
+
+  it('a scatter plots the first two measures; a KPI the first measure over the time dimension', () => {
+    const line = { type: 'line' as const, x: 'order_month', y: ['units', 'revenue'] };
+    expect(retype(line, 'scatter', columns)).toEqual({ type: 'scatter', x: 'units', y: ['revenue'] });
+    expect(retype(line, 'kpi', columns)).toEqual({ type: 'kpi', x: 'order_month', y: ['units'] });
+    expect(retype(line, 'table', columns)).toEqual({ type: 'table', y: [] });
+  });
+
+  it('a scatter back to a bar takes a dimension for x, not a measure', () => {
+    expect(retype({ type: 'scatter', x: 'units', y: ['revenue'] }, 'bar', columns)).toEqual({
+      type: 'bar',
+      x: 'region',
+      y: ['revenue'],
+    });
   });
 });

@@ -1,22 +1,6 @@
 import { z } from 'zod';
+import { CHART_LIMITS, CHART_TYPES } from './chart-limits';
 import { parseBody } from './validate';
-
-/** The kinds of chart (docs/API.md, "Charts"). Bars are grouped or stacked, a pie may be a donut. */
-export const CHART_TYPES = ['bar', 'line', 'area', 'pie', 'scatter', 'kpi', 'table'] as const;
-export type ChartType = (typeof CHART_TYPES)[number];
-
-/** The bounds of a chart and of the data `POST /reports/{id}/chart` sends. */
-export const CHART_LIMITS = {
-  /** Measures drawn at once (each a series, or the bars of a group). */
-  maxY: 12,
-  maxTitle: 200,
-  /** Rows a chart reads from its summary: more is ROW_LIMIT_EXCEEDED (a chart of more is not a summary). */
-  maxRows: 50_000,
-  /** Points per series sent to the browser: a longer line or area is downsampled (LTTB) to this many. */
-  maxPointsPerSeries: 10_000,
-  /** Distinct values of the `series` column: beyond it the legend and the palette mean nothing. */
-  maxSeries: 50,
-} as const;
 
 /** A title is one line, as a report's name (no control character). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what a title may not hold
@@ -47,13 +31,4 @@ export type ChartSpec = z.infer<typeof ChartSpecSchema>;
 /** Validates a chart specification (a request's `chart`); INVALID_QUERY at the first problem's path. */
 export function parseChartSpec(input: unknown): ChartSpec {
   return parseBody(ChartSpecSchema, input, 'a valid chart');
-}
-
-/** The result columns a spec names, for checking them against the result it is drawn from. */
-export function chartBindings(spec: ChartSpec): string[] {
-  return [
-    ...(spec.x === undefined ? [] : [spec.x]),
-    ...spec.y,
-    ...(spec.series === undefined ? [] : [spec.series]),
-  ];
 }

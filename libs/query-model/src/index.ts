@@ -46,12 +46,5 @@ export {
   type ReportShare,
   type VintagePolicy,
 } from './report';
-export {
-  CHART_LIMITS,
-  CHART_TYPES,
-  ChartSpecSchema,
-  chartBindings,
-  parseChartSpec,
-  type ChartSpec,
-  type ChartType,
-} from './chart';
+export { CHART_LIMITS, CHART_TYPES, type ChartType } from './chart-limits';
+export { ChartSpecSchema, parseChartSpec, type ChartSpec } from './chart';

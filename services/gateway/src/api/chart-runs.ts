@@ -1,14 +1,14 @@
-import { defaultChart, downsample, fitsColumns, type Cell, type ChartColumn } from '@aurora/charts';
+import {
+  chartBindings,
+  defaultChart,
+  downsample,
+  fitsColumns,
+  type Cell,
+  type ChartColumn,
+} from '@aurora/charts';
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { CallContext, PreviewPage } from '@aurora/proto';
-import {
-  CHART_LIMITS,
-  chartBindings,
-  parseQuery,
-  QUERY_LIMITS,
-  type ChartSpec,
-  type Query,
-} from '@aurora/query-model';
+import { CHART_LIMITS, parseQuery, QUERY_LIMITS, type ChartSpec, type Query } from '@aurora/query-model';
 import type { Response } from 'express';
 import { currentAccess } from '../audit/access';
 import type { GrpcClients } from '../http/grpc-clients';
