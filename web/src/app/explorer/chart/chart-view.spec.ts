@@ -93,17 +93,15 @@ describe('ChartView: the chart of a summary', () => {
     chart.restore({ type: 'kpi', y: ['total'] });
     expect(chart.mode()).toBe('chart');
     TestBed.tick();
-    http
-      .expectOne('/api/v1/query/chart')
-      .flush(
-        {
-          status: 400,
-          code: 'ROW_LIMIT_EXCEEDED',
-          title: 'Too many rows',
-          detail: 'This summary has too many rows.',
-        },
-        { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/problem+json' } },
-      );
+    http.expectOne('/api/v1/query/chart').flush(
+      {
+        status: 400,
+        code: 'ROW_LIMIT_EXCEEDED',
+        title: 'Too many rows',
+        detail: 'This summary has too many rows.',
+      },
+      { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/problem+json' } },
+    );
     expect(chart.error()).toBe('This summary has too many rows.');
     expect(chart.answer()).toBeNull();
   });
