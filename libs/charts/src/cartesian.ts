@@ -22,7 +22,7 @@ export function cartesianOption(spec: ChartSpec, data: ChartData, top: number): 
       valueFormatter: (value: unknown) => formatValue(value as Cell, measure),
     },
     xAxis: onTime
-      ? { type: 'time', axisLabel: { formatter: (ms: number) => formatTime(ms, xColumn) } }
+      ? { type: 'time', axisLabel: { hideOverlap: true, formatter: (ms: number) => formatTime(ms, xColumn) } }
       : { type: 'category', data: categories, axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', axisLabel: { formatter: (value: number) => formatValue(value, measure) } },
     series: series.map((s) => {

@@ -17,7 +17,8 @@ export function chartOption(spec: ChartSpec, data: ChartData): EChartsCoreOption
     useUTC: true, // dates are UTC calendar days, as the warehouse writes them
     color: [...PALETTE],
     backgroundColor: '#ffffff',
-    textStyle: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
+    // Single quotes only: ECharts writes the family into a double-quoted SVG attribute as it is.
+    textStyle: { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" },
     ...(title ? { title: { text: title, left: 'center', textStyle: { fontSize: 14 } } } : {}),
     ...body(spec, data, title ? 36 : 12),
   };

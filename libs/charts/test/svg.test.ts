@@ -14,6 +14,16 @@ function filled(svg: string, element: string, colour: string): number {
   return [...svg.matchAll(new RegExp(`<${element}\\b[^>]*fill="${colour}"`, 'gi'))].length;
 }
 
+/**
+ * Whether every start tag's attributes are well-formed `name="value"` pairs: a browser refuses to load an SVG
+ * image whose XML is not well-formed (a quote inside an attribute), and so would a PDF library.
+ */
+function attributesWellFormed(svg: string): boolean {
+  return [...svg.matchAll(/<([a-zA-Z][\w:-]*)((?:[^>"]|"[^"]*")*)>/g)].every((tag) =>
+    /^(\s+[\w:-]+="[^"<]*")*\s*\/?$/.test(tag[2] ?? ''),
+  );
+}
+
 describe('renderSvg: the server draws charts without a browser', () => {
   const regions: Cell[][] = [
     ['EMEA', 1234567.5],
@@ -29,6 +39,7 @@ describe('renderSvg: the server draws charts without a browser', () => {
     );
     expect(svg).toMatch(/^<svg [^>]*width="640" height="360"/);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
+    expect(attributesWellFormed(svg)).toBe(true);
     const labels = texts(svg);
     expect(labels).toEqual(expect.arrayContaining(['Sales by region', 'EMEA', 'APAC', 'AMER']));
     expect(labels.some((t) => /^\d{1,3}(,\d{3})*\.00$/.test(t) && t !== '0.00')).toBe(true); // 2 decimals
