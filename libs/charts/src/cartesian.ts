@@ -38,7 +38,8 @@ export function cartesianOption(spec: ChartSpec, data: ChartData, top: number): 
       return {
         type: spec.type === 'bar' ? 'bar' : 'line',
         name: s.name,
-        data: onTime ? points : categories.map((c) => byCategory.get(c) ?? null),
+        // A line joins its points in order: along time, whatever order the query sorted the rows in.
+        data: onTime ? points.sort((p, q) => p[0] - q[0]) : categories.map((c) => byCategory.get(c) ?? null),
         ...(stacked ? { stack: 'total' } : {}),
         ...(spec.type === 'area' ? { areaStyle: { opacity: stacked ? 0.7 : 0.25 } } : {}),
         ...(spec.type === 'bar' ? {} : { showSymbol: s.rows.length <= 60 }),

@@ -47,7 +47,7 @@ describe('renderSvg: the server draws charts without a browser', () => {
   });
 
   it('draws a line chart on a time axis with a polyline per series and dates as labels', () => {
-    const months = ['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01'];
+    const months = ['2026-03-01', '2026-01-01', '2026-04-01', '2026-02-01']; // rows sorted by another column
     const rows: Cell[][] = months.flatMap((m, i): Cell[][] => [
       ['EMEA', m, 100 + i],
       ['APAC', m, 80 - i],
@@ -60,6 +60,16 @@ describe('renderSvg: the server draws charts without a browser', () => {
       ...svg.matchAll(/<path\b[^>]*d="M[^"]*L[^"]*"[^>]*fill="none"[^>]*stroke="(#[0-9A-Fa-f]{6})"/g),
     ].map((m) => m[1]?.toUpperCase());
     expect(lines).toEqual(expect.arrayContaining(['#0072B2', '#E69F00']));
+    // Joined along time: each polyline's x coordinates only grow.
+    const polylines = [
+      ...svg.matchAll(/<path\b[^>]*d="(M[^"]*)"[^>]*fill="none"[^>]*stroke="#(?:0072B2|E69F00)"/gi),
+    ];
+    expect(polylines).toHaveLength(2);
+    for (const d of polylines) {
+      const xs = [...(d[1] ?? '').matchAll(/[ML]([\d.]+) /g)].map((m) => Number(m[1]));
+      expect(xs).toEqual([...xs].sort((a, b) => a - b));
+      expect(xs.length).toBeGreaterThanOrEqual(4);
+    }
     const labels = texts(svg);
     expect(labels).toEqual(expect.arrayContaining(['EMEA', 'APAC'])); // the legend
     expect(labels.some((t) => /^2026-0[1-4]-\d{2}$/.test(t))).toBe(true);
