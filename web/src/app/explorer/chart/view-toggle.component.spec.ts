@@ -13,8 +13,12 @@ describe('ViewToggleComponent', () => {
     });
     const fixture = TestBed.createComponent(ViewToggleComponent);
     fixture.detectChanges();
-    const button = (mode: string) =>
-      fixture.nativeElement.querySelector(`[data-testid="view-${mode}"]`) as HTMLButtonElement;
+    const host = fixture.nativeElement as HTMLElement;
+    const button = (mode: string): HTMLButtonElement => {
+      const found = host.querySelector<HTMLButtonElement>(`[data-testid="view-${mode}"]`);
+      if (!found) throw new Error(`no ${mode} button`);
+      return found;
+    };
     return { fixture, chart: TestBed.inject(ChartView), button };
   }
 
