@@ -1,10 +1,12 @@
 // Charts in the browser, run on its own (`npx tsx --tsconfig ../tsconfig.json e2e/chart-shot.ts` in web/, after
 // building it and the services): alice opens two summaries, switches the grid to the chart, and the bar chart
 // and the line chart are kept in docs/screenshots (chart-bar.png, chart-line.png); the SVG and PNG downloads
-// are checked to be an SVG document and a PNG image. Not part of e2e:ci (the dashboards' scenarios will be).
+// are checked to be an SVG document and a PNG image, and the lazy chart chunk its budget. Not part of e2e:ci
+// (the dashboards' scenarios will be).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { startE2eStack } from './stack';
 import { signIn, VINTAGE, viewLink } from './support';
@@ -32,7 +34,21 @@ async function download(page: Page, button: string): Promise<Buffer> {
   return readFileSync(await file.path());
 }
 
+/** The lazy chunk holding ECharts (the only one with its SVG painter), gzipped: its budget is 350 kB. */
+function chartChunkGzipKb(): number {
+  const dist = join(__dirname, '..', 'dist', 'browser');
+  const chunks = readdirSync(dist)
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => readFileSync(join(dist, name)))
+    .filter((bytes) => bytes.includes('renderToSVGString'));
+  assert.equal(chunks.length, 1, 'ECharts is in one chunk');
+  return Math.round(gzipSync(chunks[0] ?? Buffer.alloc(0), { level: 9 }).length / 1024);
+}
+
 async function main(): Promise<void> {
+  const gzipKb = chartChunkGzipKb();
+  console.log(`lazy chart chunk: ${gzipKb} kB gzipped (budget 350 kB)`);
+  assert.ok(gzipKb < 350, `the lazy chart chunk is ${gzipKb} kB gzipped, over its 350 kB budget`);
   const stack = await startE2eStack({ salesRows: 100_000, tokenTtlSeconds: 600 });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
