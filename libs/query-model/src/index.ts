@@ -64,3 +64,5 @@ export {
   type ScheduleView,
   type Trigger,
 } from './schedule';
+export { CHART_LIMITS, CHART_TYPES, type ChartType } from './chart-limits';
+export { ChartSpecSchema, parseChartSpec, type ChartSpec } from './chart';

@@ -1,5 +1,6 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { z } from 'zod';
+import { ChartSpecSchema } from './chart';
 import { IDENTIFIER_PATTERN, QUERY_LIMITS } from './limits';
 import type { FilterGroup, Query } from './schema';
 import { parseBody, parseNestedQuery } from './validate';
@@ -51,6 +52,8 @@ export const ReportLayoutSchema = z.strictObject({
   sort: z
     .array(z.strictObject({ column: z.string().min(1).max(130), dir: z.enum(['asc', 'desc']) }))
     .max(QUERY_LIMITS.maxSort),
+  /** How the report is drawn as a chart (./chart.ts); without it, the default chart of its result's shape. */
+  chart: ChartSpecSchema.optional(),
 });
 export type ReportLayout = z.infer<typeof ReportLayoutSchema>;
 

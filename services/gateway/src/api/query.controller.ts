@@ -3,7 +3,8 @@ import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import { checkJsonDepth } from '@aurora/query-model';
+import { ChartSpecSchema, checkJsonDepth, parseBody } from '@aurora/query-model';
+import { z } from 'zod';
 import { Audited } from '../audit/audited';
 import { CurrentCaller, FormToken } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
@@ -11,6 +12,7 @@ import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
 import { RunsQuery } from '../quota/query-slot.interceptor';
+import { chartOf, sendChart } from './chart-runs';
 import { sendCsv, sendPreview } from './query-responses';
 
 const QUERY_BODY = { schema: { $ref: '#/components/schemas/Query' } };
@@ -50,6 +52,19 @@ export class QueryController {
     @Res({ passthrough: true }) response: Response,
   ) {
     return this.clients.query.count(JSON.stringify(body), this.context(caller, response));
+  }
+
+  /** A summary as a chart (docs/API.md, "Charts"): its rows read as preview reads them, downsampled. */
+  @Post('chart')
+  @Audited('query.chart')
+  async chart(
+    @CurrentCaller() caller: Caller,
+    @Body(BodyDepthPipe) body: unknown,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { query, chart } = parseBody(ChartBody, body, 'a query and a chart');
+    const context = this.context(caller, response);
+    await sendChart(response, await chartOf(this.clients, query, { requested: chart }, context));
   }
 
   /** The compiled statement, for the "Show SQL" panel: same validation as preview, runs nothing. */
@@ -111,3 +126,8 @@ function parsedQuery(queryJson: string): unknown {
     throw new AuroraError(ErrorCode.INVALID_QUERY, "The download form's query is not valid JSON.", 'query');
   }
 }
+
+const ChartBody = z.strictObject({
+  query: z.record(z.string(), z.unknown()),
+  chart: ChartSpecSchema.optional(),
+});

@@ -1,6 +1,6 @@
 import { AuroraError, type ErrorCode } from '@aurora/errors';
 import type { CallContext } from '@aurora/proto';
-import { fileNameFrom } from '@aurora/query-model';
+import { ChartSpecSchema, fileNameFrom, type ChartSpec } from '@aurora/query-model';
 import { describeAccess } from '../audit/access';
 import type { GrpcClients } from '../http/grpc-clients';
 
@@ -13,7 +13,7 @@ export async function runnableReport(
   clients: GrpcClients,
   id: string,
   context: CallContext,
-): Promise<{ query: Record<string, unknown>; fileName: string }> {
+): Promise<{ query: Record<string, unknown>; fileName: string; chart: ChartSpec | undefined }> {
   const report = await clients.reports.get(id, { resolve: true }, context);
   const [problem] = report.problems;
   if (problem) throw new AuroraError(problem.code as ErrorCode, problem.detail, problem.path);
@@ -22,5 +22,13 @@ export async function runnableReport(
   return {
     query,
     fileName: fileNameFrom(report.content?.name ?? '', 'aurora-report'),
+    chart: savedChart(report.content?.layoutJson),
   };
+}
+
+/** The chart kept in a report's layout, when it has one that today's model reads. */
+function savedChart(layoutJson: string | undefined): ChartSpec | undefined {
+  const layout = JSON.parse(layoutJson || '{}') as { chart?: unknown };
+  const chart = ChartSpecSchema.safeParse(layout.chart);
+  return chart.success ? chart.data : undefined;
 }

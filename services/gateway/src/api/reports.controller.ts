@@ -1,6 +1,7 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { CallContext, Caller, Report, ReportShare } from '@aurora/proto';
 import {
+  ChartSpecSchema,
   NO_NUL,
   parseBody,
   parseReportContent,
@@ -33,6 +34,7 @@ import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
 import { RunsQuery } from '../quota/query-slot.interceptor';
+import { chartOf, sendChart } from './chart-runs';
 import { sendCsv, sendPreview } from './query-responses';
 import { runnableReport } from './report-runs';
 
@@ -250,6 +252,25 @@ export class ReportsController {
     await sendCsv(response, this.clients.query.csv(JSON.stringify(query), context), fileName);
   }
 
+  /**
+   * The report as a chart: its rows read as its preview reads them, with the chart the body asks for, else the
+   * one saved in its layout, else the default of its result's shape.
+   */
+  @Post('reports/:id/chart')
+  @Audited('report.chart')
+  @RunsQuery()
+  async chart(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Body(BodyDepthPipe) options: unknown,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { chart: requested } = parseBody(ChartRequest, options ?? {}, 'a valid chart request');
+    const context = this.context(caller, response);
+    const { query, chart: saved } = await runnableReport(this.clients, id, context);
+    await sendChart(response, await chartOf(this.clients, query, { requested, saved }, context));
+  }
+
   /** People and groups who have used Aurora, for the share dialog. */
   @Get('people')
   async people(
@@ -360,6 +381,8 @@ const ListParams = z.strictObject({
 function parseListParams(params: Record<string, unknown>) {
   return parseBody(ListParams, params, 'a valid list request');
 }
+
+const ChartRequest = z.strictObject({ chart: ChartSpecSchema.optional() });
 
 const RunOptions = z.strictObject({
   page: z

@@ -4,6 +4,9 @@ import { ActivatedRoute, RouterLink } from '@angular/router';
 import { ReportBarComponent } from '../reports/report-bar.component';
 import { ReportSession } from '../reports/report-session';
 import type { LeavesWithChanges } from '../reports/unsaved-changes.guard';
+import { ChartPanelComponent } from './chart/chart-panel.component';
+import { ChartView } from './chart/chart-view';
+import { ViewToggleComponent } from './chart/view-toggle.component';
 import { ColumnPanelComponent } from './grid/column-panel.component';
 import { DataGridComponent } from './grid/data-grid.component';
 import { DatasetListComponent } from './datasets/dataset-list.component';
@@ -26,8 +29,10 @@ import { VintageBarComponent } from './datasets/vintage-bar.component';
     ViewActionsComponent,
     ReportBarComponent,
     RouterLink,
+    ViewToggleComponent,
+    ChartPanelComponent,
   ],
-  providers: [ExplorerStore, ReportSession],
+  providers: [ExplorerStore, ChartView, ReportSession],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './explorer.page.html',
   host: { class: 'flex h-full min-h-0', '(window:beforeunload)': 'onBeforeUnload($event)' },
@@ -35,6 +40,7 @@ import { VintageBarComponent } from './datasets/vintage-bar.component';
 export class ExplorerPage implements OnInit, LeavesWithChanges {
   protected readonly store = inject(ExplorerStore);
   protected readonly session = inject(ReportSession);
+  protected readonly chart = inject(ChartView);
   protected readonly columnsOpen = signal(true);
   protected readonly invalidIssues = computed(() => {
     const readiness = this.store.readiness();

@@ -2,6 +2,7 @@ import { Injectable, computed, effect, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { forkJoin, map, of, switchMap, type Observable } from 'rxjs';
 import { ApiService, type Vintages } from '../api';
+import { ChartView } from '../explorer/chart/chart-view';
 import { captureLayout } from '../explorer/state/layout-state';
 import { ExplorerStore } from '../explorer/state/explorer.store';
 import { isConflict, reportMessage } from './report-errors';
@@ -33,6 +34,8 @@ export class ReportSession {
   private readonly catalog = inject(ApiService);
   private readonly explorer = inject(ExplorerStore);
   private readonly router = inject(Router);
+  /** The chart of the explorer, where there is one: its choice is saved in the layout. */
+  private readonly chart = inject(ChartView, { optional: true });
 
   readonly report = signal<Report | null>(null);
   readonly loading = signal(false);
@@ -47,9 +50,11 @@ export class ReportSession {
   private readonly baseline = signal<string | null>(null);
   private awaitingBaseline = false;
 
-  readonly current = computed(() =>
-    // The view's own columns: a pivot's value columns arrive with an answer, which changes nothing to save.
-    fingerprint(this.explorer.readiness(), this.explorer.viewColumns(), this.explorer.widths()),
+  readonly current = computed(
+    () =>
+      // The view's own columns: a pivot's value columns arrive with an answer, which changes nothing to save.
+      fingerprint(this.explorer.readiness(), this.explorer.viewColumns(), this.explorer.widths()) +
+      JSON.stringify(this.chart?.chosen() ?? null),
   );
   /** The open report's view differs from what was saved (or from what was restored). */
   readonly dirty = computed(() => {
@@ -62,6 +67,11 @@ export class ReportSession {
   });
 
   constructor() {
+    // An unchanged saved report is drawn by its own chart endpoint; a changed view by its query.
+    effect(() => {
+      const id = this.report()?.id ?? null;
+      this.chart?.savedReport.set(id !== null && !this.dirty() ? id : null);
+    });
     // The restored view is the saved state: it becomes the baseline once the catalog is in.
     effect(() => {
       const current = this.current();
@@ -82,6 +92,7 @@ export class ReportSession {
         next: ({ tagged, known }) => {
           this.take(tagged);
           this.awaitingBaseline = true;
+          this.chart?.restore(tagged.value.layout.chart);
           this.explorer.restore(resolveVintages(tagged.value, known), tagged.value.layout);
           this.loading.set(false);
         },
@@ -98,7 +109,12 @@ export class ReportSession {
   body(meta: ReportMeta, mode: VintageMode): ReportBody | null {
     const query = this.explorer.query();
     if (!query) return null;
-    const layout = captureLayout(this.explorer.view(), this.explorer.resultColumns(), this.explorer.widths());
+    const layout = captureLayout(
+      this.explorer.view(),
+      this.explorer.resultColumns(),
+      this.explorer.widths(),
+      this.chart?.chosen() ?? null,
+    );
     return toReportBody(meta, query, mode, layout);
   }
 

@@ -1,6 +1,14 @@
 import { products, sales } from '../testing';
 import { applyLayout, applyOrder, captureLayout } from './layout-state';
-import { fromQuery, resultColumns, selectDataset, setSort, toQuery, toggleColumn } from './query-state';
+import {
+  fromQuery,
+  resultColumns,
+  selectDataset,
+  setAggregation,
+  setSort,
+  toQuery,
+  toggleColumn,
+} from './query-state';
 
 const details = [sales(), products()];
 const view = (): ReturnType<typeof selectDataset> => selectDataset(sales());
@@ -19,6 +27,21 @@ describe('captureLayout', () => {
     expect(layout.columns.map((c) => c.name)).not.toContain('global_sales.quantity');
     expect(layout.hidden).toEqual(['global_sales.quantity']);
     expect(layout.sort).toEqual([{ column: 'global_sales.amount', dir: 'desc' }]);
+  });
+
+  it('keeps the chart chosen for a summary, and none for rows that are no summary', () => {
+    const spec = { type: 'pie' as const, x: 'global_sales.region', y: ['total'] };
+    const summary = setAggregation(
+      view(),
+      {
+        groupBy: ['global_sales.region'],
+        measures: [{ id: 'm1', fn: 'sum', column: 'global_sales.amount', as: 'total' }],
+      },
+      details,
+    );
+    expect(captureLayout(summary, resultColumns(summary, details), {}, spec).chart).toEqual(spec);
+    expect(captureLayout(view(), resultColumns(view(), details), {}, spec).chart).toBeUndefined();
+    expect(captureLayout(summary, resultColumns(summary, details), {}).chart).toBeUndefined();
   });
 
   it('keeps widths within what a report accepts', () => {

@@ -1,4 +1,4 @@
-import type { ReportLayout } from '@aurora/query-model';
+import type { ChartSpec, ReportLayout } from '@aurora/query-model';
 import type { SchemaColumn } from './query-schema';
 import type { ViewState } from './query-state';
 
@@ -9,11 +9,15 @@ export type Widths = Readonly<Record<string, number>>;
 const MIN_WIDTH = 10;
 const MAX_WIDTH = 4_000;
 
-/** The grid's presentation as a report saves it: result columns in order with widths, hidden ones, sort. */
+/**
+ * The grid's presentation as a report saves it: result columns in order with widths, hidden ones, sort; and the
+ * chart the person chose for a summary, if any (none: the default of the result's shape).
+ */
 export function captureLayout(
   view: ViewState,
   results: readonly SchemaColumn[],
   widths: Widths,
+  chart: ChartSpec | null = null,
 ): ReportLayout {
   return {
     columns: results.map((column) => {
@@ -24,6 +28,7 @@ export function captureLayout(
     }),
     hidden: view.aggregate ? [] : view.columns.filter((c) => !c.visible).map((c) => c.ref),
     sort: view.sort.map((item) => ({ column: item.column, dir: item.dir })),
+    ...(chart && view.aggregate ? { chart } : {}),
   };
 }
 

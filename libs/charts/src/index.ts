@@ -1,0 +1,17 @@
+// The browser imports this entry: it holds no ECharts code (the server's renderer is `@aurora/charts/svg`).
+export {
+  chartBindings,
+  fitsColumns,
+  isMeasure,
+  isTime,
+  type Cell,
+  type ChartColumn,
+  type ChartData,
+} from './columns';
+export { defaultChart } from './default-chart';
+export { retype } from './retype';
+export { downsample, type Downsampled } from './downsample';
+export { formatTime, formatValue } from './formats';
+export { lttb } from './lttb';
+export { chartOption } from './option';
+export { PALETTE } from './palette';

@@ -1,0 +1,133 @@
+import {
+  chartBindings,
+  defaultChart,
+  downsample,
+  fitsColumns,
+  type Cell,
+  type ChartColumn,
+} from '@aurora/charts';
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { CallContext, PreviewPage } from '@aurora/proto';
+import { CHART_LIMITS, parseQuery, QUERY_LIMITS, type ChartSpec, type Query } from '@aurora/query-model';
+import type { Response } from 'express';
+import { currentAccess } from '../audit/access';
+import type { GrpcClients } from '../http/grpc-clients';
+
+/** Preview pages read at once for a chart: a few, so one chart cannot take the query service's pool. */
+const PAGES_AT_ONCE = 4;
+
+/** What `POST /reports/{id}/chart` and `POST /query/chart` answer (docs/API.md, "Charts"). */
+export interface ChartAnswer {
+  readonly spec: ChartSpec;
+  readonly columns: readonly ChartColumn[];
+  readonly data: readonly (readonly Cell[])[];
+  readonly downsampledFrom?: number;
+}
+
+/** Which spec a chart is drawn with: one the request asks for, else the report's saved one, else the default. */
+export interface ChartChoice {
+  readonly requested?: ChartSpec | undefined;
+  readonly saved?: ChartSpec | undefined;
+}
+
+/**
+ * A chart's data: the summary's rows read as a grid reads them, through preview pages of the query service
+ * (the `view` action, and the row policies and column masks of the asker applied in each dataset's scan), so
+ * a chart shows nothing its grid would not. Refused when the query is no summary, or over CHART_LIMITS.maxRows
+ * rows (counted first, as the grid counts). Long line and area series are downsampled (LTTB) here.
+ */
+export async function chartOf(
+  clients: GrpcClients,
+  input: Record<string, unknown>,
+  choice: ChartChoice,
+  context: CallContext,
+): Promise<ChartAnswer> {
+  const query = parseQuery(input);
+  if (!query.aggregate)
+    throw new AuroraError(
+      ErrorCode.INVALID_QUERY,
+      'A chart draws a summary: group the rows or add a measure first.',
+      'aggregate', // paths inside the query are the query's own, as preview's are
+    );
+  const whole: Query = { ...query, page: undefined }; // every row: the pages are the chart's to choose
+  const { count } = await clients.query.count(JSON.stringify(whole), context);
+  if (count > CHART_LIMITS.maxRows)
+    throw new AuroraError(
+      ErrorCode.ROW_LIMIT_EXCEEDED,
+      `This summary has ${count.toLocaleString('en-US')} rows; a chart draws at most ${CHART_LIMITS.maxRows.toLocaleString('en-US')}: group by fewer or coarser columns, or filter it.`,
+    );
+  const pages = await previewPages(
+    clients,
+    whole,
+    Math.max(1, Math.ceil(count / QUERY_LIMITS.maxPageSize)),
+    context,
+  );
+  const columns = withRoles(pages[0]?.columns ?? [], query);
+  const rows = pages.flatMap((page) => JSON.parse(page.rowsJson) as Cell[][]);
+  const spec = chosenSpec(choice, columns);
+  const { data, downsampledFrom } = downsample(spec, { columns, rows });
+  return { spec, columns, data: data.rows, ...(downsampledFrom === undefined ? {} : { downsampledFrom }) };
+}
+
+/** Sends a chart's answer once its audit record (the rows sent) is stored, as a preview page is. */
+export async function sendChart(response: Response, answer: ChartAnswer): Promise<void> {
+  const body = JSON.stringify(answer);
+  await currentAccess().grant({ rows: answer.data.length, bytes: Buffer.byteLength(body) });
+  response.status(200).type('application/json').send(body);
+}
+
+async function previewPages(
+  clients: GrpcClients,
+  query: Query,
+  count: number,
+  context: CallContext,
+): Promise<PreviewPage[]> {
+  const pages: PreviewPage[] = [];
+  for (let first = 1; first <= count; first += PAGES_AT_ONCE) {
+    const numbers = Array.from({ length: Math.min(PAGES_AT_ONCE, count - first + 1) }, (_, i) => first + i);
+    pages.push(
+      ...(await Promise.all(
+        numbers.map((number) =>
+          clients.query.preview(
+            JSON.stringify({ ...query, page: { number, size: QUERY_LIMITS.maxPageSize } }),
+            context,
+          ),
+        ),
+      )),
+    );
+  }
+  return pages;
+}
+
+/** The result's columns with their roles: the query's measures, and the group-by columns as dimensions. */
+function withRoles(columns: PreviewPage['columns'], query: Query): ChartColumn[] {
+  const measures = new Set(query.aggregate?.measures.map((m) => m.as));
+  return columns.map(({ name, label, type, format }) => ({
+    name,
+    label,
+    type,
+    ...(format ? { format } : {}),
+    role: measures.has(name) ? 'measure' : 'dimension',
+  }));
+}
+
+/**
+ * A requested spec must fit the result (else INVALID_QUERY at `chart`); a saved one that no longer does (its
+ * query changed since) gives way to the default of the result's shape.
+ */
+function chosenSpec(choice: ChartChoice, columns: readonly ChartColumn[]): ChartSpec {
+  if (choice.requested) {
+    if (fitsColumns(choice.requested, columns)) return choice.requested;
+    const names = new Set(columns.map((c) => c.name));
+    const missing = chartBindings(choice.requested).find((name) => !names.has(name));
+    throw new AuroraError(
+      ErrorCode.INVALID_QUERY,
+      missing === undefined
+        ? 'A chart needs at least one measure in `y`.'
+        : `The chart names ${missing}, which is not a column of this result.`,
+      'chart',
+    );
+  }
+  if (choice.saved && fitsColumns(choice.saved, columns)) return choice.saved;
+  return defaultChart(columns);
+}

@@ -1,0 +1,20 @@
+import type { ChartSpec } from '@aurora/query-model';
+
+export type { ChartSpec };
+export type { ChartType } from '@aurora/query-model/chart-limits';
+
+type Cell = string | number | boolean | null;
+
+/** What `POST /query/chart` and `POST /reports/{id}/chart` answer (docs/API.md, "Charts"). */
+export interface ChartAnswer {
+  readonly spec: ChartSpec;
+  readonly columns: readonly {
+    readonly name: string;
+    readonly label: string;
+    readonly type: string;
+    readonly format?: string;
+    readonly role: 'dimension' | 'measure';
+  }[];
+  readonly data: readonly (readonly Cell[])[];
+  readonly downsampledFrom?: number;
+}
