@@ -328,3 +328,84 @@ export async function aliceSummarizesByMonth(page: Page, urls: Urls): Promise<vo
   await cell(page, 0, 'order_date_month').filter({ hasText: label }).waitFor();
   assert.equal(month.getUTCDate(), 1, 'a month is its first day');
 }
+
+/**
+ * Alice adds a calculated column (a typo first: the server's message, with its position, shows inline), sums it
+ * by region with the channels across (a pivot), then compares the October and September month-end loads.
+ */
+export async function aliceCalculatesPivotsAndCompares(page: Page, urls: Urls): Promise<void> {
+  await signIn(page, urls, 'alice');
+  await page.goto(viewLink(urls, BASE_QUERY));
+  await cell(page, 0, 'global_sales.amount').waitFor();
+
+  await page.getByTestId('open-computed-editor').click();
+  await page.getByTestId('computed-name').fill('net');
+  await page.getByTestId('computed-expr').fill('global_sales.amout * (1 - global_sales.discount)');
+  await page.getByTestId('computed-add').click();
+  await page.getByTestId('computed-error').filter({ hasText: 'at 1:1' }).waitFor();
+  await assertFits(page, 'the calculated column editor with an error');
+  await shot(page, 'explorer-calculated-column', true);
+  await page.getByTestId('computed-expr').fill('global_sales.amount * (1 - global_sales.discount)');
+  await page.getByTestId('computed-add').click();
+  await page.getByTestId('computed-chip').filter({ hasText: 'net' }).waitFor();
+
+  await page.getByTestId('open-aggregation-builder').click();
+  await page.getByTestId('group-by-add').selectOption('global_sales.region');
+  await page.getByTestId('measure-add').click();
+  await page.getByTestId('measure-fn').nth(0).selectOption('sum');
+  await page.getByTestId('measure-column').nth(0).selectOption('net');
+  await page.getByTestId('measure-name').nth(0).fill('total_net');
+  await page.getByTestId('pivot-toggle').check();
+  await page.getByTestId('pivot-column').selectOption('global_sales.channel');
+  await page.getByTestId('aggregation-apply').click();
+  await page.locator('.ag-header-cell-text').filter({ hasText: 'Online' }).first().waitFor();
+  const pivoted = queryInUrl(page);
+  assert.deepEqual(pivoted['computed'], [
+    { as: 'net', expr: 'global_sales.amount * (1 - global_sales.discount)' },
+  ]);
+  assert.deepEqual((pivoted['aggregate'] as { pivot?: unknown }).pivot, { column: 'global_sales.channel' });
+  // The grid shows what the API answers for the same query: one row per region, one column per channel.
+  const answer = await api<Preview>(page, urls, '/query/preview', {
+    ...pivoted,
+    page: { number: 1, size: 50 },
+  });
+  assert.equal(answer.columns.length, 1 + 5, 'region, then the five channels');
+  const regions = await Promise.all(
+    answer.rows.map((_, i) => cell(page, i, 'global_sales.region').textContent()),
+  );
+  assert.deepEqual(
+    regions.map((text) => text?.trim()),
+    answer.rows.map((row) => String(row[0] ?? 'NULL')),
+  );
+  await shot(page, 'explorer-pivot', true);
+
+  await page.getByTestId('open-aggregation-builder').click();
+  await page.getByTestId('pivot-toggle').uncheck();
+  await page.getByTestId('aggregation-apply').click();
+  await cell(page, 0, 'total_net').waitFor();
+  await page.getByTestId('compare-vintages').check();
+  await page.getByTestId('compare-load-type').selectOption('MONTHLY');
+  await page.getByTestId('compare-load-id').selectOption('2026-09-30');
+  await cell(page, 0, 'status').waitFor();
+  const compared = queryInUrl(page);
+  assert.deepEqual(compared['compare'], {
+    base: VINTAGE,
+    target: { loadType: 'MONTHLY', loadId: '2026-09-30' },
+  });
+  const comparison = await api<Preview>(page, urls, '/query/preview', {
+    ...compared,
+    page: { number: 1, size: 50 },
+  });
+  assert.deepEqual(
+    comparison.columns.map((c) => c.name),
+    [
+      'global_sales.region',
+      'total_net_base',
+      'total_net_target',
+      'total_net_diff',
+      'total_net_pct',
+      'status',
+    ],
+  );
+  await shot(page, 'explorer-compare-vintages', true);
+}

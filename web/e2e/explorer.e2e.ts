@@ -8,7 +8,13 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { aliceHasNoAudit, carolReadsTheAudit } from './audit.e2e';
-import { aliceBuildsAView, aliceExports, aliceSummarizesByMonth, carolSummarizes } from './builders.e2e';
+import {
+  aliceBuildsAView,
+  aliceCalculatesPivotsAndCompares,
+  aliceExports,
+  aliceSummarizesByMonth,
+  carolSummarizes,
+} from './builders.e2e';
 import {
   aliceSavesAReport,
   bobHasNothingShared,
@@ -297,6 +303,7 @@ export async function runScenarios(urls: Urls, only?: 'reports' | 'governance'):
     await run(browser, urls, 'alice explores global_sales', aliceExploresGlobalSales);
     await run(browser, urls, 'carol summarizes with employee_roster', carolSummarizes, 1280, 720);
     await run(browser, urls, 'alice summarizes by month', aliceSummarizesByMonth);
+    await run(browser, urls, 'alice calculates, pivots and compares', aliceCalculatesPivotsAndCompares);
     await run(browser, urls, 'bob sees only his datasets', bobSeesOnlyHisDatasets, 1920, 1080);
     await runGovernanceScenarios(browser, urls);
     await run(browser, urls, 'the session expires', aliceSessionExpires);
