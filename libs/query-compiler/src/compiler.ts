@@ -78,8 +78,12 @@ export abstract class SqlCompiler {
   /** `DateAddNode`: the date moved by whole units, month ends clamped. */
   protected abstract appendDateAdd(node: DateAddNode): void;
 
-  /** A literal of an expression: a bound value; engines that cannot infer its type override this to cast it. */
-  protected appendLiteral(value: TypedValue): void {
+  /**
+   * A literal of an expression: a bound value; engines that cannot infer its type override this to cast it
+   * (`narrow`: to the narrowest integer type that holds it, see LiteralNode).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only engines that cast use `narrow`
+  protected appendLiteral(value: TypedValue, narrow: boolean): void {
     this.appendValue(value);
   }
   /**
@@ -88,6 +92,19 @@ export abstract class SqlCompiler {
    */
   protected appendChecked(write: () => void): void {
     write();
+  }
+  /**
+   * Checked arithmetic directly inside checked arithmetic is covered by the outer check: NULL propagates through
+   * `+ - *` and negation, so one check gives the same result (and DuckDB runs a TRY chain several times slower).
+   */
+  private readonly covered = new WeakSet<ExpressionNode>();
+  private visitOperandOfChecked(node: ExpressionNode): void {
+    if (node.kind === 'Negate' || (node.kind === 'Arithmetic' && node.op !== '/')) this.covered.add(node);
+    this.visit(node);
+  }
+  private appendCheckedOnce(node: ExpressionNode, write: () => void): void {
+    if (this.covered.delete(node)) write();
+    else this.appendChecked(write);
   }
   /** The left side of `/`: engines whose `/` divides integers as integers override this. */
   protected appendDividend(node: ExpressionNode): void {
@@ -305,7 +322,7 @@ export abstract class SqlCompiler {
     Mask: (c, node) => c.appendMask(node),
     Bucket: (c, node) => c.appendBucket(node),
     Number: (c, node) => c.append(String(node.value)),
-    Literal: (c, node) => c.appendLiteral(node.value),
+    Literal: (c, node) => c.appendLiteral(node.value, node.narrow),
     Arithmetic: (c, node) => {
       c.append('(');
       if (node.op === '/') {
@@ -316,18 +333,18 @@ export abstract class SqlCompiler {
         c.append(', 0))');
         return;
       }
-      c.appendChecked(() => {
-        c.visit(node.left);
+      c.appendCheckedOnce(node, () => {
+        c.visitOperandOfChecked(node.left);
         c.append(` ${node.op} `);
-        c.visit(node.right);
+        c.visitOperandOfChecked(node.right);
       });
       c.append(')');
     },
     Negate: (c, node) => {
       c.append('(');
-      c.appendChecked(() => {
+      c.appendCheckedOnce(node, () => {
         c.append('-');
-        c.visit(node.expr);
+        c.visitOperandOfChecked(node.expr);
       });
       c.append(')');
     },

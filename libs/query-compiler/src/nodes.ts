@@ -156,6 +156,8 @@ export interface SameNode {
 export interface LiteralNode {
   readonly kind: 'Literal';
   readonly value: TypedValue;
+  /** A whole number in a decimal or floating-point calculation: it may take the engine's narrowest integer type. */
+  readonly narrow: boolean;
 }
 /** `+ - * /`, always parenthesised; `/` is decimal division and a zero divisor gives NULL. */
 export interface ArithmeticNode {
@@ -282,7 +284,8 @@ export const sql = {
     Object.freeze({ kind: 'Coalesce', items: Object.freeze([...items]) }),
   same: (left: ExpressionNode, right: ExpressionNode): SameNode =>
     Object.freeze({ kind: 'Same', left, right }),
-  literal: (value: TypedValue): LiteralNode => Object.freeze({ kind: 'Literal', value }),
+  literal: (value: TypedValue, narrow = false): LiteralNode =>
+    Object.freeze({ kind: 'Literal', value, narrow }),
   arithmetic: (op: ArithmeticNode['op'], left: ExpressionNode, right: ExpressionNode): ArithmeticNode =>
     Object.freeze({ kind: 'Arithmetic', op, left, right }),
   negate: (expr: ExpressionNode): NegateNode => Object.freeze({ kind: 'Negate', expr }),

@@ -28,6 +28,7 @@ const DUCKDB_BUCKETS = {
   year: 'year',
 } as const satisfies Record<TimeBucket, string>;
 
+const INT32_MAX = 2 ** 31 - 1;
 const DUCKDB_LITERAL_TYPES = {
   string: 'VARCHAR',
   integer: 'BIGINT',
@@ -132,12 +133,18 @@ export class DuckDbCompiler extends SqlCompiler {
   }
 
   /** A parameter alone has no type DuckDB can always infer (`$1 + $2`, `ROUND(x, $1)`): each literal is cast. */
-  protected override appendLiteral(value: TypedValue): void {
+  protected override appendLiteral(value: TypedValue, narrow: boolean): void {
     if (value.type === 'date' || value.type === 'timestamp') {
       this.appendValue(value);
       return;
     }
-    this.append(`CAST(${this.addParameter(value.value)} AS ${DUCKDB_LITERAL_TYPES[value.type]})`);
+    // A BIGINT beside a DECIMAL widens the result past 18 digits, into 128-bit decimals several times slower
+    // (`amount * (1 - discount)`: 5x); where no integer arithmetic can overflow, a number that fits is an INTEGER.
+    const type =
+      narrow && typeof value.value === 'number' && Math.abs(value.value) <= INT32_MAX
+        ? 'INTEGER'
+        : DUCKDB_LITERAL_TYPES[value.type];
+    this.append(`CAST(${this.addParameter(value.value)} AS ${type})`);
   }
 
   /** An integer out of range, or a date beyond the calendar, is NULL rather than an error. */

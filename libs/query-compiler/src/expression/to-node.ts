@@ -23,8 +23,14 @@ export function expressionValue(
         return column(e.column);
       case 'negate':
         return sql.negate(value(e.operand));
-      case 'arithmetic':
-        return sql.arithmetic(e.op, value(e.left), value(e.right));
+      case 'arithmetic': {
+        // In decimal or floating-point arithmetic a whole-number literal cannot overflow an integer type.
+        const operand = (side: Expr): ExpressionNode =>
+          e.type === 'number' && side.kind === 'literal' && side.type === 'integer'
+            ? sql.literal(side.value, true)
+            : value(side);
+        return sql.arithmetic(e.op, operand(e.left), operand(e.right));
+      }
       case 'case':
         return sql.case(
           e.whens.map(({ when, then }) => ({ when: predicate(when), then: value(then) })),
