@@ -9,7 +9,7 @@ import { AppDatabase } from '../src/reports/app-database';
 import { RunDeliverer } from '../src/schedules/run-deliverer';
 import { Scheduler } from '../src/schedules/scheduler';
 import { SchedulesStore } from '../src/schedules/schedules.store';
-import { eventually, startSmtp, type TestSmtp } from './support/smtp';
+import { startSmtp, type TestSmtp } from './support/smtp';
 
 /**
  * docs/API.md, "Deliveries": a finished run is delivered to each of its schedule's targets once, across replicas,
