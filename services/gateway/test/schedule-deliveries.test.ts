@@ -24,7 +24,7 @@ import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
  * docs/API.md, "Deliveries", end to end: run-now → the export job completes → the metadata service mails the run
- * to the schedule's users (through the dev directory file) with the portal link, and posts a signed webhook that
+ * to the schedule's users (through the dev directory file) with the portal link and the file attached, and posts a signed webhook that
  * verifies with the secret the schedule answered.
  */
 
@@ -78,6 +78,8 @@ beforeAll(async () => {
     env: {
       metadata: {
         SCHEDULER_TICK_MS: '0',
+        // Where it reads the files it attaches.
+        ...s3Env,
         SMTP_PORT: String(smtp.port),
         DIRECTORY_PATH: join(repoRoot(), 'tools/dev-idp/directory.yaml'),
         PORTAL_URL: 'https://aurora.test',
@@ -177,7 +179,7 @@ it('mails a run to its users with the portal link and posts a webhook signed wit
       format: 'csv',
       trigger: { onVintage: true },
       deliveries: [
-        { email: { users: ['alice'], groups: ['hr'] } },
+        { email: { users: ['alice'], groups: ['hr'], attach: true } },
         { webhook: { url: hook } },
         { webhook: { url: outside } },
       ],
@@ -204,6 +206,12 @@ it('mails a run to its users with the portal link and posts a webhook signed wit
   expect(smtp.mails[0]?.to).toEqual(['alice@aurora.localhost', 'bob@aurora.localhost']);
   expect(smtp.mails[0]?.subject).toContain('Sales by region');
   expect(smtp.mails[0]?.text).toContain(link);
+  // attach: true, and the file is far below the cap: the CSV itself, one line per region and the header.
+  const [file] = smtp.mails[0]?.attachments ?? [];
+  expect(file?.filename).toMatch(/\.csv$/);
+  const lines = file?.content.toString('utf8').trim().split(/\r?\n/) ?? [];
+  expect(lines[0]).toContain('sales');
+  expect(lines.length).toBeGreaterThan(1);
 
   expect(received).toHaveLength(1);
   const payload = new Webhook(secret).verify(received[0]?.body ?? '', received[0]?.headers ?? {}) as {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 import { natsEnv } from '@aurora/nats-access';
 import { deliveryEnv } from '@aurora/deliveries';
+import { objectStoreEnv } from '@aurora/export-jobs';
 
 const root = repoRoot();
 
@@ -45,6 +46,8 @@ const fields = z.object({
   DIRECTORY_PATH: z.string().min(1).optional(),
   /** How often pending deliveries nobody holds (a replica died mid-delivery) are looked for; 0: never. */
   DELIVERY_SWEEP_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** The exports' object store: read for the files attached to delivered mails (`attach: true`). */
+  ...objectStoreEnv,
   /** SMTP and webhooks for the deliveries of scheduled reports (deliveryConfig turns these into settings). */
   ...deliveryEnv,
   ...trustedKeysEnv,

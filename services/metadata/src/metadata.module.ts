@@ -5,6 +5,7 @@ import { AuditStream, sha256Hex } from '@aurora/audit';
 import { natsClientSettings } from '@aurora/nats-access';
 import { readFileSync } from 'node:fs';
 import { Deliveries, deliveryConfig, InMemoryDirectory, type DeliveryConfig } from '@aurora/deliveries';
+import { ObjectStore } from '@aurora/export-jobs';
 import { AUDIT_READERS, AUDIT_STORE, AuditController } from './audit/audit.controller';
 import { AuditIndexer } from './audit/audit-indexer';
 import { AuditStore } from './audit/audit.store';
@@ -201,9 +202,13 @@ function runDeliverer(config: MetadataConfig, database: AppDatabase): RunDeliver
     config.DIRECTORY_PATH === undefined
       ? new InMemoryDirectory([])
       : readDirectoryFile(config.DIRECTORY_PATH);
+  // Only read when a mail attaches a file, so an object store that is down fails no delivery: the mail says so.
+  const objects = settings.attachMaxBytes > 0 ? ObjectStore.fromEnv(config) : undefined;
   return new RunDeliverer(database, new Deliveries({ config: settings, directory }), directory, {
     portalUrl: config.PORTAL_URL,
     leaseMs: deliveryLeaseMs(settings),
+    attachMaxBytes: settings.attachMaxBytes,
+    ...(objects ? { readObject: (key: string, maxBytes: number) => objects.read(key, maxBytes) } : {}),
   });
 }
 

@@ -5,6 +5,7 @@ import type {
   FinishedRun,
   RecipientDirectory,
 } from '@aurora/deliveries';
+import { objectKey } from '@aurora/export-jobs';
 import { logger } from '@aurora/observability';
 import { sql, type Selectable } from 'kysely';
 import type { AppDatabase, AppTables } from '../reports/app-database';
@@ -25,6 +26,10 @@ export interface RunDelivererOptions {
    * taken again only when its claimer died.
    */
   readonly leaseMs: number;
+  /** Reads an export's file from the object store (at most `maxBytes`), for mails that attach it; absent: none do. */
+  readonly readObject?: (key: string, maxBytes: number) => Promise<Uint8Array>;
+  /** The attachment cap (DELIVERY_ATTACH_MAX_BYTES): no more than this is ever read. */
+  readonly attachMaxBytes?: number;
   readonly now?: () => Date;
 }
 
@@ -177,6 +182,9 @@ export class RunDeliverer {
         .executeTakeFirst();
       if (!row || (row.status !== 'succeeded' && row.status !== 'failed')) return undefined;
       const error = jsonOf(row.error) as { code: string; detail: string } | null;
+      const { readObject, attachMaxBytes = 0 } = this.options;
+      // A scheduled export is never compressed: its key follows from the job id and format alone.
+      const key = row.export_id ? objectKey({ id: row.export_id, format: row.format }) : undefined;
       return {
         reportName: row.name,
         scheduleId: row.schedule_id,
@@ -190,6 +198,9 @@ export class RunDeliverer {
         link: portalLink(this.options.portalUrl, row.export_id, row.report_id),
         finishedAt: (row.finished_at ?? this.now()).toISOString(),
         ...(error ? { error } : {}),
+        ...(readObject && key && row.status === 'succeeded'
+          ? { readFile: () => readObject(key, attachMaxBytes) }
+          : {}),
       };
     });
   }
