@@ -133,7 +133,9 @@ export class ObjectStore {
   async read(key: string, maxBytes: number): Promise<Uint8Array> {
     const object = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
     if (object.ContentLength !== undefined && object.ContentLength > maxBytes) {
-      object.Body?.transformToWebStream().cancel().catch(() => undefined);
+      object.Body?.transformToWebStream()
+        .cancel()
+        .catch(() => undefined);
       throw new Error(`${key} is ${object.ContentLength} bytes, more than ${maxBytes}`);
     }
     if (!object.Body) throw new Error(`${key} has no body`);
