@@ -60,7 +60,10 @@ export class RunDeliverer {
 
   /** Claims and sends what is pending and unclaimed (or whose claimer died): the periodic sweep. */
   sweep(): Promise<void> {
-    return this.deliverClaimed(undefined);
+    const work = this.deliverClaimed(undefined);
+    // Tracked as well, so close() waits for it before the SMTP pool closes; its failure is the caller's to log.
+    this.track(work.catch(() => undefined));
+    return work;
   }
 
   /** Waits for the deliveries under way (shutdown, tests). */
