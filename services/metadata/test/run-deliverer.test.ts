@@ -237,6 +237,17 @@ describe('a run that failed because its owner lost access', () => {
     ]);
   });
 
+  it('is not a notice when the export job disappeared (NOT_FOUND after the run became an export)', async () => {
+    const created = await schedule(alice, []);
+    const run = await store().runNow(alice, created.id);
+    await scheduler().exportStarted(run.id, 'b1c2d3e4-0000-4000-8000-000000000002');
+    await scheduler().finish(run.id, {
+      status: 'failed',
+      error: { code: 'NOT_FOUND', detail: 'The export job is gone.' },
+    });
+    expect(await history(alice, created.id, run.id)).toEqual([]);
+  });
+
   it('is not mailed when the owner has no address', async () => {
     const created = await schedule(nobody, []);
     const run = await store().runNow(nobody, created.id);

@@ -26,15 +26,15 @@ export interface RunFile {
 }
 
 /**
- * Failures that mean the owner lost access (to the report or its dataset): the owner is told by mail, as well as
- * the schedule's own deliveries.
+ * Failures that mean the owner lost access to the report's data: the owner is told by mail, as well as the
+ * schedule's own deliveries. (NOT_FOUND counts only before the run became an export: the report is no longer
+ * theirs to read; after, it is a job that disappeared.)
  */
-const LOST_ACCESS: ReadonlySet<string> = new Set([
-  'DATASET_FORBIDDEN',
-  'FORBIDDEN',
-  'ACTION_FORBIDDEN',
-  'NOT_FOUND',
-]);
+const LOST_ACCESS: ReadonlySet<string> = new Set(['DATASET_FORBIDDEN', 'FORBIDDEN', 'ACTION_FORBIDDEN']);
+
+function lostAccess(error: RunError, exportId: string | null): boolean {
+  return LOST_ACCESS.has(error.code) || (error.code === 'NOT_FOUND' && exportId === null);
+}
 
 /**
  * Turns due cron instants into queued runs, and keeps each run's state. Any number of replicas may tick at
@@ -206,7 +206,7 @@ export class Scheduler {
           .executeTakeFirstOrThrow();
         // Written with the run's end, in its transaction: the run ends once, so its deliveries exist once.
         const targets: DeliveryRowTarget[] = [...parseDeliveries(schedule)];
-        if (outcome.status === 'failed' && LOST_ACCESS.has(outcome.error.code))
+        if (outcome.status === 'failed' && lostAccess(outcome.error, row.export_id))
           targets.push({ ownerNotice: { sub: schedule.owner_sub } });
         if (targets.length > 0)
           await tx
