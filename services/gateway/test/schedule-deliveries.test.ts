@@ -5,6 +5,7 @@ import {
   startExportWorker,
   startNats,
   startPostgres,
+  startMetadata,
   startS3,
   startStack,
   type ExportWorkerProcess,
@@ -41,6 +42,9 @@ let receiverPort: number;
 const received: { body: string; headers: Record<string, string> }[] = [];
 let api: string;
 let token: string;
+let s3Env: Record<string, string>;
+/** The metadata service's delivery settings, the same on every replica. */
+let metadataEnv: Record<string, string>;
 
 beforeAll(async () => {
   ca = createTestCa('aurora-webhook-ca');
@@ -65,31 +69,34 @@ beforeAll(async () => {
     startS3('aurora-exports'),
     startSmtp(),
   ]);
-  const s3Env = {
+  s3Env = {
     S3_ENDPOINT: s3.url,
     S3_BUCKET: 'aurora-exports',
     S3_ACCESS_KEY_ID: 'S3RVER',
     S3_SECRET_ACCESS_KEY: 'S3RVER',
+  };
+  metadataEnv = {
+    SCHEDULER_TICK_MS: '0',
+    // Where it reads the files it attaches.
+    ...s3Env,
+    SMTP_PORT: String(smtp.port),
+    DIRECTORY_PATH: join(repoRoot(), 'tools/dev-idp/directory.yaml'),
+    PORTAL_URL: 'https://aurora.test',
+    DELIVERY_BACKOFF_MS: '10',
+    DELIVERY_BACKOFF_MAX_MS: '50',
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    WEBHOOK_INTERNAL_HOSTS: '127.0.0.1',
+    // The receiver's certificate is the test CA's.
+    NODE_EXTRA_CA_CERTS: ca.cert,
+    // Replicas sweep often here, to race for each other's deliveries.
+    DELIVERY_SWEEP_MS: '50',
   };
   stack = await startStack({
     warehousePath: warehouse.path,
     database: postgres,
     nats,
     env: {
-      metadata: {
-        SCHEDULER_TICK_MS: '0',
-        // Where it reads the files it attaches.
-        ...s3Env,
-        SMTP_PORT: String(smtp.port),
-        DIRECTORY_PATH: join(repoRoot(), 'tools/dev-idp/directory.yaml'),
-        PORTAL_URL: 'https://aurora.test',
-        DELIVERY_BACKOFF_MS: '10',
-        DELIVERY_BACKOFF_MAX_MS: '50',
-        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-        WEBHOOK_INTERNAL_HOSTS: '127.0.0.1',
-        // The receiver's certificate is the test CA's.
-        NODE_EXTRA_CA_CERTS: ca.cert,
-      },
+      metadata: metadataEnv,
       gateway: { RATE_LIMIT_PER_MINUTE: '100000000', SCHEDULE_POLL_MS: '200', ...s3Env },
     },
   });
@@ -219,3 +226,58 @@ it('mails a run to its users with the portal link and posts a webhook signed wit
   };
   expect(payload.data).toMatchObject({ runId: run.id, status: 'succeeded', link });
 }, 60_000);
+
+it('mails each run once with two metadata replicas, each behind its own gateway, all sweeping', async () => {
+  const replica = await startMetadata(
+    warehouse.path,
+    join(repoRoot(), 'services/metadata/catalog/demo.yaml'),
+    {
+      ...metadataEnv,
+      DATABASE_URL: postgres.databaseUrl,
+    },
+  );
+  const gateway = await stack.startGateway({
+    ...nats.env('gateway'),
+    METADATA_GRPC_ADDRESS: replica.address,
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    SCHEDULE_POLL_MS: '200',
+    ...s3Env,
+  });
+  try {
+    smtp.mails.length = 0;
+    const reportId = ok<{ id: string }>(
+      await call('POST', '/reports', {
+        name: 'Twice',
+        query: {
+          dataset: 'global_sales',
+          aggregate: { groupBy: ['global_sales.region'], measures: [{ fn: 'count', column: null, as: 'n' }] },
+        },
+        vintages: { global_sales: { policy: 'latest', loadType: 'MONTHLY' } },
+      }),
+      201,
+    ).id;
+    const schedule = ok<{ id: string }>(
+      await call('POST', '/schedules', {
+        reportId,
+        format: 'csv',
+        trigger: { onVintage: true },
+        deliveries: [{ email: { users: ['carol'], groups: [] } }],
+      }),
+      201,
+    );
+    // Three runs, queued through either replica; both gateways' runners finish them through their own.
+    const runs: string[] = [];
+    for (const base of [api, gateway.api, api]) {
+      const response = await send(`${base}/schedules/${schedule.id}/run-now`, { method: 'POST' }, { token });
+      runs.push(ok<{ id: string }>(response, 202).id);
+      await delivered(schedule.id, runs[runs.length - 1] ?? '');
+    }
+    // Sweeps of both replicas keep running meanwhile: nothing may be sent twice.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(smtp.mails).toHaveLength(3);
+    expect(smtp.mails.every((mail) => mail.to.join() === 'carol@aurora.localhost')).toBe(true);
+  } finally {
+    await gateway.stop();
+    await replica.stop();
+  }
+}, 90_000);
