@@ -185,8 +185,16 @@ function servers() {
     {
       name: 'metadata',
       // Its NATS: the audit trail's index (with the application database). Its SMTP: the dev mail server, for
-      // the deliveries of scheduled reports.
-      env: { ...keys.trusted, ...natsEnv.metadata, SMTP_HOST: '127.0.0.1', SMTP_PORT: mail.smtp },
+      // the deliveries of scheduled reports, to the dev users' addresses (the dev IdP's directory file), with
+      // links to the portal the gateway serves.
+      env: {
+        ...keys.trusted,
+        ...natsEnv.metadata,
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: mail.smtp,
+        DIRECTORY_PATH: env.DIRECTORY_PATH ?? join(root, 'tools/dev-idp/directory.yaml'),
+        PORTAL_URL: env.PORTAL_URL ?? gatewayUrl,
+      },
       what: 'the metadata service',
       ports: [portOfAddress(env.METADATA_GRPC_ADDRESS ?? '127.0.0.1:50051'), ...metrics('9461')],
       ready: /metadata listening/,

@@ -126,6 +126,22 @@ export class ObjectStore {
     return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
   }
 
+  /**
+   * The whole object, for a file small enough to hold in memory (a mail's attachment, below its cap); a larger
+   * object is refused before its body is read.
+   */
+  async read(key: string, maxBytes: number): Promise<Uint8Array> {
+    const object = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    if (object.ContentLength !== undefined && object.ContentLength > maxBytes) {
+      object.Body?.transformToWebStream()
+        .cancel()
+        .catch(() => undefined);
+      throw new Error(`${key} is ${object.ContentLength} bytes, more than ${maxBytes}`);
+    }
+    if (!object.Body) throw new Error(`${key} has no body`);
+    return object.Body.transformToByteArray();
+  }
+
   /** The origin of the links `presignDownload` returns (a page that opens them must allow it), signed offline. */
   async downloadOrigin(): Promise<string> {
     return new URL(await this.presignDownload('origin', 'origin', 60)).origin;

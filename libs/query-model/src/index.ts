@@ -58,9 +58,11 @@ export {
   parseScheduleBody,
   type CronTrigger,
   type Delivery,
+  type RunDeliveryView,
   type ScheduleBody,
   type ScheduleRunStatus,
   type ScheduleRunView,
+  type StoredDelivery,
   type ScheduleView,
   type Trigger,
 } from './schedule';

@@ -27,14 +27,30 @@ const recipient = z.string().min(1).max(SCHEDULE_LIMITS.maxRecipient);
 const recipients = z.array(recipient).max(SCHEDULE_LIMITS.maxRecipients);
 
 const DeliverySchema = z.union([
-  z.strictObject({ email: z.strictObject({ users: recipients, groups: recipients }) }),
+  z.strictObject({
+    email: z.strictObject({
+      users: recipients,
+      groups: recipients,
+      /** Attach the file too (below the size cap): off unless asked, as an attachment holds the owner's rows. */
+      attach: z.boolean().default(false),
+    }),
+  }),
   z.strictObject({
     webhook: z.strictObject({
       url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).max(SCHEDULE_LIMITS.maxUrl),
     }),
   }),
 ]);
+/** A delivery as the owner writes it (no webhook secret: the server makes one). */
 export type Delivery = z.infer<typeof DeliverySchema>;
+
+/**
+ * A delivery as stored and answered to the owner: each webhook carries its signing secret (`whsec_…`), made by
+ * the server when the entry is created and kept while its URL stays the same.
+ */
+export type StoredDelivery =
+  | Extract<Delivery, { email: unknown }>
+  | { readonly webhook: { readonly url: string; readonly secret: string } };
 
 const timeZone = z
   .string()
@@ -123,7 +139,7 @@ export interface ScheduleView {
   readonly owner: { readonly sub: string; readonly name: string };
   readonly format: ScheduleBody['format'];
   readonly trigger: Trigger;
-  readonly deliveries: readonly Delivery[];
+  readonly deliveries: readonly StoredDelivery[];
   readonly paused: boolean;
   readonly version: number;
   readonly nextRunAt: string | null;
@@ -147,4 +163,16 @@ export interface ScheduleRunView {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly error: { readonly code: string; readonly detail: string } | null;
+  /** One per entry of the schedule's deliveries (as it was when the run ended); empty until then. */
+  readonly deliveries: readonly RunDeliveryView[];
+}
+
+/** How one delivery of a run went: `pending` until it was sent or given up. */
+export interface RunDeliveryView {
+  readonly kind: 'email' | 'webhook';
+  /** Whom it went to, in words: `users alice; groups finance` or the webhook URL. */
+  readonly target: string;
+  readonly status: 'pending' | 'delivered' | 'failed';
+  readonly attempts: number;
+  readonly reason: string | null;
 }

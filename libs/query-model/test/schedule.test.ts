@@ -27,7 +27,19 @@ describe('a schedule body', () => {
       { email: { users: ['alice'], groups: ['finance'] } },
       { webhook: { url: 'https://hooks.example.com/aurora' } },
     ];
-    expect(parseScheduleBody(body({ deliveries }))).toEqual({ ...body(), deliveries, paused: false });
+    expect(parseScheduleBody(body({ deliveries }))).toEqual({
+      ...body(),
+      deliveries: [{ email: { users: ['alice'], groups: ['finance'], attach: false } }, deliveries[1]],
+      paused: false,
+    });
+  });
+
+  it('takes attach on an email delivery, and refuses a secret given for a webhook', () => {
+    const attach = { email: { users: ['alice'], groups: [], attach: true } };
+    expect(parseScheduleBody(body({ deliveries: [attach] })).deliveries).toEqual([attach]);
+    expect(() =>
+      parseScheduleBody(body({ deliveries: [{ webhook: { url: 'https://h.example', secret: 'whsec_x' } }] })),
+    ).toThrow();
   });
 
   it('takes an onVintage trigger', () => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { telemetryEnv } from '@aurora/observability';
 import { natsEnv } from '@aurora/nats-access';
 import { deliveryEnv } from '@aurora/deliveries';
+import { objectStoreEnv } from '@aurora/export-jobs';
 
 const root = repoRoot();
 
@@ -39,6 +40,14 @@ const fields = z.object({
     ),
   /** Audit rows older than this many days are removed by the retention job (0: kept forever). */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(400),
+  /** The portal's public base URL: the link in delivered mails and webhooks opens the run's export through it. */
+  PORTAL_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080'),
+  /** The email directory (users → address and groups), YAML; unset: no one has an address, mails fail. */
+  DIRECTORY_PATH: z.string().min(1).optional(),
+  /** How often pending deliveries nobody holds (a replica died mid-delivery) are looked for; 0: never. */
+  DELIVERY_SWEEP_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** The exports' object store: read for the files attached to delivered mails (`attach: true`). */
+  ...objectStoreEnv,
   /** SMTP and webhooks for the deliveries of scheduled reports (deliveryConfig turns these into settings). */
   ...deliveryEnv,
   ...trustedKeysEnv,

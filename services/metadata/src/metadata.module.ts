@@ -4,6 +4,8 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { AuditStream, sha256Hex } from '@aurora/audit';
 import { natsClientSettings } from '@aurora/nats-access';
 import { readFileSync } from 'node:fs';
+import { Deliveries, deliveryConfig, InMemoryDirectory, type DeliveryConfig } from '@aurora/deliveries';
+import { ObjectStore } from '@aurora/export-jobs';
 import { AUDIT_READERS, AUDIT_STORE, AuditController } from './audit/audit.controller';
 import { AuditIndexer } from './audit/audit-indexer';
 import { AuditStore } from './audit/audit.store';
@@ -17,6 +19,8 @@ import { ReportsStore } from './reports/reports.store';
 import { SCHEDULES, SchedulesController, type Schedules } from './schedules/schedules.controller';
 import { Scheduler } from './schedules/scheduler';
 import { PeriodicTask } from './schedules/periodic-task';
+import { readDirectoryFile } from './schedules/directory-file';
+import { RunDeliverer } from './schedules/run-deliverer';
 import { SchedulesStore } from './schedules/schedules.store';
 import { VintageEvents } from './schedules/vintage-events';
 import { VintageWatcher } from './schedules/vintage-watcher';
@@ -83,9 +87,13 @@ export class MetadataModule implements OnApplicationShutdown {
         },
         {
           provide: SCHEDULES,
-          inject: [APP_DATABASE],
-          useFactory: (database: AppDatabase | undefined): Schedules | undefined =>
-            database && { store: new SchedulesStore(database), scheduler: new Scheduler(database) },
+          inject: [METADATA_CONFIG, APP_DATABASE],
+          useFactory: (config: MetadataConfig, database: AppDatabase | undefined): Schedules | undefined =>
+            database && {
+              store: new SchedulesStore(database),
+              scheduler: new Scheduler(database),
+              deliverer: runDeliverer(config, database),
+            },
         },
         {
           provide: SCHEDULE_TASKS,
@@ -164,6 +172,13 @@ function scheduleTasks(
     tasks.push(
       new PeriodicTask('scheduler tick', config.SCHEDULER_TICK_MS, () => schedules.scheduler.tick()),
     );
+  const { deliverer } = schedules;
+  if (deliverer) {
+    if (config.DELIVERY_SWEEP_MS > 0)
+      tasks.push(new PeriodicTask('delivery sweep', config.DELIVERY_SWEEP_MS, () => deliverer.sweep()));
+    // Last to stop: the deliveries under way finish (or are left pending for another replica's sweep).
+    tasks.push({ stop: () => deliverer.close() });
+  }
   if (config.VINTAGE_POLL_MS > 0) {
     const { NATS_URL } = config;
     const events =
@@ -178,4 +193,28 @@ function scheduleTasks(
   }
   for (const task of tasks) task.start?.();
   return tasks;
+}
+
+/** The deliveries of finished runs: SMTP and webhooks (deliveryConfig), the email directory, the portal's links. */
+function runDeliverer(config: MetadataConfig, database: AppDatabase): RunDeliverer {
+  const settings = deliveryConfig(config);
+  const directory =
+    config.DIRECTORY_PATH === undefined
+      ? new InMemoryDirectory([])
+      : readDirectoryFile(config.DIRECTORY_PATH);
+  // Only read when a mail attaches a file, so an object store that is down fails no delivery: the mail says so.
+  const objects = settings.attachMaxBytes > 0 ? ObjectStore.fromEnv(config) : undefined;
+  return new RunDeliverer(database, new Deliveries({ config: settings, directory }), directory, {
+    portalUrl: config.PORTAL_URL,
+    leaseMs: deliveryLeaseMs(settings),
+    attachMaxBytes: settings.attachMaxBytes,
+    ...(objects ? { readObject: (key: string, maxBytes: number) => objects.read(key, maxBytes) } : {}),
+  });
+}
+
+/** Longer than the slowest delivery: every attempt timing out, with the longest wait between each. */
+export function deliveryLeaseMs(settings: DeliveryConfig): number {
+  const attemptMs =
+    Math.max(settings.smtp.timeoutMs * 3, settings.webhook.timeoutMs) + settings.retry.maxDelayMs;
+  return settings.retry.attempts * attemptMs + 60_000;
 }

@@ -39,6 +39,7 @@ it('migrates an empty database, and a second run (another replica, a restart) ch
       'report_shares',
       'report_versions',
       'reports',
+      'schedule_run_deliveries',
       'schedule_runs',
       'schedules',
     ]);

@@ -3,16 +3,24 @@ export interface DevPrincipal {
   readonly sub: string;
   readonly name: string;
   readonly groups: readonly string[];
+  /** Where schedules mail them (directory.yaml, beside src, maps the same for the metadata service). */
+  readonly email?: string;
   /** Further claims of the access token, which row-level security can name (`claims.regions`). */
   readonly claims?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The dev users of the web login. The password of each is its user name. */
 export const DEV_USERS: Readonly<Record<string, DevPrincipal>> = {
-  alice: { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] },
-  bob: { sub: 'bob', name: 'Bob Hr', groups: ['hr'] },
-  carol: { sub: 'carol', name: 'Carol Admin', groups: ['admins'] },
-  dave: { sub: 'dave', name: 'Dave Sales', groups: ['sales-emea'], claims: { regions: ['EMEA'] } },
+  alice: { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'], email: 'alice@aurora.localhost' },
+  bob: { sub: 'bob', name: 'Bob Hr', groups: ['hr'], email: 'bob@aurora.localhost' },
+  carol: { sub: 'carol', name: 'Carol Admin', groups: ['admins'], email: 'carol@aurora.localhost' },
+  dave: {
+    sub: 'dave',
+    name: 'Dave Sales',
+    groups: ['sales-emea'],
+    email: 'dave@aurora.localhost',
+    claims: { regions: ['EMEA'] },
+  },
 };
 
 /** A confidential client for scripts and tests (client-credentials grant) and whom its tokens speak for. */

@@ -110,7 +110,13 @@ export class ScheduleRunner {
     if (!FINISHED.has(job.status)) return;
     if (job.status === 'succeeded')
       await this.clients.schedules.finishRun(
-        { runId: run.id, status: 'succeeded', rows: job.rowsWritten },
+        {
+          runId: run.id,
+          status: 'succeeded',
+          rows: job.rowsWritten,
+          fileName: job.fileName,
+          bytes: job.bytes,
+        },
         runner,
       );
     else await this.finish(run.id, jobError(job), runner);

@@ -109,6 +109,20 @@ interface ScheduleRunsTable {
   created_at: Timestamp;
   started_at: MaybeTimestamp;
   finished_at: MaybeTimestamp;
+  file_name: ColumnType<string | null, string | null | undefined, string | null>;
+  bytes: ColumnType<string | null, number | null | undefined, number | null>;
+}
+
+interface ScheduleRunDeliveriesTable {
+  run_id: string;
+  position: number;
+  kind: 'email' | 'webhook';
+  target: Json;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  reason: string | null;
+  claimed_at: MaybeTimestamp;
+  finished_at: MaybeTimestamp;
 }
 
 interface KnownVintagesTable {
@@ -129,6 +143,7 @@ export interface AppTables {
   audit_events: AuditEventsTable;
   schedules: SchedulesTable;
   schedule_runs: ScheduleRunsTable;
+  schedule_run_deliveries: ScheduleRunDeliveriesTable;
   known_vintages: KnownVintagesTable;
 }
 

@@ -207,4 +207,30 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         )`.execute(db);
     },
   },
+  '2026-12-07-005-schedule-run-deliveries': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The finished export's file as the runner saw it: what a delivery names.
+      await sql`alter table schedule_runs add column file_name text, add column bytes bigint`.execute(db);
+      // One row per delivery of a run, written with the run's end: a replica claims pending rows (a lease, so a
+      // crashed claimer's rows are taken again) and records each outcome as it finishes, so a restart never sends
+      // again to a target already delivered.
+      await sql`
+        create table schedule_run_deliveries (
+          run_id uuid not null references schedule_runs (id) on delete cascade,
+          position integer not null,
+          kind text not null check (kind in ('email', 'webhook')),
+          -- The schedule's entry as it was when the run ended (a webhook's secret included), or the owner's notice.
+          target jsonb not null,
+          status text not null check (status in ('pending', 'delivered', 'failed')),
+          attempts integer not null default 0,
+          reason text,
+          claimed_at timestamptz,
+          finished_at timestamptz,
+          primary key (run_id, position)
+        )`.execute(db);
+      await sql`create index schedule_run_deliveries_pending on schedule_run_deliveries (claimed_at) where status = 'pending'`.execute(
+        db,
+      );
+    },
+  },
 };

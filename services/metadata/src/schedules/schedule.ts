@@ -1,5 +1,12 @@
+import { newWebhookSecret } from '@aurora/deliveries';
 import type { Principal } from '@aurora/proto';
-import { SCHEDULE_LIMITS, type Delivery, type Trigger } from '@aurora/query-model';
+import {
+  SCHEDULE_LIMITS,
+  type Delivery,
+  type RunDeliveryView,
+  type StoredDelivery,
+  type Trigger,
+} from '@aurora/query-model';
 import { nextCronRun } from '@aurora/query-model';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -16,7 +23,7 @@ export interface StoredSchedule {
   readonly owner: { readonly sub: string; readonly name: string };
   readonly format: 'csv' | 'xlsx';
   readonly trigger: Trigger;
-  readonly deliveries: readonly Delivery[];
+  readonly deliveries: readonly StoredDelivery[];
   readonly paused: boolean;
   /** Bumped on every change: the ETag `If-Match` compares. */
   readonly version: number;
@@ -45,6 +52,8 @@ export interface StoredRun {
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
+  /** Its deliveries' outcomes, in the schedule's order (the owner's notice of lost access last). */
+  readonly deliveries: readonly RunDeliveryView[];
 }
 
 /** A queued run with what its dispatch needs: the owner to run as, the report and the format. */
@@ -62,4 +71,21 @@ export function nextRunAfter(trigger: Trigger, now: Date): Date | null {
 
 export function isFailing(consecutiveFailures: number): boolean {
   return consecutiveFailures >= SCHEDULE_LIMITS.failingAfter;
+}
+
+/**
+ * The deliveries to store: each webhook keeps the secret it had when its URL is unchanged (receivers hold it),
+ * and a new URL gets a new secret, which only the owner sees.
+ */
+export function withSecrets(
+  deliveries: readonly Delivery[],
+  previous: readonly StoredDelivery[],
+): StoredDelivery[] {
+  const secrets = new Map<string, string>();
+  for (const entry of previous) if ('webhook' in entry) secrets.set(entry.webhook.url, entry.webhook.secret);
+  return deliveries.map((entry) =>
+    'webhook' in entry
+      ? { webhook: { url: entry.webhook.url, secret: secrets.get(entry.webhook.url) ?? newWebhookSecret() } }
+      : entry,
+  );
 }

@@ -3,7 +3,7 @@ import { logger, recordScheduleRun, recordScheduleRunQueued } from '@aurora/obse
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { AppDatabase, AppTables } from '../reports/app-database';
 import { nextRunAfter, type DueRun, type RunError, type StoredRun } from './schedule';
-import { insertRun, parseTrigger, toRun } from './schedules.store';
+import { insertRun, parseDeliveries, parseTrigger, toRun, type DeliveryRowTarget } from './schedules.store';
 
 const log = logger('metadata');
 
@@ -16,8 +16,25 @@ const STARTED_LISTED = 500;
 
 /** How a run ends: the export's outcome, or the reason it never became one. */
 export type RunOutcome =
-  | { readonly status: 'succeeded'; readonly rows: number }
+  | { readonly status: 'succeeded'; readonly rows: number; readonly file?: RunFile }
   | { readonly status: 'failed'; readonly error: RunError };
+
+/** The export's file as the runner saw it: what a delivery names. */
+export interface RunFile {
+  readonly name: string;
+  readonly bytes: number;
+}
+
+/**
+ * Failures that mean the owner lost access to the report's data: the owner is told by mail, as well as the
+ * schedule's own deliveries. (NOT_FOUND counts only before the run became an export: the report is no longer
+ * theirs to read; after, it is a job that disappeared.)
+ */
+const LOST_ACCESS: ReadonlySet<string> = new Set(['DATASET_FORBIDDEN', 'FORBIDDEN', 'ACTION_FORBIDDEN']);
+
+function lostAccess(error: RunError, exportId: string | null): boolean {
+  return LOST_ACCESS.has(error.code) || (error.code === 'NOT_FOUND' && exportId === null);
+}
 
 /**
  * Turns due cron instants into queued runs, and keeps each run's state. Any number of replicas may tick at
@@ -170,6 +187,8 @@ export class Scheduler {
             status: outcome.status,
             rows: outcome.status === 'succeeded' ? outcome.rows : null,
             error: outcome.status === 'failed' ? JSON.stringify(outcome.error) : null,
+            file_name: outcome.status === 'succeeded' ? (outcome.file?.name ?? null) : null,
+            bytes: outcome.status === 'succeeded' ? (outcome.file?.bytes ?? null) : null,
             finished_at: this.now(),
           })
           .where('id', '=', runId)
@@ -177,13 +196,34 @@ export class Scheduler {
           .returningAll()
           .executeTakeFirst();
         if (!row) return undefined;
-        await tx
+        const schedule = await tx
           .updateTable('schedules')
           .set((eb) => ({
             consecutive_failures: outcome.status === 'succeeded' ? 0 : eb('consecutive_failures', '+', 1),
           }))
           .where('id', '=', row.schedule_id)
-          .execute();
+          .returning(['deliveries', 'owner_sub'])
+          .executeTakeFirstOrThrow();
+        // Written with the run's end, in its transaction: the run ends once, so its deliveries exist once.
+        const targets: DeliveryRowTarget[] = [...parseDeliveries(schedule)];
+        if (outcome.status === 'failed' && lostAccess(outcome.error, row.export_id))
+          targets.push({ ownerNotice: { sub: schedule.owner_sub } });
+        if (targets.length > 0)
+          await tx
+            .insertInto('schedule_run_deliveries')
+            .values(
+              targets.map((target, position) => ({
+                run_id: row.id,
+                position,
+                kind: 'webhook' in target ? ('webhook' as const) : ('email' as const),
+                target: JSON.stringify(target),
+                status: 'pending' as const,
+                reason: null,
+                claimed_at: null,
+                finished_at: null,
+              })),
+            )
+            .execute();
         const run = toRun(row);
         recordScheduleRun(run.cause, outcome.status);
         if (outcome.status === 'failed')

@@ -15,12 +15,15 @@ import type { ReportsStore } from '../reports/reports.store';
 import type { DueRun, StoredRun, StoredSchedule } from './schedule';
 import type { RunOutcome, Scheduler } from './scheduler';
 import type { SchedulesStore } from './schedules.store';
+import type { RunDeliverer } from './run-deliverer';
 
 /** The store and the scheduler, or nothing when no DATABASE_URL is set: then every call is UNAVAILABLE. */
 export const SCHEDULES = 'SCHEDULES';
 export interface Schedules {
   readonly store: SchedulesStore;
   readonly scheduler: Scheduler;
+  /** Absent in tests that only schedule. */
+  readonly deliverer?: RunDeliverer;
 }
 
 /** Runs handed to the schedule runner per call. */
@@ -110,15 +113,29 @@ export class SchedulesController {
 
   @GrpcMethod('SchedulesService', 'FinishScheduleRun')
   async finish(
-    request: { runId: string; status: string; rows: number; errorCode: string; errorDetail: string },
+    request: {
+      runId: string;
+      status: string;
+      rows: number;
+      errorCode: string;
+      errorDetail: string;
+      fileName: string;
+      bytes: number;
+    },
     metadata: Metadata,
   ) {
     requireGatewayActor(callerOf(metadata), SCHEDULE_RUNNER);
     const outcome: RunOutcome =
       request.status === 'succeeded'
-        ? { status: 'succeeded', rows: request.rows }
+        ? {
+            status: 'succeeded',
+            rows: request.rows,
+            ...(request.fileName ? { file: { name: request.fileName, bytes: request.bytes } } : {}),
+          }
         : { status: 'failed', error: { code: request.errorCode, detail: request.errorDetail } };
     const run = await this.scheduler().finish(request.runId, outcome);
+    // Delivered in the background: the runner's call returns now, and any replica's sweep takes what this misses.
+    if (run) this.schedules?.deliverer?.deliverRun(run.id);
     return { json: run ? JSON.stringify(runView(run)) : '{}' };
   }
 
@@ -201,6 +218,7 @@ export function runView(r: StoredRun): ScheduleRunView {
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
     error: r.error,
+    deliveries: r.deliveries,
   };
 }
 

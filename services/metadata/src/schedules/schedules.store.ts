@@ -4,7 +4,15 @@ import { SCHEDULE_LIMITS, type ScheduleBody } from '@aurora/query-model';
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { AppDatabase, AppTables } from '../reports/app-database';
-import { isFailing, nextRunAfter, type RunCause, type StoredRun, type StoredSchedule } from './schedule';
+import type { RunDeliveryView, StoredDelivery } from '@aurora/query-model';
+import {
+  isFailing,
+  nextRunAfter,
+  withSecrets,
+  type RunCause,
+  type StoredRun,
+  type StoredSchedule,
+} from './schedule';
 
 type ScheduleRow = Selectable<AppTables['schedules']>;
 type RunRow = Selectable<AppTables['schedule_runs']>;
@@ -45,7 +53,7 @@ export class SchedulesStore {
             owner_name: asker.name,
             owner_principal: JSON.stringify(asker),
             dataset,
-            ...contentColumns(body, now),
+            ...contentColumns(body, now, []),
             version: 1,
             created_at: now,
             updated_at: now,
@@ -81,13 +89,13 @@ export class SchedulesStore {
     body: ScheduleBody,
     dataset: string,
   ): Promise<StoredSchedule> {
-    return this.change(asker, id, expectedVersion, () => ({
+    return this.change(asker, id, expectedVersion, (row) => ({
       report_id: body.reportId,
       dataset,
       // The owner's latest principal: their groups today are what the next runs ask for data with.
       owner_name: asker.name,
       owner_principal: JSON.stringify(asker),
-      ...contentColumns(body, this.now()),
+      ...contentColumns(body, this.now(), parseDeliveries(row)),
     }));
   }
 
@@ -120,7 +128,11 @@ export class SchedulesStore {
         .orderBy('scheduled_for', 'desc')
         .limit(SCHEDULE_LIMITS.maxRunsListed)
         .execute();
-      return rows.map(toRun);
+      const deliveries = await runDeliveries(
+        db,
+        rows.map((row) => row.id),
+      );
+      return rows.map((row) => toRun(row, deliveries.get(row.id)));
     });
   }
 
@@ -177,11 +189,11 @@ export class SchedulesStore {
   }
 }
 
-function contentColumns(body: ScheduleBody, now: Date) {
+function contentColumns(body: ScheduleBody, now: Date, previous: readonly StoredDelivery[]) {
   return {
     format: body.format,
     trigger: JSON.stringify(body.trigger),
-    deliveries: JSON.stringify(body.deliveries),
+    deliveries: JSON.stringify(withSecrets(body.deliveries, previous)),
     paused: body.paused,
     next_run_at: nextRunAfter(body.trigger, now),
   };
@@ -219,12 +231,58 @@ export async function insertRun(
   return row && toRun(row);
 }
 
+/** The delivery outcomes of these runs, each run's in the schedule's order. */
+async function runDeliveries(
+  db: Kysely<AppTables>,
+  runIds: readonly string[],
+): Promise<Map<string, RunDeliveryView[]>> {
+  const byRun = new Map<string, RunDeliveryView[]>();
+  if (runIds.length === 0) return byRun;
+  const rows = await db
+    .selectFrom('schedule_run_deliveries')
+    .selectAll()
+    .where('run_id', 'in', runIds)
+    .orderBy('run_id')
+    .orderBy('position')
+    .execute();
+  for (const row of rows) {
+    const list = byRun.get(row.run_id) ?? [];
+    list.push({
+      kind: row.kind,
+      target: describeTarget(jsonOf(row.target) as DeliveryRowTarget),
+      status: row.status,
+      attempts: row.attempts,
+      reason: row.reason,
+    });
+    byRun.set(row.run_id, list);
+  }
+  return byRun;
+}
+
+/** What a delivery row holds: the schedule's entry, or the notice to an owner who lost access. */
+export type DeliveryRowTarget = StoredDelivery | { readonly ownerNotice: { readonly sub: string } };
+
+/** Whom a delivery went to, in words for the history (never a webhook's secret). */
+export function describeTarget(target: DeliveryRowTarget): string {
+  if ('ownerNotice' in target) return `owner ${target.ownerNotice.sub} (run failed: no access)`;
+  if ('webhook' in target) return target.webhook.url;
+  const parts = [
+    target.email.users.length > 0 ? `users ${target.email.users.join(', ')}` : '',
+    target.email.groups.length > 0 ? `groups ${target.email.groups.join(', ')}` : '',
+  ];
+  return parts.filter((part) => part !== '').join('; ');
+}
+
+export function parseDeliveries(row: Pick<ScheduleRow, 'deliveries'>): StoredDelivery[] {
+  return jsonOf(row.deliveries) as StoredDelivery[];
+}
+
 export function parseTrigger(row: Pick<ScheduleRow, 'trigger'>): StoredSchedule['trigger'] {
   return jsonOf(row.trigger) as StoredSchedule['trigger'];
 }
 
 /** jsonb comes back parsed from pg; kysely types it as what was written. */
-function jsonOf(value: unknown): unknown {
+export function jsonOf(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
@@ -235,7 +293,7 @@ export function toSchedule(row: ScheduleRow): StoredSchedule {
     owner: { sub: row.owner_sub, name: row.owner_name },
     format: row.format,
     trigger: parseTrigger(row),
-    deliveries: jsonOf(row.deliveries) as StoredSchedule['deliveries'],
+    deliveries: parseDeliveries(row),
     paused: row.paused,
     version: row.version,
     nextRunAt: row.next_run_at,
@@ -246,7 +304,7 @@ export function toSchedule(row: ScheduleRow): StoredSchedule {
   };
 }
 
-export function toRun(row: RunRow): StoredRun {
+export function toRun(row: RunRow, deliveries: readonly RunDeliveryView[] = []): StoredRun {
   return {
     id: row.id,
     scheduleId: row.schedule_id,
@@ -259,6 +317,7 @@ export function toRun(row: RunRow): StoredRun {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    deliveries,
   };
 }
 

@@ -1,0 +1,230 @@
+import type {
+  Deliveries,
+  DeliveryOutcome,
+  DeliveryTarget,
+  FinishedRun,
+  RecipientDirectory,
+} from '@aurora/deliveries';
+import { objectKey } from '@aurora/export-jobs';
+import { logger } from '@aurora/observability';
+import { sql, type Selectable } from 'kysely';
+import type { AppDatabase, AppTables } from '../reports/app-database';
+import { jsonOf, type DeliveryRowTarget } from './schedules.store';
+
+const log = logger('metadata');
+
+type DeliveryRow = Selectable<AppTables['schedule_run_deliveries']>;
+
+/** Pending deliveries claimed per sweep: the rest wait for the next one. */
+const SWEEP_BATCH = 50;
+
+export interface RunDelivererOptions {
+  /** The portal's public base URL: links in mails and webhooks open the run's export through it. */
+  readonly portalUrl: string;
+  /**
+   * How long a claim holds: longer than the slowest delivery (every attempt, timeout and backoff), so a claim is
+   * taken again only when its claimer died.
+   */
+  readonly leaseMs: number;
+  /** Reads an export's file from the object store (at most `maxBytes`), for mails that attach it; absent: none do. */
+  readonly readObject?: (key: string, maxBytes: number) => Promise<Uint8Array>;
+  /** The attachment cap (DELIVERY_ATTACH_MAX_BYTES): no more than this is ever read. */
+  readonly attachMaxBytes?: number;
+  readonly now?: () => Date;
+}
+
+/**
+ * Sends the deliveries of finished runs, each once across replicas. Scheduler.finish writes one pending row per
+ * delivery with the run's end; a replica claims pending rows (a lease in Postgres, `FOR UPDATE SKIP LOCKED`), sends
+ * each through @aurora/deliveries and records its outcome as soon as it is known. A replica that dies mid-delivery
+ * leaves its unfinished rows pending, and the sweep of any replica takes them once the lease has passed; rows
+ * already recorded are never sent again.
+ */
+export class RunDeliverer {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly database: AppDatabase,
+    private readonly deliveries: Deliveries,
+    private readonly directory: RecipientDirectory,
+    private readonly options: RunDelivererOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Starts the deliveries of a run that just ended, in the background; failures are logged, never thrown. */
+  deliverRun(runId: string): void {
+    this.track(this.deliverClaimed(runId));
+  }
+
+  /** Claims and sends what is pending and unclaimed (or whose claimer died): the periodic sweep. */
+  sweep(): Promise<void> {
+    const work = this.deliverClaimed(undefined);
+    // Tracked as well, so close() waits for it before the SMTP pool closes; its failure is the caller's to log.
+    this.track(work.catch(() => undefined));
+    return work;
+  }
+
+  /** Waits for the deliveries under way (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /** At shutdown: the deliveries under way end, then the SMTP pool closes. */
+  async close(): Promise<void> {
+    await this.idle();
+    this.deliveries.close();
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) =>
+        log.warn('schedule run delivery failed', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async deliverClaimed(runId: string | undefined): Promise<void> {
+    const claimed = await this.claim(runId);
+    const byRun = new Map<string, DeliveryRow[]>();
+    for (const row of claimed) byRun.set(row.run_id, [...(byRun.get(row.run_id) ?? []), row]);
+    await Promise.all([...byRun].map(([id, rows]) => this.deliverRows(id, rows)));
+  }
+
+  private claim(runId: string | undefined): Promise<DeliveryRow[]> {
+    const now = this.now();
+    const expired = new Date(now.getTime() - this.options.leaseMs);
+    return this.database.run(async (db) => {
+      const result = await sql<DeliveryRow>`
+        update schedule_run_deliveries d set claimed_at = ${now}
+        from (
+          select run_id, position from schedule_run_deliveries
+          where status = 'pending' and (claimed_at is null or claimed_at < ${expired})
+            and (${runId ?? null}::uuid is null or run_id = ${runId ?? null}::uuid)
+          order by run_id, position
+          limit ${SWEEP_BATCH}
+          for update skip locked
+        ) c
+        where d.run_id = c.run_id and d.position = c.position
+        returning d.*`.execute(db);
+      return result.rows;
+    });
+  }
+
+  private async deliverRows(runId: string, rows: readonly DeliveryRow[]): Promise<void> {
+    const run = await this.finishedRun(runId);
+    if (!run) return;
+    await Promise.all(
+      rows.map(async (row) => {
+        const target = jsonOf(row.target) as DeliveryRowTarget;
+        const outcome = await this.deliverOne(run, target);
+        await this.record(row, outcome);
+      }),
+    );
+  }
+
+  private async deliverOne(run: FinishedRun, target: DeliveryRowTarget): Promise<DeliveryOutcome> {
+    if ('ownerNotice' in target) {
+      // The owner is told only where the directory knows an address for them.
+      const owner = await this.directory.user(target.ownerNotice.sub);
+      if (!owner)
+        return {
+          channel: 'email',
+          status: 'failed',
+          attempts: 0,
+          reason: 'the owner has no address in the directory',
+        };
+    }
+    const [outcome] = await this.deliveries.deliver(run, [deliveryTarget(target)]);
+    return outcome ?? { channel: 'email', status: 'failed', attempts: 0, reason: 'no outcome' };
+  }
+
+  private record(row: DeliveryRow, outcome: DeliveryOutcome): Promise<void> {
+    return this.database.run(async (db) => {
+      await db
+        .updateTable('schedule_run_deliveries')
+        .set({
+          status: outcome.status,
+          attempts: outcome.attempts,
+          reason: outcome.reason ?? null,
+          finished_at: this.now(),
+        })
+        .where('run_id', '=', row.run_id)
+        .where('position', '=', row.position)
+        .where('status', '=', 'pending')
+        .execute();
+    });
+  }
+
+  /** What the deliveries say about a run: its report, its file and the portal link to it. */
+  private finishedRun(runId: string): Promise<FinishedRun | undefined> {
+    return this.database.run(async (db) => {
+      const row = await db
+        .selectFrom('schedule_runs as r')
+        .innerJoin('schedules as s', 's.id', 'r.schedule_id')
+        .innerJoin('reports as p', 'p.id', 's.report_id')
+        .select([
+          'r.id',
+          'r.schedule_id',
+          'r.status',
+          'r.export_id',
+          'r.rows',
+          'r.error',
+          'r.file_name',
+          'r.bytes',
+          'r.finished_at',
+          's.format',
+          's.report_id',
+          'p.name',
+        ])
+        .where('r.id', '=', runId)
+        .executeTakeFirst();
+      if (!row || (row.status !== 'succeeded' && row.status !== 'failed')) return undefined;
+      const error = jsonOf(row.error) as { code: string; detail: string } | null;
+      const { readObject, attachMaxBytes = 0 } = this.options;
+      // A scheduled export is never compressed: its key follows from the job id and format alone.
+      const key = row.export_id ? objectKey({ id: row.export_id, format: row.format }) : undefined;
+      return {
+        reportName: row.name,
+        scheduleId: row.schedule_id,
+        runId: row.id,
+        exportId: row.export_id ?? '',
+        status: row.status,
+        format: row.format,
+        rows: row.rows === null ? 0 : Number(row.rows),
+        fileName: row.file_name ?? `${row.name}.${row.format}`,
+        bytes: row.bytes === null ? 0 : Number(row.bytes),
+        link: portalLink(this.options.portalUrl, row.export_id, row.report_id),
+        finishedAt: (row.finished_at ?? this.now()).toISOString(),
+        ...(error ? { error } : {}),
+        ...(readObject && key && row.status === 'succeeded'
+          ? { readFile: () => readObject(key, attachMaxBytes) }
+          : {}),
+      };
+    });
+  }
+}
+
+/**
+ * The portal's page of the run's export (the reader signs in, and the portal serves the file only on the reader's
+ * own rights), or the report's page when the run never became an export.
+ */
+export function portalLink(portalUrl: string, exportId: string | null, reportId: string): string {
+  const base = portalUrl.replace(/\/+$/, '');
+  return exportId ? `${base}/exports/${exportId}` : `${base}/reports/${reportId}`;
+}
+
+function deliveryTarget(target: DeliveryRowTarget): DeliveryTarget {
+  if ('ownerNotice' in target) return { kind: 'email', users: [target.ownerNotice.sub], groups: [] };
+  if ('webhook' in target) return { kind: 'webhook', url: target.webhook.url, secret: target.webhook.secret };
+  return {
+    kind: 'email',
+    users: target.email.users,
+    groups: target.email.groups,
+    attach: target.email.attach,
+  };
+}
