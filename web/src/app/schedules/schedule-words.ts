@@ -1,0 +1,35 @@
+import { cronInWords, inZone } from './cron';
+import type { Schedule, ScheduleRun } from './schedule.types';
+
+/** "Every weekday at 07:00 (Europe/Berlin)" or "When a new vintage arrives". */
+export function triggerInWords(schedule: Schedule): string {
+  const trigger = schedule.trigger;
+  return 'cron' in trigger
+    ? `${cronInWords(trigger.cron)} (${trigger.timeZone})`
+    : 'When a new vintage arrives';
+}
+
+export function nextRunInWords(schedule: Schedule): string {
+  if (schedule.paused) return 'Paused';
+  const trigger = schedule.trigger;
+  if (!('cron' in trigger)) return 'At the next vintage';
+  return schedule.nextRunAt ? inZone(new Date(schedule.nextRunAt), trigger.timeZone) : 'Never';
+}
+
+/** "4.2 s", "1 min 5 s"; empty until the run has started and finished. */
+export function duration(run: ScheduleRun): string {
+  if (!run.startedAt || !run.finishedAt) return '';
+  const ms = new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime();
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function localTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
