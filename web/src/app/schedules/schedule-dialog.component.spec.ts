@@ -20,7 +20,7 @@ function render(schedule: Schedule | null = null) {
   let conflicts = 0;
   dialog.saved.subscribe((s) => saved.push(s));
   dialog.conflict.subscribe(() => (conflicts += 1));
-  const text = (): string => (fixture.nativeElement as HTMLElement).textContent ?? '';
+  const text = (): string => (fixture.nativeElement as HTMLElement).textContent;
   return {
     fixture,
     dialog,
