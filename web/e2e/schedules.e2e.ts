@@ -57,7 +57,7 @@ export async function carolSchedulesAReport(page: Page, urls: Urls): Promise<voi
 
   await row.getByTestId('schedule-pause').click();
   await row.getByTestId('schedule-paused-badge').waitFor();
-  await row.getByTestId('schedule-next').filter({ hasText: 'Paused' }).waitFor();
+  await row.getByTestId('schedule-next').filter({ hasText: 'no runs while paused' }).waitFor();
   await assertFits(page, 'the schedules page');
   await shot(page, 'schedules-page', true);
 }

@@ -9,11 +9,14 @@ export function triggerInWords(schedule: Schedule): string {
     : 'When a new vintage arrives';
 }
 
+/** "next run Mon, 14 Dec 2026, 07:00 CET" (in the schedule's zone), or why there is none. */
 export function nextRunInWords(schedule: Schedule): string {
-  if (schedule.paused) return 'Paused';
+  if (schedule.paused) return 'no runs while paused';
   const trigger = schedule.trigger;
-  if (!('cron' in trigger)) return 'At the next vintage';
-  return schedule.nextRunAt ? inZone(new Date(schedule.nextRunAt), trigger.timeZone) : 'Never';
+  if (!('cron' in trigger)) return 'next run at the next vintage';
+  return schedule.nextRunAt
+    ? `next run ${inZone(new Date(schedule.nextRunAt), trigger.timeZone)}`
+    : 'no next run';
 }
 
 /** "4.2 s", "1 min 5 s"; empty until the run has started and finished. */

@@ -77,7 +77,7 @@ const RUN_STATUS: Record<string, string> = {
                 </div>
                 <div class="mt-0.5 text-xs text-slate-600">
                   <span data-testid="schedule-trigger">{{ trigger(schedule) }}</span>
-                  · next run
+                  ·
                   <span class="tabular-nums" data-testid="schedule-next">{{ next(schedule) }}</span>
                   @if (schedule.deliveries.length > 0) {
                     · {{ schedule.deliveries.length }}
@@ -134,8 +134,8 @@ const RUN_STATUS: Record<string, string> = {
                 @if (store.runs(); as runs) {
                   <table class="w-full text-left text-xs">
                     <thead class="text-slate-500">
-                      <tr>
-                        <th class="py-1 font-medium">Run for</th>
+                      <tr class="*:py-1">
+                        <th class="font-medium">Run for</th>
                         <th class="font-medium">Cause</th>
                         <th class="font-medium">Status</th>
                         <th class="text-right font-medium">Rows</th>
@@ -145,8 +145,8 @@ const RUN_STATUS: Record<string, string> = {
                     </thead>
                     <tbody>
                       @for (run of runs; track run.id) {
-                        <tr class="border-t border-slate-100 align-top" data-testid="schedule-run">
-                          <td class="py-1 tabular-nums">{{ time(run.scheduledFor) }}</td>
+                        <tr class="border-t border-slate-100 align-top *:py-1" data-testid="schedule-run">
+                          <td class="tabular-nums">{{ time(run.scheduledFor) }}</td>
                           <td>{{ run.cause }}</td>
                           <td>
                             <span
