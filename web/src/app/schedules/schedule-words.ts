@@ -1,5 +1,5 @@
 import { cronInWords, inZone } from './cron';
-import type { Schedule, ScheduleRun } from './schedule.types';
+import type { DeliveryOutcome, Schedule, ScheduleRun } from './schedule.types';
 
 /** "Every weekday at 07:00 (Europe/Berlin)" or "When a new vintage arrives". */
 export function triggerInWords(schedule: Schedule): string {
@@ -35,4 +35,16 @@ export function localTime(iso: string): string {
     minute: '2-digit',
     second: '2-digit',
   });
+}
+
+/** "email delivered (1 attempt)", "webhook failed (3 attempts): the host is not allowed". */
+export function deliveryInWords(delivery: DeliveryOutcome): string {
+  const attempts =
+    delivery.attempts === undefined
+      ? ''
+      : ` (${delivery.attempts} ${delivery.attempts === 1 ? 'attempt' : 'attempts'})`;
+  const reason = delivery.reason ? `: ${delivery.reason}` : '';
+  return `${delivery.kind ?? 'delivery'} ${delivery.status ?? ''}${attempts}${reason}`
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -67,6 +67,10 @@ describe('SchedulesPage', () => {
           startedAt: '2027-03-26T10:00:00Z',
           finishedAt: '2027-03-26T10:00:01Z',
           error: { code: 'QUOTA_EXCEEDED', detail: 'Your export quota is used up.' },
+          deliveries: [
+            { kind: 'email', status: 'delivered', attempts: 1, reason: null },
+            { kind: 'webhook', status: 'failed', attempts: 3, reason: 'the host is not allowed' },
+          ],
         },
       ],
     });
@@ -75,5 +79,8 @@ describe('SchedulesPage', () => {
     expect(run?.textContent).toContain('QUOTA_EXCEEDED');
     expect(run?.textContent).toContain('1.0 s');
     expect(run?.querySelector('[data-testid=schedule-run-download]')).toBeNull();
+    expect(
+      [...(run?.querySelectorAll('[data-testid=schedule-run-delivery]') ?? [])].map((d) => d.textContent),
+    ).toEqual(['email delivered (1 attempt)', 'webhook failed (3 attempts): the host is not allowed']);
   });
 });

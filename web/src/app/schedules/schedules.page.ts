@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from 
 import { RouterLink } from '@angular/router';
 import { IconComponent } from '../ui/icon.component';
 import { ScheduleDialogComponent } from './schedule-dialog.component';
-import { duration, localTime, nextRunInWords, triggerInWords } from './schedule-words';
+import { deliveryInWords, duration, localTime, nextRunInWords, triggerInWords } from './schedule-words';
 import type { Schedule } from './schedule.types';
 import { SchedulesStore } from './schedules.store';
 
@@ -175,6 +175,15 @@ const RUN_STATUS: Record<string, string> = {
                                 <au-icon name="download" [size]="12" />Download
                               </button>
                             }
+                            @for (delivery of run.deliveries ?? []; track $index) {
+                              <span
+                                class="block text-[11px]"
+                                [class.text-red-700]="delivery.status === 'failed'"
+                                [class.text-slate-500]="delivery.status !== 'failed'"
+                                data-testid="schedule-run-delivery"
+                                >{{ deliveryInWords(delivery) }}</span
+                              >
+                            }
                           </td>
                         </tr>
                       } @empty {
@@ -225,6 +234,7 @@ export class SchedulesPage implements OnInit {
   protected readonly next = nextRunInWords;
   protected readonly took = duration;
   protected readonly time = localTime;
+  protected readonly deliveryInWords = deliveryInWords;
 
   ngOnInit(): void {
     this.store.load();
