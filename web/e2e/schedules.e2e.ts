@@ -60,4 +60,27 @@ export async function carolSchedulesAReport(page: Page, urls: Urls): Promise<voi
   await row.getByTestId('schedule-next').filter({ hasText: 'no runs while paused' }).waitFor();
   await assertFits(page, 'the schedules page');
   await shot(page, 'schedules-page', true);
+
+  // The library schedules a report too, here on each new vintage.
+  await page.getByTestId('nav-reports').click();
+  await page.locator('[data-scope=mine]').click();
+  await page
+    .getByTestId('library-row')
+    .filter({ hasText: 'Sales for HR' })
+    .getByTestId('schedule-report')
+    .click();
+  const fromLibrary = page.getByTestId('schedule-dialog').filter({ hasText: 'Sales for HR' });
+  await fromLibrary.getByTestId('schedule-when-vintage').check();
+  assert.equal(
+    await fromLibrary.getByTestId('schedule-next-runs').count(),
+    0,
+    'no instants for a vintage trigger',
+  );
+  await fromLibrary.getByTestId('schedule-save').click();
+  await fromLibrary.waitFor({ state: 'detached' });
+  await page.getByRole('status').filter({ hasText: 'is scheduled' }).waitFor();
+  await page.getByTestId('nav-schedules').click();
+  const vintage = page.getByTestId('schedule-row').filter({ hasText: 'Sales for HR' });
+  await vintage.getByTestId('schedule-trigger').filter({ hasText: 'When a new vintage arrives' }).waitFor();
+  assert.equal(await page.getByTestId('schedule-row').count(), 2);
 }
