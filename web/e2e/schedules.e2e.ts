@@ -84,3 +84,38 @@ export async function carolSchedulesAReport(page: Page, urls: Urls): Promise<voi
   await vintage.getByTestId('schedule-trigger').filter({ hasText: 'When a new vintage arrives' }).waitFor();
   assert.equal(await page.getByTestId('schedule-row').count(), 2);
 }
+
+/**
+ * Bob schedules "Sales for HR" (shared with hr; global_sales, which he may not read): each run fails with
+ * DATASET_FORBIDDEN, and after three in a row the schedule is marked failing.
+ */
+export async function bobsScheduleFails(page: Page, urls: Urls): Promise<void> {
+  await signIn(page, urls, 'bob');
+  await page.getByTestId('nav-reports').click();
+  await page.locator('[data-scope=shared]').click();
+  await page
+    .getByTestId('library-row')
+    .filter({ hasText: 'Sales for HR' })
+    .getByTestId('schedule-report')
+    .click();
+  const dialog = page.getByTestId('schedule-dialog').filter({ hasText: 'Sales for HR' });
+  await dialog.getByTestId('schedule-paused').check();
+  await dialog.getByTestId('schedule-save').click();
+  await dialog.waitFor({ state: 'detached' });
+
+  await page.getByTestId('nav-schedules').click();
+  const row = page.getByTestId('schedule-row').filter({ hasText: 'Sales for HR' });
+  await row.waitFor();
+  assert.equal(await row.getByTestId('schedule-failing-badge').count(), 0, 'not failing before any run');
+  for (let failed = 1; failed <= 3; failed += 1) {
+    await row.getByTestId('schedule-run-now').click();
+    await row
+      .getByTestId('schedule-run-status')
+      .filter({ hasText: 'failed' })
+      .nth(failed - 1)
+      .waitFor({ timeout: 30_000 });
+  }
+  await row.getByTestId('schedule-failing-badge').filter({ hasText: 'the last 3 runs failed' }).waitFor();
+  await row.getByTestId('schedule-run').first().filter({ hasText: 'DATASET_FORBIDDEN' }).waitFor();
+  await shot(page, 'schedules-failing');
+}

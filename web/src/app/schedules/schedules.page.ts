@@ -134,18 +134,21 @@ const RUN_STATUS: Record<string, string> = {
                 @if (store.runs(); as runs) {
                   <table class="w-full text-left text-xs">
                     <thead class="text-slate-500">
-                      <tr class="*:py-1">
+                      <tr class="*:px-1.5 *:py-1">
                         <th class="font-medium">Run for</th>
                         <th class="font-medium">Cause</th>
                         <th class="font-medium">Status</th>
                         <th class="text-right font-medium">Rows</th>
                         <th class="text-right font-medium">Duration</th>
-                        <th class="pl-3 font-medium">File or error</th>
+                        <th class="font-medium">File or error</th>
                       </tr>
                     </thead>
                     <tbody>
                       @for (run of runs; track run.id) {
-                        <tr class="border-t border-slate-100 align-top *:py-1" data-testid="schedule-run">
+                        <tr
+                          class="border-t border-slate-100 align-top *:px-1.5 *:py-1"
+                          data-testid="schedule-run"
+                        >
                           <td class="tabular-nums">{{ time(run.scheduledFor) }}</td>
                           <td>{{ run.cause }}</td>
                           <td>
@@ -160,7 +163,7 @@ const RUN_STATUS: Record<string, string> = {
                             {{ run.rows === null ? '' : run.rows.toLocaleString() }}
                           </td>
                           <td class="text-right tabular-nums">{{ took(run) }}</td>
-                          <td class="pl-3">
+                          <td>
                             @if (run.error; as error) {
                               <span class="text-red-700"
                                 ><b>{{ error.code }}</b> {{ error.detail }}</span

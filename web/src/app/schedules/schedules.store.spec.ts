@@ -80,6 +80,23 @@ describe('SchedulesStore', () => {
     http.expectNone('/api/v1/schedules/s1/runs');
   });
 
+  it('refreshes the schedule when a run is refused at once, so that `failing` shows', () => {
+    const { store, http } = setUp();
+    store.items.set([aSchedule({ consecutiveFailures: 2 })]);
+    const refused = aRun({
+      status: 'failed',
+      error: { code: 'DATASET_FORBIDDEN', detail: 'This report reads a dataset you may not read.' },
+    });
+    store.runNow(aSchedule());
+    http.expectOne('/api/v1/schedules/s1/run-now').flush(refused);
+    http
+      .expectOne({ method: 'GET', url: '/api/v1/schedules/s1' })
+      .flush(aSchedule({ consecutiveFailures: 3, failing: true }));
+    http.expectOne('/api/v1/schedules/s1/runs').flush({ items: [refused] });
+    expect(store.items()[0]?.failing).toBe(true);
+    http.verify();
+  });
+
   it('deletes a schedule and closes its history; says why when the server refuses', () => {
     const { store, http } = setUp();
     store.items.set([aSchedule(), aSchedule({ id: 's2' })]);

@@ -43,6 +43,8 @@ export class SchedulesStore {
   readonly openId = signal<string | null>(null);
   readonly runs = signal<readonly ScheduleRun[] | null>(null);
   private poll: ReturnType<typeof setTimeout> | undefined;
+  /** Runs last seen queued or running (or just started): one that has ended changes its schedule's failures. */
+  private readonly watched = new Set<string>();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => clearTimeout(this.poll));
@@ -87,6 +89,9 @@ export class SchedulesStore {
   runNow(schedule: Schedule): void {
     this.api.runNow(schedule.id).subscribe({
       next: (run) => {
+        // A run refused at once (a report its owner may no longer read) has already ended.
+        if (unfinished(run)) this.watched.add(run.id);
+        else this.refresh(schedule.id);
         if (this.openId() !== schedule.id) this.openRuns(schedule.id);
         else this.runs.update((runs) => [run, ...(runs ?? []).filter((r) => r.id !== run.id)]);
         this.schedulePoll();
@@ -113,15 +118,14 @@ export class SchedulesStore {
   private loadRuns(): void {
     const id = this.openId();
     if (id === null) return;
-    const before = this.runs();
     this.api.runs(id).subscribe({
       next: (runs) => {
         if (this.openId() !== id) return;
         this.runs.set(runs);
-        // A run that finished changes the schedule's failure count (and `failing`).
-        const ended = (before ?? []).some(
-          (old) => unfinished(old) && runs.some((r) => r.id === old.id && !unfinished(r)),
-        );
+        // A run that ended changes the schedule's failure count (and `failing`).
+        const ended = runs.some((run) => this.watched.has(run.id) && !unfinished(run));
+        this.watched.clear();
+        for (const run of runs.filter(unfinished)) this.watched.add(run.id);
         if (ended) this.refresh(id);
         if (runs.some(unfinished)) this.schedulePoll();
       },
