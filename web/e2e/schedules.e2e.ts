@@ -1,7 +1,7 @@
 /** Schedules in the browser (issue 17): carol schedules a saved report, runs it now, follows the run, pauses it. */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { assertFits, shot, signIn, type Urls } from './support';
+import { assertFits, sessionOf, shot, signIn, type Urls } from './support';
 
 const REPORT = 'Headcount by department';
 
@@ -115,6 +115,16 @@ export async function bobsScheduleFails(page: Page, urls: Urls): Promise<void> {
       .nth(failed - 1)
       .waitFor({ timeout: 30_000 });
   }
+  const { accessToken } = await sessionOf(page);
+  const answer = await fetch(`${urls.apiUrl}/schedules`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  const listed = (await answer.json()) as { items: { failing: boolean; consecutiveFailures: number }[] };
+  assert.equal(
+    listed.items[0]?.failing,
+    true,
+    `the server marks it failing: ${JSON.stringify(listed.items[0])}`,
+  );
   await row.getByTestId('schedule-failing-badge').filter({ hasText: 'the last 3 runs failed' }).waitFor();
   await row.getByTestId('schedule-run').first().filter({ hasText: 'DATASET_FORBIDDEN' }).waitFor();
   await shot(page, 'schedules-failing');

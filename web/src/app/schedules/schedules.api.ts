@@ -14,8 +14,12 @@ export class SchedulesApi {
   list(): Observable<readonly Schedule[]> {
     return this.http.get<{ items: readonly Schedule[] }>(BASE).pipe(map((page) => page.items));
   }
+  /**
+   * Asked past the browser's cache: the ETag is the version, which runs do not change, so a conditional request
+   * would get a 304 and the cached schedule with stale `failing`, `consecutiveFailures` and `nextRunAt`.
+   */
   get(id: string): Observable<Schedule> {
-    return this.http.get<Schedule>(at(id));
+    return this.http.get<Schedule>(at(id), { headers: new HttpHeaders({ 'Cache-Control': 'no-cache' }) });
   }
   create(body: ScheduleInput): Observable<Schedule> {
     return this.http.post<Schedule>(BASE, body);
