@@ -127,5 +127,5 @@ export async function bobsScheduleFails(page: Page, urls: Urls): Promise<void> {
   );
   await row.getByTestId('schedule-failing-badge').filter({ hasText: 'the last 3 runs failed' }).waitFor();
   await row.getByTestId('schedule-run').first().filter({ hasText: 'DATASET_FORBIDDEN' }).waitFor();
-  await shot(page, 'schedules-failing');
+  await shot(page, 'schedules-failing', true);
 }

@@ -149,7 +149,7 @@ const RUN_STATUS: Record<string, string> = {
                           class="border-t border-slate-100 align-top *:px-1.5 *:py-1"
                           data-testid="schedule-run"
                         >
-                          <td class="tabular-nums">{{ time(run.scheduledFor) }}</td>
+                          <td class="whitespace-nowrap tabular-nums">{{ time(run.scheduledFor) }}</td>
                           <td>{{ run.cause }}</td>
                           <td>
                             <span
