@@ -21,6 +21,7 @@ import {
   bobOpensSharedReports,
   carolSharesWithHr,
 } from './reports.e2e';
+import { bobsScheduleFails, carolSchedulesAReport } from './schedules.e2e';
 import { aliceSeesMaskedEmails, daveSeesOnlyHisRegion } from './governance.e2e';
 import { aliceWorksUnderThePolicy, assertNothingRefused, watchPolicies } from './security.e2e';
 import {
@@ -256,12 +257,14 @@ async function run(
   }
 }
 
-/** Saved reports (issue 14): alone with `e2e:reports`, else within the whole run. */
+/** Saved reports (issue 14) and their schedules (issue 17): alone with `e2e:reports`, else within the whole run. */
 async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'alice saves, reopens and restores a report', aliceSavesAReport);
   await run(browser, urls, 'bob has nothing shared yet', bobHasNothingShared);
   await run(browser, urls, 'carol shares reports with group hr', carolSharesWithHr);
   await run(browser, urls, 'bob opens the reports shared with hr', bobOpensSharedReports);
+  await run(browser, urls, 'carol schedules a report, runs it now and pauses it', carolSchedulesAReport);
+  await run(browser, urls, "bob's schedule of a report he may not read fails", bobsScheduleFails);
 }
 
 export async function runScenarios(urls: Urls, only?: 'reports' | 'governance'): Promise<void> {

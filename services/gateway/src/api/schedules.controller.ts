@@ -150,8 +150,13 @@ export class SchedulesController {
   }
 }
 
+/**
+ * The ETag is the version If-Match names, but runs change `failing` and `nextRunAt` without a new version: no
+ * cache may keep the answer, or a browser's conditional GET would get a 304 and show the old state.
+ */
 function withETag(response: Response, schedule: unknown): unknown {
   response.setHeader('ETag', `"${(schedule as ScheduleView).version}"`);
+  response.setHeader('Cache-Control', 'no-store');
   return schedule;
 }
 

@@ -39,6 +39,16 @@ describe('toApiError', () => {
     expect(slots.detail).toBe('You already have 8 queries running.');
   });
 
+  it('keeps the path of the problem, for the form to show it at its field', () => {
+    const error = toApiError(400, {
+      code: 'INVALID_QUERY',
+      detail: 'must be an https:// URL',
+      path: 'deliveries[1].webhook.url',
+    });
+    expect(error.path).toBe('deliveries[1].webhook.url');
+    expect(toApiError(503, { code: 'UNAVAILABLE', detail: 'down' }).path).toBeUndefined();
+  });
+
   it('never shows raw bodies for unknown errors', () => {
     expect(toApiError(502, '<html>bad gateway</html>').detail).toBe(
       'The server answered with an unexpected error (502).',

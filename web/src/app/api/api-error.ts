@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
+    /** Where in the request body the problem is (`trigger.cron`), when the server names it. */
+    readonly path?: string,
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -17,7 +19,8 @@ export function toApiError(status: number, body: unknown): ApiError {
     const title = typeof problem['title'] === 'string' ? problem['title'] : undefined;
     const code = typeof problem['code'] === 'string' ? problem['code'] : 'UNKNOWN';
     const resetsAt = typeof problem['resetsAt'] === 'string' ? new Date(problem['resetsAt']) : null;
-    if (detail ?? title) return new ApiError(status, code, withReset(detail ?? title ?? '', resetsAt));
+    const path = typeof problem['path'] === 'string' ? problem['path'] : undefined;
+    if (detail ?? title) return new ApiError(status, code, withReset(detail ?? title ?? '', resetsAt), path);
   }
   if (status === 0)
     return new ApiError(0, 'NETWORK', 'The server cannot be reached. Check your connection and retry.');

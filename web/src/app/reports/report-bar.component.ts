@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { ExplorerStore } from '../explorer/state/explorer.store';
+import { ScheduleDialogComponent } from '../schedules/schedule-dialog.component';
 import { IconComponent } from '../ui/icon.component';
 import { HistoryPanelComponent } from './history-panel.component';
 import { onNewest, vintageMode, type ReportMeta, type VintageMode } from './report-mapping';
@@ -12,12 +13,19 @@ import { ShareDialogComponent } from './share-dialog.component';
 const BUTTON =
   'inline-flex shrink-0 items-center gap-1 whitespace-nowrap rounded-full border border-slate-300 bg-white px-2.5 py-0.5 text-xs text-slate-700 hover:border-blue-400 hover:text-blue-700 focus-visible:ring-2 focus-visible:ring-blue-300 focus-visible:outline-none disabled:cursor-not-allowed disabled:opacity-40';
 
-type Dialog = 'save-as' | 'rename' | 'share' | 'history' | null;
+type Dialog = 'save-as' | 'rename' | 'share' | 'schedule' | 'history' | null;
 
-/** The saved report of the explorer: its name, unsaved changes, Save / Save as / Rename / Share / History. */
+/** The saved report of the explorer: its name, unsaved changes, Save / Save as / Rename / Share / Schedule / History. */
 @Component({
   selector: 'au-report-bar',
-  imports: [IconComponent, RouterLink, SaveDialogComponent, ShareDialogComponent, HistoryPanelComponent],
+  imports: [
+    IconComponent,
+    RouterLink,
+    SaveDialogComponent,
+    ShareDialogComponent,
+    HistoryPanelComponent,
+    ScheduleDialogComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './report-bar.component.html',
 })
@@ -27,6 +35,8 @@ export class ReportBarComponent {
   protected readonly button = BUTTON;
   protected readonly dialog = signal<Dialog>(null);
   protected readonly versions = signal<readonly ReportVersion[] | null>(null);
+  /** A schedule was just made for this report: the bar links to the Schedules page. */
+  protected readonly scheduled = signal(false);
 
   protected readonly shown = computed(() => this.session.report() !== null || this.store.detail() !== null);
   protected readonly saveAsMeta = computed((): ReportMeta => {
@@ -52,6 +62,10 @@ export class ReportBarComponent {
         error: () => this.versions.set([]),
       });
     }
+  }
+  protected scheduledNow(): void {
+    this.scheduled.set(true);
+    this.close();
   }
   protected close(): void {
     this.dialog.set(null);

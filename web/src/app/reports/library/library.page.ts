@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, inject, type OnInit } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { ScheduleDialogComponent } from '../../schedules/schedule-dialog.component';
 import { IconComponent } from '../../ui/icon.component';
 import { LoadMoreComponent } from '../../ui/load-more.component';
 import { when } from '../history-panel.component';
-import type { ReportScope } from '../report.types';
+import type { ReportScope, ReportSummary } from '../report.types';
 import { LibraryStore } from './library.store';
 
 const SCOPES: readonly { scope: ReportScope; label: string }[] = [
@@ -17,7 +18,7 @@ const SCOPES: readonly { scope: ReportScope; label: string }[] = [
 /** The Reports section: My reports, Shared with me, Recent, Favourites and Trash. */
 @Component({
   selector: 'au-library',
-  imports: [RouterLink, IconComponent, LoadMoreComponent],
+  imports: [RouterLink, IconComponent, LoadMoreComponent, ScheduleDialogComponent],
   providers: [LibraryStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './library.page.html',
@@ -27,10 +28,19 @@ export class LibraryPage implements OnInit {
   protected readonly store = inject(LibraryStore);
   protected readonly scopes = SCOPES;
   protected readonly when = when;
+  /** The report whose schedule dialog is open. */
+  protected readonly scheduling = signal<ReportSummary | null>(null);
+  /** The report just scheduled: the page links to Schedules. */
+  protected readonly scheduledName = signal<string | null>(null);
 
   ngOnInit(): void {
     this.store.loadFolders();
     this.store.load();
+  }
+
+  protected scheduled(item: ReportSummary): void {
+    this.scheduling.set(null);
+    this.scheduledName.set(item.name);
   }
 
   protected scopeLabel(): string {
