@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { freePort } from '@aurora/testing';
 import type { DeliveryConfig, FinishedRun } from '../src';
 import { InMemoryDirectory } from '../src';
+
+export { startSmtp } from '@aurora/testing';
 
 /** The dev IdP's users (tools/dev-idp/src/principals.ts) with the addresses a directory would give them. */
 export const DEV_DIRECTORY = new InMemoryDirectory([
@@ -58,79 +58,6 @@ export function testConfig(overrides: {
       responseMaxBytes: 4096,
       ...overrides.webhook,
     },
-  };
-}
-
-export interface ReceivedMail {
-  /** The envelope: who the server was asked to deliver to. */
-  readonly from: string;
-  readonly to: readonly string[];
-  readonly raw: string;
-  /** The message as a mail client reads it. */
-  readonly subject: string;
-  readonly text: string;
-  readonly attachments: readonly { filename: string; content: Buffer }[];
-}
-
-/**
- * A real SMTP server (the smtp-server package) on a free port. `refuse` answers RCPT TO with that reply code
- * for the first `refuseTimes` messages' recipients (a 4xx is transient, a 5xx permanent).
- */
-export async function startSmtp(options: { refuse?: number; refuseTimes?: number } = {}) {
-  const port = await freePort();
-  const mails: ReceivedMail[] = [];
-  let refusals = 0;
-  let transactions = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onMailFrom(_address, _session, callback) {
-      transactions += 1;
-      callback();
-    },
-    onRcptTo(_address, _session, callback) {
-      if (options.refuse !== undefined && refusals < (options.refuseTimes ?? Infinity)) {
-        refusals += 1;
-        const error = Object.assign(new Error(`${options.refuse} mailbox unavailable`), {
-          responseCode: options.refuse,
-        });
-        callback(error);
-        return;
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        simpleParser(raw).then(
-          (parsed) => {
-            mails.push({
-              from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
-              to: session.envelope.rcptTo.map((rcpt) => rcpt.address).sort(),
-              raw,
-              subject: parsed.subject ?? '',
-              text: parsed.text ?? '',
-              attachments: parsed.attachments.map((a) => ({
-                filename: a.filename ?? '',
-                content: a.content,
-              })),
-            });
-            callback();
-          },
-          (error: unknown) => callback(error as Error),
-        );
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    port,
-    mails,
-    transactions: () => transactions,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 

@@ -33,6 +33,7 @@ export {
   type RunningServer,
   type S3Options,
 } from './infra';
+export { startSmtp, type ReceivedMail, type SmtpOptions, type TestSmtp } from './smtp-server';
 export { parsePrometheus, scrapeMetrics, type Family, type Sample } from './prometheus';
 export { createTestCa, type CertificateOptions, type TestCa, type TestCertificate } from './test-ca';
 export { BENCHMARKS_FILE, markdownTable, writeBenchSection, type Align } from './bench-docs';

@@ -14,13 +14,14 @@ import {
   type RunningServer,
   type Stack,
   type TestCa,
+  startSmtp,
+  type TestSmtp,
 } from '@aurora/testing';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { send, type ApiResponse } from './support/http';
-import { startSmtp, type TestSmtp } from './support/smtp';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**

@@ -1,7 +1,7 @@
 import { Deliveries, InMemoryDirectory, type DeliveryConfig } from '@aurora/deliveries';
 import type { Principal } from '@aurora/proto';
 import { parseScheduleBody, type StoredDelivery } from '@aurora/query-model';
-import { freePort, startPostgres, type RunningPostgres } from '@aurora/testing';
+import { freePort, startPostgres, startSmtp, type RunningPostgres, type TestSmtp } from '@aurora/testing';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Registry } from 'prom-client';
@@ -9,7 +9,6 @@ import { AppDatabase } from '../src/reports/app-database';
 import { RunDeliverer } from '../src/schedules/run-deliverer';
 import { Scheduler } from '../src/schedules/scheduler';
 import { SchedulesStore } from '../src/schedules/schedules.store';
-import { startSmtp, type TestSmtp } from './support/smtp';
 
 /**
  * docs/API.md, "Deliveries": a finished run is delivered to each of its schedule's targets once, across replicas,
