@@ -1,4 +1,3 @@
-import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { CallContext, Caller, Report, ReportShare } from '@aurora/proto';
 import {
   ChartSpecSchema,
@@ -33,6 +32,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
+import { ifMatchVersion, requiredIfMatchVersion } from '../http/if-match';
 import { RunsQuery } from '../quota/query-slot.interceptor';
 import { chartOf, sendChart } from './chart-runs';
 import { sendCsv, sendPreview } from './query-responses';
@@ -107,12 +107,7 @@ export class ReportsController {
     @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const expected = versionOf(ifMatch);
-    if (expected === undefined)
-      throw new AuroraError(
-        ErrorCode.PRECONDITION_REQUIRED,
-        "Send the report's ETag in If-Match, so that a save never overwrites someone else's unseen changes.",
-      );
+    const expected = requiredIfMatchVersion(ifMatch, 'report');
     const report = await this.clients.reports.update(
       id,
       expected,
@@ -173,7 +168,7 @@ export class ReportsController {
     const report = await this.clients.reports.restoreVersion(
       id,
       version,
-      versionOf(ifMatch) ?? 0,
+      ifMatchVersion(ifMatch, 'report') ?? 0,
       this.context(caller, response),
     );
     return withETag(response, report);
@@ -343,15 +338,6 @@ function body(report: Report) {
 function withETag(response: Response, report: Report) {
   response.setHeader('ETag', `"${report.version}"`);
   return body(report);
-}
-
-/** `"3"`, `W/"3"` or `3`: the version an If-Match names; undefined when there is none. */
-function versionOf(ifMatch: string | undefined): number | undefined {
-  if (ifMatch === undefined || ifMatch.trim() === '') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
-  if (!match)
-    throw new AuroraError(ErrorCode.EDIT_CONFLICT, 'If-Match does not name a version of this report.');
-  return Number(match[1]);
 }
 
 function toGrpcShare(share: HttpShare): ReportShare {

@@ -1,4 +1,3 @@
-import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { CallContext, Caller } from '@aurora/proto';
 import { parseScheduleBody, type ScheduleView } from '@aurora/query-model';
 import {
@@ -22,6 +21,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
+import { requiredIfMatchVersion } from '../http/if-match';
 
 /**
  * Schedules on saved reports (docs/API.md, "Schedules"), kept and ticked by the metadata service; the gateway's
@@ -74,7 +74,7 @@ export class SchedulesController {
     @Body(BodyDepthPipe) body: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const expected = versionOf(ifMatch);
+    const expected = requiredIfMatchVersion(ifMatch, 'schedule');
     const parsed = parseScheduleBody(body);
     const schedule = await this.clients.schedules.update(
       id,
@@ -158,17 +158,4 @@ function withETag(response: Response, schedule: unknown): unknown {
   response.setHeader('ETag', `"${(schedule as ScheduleView).version}"`);
   response.setHeader('Cache-Control', 'no-store');
   return schedule;
-}
-
-/** `"3"`, `W/"3"` or `3`: the version If-Match names; PUT requires one (428). */
-function versionOf(ifMatch: string | undefined): number {
-  if (ifMatch === undefined || ifMatch.trim() === '')
-    throw new AuroraError(
-      ErrorCode.PRECONDITION_REQUIRED,
-      "Send the schedule's ETag in If-Match, so that a save never overwrites a change you have not seen.",
-    );
-  const match = /^\s*(?:W\/)?"?([1-9]\d{0,8})"?\s*$/.exec(ifMatch);
-  if (!match)
-    throw new AuroraError(ErrorCode.EDIT_CONFLICT, 'If-Match does not name a version of this schedule.');
-  return Number(match[1]);
 }
