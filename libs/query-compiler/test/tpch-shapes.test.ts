@@ -12,6 +12,12 @@ import { createStarSchema, starCatalog, VINTAGE } from '../bench/star-schema';
 const ROWS = 60_000;
 const VINTAGE_FILTER = `load_type = 'DAILY' AND load_id = DATE '2026-11-20'`;
 const vintages = { sales: { loadType: VINTAGE.loadType, loadId: VINTAGE.loadId } };
+/** Each sale's customer (TPC-H's orders to customer). */
+const CUSTOMERS = {
+  dataset: 'customers',
+  type: 'inner',
+  on: [{ left: 'sales.customer_id', right: 'customers.customer_id' }],
+};
 /** TPC-H's revenue: the extended price less its discount. */
 const REVENUE = { as: 'revenue', expr: 'sales.amount * (1 - sales.discount)' };
 
@@ -65,13 +71,7 @@ const SHAPES: readonly Shape[] = [
     body: {
       dataset: 'sales',
       vintages,
-      joins: [
-        {
-          dataset: 'customers',
-          type: 'inner',
-          on: [{ left: 'sales.customer_id', right: 'customers.customer_id' }],
-        },
-      ],
+      joins: [CUSTOMERS],
       computed: [REVENUE],
       filter: {
         kind: 'group',
@@ -108,11 +108,7 @@ const SHAPES: readonly Shape[] = [
       dataset: 'sales',
       vintages,
       joins: [
-        {
-          dataset: 'customers',
-          type: 'inner',
-          on: [{ left: 'sales.customer_id', right: 'customers.customer_id' }],
-        },
+        CUSTOMERS,
         {
           dataset: 'employees',
           type: 'inner',
@@ -182,13 +178,7 @@ const SHAPES: readonly Shape[] = [
     body: {
       dataset: 'sales',
       vintages,
-      joins: [
-        {
-          dataset: 'customers',
-          type: 'inner',
-          on: [{ left: 'sales.customer_id', right: 'customers.customer_id' }],
-        },
-      ],
+      joins: [CUSTOMERS],
       computed: [REVENUE],
       filter: {
         kind: 'group',
