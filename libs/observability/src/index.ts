@@ -23,7 +23,12 @@ export {
 export { grpcCodeName, grpcPath, recordGrpcClientCall, recordGrpcServerCall } from './metrics/grpc';
 export { recordHttpRequest, recordRateLimitRejection, sseConnections } from './metrics/http';
 export { registerPoolGauges } from './metrics/pool';
-export { recordScheduleRun, recordScheduleRunQueued, type ScheduleRunOutcome } from './metrics/schedule';
+export {
+  recordScheduleRun,
+  recordScheduleRunQueued,
+  registerScheduleMetrics,
+  type ScheduleRunOutcome,
+} from './metrics/schedule';
 export { recordQuotaRefusal, recordQuotaUse, registerQuotaMetrics } from './metrics/quota';
 export {
   queryOutcome,

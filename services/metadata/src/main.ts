@@ -6,6 +6,7 @@ import {
   GrpcServerTelemetry,
   logger,
   registerDeliveryMetrics,
+  registerScheduleMetrics,
   serveMetrics,
   startTelemetry,
 } from '@aurora/observability';
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   );
   app.enableShutdownHooks();
   const warehouse = app.get<DatabaseAdapter>(WAREHOUSE);
-  // The deliveries of scheduled reports (libs/deliveries) count into these.
+  // Scheduled runs and their deliveries (libs/deliveries) count into these.
+  registerScheduleMetrics();
   registerDeliveryMetrics();
   const metrics = await serveMetrics({
     port: config.METRICS_PORT,
