@@ -108,6 +108,11 @@ beforeAll(async () => {
   });
   api = stack.urls.api;
   token = await stack.token('alice-cli');
+  // On a loaded machine the gateway's first call to a just-started metadata service can meet a gRPC channel
+  // still connecting (503, "try again"): the tests start once the schedules answer.
+  const ready = Date.now() + 20_000;
+  while ((await call('GET', '/schedules')).status === 503 && Date.now() < ready)
+    await new Promise((resolve) => setTimeout(resolve, 200));
 }, 120_000);
 
 afterAll(async () => {
