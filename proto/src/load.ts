@@ -33,8 +33,14 @@ export type AuroraPackage = MetadataProto & QueryProto & ReportsProto & AuditPro
 /**
  * Channel options of every Aurora client. A preview page (≤ 500 rows of ≤ 200 columns) can outgrow grpc-js's
  * 4 MiB default when cells are long texts; streamed rows arrive in messages of about 1 MiB (ROW_MESSAGE_BYTES).
+ * A server that is down (restarting, not started yet) is tried again within 5 s, not after grpc-js's backoff of
+ * up to 2 minutes, during which every call would fail at once with UNAVAILABLE.
  */
-export const CLIENT_CHANNEL_OPTIONS = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 } as const;
+export const CLIENT_CHANNEL_OPTIONS = {
+  'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': 5_000,
+} as const;
 
 /** The size a streamed RowBatch aims at, in bytes of its Arrow buffers. */
 export const ROW_MESSAGE_BYTES = 1024 * 1024;

@@ -429,7 +429,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return p;
     });
 
-  // The services connect to each other lazily, so all four can boot at once.
+  // The IdP, metadata and query services boot at once; the gateway once they listen: a gRPC channel that finds
+  // its server not up yet backs off before it tries again, and the first requests would meet that pause.
   const metadataAddress = `127.0.0.1:${await stackPort()}`;
   const queryAddress = `127.0.0.1:${await stackPort()}`;
   const idpPort = await stackPort();
@@ -449,23 +450,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       }),
     ),
     remember(launchQuery(queryAddress, options.warehousePath, metadataAddress, env.query ?? {})),
-    remember(
-      launchGateway(gatewayPort, {
-        METADATA_GRPC_ADDRESS: metadataAddress,
-        QUERY_GRPC_ADDRESS: queryAddress,
-        OIDC_ISSUER: issuer,
-        ...natsEnv,
-        ...(options.nats ? { AUDIT_TRAIL: 'required' } : {}),
-        ...env.gateway,
-      }),
-    ),
   ]);
-  const failure = results.find((result) => result.status === 'rejected');
+  const gatewayResult = (await Promise.allSettled(
+    results.some((result) => result.status === 'rejected')
+      ? []
+      : [
+          remember(
+            launchGateway(gatewayPort, {
+              METADATA_GRPC_ADDRESS: metadataAddress,
+              QUERY_GRPC_ADDRESS: queryAddress,
+              OIDC_ISSUER: issuer,
+              ...natsEnv,
+              ...(options.nats ? { AUDIT_TRAIL: 'required' } : {}),
+              ...env.gateway,
+            }),
+          ),
+        ],
+  )) as PromiseSettledResult<StackProcess>[];
+  const failure = [...results, ...gatewayResult].find((result) => result.status === 'rejected');
   if (failure) {
     await Promise.all(started.map((p) => p.stop()));
     throw failure.reason;
   }
-  const [idp, metadata, query, gateway] = results.map(
+  const [idp, metadata, query, gateway] = [...results, ...gatewayResult].map(
     (r) => (r as PromiseFulfilledResult<unknown>).value,
   ) as [IdpProcess, GrpcProcess, GrpcProcess, GatewayProcess];
 
