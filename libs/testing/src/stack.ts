@@ -439,42 +439,39 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const gatewayPort = await stackPort();
   const app = `http://127.0.0.1:${gatewayPort}`;
   const idpEnv = { DEV_IDP_WEB_REDIRECT_URIS: `${app}/,${app}/auth/callback`, ...env.idp };
-  const results = await Promise.allSettled([
-    remember(launchIdp(idpPort, idpEnv)),
-    remember(
-      launchMetadata(metadataAddress, options.warehousePath, catalogPath, {
-        ...(options.database ? { DATABASE_URL: options.database.databaseUrl } : {}),
-        // With both, it indexes the audit trail the gateway records.
-        ...(options.database && options.nats ? options.nats.env('metadata') : {}),
-        ...env.metadata,
+  let launched: [IdpProcess, GrpcProcess, GrpcProcess, GatewayProcess];
+  try {
+    const backends = [
+      remember(launchIdp(idpPort, idpEnv)),
+      remember(
+        launchMetadata(metadataAddress, options.warehousePath, catalogPath, {
+          ...(options.database ? { DATABASE_URL: options.database.databaseUrl } : {}),
+          // With both, it indexes the audit trail the gateway records.
+          ...(options.database && options.nats ? options.nats.env('metadata') : {}),
+          ...env.metadata,
+        }),
+      ),
+      remember(launchQuery(queryAddress, options.warehousePath, metadataAddress, env.query ?? {})),
+    ] as const;
+    // Every launch settles before a failure is reported, so none is left running when the stack gives up.
+    await Promise.allSettled(backends);
+    const [idp, metadata, query] = await Promise.all(backends);
+    const gateway = await remember(
+      launchGateway(gatewayPort, {
+        METADATA_GRPC_ADDRESS: metadataAddress,
+        QUERY_GRPC_ADDRESS: queryAddress,
+        OIDC_ISSUER: issuer,
+        ...natsEnv,
+        ...(options.nats ? { AUDIT_TRAIL: 'required' } : {}),
+        ...env.gateway,
       }),
-    ),
-    remember(launchQuery(queryAddress, options.warehousePath, metadataAddress, env.query ?? {})),
-  ]);
-  const gatewayResult = (await Promise.allSettled(
-    results.some((result) => result.status === 'rejected')
-      ? []
-      : [
-          remember(
-            launchGateway(gatewayPort, {
-              METADATA_GRPC_ADDRESS: metadataAddress,
-              QUERY_GRPC_ADDRESS: queryAddress,
-              OIDC_ISSUER: issuer,
-              ...natsEnv,
-              ...(options.nats ? { AUDIT_TRAIL: 'required' } : {}),
-              ...env.gateway,
-            }),
-          ),
-        ],
-  )) as PromiseSettledResult<StackProcess>[];
-  const failure = [...results, ...gatewayResult].find((result) => result.status === 'rejected');
-  if (failure) {
+    );
+    launched = [idp, metadata, query, gateway];
+  } catch (error) {
     await Promise.all(started.map((p) => p.stop()));
-    throw failure.reason;
+    throw error;
   }
-  const [idp, metadata, query, gateway] = [...results, ...gatewayResult].map(
-    (r) => (r as PromiseFulfilledResult<unknown>).value,
-  ) as [IdpProcess, GrpcProcess, GrpcProcess, GatewayProcess];
+  const [idp, metadata, query, gateway] = launched;
 
   return {
     idp,
