@@ -13,7 +13,11 @@ import { UPDATE_DOCS, cell, submitLogin, type Urls } from './support';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'web', 'dist', 'browser');
-/** Budgets asserted on every run; generous, so that only a real regression (or a leak) fails the build. */
+/**
+ * Budgets asserted on every run; generous, so that only a real regression (or a leak) fails the build. Time is
+ * asserted only by the bench (`E2E_UPDATE_DOCS=1`): a test run shares its machine, and a wall-clock limit there
+ * fails on the machine's load rather than on the code.
+ */
 const LIMITS = { initialJsGzipKb: 150, signInMs: 10_000, heapGrowthMb: 15 };
 const ROW_HEIGHT = 26;
 
@@ -72,7 +76,9 @@ export function measureBundle(): Budgets['bundle'] {
 /** The sign-ins' medians, within the budget; the first page is asked for once (the grid takes the prefetch). */
 export function signInBudget(runs: readonly SignInRun[], loadAverage: [number, number]): Budgets['signIn'] {
   const summary = summarize(runs);
-  assert.ok(summary.ms <= LIMITS.signInMs, `sign-in to first page in ${summary.ms} ms (median)`);
+  if (UPDATE_DOCS)
+    assert.ok(summary.ms <= LIMITS.signInMs, `sign-in to first page in ${summary.ms} ms (median)`);
+  else console.info(`sign-in to the first grid page: ${summary.ms} ms (median)`);
   assert.equal(summary.previewRequests, 1, 'the first page is requested once');
   return { ...summary, loadAverage };
 }
