@@ -137,7 +137,7 @@ export const DashboardFilterValueSchema = z.union([
   z
     .strictObject({ from: isoDate.optional(), to: isoDate.optional() })
     .refine((r) => !r.from || !r.to || r.from <= r.to, {
-      message: 'from must not be after to',
+      error: 'from must not be after to',
       path: ['to'],
     }),
   z.strictObject({ values: z.array(scalar).min(1).max(DASHBOARD_LIMITS.maxFilterValues) }),
