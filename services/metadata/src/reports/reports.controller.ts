@@ -19,7 +19,7 @@ import {
   type Share,
   type StoredContent,
   type StoredReport,
-  type StoredVersion,
+  type ReportVersion,
 } from './reports.store';
 
 /** The store, or nothing when no DATABASE_URL is set: then every report call is UNAVAILABLE. */
@@ -67,7 +67,7 @@ export class ReportsController {
         `limit must be 1 to ${REPORT_LIMITS.maxPageSize}.`,
         'limit',
       );
-    const { reports, nextCursor } = await this.reports().list(asker(metadata), {
+    const { documents: reports, nextCursor } = await this.reports().list(asker(metadata), {
       scope,
       search: request.search.slice(0, REPORT_LIMITS.maxSearch),
       dataset: request.dataset,
@@ -275,7 +275,7 @@ function message(report: StoredReport, problems: readonly Problem[] = [], resolv
   };
 }
 
-function versionMessage(v: StoredVersion) {
+function versionMessage(v: ReportVersion) {
   return {
     version: v.version,
     content: content(v.content),
