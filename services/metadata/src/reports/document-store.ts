@@ -163,7 +163,10 @@ export class DocumentStore<C> {
     });
   }
 
-  list(asker: Principal, options: ListOptions): Promise<{ documents: StoredDocument<C>[]; nextCursor: string }> {
+  list(
+    asker: Principal,
+    options: ListOptions,
+  ): Promise<{ documents: StoredDocument<C>[]; nextCursor: string }> {
     return this.database.run(async (db) => {
       await this.remember(db, asker);
       if (options.scope === 'trash') await purgeTrash(db);
@@ -238,12 +241,7 @@ export class DocumentStore<C> {
   }
 
   /** A new version with `content`, if the asker may edit and `expectedVersion` is still current. */
-  update(
-    asker: Principal,
-    id: string,
-    expectedVersion: number,
-    content: C,
-  ): Promise<StoredDocument<C>> {
+  update(asker: Principal, id: string, expectedVersion: number, content: C): Promise<StoredDocument<C>> {
     return this.database.run(async (db) => {
       await db.transaction().execute(async (tx) => {
         const current = await lockForEdit(tx, asker, id, this.kind);

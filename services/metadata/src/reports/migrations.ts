@@ -241,7 +241,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         alter table reports
           add column kind text not null default 'report' check (kind in ('report', 'dashboard')),
           add column definition jsonb not null default '{}'::jsonb`.execute(db);
-      await sql`alter table report_versions add column definition jsonb not null default '{}'::jsonb`.execute(db);
+      await sql`alter table report_versions add column definition jsonb not null default '{}'::jsonb`.execute(
+        db,
+      );
       await sql`create index reports_kind_owner on reports (kind, owner_sub, updated_at)`.execute(db);
     },
   },
