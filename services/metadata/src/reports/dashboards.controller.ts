@@ -1,5 +1,6 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { parseDashboardContent, type DashboardDefinition } from '@aurora/query-model';
+import type { Principal } from '@aurora/proto';
 import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
@@ -45,7 +46,8 @@ export class DashboardsController {
 
   @GrpcMethod('DashboardsService', 'CreateDashboard')
   async create(request: { content?: ContentMessage }, metadata: Metadata) {
-    return message(await this.dashboards().create(asker(metadata), stored(request.content)));
+    const principal = asker(metadata);
+    return this.whole(principal, await this.dashboards().create(principal, stored(request.content)));
   }
 
   @GrpcMethod('DashboardsService', 'ListDashboards')
@@ -63,10 +65,10 @@ export class DashboardsController {
   @GrpcMethod('DashboardsService', 'GetDashboard')
   async get(request: { id: string; recordOpen: boolean }, metadata: Metadata) {
     const principal = asker(metadata);
-    const dashboard = await this.dashboards().get(principal, request.id, { recordOpen: request.recordOpen });
-    if (!this.reports) throw unavailable();
-    const resolution = await resolveDashboard(definitionOf(dashboard), principal, this.reports, this.catalog);
-    return message(dashboard, resolution);
+    return this.whole(
+      principal,
+      await this.dashboards().get(principal, request.id, { recordOpen: request.recordOpen }),
+    );
   }
 
   @GrpcMethod('DashboardsService', 'UpdateDashboard')
@@ -75,19 +77,23 @@ export class DashboardsController {
     metadata: Metadata,
   ) {
     const { id, expectedVersion } = request;
-    return message(
-      await this.dashboards().update(asker(metadata), id, expectedVersion, stored(request.content)),
+    const principal = asker(metadata);
+    return this.whole(
+      principal,
+      await this.dashboards().update(principal, id, expectedVersion, stored(request.content)),
     );
   }
 
   @GrpcMethod('DashboardsService', 'DeleteDashboard')
   async delete(request: { id: string }, metadata: Metadata) {
-    return message(await this.dashboards().delete(asker(metadata), request.id));
+    const principal = asker(metadata);
+    return this.whole(principal, await this.dashboards().delete(principal, request.id));
   }
 
   @GrpcMethod('DashboardsService', 'RestoreDashboard')
   async restore(request: { id: string }, metadata: Metadata) {
-    return message(await this.dashboards().restore(asker(metadata), request.id));
+    const principal = asker(metadata);
+    return this.whole(principal, await this.dashboards().restore(principal, request.id));
   }
 
   @GrpcMethod('DashboardsService', 'ListDashboardVersions')
@@ -102,7 +108,11 @@ export class DashboardsController {
     metadata: Metadata,
   ) {
     const { id, version, expectedVersion } = request;
-    return message(await this.dashboards().restoreVersion(asker(metadata), id, version, expectedVersion));
+    const principal = asker(metadata);
+    return this.whole(
+      principal,
+      await this.dashboards().restoreVersion(principal, id, version, expectedVersion),
+    );
   }
 
   @GrpcMethod('DashboardsService', 'SetDashboardShares')
@@ -110,12 +120,29 @@ export class DashboardsController {
     request: { id: string; shares: { kind: string; grantee: string; role: string }[] },
     metadata: Metadata,
   ) {
-    return message(await this.dashboards().setShares(asker(metadata), request.id, sharesOf(request.shares)));
+    const principal = asker(metadata);
+    return this.whole(
+      principal,
+      await this.dashboards().setShares(principal, request.id, sharesOf(request.shares)),
+    );
   }
 
   @GrpcMethod('DashboardsService', 'SetDashboardFavourite')
   async setFavourite(request: { id: string; favourite: boolean }, metadata: Metadata) {
-    return message(await this.dashboards().setFavourite(asker(metadata), request.id, request.favourite));
+    const principal = asker(metadata);
+    return this.whole(
+      principal,
+      await this.dashboards().setFavourite(principal, request.id, request.favourite),
+    );
+  }
+
+  /** A single dashboard's answer: with each tile's report as the asker sees it, its problems and bindings. */
+  private async whole(principal: Principal, dashboard: StoredDashboard) {
+    if (!this.reports) throw unavailable();
+    return message(
+      dashboard,
+      await resolveDashboard(definitionOf(dashboard), principal, this.reports, this.catalog),
+    );
   }
 
   private dashboards(): DashboardsStore {
