@@ -168,7 +168,7 @@ export class ReportsClient {
 
   get(
     id: string,
-    options: { recordOpen?: boolean; resolve?: boolean },
+    options: { recordOpen?: boolean; resolve?: boolean; dashboardFiltersJson?: string },
     context: CallContext,
   ): Promise<Report> {
     return callUnary(this.stub.getReport.bind(this.stub), { id, ...options }, context);

@@ -56,3 +56,7 @@ export type { ListAuditRequest } from './generated/aurora/v1/ListAuditRequest';
 export { SchedulesClient } from './schedules-client';
 export type { SchedulesServiceClient } from './generated/aurora/v1/SchedulesService';
 export type { DueRun__Output as DueRun } from './generated/aurora/v1/DueRun';
+export { DashboardsClient } from './dashboards-client';
+export type { DashboardsServiceClient } from './generated/aurora/v1/DashboardsService';
+export type { Dashboard__Output as Dashboard } from './generated/aurora/v1/Dashboard';
+export type { DashboardContent__Output as DashboardContent } from './generated/aurora/v1/DashboardContent';

@@ -77,6 +77,7 @@ export type QuotaName =
   | 'exportRowsPerDay'
   | 'sseStreams'
   | 'savedReports'
+  | 'savedDashboards'
   | 'schedules';
 
 export const QUOTA_NAMES: readonly QuotaName[] = [
@@ -85,6 +86,7 @@ export const QUOTA_NAMES: readonly QuotaName[] = [
   'exportRowsPerDay',
   'sseStreams',
   'savedReports',
+  'savedDashboards',
   'schedules',
 ];
 

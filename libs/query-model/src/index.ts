@@ -68,3 +68,30 @@ export {
 } from './schedule';
 export { CHART_LIMITS, CHART_TYPES, type ChartType } from './chart-limits';
 export { ChartSpecSchema, parseChartSpec, type ChartSpec } from './chart';
+export {
+  DASHBOARD_LIMITS,
+  DashboardFilterSchema,
+  DashboardFilterValueSchema,
+  DashboardFilterValuesSchema,
+  DashboardRefreshSchema,
+  DashboardTileSchema,
+  ELEMENT_ID_PATTERN,
+  NO_REFRESH,
+  parseDashboardContent,
+  type DashboardContent,
+  type DashboardDefinition,
+  type DashboardFilter,
+  type DashboardFilterKind,
+  type DashboardFilterValue,
+  type DashboardFilterValues,
+  type DashboardRefresh,
+  type DashboardTile,
+} from './dashboard';
+export {
+  applyDashboardFilters,
+  checkFilterValues,
+  tileBindings,
+  type CatalogColumns,
+  type FilterBinding,
+  type ReportRun,
+} from './dashboard-filters';

@@ -201,6 +201,48 @@ describe('each data access', () => {
     for (const record of records) expect(record.datasets).toEqual(['global_sales']);
   });
 
+  it('dashboards: changes and tile runs are recorded, with the dashboard they touched', async () => {
+    const reportQuery: Record<string, unknown> = query('EMEA');
+    delete reportQuery['vintages'];
+    delete reportQuery['page'];
+    const report = await call('alice', 'POST', '/reports', {
+      name: 'Audited tile',
+      query: reportQuery,
+      vintages: { global_sales: { policy: 'latest', loadType: 'MONTHLY' } },
+    });
+    const tiles = [
+      { id: 't1', reportId: report.json<{ id: string }>().id, view: 'table', x: 0, y: 0, w: 6, h: 4 },
+    ];
+    const created = await call('alice', 'POST', '/dashboards', { name: 'Audited', tiles });
+    expect(created.status).toBe(201);
+    const { id } = created.json<{ id: string }>();
+    expect((await call('alice', 'POST', `/dashboards/${id}/tiles/t1/preview`, {})).status).toBe(200);
+    const renamed = await send(
+      `${api}/dashboards/${id}`,
+      { method: 'PUT', body: JSON.stringify({ name: 'Audited again', tiles }) },
+      { token: tokens.alice, headers: { 'content-type': 'application/json', 'if-match': '"1"' } },
+    );
+    expect(renamed.status).toBe(200);
+    expect(
+      (await call('alice', 'PUT', `/dashboards/${id}/shares`, [{ user: 'bob', role: 'view' }])).status,
+    ).toBe(200);
+    expect((await call('alice', 'DELETE', `/dashboards/${id}`)).status).toBe(200);
+    expect((await call('alice', 'POST', `/dashboards/${id}/restore`)).status).toBe(200);
+    const records = await indexed({ user: 'alice' }, (e) => e.target === id && e.outcome === 'ok', 6);
+    expect(new Set(records.map((r) => r.action))).toEqual(
+      new Set([
+        'dashboard.create',
+        'dashboard.preview',
+        'dashboard.update',
+        'dashboard.share',
+        'dashboard.delete',
+        'dashboard.restore',
+      ]),
+    );
+    // The tile's run says what it read.
+    expect(records.find((r) => r.action === 'dashboard.preview')?.datasets).toEqual(['global_sales']);
+  });
+
   it('an export submission and its cancellation are recorded', async () => {
     const submitted = await call('alice', 'POST', '/exports', { query: query('EMEA'), format: 'csv' });
     expect(submitted.status).toBe(202);

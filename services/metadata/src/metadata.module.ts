@@ -14,6 +14,8 @@ import { CatalogService } from './catalog.service';
 import type { MetadataConfig } from './config';
 import { MetadataController } from './metadata.controller';
 import { AppDatabase } from './reports/app-database';
+import { DASHBOARDS_STORE, DashboardsController } from './reports/dashboards.controller';
+import { DashboardsStore } from './reports/dashboards.store';
 import { REPORTS_STORE, ReportsController } from './reports/reports.controller';
 import { ReportsStore } from './reports/reports.store';
 import { SCHEDULES, SchedulesController, type Schedules } from './schedules/schedules.controller';
@@ -49,7 +51,13 @@ export class MetadataModule implements OnApplicationShutdown {
   static forRoot(config: MetadataConfig): DynamicModule {
     return {
       module: MetadataModule,
-      controllers: [MetadataController, ReportsController, AuditController, SchedulesController],
+      controllers: [
+        MetadataController,
+        ReportsController,
+        DashboardsController,
+        AuditController,
+        SchedulesController,
+      ],
       providers: [
         { provide: METADATA_CONFIG, useValue: config },
         {
@@ -84,6 +92,11 @@ export class MetadataModule implements OnApplicationShutdown {
           provide: REPORTS_STORE,
           inject: [APP_DATABASE],
           useFactory: (database: AppDatabase | undefined) => database && new ReportsStore(database),
+        },
+        {
+          provide: DASHBOARDS_STORE,
+          inject: [APP_DATABASE],
+          useFactory: (database: AppDatabase | undefined) => database && new DashboardsStore(database),
         },
         {
           provide: SCHEDULES,

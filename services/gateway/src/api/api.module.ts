@@ -7,6 +7,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GrpcClients } from '../http/grpc-clients';
 import { GrpcClientsModule } from '../http/grpc-clients.module';
 import { QuotaModule } from '../quota/quota.module';
+import { DashboardsController } from './dashboards.controller';
 import { DatasetsController } from './datasets.controller';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
@@ -27,6 +28,7 @@ import { SchedulesController } from './schedules.controller';
     DatasetsController,
     QueryController,
     ReportsController,
+    DashboardsController,
     ExportsController,
     SchedulesController,
     AuditController,

@@ -1,13 +1,5 @@
-import type { CallContext, Caller, Report, ReportShare } from '@aurora/proto';
-import {
-  ChartSpecSchema,
-  NO_NUL,
-  parseBody,
-  parseReportContent,
-  parseReportShares,
-  QUERY_LIMITS,
-  type ReportShare as HttpShare,
-} from '@aurora/query-model';
+import type { CallContext, Caller, Report } from '@aurora/proto';
+import { parseBody, parseReportContent, parseReportShares } from '@aurora/query-model';
 import {
   Body,
   Controller,
@@ -25,7 +17,6 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { z } from 'zod';
 import { Audited } from '../audit/audited';
 import { CurrentCaller } from '../auth/auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
@@ -35,6 +26,14 @@ import { GrpcClients } from '../http/grpc-clients';
 import { ifMatchVersion, requiredIfMatchVersion } from '../http/if-match';
 import { RunsQuery } from '../quota/query-slot.interceptor';
 import { chartOf, sendChart } from './chart-runs';
+import {
+  ChartRequest,
+  FolderParams,
+  parseListParams,
+  runOptions,
+  toGrpcShare,
+  toHttpShare,
+} from './document-params';
 import { sendCsv, sendPreview } from './query-responses';
 import { runnableReport } from './report-runs';
 
@@ -338,52 +337,4 @@ function body(report: Report) {
 function withETag(response: Response, report: Report) {
   response.setHeader('ETag', `"${report.version}"`);
   return body(report);
-}
-
-function toGrpcShare(share: HttpShare): ReportShare {
-  return 'user' in share
-    ? { kind: 'user', grantee: share.user, role: share.role }
-    : { kind: 'group', grantee: share.group, role: share.role };
-}
-
-function toHttpShare(share: ReportShare) {
-  return share.kind === 'user'
-    ? { user: share.grantee, role: share.role }
-    : { group: share.grantee, role: share.role };
-}
-
-const Scope = z.enum(['mine', 'shared', 'recent', 'favourites', 'trash']).default('mine');
-const FolderParams = z.strictObject({ scope: Scope });
-
-const ListParams = z.strictObject({
-  scope: Scope,
-  q: z.string().max(200).regex(NO_NUL, 'must not hold NUL').default(''),
-  dataset: z.string().max(128).regex(NO_NUL, 'must not hold NUL').default(''),
-  folder: z.string().max(200).regex(NO_NUL, 'must not hold NUL').default(''),
-  cursor: z.string().max(512).default(''),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
-function parseListParams(params: Record<string, unknown>) {
-  return parseBody(ListParams, params, 'a valid list request');
-}
-
-const ChartRequest = z.strictObject({ chart: ChartSpecSchema.optional() });
-
-const RunOptions = z.strictObject({
-  page: z
-    .strictObject({
-      number: z.int().min(1).max(QUERY_LIMITS.maxPageNumber),
-      size: z.int().min(1).max(QUERY_LIMITS.maxPageSize),
-    })
-    .optional(),
-  sort: z
-    .array(z.strictObject({ column: z.string().max(130), dir: z.enum(['asc', 'desc']) }))
-    .max(QUERY_LIMITS.maxSort)
-    .optional(),
-});
-
-/** What a grid may change when it runs a report: the page, and the sort (the query service checks its names). */
-function runOptions(input: unknown) {
-  return parseBody(RunOptions, input ?? {}, 'a valid page and sort');
 }

@@ -2,12 +2,14 @@ import { grpcClientTelemetry } from '@aurora/observability';
 import {
   AuditClient,
   CLIENT_CHANNEL_OPTIONS,
+  DashboardsClient,
   MetadataClient,
   QueryClient,
   ReportsClient,
   SchedulesClient,
   loadAuroraPackage,
   type AuditServiceClient,
+  type DashboardsServiceClient,
   type MetadataServiceClient,
   type QueryServiceClient,
   type ReportsServiceClient,
@@ -15,13 +17,14 @@ import {
 } from '@aurora/proto';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 
-/** The gateway's typed clients of the metadata service (catalog, saved reports) and the query service. */
+/** The gateway's typed clients of the metadata service (catalog, saved reports, dashboards) and the query service. */
 export class GrpcClients {
   readonly metadata: MetadataClient;
   readonly reports: ReportsClient;
   readonly query: QueryClient;
   readonly audit: AuditClient;
   readonly schedules: SchedulesClient;
+  readonly dashboards: DashboardsClient;
 
   constructor(
     private readonly metadataStub: MetadataServiceClient,
@@ -29,12 +32,14 @@ export class GrpcClients {
     private readonly queryStub: QueryServiceClient,
     private readonly auditStub: AuditServiceClient,
     private readonly schedulesStub: SchedulesServiceClient,
+    private readonly dashboardsStub: DashboardsServiceClient,
   ) {
     this.metadata = new MetadataClient(metadataStub);
     this.reports = new ReportsClient(reportsStub);
     this.query = new QueryClient(queryStub);
     this.audit = new AuditClient(auditStub);
     this.schedules = new SchedulesClient(schedulesStub);
+    this.dashboards = new DashboardsClient(dashboardsStub);
   }
 
   /** `channel`: plaintext, or TLS / mTLS (GrpcTls of @aurora/internal-auth). */
@@ -47,6 +52,7 @@ export class GrpcClients {
       new v1.QueryService(queryAddress, channel, options),
       new v1.AuditService(metadataAddress, channel, options),
       new v1.SchedulesService(metadataAddress, channel, options),
+      new v1.DashboardsService(metadataAddress, channel, options),
     );
   }
 
@@ -70,5 +76,6 @@ export class GrpcClients {
     this.queryStub.close();
     this.auditStub.close();
     this.schedulesStub.close();
+    this.dashboardsStub.close();
   }
 }

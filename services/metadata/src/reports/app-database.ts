@@ -10,9 +10,13 @@ const log = logger('metadata');
 /** jsonb: written as JSON text, read back parsed. */
 type Json = ColumnType<unknown, string, string>;
 type Timestamp = ColumnType<Date, Date, Date>;
+/** jsonb with a default: optional when inserting. */
+type JsonDefaulted = ColumnType<unknown, string | undefined, string>;
 
+/** Saved documents: reports, and (kind `dashboard`) dashboards, whose tiles and filters are `definition`. */
 interface ReportsTable {
   id: string;
+  kind: ColumnType<'report' | 'dashboard', 'report' | 'dashboard' | undefined, never>;
   owner_sub: string;
   owner_name: string;
   name: string;
@@ -22,6 +26,7 @@ interface ReportsTable {
   query: Json;
   vintages: Json;
   layout: Json;
+  definition: JsonDefaulted;
   version: number;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -37,6 +42,7 @@ interface ReportVersionsTable {
   query: Json;
   vintages: Json;
   layout: Json;
+  definition: JsonDefaulted;
   author_sub: string;
   author_name: string;
   created_at: Timestamp;

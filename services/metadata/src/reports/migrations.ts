@@ -233,4 +233,18 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       );
     },
   },
+  '2026-12-07-006-dashboards': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Dashboards are documents beside reports, in the same tables (versions, shares, favourites, openings), so
+      // both have one implementation of those; `kind` tells them apart and every read names the kind it wants.
+      await sql`
+        alter table reports
+          add column kind text not null default 'report' check (kind in ('report', 'dashboard')),
+          add column definition jsonb not null default '{}'::jsonb`.execute(db);
+      await sql`alter table report_versions add column definition jsonb not null default '{}'::jsonb`.execute(
+        db,
+      );
+      await sql`create index reports_kind_owner on reports (kind, owner_sub, updated_at)`.execute(db);
+    },
+  },
 };

@@ -1,26 +1,22 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import { principalFromMetadata, type Principal } from '@aurora/proto';
-import {
-  parseQuery,
-  parseReportContent,
-  REPORT_LIMITS,
-  type Query,
-  type VintagePolicy,
-} from '@aurora/query-model';
+import { parseReportContent, REPORT_LIMITS, type Query } from '@aurora/query-model';
 import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { CatalogService } from '../catalog.service';
-import { reportProblems, resolveVintages, type Problem } from './report-check';
+import { reportRun, withTileFilters } from './dashboard-tiles';
 import {
-  ReportsStore,
-  SCOPES,
-  type Scope,
-  type Share,
-  type StoredContent,
-  type StoredReport,
-  type StoredVersion,
-} from './reports.store';
+  asker,
+  documentFields,
+  scopeOf,
+  listOptions,
+  parseJson,
+  sharesOf,
+  unavailable,
+  type ListRequest,
+} from './document-requests';
+import { reportProblems, resolveVintages, type Problem } from './report-check';
+import { ReportsStore, type ReportVersion, type StoredContent, type StoredReport } from './reports.store';
 
 /** The store, or nothing when no DATABASE_URL is set: then every report call is UNAVAILABLE. */
 export const REPORTS_STORE = 'REPORTS_STORE';
@@ -48,34 +44,9 @@ export class ReportsController {
   }
 
   @GrpcMethod('ReportsService', 'ListReports')
-  async list(
-    request: {
-      scope: string;
-      search: string;
-      dataset: string;
-      folder: string;
-      cursor: string;
-      limit: number;
-    },
-    metadata: Metadata,
-  ) {
-    const scope = scopeOf(request.scope);
-    const limit = request.limit || REPORT_LIMITS.pageSize;
-    if (limit < 1 || limit > REPORT_LIMITS.maxPageSize)
-      throw new AuroraError(
-        ErrorCode.INVALID_QUERY,
-        `limit must be 1 to ${REPORT_LIMITS.maxPageSize}.`,
-        'limit',
-      );
-    const { reports, nextCursor } = await this.reports().list(asker(metadata), {
-      scope,
-      search: request.search.slice(0, REPORT_LIMITS.maxSearch),
-      dataset: request.dataset,
-      folder: request.folder,
-      cursor: request.cursor,
-      limit,
-    });
-    return { reports: reports.map((r) => message(r)), nextCursor };
+  async list(request: ListRequest, metadata: Metadata) {
+    const { documents, nextCursor } = await this.reports().list(asker(metadata), listOptions(request));
+    return { reports: documents.map((r) => message(r)), nextCursor };
   }
 
   @GrpcMethod('ReportsService', 'ListFolders')
@@ -84,23 +55,27 @@ export class ReportsController {
   }
 
   @GrpcMethod('ReportsService', 'GetReport')
-  async get(request: { id: string; recordOpen: boolean; resolve: boolean }, metadata: Metadata) {
+  async get(
+    request: { id: string; recordOpen: boolean; resolve: boolean; dashboardFiltersJson: string },
+    metadata: Metadata,
+  ) {
     const principal = asker(metadata);
     const report = await this.reports().get(principal, request.id, { recordOpen: request.recordOpen });
     if (request.resolve && report.deletedAt)
       throw new AuroraError(ErrorCode.NOT_FOUND, 'This report is in the trash: restore it to run it.');
-    const query = storedQuery(report);
-    const problems = query ? reportProblems(query, principal, this.catalog) : [invalidStoredQuery()];
+    const run = reportRun(report);
+    const problems = run ? reportProblems(run.query, principal, this.catalog) : [invalidStoredQuery()];
     if (problems.some((p) => p.code === ErrorCode.DATASET_FORBIDDEN))
       throw new AuroraError(
         ErrorCode.DATASET_FORBIDDEN,
         'This report reads a dataset you may not read. Ask your administrator for access.',
       );
-    const runnable = query && request.resolve && problems.length === 0;
-    const resolved = runnable
-      ? await resolveVintages(query, storedVintages(report), principal, this.catalog)
-      : undefined;
-    return message(report, problems, resolved);
+    if (!run || !request.resolve || problems.length > 0) return message(report, problems);
+    // A dashboard's tile: its filter values applied before the vintages resolve (a pinned one replaces the policy).
+    const { query, vintages } = request.dashboardFiltersJson
+      ? withTileFilters(run, request.dashboardFiltersJson, principal, this.catalog)
+      : run;
+    return message(report, problems, await resolveVintages(query, vintages, principal, this.catalog));
   }
 
   @GrpcMethod('ReportsService', 'UpdateReport')
@@ -152,12 +127,7 @@ export class ReportsController {
     request: { id: string; shares: { kind: string; grantee: string; role: string }[] },
     metadata: Metadata,
   ) {
-    const shares = request.shares.map(({ kind, grantee, role }): Share => {
-      if ((kind !== 'user' && kind !== 'group') || (role !== 'view' && role !== 'edit') || !grantee)
-        throw new AuroraError(ErrorCode.INVALID_QUERY, 'A share names a user or a group and a role.');
-      return { kind, grantee, role };
-    });
-    return message(await this.reports().setShares(asker(metadata), request.id, shares));
+    return message(await this.reports().setShares(asker(metadata), request.id, sharesOf(request.shares)));
   }
 
   @GrpcMethod('ReportsService', 'SetFavourite')
@@ -171,24 +141,9 @@ export class ReportsController {
   }
 
   private reports(): ReportsStore {
-    if (!this.store)
-      throw new AuroraError(
-        ErrorCode.UNAVAILABLE,
-        'Saved reports are not set up on this server (it has no application database). Queries still work.',
-      );
+    if (!this.store) throw unavailable();
     return this.store;
   }
-}
-
-function scopeOf(scope: string): Scope {
-  const chosen = (scope || 'mine') as Scope;
-  if (!SCOPES.includes(chosen))
-    throw new AuroraError(ErrorCode.INVALID_QUERY, `scope must be one of ${SCOPES.join(', ')}.`, 'scope');
-  return chosen;
-}
-
-function asker(metadata: Metadata): Principal {
-  return principalFromMetadata(metadata);
 }
 
 /**
@@ -201,9 +156,9 @@ function stored(content: ContentMessage | undefined): StoredContent {
     name: content.name,
     description: content.description,
     folder: content.folder,
-    query: json(content.queryJson, 'query'),
-    vintages: json(content.vintagesJson, 'vintages'),
-    layout: json(content.layoutJson, 'layout'),
+    query: parseJson(content.queryJson, 'query'),
+    vintages: parseJson(content.vintagesJson, 'vintages'),
+    layout: parseJson(content.layoutJson, 'layout'),
   });
   return {
     name: parsed.name,
@@ -214,27 +169,6 @@ function stored(content: ContentMessage | undefined): StoredContent {
     vintagesJson: JSON.stringify(parsed.vintages),
     layoutJson: JSON.stringify(parsed.layout),
   };
-}
-
-function json(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AuroraError(ErrorCode.INVALID_QUERY, 'is not JSON', path);
-  }
-}
-
-/** The saved query as today's model reads it; undefined when it no longer validates. */
-function storedQuery(report: StoredReport): Query | undefined {
-  try {
-    return parseQuery(JSON.parse(report.content.queryJson));
-  } catch {
-    return undefined;
-  }
-}
-
-function storedVintages(report: StoredReport): Record<string, VintagePolicy> {
-  return JSON.parse(report.content.vintagesJson) as Record<string, VintagePolicy>;
 }
 
 function invalidStoredQuery(): Problem {
@@ -258,24 +192,15 @@ function content(c: StoredContent): ContentMessage {
 
 function message(report: StoredReport, problems: readonly Problem[] = [], resolved?: Query) {
   return {
-    id: report.id,
+    ...documentFields(report),
     content: content(report.content),
     dataset: report.content.dataset,
-    owner: report.owner,
-    version: report.version,
-    createdAt: report.createdAt.toISOString(),
-    updatedAt: report.updatedAt.toISOString(),
-    deletedAt: report.deletedAt?.toISOString() ?? '',
-    role: report.role,
-    favourite: report.favourite,
-    shares: report.shares ?? [],
     problems,
     resolvedQueryJson: resolved ? JSON.stringify(resolved) : '',
-    openedAt: report.openedAt?.toISOString() ?? '',
   };
 }
 
-function versionMessage(v: StoredVersion) {
+function versionMessage(v: ReportVersion) {
   return {
     version: v.version,
     content: content(v.content),

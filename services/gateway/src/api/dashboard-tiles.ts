@@ -1,0 +1,106 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { CallContext, Dashboard } from '@aurora/proto';
+import {
+  checkFilterValues,
+  type ChartSpec,
+  type DashboardDefinition,
+  type DashboardFilterValues,
+  type DashboardTile,
+} from '@aurora/query-model';
+import type { GrpcClients } from '../http/grpc-clients';
+import { runnableReport } from './report-runs';
+
+/** A dashboard's definition as the metadata service keeps it (validated when it was saved). */
+export function definitionOf(content: Dashboard['content']): DashboardDefinition {
+  return JSON.parse(content?.definitionJson || '{"tiles":[],"filters":[]}') as DashboardDefinition;
+}
+
+/** A tile's report as a query the viewer may run now, with the dashboard's filter values applied. */
+export interface TileRun {
+  readonly tile: DashboardTile;
+  readonly query: Record<string, unknown>;
+  readonly chart: ChartSpec | undefined;
+}
+
+/**
+ * One tile of a dashboard the viewer may open, run through the report-run path of /reports/{id}/… (the viewer's
+ * rights: DATASET_FORBIDDEN for a report on a dataset they may not read, NOT_FOUND for one not shared with them),
+ * its dashboard's filter values applied where they bind. Values for a filter the dashboard lacks are refused.
+ */
+export async function tileRun(
+  clients: GrpcClients,
+  dashboardId: string,
+  tileId: string,
+  values: DashboardFilterValues,
+  context: CallContext,
+): Promise<TileRun> {
+  const definition = await openDefinition(clients, dashboardId, values, context);
+  const tile = definition.tiles.find((t) => t.id === tileId);
+  if (!tile) throw new AuroraError(ErrorCode.NOT_FOUND, `This dashboard has no tile "${tileId}".`);
+  const { query, chart } = await runnableReport(clients, tile.reportId, context, {
+    filters: definition.filters,
+    values,
+  });
+  return { tile, query, chart };
+}
+
+/** A tile as an export draws it: where it stands, and its query to run, or why it cannot run for this viewer. */
+export type ResolvedTile = Omit<DashboardTile, 'reportId'> & {
+  readonly reportId: string;
+  readonly title: string;
+} & (
+    | { readonly query: Record<string, unknown>; readonly chart: ChartSpec | undefined }
+    | { readonly problem: { readonly code: string; readonly detail: string } }
+  );
+
+/**
+ * Every tile of a dashboard for this viewer and these filter values (POST /dashboards/{id}/export): each tile's
+ * report's query with its vintages resolved and the filters applied, its chart spec and place on the grid; a tile
+ * the viewer cannot run carries its problem instead, as on screen. Each query then runs with the viewer's rights.
+ */
+export async function resolveDashboardTiles(
+  clients: GrpcClients,
+  dashboardId: string,
+  values: DashboardFilterValues,
+  context: CallContext,
+): Promise<{ name: string; tiles: ResolvedTile[] }> {
+  const dashboard = await openDashboard(clients, dashboardId, context);
+  const definition = definitionOf(dashboard.content);
+  checkFilterValues(definition.filters, values);
+  const names = JSON.parse(dashboard.tileReportsJson || '{}') as Record<string, { name: string }>;
+  const tiles = await Promise.all(
+    definition.tiles.map(async (tile): Promise<ResolvedTile> => {
+      const placed = { ...tile, title: tile.title ?? names[tile.id]?.name ?? '' };
+      try {
+        const run = await runnableReport(clients, tile.reportId, context, {
+          filters: definition.filters,
+          values,
+        });
+        return { ...placed, query: run.query, chart: run.chart };
+      } catch (error) {
+        if (error instanceof AuroraError)
+          return { ...placed, problem: { code: error.code, detail: error.detail } };
+        throw error;
+      }
+    }),
+  );
+  return { name: dashboard.content?.name ?? '', tiles };
+}
+
+async function openDefinition(
+  clients: GrpcClients,
+  id: string,
+  values: DashboardFilterValues,
+  context: CallContext,
+): Promise<DashboardDefinition> {
+  const definition = definitionOf((await openDashboard(clients, id, context)).content);
+  checkFilterValues(definition.filters, values);
+  return definition;
+}
+
+async function openDashboard(clients: GrpcClients, id: string, context: CallContext): Promise<Dashboard> {
+  const dashboard = await clients.dashboards.get(id, {}, context);
+  if (dashboard.deletedAt)
+    throw new AuroraError(ErrorCode.NOT_FOUND, 'This dashboard is in the trash: restore it to open it.');
+  return dashboard;
+}
