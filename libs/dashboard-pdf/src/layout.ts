@@ -5,7 +5,7 @@ import {
   type Size,
   type TileContent,
 } from './document';
-import { fitText, placedSvg, type Mark, type Measure } from './marks';
+import { fitText, placedSvg, wrapText, type Mark, type Measure } from './marks';
 
 /** The page's geometry in points: A4 landscape wide, as tall as the grid needs (at least A4 landscape). */
 export const GRID = {
@@ -160,8 +160,11 @@ export function contentMarks(
       return tableMarks(content, box, measure);
     case 'kpi':
       return kpiMarks(content, box, measure);
-    case 'message':
-      return [centred(box, box.y + box.height / 2 - 6, content.text, 9, false, MUTED, measure)];
+    case 'message': {
+      const lines = wrapText(measure, content.text, 9, box.width - 2 * PAD, 4);
+      const top = box.y + box.height / 2 - (lines.length * 9 * 1.3) / 2;
+      return lines.map((line, i) => centred(box, top + i * 9 * 1.3, line, 9, false, MUTED, measure));
+    }
   }
 }
 

@@ -54,6 +54,22 @@ export function fitText(measure: Measure, text: string, size: number, bold: bool
   return low === 0 ? '' : `${line.slice(0, low).trimEnd()}…`;
 }
 
+/** `text` in lines that fit `width`, word by word, at most `max` of them (the last one cut). */
+export function wrapText(measure: Measure, text: string, size: number, width: number, max: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = current ? `${current} ${word}` : word;
+    if (current && measure(next, size, false) > width) {
+      lines.push(current);
+      current = word;
+    } else current = next;
+  }
+  if (current) lines.push(current);
+  if (lines.length <= max) return lines;
+  return [...lines.slice(0, max - 1), fitText(measure, lines.slice(max - 1).join(' '), size, false, width)];
+}
+
 /**
  * An SVG document's root element given new attributes (its own x, y, width and height replaced; its viewBox
  * kept, so the drawing scales to the new size). Empty when `svg` does not start with an svg element.
