@@ -23,10 +23,13 @@ const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 const line = (max: number) => z.string().max(max).regex(ONE_LINE, 'must be one line of text');
 const cell = (max: number) => z.number().int().min(0).max(max);
 
-/** A vintage a tile's query reads, as a query's `vintages` names it. */
-const VintageSchema = z.strictObject({
+/**
+ * A vintage a tile reads, as a query's `vintages` names it; a policy without a Load ID (`latest`) is shown as such.
+ * Other keys (a report's `policy`) are dropped.
+ */
+const VintageSchema = z.object({
   loadType: z.string().min(1).max(100),
-  loadId: z.string().min(1).max(100),
+  loadId: z.string().min(1).max(100).optional(),
 });
 
 /**
@@ -35,7 +38,7 @@ const VintageSchema = z.strictObject({
  */
 export const DashboardJobTileSchema = z
   .strictObject({
-    title: line(200),
+    title: line(200).default(''),
     view: z.enum(['chart', 'table']),
     x: cell(DASHBOARD_JOB_LIMITS.columns - 1),
     y: cell(DASHBOARD_JOB_LIMITS.maxRow),

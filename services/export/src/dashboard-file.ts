@@ -83,7 +83,7 @@ export async function writeDashboardFile(input: DashboardFileInput, output: Writ
 
 /** The vintages a tile reads, under its title. */
 function caption(tile: DashboardJobTile): string | undefined {
-  const vintages = Object.values(tile.vintages).map((v) => `${v.loadType} ${v.loadId}`);
+  const vintages = Object.values(tile.vintages).map((v) => `${v.loadType} ${v.loadId ?? 'latest'}`);
   return vintages.length === 0 ? undefined : [...new Set(vintages)].join(' · ');
 }
 
@@ -103,7 +103,10 @@ async function tileContent(
 /** The query a tile runs: its vintages filled in where the query names none for that dataset. */
 function tileQuery(tile: DashboardJobTile, page?: { number: number; size: number }): Record<string, unknown> {
   const own = (tile.query['vintages'] ?? {}) as Record<string, unknown>;
-  const vintages = { ...tile.vintages, ...own };
+  const pinned = Object.entries(tile.vintages).flatMap(([dataset, { loadType, loadId }]) =>
+    loadId === undefined ? [] : [[dataset, { loadType, loadId }] as const],
+  );
+  const vintages = { ...Object.fromEntries(pinned), ...own };
   return {
     ...tile.query,
     ...(Object.keys(vintages).length > 0 ? { vintages } : {}),
