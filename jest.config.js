@@ -5,13 +5,13 @@ module.exports = {
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
-    // jose and kysely ship ES modules only, which Jest's CommonJS runtime cannot load untransformed.
-    '/node_modules/(jose|kysely)/.+\\.js$': [
+    // jose, kysely and pixelmatch ship ES modules only, which Jest's CommonJS runtime cannot load untransformed.
+    '/node_modules/(jose|kysely|pixelmatch)/.+\\.js$': [
       '@swc/jest',
       { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|kysely)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|kysely|pixelmatch)/)'],
   moduleNameMapper: {
     '^@aurora/proto$': '<rootDir>/proto/src/index.ts',
     // A package's subpath export (e.g. @aurora/query-model/audit-vocabulary) is that file of its sources.

@@ -1,4 +1,14 @@
 export { attachmentDisposition } from './content-disposition';
+export {
+  DASHBOARD_FORMATS,
+  DASHBOARD_JOB_LIMITS,
+  DashboardJobSchema,
+  DashboardJobTileSchema,
+  type DashboardFormat,
+  type DashboardJob,
+  type DashboardJobInput,
+  type DashboardJobTile,
+} from './dashboard-job';
 export { utcDay, type ExportLimits, type ExportUsage } from './export-quota';
 export { ExportQueue, type Delivery, type QueueOptions } from './export-queue';
 export {
@@ -11,6 +21,7 @@ export {
   type ExportCompletedEvent,
   type ExportJob,
   type ExportStatus,
+  type JobFormat,
   type JobRequest,
   type ScheduleLink,
 } from './job';

@@ -1,6 +1,10 @@
 import type { Principal } from '@aurora/proto';
 import type { ExportFormat } from '@aurora/query-model';
 import { createHash } from 'node:crypto';
+import type { DashboardFormat } from './dashboard-job';
+
+/** A job's file: a query's rows as CSV or XLSX, or a dashboard's page as PDF or PNG. */
+export type JobFormat = ExportFormat | DashboardFormat;
 
 export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -9,11 +13,14 @@ export interface ExportJob {
   readonly id: string;
   /** Who asked: the worker runs the query as this principal, so it sees exactly what they may see. */
   readonly owner: Principal;
-  readonly format: ExportFormat;
+  readonly format: JobFormat;
   /** CSV may be gzip-compressed (absent: not compressed). */
   readonly compression?: 'gzip' | undefined;
   readonly fileName: string;
+  /** The query whose rows a CSV or XLSX holds; empty for a dashboard job. */
   readonly queryJson: string;
+  /** A PDF or PNG job's dashboard (DashboardJobSchema as JSON): every tile's query, chart and place. */
+  readonly dashboardJson?: string | undefined;
   readonly status: ExportStatus;
   readonly rowsWritten: number;
   readonly bytes: number;
@@ -46,14 +53,27 @@ export interface ScheduleLink {
 /** What a submission decides; everything else starts empty. */
 export type JobRequest = Pick<
   ExportJob,
-  'id' | 'owner' | 'format' | 'fileName' | 'queryJson' | 'compression' | 'statement' | 'schedule'
+  | 'id'
+  | 'owner'
+  | 'format'
+  | 'fileName'
+  | 'queryJson'
+  | 'dashboardJson'
+  | 'compression'
+  | 'statement'
+  | 'schedule'
 >;
 
 /** What a job's statement vouches for: which job, as whom, running what, and where the file goes. */
 export function jobDigest(
-  job: Pick<ExportJob, 'id' | 'owner' | 'format' | 'fileName' | 'queryJson' | 'compression'>,
+  job: Pick<
+    ExportJob,
+    'id' | 'owner' | 'format' | 'fileName' | 'queryJson' | 'dashboardJson' | 'compression'
+  >,
 ): string {
   const content = [job.id, job.owner.sub, job.format, job.compression ?? null, job.fileName, job.queryJson];
+  // A dashboard's tiles (each a query) are vouched for alike; a query job's digest is unchanged.
+  if (job.dashboardJson !== undefined) content.push(job.dashboardJson);
   return createHash('sha256').update(JSON.stringify(content)).digest('base64url');
 }
 
@@ -112,7 +132,7 @@ export interface ExportCompletedEvent {
   readonly data: {
     readonly jobId: string;
     readonly owner: string;
-    readonly format: ExportFormat;
+    readonly format: JobFormat;
     readonly status: ExportStatus;
     readonly bucket: string | null;
     readonly key: string | null;

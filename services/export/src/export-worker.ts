@@ -25,6 +25,7 @@ import { CsvRecordCounter } from '@aurora/csv';
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { writeDashboardFile } from './dashboard-file';
 import { CONTENT_TYPES, xlsxFile } from './file-writer';
 
 const log = logger('export');
@@ -180,26 +181,47 @@ async function writeFile(job: ExportJob, owner: Principal, deps: WorkerDeps, sig
     await deps.queue.update(job.owner, job.id, (j) => ({ ...j, rowsWritten, bytes }));
   };
   try {
-    if (job.format === 'csv') {
-      // The query service formats the CSV next to the data; the worker stores its bytes as they come.
-      const file = byteSink(sink);
-      const records = new CsvRecordCounter();
-      for await (const chunk of deps.query.csv(job.queryJson, context)) {
-        await file.write(chunk);
-        records.add(chunk);
-        rowsWritten = records.dataRows;
-        await progressed();
+    switch (job.format) {
+      case 'csv': {
+        // The query service formats the CSV next to the data; the worker stores its bytes as they come.
+        const file = byteSink(sink);
+        const records = new CsvRecordCounter();
+        for await (const chunk of deps.query.csv(job.queryJson, context)) {
+          await file.write(chunk);
+          records.add(chunk);
+          rowsWritten = records.dataRows;
+          await progressed();
+        }
+        await file.end();
+        break;
       }
-      await file.end();
-    } else {
-      const { columns, batches } = await deps.query.rows(job.queryJson, context);
-      const file = xlsxFile(columns, sink);
-      for await (const batch of batches) {
-        await file.write(batch);
-        rowsWritten += batch.rowCount;
-        await progressed();
+      case 'xlsx': {
+        const { columns, batches } = await deps.query.rows(job.queryJson, context);
+        const file = xlsxFile(columns, sink);
+        for await (const batch of batches) {
+          await file.write(batch);
+          rowsWritten += batch.rowCount;
+          await progressed();
+        }
+        await file.finish();
+        break;
       }
-      await file.finish();
+      case 'pdf':
+      case 'png': {
+        // A dashboard: every tile's rows read as the owner, one tile at a time, drawn into one page.
+        const dashboard = {
+          format: job.format,
+          dashboardJson: job.dashboardJson ?? '',
+          context,
+          query: deps.query,
+        };
+        const onRows = async (rows: number): Promise<void> => {
+          rowsWritten = rows;
+          await progressed();
+        };
+        rowsWritten = await writeDashboardFile({ ...dashboard, onRows }, sink);
+        break;
+      }
     }
     await uploading;
   } catch (error) {

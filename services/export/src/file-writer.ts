@@ -1,12 +1,14 @@
-import type { ExportFormat } from '@aurora/query-model';
+import type { JobFormat } from '@aurora/export-jobs';
 import type { ResultColumn } from '@aurora/proto';
 import type { RowBatch } from '@aurora/row-batches';
 import { createXlsxWriter, type XlsxColumnType } from '@aurora/xlsx';
 import type { Writable } from 'node:stream';
 
-export const CONTENT_TYPES: Record<ExportFormat, string> = {
+export const CONTENT_TYPES: Record<JobFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+  png: 'image/png',
 };
 
 /** Row batches into an XLSX file on `output`, honouring its backpressure. */

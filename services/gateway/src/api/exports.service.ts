@@ -1,5 +1,6 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import {
+  DashboardJobSchema,
   ExportQueue,
   FINISHED,
   ObjectStore,
@@ -7,13 +8,15 @@ import {
   jobDigest,
   newJobId,
   queuedJob,
+  type DashboardFormat,
+  type DashboardJobInput,
   type ExportJob,
   type ScheduleLink,
 } from '@aurora/export-jobs';
 import { NatsCredentialsError, natsClientSettings } from '@aurora/nats-access';
 import type { InternalTokenIssuer } from '@aurora/internal-auth';
 import { logger, recordExportSubmitted, recordQuotaUse } from '@aurora/observability';
-import { parseExportRequest } from '@aurora/query-model';
+import { fileNameFrom, parseExportRequest } from '@aurora/query-model';
 import type { CallContext, Principal } from '@aurora/proto';
 import type { GatewayConfig } from '../config';
 import type { GrpcClients } from '../http/grpc-clients';
@@ -85,7 +88,69 @@ export class ExportsService {
       job: content.id,
       digest: jobDigest(content),
     });
-    const job = queuedJob({ ...content, statement, ...(schedule ? { schedule } : {}) });
+    return this.enqueue(
+      queuedJob({ ...content, statement, ...(schedule ? { schedule } : {}) }),
+      idempotencyKey,
+    );
+  }
+
+  /**
+   * A dashboard's page as a PDF or PNG job (`POST /dashboards/{id}/export`): `tiles` are the dashboard's tiles
+   * already resolved for the viewer (each report's query with its vintages and the dashboard's filters applied,
+   * as the tile endpoints run it). The worker reads every tile's rows as the viewer, with their rights; the
+   * statement signs the whole dashboard, so no tile's query can be changed on the way.
+   */
+  async submitDashboard(
+    dashboard: {
+      readonly name: string;
+      /** The filter values as one line ("Month-end: 2026-10-31 · Region: EMEA, APAC"). */
+      readonly filters: string;
+      readonly format: DashboardFormat;
+      /** `{ title, view, x, y, w, h, query, vintages, chart }` each (DashboardJobTileSchema). */
+      readonly tiles: DashboardJobInput['tiles'];
+    },
+    context: CallContext,
+    idempotencyKey?: string,
+    schedule?: ScheduleLink,
+  ): Promise<ExportJob> {
+    const parsed = DashboardJobSchema.safeParse({
+      name: dashboard.name,
+      filters: dashboard.filters,
+      tiles: dashboard.tiles,
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AuroraError(
+        ErrorCode.INVALID_QUERY,
+        `The dashboard cannot be exported: ${issue?.message ?? 'invalid'}.`,
+        issue?.path.join('.') || undefined,
+      );
+    }
+    const format = dashboard.format;
+    const content = {
+      id: newJobId(),
+      owner: {
+        sub: context.principal.sub,
+        name: context.principal.name,
+        groups: [...context.principal.groups],
+      },
+      format,
+      fileName: `${fileNameFrom(parsed.data.name, 'aurora-dashboard')}.${format}`,
+      queryJson: '',
+      dashboardJson: JSON.stringify(parsed.data),
+    };
+    const statement = await this.issuer.jobStatement(context.principal, {
+      job: content.id,
+      digest: jobDigest(content),
+    });
+    return this.enqueue(
+      queuedJob({ ...content, statement, ...(schedule ? { schedule } : {}) }),
+      idempotencyKey,
+    );
+  }
+
+  /** Queues a signed job under the owner's export quotas. */
+  private async enqueue(job: ExportJob, idempotencyKey: string | undefined): Promise<ExportJob> {
     const limits = {
       concurrentJobs: this.config.QUOTA_CONCURRENT_EXPORTS,
       rowsPerDay: this.config.QUOTA_EXPORT_ROWS_PER_DAY,

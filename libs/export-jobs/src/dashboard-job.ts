@@ -1,0 +1,64 @@
+import { ChartSpecSchema } from '@aurora/query-model';
+import { z } from 'zod';
+
+/** The files a dashboard exports to (docs/API.md, "Dashboards"): one page as a PDF, or as a PNG. */
+export const DASHBOARD_FORMATS = ['pdf', 'png'] as const;
+export type DashboardFormat = (typeof DASHBOARD_FORMATS)[number];
+
+/** The bounds of a dashboard job: the dashboards contract's grid, and how much a tile may read. */
+export const DASHBOARD_JOB_LIMITS = {
+  maxTiles: 24,
+  columns: 12,
+  maxRow: 200,
+  maxTileHeight: 12,
+  /** A chart tile reads at most this many summary rows (CHART_LIMITS.maxRows: a chart of more is refused). */
+  maxChartRows: 50_000,
+  /** A table tile shows its first rows, as text. */
+  maxTableRows: 50,
+  maxText: 2_000,
+} as const;
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what one line may not hold
+const ONE_LINE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+const line = (max: number) => z.string().max(max).regex(ONE_LINE, 'must be one line of text');
+const cell = (max: number) => z.number().int().min(0).max(max);
+
+/**
+ * A vintage a tile reads, as a query's `vintages` names it; a policy without a Load ID (`latest`) is shown as such.
+ * Other keys (a report's `policy`) are dropped.
+ */
+const VintageSchema = z.object({
+  loadType: z.string().min(1).max(100),
+  loadId: z.string().min(1).max(100).optional(),
+});
+
+/**
+ * One tile, resolved for the viewer by the gateway: the report's query (vintages and dashboard filters applied),
+ * the vintages it reads, its saved chart (if any) and its place on the 12-column grid.
+ */
+export const DashboardJobTileSchema = z
+  .strictObject({
+    title: line(200).default(''),
+    view: z.enum(['chart', 'table']),
+    x: cell(DASHBOARD_JOB_LIMITS.columns - 1),
+    y: cell(DASHBOARD_JOB_LIMITS.maxRow),
+    w: z.number().int().min(1).max(DASHBOARD_JOB_LIMITS.columns),
+    h: z.number().int().min(1).max(DASHBOARD_JOB_LIMITS.maxTileHeight),
+    query: z.record(z.string(), z.unknown()),
+    vintages: z.record(z.string().max(130), VintageSchema).default({}),
+    chart: ChartSpecSchema.nullish(),
+  })
+  .refine((t) => t.x + t.w <= DASHBOARD_JOB_LIMITS.columns, {
+    error: 'x + w must be at most 12',
+    path: ['w'],
+  });
+export type DashboardJobTile = z.infer<typeof DashboardJobTileSchema>;
+
+/** What a dashboard job draws: its name, the filter values line and the tiles. */
+export const DashboardJobSchema = z.strictObject({
+  name: line(200).min(1),
+  filters: line(DASHBOARD_JOB_LIMITS.maxText),
+  tiles: z.array(DashboardJobTileSchema).max(DASHBOARD_JOB_LIMITS.maxTiles),
+});
+export type DashboardJob = z.infer<typeof DashboardJobSchema>;
+export type DashboardJobInput = z.input<typeof DashboardJobSchema>;

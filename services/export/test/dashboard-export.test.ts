@@ -1,0 +1,145 @@
+// A dashboard's PDF and PNG end to end with real processes: a signed job in NATS JetStream → export worker →
+// query service (each tile's rows as the owner) → S3; the PDF read back by poppler-utils.
+import { formatValue, type ChartColumn } from '@aurora/charts';
+import { ExportQueue, FINISHED, newJobId } from '@aurora/export-jobs';
+import type { ExportWorkerProcess } from '@aurora/testing';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { ALICE, byChannel, byRegion, salaries, twelveTiles } from './dashboard-tiles';
+import { signedJob, startHarness, type Harness, type JobView } from './support';
+
+const finished = (job: JobView): boolean => FINISHED.has(job.status);
+
+let h: Harness;
+let worker: ExportWorkerProcess;
+
+beforeAll(async () => {
+  h = await startHarness({ salesRows: 20_000 });
+  worker = await h.startWorker();
+}, 180_000);
+
+afterAll(async () => {
+  await (h as Harness | undefined)?.stop();
+}, 60_000);
+
+/** Queues a dashboard job as the gateway's ExportsService.submitDashboard does, and waits for its end. */
+async function exportDashboard(format: 'pdf' | 'png', tiles = twelveTiles()): Promise<JobView> {
+  const dashboard = { name: 'Month-end sales', filters: 'Month-end: DAILY 2026-11-20 · Region: all', tiles };
+  const job = await signedJob({
+    id: newJobId(),
+    owner: ALICE,
+    format,
+    fileName: `Month-end sales.${format}`,
+    queryJson: '',
+    dashboardJson: JSON.stringify(dashboard),
+  });
+  const queue = await ExportQueue.connect(h.nats.client('gateway'), 'dashboard-test');
+  try {
+    await queue.submit(job);
+  } finally {
+    await queue.close();
+  }
+  return h.waitFor(job.id, finished, 90_000);
+}
+
+/** A tile's rows as the preview shows them to alice, formatted as the PDF writes them. */
+async function previewText(query: Record<string, unknown>): Promise<string[]> {
+  const response = await h.call('POST', '/query/preview', {
+    body: { ...query, page: { number: 1, size: 50 } },
+  });
+  expect(response.status).toBe(200);
+  const page = (await response.json()) as { columns: ChartColumn[]; rows: (string | number | null)[][] };
+  expect(page.rows.length).toBeGreaterThan(0);
+  return page.rows.flatMap((row) => row.map((cell, i) => formatValue(cell, page.columns[i])));
+}
+
+describe('a dashboard export', () => {
+  let pdfJob: JobView;
+  let text: string;
+
+  beforeAll(async () => {
+    pdfJob = await exportDashboard('pdf');
+    const path = join(h.dir, 'dashboard.pdf');
+    writeFileSync(path, await h.object(`exports/${pdfJob.id}.pdf`));
+    text = execFileSync('pdftotext', ['-layout', path, '-']).toString();
+  }, 120_000);
+
+  it('writes a 12-tile PDF to S3 and completes the job like any export', async () => {
+    expect(pdfJob).toMatchObject({
+      status: 'succeeded',
+      format: 'pdf',
+      fileName: 'Month-end sales.pdf',
+      error: null,
+    });
+    expect(pdfJob.rowsWritten).toBeGreaterThan(0);
+    const event = (await h.completedEvents()).find((e) => e.id === pdfJob.id);
+    expect(event?.data).toMatchObject({
+      format: 'pdf',
+      status: 'succeeded',
+      key: `exports/${pdfJob.id}.pdf`,
+    });
+    expect((await h.object(`exports/${pdfJob.id}.pdf`)).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('has every tile title, the filter values and the owner in its text', () => {
+    for (const tile of twelveTiles()) expect(text).toContain(tile.title);
+    expect(text).toContain('Month-end: DAILY 2026-11-20 · Region: all');
+    expect(text).toContain('by Alice Analyst');
+    expect(text).toContain('DAILY 2026-11-20'); // a tile's vintage caption
+  });
+
+  it('puts every table value in as text, as the owner may see it', async () => {
+    for (const value of await previewText(byRegion)) expect(text).toContain(value);
+    for (const value of await previewText(byChannel)) expect(text).toContain(value);
+  });
+
+  it('draws charts as vectors: their axis labels are text', async () => {
+    const channels = await previewText({ ...byChannel, aggregate: { groupBy: ['channel'], measures: [] } });
+    for (const channel of channels) expect(text).toContain(channel);
+  });
+
+  it("shows a tile the owner may not read as that tile's error, and draws the rest", async () => {
+    const refused = await h.call('POST', '/query/preview', { body: salaries });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    const { detail } = (await refused.json()) as { detail: string };
+    const words = text.replace(/\s+/g, ' ');
+    expect(words).toContain(detail.split(' ').slice(0, 4).join(' '));
+  });
+
+  it('writes the same page as a PNG', async () => {
+    const job = await exportDashboard('png');
+    expect(job).toMatchObject({ status: 'succeeded', format: 'png' });
+    const image = PNG.sync.read(await h.object(`exports/${job.id}.png`));
+    expect(image.width).toBe(842 * 2);
+    expect(image.height).toBeGreaterThanOrEqual(595 * 2);
+  }, 120_000);
+
+  it('is refused when a tile was changed after the gateway signed the job', async () => {
+    const signed = await signedJob({
+      id: newJobId(),
+      owner: ALICE,
+      format: 'pdf',
+      fileName: 'x.pdf',
+      queryJson: '',
+      dashboardJson: JSON.stringify({ name: 'x', filters: '', tiles: twelveTiles().slice(0, 1) }),
+    });
+    const tampered = {
+      ...signed,
+      dashboardJson: JSON.stringify({ name: 'x', filters: '', tiles: [{ ...twelveTiles()[7] }] }),
+    };
+    const queue = await ExportQueue.connect(h.nats.client('gateway'), 'dashboard-forger');
+    try {
+      await queue.submit(tampered);
+    } finally {
+      await queue.close();
+    }
+    expect(await h.waitFor(tampered.id, finished, 30_000)).toMatchObject({
+      status: 'failed',
+      error: { code: 'UNAUTHENTICATED' },
+    });
+    expect(await h.objects(`exports/${tampered.id}`)).toEqual([]);
+    expect(worker).toBeDefined();
+  });
+});
