@@ -34,7 +34,8 @@ const VintageSchema = z.object({
 
 /**
  * One tile, resolved for the viewer by the gateway: the report's query (vintages and dashboard filters applied),
- * the vintages it reads, its saved chart (if any) and its place on the 12-column grid.
+ * the vintages it reads, its saved chart (if any) and its place on the 12-column grid; or, for a tile the viewer
+ * cannot run (a report not shared with them, on a dataset they may not read), the problem it shows instead.
  */
 export const DashboardJobTileSchema = z
   .strictObject({
@@ -44,7 +45,10 @@ export const DashboardJobTileSchema = z
     y: cell(DASHBOARD_JOB_LIMITS.maxRow),
     w: z.number().int().min(1).max(DASHBOARD_JOB_LIMITS.columns),
     h: z.number().int().min(1).max(DASHBOARD_JOB_LIMITS.maxTileHeight),
-    query: z.record(z.string(), z.unknown()),
+    query: z.record(z.string(), z.unknown()).default({}),
+    problem: z
+      .strictObject({ code: z.string().max(64), detail: line(DASHBOARD_JOB_LIMITS.maxText) })
+      .optional(),
     vintages: z.record(z.string().max(130), VintageSchema).default({}),
     chart: ChartSpecSchema.nullish(),
   })

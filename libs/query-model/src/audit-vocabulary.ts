@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'dashboard.restore',
   'dashboard.preview',
   'dashboard.chart',
+  'dashboard.export',
   'schedule.create',
   'schedule.update',
   'schedule.delete',

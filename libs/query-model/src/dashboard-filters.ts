@@ -91,6 +91,30 @@ export function checkFilterValues(filters: readonly DashboardFilter[], values: D
   }
 }
 
+/**
+ * The filter values in words, as a dashboard's export prints them under its title
+ * ("Month-end: 2026-10-31 · Order date: 2026-01-01 to 2026-03-31 · Region: EMEA, APAC"); filters without a value
+ * are left out. One line of at most `max` characters: control characters become spaces, and a longer text ends in "…".
+ */
+export function describeFilterValues(
+  filters: readonly DashboardFilter[],
+  values: DashboardFilterValues,
+  max = 1_000,
+): string {
+  const text = filters
+    .flatMap((filter) => {
+      const value = values[filter.id];
+      if (value === undefined) return [];
+      if ('loadId' in value) return [`${filter.label}: ${value.loadId}`];
+      if ('values' in value) return [`${filter.label}: ${value.values.join(', ')}`];
+      return [`${filter.label}: ${value.from ?? '…'} to ${value.to ?? '…'}`];
+    })
+    .join(' · ')
+    // eslint-disable-next-line no-control-regex -- control characters are what one line may not hold
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 const EXPECTED: Record<DashboardFilter['kind'], string> = {
   vintage: 'give { "loadId": … }',
   dateRange: 'give { "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" } (either may be absent)',

@@ -90,6 +90,7 @@ export {
 export {
   applyDashboardFilters,
   checkFilterValues,
+  describeFilterValues,
   tileBindings,
   type CatalogColumns,
   type FilterBinding,

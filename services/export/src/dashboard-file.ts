@@ -92,6 +92,7 @@ async function tileContent(
   input: DashboardFileInput,
   counted: (rows: number) => Promise<void>,
 ): Promise<TileContent> {
+  if (tile.problem) return { kind: 'message', text: tile.problem.detail };
   try {
     return tile.view === 'table' ? await table(tile, input, counted) : await chart(tile, input, counted);
   } catch (error) {

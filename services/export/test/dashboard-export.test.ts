@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { ALICE, byChannel, byRegion, salaries, twelveTiles } from './dashboard-tiles';
+import { ALICE, byChannel, byRegion, salaries, twelveTiles, VINTAGE } from './dashboard-tiles';
 import { signedJob, startHarness, type Harness, type JobView } from './support';
 
 const finished = (job: JobView): boolean => FINISHED.has(job.status);
@@ -16,7 +16,7 @@ let h: Harness;
 let worker: ExportWorkerProcess;
 
 beforeAll(async () => {
-  h = await startHarness({ salesRows: 20_000 });
+  h = await startHarness({ salesRows: 20_000, database: true });
   worker = await h.startWorker();
 }, 180_000);
 
@@ -141,5 +141,66 @@ describe('a dashboard export', () => {
     });
     expect(await h.objects(`exports/${tampered.id}`)).toEqual([]);
     expect(worker).toBeDefined();
+  });
+});
+
+describe('POST /dashboards/{id}/export', () => {
+  /** Saves a report of a query (its vintages as a pinned policy) and answers its id. */
+  async function saveReport(name: string, query: Record<string, unknown>): Promise<string> {
+    const { vintages, ...rest } = query as { vintages: typeof VINTAGE };
+    const policy = { global_sales: { policy: 'pinned', ...vintages.global_sales } };
+    const response = await h.call('POST', '/reports', { body: { name, query: rest, vintages: policy } });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { id: string }).id;
+  }
+
+  it("draws a saved dashboard for its viewer, the dashboard's filter values applied", async () => {
+    const regionReport = await saveReport('Sales by region', byRegion);
+    const channelReport = await saveReport('Amount by channel', byChannel);
+    const created = await h.call('POST', '/dashboards', {
+      body: {
+        name: 'Regional month-end',
+        tiles: [
+          { id: 't1', reportId: regionReport, view: 'table', x: 0, y: 0, w: 6, h: 4 },
+          { id: 't2', reportId: channelReport, view: 'chart', x: 6, y: 0, w: 6, h: 4 },
+        ],
+        filters: [{ id: 'region', kind: 'values', label: 'Region', column: 'region' }],
+      },
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+
+    const submitted = await h.call('POST', `/dashboards/${id}/export`, {
+      body: { format: 'pdf', filters: { region: { values: ['EMEA'] } } },
+    });
+    expect(submitted.status).toBe(202);
+    const { id: jobId } = (await submitted.json()) as { id: string };
+    const job = await h.waitFor(jobId, finished, 90_000);
+    expect(job).toMatchObject({ status: 'succeeded', fileName: 'Regional month-end.pdf' });
+
+    const path = join(h.dir, 'regional.pdf');
+    writeFileSync(path, await h.object(`exports/${jobId}.pdf`));
+    const page = execFileSync('pdftotext', ['-layout', path, '-']).toString();
+    expect(page).toContain('Regional month-end');
+    expect(page).toContain('Region: EMEA');
+    expect(page).toContain('Sales by region');
+    expect(page).toContain('Amount by channel');
+    const named = await previewText({ ...byRegion, aggregate: { groupBy: ['region'], measures: [] } });
+    const regions = named.filter((region) => region !== ''); // rows without a region, if any
+    expect(regions).toContain('EMEA');
+    for (const region of regions)
+      expect([region, page.includes(region)]).toEqual([region, region === 'EMEA']);
+  }, 150_000);
+
+  it('is refused with the problem at its path for a bad format or a filter the dashboard lacks', async () => {
+    const created = await h.call('POST', '/dashboards', { body: { name: 'Empty' } });
+    const { id } = (await created.json()) as { id: string };
+    const format = await h.call('POST', `/dashboards/${id}/export`, { body: { format: 'docx' } });
+    expect(format.status).toBe(400);
+    expect(await format.json()).toMatchObject({ code: 'INVALID_QUERY', path: 'format' });
+    const filter = await h.call('POST', `/dashboards/${id}/export`, {
+      body: { format: 'pdf', filters: { nope: { values: ['x'] } } },
+    });
+    expect(await filter.json()).toMatchObject({ code: 'INVALID_QUERY', path: 'filters.nope' });
   });
 });

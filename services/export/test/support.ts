@@ -11,6 +11,7 @@ import type { ExportFormat } from '@aurora/query-model';
 import {
   startExportWorker,
   startNats,
+  startPostgres,
   startS3,
   startStack,
   testGatewayIssuer,
@@ -80,6 +81,8 @@ export interface HarnessOptions {
   readonly metadata?: Env;
   /** Throttle S3 uploads (bytes/s), so a big export surely runs for a while, however fast the machine. */
   readonly s3UploadBytesPerSecond?: number;
+  /** Give the metadata service an application database (PostgreSQL), for saved reports and dashboards. */
+  readonly database?: boolean;
 }
 
 export interface Harness {
@@ -137,10 +140,11 @@ function editedCatalog(dir: string, edit: (yaml: string) => string): string {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'aurora-export-test-'));
-  const [warehousePath, nats, s3] = await Promise.all([
+  const [warehousePath, nats, s3, database] = await Promise.all([
     demoWarehouse(join(dir, 'demo'), options.salesRows),
     startNats(),
     startS3(BUCKET, { uploadBytesPerSecond: options.s3UploadBytesPerSecond ?? 0 }),
+    options.database ? startPostgres() : undefined,
   ]);
   const s3Env = {
     S3_ENDPOINT: s3.url,
@@ -161,6 +165,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         }
       : {}),
     nats,
+    ...(database ? { database } : {}),
     env: {
       // No export quotas unless a test sets them: a test may queue more jobs of one user than a person would.
       gateway: {
@@ -296,7 +301,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await stack.stop();
       await nc.close().catch(() => undefined);
       s3client.destroy();
-      await Promise.all([nats.remove(), s3.remove()]);
+      await Promise.all([nats.remove(), s3.remove(), database?.remove()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -22,6 +22,7 @@ interface DashboardBody {
   role: string;
   shares?: unknown[];
   deletedAt: string | null;
+  favourite: boolean;
   tiles: { id: string; title?: string; report: { name: string; dataset: string } | null }[];
   filters: { id: string }[];
   problems: { path: string; code: string }[];

@@ -4,6 +4,7 @@ import {
   checkFilterValues,
   type ChartSpec,
   type DashboardDefinition,
+  type DashboardFilter,
   type DashboardFilterValues,
   type DashboardTile,
 } from '@aurora/query-model';
@@ -63,7 +64,7 @@ export async function resolveDashboardTiles(
   dashboardId: string,
   values: DashboardFilterValues,
   context: CallContext,
-): Promise<{ name: string; tiles: ResolvedTile[] }> {
+): Promise<{ name: string; filters: readonly DashboardFilter[]; tiles: ResolvedTile[] }> {
   const dashboard = await openDashboard(clients, dashboardId, context);
   const definition = definitionOf(dashboard.content);
   checkFilterValues(definition.filters, values);
@@ -84,7 +85,7 @@ export async function resolveDashboardTiles(
       }
     }),
   );
-  return { name: dashboard.content?.name ?? '', tiles };
+  return { name: dashboard.content?.name ?? '', filters: definition.filters, tiles };
 }
 
 async function openDefinition(

@@ -1,6 +1,8 @@
 import type { CallContext, Caller, Dashboard } from '@aurora/proto';
+import { DASHBOARD_FORMATS, type ExportJob } from '@aurora/export-jobs';
 import {
   DashboardFilterValuesSchema,
+  describeFilterValues,
   parseBody,
   parseDashboardContent,
   parseReportShares,
@@ -34,7 +36,8 @@ import { GrpcClients } from '../http/grpc-clients';
 import { ifMatchVersion, requiredIfMatchVersion } from '../http/if-match';
 import { RunsQuery } from '../quota/query-slot.interceptor';
 import { chartOf, sendChart } from './chart-runs';
-import { definitionOf, tileRun } from './dashboard-tiles';
+import { definitionOf, resolveDashboardTiles, tileRun, type ResolvedTile } from './dashboard-tiles';
+import { ExportsService } from './exports.service';
 import { FolderParams, parseListParams, toGrpcShare, toHttpShare } from './document-params';
 import { sendPreview } from './query-responses';
 
@@ -50,6 +53,7 @@ export class DashboardsController {
   constructor(
     @Inject(GrpcClients) private readonly clients: GrpcClients,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(ExportsService) private readonly exports: ExportsService,
   ) {}
 
   @Post('dashboards')
@@ -237,9 +241,57 @@ export class DashboardsController {
     );
   }
 
+  /**
+   * The dashboard as one PDF or PNG page, made by the export worker: every tile resolved now for the viewer, the
+   * filter values applied, as the tile endpoints run it; a tile they cannot run shows its problem on the page.
+   */
+  @Post('dashboards/:id/export')
+  @Audited('dashboard.export', 'announce')
+  @HttpCode(202)
+  async export(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Body(BodyDepthPipe) body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { format, filters = {} } = parseBody(
+      DashboardExportRequest,
+      body ?? {},
+      'a valid dashboard export',
+    );
+    const context = this.context(caller, response);
+    const dashboard = await resolveDashboardTiles(this.clients, id, filters, context);
+    const job: ExportJob = await this.exports.submitDashboard(
+      {
+        name: dashboard.name,
+        filters: describeFilterValues(dashboard.filters, filters),
+        format,
+        tiles: dashboard.tiles.map(jobTile),
+      },
+      context,
+      idempotencyKey?.slice(0, 200),
+    );
+    response.setHeader('Location', `/api/v1/exports/${job.id}`);
+    return { id: job.id, status: job.status, createdAt: job.createdAt };
+  }
+
   private context(caller: Caller, response: Response): CallContext {
     return callContext(caller, response, this.config.REQUEST_TIMEOUT_MS);
   }
+}
+
+const DashboardExportRequest = z.strictObject({
+  format: z.enum(DASHBOARD_FORMATS),
+  filters: DashboardFilterValuesSchema.optional(),
+});
+
+/** A resolved tile as the export job carries it: its place, and its query or the problem it shows. */
+function jobTile(tile: ResolvedTile) {
+  const { title, view, x, y, w, h } = tile;
+  if ('problem' in tile) return { title, view, x, y, w, h, problem: tile.problem };
+  const vintages = (tile.query['vintages'] ?? {}) as Record<string, { loadType: string; loadId?: string }>;
+  return { title, view, x, y, w, h, query: tile.query, vintages, chart: tile.chart ?? null };
 }
 
 const TileChartRequest = z.strictObject({
