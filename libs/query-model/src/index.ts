@@ -53,6 +53,8 @@ export {
 export {
   SCHEDULE_LIMITS,
   ScheduleBodySchema,
+  DeliverySchema,
+  TriggerSchema,
   nextCronRun,
   nextCronRuns,
   parseScheduleBody,
@@ -68,3 +70,27 @@ export {
 } from './schedule';
 export { CHART_LIMITS, CHART_TYPES, type ChartType } from './chart-limits';
 export { ChartSpecSchema, parseChartSpec, type ChartSpec } from './chart';
+export {
+  ALERT_LIMITS,
+  AlertBodySchema,
+  AlertConditionSchema,
+  describeAlertValues,
+  earlierVintagesNeeded,
+  evaluateAlert,
+  numberOf,
+  parseAlertBody,
+  type AlertBody,
+  type AlertCheckStatus,
+  type AlertCheckView,
+  type AlertCondition,
+  type AlertEvaluation,
+  type AlertEvaluationInput,
+  type AlertRow,
+  type AlertState,
+  type AlertTransition,
+  type AlertValue,
+  type AlertView,
+  type NotificationKind,
+  type NotificationView,
+  type SummarySnapshot,
+} from './alert';
