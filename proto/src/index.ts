@@ -54,5 +54,8 @@ export type { AuditServiceClient } from './generated/aurora/v1/AuditService';
 export type { AuditPage__Output as AuditPage } from './generated/aurora/v1/AuditPage';
 export type { ListAuditRequest } from './generated/aurora/v1/ListAuditRequest';
 export { SchedulesClient } from './schedules-client';
+export { AlertsClient } from './alerts-client';
+export type { AlertsServiceClient } from './generated/aurora/v1/AlertsService';
+export type { DueCheck__Output as DueCheck } from './generated/aurora/v1/DueCheck';
 export type { SchedulesServiceClient } from './generated/aurora/v1/SchedulesService';
 export type { DueRun__Output as DueRun } from './generated/aurora/v1/DueRun';

@@ -77,7 +77,8 @@ export type QuotaName =
   | 'exportRowsPerDay'
   | 'sseStreams'
   | 'savedReports'
-  | 'schedules';
+  | 'schedules'
+  | 'alerts';
 
 export const QUOTA_NAMES: readonly QuotaName[] = [
   'concurrentQueries',
@@ -86,6 +87,7 @@ export const QUOTA_NAMES: readonly QuotaName[] = [
   'sseStreams',
   'savedReports',
   'schedules',
+  'alerts',
 ];
 
 /**
