@@ -1,5 +1,6 @@
 import { grpcClientTelemetry } from '@aurora/observability';
 import {
+  AlertsClient,
   AuditClient,
   CLIENT_CHANNEL_OPTIONS,
   MetadataClient,
@@ -7,6 +8,7 @@ import {
   ReportsClient,
   SchedulesClient,
   loadAuroraPackage,
+  type AlertsServiceClient,
   type AuditServiceClient,
   type MetadataServiceClient,
   type QueryServiceClient,
@@ -22,6 +24,7 @@ export class GrpcClients {
   readonly query: QueryClient;
   readonly audit: AuditClient;
   readonly schedules: SchedulesClient;
+  readonly alerts: AlertsClient;
 
   constructor(
     private readonly metadataStub: MetadataServiceClient,
@@ -29,12 +32,14 @@ export class GrpcClients {
     private readonly queryStub: QueryServiceClient,
     private readonly auditStub: AuditServiceClient,
     private readonly schedulesStub: SchedulesServiceClient,
+    private readonly alertsStub: AlertsServiceClient,
   ) {
     this.metadata = new MetadataClient(metadataStub);
     this.reports = new ReportsClient(reportsStub);
     this.query = new QueryClient(queryStub);
     this.audit = new AuditClient(auditStub);
     this.schedules = new SchedulesClient(schedulesStub);
+    this.alerts = new AlertsClient(alertsStub);
   }
 
   /** `channel`: plaintext, or TLS / mTLS (GrpcTls of @aurora/internal-auth). */
@@ -47,6 +52,7 @@ export class GrpcClients {
       new v1.QueryService(queryAddress, channel, options),
       new v1.AuditService(metadataAddress, channel, options),
       new v1.SchedulesService(metadataAddress, channel, options),
+      new v1.AlertsService(metadataAddress, channel, options),
     );
   }
 
@@ -70,5 +76,6 @@ export class GrpcClients {
     this.queryStub.close();
     this.auditStub.close();
     this.schedulesStub.close();
+    this.alertsStub.close();
   }
 }
