@@ -275,8 +275,8 @@ it('fires once, stays quiet while true, clears, and fires again; to the bell, th
     deliveries: [{ email: { users: ['alice'], groups: [] } }],
   });
   const alert = ok<Alert>(response, 201);
-  expect(response.headers['location']).toBe(`/api/v1/alerts/${alert.id}`);
-  expect(response.headers['etag']).toBe('"1"');
+  expect(response.headers.get('location')).toBe(`/api/v1/alerts/${alert.id}`);
+  expect(response.headers.get('etag')).toBe('"1"');
   expect(alert).toMatchObject({ state: 'unknown', lastCheck: null, lastTriggeredAt: null });
   const stream = await openStream('alice');
   const before = ok<{ unread: number }>(await call('alice', 'GET', '/notifications')).unread;
