@@ -248,13 +248,11 @@ function scheduleTasks(
 /** Publishes each notification on NATS after its commit; a failure only loses the live push (logged). */
 function publisher(events: NotificationEvents | undefined): PublishNotification {
   return (created) => {
-    events
-      ?.publish(created)
-      .catch((error: unknown) =>
-        log.warn('notification not published', {
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      );
+    events?.publish(created).catch((error: unknown) =>
+      log.warn('notification not published', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
   };
 }
 

@@ -86,7 +86,10 @@ export class NotificationHub {
   private subscribe(connection: NatsConnection, subject: string, handle: (data: unknown) => void): void {
     const subscription = connection.subscribe(subject, {
       callback: (error, message) => {
-        if (error) { log.warn('notification subscription failed', { subject, error: error.message }); return; }
+        if (error) {
+          log.warn('notification subscription failed', { subject, error: error.message });
+          return;
+        }
         try {
           handle(codec.decode(message.data));
         } catch (failure) {
