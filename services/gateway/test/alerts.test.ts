@@ -102,6 +102,8 @@ interface Value {
   row: Record<string, unknown> | null;
   measure: string;
   value: number | null;
+  previous?: number | null;
+  mean?: number | null;
   vintage: string | null;
 }
 
@@ -468,4 +470,61 @@ describe('an alert', () => {
     });
     expect(ok<Alert>(await call('bob', 'GET', `/alerts/${alert.id}`)).state).toBe('unknown');
   });
+});
+
+it('reads earlier vintages as the owner for change and outlier conditions', async () => {
+  const vintages = ok<{ loadTypes: { loadType: string; loadIds: string[] }[] }>(
+    await call('alice', 'GET', '/datasets/global_sales/vintages'),
+  );
+  const loadIds = vintages.loadTypes.find((t) => t.loadType === 'MONTHLY')?.loadIds ?? [];
+  expect(loadIds.length).toBeGreaterThanOrEqual(4);
+  const counts = await Promise.all(loadIds.slice(0, 4).map((loadId) => salesIn(loadId)));
+  const [latest, ...before] = counts;
+  const reportId = ok<{ id: string }>(
+    await call('alice', 'POST', '/reports', {
+      name: 'Latest sales by region, for changes',
+      query: summary,
+      vintages: { global_sales: { policy: 'latest', loadType: 'MONTHLY' } },
+    }),
+    201,
+  ).id;
+  const region = [...(latest?.keys() ?? [])][0] ?? '';
+  const change = ok<Alert>(
+    await call('alice', 'POST', '/alerts', {
+      reportId,
+      name: 'Sales moved',
+      condition: {
+        kind: 'change',
+        measure: 'sales',
+        against: 'previousVintage',
+        percent: 1_000_000,
+        direction: 'either',
+        row: { [REGION]: region },
+      },
+      trigger: { onVintage: true },
+    }),
+    201,
+  );
+  const changed = await checkNow('alice', change.id);
+  const now = latest?.get(region) ?? 0;
+  const previous = before[0]?.get(region) ?? 0;
+  expect(changed).toMatchObject({ status: 'ok', error: null });
+  expect(changed.values).toEqual([
+    expect.objectContaining({ row: { [REGION]: region }, value: now, previous, vintage: loadIds[0] }),
+  ]);
+
+  const outlier = ok<Alert>(
+    await call('alice', 'POST', '/alerts', {
+      reportId,
+      name: 'Sales unusual',
+      condition: { kind: 'outlier', measure: 'sales', vintages: 3, zScore: 100, row: { [REGION]: region } },
+      trigger: { onVintage: true },
+    }),
+    201,
+  );
+  const history = before.map((c) => c.get(region) ?? 0);
+  const mean = history.reduce((a, b) => a + b, 0) / history.length;
+  const checked = await checkNow('alice', outlier.id);
+  expect(checked.error).toBeNull();
+  expect(checked.values[0]?.mean).toBeCloseTo(mean, 5);
 });
