@@ -11,6 +11,8 @@ import {
   type Stack,
   type TestSmtp,
 } from '@aurora/testing';
+import { NATS_NAMES } from '@aurora/nats-access';
+import { connect, JSONCodec } from 'nats';
 import { join } from 'node:path';
 import { expectProblem, fetchApi, send, type ApiResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
@@ -527,4 +529,31 @@ it('reads earlier vintages as the owner for change and outlier conditions', asyn
   const checked = await checkNow('alice', outlier.id);
   expect(checked.error).toBeNull();
   expect(checked.values[0]?.mean).toBeCloseTo(mean, 5);
+});
+
+it('streams a new vintage only to callers who may view its dataset', async () => {
+  const [alices, bobs] = await Promise.all([openStream('alice'), openStream('bob')]);
+  // As the metadata service announces an arrival: the metadata user may publish the subject.
+  const connection = await connect(nats.connectOptions('metadata'));
+  try {
+    const arrival = {
+      dataset: 'global_sales',
+      loadType: 'MONTHLY',
+      loadId: '2099-01-31',
+      arrivedAt: new Date().toISOString(),
+    };
+    const event = await until("the vintage on alice's stream", () => {
+      connection.publish(
+        NATS_NAMES.vintageArrivedSubject,
+        JSONCodec().encode({ type: 'io.aurora.vintage.arrived', data: arrival }),
+      );
+      return alices.events.find((e) => e.event === 'vintage');
+    });
+    expect(event.data).toEqual(arrival);
+    // Bob may not read global_sales: his stream, open all along, heard nothing of it (given time to).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(bobs.events.filter((e) => e.event === 'vintage')).toEqual([]);
+  } finally {
+    await connection.close();
+  }
 });
