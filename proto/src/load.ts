@@ -7,6 +7,7 @@ import type { ProtoGrpcType as ReportsProto } from './generated/reports';
 import type { ProtoGrpcType as AuditProto } from './generated/audit';
 import type { ProtoGrpcType as SchedulesProto } from './generated/schedules';
 import type { ProtoGrpcType as DashboardsProto } from './generated/dashboards';
+import type { ProtoGrpcType as AlertsProto } from './generated/alerts';
 
 /** The folder holding `aurora/v1/*.proto`: the one source of the wire types. */
 export const PROTO_ROOT = join(__dirname, '..');
@@ -17,6 +18,7 @@ export const PROTO_FILES = [
   'aurora/v1/audit.proto',
   'aurora/v1/schedules.proto',
   'aurora/v1/dashboards.proto',
+  'aurora/v1/alerts.proto',
 ] as const;
 
 /** Must match the options the TypeScript types were generated with (package.json "generate"). */
@@ -35,7 +37,8 @@ export type AuroraPackage = MetadataProto &
   ReportsProto &
   AuditProto &
   SchedulesProto &
-  DashboardsProto;
+  DashboardsProto &
+  AlertsProto;
 
 /**
  * Channel options of every Aurora client. A preview page (≤ 500 rows of ≤ 200 columns) can outgrow grpc-js's

@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { DeliveryConfig } from './config';
 import type { RecipientDirectory } from './directory';
 import { EmailChannel } from './email-channel';
-import type { DeliveryOutcome, DeliveryTarget, FinishedRun } from './run';
+import type { DeliveryMessage, DeliveryOutcome, DeliveryTarget } from './run';
 import type { Resolver } from './url-guard';
 import { WebhookChannel } from './webhook-channel';
 
@@ -43,11 +43,11 @@ export class Deliveries {
     });
   }
 
-  deliver(run: FinishedRun, targets: readonly DeliveryTarget[]): Promise<DeliveryOutcome[]> {
+  deliver(run: DeliveryMessage, targets: readonly DeliveryTarget[]): Promise<DeliveryOutcome[]> {
     return Promise.all(targets.map((target) => this.deliverOne(run, target)));
   }
 
-  private async deliverOne(run: FinishedRun, target: DeliveryTarget): Promise<DeliveryOutcome> {
+  private async deliverOne(run: DeliveryMessage, target: DeliveryTarget): Promise<DeliveryOutcome> {
     try {
       switch (target.kind) {
         case 'email':

@@ -3,9 +3,9 @@ import type { Registry } from 'prom-client';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { SmtpSettings } from './config';
 import { resolveRecipients, type RecipientDirectory, type ResolvedRecipients } from './directory';
-import { attachmentPlan, composeMail, type AttachmentPlan } from './email-message';
+import { attachmentPlan, composeAlertMail, composeMail, type AttachmentPlan } from './email-message';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
-import type { DeliveryOutcome, EmailTarget, FinishedRun } from './run';
+import type { DeliveryMessage, DeliveryOutcome, EmailTarget, FinishedRun } from './run';
 
 export interface EmailChannelOptions {
   readonly smtp: SmtpSettings;
@@ -36,7 +36,7 @@ export class EmailChannel {
     this.wait = options.wait ?? sleep;
   }
 
-  async deliver(run: FinishedRun, target: EmailTarget): Promise<DeliveryOutcome> {
+  async deliver(run: DeliveryMessage, target: EmailTarget): Promise<DeliveryOutcome> {
     let recipients: ResolvedRecipients;
     try {
       recipients = await resolveRecipients(this.options.directory, target.users, target.groups);
@@ -99,8 +99,17 @@ export class EmailChannel {
     }
   }
 
-  /** The message itself: the file attached only when asked, under the cap, and readable. */
-  private async compose(run: FinishedRun, wanted: boolean) {
+  /** The message itself: a run's file attached only when asked, under the cap, and readable; an alert's numbers. */
+  private async compose(message: DeliveryMessage, wanted: boolean) {
+    switch (message.kind) {
+      case 'alert':
+        return { from: this.options.smtp.from, ...composeAlertMail(message), attachments: [] };
+      case 'scheduleRun':
+        return this.composeRun(message, wanted);
+    }
+  }
+
+  private async composeRun(run: FinishedRun, wanted: boolean) {
     const plan = attachmentPlan(run, this.options.attachMaxBytes, wanted);
     const attachment =
       plan.kind === 'attach' && run.readFile

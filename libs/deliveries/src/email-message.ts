@@ -1,4 +1,4 @@
-import type { FinishedRun } from './run';
+import type { AlertNotice, FinishedRun } from './run';
 
 /** Whether the file goes along with the mail, and if not, the sentence that tells the reader why. */
 export type AttachmentPlan =
@@ -49,6 +49,50 @@ export function composeMail(run: FinishedRun, plan: AttachmentPlan): ComposedMai
     subject: `Aurora: "${report}" ${run.status === 'succeeded' ? 'is ready' : 'failed'}`,
     text: [...lines, ...footer].filter((line, i, all) => !(line === '' && all[i - 1] === '')).join('\n'),
   };
+}
+
+/**
+ * The mail of an alert that fired or cleared: the numbers that made it so (at most the check's 20) and the portal
+ * link to the report, which shows each reader only what their own access allows.
+ */
+export function composeAlertMail(notice: AlertNotice): ComposedMail {
+  const name = notice.alertName.replace(/[\r\n\t]+/g, ' ').slice(0, 200);
+  const report = notice.reportName.replace(/[\r\n\t]+/g, ' ').slice(0, 200);
+  const numbers = notice.values.map((value) => {
+    const row = value.row
+      ? Object.entries(value.row)
+          .map(([column, cell]) => `${column} = ${String(cell)}`)
+          .join(', ')
+      : 'all rows';
+    const parts = [
+      `${value.measure} ${value.value === null ? 'no value' : formatNumber(value.value)}`,
+      value.previous === null ? '' : `previous ${formatNumber(value.previous)}`,
+      value.changePercent === null ? '' : `change ${formatNumber(value.changePercent)}%`,
+      value.zScore === null ? '' : `z-score ${formatNumber(value.zScore)}`,
+      value.vintage === null ? '' : `vintage ${value.vintage}`,
+    ].filter((part) => part !== '');
+    return `- ${row}: ${parts.join('; ')}`;
+  });
+  const lines = [
+    notice.transition === 'fired'
+      ? `The alert "${name}" on the report "${report}" fired at ${notice.finishedAt}: ${notice.summary}.`
+      : `The alert "${name}" on the report "${report}" cleared at ${notice.finishedAt}: ${notice.summary}.`,
+    '',
+    ...(notice.rowCount === null ? [] : [`The report has ${formatNumber(notice.rowCount)} rows.`]),
+    ...(numbers.length > 0 ? ['The numbers:', ...numbers, ''] : []),
+    'Open the report in Aurora (you sign in, and see it only if your own access allows):',
+    notice.link,
+    '',
+    `Alert ${notice.alertId}, check ${notice.checkId}.`,
+  ];
+  return { subject: `Aurora alert: "${name}" ${notice.transition}`, text: lines.join('\n') };
+}
+
+function formatNumber(n: number): string {
+  return n.toLocaleString('en-US', {
+    maximumFractionDigits: 2,
+    minimumFractionDigits: Number.isInteger(n) ? 0 : 2,
+  });
 }
 
 export function formatBytes(bytes: number): string {

@@ -16,10 +16,19 @@ export {
   type ResolvedRecipients,
 } from './directory';
 export { EmailChannel, smtpFailure, type EmailChannelOptions } from './email-channel';
-export { attachmentPlan, composeMail, formatBytes, type AttachmentPlan } from './email-message';
+export {
+  attachmentPlan,
+  composeAlertMail,
+  composeMail,
+  formatBytes,
+  type AttachmentPlan,
+} from './email-message';
 export { backoffDelay, type RetryPolicy } from './retry';
 export type {
+  AlertNotice,
+  AlertNoticeValue,
   DeliveryChannel,
+  DeliveryMessage,
   DeliveryOutcome,
   DeliveryTarget,
   EmailTarget,
@@ -39,5 +48,6 @@ export {
   newWebhookSecret,
   webhookMessageId,
   webhookPayload,
+  type AlertWebhook,
   type ScheduleRunWebhook,
 } from './webhook-payload';

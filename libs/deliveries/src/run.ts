@@ -2,6 +2,7 @@ import type { ExportFormat } from '@aurora/query-model';
 
 /** A scheduled run once its export has finished: what a delivery tells its recipients about. */
 export interface FinishedRun {
+  readonly kind: 'scheduleRun';
   readonly reportName: string;
   readonly scheduleId: string;
   readonly runId: string;
@@ -24,6 +25,37 @@ export interface FinishedRun {
   readonly finishedAt: string;
   readonly error?: { readonly code: string; readonly detail: string };
 }
+
+/** One number of an alert check, as docs/API.md ("Alerts") shows it. */
+export interface AlertNoticeValue {
+  readonly row: Readonly<Record<string, unknown>> | null;
+  readonly measure: string;
+  readonly value: number | null;
+  readonly previous: number | null;
+  readonly changePercent: number | null;
+  readonly zScore: number | null;
+  readonly vintage: string | null;
+}
+
+/** An alert whose condition became true (fired) or false again (cleared): what its deliveries tell. */
+export interface AlertNotice {
+  readonly kind: 'alert';
+  readonly alertId: string;
+  readonly checkId: string;
+  readonly alertName: string;
+  readonly reportName: string;
+  readonly transition: 'fired' | 'cleared';
+  /** The numbers in one line: `total 812,345.50 < 1,000,000 for region EMEA`. */
+  readonly summary: string;
+  readonly values: readonly AlertNoticeValue[];
+  readonly rowCount: number | null;
+  /** The portal's page of the report: it opens with the reader's own rights. */
+  readonly link: string;
+  readonly finishedAt: string;
+}
+
+/** What a delivery is about: a scheduled run that finished, or an alert that changed state. */
+export type DeliveryMessage = FinishedRun | AlertNotice;
 
 /** Where a run goes: the `deliveries` of a schedule, with each webhook's signing secret. */
 export type DeliveryTarget = EmailTarget | WebhookTarget;

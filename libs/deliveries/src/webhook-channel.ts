@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { Webhook } from 'standardwebhooks';
 import type { WebhookPolicy } from './config';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
-import type { DeliveryOutcome, FinishedRun, WebhookTarget } from './run';
+import type { DeliveryMessage, DeliveryOutcome, WebhookTarget } from './run';
 import { guardWebhookUrl, systemResolver, type GuardedTarget, type Resolver } from './url-guard';
 import { webhookMessageId, webhookPayload } from './webhook-payload';
 import { postOnce, type WebhookResponse } from './webhook-request';
@@ -35,7 +35,7 @@ export class WebhookChannel {
     this.now = options.now ?? (() => new Date());
   }
 
-  async deliver(run: FinishedRun, target: WebhookTarget): Promise<DeliveryOutcome> {
+  async deliver(run: DeliveryMessage, target: WebhookTarget): Promise<DeliveryOutcome> {
     const { policy, retry, registry } = this.options;
     let signer: Webhook;
     try {

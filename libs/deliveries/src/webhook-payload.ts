@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FinishedRun } from './run';
+import type { AlertNotice, DeliveryMessage, FinishedRun } from './run';
 
 /**
  * The JSON body of a webhook (Standard Webhooks' `type`, `timestamp`, `data`). `data` follows the
@@ -24,7 +24,47 @@ export interface ScheduleRunWebhook {
   };
 }
 
-export function webhookPayload(run: FinishedRun): ScheduleRunWebhook {
+/** The JSON body of an alert's webhook: the alert, its transition and the numbers. */
+export interface AlertWebhook {
+  readonly type: 'io.aurora.alert.fired' | 'io.aurora.alert.cleared';
+  readonly timestamp: string;
+  readonly data: {
+    readonly alertId: string;
+    readonly checkId: string;
+    readonly alertName: string;
+    readonly reportName: string;
+    readonly transition: AlertNotice['transition'];
+    readonly summary: string;
+    readonly values: AlertNotice['values'];
+    readonly rowCount: number | null;
+    readonly link: string;
+  };
+}
+
+export function webhookPayload(message: DeliveryMessage): ScheduleRunWebhook | AlertWebhook {
+  switch (message.kind) {
+    case 'scheduleRun':
+      return runPayload(message);
+    case 'alert':
+      return {
+        type: `io.aurora.alert.${message.transition}`,
+        timestamp: message.finishedAt,
+        data: {
+          alertId: message.alertId,
+          checkId: message.checkId,
+          alertName: message.alertName,
+          reportName: message.reportName,
+          transition: message.transition,
+          summary: message.summary,
+          values: message.values,
+          rowCount: message.rowCount,
+          link: message.link,
+        },
+      };
+  }
+}
+
+function runPayload(run: FinishedRun): ScheduleRunWebhook {
   return {
     type: 'io.aurora.schedule.run.finished',
     timestamp: run.finishedAt,
@@ -44,8 +84,9 @@ export function webhookPayload(run: FinishedRun): ScheduleRunWebhook {
   };
 }
 
-/** The `webhook-id` of a run's message: the same on every retry, so a receiver can drop duplicates. */
-export const webhookMessageId = (run: FinishedRun): string => `msg_${run.runId}`;
+/** The `webhook-id` of a run's or a check's message: the same on every retry, so a receiver can drop duplicates. */
+export const webhookMessageId = (message: DeliveryMessage): string =>
+  message.kind === 'scheduleRun' ? `msg_${message.runId}` : `msg_${message.checkId}`;
 
 /** A new endpoint secret in the spec's form: `whsec_` and 32 random bytes in base64. */
 export function newWebhookSecret(): string {

@@ -78,7 +78,8 @@ export type QuotaName =
   | 'sseStreams'
   | 'savedReports'
   | 'savedDashboards'
-  | 'schedules';
+  | 'schedules'
+  | 'alerts';
 
 export const QUOTA_NAMES: readonly QuotaName[] = [
   'concurrentQueries',
@@ -88,6 +89,7 @@ export const QUOTA_NAMES: readonly QuotaName[] = [
   'savedReports',
   'savedDashboards',
   'schedules',
+  'alerts',
 ];
 
 /**

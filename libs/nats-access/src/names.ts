@@ -15,6 +15,8 @@ export const NATS_NAMES = {
   completedSubject: 'aurora.events.export.completed',
   /** A new vintage (Load ID) of a partitioned dataset, as the metadata service noticed it (plain NATS, no stream). */
   vintageArrivedSubject: 'aurora.events.vintage.arrived',
+  /** A notification of the bell, created for one person (metadata publishes, every gateway fans it out; no stream). */
+  notificationCreatedSubject: 'aurora.notifications.created',
   /** KV bucket of the gateway replicas' shared rate-limit counters. */
   rateLimitBucket: 'AURORA_RATE_LIMITS',
   /** The audit trail (@aurora/audit): a CloudEvent per record on `<prefix>.<action>`, indexed by metadata. */

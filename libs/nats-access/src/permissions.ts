@@ -21,6 +21,7 @@ const {
   auditSubjectPrefix,
   auditConsumer,
   vintageArrivedSubject,
+  notificationCreatedSubject,
 } = NATS_NAMES;
 
 const api = (...tokens: string[]): string => ['$JS.API', ...tokens].join('.');
@@ -108,7 +109,8 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
       ...AUDIT_TOPOLOGY,
       `${auditSubjectPrefix}.>`,
     ],
-    subscribe: [`${inboxPrefix('gateway')}.>`],
+    // The bell's live stream (GET /notifications/stream): notifications and vintage arrivals, fanned out per user.
+    subscribe: [`${inboxPrefix('gateway')}.>`, notificationCreatedSubject, vintageArrivedSubject],
   },
   /**
    * Pulls jobs from the shared durable consumer and acks, naks, terms or heartbeats them; reads, updates and
@@ -156,6 +158,7 @@ export const NATS_PERMISSIONS: Readonly<Record<NatsComponent, NatsPermissions>> 
       `$JS.ACK.${auditStream}.${auditConsumer}.>`,
       `${auditSubjectPrefix}.catalog.change`,
       vintageArrivedSubject,
+      notificationCreatedSubject,
     ],
     subscribe: [`${inboxPrefix('metadata')}.>`],
   },

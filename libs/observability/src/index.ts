@@ -29,6 +29,13 @@ export {
   registerScheduleMetrics,
   type ScheduleRunOutcome,
 } from './metrics/schedule';
+export {
+  recordAlertCheck,
+  recordAlertTransition,
+  registerAlertMetrics,
+  type AlertCheckOutcome,
+  type AlertTransitionKind,
+} from './metrics/alert';
 export { recordQuotaRefusal, recordQuotaUse, registerQuotaMetrics } from './metrics/quota';
 export {
   queryOutcome,

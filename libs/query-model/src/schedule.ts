@@ -26,7 +26,8 @@ const INTERVAL_SAMPLE = 25;
 const recipient = z.string().min(1).max(SCHEDULE_LIMITS.maxRecipient);
 const recipients = z.array(recipient).max(SCHEDULE_LIMITS.maxRecipients);
 
-const DeliverySchema = z.union([
+/** One delivery of a schedule or an alert (the one rule for both). */
+export const DeliverySchema = z.union([
   z.strictObject({
     email: z.strictObject({
       users: recipients,
@@ -65,7 +66,8 @@ const CronTriggerSchema = z
     if (problem) context.addIssue({ code: 'custom', message: problem, path: ['cron'] });
   });
 
-const TriggerSchema = z.union([CronTriggerSchema, z.strictObject({ onVintage: z.literal(true) })]);
+/** When a schedule runs or an alert is checked (the one rule for both). */
+export const TriggerSchema = z.union([CronTriggerSchema, z.strictObject({ onVintage: z.literal(true) })]);
 export type Trigger = z.infer<typeof TriggerSchema>;
 export type CronTrigger = z.infer<typeof CronTriggerSchema>;
 

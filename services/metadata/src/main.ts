@@ -6,6 +6,7 @@ import {
   GrpcServerTelemetry,
   logger,
   registerDeliveryMetrics,
+  registerAlertMetrics,
   registerScheduleMetrics,
   serveMetrics,
   startTelemetry,
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   const warehouse = app.get<DatabaseAdapter>(WAREHOUSE);
   // Scheduled runs and their deliveries (libs/deliveries) count into these.
   registerScheduleMetrics();
+  registerAlertMetrics();
   registerDeliveryMetrics();
   const metrics = await serveMetrics({
     port: config.METRICS_PORT,

@@ -8,6 +8,10 @@ import { Deliveries, deliveryConfig, InMemoryDirectory, type DeliveryConfig } fr
 import { ObjectStore } from '@aurora/export-jobs';
 import { AUDIT_READERS, AUDIT_STORE, AuditController } from './audit/audit.controller';
 import { AuditIndexer } from './audit/audit-indexer';
+import { AlertChecker } from './alerts/alert-checker';
+import { ALERTS, AlertsController, type Alerts } from './alerts/alerts.controller';
+import { AlertsStore } from './alerts/alerts.store';
+import { NotificationEvents, NotificationsStore, type PublishNotification } from './alerts/notifications';
 import { AuditStore } from './audit/audit.store';
 import { readCatalogFile } from './catalog-file';
 import { CatalogService } from './catalog.service';
@@ -33,6 +37,7 @@ export const WAREHOUSE = 'WAREHOUSE';
 export const APP_DATABASE = 'APP_DATABASE';
 export const AUDIT_INDEXER = 'AUDIT_INDEXER';
 export const SCHEDULE_TASKS = 'SCHEDULE_TASKS';
+export const NOTIFICATION_EVENTS = 'NOTIFICATION_EVENTS';
 
 const log = logger('metadata');
 
@@ -57,6 +62,7 @@ export class MetadataModule implements OnApplicationShutdown {
         DashboardsController,
         AuditController,
         SchedulesController,
+        AlertsController,
       ],
       providers: [
         { provide: METADATA_CONFIG, useValue: config },
@@ -99,24 +105,56 @@ export class MetadataModule implements OnApplicationShutdown {
           useFactory: (database: AppDatabase | undefined) => database && new DashboardsStore(database),
         },
         {
+          provide: NOTIFICATION_EVENTS,
+          inject: [METADATA_CONFIG],
+          useFactory: (config: MetadataConfig): NotificationEvents | undefined => {
+            const { NATS_URL } = config;
+            return NATS_URL === undefined
+              ? undefined
+              : new NotificationEvents(natsClientSettings('metadata', { ...config, NATS_URL }));
+          },
+        },
+        {
           provide: SCHEDULES,
-          inject: [METADATA_CONFIG, APP_DATABASE],
-          useFactory: (config: MetadataConfig, database: AppDatabase | undefined): Schedules | undefined =>
+          inject: [METADATA_CONFIG, APP_DATABASE, NOTIFICATION_EVENTS],
+          useFactory: (
+            config: MetadataConfig,
+            database: AppDatabase | undefined,
+            events: NotificationEvents | undefined,
+          ): Schedules | undefined =>
             database && {
               store: new SchedulesStore(database),
-              scheduler: new Scheduler(database),
+              scheduler: new Scheduler(database, undefined, publisher(events)),
               deliverer: runDeliverer(config, database),
             },
         },
         {
+          provide: ALERTS,
+          inject: [APP_DATABASE, SCHEDULES, NOTIFICATION_EVENTS],
+          useFactory: (
+            database: AppDatabase | undefined,
+            schedules: Schedules | undefined,
+            events: NotificationEvents | undefined,
+          ): Alerts | undefined =>
+            database && {
+              store: new AlertsStore(database),
+              checker: new AlertChecker(database, publisher(events)),
+              notifications: new NotificationsStore(database),
+              // One deliverer sends both: a run's deliveries and a check's go through the same SMTP pool.
+              ...(schedules?.deliverer ? { deliverer: schedules.deliverer } : {}),
+            },
+        },
+        {
           provide: SCHEDULE_TASKS,
-          inject: [METADATA_CONFIG, SCHEDULES, CatalogService, APP_DATABASE],
+          inject: [METADATA_CONFIG, SCHEDULES, ALERTS, CatalogService, APP_DATABASE, NOTIFICATION_EVENTS],
           useFactory: (
             config: MetadataConfig,
             schedules: Schedules | undefined,
+            alerts: Alerts | undefined,
             catalog: CatalogService,
             database: AppDatabase | undefined,
-          ): ScheduleTasks => scheduleTasks(config, schedules, catalog, database),
+            events: NotificationEvents | undefined,
+          ): ScheduleTasks => scheduleTasks(config, schedules, alerts, catalog, database, events),
         },
         { provide: AUDIT_READERS, useValue: config.AUDIT_READERS },
         {
@@ -176,15 +214,21 @@ type ScheduleTasks = readonly { stop(): Promise<void> }[];
 function scheduleTasks(
   config: MetadataConfig,
   schedules: Schedules | undefined,
+  alerts: Alerts | undefined,
   catalog: CatalogService,
   database: AppDatabase | undefined,
+  notificationEvents: NotificationEvents | undefined,
 ): ScheduleTasks {
   if (!schedules || !database) return [];
   const tasks: { start?(): void; stop(): Promise<void> }[] = [];
-  if (config.SCHEDULER_TICK_MS > 0)
+  if (config.SCHEDULER_TICK_MS > 0) {
     tasks.push(
       new PeriodicTask('scheduler tick', config.SCHEDULER_TICK_MS, () => schedules.scheduler.tick()),
     );
+    if (alerts)
+      tasks.push(new PeriodicTask('alert tick', config.SCHEDULER_TICK_MS, () => alerts.checker.tick()));
+  }
+  if (notificationEvents) tasks.push({ stop: () => notificationEvents.close() });
   const { deliverer } = schedules;
   if (deliverer) {
     if (config.DELIVERY_SWEEP_MS > 0)
@@ -198,7 +242,8 @@ function scheduleTasks(
       NATS_URL === undefined
         ? undefined
         : new VintageEvents(natsClientSettings('metadata', { ...config, NATS_URL }));
-    const watcher = new VintageWatcher(catalog, database, schedules.scheduler, (arrival) =>
+    const listeners = alerts ? [schedules.scheduler, alerts.checker] : [schedules.scheduler];
+    const watcher = new VintageWatcher(catalog, database, listeners, (arrival) =>
       events ? events.publish(arrival) : Promise.resolve(),
     );
     tasks.push(new PeriodicTask('vintage watch', config.VINTAGE_POLL_MS, () => watcher.poll()));
@@ -206,6 +251,17 @@ function scheduleTasks(
   }
   for (const task of tasks) task.start?.();
   return tasks;
+}
+
+/** Publishes each notification on NATS after its commit; a failure only loses the live push (logged). */
+function publisher(events: NotificationEvents | undefined): PublishNotification {
+  return (created) => {
+    events?.publish(created).catch((error: unknown) =>
+      log.warn('notification not published', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  };
 }
 
 /** The deliveries of finished runs: SMTP and webhooks (deliveryConfig), the email directory, the portal's links. */

@@ -29,10 +29,14 @@ it('migrates an empty database, and a second run (another replica, a restart) ch
       first.db,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'alert_check_deliveries',
+      'alert_checks',
+      'alerts',
       'audit_events',
       'known_vintages',
       'kysely_migration',
       'kysely_migration_lock',
+      'notifications',
       'people',
       'report_favourites',
       'report_opens',

@@ -1,6 +1,7 @@
 import { ObjectStore } from '@aurora/export-jobs';
 import { InternalTokenIssuer } from '@aurora/internal-auth';
 import { Module } from '@nestjs/common';
+import { natsClientSettings } from '@aurora/nats-access';
 import { AuditController } from '../audit/audit.controller';
 import { AuthModule } from '../auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
@@ -8,11 +9,15 @@ import { GrpcClients } from '../http/grpc-clients';
 import { GrpcClientsModule } from '../http/grpc-clients.module';
 import { QuotaModule } from '../quota/quota.module';
 import { DashboardsController } from './dashboards.controller';
+import { AlertRunner } from './alert-runner';
+import { AlertsController } from './alerts.controller';
 import { DatasetsController } from './datasets.controller';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
 import { HealthController } from './health.controller';
-import { OpenStreams } from './open-streams';
+import { NotificationHub } from './notification-hub';
+import { NotificationsController } from './notifications.controller';
+import { NOTIFICATION_STREAMS, OpenStreams } from './open-streams';
 import { MeController } from './me.controller';
 import { QueryController } from './query.controller';
 import { ReportsController } from './reports.controller';
@@ -31,6 +36,8 @@ import { SchedulesController } from './schedules.controller';
     DashboardsController,
     ExportsController,
     SchedulesController,
+    AlertsController,
+    NotificationsController,
     AuditController,
   ],
   providers: [
@@ -56,6 +63,30 @@ import { SchedulesController } from './schedules.controller';
         if (config.SCHEDULE_POLL_MS > 0) runner.start();
         return runner;
       },
+    },
+    {
+      provide: AlertRunner,
+      inject: [GATEWAY_CONFIG, GrpcClients, InternalTokenIssuer],
+      useFactory: (config: GatewayConfig, clients: GrpcClients, issuer: InternalTokenIssuer) => {
+        // Polled as often as schedule runs: the same metadata service hands out both.
+        const runner = new AlertRunner(clients, issuer, {
+          pollMs: config.SCHEDULE_POLL_MS,
+          timeoutMs: config.REQUEST_TIMEOUT_MS,
+        });
+        if (config.SCHEDULE_POLL_MS > 0) runner.start();
+        return runner;
+      },
+    },
+    {
+      provide: NotificationHub,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) => new NotificationHub(natsClientSettings('gateway', config)),
+    },
+    {
+      provide: NOTIFICATION_STREAMS,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        new OpenStreams(config.SSE_STREAMS_PER_USER, 'live notification streams'),
     },
     {
       provide: OpenStreams,

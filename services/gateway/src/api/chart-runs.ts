@@ -56,14 +56,8 @@ export async function chartOf(
       ErrorCode.ROW_LIMIT_EXCEEDED,
       `This summary has ${count.toLocaleString('en-US')} rows; a chart draws at most ${CHART_LIMITS.maxRows.toLocaleString('en-US')}: group by fewer or coarser columns, or filter it.`,
     );
-  const pages = await previewPages(
-    clients,
-    whole,
-    Math.max(1, Math.ceil(count / QUERY_LIMITS.maxPageSize)),
-    context,
-  );
-  const columns = withRoles(pages[0]?.columns ?? [], query);
-  const rows = pages.flatMap((page) => JSON.parse(page.rowsJson) as Cell[][]);
+  const { columns: read, rows } = await summaryRows(clients, whole, count, context);
+  const columns = withRoles(read, query);
   const spec = chosenSpec(choice, columns);
   const { data, downsampledFrom } = downsample(spec, { columns, rows });
   return { spec, columns, data: data.rows, ...(downsampledFrom === undefined ? {} : { downsampledFrom }) };
@@ -74,6 +68,28 @@ export async function sendChart(response: Response, answer: ChartAnswer): Promis
   const body = JSON.stringify(answer);
   await currentAccess().grant({ rows: answer.data.length, bytes: Buffer.byteLength(body) });
   response.status(200).type('application/json').send(body);
+}
+
+/**
+ * Every row of a summary whose rows were counted (`count`), read as a grid reads them: preview pages of the query
+ * service, with the asker's rights applied in each dataset's scan. Charts and alert checks read through this.
+ */
+export async function summaryRows(
+  clients: GrpcClients,
+  query: Query,
+  count: number,
+  context: CallContext,
+): Promise<{ columns: PreviewPage['columns']; rows: Cell[][] }> {
+  const pages = await previewPages(
+    clients,
+    { ...query, page: undefined },
+    Math.max(1, Math.ceil(count / QUERY_LIMITS.maxPageSize)),
+    context,
+  );
+  return {
+    columns: pages[0]?.columns ?? [],
+    rows: pages.flatMap((page) => JSON.parse(page.rowsJson) as Cell[][]),
+  };
 }
 
 async function previewPages(

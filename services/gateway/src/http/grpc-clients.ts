@@ -1,5 +1,6 @@
 import { grpcClientTelemetry } from '@aurora/observability';
 import {
+  AlertsClient,
   AuditClient,
   CLIENT_CHANNEL_OPTIONS,
   DashboardsClient,
@@ -8,6 +9,7 @@ import {
   ReportsClient,
   SchedulesClient,
   loadAuroraPackage,
+  type AlertsServiceClient,
   type AuditServiceClient,
   type DashboardsServiceClient,
   type MetadataServiceClient,
@@ -25,6 +27,7 @@ export class GrpcClients {
   readonly audit: AuditClient;
   readonly schedules: SchedulesClient;
   readonly dashboards: DashboardsClient;
+  readonly alerts: AlertsClient;
 
   constructor(
     private readonly metadataStub: MetadataServiceClient,
@@ -33,6 +36,7 @@ export class GrpcClients {
     private readonly auditStub: AuditServiceClient,
     private readonly schedulesStub: SchedulesServiceClient,
     private readonly dashboardsStub: DashboardsServiceClient,
+    private readonly alertsStub: AlertsServiceClient,
   ) {
     this.metadata = new MetadataClient(metadataStub);
     this.reports = new ReportsClient(reportsStub);
@@ -40,6 +44,7 @@ export class GrpcClients {
     this.audit = new AuditClient(auditStub);
     this.schedules = new SchedulesClient(schedulesStub);
     this.dashboards = new DashboardsClient(dashboardsStub);
+    this.alerts = new AlertsClient(alertsStub);
   }
 
   /** `channel`: plaintext, or TLS / mTLS (GrpcTls of @aurora/internal-auth). */
@@ -53,6 +58,7 @@ export class GrpcClients {
       new v1.AuditService(metadataAddress, channel, options),
       new v1.SchedulesService(metadataAddress, channel, options),
       new v1.DashboardsService(metadataAddress, channel, options),
+      new v1.AlertsService(metadataAddress, channel, options),
     );
   }
 
@@ -77,5 +83,6 @@ export class GrpcClients {
     this.auditStub.close();
     this.schedulesStub.close();
     this.dashboardsStub.close();
+    this.alertsStub.close();
   }
 }

@@ -138,6 +138,73 @@ interface KnownVintagesTable {
   seen_at: Timestamp;
 }
 
+interface AlertsTable {
+  id: string;
+  report_id: string;
+  owner_sub: string;
+  owner_name: string;
+  owner_principal: Json;
+  dataset: string;
+  name: string;
+  condition: Json;
+  trigger: Json;
+  deliveries: Json;
+  paused: boolean;
+  version: number;
+  next_run_at: MaybeTimestamp;
+  state: ColumnType<
+    'unknown' | 'ok' | 'triggered',
+    'unknown' | 'ok' | 'triggered' | undefined,
+    'unknown' | 'ok' | 'triggered'
+  >;
+  last_checked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  last_triggered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+interface AlertChecksTable {
+  id: string;
+  alert_id: string;
+  scheduled_for: Timestamp;
+  cause: 'cron' | 'vintage' | 'manual';
+  status: 'queued' | 'running' | 'ok' | 'triggered' | 'failed';
+  transition: 'fired' | 'cleared' | null;
+  values: ColumnType<unknown, string | null, string | null>;
+  /** bigint: pg answers it as text. */
+  row_count: ColumnType<string | null, number | null, number | null>;
+  error: ColumnType<unknown, string | null, string | null>;
+  created_at: Timestamp;
+  started_at: MaybeTimestamp;
+  finished_at: MaybeTimestamp;
+}
+
+interface AlertCheckDeliveriesTable {
+  check_id: string;
+  position: number;
+  kind: 'email' | 'webhook';
+  target: Json;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  reason: string | null;
+  claimed_at: MaybeTimestamp;
+  finished_at: MaybeTimestamp;
+}
+
+interface NotificationsTable {
+  id: string;
+  recipient_sub: string;
+  kind: 'alert.fired' | 'alert.cleared' | 'schedule.failed';
+  title: string;
+  body: string;
+  link: string;
+  alert_id: string | null;
+  schedule_id: string | null;
+  values: ColumnType<unknown, string | null, string | null>;
+  created_at: Timestamp;
+  read_at: MaybeTimestamp;
+}
+
 /** The application database's tables, as kysely types them. */
 export interface AppTables {
   reports: ReportsTable;
@@ -151,6 +218,10 @@ export interface AppTables {
   schedule_runs: ScheduleRunsTable;
   schedule_run_deliveries: ScheduleRunDeliveriesTable;
   known_vintages: KnownVintagesTable;
+  alerts: AlertsTable;
+  alert_checks: AlertChecksTable;
+  alert_check_deliveries: AlertCheckDeliveriesTable;
+  notifications: NotificationsTable;
 }
 
 export interface AppDatabaseOptions {

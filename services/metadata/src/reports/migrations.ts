@@ -247,4 +247,97 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await sql`create index reports_kind_owner on reports (kind, owner_sub, updated_at)`.execute(db);
     },
   },
+  '2026-12-07-007-alerts': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // An alert checks a condition over a saved summary report as its owner, on a cron trigger or when a new
+      // vintage arrives; its state changes (fired, cleared) notify once each.
+      await sql`
+        create table alerts (
+          id uuid primary key,
+          report_id uuid not null references reports (id) on delete cascade,
+          owner_sub text not null,
+          owner_name text not null,
+          owner_principal jsonb not null,
+          dataset text not null,
+          name text not null,
+          condition jsonb not null,
+          trigger jsonb not null,
+          deliveries jsonb not null,
+          paused boolean not null,
+          version integer not null,
+          next_run_at timestamptz,
+          state text not null default 'unknown' check (state in ('unknown', 'ok', 'triggered')),
+          last_checked_at timestamptz,
+          last_triggered_at timestamptz,
+          created_at timestamptz not null,
+          updated_at timestamptz not null
+        )`.execute(db);
+      await sql`create index alerts_owner on alerts (owner_sub, created_at)`.execute(db);
+      await sql`create index alerts_due on alerts (next_run_at) where not paused`.execute(db);
+      await sql`create index alerts_dataset on alerts (dataset) where not paused`.execute(db);
+
+      await sql`
+        create table alert_checks (
+          id uuid primary key,
+          alert_id uuid not null references alerts (id) on delete cascade,
+          -- Unique per alert, as a schedule run's instant: replicas racing for it make one check.
+          scheduled_for timestamptz not null,
+          cause text not null check (cause in ('cron', 'vintage', 'manual')),
+          status text not null check (status in ('queued', 'running', 'ok', 'triggered', 'failed')),
+          transition text check (transition in ('fired', 'cleared')),
+          "values" jsonb,
+          row_count bigint,
+          error jsonb,
+          created_at timestamptz not null,
+          started_at timestamptz,
+          finished_at timestamptz,
+          unique (alert_id, scheduled_for)
+        )`.execute(db);
+      await sql`create index alert_checks_history on alert_checks (alert_id, scheduled_for desc)`.execute(db);
+      await sql`create index alert_checks_open on alert_checks (created_at) where finished_at is null`.execute(
+        db,
+      );
+
+      // The deliveries of a check that fired or cleared, written with its end: RunDeliverer sends them as a
+      // schedule run's.
+      await sql`
+        create table alert_check_deliveries (
+          check_id uuid not null references alert_checks (id) on delete cascade,
+          position integer not null,
+          kind text not null check (kind in ('email', 'webhook')),
+          target jsonb not null,
+          status text not null check (status in ('pending', 'delivered', 'failed')),
+          attempts integer not null default 0,
+          reason text,
+          claimed_at timestamptz,
+          finished_at timestamptz,
+          primary key (check_id, position)
+        )`.execute(db);
+      await sql`create index alert_check_deliveries_pending on alert_check_deliveries (claimed_at) where status = 'pending'`.execute(
+        db,
+      );
+
+      // The bell: one row per notification of one person. The alert or schedule it is about may be deleted since.
+      await sql`
+        create table notifications (
+          id uuid primary key,
+          recipient_sub text not null,
+          kind text not null check (kind in ('alert.fired', 'alert.cleared', 'schedule.failed')),
+          title text not null,
+          body text not null,
+          link text not null,
+          alert_id uuid references alerts (id) on delete set null,
+          schedule_id uuid references schedules (id) on delete set null,
+          "values" jsonb,
+          created_at timestamptz not null,
+          read_at timestamptz
+        )`.execute(db);
+      await sql`create index notifications_recipient on notifications (recipient_sub, created_at desc, id desc)`.execute(
+        db,
+      );
+      await sql`create index notifications_unread on notifications (recipient_sub) where read_at is null`.execute(
+        db,
+      );
+    },
+  },
 };

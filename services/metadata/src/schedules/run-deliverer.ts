@@ -1,5 +1,7 @@
 import type {
+  AlertNotice,
   Deliveries,
+  DeliveryMessage,
   DeliveryOutcome,
   DeliveryTarget,
   FinishedRun,
@@ -7,13 +9,30 @@ import type {
 } from '@aurora/deliveries';
 import { objectKey } from '@aurora/export-jobs';
 import { logger } from '@aurora/observability';
-import { sql, type Selectable } from 'kysely';
-import type { AppDatabase, AppTables } from '../reports/app-database';
+import { describeAlertValues, type AlertCondition, type AlertValue } from '@aurora/query-model';
+import { sql } from 'kysely';
+import type { AppDatabase } from '../reports/app-database';
 import { jsonOf, type DeliveryRowTarget } from './schedules.store';
 
 const log = logger('metadata');
 
-type DeliveryRow = Selectable<AppTables['schedule_run_deliveries']>;
+/**
+ * Where pending deliveries wait: a finished schedule run's (schedule_run_deliveries, by run) and an alert check's
+ * that fired or cleared (alert_check_deliveries, by check). Both tables have the same shape; only the key differs.
+ */
+type DeliverySource = 'run' | 'check';
+
+const SOURCES: Readonly<Record<DeliverySource, { readonly table: string; readonly key: string }>> = {
+  run: { table: 'schedule_run_deliveries', key: 'run_id' },
+  check: { table: 'alert_check_deliveries', key: 'check_id' },
+};
+
+/** A claimed delivery: its run or check (`owner_id`), its place in the list, and the target as stored. */
+interface DeliveryRow {
+  readonly owner_id: string;
+  readonly position: number;
+  readonly target: unknown;
+}
 
 /** Pending deliveries claimed per sweep: the rest wait for the next one. */
 const SWEEP_BATCH = 50;
@@ -55,12 +74,20 @@ export class RunDeliverer {
 
   /** Starts the deliveries of a run that just ended, in the background; failures are logged, never thrown. */
   deliverRun(runId: string): void {
-    this.track(this.deliverClaimed(runId));
+    this.track(this.deliverClaimed('run', runId));
+  }
+
+  /** Starts the deliveries of an alert check that fired or cleared, in the background, as deliverRun does. */
+  deliverCheck(checkId: string): void {
+    this.track(this.deliverClaimed('check', checkId));
   }
 
   /** Claims and sends what is pending and unclaimed (or whose claimer died): the periodic sweep. */
   sweep(): Promise<void> {
-    const work = this.deliverClaimed(undefined);
+    const work = Promise.all([
+      this.deliverClaimed('run', undefined),
+      this.deliverClaimed('check', undefined),
+    ]).then(() => undefined);
     // Tracked as well, so close() waits for it before the SMTP pool closes; its failure is the caller's to log.
     this.track(work.catch(() => undefined));
     return work;
@@ -88,46 +115,48 @@ export class RunDeliverer {
     this.inFlight.add(tracked);
   }
 
-  private async deliverClaimed(runId: string | undefined): Promise<void> {
-    const claimed = await this.claim(runId);
-    const byRun = new Map<string, DeliveryRow[]>();
-    for (const row of claimed) byRun.set(row.run_id, [...(byRun.get(row.run_id) ?? []), row]);
-    await Promise.all([...byRun].map(([id, rows]) => this.deliverRows(id, rows)));
+  private async deliverClaimed(source: DeliverySource, id: string | undefined): Promise<void> {
+    const claimed = await this.claim(source, id);
+    const byOwner = new Map<string, DeliveryRow[]>();
+    for (const row of claimed) byOwner.set(row.owner_id, [...(byOwner.get(row.owner_id) ?? []), row]);
+    await Promise.all([...byOwner].map(([owner, rows]) => this.deliverRows(source, owner, rows)));
   }
 
-  private claim(runId: string | undefined): Promise<DeliveryRow[]> {
+  private claim(source: DeliverySource, id: string | undefined): Promise<DeliveryRow[]> {
     const now = this.now();
     const expired = new Date(now.getTime() - this.options.leaseMs);
+    const table = sql.table(SOURCES[source].table);
+    const key = sql.ref(SOURCES[source].key);
     return this.database.run(async (db) => {
       const result = await sql<DeliveryRow>`
-        update schedule_run_deliveries d set claimed_at = ${now}
+        update ${table} d set claimed_at = ${now}
         from (
-          select run_id, position from schedule_run_deliveries
+          select ${key} as owner_id, position from ${table}
           where status = 'pending' and (claimed_at is null or claimed_at < ${expired})
-            and (${runId ?? null}::uuid is null or run_id = ${runId ?? null}::uuid)
-          order by run_id, position
+            and (${id ?? null}::uuid is null or ${key} = ${id ?? null}::uuid)
+          order by ${key}, position
           limit ${SWEEP_BATCH}
           for update skip locked
         ) c
-        where d.run_id = c.run_id and d.position = c.position
-        returning d.*`.execute(db);
+        where d.${key} = c.owner_id and d.position = c.position
+        returning c.owner_id, d.position, d.target`.execute(db);
       return result.rows;
     });
   }
 
-  private async deliverRows(runId: string, rows: readonly DeliveryRow[]): Promise<void> {
-    const run = await this.finishedRun(runId);
-    if (!run) return;
+  private async deliverRows(source: DeliverySource, id: string, rows: readonly DeliveryRow[]): Promise<void> {
+    const message = source === 'run' ? await this.finishedRun(id) : await this.alertNotice(id);
+    if (!message) return;
     await Promise.all(
       rows.map(async (row) => {
         const target = jsonOf(row.target) as DeliveryRowTarget;
-        const outcome = await this.deliverOne(run, target);
-        await this.record(row, outcome);
+        const outcome = await this.deliverOne(message, target);
+        await this.record(source, row, outcome);
       }),
     );
   }
 
-  private async deliverOne(run: FinishedRun, target: DeliveryRowTarget): Promise<DeliveryOutcome> {
+  private async deliverOne(run: DeliveryMessage, target: DeliveryRowTarget): Promise<DeliveryOutcome> {
     if ('ownerNotice' in target) {
       // The owner is told only where the directory knows an address for them.
       const owner = await this.directory.user(target.ownerNotice.sub);
@@ -143,20 +172,56 @@ export class RunDeliverer {
     return outcome ?? { channel: 'email', status: 'failed', attempts: 0, reason: 'no outcome' };
   }
 
-  private record(row: DeliveryRow, outcome: DeliveryOutcome): Promise<void> {
+  private record(source: DeliverySource, row: DeliveryRow, outcome: DeliveryOutcome): Promise<void> {
+    const table = sql.table(SOURCES[source].table);
+    const key = sql.ref(SOURCES[source].key);
     return this.database.run(async (db) => {
-      await db
-        .updateTable('schedule_run_deliveries')
-        .set({
-          status: outcome.status,
-          attempts: outcome.attempts,
-          reason: outcome.reason ?? null,
-          finished_at: this.now(),
-        })
-        .where('run_id', '=', row.run_id)
-        .where('position', '=', row.position)
-        .where('status', '=', 'pending')
-        .execute();
+      await sql`
+        update ${table} set status = ${outcome.status}, attempts = ${outcome.attempts},
+          reason = ${outcome.reason ?? null}, finished_at = ${this.now()}
+        where ${key} = ${row.owner_id}::uuid and position = ${row.position} and status = 'pending'`.execute(
+        db,
+      );
+    });
+  }
+
+  /** What the deliveries say about an alert check that fired or cleared: the alert, the numbers, the report's link. */
+  private alertNotice(checkId: string): Promise<AlertNotice | undefined> {
+    return this.database.run(async (db) => {
+      const row = await db
+        .selectFrom('alert_checks as c')
+        .innerJoin('alerts as a', 'a.id', 'c.alert_id')
+        .innerJoin('reports as p', 'p.id', 'a.report_id')
+        .select([
+          'c.id',
+          'c.alert_id',
+          'c.transition',
+          'c.values',
+          'c.row_count',
+          'c.finished_at',
+          'a.name as alert_name',
+          'a.condition',
+          'a.report_id',
+          'p.name as report_name',
+        ])
+        .where('c.id', '=', checkId)
+        .executeTakeFirst();
+      if (!row?.transition) return undefined;
+      const values = (jsonOf(row.values) as AlertValue[] | null) ?? [];
+      const rowCount = row.row_count === null ? null : Number(row.row_count);
+      return {
+        kind: 'alert',
+        alertId: row.alert_id,
+        checkId: row.id,
+        alertName: row.alert_name,
+        reportName: row.report_name,
+        transition: row.transition,
+        summary: describeAlertValues(jsonOf(row.condition) as AlertCondition, values, rowCount),
+        values,
+        rowCount,
+        link: portalLink(this.options.portalUrl, null, row.report_id),
+        finishedAt: (row.finished_at ?? this.now()).toISOString(),
+      };
     });
   }
 
@@ -189,6 +254,7 @@ export class RunDeliverer {
       // A scheduled export is never compressed: its key follows from the job id and format alone.
       const key = row.export_id ? objectKey({ id: row.export_id, format: row.format }) : undefined;
       return {
+        kind: 'scheduleRun',
         reportName: row.name,
         scheduleId: row.schedule_id,
         runId: row.id,

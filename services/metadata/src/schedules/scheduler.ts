@@ -1,6 +1,12 @@
 import type { Principal } from '@aurora/proto';
 import { logger, recordScheduleRun, recordScheduleRunQueued } from '@aurora/observability';
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import {
+  insertNotification,
+  type CreatedNotification,
+  type NewNotification,
+  type PublishNotification,
+} from '../alerts/notifications';
 import type { AppDatabase, AppTables } from '../reports/app-database';
 import { nextRunAfter, type DueRun, type RunError, type StoredRun } from './schedule';
 import { insertRun, parseDeliveries, parseTrigger, toRun, type DeliveryRowTarget } from './schedules.store';
@@ -47,6 +53,8 @@ export class Scheduler {
   constructor(
     private readonly database: AppDatabase,
     private readonly now: () => Date = () => new Date(),
+    /** Told of each `schedule.failed` notification once its run's end has committed. */
+    private readonly publish: PublishNotification = () => undefined,
   ) {}
 
   /** Queues a run for every due, unpaused cron schedule; answers the runs this replica queued. */
@@ -54,27 +62,9 @@ export class Scheduler {
     return this.database.run((db) =>
       db.transaction().execute(async (tx) => {
         const now = this.now();
-        const due = await tx
-          .selectFrom('schedules')
-          .select(['id', 'trigger', 'next_run_at'])
-          .where('paused', '=', false)
-          .where('next_run_at', '<=', now)
-          .orderBy('next_run_at')
-          .limit(CLAIM_BATCH)
-          .forUpdate()
-          .skipLocked()
-          .execute();
-        const queued: StoredRun[] = [];
-        for (const schedule of due) {
-          if (!schedule.next_run_at) continue;
-          const run = await insertRun(tx, schedule.id, schedule.next_run_at, 'cron', now);
-          if (run) queued.push(run);
-          await tx
-            .updateTable('schedules')
-            .set({ next_run_at: nextRunAfter(parseTrigger(schedule), now) })
-            .where('id', '=', schedule.id)
-            .execute();
-        }
+        const queued = await claimDueInstants(tx, 'schedules', now, (id, at) =>
+          insertRun(tx, id, at, 'cron', now),
+        );
         for (const run of queued) recordScheduleRunQueued(run.cause);
         return queued;
       }),
@@ -84,15 +74,8 @@ export class Scheduler {
   /** Queues a run of every unpaused onVintage schedule on `dataset`, for the vintage that arrived at `at`. */
   vintageArrived(dataset: string, at: Date): Promise<StoredRun[]> {
     return this.database.run(async (db) => {
-      const schedules = await db
-        .selectFrom('schedules')
-        .select('id')
-        .where('dataset', '=', dataset)
-        .where('paused', '=', false)
-        .where(sql<SqlBool>`trigger ? 'onVintage'`)
-        .execute();
       const queued: StoredRun[] = [];
-      for (const { id } of schedules) {
+      for (const id of await onVintageIds(db, 'schedules', dataset)) {
         const run = await insertRun(db, id, at, 'vintage', this.now());
         if (run) queued.push(run);
       }
@@ -178,8 +161,9 @@ export class Scheduler {
    * Ends a run once: its outcome, and the schedule's count of failures in a row (0 after a success). Answers
    * the ended run, or undefined when it had ended already (a repeated event).
    */
-  finish(runId: string, outcome: RunOutcome): Promise<StoredRun | undefined> {
-    return this.database.run((db) =>
+  async finish(runId: string, outcome: RunOutcome): Promise<StoredRun | undefined> {
+    let notification: CreatedNotification | undefined;
+    const run = await this.database.run((db) =>
       db.transaction().execute(async (tx) => {
         const row = await tx
           .updateTable('schedule_runs')
@@ -202,8 +186,14 @@ export class Scheduler {
             consecutive_failures: outcome.status === 'succeeded' ? 0 : eb('consecutive_failures', '+', 1),
           }))
           .where('id', '=', row.schedule_id)
-          .returning(['deliveries', 'owner_sub'])
+          .returning(['deliveries', 'owner_sub', 'report_id'])
           .executeTakeFirstOrThrow();
+        if (outcome.status === 'failed')
+          notification = await insertNotification(
+            tx,
+            await failedRunNotice(tx, row.schedule_id, schedule, outcome.error),
+            this.now(),
+          );
         // Written with the run's end, in its transaction: the run ends once, so its deliveries exist once.
         const targets: DeliveryRowTarget[] = [...parseDeliveries(schedule)];
         if (outcome.status === 'failed' && lostAccess(outcome.error, row.export_id))
@@ -235,7 +225,90 @@ export class Scheduler {
         return run;
       }),
     );
+    if (notification) this.publish(notification);
+    return run;
   }
+}
+
+/** The owner's bell when a run failed: which report, and why. */
+async function failedRunNotice(
+  tx: Kysely<AppTables>,
+  scheduleId: string,
+  schedule: { owner_sub: string; report_id: string },
+  error: RunError,
+): Promise<NewNotification> {
+  const report = await tx
+    .selectFrom('reports')
+    .select('name')
+    .where('id', '=', schedule.report_id)
+    .executeTakeFirst();
+  return {
+    recipient: schedule.owner_sub,
+    kind: 'schedule.failed',
+    title: `Schedule of "${report?.name ?? 'a report'}" failed`,
+    body: `${error.detail} (${error.code})`,
+    link: `/reports/${schedule.report_id}`,
+    alertId: null,
+    scheduleId,
+    values: null,
+  };
+}
+
+/** The tables whose rows fire on a trigger: schedules and alerts, which share the columns read here. */
+export type TriggeredTable = 'schedules' | 'alerts';
+
+/**
+ * The one claim of due cron instants, for schedules and alerts alike: each due, unpaused row is claimed by one
+ * replica (`FOR UPDATE SKIP LOCKED`), `queue` makes its run or check for the instant (its unique instant makes that
+ * exactly-once even if two claims overlapped), and the row's next instant is computed from now, so instants that
+ * passed while everything was down make ONE run. Answers what `queue` made. Call inside a transaction.
+ */
+export async function claimDueInstants<T>(
+  tx: Kysely<AppTables>,
+  table: TriggeredTable,
+  now: Date,
+  queue: (id: string, at: Date) => Promise<T | undefined>,
+): Promise<T[]> {
+  // Both tables have these columns; kysely types a union of tables column by column, so one is named here.
+  const rows = tx as unknown as Kysely<Pick<AppTables, 'schedules'>>;
+  const due = await rows
+    .selectFrom(table as 'schedules')
+    .select(['id', 'trigger', 'next_run_at'])
+    .where('paused', '=', false)
+    .where('next_run_at', '<=', now)
+    .orderBy('next_run_at')
+    .limit(CLAIM_BATCH)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  const queued: T[] = [];
+  for (const row of due) {
+    if (!row.next_run_at) continue;
+    const made = await queue(row.id, row.next_run_at);
+    if (made !== undefined) queued.push(made);
+    await rows
+      .updateTable(table as 'schedules')
+      .set({ next_run_at: nextRunAfter(parseTrigger(row), now) })
+      .where('id', '=', row.id)
+      .execute();
+  }
+  return queued;
+}
+
+/** The unpaused rows of `table` on `dataset` whose trigger is a vintage's arrival. */
+export async function onVintageIds(
+  db: Kysely<AppTables>,
+  table: TriggeredTable,
+  dataset: string,
+): Promise<string[]> {
+  const rows = await (db as unknown as Kysely<Pick<AppTables, 'schedules'>>)
+    .selectFrom(table as 'schedules')
+    .select('id')
+    .where('dataset', '=', dataset)
+    .where('paused', '=', false)
+    .where(sql<SqlBool>`trigger ? 'onVintage'`)
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 /** Runs with their schedule's report, format and owner (`r` and `s`). */

@@ -11,7 +11,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { REPORTS_STORE } from '../reports/reports.controller';
-import type { ReportsStore } from '../reports/reports.store';
+import type { ReportsStore, StoredReport } from '../reports/reports.store';
 import type { DueRun, StoredRun, StoredSchedule } from './schedule';
 import type { RunOutcome, Scheduler } from './scheduler';
 import type { SchedulesStore } from './schedules.store';
@@ -139,21 +139,9 @@ export class SchedulesController {
     return { json: run ? JSON.stringify(runView(run)) : '{}' };
   }
 
-  /** The report's primary dataset, if the asker may read the report (NOT_FOUND otherwise, as for reports). */
   private async readableReport(asker: Principal, body: Pick<ScheduleBody, 'reportId'>): Promise<string> {
     if (!this.reports) throw unavailable();
-    const report = await this.reports.get(asker, body.reportId).catch((error: unknown) => {
-      throw error instanceof AuroraError && error.code === ErrorCode.NOT_FOUND
-        ? new AuroraError(ErrorCode.NOT_FOUND, error.detail, 'reportId')
-        : error;
-    });
-    if (report.deletedAt)
-      throw new AuroraError(
-        ErrorCode.NOT_FOUND,
-        'This report is in the trash: restore it first.',
-        'reportId',
-      );
-    return report.content.dataset;
+    return (await readableReport(this.reports, asker, body.reportId)).content.dataset;
   }
 
   private store(): SchedulesStore {
@@ -165,6 +153,25 @@ export class SchedulesController {
     if (!this.schedules) throw unavailable();
     return this.schedules.scheduler;
   }
+}
+
+/**
+ * The report a schedule or an alert is on, if the asker may read it (NOT_FOUND at `reportId` otherwise, as for
+ * reports) and it is not in the trash.
+ */
+export async function readableReport(
+  reports: ReportsStore,
+  asker: Principal,
+  reportId: string,
+): Promise<StoredReport> {
+  const report = await reports.get(asker, reportId).catch((error: unknown) => {
+    throw error instanceof AuroraError && error.code === ErrorCode.NOT_FOUND
+      ? new AuroraError(ErrorCode.NOT_FOUND, error.detail, 'reportId')
+      : error;
+  });
+  if (report.deletedAt)
+    throw new AuroraError(ErrorCode.NOT_FOUND, 'This report is in the trash: restore it first.', 'reportId');
+  return report;
 }
 
 function parse(bodyJson: string): ScheduleBody {

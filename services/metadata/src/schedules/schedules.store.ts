@@ -327,7 +327,7 @@ function notFound(): AuroraError {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** An id that is no UUID matches no schedule (Postgres would refuse to cast it). */
-function uuidOrNone(id: string): string {
+/** An id that is no UUID matches no row (a schedule, an alert, a notification) (Postgres would refuse to cast it). */
+export function uuidOrNone(id: string): string {
   return UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000';
 }

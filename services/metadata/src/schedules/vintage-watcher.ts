@@ -1,7 +1,6 @@
 import { logger } from '@aurora/observability';
 import { sql } from 'kysely';
 import type { AppDatabase } from '../reports/app-database';
-import type { Scheduler } from './scheduler';
 
 const log = logger('metadata');
 
@@ -9,6 +8,11 @@ const log = logger('metadata');
 export interface VintageSource {
   partitionedDatasets(): readonly string[];
   currentVintages(dataset: string): Promise<readonly { loadType: string; loadIds: readonly string[] }[]>;
+}
+
+/** What queues work when a vintage arrives: the scheduler (schedules) and the alert checker (alerts). */
+export interface VintageListener {
+  vintageArrived(dataset: string, at: Date): Promise<unknown>;
 }
 
 /** A new vintage: the `data` of the vintage-arrived CloudEvent (docs/API.md, "Schedules"). */
@@ -25,14 +29,14 @@ export type AnnounceArrival = (arrival: VintageArrival) => Promise<void>;
 /**
  * Notices new vintages: each pass reads every partitioned dataset's Load IDs and records them in `known_vintages`.
  * A row that is new there is a vintage that arrived, on exactly one replica (the primary key decides): it queues
- * the dataset's onVintage schedules (one run per dataset and pass, however many Load IDs came) and is announced.
+ * the dataset's onVintage schedules and alerts (one run or check per dataset and pass, however many Load IDs came) and is announced.
  * The first pass over a dataset only records what is there: existing vintages did not just arrive.
  */
 export class VintageWatcher {
   constructor(
     private readonly source: VintageSource,
     private readonly database: AppDatabase,
-    private readonly scheduler: Scheduler,
+    private readonly listeners: VintageListener | readonly VintageListener[],
     private readonly announce: AnnounceArrival,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -43,7 +47,9 @@ export class VintageWatcher {
       const found = await this.arrived(dataset);
       if (found.length === 0) continue;
       const at = this.now();
-      await this.scheduler.vintageArrived(dataset, at);
+      const listeners = Array.isArray(this.listeners) ? this.listeners : [this.listeners];
+      for (const listener of listeners as readonly VintageListener[])
+        await listener.vintageArrived(dataset, at);
       for (const arrival of found) {
         await this.announce(arrival).catch((error: unknown) =>
           log.warn('vintage arrival not announced', {

@@ -1,0 +1,173 @@
+import { AuroraError, ErrorCode } from '@aurora/errors';
+import { SCHEDULE_RUNNER, SCHEDULE_RUNNER_PRINCIPAL, type InternalTokenIssuer } from '@aurora/internal-auth';
+import { logger } from '@aurora/observability';
+import type { CallContext, DueCheck, Principal } from '@aurora/proto';
+import {
+  CHART_LIMITS,
+  earlierVintagesNeeded,
+  evaluateAlert,
+  parseQuery,
+  type AlertCheckView,
+  type AlertView,
+  type Query,
+  type SummarySnapshot,
+} from '@aurora/query-model';
+import type { GrpcClients } from '../http/grpc-clients';
+import { summaryRows } from './chart-runs';
+import { runnableReport } from './report-runs';
+
+const log = logger('gateway');
+
+/** Checks taken per poll: the rest wait for the next one. */
+const TAKE = 10;
+
+export interface AlertRunnerOptions {
+  readonly pollMs: number;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Runs queued alert checks as their owners, as the ScheduleRunner runs schedules: every gateway replica polls, and
+ * the metadata service hands each check to one. A check reads the report's summary through the path of
+ * `POST /reports/{id}/chart` (the report resolved now with its vintage policy; the owner's `view` action, row
+ * policies and masks applied by the query service), and for change and outlier conditions the same summary pinned
+ * to each earlier Load ID of the report's dataset; it evaluates the condition here and reports the outcome, and
+ * the metadata service decides the transition. A check the owner may no longer run fails with that reason.
+ */
+export class AlertRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private lastFailure = '';
+
+  constructor(
+    private readonly clients: GrpcClients,
+    private readonly issuer: InternalTokenIssuer,
+    private readonly options: AlertRunnerOptions,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.poll(), this.options.pollMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.polling;
+  }
+
+  /** One pass: run what is queued. Never overlaps itself. */
+  poll(): Promise<void> {
+    this.polling ??= this.pass()
+      .then(() => {
+        this.lastFailure = '';
+      })
+      .catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== this.lastFailure) log.warn('alert runner pass failed', { error: message });
+        this.lastFailure = message;
+      })
+      .finally(() => {
+        this.polling = undefined;
+      });
+    return this.polling;
+  }
+
+  private async pass(): Promise<void> {
+    const runner = await this.context(SCHEDULE_RUNNER_PRINCIPAL, SCHEDULE_RUNNER);
+    for (const due of await this.clients.alerts.take(TAKE, runner)) await this.run(due, runner);
+  }
+
+  private async run(due: DueCheck, runner: CallContext): Promise<void> {
+    const check = JSON.parse(due.checkJson) as AlertCheckView;
+    const alert = JSON.parse(due.alertJson) as AlertView;
+    const owner = JSON.parse(due.ownerJson) as Principal;
+    try {
+      const outcome = await this.evaluate(alert, await this.context(owner));
+      await this.clients.alerts.finish(check.id, { status: 'evaluated', ...outcome }, runner);
+    } catch (error) {
+      // Refused for a reason the owner should read (no access any more, report gone, no summary): the check fails
+      // with it. Anything else (a service down) leaves the check taken, and it is taken again after its lease.
+      if (!(error instanceof AuroraError) || error.code === ErrorCode.UNAVAILABLE) throw error;
+      await this.clients.alerts.finish(
+        check.id,
+        { status: 'failed', error: { code: error.code, detail: error.detail } },
+        runner,
+      );
+    }
+  }
+
+  private async evaluate(alert: AlertView, owner: CallContext) {
+    const { query: resolved } = await runnableReport(this.clients, alert.reportId, owner);
+    const query = parseQuery(resolved);
+    if (!query.aggregate)
+      throw new AuroraError(
+        ErrorCode.INVALID_QUERY,
+        'An alert needs a summary report: this report has no summary.',
+      );
+    const latest = await this.snapshot(query, owner);
+    const earlier: SummarySnapshot[] = [];
+    const wanted = earlierVintagesNeeded(alert.condition);
+    if (wanted > 0)
+      for (const loadId of await this.earlierLoadIds(query, wanted, owner))
+        earlier.push(await this.snapshot(pinned(query, loadId), owner));
+    const measures = new Set(query.aggregate.measures.map((m) => m.as));
+    const firstBucket = query.aggregate.groupBy.find((entry) => typeof entry !== 'string');
+    return evaluateAlert(alert.condition, {
+      latest,
+      earlier,
+      dimensions: latest.columns.filter((name) => !measures.has(name)),
+      ...(firstBucket && typeof firstBucket !== 'string' ? { periodColumn: firstBucket.as } : {}),
+    });
+  }
+
+  /** The summary's rows (at most CHART_LIMITS.maxRows, counted first as a chart counts them). */
+  private async snapshot(query: Query, owner: CallContext): Promise<SummarySnapshot> {
+    const whole: Query = { ...query, page: undefined };
+    const { count } = await this.clients.query.count(JSON.stringify(whole), owner);
+    if (count > CHART_LIMITS.maxRows)
+      throw new AuroraError(
+        ErrorCode.ROW_LIMIT_EXCEEDED,
+        `This summary has ${count.toLocaleString('en-US')} rows; an alert reads at most ${CHART_LIMITS.maxRows.toLocaleString('en-US')}: group by fewer or coarser columns, or filter it.`,
+      );
+    const { columns, rows } = await summaryRows(this.clients, whole, count, owner);
+    const vintage = query.vintages?.[query.dataset];
+    return {
+      vintage: vintage === undefined ? null : String(vintage.loadId),
+      columns: columns.map((column) => column.name),
+      rows: rows,
+    };
+  }
+
+  /** The Load IDs before the one the report resolved to, newest first (none: its dataset has no vintages). */
+  private async earlierLoadIds(query: Query, count: number, owner: CallContext): Promise<string[]> {
+    const current = query.vintages?.[query.dataset];
+    if (!current) return [];
+    const { loadTypes } = await this.clients.metadata.getVintages(query.dataset, owner);
+    const loadIds = loadTypes.find((t) => t.loadType === current.loadType)?.loadIds ?? [];
+    const at = loadIds.indexOf(String(current.loadId));
+    return at < 0 ? [] : loadIds.slice(at + 1, at + 1 + count);
+  }
+
+  private async context(principal: Principal, actor?: string): Promise<CallContext> {
+    return {
+      principal,
+      token: await this.issuer.requestToken(principal, actor),
+      timeoutMs: this.options.timeoutMs,
+    };
+  }
+}
+
+/** The report's query with its primary dataset's vintage pinned to an earlier Load ID. */
+function pinned(query: Query, loadId: string): Query {
+  const current = query.vintages?.[query.dataset];
+  if (!current) return query;
+  return {
+    ...query,
+    vintages: { ...query.vintages, [query.dataset]: { loadType: current.loadType, loadId } },
+  };
+}
