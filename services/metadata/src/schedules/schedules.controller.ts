@@ -91,6 +91,12 @@ export class SchedulesController {
     return { json: JSON.stringify(runView(await this.store().runNow(asker, request.id))) };
   }
 
+  @GrpcMethod('SchedulesService', 'GetScheduledExport')
+  async scheduledExport(request: { exportId: string }, metadata: Metadata) {
+    const found = await this.store().scheduledExport(principalFromMetadata(metadata), request.exportId);
+    return { json: JSON.stringify(found) };
+  }
+
   @GrpcMethod('SchedulesService', 'TakeScheduleRuns')
   async take(request: { limit: number }, metadata: Metadata) {
     requireGatewayActor(callerOf(metadata), SCHEDULE_RUNNER);
