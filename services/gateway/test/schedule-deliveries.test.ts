@@ -338,7 +338,7 @@ it('serves a scheduled run’s file to a recipient only on their own rights, and
     reportId,
     reportName: 'Regions for the team',
   });
-  const ownersFile = await fileOf(await call('GET', `/exports/${exportId}/download`));
+  const ownersFile = await fileOf(await as('alice', `/exports/${exportId}/download`));
 
   // carol, before the report is shared with her: she may read the data, but not the report.
   const unshared = await as('carol', `/exports/${exportId}`);

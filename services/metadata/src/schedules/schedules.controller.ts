@@ -93,6 +93,8 @@ export class SchedulesController {
 
   @GrpcMethod('SchedulesService', 'GetScheduledExport')
   async scheduledExport(request: { exportId: string }, metadata: Metadata) {
+    // Without an application database there are no schedules, so no export is a scheduled run's.
+    if (!this.schedules) throw new AuroraError(ErrorCode.NOT_FOUND, 'There is no such export.');
     const found = await this.store().scheduledExport(principalFromMetadata(metadata), request.exportId);
     return { json: JSON.stringify(found) };
   }

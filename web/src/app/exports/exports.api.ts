@@ -18,6 +18,15 @@ export interface ExportJob {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly error: { readonly code: string; readonly detail: string } | null;
+  /** A scheduled run's job: the run, schedule and report it came from (docs/API.md, "Scheduled files"). */
+  readonly source?: ExportSource;
+}
+
+export interface ExportSource {
+  readonly runId: string;
+  readonly scheduleId: string;
+  readonly reportId: string;
+  readonly reportName: string;
 }
 
 export interface ExportRequest {
