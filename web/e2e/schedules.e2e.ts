@@ -258,7 +258,9 @@ async function mailTo(mailUrl: string, address: string, subject: string): Promis
     );
     if (found) return found;
     if (Date.now() > deadline)
-      throw new Error(`no mail to ${address} about "${subject}": ${JSON.stringify(inbox.map((m) => m.subject))}`);
+      throw new Error(
+        `no mail to ${address} about "${subject}": ${JSON.stringify(inbox.map((m) => m.subject))}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -47,7 +47,10 @@ type Load =
         }
         @case ('ready') {
           @if (job(); as job) {
-            <section class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="export-card">
+            <section
+              class="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+              data-testid="export-card"
+            >
               <h1 class="mb-3 flex items-center gap-2 text-base font-semibold text-navy-800">
                 <au-icon name="download" class="text-navy-700" />
                 <span class="truncate" data-testid="export-file-name">{{ job.fileName }}</span>
@@ -78,12 +81,18 @@ type Load =
                 }
               </dl>
               @if (job.error) {
-                <p class="mt-3 rounded border border-red-200 bg-red-50 px-2 py-1.5 text-xs text-red-800" role="alert">
+                <p
+                  class="mt-3 rounded border border-red-200 bg-red-50 px-2 py-1.5 text-xs text-red-800"
+                  role="alert"
+                >
                   {{ job.error.detail }}
                 </p>
               }
               @if (downloadError(); as message) {
-                <p class="mt-3 rounded border border-red-200 bg-red-50 px-2 py-1.5 text-xs text-red-800" role="alert">
+                <p
+                  class="mt-3 rounded border border-red-200 bg-red-50 px-2 py-1.5 text-xs text-red-800"
+                  role="alert"
+                >
                   {{ message }}
                 </p>
               }
@@ -110,7 +119,11 @@ export class ExportPage implements OnInit {
   protected readonly state = signal<Load>({ kind: 'loading' });
   protected readonly downloadError = signal<string | null>(null);
 
-  async ngOnInit(): Promise<void> {
+  ngOnInit(): void {
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
     try {
       this.state.set({ kind: 'ready', job: await firstValueFrom(this.api.get(this.id())) });
     } catch (error) {
