@@ -337,6 +337,7 @@ it('serves a scheduled run’s file to a recipient only on their own rights, and
     scheduleId: schedule.id,
     reportId,
     reportName: 'Regions for the team',
+    ownerName: 'Alice Analyst',
   });
   const ownersFile = await fileOf(await as('alice', `/exports/${exportId}/download`));
 

@@ -35,8 +35,8 @@ export function exportNotFound(id: string): AuroraError {
 }
 
 function sourceOf(found: ScheduledExport): NonNullable<ReadableExport['source']> {
-  const { runId, scheduleId, reportId, reportName } = found;
-  return { runId, scheduleId, reportId, reportName };
+  const { runId, scheduleId, reportId, reportName, owner } = found;
+  return { runId, scheduleId, reportId, reportName, ownerName: owner.name };
 }
 
 /** Export jobs for the HTTP API: validation and the Excel row limit up front, then the queue does the work. */

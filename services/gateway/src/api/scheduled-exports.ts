@@ -17,7 +17,7 @@ export interface ScheduledExport {
 /** An export as its reader sees it: the job, and the schedule run and report it came from, if any. */
 export interface ReadableExport {
   readonly job: ExportJob;
-  readonly source?: Omit<ScheduledExport, 'owner' | 'exportId'>;
+  readonly source?: Omit<ScheduledExport, 'owner' | 'exportId'> & { readonly ownerName: string };
 }
 
 /**

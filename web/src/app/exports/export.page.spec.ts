@@ -21,8 +21,7 @@ function render() {
   return { fixture, http: TestBed.inject(HttpTestingController), root: fixture.nativeElement as HTMLElement };
 }
 
-const text = (root: HTMLElement, id: string) =>
-  root.querySelector(`[data-testid=${id}]`)?.textContent.trim();
+const text = (root: HTMLElement, id: string) => root.querySelector(`[data-testid=${id}]`)?.textContent.trim();
 
 describe('ExportPage', () => {
   it('shows a scheduled file: its name, rows, size and the report it came from', async () => {
@@ -38,7 +37,13 @@ describe('ExportPage', () => {
       startedAt: '2026-12-07T07:00:01Z',
       finishedAt: '2026-12-07T07:00:04Z',
       error: null,
-      source: { runId: 'r1', scheduleId: '4e724d9f-daf8', reportId: 'rep1', reportName: 'Sales by region' },
+      source: {
+        runId: 'r1',
+        scheduleId: '4e724d9f-daf8',
+        reportId: 'rep1',
+        reportName: 'Sales by region',
+        ownerName: 'Alice Analyst',
+      },
     });
     await fixture.whenStable();
     fixture.detectChanges();
@@ -46,6 +51,7 @@ describe('ExportPage', () => {
     expect(text(root, 'export-rows')).toBe('12,345');
     expect(text(root, 'export-size')).toBe('57 KB');
     expect(text(root, 'export-report')).toBe('Sales by region');
+    expect(text(root, 'export-schedule')).toBe("Alice Analyst's schedule (4e724d9f)");
     expect(root.querySelector('[data-testid=export-report]')?.getAttribute('href')).toBe('/reports/rep1');
     expect(root.querySelector<HTMLButtonElement>('[data-testid=export-download]')?.disabled).toBe(false);
   });

@@ -67,7 +67,9 @@ type Load =
                     >
                   </dd>
                   <dt class="text-slate-500">From</dt>
-                  <dd data-testid="export-schedule">a scheduled run ({{ source.scheduleId.slice(0, 8) }})</dd>
+                  <dd data-testid="export-schedule">
+                    {{ source.ownerName }}'s schedule ({{ source.scheduleId.slice(0, 8) }})
+                  </dd>
                 }
                 <dt class="text-slate-500">Status</dt>
                 <dd data-testid="export-status">{{ job.status }}</dd>

@@ -27,6 +27,8 @@ export interface ExportSource {
   readonly scheduleId: string;
   readonly reportId: string;
   readonly reportName: string;
+  /** The schedule's owner, whose rights made the file. */
+  readonly ownerName: string;
 }
 
 export interface ExportRequest {
