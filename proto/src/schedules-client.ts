@@ -53,6 +53,11 @@ export class SchedulesClient {
     return json(await callUnary(this.stub.runScheduleNow.bind(this.stub), { id }, context));
   }
 
+  /** The schedule run behind an export, for its owner or a recipient of its mail (NOT_FOUND for anyone else). */
+  async scheduledExport(exportId: string, context: CallContext): Promise<unknown> {
+    return json(await callUnary(this.stub.getScheduledExport.bind(this.stub), { exportId }, context));
+  }
+
   /** The schedule runner's: queued runs, each handed to one caller only. */
   async take(limit: number, context: CallContext): Promise<DueRun[]> {
     return (

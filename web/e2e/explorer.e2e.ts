@@ -21,7 +21,7 @@ import {
   bobOpensSharedReports,
   carolSharesWithHr,
 } from './reports.e2e';
-import { bobsScheduleFails, carolSchedulesAReport } from './schedules.e2e';
+import { aliceMailsAReportToCarol, bobsScheduleFails, carolSchedulesAReport } from './schedules.e2e';
 import { aliceSeesMaskedEmails, daveSeesOnlyHisRegion } from './governance.e2e';
 import { aliceWorksUnderThePolicy, assertNothingRefused, watchPolicies } from './security.e2e';
 import {
@@ -265,6 +265,7 @@ async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'bob opens the reports shared with hr', bobOpensSharedReports);
   await run(browser, urls, 'carol schedules a report, runs it now and pauses it', carolSchedulesAReport);
   await run(browser, urls, "bob's schedule of a report he may not read fails", bobsScheduleFails);
+  await run(browser, urls, 'alice mails a report to carol, who opens the link', aliceMailsAReportToCarol);
 }
 
 export async function runScenarios(urls: Urls, only?: 'reports' | 'governance'): Promise<void> {

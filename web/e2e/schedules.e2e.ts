@@ -1,7 +1,11 @@
-/** Schedules in the browser (issue 17): carol schedules a saved report, runs it now, follows the run, pauses it. */
+/**
+ * Schedules in the browser (issue 17): carol schedules a saved report, runs it now, follows the run, pauses it;
+ * alice mails a report to carol, who opens the mail's link.
+ */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { assertFits, sessionOf, shot, signIn, type Urls } from './support';
+import { assertFits, sessionOf, shot, signIn, submitLogin, type Urls } from './support';
 
 const REPORT = 'Headcount by department';
 
@@ -125,4 +129,153 @@ export async function bobsScheduleFails(page: Page, urls: Urls): Promise<void> {
   await row.getByTestId('schedule-failing-badge').filter({ hasText: 'the last 3 runs failed' }).waitFor();
   await row.getByTestId('schedule-run').first().filter({ hasText: 'DATASET_FORBIDDEN' }).waitFor();
   await shot(page, 'schedules-failing', true);
+}
+
+const MAILED = 'Sales by region, mailed';
+
+/**
+ * Issue 17, the mail's link: alice schedules a report of global_sales for carol and runs it now; the mail lands in
+ * the stack's maildev; carol (who may read global_sales with no row policy) opens its link, signs in through the
+ * dev IdP, and downloads the file through the API on her own rights. The file equals the report's rows as she
+ * reads them herself (POST /reports/{id}/csv).
+ */
+export async function aliceMailsAReportToCarol(page: Page, urls: Urls): Promise<void> {
+  const { mailUrl } = urls;
+  assert.ok(mailUrl, 'the e2e stack runs a mail server of its own');
+  await signIn(page, urls, 'alice');
+  const asAlice = await bearer(page);
+  const { id: reportId } = await json<{ id: string }>(
+    fetch(`${urls.apiUrl}/reports`, {
+      method: 'POST',
+      headers: { ...asAlice, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: MAILED,
+        query: {
+          dataset: 'global_sales',
+          aggregate: {
+            groupBy: ['global_sales.region'],
+            measures: [{ fn: 'count', column: null, as: 'sales' }],
+          },
+          sort: [{ column: 'global_sales.region', dir: 'asc' }],
+        },
+        vintages: { global_sales: { policy: 'latest', loadType: 'MONTHLY' } },
+      }),
+    }),
+  );
+  await json(
+    fetch(`${urls.apiUrl}/reports/${reportId}/shares`, {
+      method: 'PUT',
+      headers: { ...asAlice, 'content-type': 'application/json' },
+      body: JSON.stringify([{ user: 'carol', role: 'view' }]),
+    }),
+  );
+
+  await page.goto(`${urls.baseUrl}/reports/${reportId}`);
+  await page.getByTestId('report-title').filter({ hasText: MAILED }).waitFor();
+  await page.getByTestId('report-schedule').click();
+  const dialog = page.getByTestId('schedule-dialog');
+  await dialog.waitFor();
+  await dialog.getByTestId('schedule-recipient').fill('carol');
+  await dialog.getByTestId('schedule-recipient').press('Enter');
+  await dialog.getByTestId('schedule-chip').filter({ hasText: 'carol' }).waitFor();
+  await dialog.getByTestId('schedule-save').click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByTestId('nav-schedules').click();
+  const row = page.getByTestId('schedule-row').filter({ hasText: MAILED });
+  await row.getByTestId('schedule-run-now').click();
+  await row
+    .getByTestId('schedule-run')
+    .first()
+    .getByTestId('schedule-run-status')
+    .filter({ hasText: 'succeeded' })
+    .waitFor({ timeout: 60_000 });
+
+  // The mail, in the dev inbox: to carol, naming the report, with the portal link to the file.
+  const mail = await mailTo(mailUrl, 'carol@aurora.localhost', MAILED);
+  const link = new RegExp(`${escape(urls.baseUrl)}/exports/[0-9a-f-]{36}`).exec(mail.text ?? '')?.[0];
+  assert.ok(link, `the mail links to the portal's export page:\n${mail.text ?? ''}`);
+  assert.equal(mail.attachments?.length ?? 0, 0, 'the mail carries the link, not the data');
+  await page.goto(`${mailUrl}/#/email/${mail.id}`);
+  await page.getByText(link).first().waitFor();
+  await shot(page, 'schedule-mail', true);
+
+  // carol, in a browser of her own (alice's IdP session must not sign her in), opens the link.
+  const browser = page.context().browser();
+  assert.ok(browser);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  try {
+    const carol = await context.newPage();
+    await carol.goto(link);
+    await carol.getByRole('button', { name: 'Sign in with SSO' }).click();
+    await submitLogin(carol, 'carol');
+    // The guard kept the target: back on the export page, not the explorer.
+    await carol.waitForURL(link, { timeout: 15_000 });
+    const card = carol.getByTestId('export-card');
+    await card.waitFor();
+    await card.getByTestId('export-report').filter({ hasText: MAILED }).waitFor();
+    const fileName = (await card.getByTestId('export-file-name').textContent())?.trim() ?? '';
+    assert.match(fileName, /\.csv$/);
+    const rows = Number((await card.getByTestId('export-rows').textContent())?.replace(/\D/g, ''));
+    await assertFits(carol, 'the export page');
+    await shot(carol, 'export-link', true);
+
+    const [download] = await Promise.all([
+      carol.waitForEvent('download'),
+      card.getByTestId('export-download').click(),
+    ]);
+    const path = await download.path();
+    const file = readFileSync(path, 'utf8');
+    // The report's rows as carol reads them herself.
+    const own = await fetch(`${urls.apiUrl}/reports/${reportId}/csv`, {
+      method: 'POST',
+      headers: await bearer(carol),
+    });
+    assert.equal(own.status, 200);
+    const expected = await own.text();
+    assert.equal(file, expected, 'the mailed file holds the report’s rows');
+    assert.equal(file.trim().split(/\r?\n/).length - 1, rows, 'the page shows the file’s rows');
+    assert.ok(rows > 1, `the file has rows (${rows})`);
+  } finally {
+    await context.close();
+  }
+}
+
+interface MaildevEmail {
+  readonly id: string;
+  readonly subject: string;
+  readonly text?: string;
+  readonly attachments?: unknown[];
+  readonly envelope: { readonly to: { readonly address: string }[] };
+}
+
+/** The first mail to `address` whose subject names `subject`, once maildev has it (its REST API). */
+async function mailTo(mailUrl: string, address: string, subject: string): Promise<MaildevEmail> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const inbox = await json<MaildevEmail[]>(fetch(`${mailUrl}/api/email`));
+    const found = inbox.find(
+      (mail) => mail.subject.includes(subject) && mail.envelope.to.some((to) => to.address === address),
+    );
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(
+        `no mail to ${address} about "${subject}": ${JSON.stringify(inbox.map((m) => m.subject))}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function bearer(page: Page): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${(await sessionOf(page)).accessToken}` };
+}
+
+async function json<T>(answer: Promise<Response>): Promise<T> {
+  const response = await answer;
+  const text = await response.text();
+  assert.ok(response.ok, `${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,10 +1,12 @@
 /**
  * The real stack for the browser tests, on free ports (never the ones of `npm start`): a demo warehouse of its
  * own, the dev IdP, metadata (saved reports in a PostgreSQL of its own), query, the gateway serving
- * web/dist/browser, NATS, S3 and an export worker.
+ * web/dist/browser, NATS, S3, an export worker, and the dev mail server (maildev) the scheduled runs mail to.
  */
 import {
+  freePort,
   startExportWorker,
+  startProcess,
   startNats,
   startPostgres,
   startS3,
@@ -12,6 +14,7 @@ import {
   type ExportWorkerProcess,
   type RunningNats,
   type RunningPostgres,
+  type RunningProcess,
   type RunningServer,
   type Stack,
 } from '@aurora/testing';
@@ -50,14 +53,23 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
   let postgres: RunningPostgres | undefined;
   let stack: Stack | undefined;
   let worker: ExportWorkerProcess | undefined;
+  let mail: RunningProcess | undefined;
   const stop = async (): Promise<void> => {
     await worker?.stop();
     await stack?.stop();
+    await mail?.stop();
     await Promise.all([nats?.remove(), s3?.remove(), postgres?.remove()]);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    [nats, s3, postgres] = await Promise.all([startNats(), startS3(BUCKET), startPostgres()]);
+    let maildev: Maildev;
+    [nats, s3, postgres, maildev] = await Promise.all([
+      startNats(),
+      startS3(BUCKET),
+      startPostgres(),
+      startMaildev(join(dir, 'mail')),
+    ]);
+    mail = maildev.process;
     const s3Env = {
       S3_ENDPOINT: s3.url,
       S3_BUCKET: BUCKET,
@@ -70,6 +82,13 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
       database: postgres,
       env: {
         idp: { DEV_IDP_TOKEN_TTL_SECONDS: String(options.tokenTtlSeconds) },
+        // Scheduled runs mail the dev users (the dev IdP's directory) through the stack's own maildev, with links
+        // to the web app this gateway serves (the stack's PORTAL_URL).
+        metadata: {
+          SMTP_HOST: '127.0.0.1',
+          SMTP_PORT: String(maildev.smtpPort),
+          DIRECTORY_PATH: join(ROOT, 'tools', 'dev-idp', 'directory.yaml'),
+        },
         gateway: { ...s3Env, RATE_LIMIT_PER_MINUTE: '100000' },
       },
     });
@@ -87,10 +106,35 @@ export async function startE2eStack(options: E2eStackOptions): Promise<E2eStack>
       apiUrl: stack.urls.api,
       idpUrl: stack.urls.idp,
       pauseExportWorker,
+      mailUrl: maildev.url,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+interface Maildev {
+  readonly process: RunningProcess;
+  readonly smtpPort: number;
+  /** Its web inbox and REST API (`/api/email`). */
+  readonly url: string;
+}
+
+/** maildev as `npm start` runs it (tools/start.js), on free ports; ready once its REST API answers. */
+async function startMaildev(directory: string): Promise<Maildev> {
+  const [smtpPort, webPort] = [await freePort(), await freePort()];
+  const url = `http://127.0.0.1:${webPort}`;
+  const server = await startProcess({
+    name: 'maildev',
+    command: process.execPath,
+    args: [
+      join(ROOT, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js'),
+      ...['--ip', '127.0.0.1', '--smtp', String(smtpPort), '--web-ip', '127.0.0.1', '--web', String(webPort)],
+      ...['--mail-directory', directory],
+    ],
+    readyUrl: `${url}/api/healthz`,
+  });
+  return { process: server, smtpPort, url };
 }

@@ -14,6 +14,11 @@ export interface Urls {
    * queued for as long as a scenario needs. Only the e2e:ci stack has it; `npm start`'s worker is not ours.
    */
   readonly pauseExportWorker?: () => () => void;
+  /**
+   * The dev mail server's web inbox and REST API (maildev, as `npm start` runs it), where the stack's metadata
+   * service sends the mails of scheduled runs. Only the e2e:ci stack has one of its own.
+   */
+  readonly mailUrl?: string;
 }
 
 export const OUT = join(__dirname, 'out');

@@ -448,6 +448,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...(options.database ? { DATABASE_URL: options.database.databaseUrl } : {}),
           // With both, it indexes the audit trail the gateway records.
           ...(options.database && options.nats ? options.nats.env('metadata') : {}),
+          // The links of scheduled runs' mails open the web app this stack's gateway serves.
+          PORTAL_URL: app,
           ...env.metadata,
         }),
       ),

@@ -287,3 +287,127 @@ it('mails each run once with two metadata replicas, each behind its own gateway,
     await replica.stop();
   }
 }, 90_000);
+
+it('serves a scheduled run’s file to a recipient only on their own rights, and hides it from anyone else', async () => {
+  const reportId = ok<{ id: string }>(
+    await call('POST', '/reports', {
+      name: 'Regions for the team',
+      query: {
+        dataset: 'global_sales',
+        aggregate: { groupBy: ['global_sales.region'], measures: [{ fn: 'count', column: null, as: 'n' }] },
+      },
+      vintages: { global_sales: { policy: 'latest', loadType: 'MONTHLY' } },
+    }),
+    201,
+  ).id;
+  // carol (admins) may read global_sales with no row policy; bob (hr) may not read it at all; dave (sales-emea)
+  // is not a recipient.
+  const schedule = ok<{ id: string }>(
+    await call('POST', '/schedules', {
+      reportId,
+      format: 'csv',
+      trigger: { onVintage: true },
+      deliveries: [{ email: { users: ['carol'], groups: ['hr'] } }],
+    }),
+    201,
+  );
+  const queued = ok<{ id: string }>(await call('POST', `/schedules/${schedule.id}/run-now`), 202);
+  const run = await delivered(schedule.id, queued.id);
+  expect(run.status).toBe('succeeded');
+  const exportId = run.exportId ?? '';
+  const as = async (user: string, path: string, accept = 'application/json') =>
+    send(
+      `${api}${path}`,
+      { method: 'GET' },
+      { token: await stack.token(`${user}-cli`), headers: { accept } },
+    );
+  const fileOf = async (response: ApiResponse) => {
+    const { url } = ok<{ url: string }>(response);
+    const file = await fetch(url);
+    expect(file.status).toBe(200);
+    return file.text();
+  };
+
+  // The owner: the job names where it came from.
+  const mine = ok<{ fileName: string; rowsWritten: number; source: unknown }>(
+    await call('GET', `/exports/${exportId}`),
+  );
+  expect(mine.source).toEqual({
+    runId: run.id,
+    scheduleId: schedule.id,
+    reportId,
+    reportName: 'Regions for the team',
+    ownerName: 'Alice Analyst',
+  });
+  const ownersFile = await fileOf(await as('alice', `/exports/${exportId}/download`));
+
+  // carol, before the report is shared with her: she may read the data, but not the report.
+  const unshared = await as('carol', `/exports/${exportId}`);
+  expect(unshared.status).toBe(403);
+  expect(unshared.json<{ code: string; detail: string }>()).toMatchObject({ code: 'FORBIDDEN' });
+  expect(unshared.json<{ detail: string }>().detail).toMatch(/not shared with you/);
+
+  ok(
+    await call('PUT', `/reports/${reportId}/shares`, [
+      { user: 'carol', role: 'view' },
+      { group: 'hr', role: 'view' },
+    ]),
+  );
+  const carols = ok<{ id: string; fileName: string; rowsWritten: number; source: { reportId: string } }>(
+    await as('carol', `/exports/${exportId}`),
+  );
+  expect(carols).toMatchObject({ id: exportId, fileName: mine.fileName, rowsWritten: mine.rowsWritten });
+  expect(carols.source.reportId).toBe(reportId);
+  expect(await fileOf(await as('carol', `/exports/${exportId}/download`))).toBe(ownersFile);
+
+  // bob got the mail through hr and the report is shared with hr, but hr may not read global_sales.
+  for (const path of [`/exports/${exportId}`, `/exports/${exportId}/download`]) {
+    const refused = await as('bob', path);
+    expect(refused.status).toBe(403);
+    expect(refused.json<{ code: string }>().code).toBe('DATASET_FORBIDDEN');
+  }
+
+  // dave was sent nothing: as absent as an export that does not exist.
+  for (const path of [`/exports/${exportId}`, `/exports/${exportId}/download`]) {
+    const hidden = await as('dave', path);
+    expect(hidden.status).toBe(404);
+    expect(hidden.json<{ code: string }>().code).toBe('NOT_FOUND');
+  }
+  // Nor may a recipient list or cancel it.
+  expect((await as('carol', '/exports')).json<unknown[]>()).toEqual([]);
+}, 60_000);
+
+it('refuses a recipient whose row policies differ from the owner’s', async () => {
+  const reportId = ok<{ id: string }>(
+    await call('POST', '/reports', {
+      name: 'Regions for dave',
+      query: {
+        dataset: 'global_sales',
+        aggregate: { groupBy: ['global_sales.region'], measures: [{ fn: 'count', column: null, as: 'n' }] },
+      },
+      vintages: { global_sales: { policy: 'latest', loadType: 'MONTHLY' } },
+    }),
+    201,
+  ).id;
+  ok(await call('PUT', `/reports/${reportId}/shares`, [{ user: 'dave', role: 'view' }]));
+  const schedule = ok<{ id: string }>(
+    await call('POST', '/schedules', {
+      reportId,
+      format: 'csv',
+      trigger: { onVintage: true },
+      deliveries: [{ email: { users: ['dave'], groups: [] } }],
+    }),
+    201,
+  );
+  const queued = ok<{ id: string }>(await call('POST', `/schedules/${schedule.id}/run-now`), 202);
+  const run = await delivered(schedule.id, queued.id);
+  // dave may view global_sales, but only the EMEA rows: alice's file holds every region.
+  const refused = await send(
+    `${api}/exports/${run.exportId ?? ''}/download`,
+    { method: 'GET' },
+    { token: await stack.token('dave-cli'), headers: { accept: 'application/json' } },
+  );
+  expect(refused.status).toBe(403);
+  expect(refused.json<{ code: string; detail: string }>()).toMatchObject({ code: 'FORBIDDEN' });
+  expect(refused.json<{ detail: string }>().detail).toMatch(/row policies or column masks/);
+}, 60_000);

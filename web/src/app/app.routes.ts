@@ -23,6 +23,12 @@ export const routes: Routes = [
     loadChildren: () => import('./schedules/schedules.routes').then((m) => m.SCHEDULES_ROUTES),
   },
   {
+    // The page a scheduled run's mail links to; the guard keeps the target through the sign-in.
+    path: 'exports',
+    canActivate: [authGuard],
+    loadChildren: () => import('./exports/exports.routes').then((m) => m.EXPORTS_ROUTES),
+  },
+  {
     path: 'audit',
     canActivate: [authGuard],
     loadChildren: () => import('./audit/audit.routes').then((m) => m.AUDIT_ROUTES),

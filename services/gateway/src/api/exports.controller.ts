@@ -13,7 +13,10 @@ import { ExportIdPipe } from './export-id.pipe';
 import { ExportsService } from './exports.service';
 import { OpenStreams } from './open-streams';
 
-/** Export jobs (docs/API.md, "Export jobs"): only the owner sees or touches a job; another user's is a 404. */
+/**
+ * Export jobs (docs/API.md, "Export jobs"): only the owner sees or touches a job; another user's is a 404, except
+ * that a recipient of a scheduled run's mail may read that run's job and file on their own rights.
+ */
 @ApiTags('exports')
 @ApiBearerAuth()
 @Controller('api/v1/exports')
@@ -48,9 +51,21 @@ export class ExportsController {
     return (await this.exports.list(principal)).map(publicView);
   }
 
+  /**
+   * The caller's job, or a scheduled run's job whose mail went to them and whose data they may read themselves
+   * (403 if they may not; docs/API.md "Scheduled files"). A scheduled run's job names its `source`.
+   */
   @Get(':id')
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', ExportIdPipe) id: string) {
-    return publicView(await this.exports.get(principal, id));
+  async get(
+    @CurrentCaller() caller: Caller,
+    @Param('id', ExportIdPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { job, source } = await this.exports.readable(
+      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
+      id,
+    );
+    return { ...publicView(job), ...(source ? { source } : {}) };
   }
 
   /**
@@ -101,12 +116,15 @@ export class ExportsController {
   @Get(':id/download')
   @Audited('export.download', 'announce')
   async download(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
     @Param('id', ExportIdPipe) id: string,
     @Headers('accept') accept: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
-    const url = await this.exports.downloadUrl(principal, id);
+    const url = await this.exports.readableDownloadUrl(
+      callContext(caller, response, this.config.REQUEST_TIMEOUT_MS),
+      id,
+    );
     if (accept?.trim() === 'application/json') response.json({ url });
     else response.redirect(302, url);
   }

@@ -21,6 +21,7 @@ import type { CallContext, Principal } from '@aurora/proto';
 import type { GatewayConfig } from '../config';
 import type { GrpcClients } from '../http/grpc-clients';
 import { runnableReport } from './report-runs';
+import { checkRecipientRights, type ReadableExport, type ScheduledExport } from './scheduled-exports';
 
 const log = logger('gateway');
 
@@ -34,6 +35,11 @@ const MAX_ID_SHOWN = 40;
 export function exportNotFound(id: string): AuroraError {
   const shown = id.length > MAX_ID_SHOWN ? `${id.slice(0, MAX_ID_SHOWN)}…` : id;
   return new AuroraError(ErrorCode.NOT_FOUND, `There is no export "${shown}".`);
+}
+
+function sourceOf(found: ScheduledExport): NonNullable<ReadableExport['source']> {
+  const { runId, scheduleId, reportId, reportName, owner } = found;
+  return { runId, scheduleId, reportId, reportName, ownerName: owner.name };
 }
 
 /** Export jobs for the HTTP API: validation and the Excel row limit up front, then the queue does the work. */
@@ -211,8 +217,42 @@ export class ExportsService {
     });
   }
 
-  async downloadUrl(owner: Principal, id: string): Promise<string> {
-    const job = await this.get(owner, id);
+  /**
+   * An export as `reader` may read it: their own job, or a scheduled run's job whose mail went to them and whose
+   * data they may read themselves (checkRecipientRights: 403 if not). Anyone else: the one 404.
+   */
+  async readable(reader: CallContext, id: string): Promise<ReadableExport> {
+    const own = await this.withQueue((queue) => queue.get(reader.principal, id));
+    if (own) {
+      // The owner's own job; a scheduled run's names where it came from, when the metadata service answers.
+      const found = own.schedule ? await this.scheduledExport(id, reader).catch(() => undefined) : undefined;
+      return { job: own, ...(found ? { source: sourceOf(found) } : {}) };
+    }
+    const found = await this.scheduledExport(id, reader);
+    if (!found) throw exportNotFound(id);
+    const job = await this.withQueue((queue) => queue.get(found.owner.sub, id));
+    if (job?.schedule?.runId !== found.runId) throw exportNotFound(id);
+    await checkRecipientRights(this.clients, this.issuer, job, found, reader);
+    return { job, source: sourceOf(found) };
+  }
+
+  /** The schedule run behind an export, if `reader` owns it or its mail went to them. */
+  private async scheduledExport(id: string, reader: CallContext): Promise<ScheduledExport | undefined> {
+    try {
+      return (await this.clients.schedules.scheduledExport(id, reader)) as ScheduledExport;
+    } catch (error) {
+      if (error instanceof AuroraError && error.code === ErrorCode.NOT_FOUND) return undefined;
+      throw error;
+    }
+  }
+
+  /** The presigned link for `reader` (ExportsService.readable decides whether they may have it). */
+  async readableDownloadUrl(reader: CallContext, id: string): Promise<string> {
+    const { job } = await this.readable(reader, id);
+    return this.fileUrl(job, id);
+  }
+
+  private fileUrl(job: ExportJob, id: string): Promise<string> {
     if (job.status !== 'succeeded' || !job.key) {
       throw new AuroraError(ErrorCode.NOT_FOUND, `Export "${id}" has no file yet (it is ${job.status}).`);
     }

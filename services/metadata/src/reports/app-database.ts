@@ -256,6 +256,15 @@ export class AppDatabase {
     this.pool.on('error', (error) =>
       log.warn('application database connection lost', { error: error.message }),
     );
+    // A connection in use (a transaction between two statements) that the server closes reports it on the client
+    // itself, where the pool listens no more: without this the process exited when PostgreSQL restarted under a
+    // scheduler tick (test/scheduler-outages.test.ts). Its statement fails with it (UNAVAILABLE), and the pool
+    // drops the dead connection when it comes back.
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) =>
+        log.debug('application database connection lost in use', { error: error.message }),
+      ),
+    );
     this.db = new Kysely<AppTables>({ dialect: new PostgresDialect({ pool: this.pool }) });
   }
 

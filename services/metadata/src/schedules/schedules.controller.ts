@@ -91,6 +91,14 @@ export class SchedulesController {
     return { json: JSON.stringify(runView(await this.store().runNow(asker, request.id))) };
   }
 
+  @GrpcMethod('SchedulesService', 'GetScheduledExport')
+  async scheduledExport(request: { exportId: string }, metadata: Metadata) {
+    // Without an application database there are no schedules, so no export is a scheduled run's.
+    if (!this.schedules) throw new AuroraError(ErrorCode.NOT_FOUND, 'There is no such export.');
+    const found = await this.store().scheduledExport(principalFromMetadata(metadata), request.exportId);
+    return { json: JSON.stringify(found) };
+  }
+
   @GrpcMethod('SchedulesService', 'TakeScheduleRuns')
   async take(request: { limit: number }, metadata: Metadata) {
     requireGatewayActor(callerOf(metadata), SCHEDULE_RUNNER);

@@ -136,6 +136,44 @@ export class SchedulesStore {
     });
   }
 
+  /**
+   * The schedule run whose export is `exportId`, for its owner or for a person its mail went to (by name or
+   * through a group); anyone else is told NOT_FOUND, so the export's existence is not revealed. The caller still
+   * checks that a recipient may read the data themselves (the gateway's ScheduledExports).
+   */
+  scheduledExport(asker: Principal, exportId: string): Promise<ScheduledExport> {
+    return this.database.run(async (db) => {
+      const row = await db
+        .selectFrom('schedule_runs as r')
+        .innerJoin('schedules as s', 's.id', 'r.schedule_id')
+        .innerJoin('reports as p', 'p.id', 's.report_id')
+        .select(['r.id', 'r.schedule_id', 's.report_id', 's.owner_sub', 's.owner_principal', 'p.name'])
+        .where('r.export_id', '=', exportId)
+        .executeTakeFirst();
+      if (!row) throw exportNotFound();
+      const owner = jsonOf(row.owner_principal) as Principal;
+      const recipient =
+        row.owner_sub === asker.sub ||
+        (
+          await db
+            .selectFrom('schedule_run_deliveries')
+            .select('target')
+            .where('run_id', '=', row.id)
+            .where('kind', '=', 'email')
+            .execute()
+        ).some((delivery) => mailedTo(jsonOf(delivery.target) as DeliveryRowTarget, asker));
+      if (!recipient) throw exportNotFound();
+      return {
+        exportId,
+        runId: row.id,
+        scheduleId: row.schedule_id,
+        reportId: row.report_id,
+        reportName: row.name,
+        owner,
+      };
+    });
+  }
+
   /** A run queued now, whatever the trigger and even when paused (the owner asked for it). */
   runNow(asker: Principal, id: string): Promise<StoredRun> {
     return this.database.run(async (db) => {
@@ -257,6 +295,31 @@ async function runDeliveries(
     byRun.set(row.run_id, list);
   }
   return byRun;
+}
+
+/** A schedule run's export as its owner or a recipient may ask about it (SchedulesStore.scheduledExport). */
+export interface ScheduledExport {
+  readonly exportId: string;
+  readonly runId: string;
+  readonly scheduleId: string;
+  readonly reportId: string;
+  readonly reportName: string;
+  /** The owner's principal as last seen: the gateway compares what the query compiles to for each. */
+  readonly owner: Principal;
+}
+
+/** Whether the mail of this delivery went to the asker: by name, or to a group they are in. */
+function mailedTo(target: DeliveryRowTarget, asker: Principal): boolean {
+  if ('ownerNotice' in target) return target.ownerNotice.sub === asker.sub;
+  if ('webhook' in target) return false;
+  return (
+    target.email.users.includes(asker.sub) ||
+    target.email.groups.some((group) => asker.groups.includes(group))
+  );
+}
+
+function exportNotFound(): AuroraError {
+  return new AuroraError(ErrorCode.NOT_FOUND, 'There is no such export.');
 }
 
 /** What a delivery row holds: the schedule's entry, or the notice to an owner who lost access. */

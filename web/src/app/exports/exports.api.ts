@@ -18,6 +18,17 @@ export interface ExportJob {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly error: { readonly code: string; readonly detail: string } | null;
+  /** A scheduled run's job: the run, schedule and report it came from (docs/API.md, "Scheduled files"). */
+  readonly source?: ExportSource;
+}
+
+export interface ExportSource {
+  readonly runId: string;
+  readonly scheduleId: string;
+  readonly reportId: string;
+  readonly reportName: string;
+  /** The schedule's owner, whose rights made the file. */
+  readonly ownerName: string;
 }
 
 export interface ExportRequest {
