@@ -59,7 +59,12 @@ import type { TileView } from './dashboard.types';
               class="rounded-full border border-slate-300 px-2.5 py-0.5 hover:border-blue-400 hover:text-blue-700"
               [attr.aria-label]="'Add ' + report.name"
               data-testid="add-tile-pick"
-              (click)="added.emit({ reportId: report.id, view: view(), name: report.name })"
+              (click)="
+                added.emit({
+                  report: { id: report.id, name: report.name, dataset: report.dataset },
+                  view: view(),
+                })
+              "
             >
               Add
             </button>
@@ -82,7 +87,7 @@ import type { TileView } from './dashboard.types';
 })
 export class AddTileDialogComponent {
   private readonly api = inject(ReportsApi);
-  readonly added = output<{ reportId: string; view: TileView; name: string }>();
+  readonly added = output<{ report: { id: string; name: string; dataset: string }; view: TileView }>();
   readonly closed = output();
   protected readonly views: readonly { value: TileView; label: string }[] = [
     { value: 'chart', label: 'Chart' },

@@ -48,6 +48,7 @@ export const ROW_PX = 80;
           [attr.gs-y]="tile.y"
           [attr.gs-w]="tile.w"
           [attr.gs-h]="tile.h"
+          [attr.gs-max-h]="maxH"
           [attr.data-tile]="tile.id"
         >
           <div class="grid-stack-item-content">
@@ -62,6 +63,7 @@ export class DashboardGridComponent {
   readonly tiles = input.required<readonly TileBody[]>();
   readonly editing = input(false);
   readonly moved = output<readonly TileMove[]>();
+  protected readonly maxH = DASHBOARD_LIMITS.maxH;
   protected readonly template = contentChild.required<TemplateRef<unknown>>(TemplateRef);
 
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
@@ -115,7 +117,7 @@ export class DashboardGridComponent {
     for (const el of Array.from(root.children) as GridItemHTMLElement[]) {
       const id = el.getAttribute('gs-id');
       if (!id || !ids.has(id)) continue;
-      if (!el.gridstackNode) grid.makeWidget(el, { maxH: DASHBOARD_LIMITS.maxH });
+      if (!el.gridstackNode) grid.makeWidget(el); // reads gs-x, gs-y, gs-w, gs-h from the element
     }
     grid.batchUpdate(false);
     grid.setStatic(!editing);

@@ -245,8 +245,8 @@ export class DashboardPage {
     this.renaming.set(false);
     if (name.trim() && name.trim() !== this.store.dashboard()?.name) this.store.rename(name);
   }
-  protected add(pick: { reportId: string; view: TileView; name: string }): void {
-    this.store.addTile(pick.reportId, pick.view, '');
+  protected add(pick: { report: { id: string; name: string; dataset: string }; view: TileView }): void {
+    this.store.addTile(pick.report, pick.view);
     this.adding.set(false);
   }
   protected share(shares: readonly ReportShare[]): void {

@@ -95,6 +95,8 @@ export class DashboardStore {
   readonly versions = signal<readonly DashboardVersion[] | null>(null);
   /** How many tile requests ran, per tile (for the e2e and the "only bound tiles" check). */
   readonly requests = signal<Readonly<Record<string, number>>>({});
+  /** Reports added as tiles while editing, by id: their name shows before the save answers it. */
+  private readonly added = signal<ReadonlyMap<string, { name: string; dataset: string }>>(new Map());
 
   readonly canEdit = computed(() => {
     const role = this.dashboard()?.role;
@@ -105,7 +107,8 @@ export class DashboardStore {
     const draft = this.draft();
     if (this.editing() && draft) {
       const known = new Map((this.dashboard()?.tiles ?? []).map((t) => [t.id, t.report]));
-      return draft.tiles.map((t) => ({ ...t, report: known.get(t.id) ?? null }));
+      const added = this.added();
+      return draft.tiles.map((t) => ({ ...t, report: known.get(t.id) ?? added.get(t.reportId) ?? null }));
     }
     return this.dashboard()?.tiles ?? [];
   });
@@ -361,7 +364,9 @@ export class DashboardStore {
       }),
     }));
   }
-  addTile(reportId: string, view: TileView, title: string): void {
+  addTile(report: { id: string; name: string; dataset: string }, view: TileView): void {
+    const reportId = report.id;
+    this.added.update((all) => new Map(all).set(reportId, { name: report.name, dataset: report.dataset }));
     this.patchDraft((d) => {
       if (d.tiles.length >= DASHBOARD_LIMITS.maxTiles) return d;
       const y = d.tiles.reduce((max, t) => Math.max(max, t.y + t.h), 0);
@@ -376,7 +381,6 @@ export class DashboardStore {
         y: Math.min(y, DASHBOARD_LIMITS.maxY),
         w: 6,
         h: 4,
-        ...(title ? { title } : {}),
       };
       return { ...d, tiles: [...d.tiles, tile] };
     });
