@@ -74,7 +74,6 @@ export const DASHBOARD_REPORTS = [
         groupBy: [{ column: 'global_sales.order_date', bucket: 'week', as: 'order_week' }],
         measures: [total],
       },
-      sort: [{ column: 'order_week', dir: 'asc' }],
     },
   },
   {
@@ -112,6 +111,21 @@ export const DASHBOARD_REPORTS = [
   },
 ] as const;
 
+/** The grid's row height in pixels (dashboard-grid.component.ts ROW_PX). */
+const ROW_PX = 64;
+
+/** Drags a tile by its header to the right of another one (the grid is 12 columns; tiles are 6 wide). */
+async function dragBeside(page: Page, tile: string, beside: string): Promise<void> {
+  await page.locator(`[data-tile="${tile}"]`).scrollIntoViewIfNeeded();
+  const target = await page.locator(`[data-tile="${beside}"]`).boundingBox();
+  const handle = await page.locator(`[data-tile="${tile}"] .tile-handle`).boundingBox();
+  assert.ok(target && handle, 'the tiles are on screen');
+  await page.mouse.move(handle.x + 40, handle.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(target.x + target.width + 60, target.y + 10, { steps: 12 });
+  await page.mouse.up();
+}
+
 /** The tile requests the page makes from now on, by tile id. */
 function watchTiles(page: Page): { tiles: string[]; reset(): void } {
   const seen = { tiles: [] as string[], reset: () => (seen.tiles.length = 0) };
@@ -143,7 +157,17 @@ async function tilesSettled(page: Page, n: number): Promise<void> {
 interface DashboardAnswer {
   readonly id: string;
   readonly version: number;
-  readonly tiles: { id: string; reportId: string; view: string; report: { name: string } | null }[];
+  readonly tiles: {
+    id: string;
+    reportId: string;
+    view: string;
+    x: number;
+    y: number;
+    w: number;
+    h: number;
+    report: { name: string } | null;
+  }[];
+  readonly filters: { id: string; kind: string }[];
   readonly bindings: Record<string, string[]>;
   readonly shares?: unknown[];
 }
@@ -186,16 +210,13 @@ export async function aliceBuildsADashboard(page: Page, urls: Urls): Promise<str
     await page.getByLabel('New filter Load Type or column').fill(filter.target);
     await page.getByTestId('filter-add').click();
   }
-  // The second tile moves next to the first (tiles are added one under the other, half the width).
-  const second = page.locator('[data-tile="t2"] .tile-handle');
-  const first = await page.locator('[data-tile="t1"]').boundingBox();
-  const box = await second.boundingBox();
-  assert.ok(first && box, 'the tiles are on screen');
-  await page.mouse.move(box.x + 40, box.y + 10);
-  await page.mouse.down();
-  await page.mouse.move(first.x + first.width + 60, first.y + 10, { steps: 12 });
-  await page.mouse.up();
-  await shot(page, 'dashboard-edit', true);
+  // Tiles are added one under the other, half the width: every second one moves next to the one before.
+  for (const [tile, beside] of [
+    ['t2', 't1'],
+    ['t4', 't3'],
+    ['t6', 't5'],
+  ] as const)
+    await dragBeside(page, tile, beside);
 
   const tiles = watchTiles(page);
   await page.getByTestId('dashboard-save').click();
@@ -204,15 +225,37 @@ export async function aliceBuildsADashboard(page: Page, urls: Urls): Promise<str
   assert.equal(tiles.tiles.length, DASHBOARD_REPORTS.length, 'each tile asked once');
   assert.equal(await page.locator('[data-state="error"]').count(), 0, 'alice reads every tile');
 
-  const saved = (await call<DashboardAnswer>(page, urls, 'GET', `/dashboards/${id}`)).body;
-  assert.equal(saved.tiles.length, 6);
-  const placed = saved.tiles.find((t) => t.id === 't2') as unknown as { x: number; y: number } | undefined;
+  let saved = (await call<DashboardAnswer>(page, urls, 'GET', `/dashboards/${id}`)).body;
   assert.deepEqual(
-    placed && { x: placed.x, y: placed.y },
-    { x: 6, y: 0 },
-    'the dragged tile was saved where it was dropped',
+    saved.tiles.map((t) => [t.id, t.x, t.y, t.w]),
+    [
+      ['t1', 0, 0, 6],
+      ['t2', 6, 0, 6],
+      ['t3', 0, 4, 6],
+      ['t4', 6, 4, 6],
+      ['t5', 0, 8, 6],
+      ['t6', 6, 8, 6],
+    ],
+    'the dragged tiles were saved where they were dropped, the others rose',
   );
   await shot(page, 'dashboard', true);
+
+  // Edited again: the first tile grows a row taller by its corner.
+  await page.getByTestId('dashboard-edit').click();
+  await page.locator('[data-tile="t1"]').scrollIntoViewIfNeeded();
+  const corner = page.locator('[data-tile="t1"] .ui-resizable-se');
+  const box = await corner.boundingBox();
+  assert.ok(box, 'the resize corner shows while editing');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + ROW_PX, { steps: 10 });
+  await page.mouse.up();
+  await shot(page, 'dashboard-edit', true);
+  await page.getByTestId('dashboard-save').click();
+  await page.getByTestId('dashboard-edit').waitFor();
+  saved = (await call<DashboardAnswer>(page, urls, 'GET', `/dashboards/${id}`)).body;
+  assert.equal(saved.tiles.find((t) => t.id === 't1')?.h, 5, 'the resized tile was saved a row taller');
+  await tilesSettled(page, DASHBOARD_REPORTS.length);
   return id;
 }
 

@@ -24,7 +24,7 @@ export interface TileMove {
 }
 
 /** One row of the grid, in pixels (a tile of h 4 is 4 rows high). */
-export const ROW_PX = 80;
+export const ROW_PX = 64;
 
 /**
  * The 12-column grid of a dashboard's tiles, laid out by gridstack: static while viewing, tiles dragged by their
@@ -88,7 +88,8 @@ export class DashboardGridComponent {
           column: DASHBOARD_LIMITS.columns,
           cellHeight: ROW_PX,
           margin: 6,
-          mode: 'float',
+          // Tiles rise to fill the rows above them: a dragged tile leaves no hole behind.
+          mode: 'top',
           animate: false,
           staticGrid: !editing,
           handle: '.tile-handle',

@@ -16,7 +16,7 @@ import { TileTableComponent } from './tile-table.component';
   },
   template: `
     <header
-      class="tile-handle flex items-center gap-2 border-b border-slate-100 px-3 py-1.5"
+      class="tile-handle flex items-center select-none gap-2 border-b border-slate-100 px-3 py-1.5"
       [class.cursor-move]="editing()"
       [class.bg-slate-50]="editing()"
     >

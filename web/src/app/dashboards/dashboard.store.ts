@@ -93,8 +93,6 @@ export class DashboardStore {
   /** Load IDs per Load Type of the vintage filters, newest first. */
   readonly vintages = signal<Readonly<Record<string, readonly string[]>>>({});
   readonly versions = signal<readonly DashboardVersion[] | null>(null);
-  /** How many tile requests ran, per tile (for the e2e and the "only bound tiles" check). */
-  readonly requests = signal<Readonly<Record<string, number>>>({});
   /** Reports added as tiles while editing, by id: their name shows before the save answers it. */
   private readonly added = signal<ReadonlyMap<string, { name: string; dataset: string }>>(new Map());
 
@@ -279,7 +277,6 @@ export class DashboardStore {
           : this.api
               .preview(dashboard.id, tile.id, { ...body, page: { number: 1, size: TABLE_ROWS } })
               .pipe(map((answer) => ({ view: 'table', answer })));
-      this.requests.update((all) => ({ ...all, [tile.id]: (all[tile.id] ?? 0) + 1 }));
       const sub = this.limiter.run(request).subscribe({
         next: (data) =>
           this.setTile(tile.id, isEmpty(data) ? { status: 'empty' } : { status: 'ready', data }),

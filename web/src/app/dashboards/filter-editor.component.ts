@@ -119,11 +119,10 @@ export class FilterEditorComponent {
       return;
     }
     const existing = new Set(this.store.filters().map((f) => f.id));
-    let id = target
-      .toLowerCase()
-      .replace(/[^a-z0-9_-]/g, '_')
-      .slice(0, 36);
-    for (let n = 2; existing.has(id); n++) id = `${target.toLowerCase().slice(0, 34)}_${n}`;
+    // The id names the filter in the URL (`?f.vintage=…`, `?f.region=…`): the kind for a vintage, else the column.
+    const base = this.kind() === 'vintage' ? 'vintage' : target.toLowerCase().slice(0, 34);
+    let id = base;
+    for (let n = 2; existing.has(id); n++) id = `${base}_${n}`;
     if (!ID.test(id)) {
       this.problem.set('This filter cannot be named.');
       return;
