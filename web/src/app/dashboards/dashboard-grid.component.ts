@@ -93,7 +93,7 @@ export class DashboardGridComponent {
           animate: false,
           staticGrid: !editing,
           handle: '.tile-handle',
-          resizable: { handles: 'se,e,s' },
+          resizable: { handles: 'se,e,s', autoHide: false },
         },
         root,
       );
