@@ -93,7 +93,8 @@ export class DashboardGridComponent {
           animate: false,
           staticGrid: !editing,
           handle: '.tile-handle',
-          resizable: { handles: 'se,e,s', autoHide: false },
+          resizable: { handles: 'se,e,s' },
+          alwaysShowResizeHandle: true,
         },
         root,
       );
