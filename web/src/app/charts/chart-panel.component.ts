@@ -58,44 +58,48 @@ const TYPES: readonly { type: ChartType; label: string }[] = [
   host: { class: 'flex h-full min-h-0 flex-col' },
   template: `
     @if (toolbar()) {
-    <div class="flex flex-wrap items-center gap-1 border-b border-slate-200 bg-white px-3 py-1 text-xs">
-      <span class="mr-1 text-slate-500">Chart</span>
-      @for (t of types; track t.type) {
-        <button
-          type="button"
-          class="rounded border px-2 py-0.5"
-          [class.border-blue-500]="spec()?.type === t.type"
-          [class.text-blue-700]="spec()?.type === t.type"
-          [class.border-slate-300]="spec()?.type !== t.type"
-          [attr.aria-pressed]="spec()?.type === t.type"
-          [attr.data-testid]="'chart-type-' + t.type"
-          (click)="pick(t.type)"
-        >
-          {{ t.label }}
-        </button>
-      }
-      @if (spec()?.type === 'bar' || spec()?.type === 'area') {
-        <label class="ml-2 flex items-center gap-1">
-          <input type="checkbox" [checked]="spec()?.options?.stacked === true" (change)="toggle('stacked')" />
-          Stacked
-        </label>
-      }
-      @if (spec()?.type === 'pie') {
-        <label class="ml-2 flex items-center gap-1">
-          <input type="checkbox" [checked]="spec()?.options?.donut === true" (change)="toggle('donut')" />
-          Donut
-        </label>
-      }
-      <span class="flex-1"></span>
-      @if (answer()?.downsampledFrom; as from) {
-        <span class="text-slate-500" data-testid="chart-downsampled"
-          >{{ answer()?.data?.length?.toLocaleString('en-US') }} of {{ from.toLocaleString('en-US') }} points
-          (LTTB)</span
-        >
-      }
-      <button type="button" class="rounded border border-slate-300 px-2 py-0.5" (click)="png()">PNG</button>
-      <button type="button" class="rounded border border-slate-300 px-2 py-0.5" (click)="svg()">SVG</button>
-    </div>
+      <div class="flex flex-wrap items-center gap-1 border-b border-slate-200 bg-white px-3 py-1 text-xs">
+        <span class="mr-1 text-slate-500">Chart</span>
+        @for (t of types; track t.type) {
+          <button
+            type="button"
+            class="rounded border px-2 py-0.5"
+            [class.border-blue-500]="spec()?.type === t.type"
+            [class.text-blue-700]="spec()?.type === t.type"
+            [class.border-slate-300]="spec()?.type !== t.type"
+            [attr.aria-pressed]="spec()?.type === t.type"
+            [attr.data-testid]="'chart-type-' + t.type"
+            (click)="pick(t.type)"
+          >
+            {{ t.label }}
+          </button>
+        }
+        @if (spec()?.type === 'bar' || spec()?.type === 'area') {
+          <label class="ml-2 flex items-center gap-1">
+            <input
+              type="checkbox"
+              [checked]="spec()?.options?.stacked === true"
+              (change)="toggle('stacked')"
+            />
+            Stacked
+          </label>
+        }
+        @if (spec()?.type === 'pie') {
+          <label class="ml-2 flex items-center gap-1">
+            <input type="checkbox" [checked]="spec()?.options?.donut === true" (change)="toggle('donut')" />
+            Donut
+          </label>
+        }
+        <span class="flex-1"></span>
+        @if (answer()?.downsampledFrom; as from) {
+          <span class="text-slate-500" data-testid="chart-downsampled"
+            >{{ answer()?.data?.length?.toLocaleString('en-US') }} of
+            {{ from.toLocaleString('en-US') }} points (LTTB)</span
+          >
+        }
+        <button type="button" class="rounded border border-slate-300 px-2 py-0.5" (click)="png()">PNG</button>
+        <button type="button" class="rounded border border-slate-300 px-2 py-0.5" (click)="svg()">SVG</button>
+      </div>
     }
     <div class="relative min-h-0 flex-1">
       <div #host class="absolute inset-0" data-testid="chart"></div>
