@@ -18,6 +18,11 @@ export const routes: Routes = [
     loadChildren: () => import('./reports/reports.routes').then((m) => m.REPORTS_ROUTES),
   },
   {
+    path: 'dashboards',
+    canActivate: [authGuard],
+    loadChildren: () => import('./dashboards/dashboards.routes').then((m) => m.DASHBOARDS_ROUTES),
+  },
+  {
     path: 'schedules',
     canActivate: [authGuard],
     loadChildren: () => import('./schedules/schedules.routes').then((m) => m.SCHEDULES_ROUTES),

@@ -78,6 +78,7 @@ export class App {
   protected readonly sections = computed(() => [
     { path: '/explore', label: 'Explore' },
     { path: '/reports', label: 'Reports' },
+    { path: '/dashboards', label: 'Dashboards' },
     { path: '/schedules', label: 'Schedules' },
     ...(this.audit.reader() ? [{ path: '/audit', label: 'Audit' }] : []),
   ]);

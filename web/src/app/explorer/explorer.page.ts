@@ -4,7 +4,7 @@ import { ActivatedRoute, RouterLink } from '@angular/router';
 import { ReportBarComponent } from '../reports/report-bar.component';
 import { ReportSession } from '../reports/report-session';
 import type { LeavesWithChanges } from '../reports/unsaved-changes.guard';
-import { ChartPanelComponent } from './chart/chart-panel.component';
+import { ChartPanelComponent } from '../charts/chart-panel.component';
 import { ChartView } from './chart/chart-view';
 import { ViewToggleComponent } from './chart/view-toggle.component';
 import { ColumnPanelComponent } from './grid/column-panel.component';

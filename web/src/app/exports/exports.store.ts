@@ -76,6 +76,14 @@ export class ExportsStore {
     void this.refreshQuotas();
   }
 
+  /** A job another endpoint started (a dashboard's PDF): shown in the drawer and followed like any other. */
+  follow(job: ExportJob): void {
+    this.upsert(job);
+    this.drawerOpen.set(true);
+    if (!FINISHED.has(job.status)) this.watch(job.id);
+    void this.refreshQuotas();
+  }
+
   async cancel(id: string): Promise<void> {
     try {
       this.upsert(await firstValueFrom(this.api.cancel(id)));

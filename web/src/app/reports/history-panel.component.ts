@@ -1,6 +1,18 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { ModalComponent } from '../ui/modal.component';
-import type { ReportVersion } from './report.types';
+import type { Person, ReportVersion } from './report.types';
+
+/** A saved version of a report or a dashboard: what the panel lists. */
+export type SavedVersion =
+  | ReportVersion
+  | {
+      readonly version: number;
+      readonly name: string;
+      readonly author: Person;
+      readonly createdAt: string;
+      readonly tiles: readonly unknown[];
+      readonly filters: readonly unknown[];
+    };
 
 export function when(iso: string): string {
   return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
@@ -68,7 +80,7 @@ export function when(iso: string): string {
   `,
 })
 export class HistoryPanelComponent {
-  readonly versions = input<readonly ReportVersion[] | null>(null);
+  readonly versions = input<readonly SavedVersion[] | null>(null);
   readonly canRestore = input(false);
   readonly busy = input(false);
   readonly error = input<string | null>(null);
@@ -80,7 +92,11 @@ export class HistoryPanelComponent {
     [...(this.versions() ?? [])].sort((a, b) => b.version - a.version),
   );
   /** What tells versions apart at a glance: columns, filters, sort. */
-  protected columnsOf(v: ReportVersion): string {
+  protected columnsOf(v: SavedVersion): string {
+    if ('tiles' in v) {
+      const [t, f] = [v.tiles.length, v.filters.length];
+      return `${t} tile${t === 1 ? '' : 's'}, ${f} filter${f === 1 ? '' : 's'}`;
+    }
     const aggregate = v.query.aggregate;
     const n =
       v.query.columns?.length ?? (aggregate ? aggregate.groupBy.length + aggregate.measures.length : 0);

@@ -29,9 +29,11 @@ const SMALL_BUTTON =
   imports: [ModalComponent, IconComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <au-modal title="Share report" testId="share-dialog" [width]="520" (closed)="closed.emit()">
+    <au-modal [title]="'Share ' + noun()" testId="share-dialog" [width]="520" (closed)="closed.emit()">
       @if (readOnly()) {
-        <p class="mb-2 text-xs text-slate-500">Only the owner changes who this report is shared with.</p>
+        <p class="mb-2 text-xs text-slate-500">
+          Only the owner changes who this {{ noun() }} is shared with.
+        </p>
       } @else {
         <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
           Add people or groups
@@ -155,6 +157,8 @@ const SMALL_BUTTON =
 export class ShareDialogComponent implements OnInit {
   private readonly api = inject(ReportsApi);
   readonly initial = input<readonly ReportShare[]>([]);
+  /** What is shared: a report, or a dashboard (whose tiles each still run with the viewer's own rights). */
+  readonly noun = input<'report' | 'dashboard'>('report');
   readonly readOnly = input(false);
   readonly busy = input(false);
   readonly error = input<string | null>(null);

@@ -5,7 +5,7 @@ import { apiInterceptor, type Query, type Vintages } from '../../api';
 import { ExplorerStore } from '../state/explorer.store';
 import { sales } from '../testing';
 import { ChartView } from './chart-view';
-import type { ChartAnswer } from './chart.types';
+import type { ChartAnswer } from '../../charts/chart.types';
 
 const VINTAGES: Vintages = { loadTypes: [{ loadType: 'DAILY', loadIds: ['2026-11-20'] }] };
 const SUMMARY: Query = {

@@ -4,7 +4,7 @@ import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } f
 import type { Subscription } from 'rxjs';
 import { ApiError, type Query } from '../../api';
 import { ExplorerStore } from '../state/explorer.store';
-import type { ChartAnswer, ChartSpec } from './chart.types';
+import type { ChartAnswer, ChartSpec } from '../../charts/chart.types';
 
 /** Whether the summary on screen shows as the grid or as a chart. */
 export type ViewMode = 'grid' | 'chart';

@@ -18,3 +18,9 @@ export interface ChartAnswer {
   readonly data: readonly (readonly Cell[])[];
   readonly downsampledFrom?: number;
 }
+
+/** What a click on a bar or pie slice names: the category column and the clicked row's value of it. */
+export interface ChartPick {
+  readonly column: string;
+  readonly value: Cell;
+}
