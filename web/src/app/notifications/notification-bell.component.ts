@@ -94,9 +94,12 @@ import { NotificationsStore } from './notifications.store';
               </span>
               <div class="min-w-0 flex-1">
                 <div class="flex items-center gap-1.5">
-                  <span class="rounded-full px-1.5 text-[10px] font-semibold" [class]="look(item).pill">{{
-                    look(item).label
-                  }}</span>
+                  <span
+                    class="rounded-full px-1.5 text-[10px] font-semibold"
+                    [class]="look(item).pill"
+                    data-testid="notification-kind"
+                    >{{ look(item).label }}</span
+                  >
                   <span class="flex-1"></span>
                   <time class="text-[11px] text-slate-500 tabular-nums" [attr.datetime]="item.createdAt">{{
                     when(item.createdAt)
