@@ -29,6 +29,8 @@ export class NotificationsStore {
   private readonly api = inject(NotificationsApi);
   private readonly auth = inject(AuthService);
   private stream: AbortController | null = null;
+  /** The bell has asked for the stream: after an expired session is renewed, it opens again by itself. */
+  private wanted = false;
 
   readonly items = signal<readonly AppNotification[]>([]);
   readonly unread = signal(0);
@@ -46,12 +48,17 @@ export class NotificationsStore {
 
   constructor() {
     effect(() => {
-      if (this.auth.status() !== 'authenticated') untracked(() => this.stop());
+      const signedIn = this.auth.status() === 'authenticated';
+      untracked(() => {
+        if (!signedIn) this.stop();
+        else if (this.wanted) this.start();
+      });
     });
   }
 
   /** Opens the stream (once); each time it is answered, the first page and the count are read again. */
   start(): void {
+    this.wanted = true;
     if (this.stream || this.auth.status() !== 'authenticated') return;
     const stream = new AbortController();
     this.stream = stream;

@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  effect,
+  inject,
+  signal,
+  untracked,
+  type OnInit,
+} from '@angular/core';
+import { NotificationsStore } from '../notifications/notifications.store';
 import { RouterLink } from '@angular/router';
 import { AlertsListComponent } from '../alerts/alerts-list.component';
 import { IconComponent } from '../ui/icon.component';
@@ -246,6 +255,15 @@ export class SchedulesPage implements OnInit {
   protected readonly took = duration;
   protected readonly time = localTime;
   protected readonly deliveryInWords = deliveryInWords;
+
+  constructor() {
+    // A schedule that failed is told by the bell's stream: its row and runs are read again.
+    const notifications = inject(NotificationsStore);
+    effect(() => {
+      const scheduleId = notifications.latest()?.scheduleId;
+      if (scheduleId) untracked(() => this.store.changed(scheduleId));
+    });
+  }
 
   ngOnInit(): void {
     this.store.load();

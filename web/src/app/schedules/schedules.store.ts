@@ -110,6 +110,12 @@ export class SchedulesStore {
     this.openId.set(null);
     this.runs.set(null);
   }
+  /** A notification about this schedule arrived (a run failed): it and its open history are read again. */
+  changed(id: string): void {
+    if (!this.items().some((s) => s.id === id)) return;
+    this.refresh(id);
+    if (this.openId() === id) this.loadRuns();
+  }
   /** The run's file, the way the Exports drawer opens it. */
   download(run: ScheduleRun): void {
     if (run.exportId) void this.exports.download(run.exportId);
