@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter } from 'rxjs';
 import { AuditAccess } from './audit/audit-access';
@@ -106,7 +106,8 @@ export class App {
       if (this.auth.user() && !event.urlAfterRedirects.startsWith('/explore')) this.firstPage.none();
     });
     effect(() => {
-      if (this.auth.user()) this.firstPage.armFallback();
+      const signedIn = this.auth.user() !== null;
+      untracked(() => (signedIn ? this.firstPage.armFallback() : this.firstPage.reset()));
     });
     // An expired session leaves the data screen at once (nothing stale stays visible); signing in again
     // comes back to the same view, which the URL holds.

@@ -26,4 +26,12 @@ describe('FirstPage', () => {
     vi.advanceTimersByTime(1);
     expect(waiting.done()).toBe(true);
   });
+
+  it('waits again after a reset (signed out): the next sign-in has its own first page', async () => {
+    const page = TestBed.inject(FirstPage);
+    page.none();
+    await vi.waitFor(() => expect(page.done()).toBe(true));
+    page.reset();
+    expect(page.done()).toBe(false);
+  });
 });

@@ -30,6 +30,13 @@ export class FirstPage {
     this.fallback = setTimeout(() => this.done.set(true), ms);
   }
 
+  /** Signed out: the next sign-in waits for its own first page. */
+  reset(): void {
+    clearTimeout(this.fallback);
+    this.fallback = undefined;
+    this.done.set(false);
+  }
+
   private idle(): void {
     const finish = (): void => {
       clearTimeout(this.fallback);
