@@ -1,14 +1,24 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject } from '@angular/core';
-import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { filter } from 'rxjs';
 import { AuditAccess } from './audit/audit-access';
 import { AuthService } from './auth/auth.service';
 import { ExportsStore } from './exports/exports.store';
 import { JobsDrawerComponent } from './exports/jobs-drawer.component';
+import { NotificationBellComponent } from './notifications/notification-bell.component';
+import { FirstPage } from './ui/first-page';
 import { IconComponent } from './ui/icon.component';
 
 @Component({
   selector: 'au-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, IconComponent, JobsDrawerComponent],
+  imports: [
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+    IconComponent,
+    JobsDrawerComponent,
+    NotificationBellComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="flex h-screen flex-col">
@@ -33,6 +43,10 @@ import { IconComponent } from './ui/icon.component';
         }
         <span class="flex-1"></span>
         @if (auth.user(); as user) {
+          <!-- The bell is a lazy chunk, loaded (and its stream opened) once the first page is on screen. -->
+          @defer (when bellReady()) {
+            <au-notification-bell />
+          }
           <button
             type="button"
             class="relative inline-flex items-center gap-1.5 rounded-full border border-slate-500 px-3 py-0.5 text-xs hover:bg-navy-700 focus-visible:ring-2 focus-visible:ring-blue-400 focus-visible:outline-none"
@@ -74,6 +88,9 @@ export class App {
   protected readonly auth = inject(AuthService);
   protected readonly exports = inject(ExportsStore);
   private readonly audit = inject(AuditAccess);
+  private readonly firstPage = inject(FirstPage);
+  /** Signed in, and the first page is on screen (or there is none): the bell may load. */
+  protected readonly bellReady = computed(() => this.auth.user() !== null && this.firstPage.done());
   /** Audit only for audit readers (the gateway's `/me`); the API refuses anyone else anyway. */
   protected readonly sections = computed(() => [
     { path: '/explore', label: 'Explore' },
@@ -85,6 +102,14 @@ export class App {
 
   constructor() {
     const router = inject(Router);
+    // Only the explorer has a first page to wait for; elsewhere the bell starts once the page is idle.
+    router.events.pipe(filter((event) => event instanceof NavigationEnd)).subscribe((event) => {
+      if (this.auth.user() && !event.urlAfterRedirects.startsWith('/explore')) this.firstPage.none();
+    });
+    effect(() => {
+      const signedIn = this.auth.user() !== null;
+      untracked(() => (signedIn ? this.firstPage.armFallback() : this.firstPage.reset()));
+    });
     // An expired session leaves the data screen at once (nothing stale stays visible); signing in again
     // comes back to the same view, which the URL holds.
     effect(() => {

@@ -1,4 +1,4 @@
-import { SseParser, readEventStream, type SseEvent } from './sse';
+import { retryDelay, SseParser, readEventStream, type SseEvent } from './sse';
 
 describe('SseParser', () => {
   it('parses named events with JSON data', () => {
@@ -98,5 +98,45 @@ describe('readEventStream', () => {
       },
     });
     expect({ calls, refused }).toEqual({ calls: 1, refused: 404 });
+  });
+
+  it('retries the answers it is told to, backing off, and tells each time the stream is answered', async () => {
+    const abort = new AbortController();
+    const statuses: number[] = [];
+    let opened = 0;
+    const answers = [
+      new Response('', { status: 503 }),
+      new Response('', { status: 502 }),
+      streamOf('data: back\n\n'),
+    ];
+    await readEventStream('/x', {
+      token: () => 't',
+      signal: abort.signal,
+      retryMs: 1,
+      maxRetryMs: 4,
+      retryOn: (status) => status >= 500,
+      onOpen: () => (opened += 1),
+      onEvent: () => abort.abort(),
+      onRefused: () => {
+        throw new Error('not refused');
+      },
+      fetch: () => {
+        const answer = answers.shift();
+        if (answer) statuses.push(answer.status);
+        return answer ? Promise.resolve(answer) : Promise.reject(new TypeError('network'));
+      },
+    });
+    expect(statuses).toEqual([503, 502, 200]);
+    expect(opened).toBe(1);
+  });
+});
+
+describe('retryDelay', () => {
+  it('doubles per failure in a row up to the maximum, and stays at the base without one', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((failures) => retryDelay(2_000, failures, 60_000))).toEqual([
+      2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000,
+    ]);
+    expect(retryDelay(2_000, 5)).toBe(2_000);
+    expect(retryDelay(2_000, 0, 60_000)).toBe(2_000);
   });
 });

@@ -81,6 +81,15 @@ export interface EventStreamOptions {
   readonly signal: AbortSignal;
   /** Delay before reconnecting after a drop, unless the server said `retry:`. */
   readonly retryMs?: number;
+  /**
+   * With it, the delay doubles after each attempt that got no answer (from `retryMs` up to this), and starts again
+   * from `retryMs` once a connection was answered: a server that is down is not asked every two seconds.
+   */
+  readonly maxRetryMs?: number;
+  /** Answers that are retried as a dropped connection is (e.g. 502–504 while the gateway restarts). */
+  readonly retryOn?: (status: number) => boolean;
+  /** Each time the stream is answered (2xx): the caller may catch up on what it missed while disconnected. */
+  readonly onOpen?: () => void;
   /** For tests: the fetch to use. */
   readonly fetch?: typeof fetch;
 }
@@ -92,6 +101,7 @@ export interface EventStreamOptions {
 export async function readEventStream(url: string, options: EventStreamOptions): Promise<void> {
   const doFetch = options.fetch ?? fetch;
   const parser = new SseParser();
+  let failures = 0;
   while (!options.signal.aborted) {
     try {
       const headers: Record<string, string> = { accept: 'text/event-stream' };
@@ -100,18 +110,33 @@ export async function readEventStream(url: string, options: EventStreamOptions):
       if (parser.lastEventId) headers['last-event-id'] = parser.lastEventId;
       const response = await doFetch(url, { headers, signal: options.signal, cache: 'no-store' });
       if (!response.ok || !response.body) {
-        options.onRefused(response);
-        return;
+        if (!options.retryOn?.(response.status)) {
+          options.onRefused(response);
+          return;
+        }
+        throw new Error(`answered ${response.status}`);
       }
+      failures = 0;
+      options.onOpen?.();
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
         for (const event of parser.push(chunk.value)) options.onEvent(event);
       }
     } catch {
       // aborted (the loop ends) or a dropped connection (reconnect after the delay)
+      failures += 1;
     }
-    await sleep(parser.retryMs ?? options.retryMs ?? 2000, options.signal);
+    await sleep(
+      retryDelay(parser.retryMs ?? options.retryMs ?? 2000, failures, options.maxRetryMs),
+      options.signal,
+    );
   }
+}
+
+/** The wait before the next connection: `base`, doubled per failure in a row up to `max` when one is given. */
+export function retryDelay(base: number, failures: number, max?: number): number {
+  if (max === undefined || failures <= 1) return base;
+  return Math.min(max, base * 2 ** Math.min(failures - 1, 20));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

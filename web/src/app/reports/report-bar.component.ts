@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import { AlertDialogComponent } from '../alerts/alert-dialog.component';
 import { ExplorerStore } from '../explorer/state/explorer.store';
 import { ScheduleDialogComponent } from '../schedules/schedule-dialog.component';
 import { IconComponent } from '../ui/icon.component';
@@ -13,9 +14,9 @@ import { ShareDialogComponent } from './share-dialog.component';
 const BUTTON =
   'inline-flex shrink-0 items-center gap-1 whitespace-nowrap rounded-full border border-slate-300 bg-white px-2.5 py-0.5 text-xs text-slate-700 hover:border-blue-400 hover:text-blue-700 focus-visible:ring-2 focus-visible:ring-blue-300 focus-visible:outline-none disabled:cursor-not-allowed disabled:opacity-40';
 
-type Dialog = 'save-as' | 'rename' | 'share' | 'schedule' | 'history' | null;
+type Dialog = 'save-as' | 'rename' | 'share' | 'schedule' | 'alert' | 'history' | null;
 
-/** The saved report of the explorer: its name, unsaved changes, Save / Save as / Rename / Share / Schedule / History. */
+/** The saved report of the explorer: its name, unsaved changes, Save / Save as / Rename / Share / Schedule / Alert / History. */
 @Component({
   selector: 'au-report-bar',
   imports: [
@@ -25,6 +26,7 @@ type Dialog = 'save-as' | 'rename' | 'share' | 'schedule' | 'history' | null;
     ShareDialogComponent,
     HistoryPanelComponent,
     ScheduleDialogComponent,
+    AlertDialogComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './report-bar.component.html',
@@ -37,6 +39,10 @@ export class ReportBarComponent {
   protected readonly versions = signal<readonly ReportVersion[] | null>(null);
   /** A schedule was just made for this report: the bar links to the Schedules page. */
   protected readonly scheduled = signal(false);
+  /** An alert was just set on this report: the bar links to the Schedules page, which lists alerts too. */
+  protected readonly alerted = signal(false);
+  /** Alerts watch a summary's numbers: a report without one is offered none. */
+  protected readonly summary = computed(() => this.session.report()?.query.aggregate !== undefined);
 
   protected readonly shown = computed(() => this.session.report() !== null || this.store.detail() !== null);
   protected readonly saveAsMeta = computed((): ReportMeta => {
@@ -65,6 +71,10 @@ export class ReportBarComponent {
   }
   protected scheduledNow(): void {
     this.scheduled.set(true);
+    this.close();
+  }
+  protected alertedNow(): void {
+    this.alerted.set(true);
     this.close();
   }
   protected close(): void {

@@ -11,7 +11,7 @@ import {
 import { ApiError } from '../api';
 import { IconComponent } from '../ui/icon.component';
 import { ModalComponent } from '../ui/modal.component';
-import { CRON_PRESETS, inZone, nextRuns, timeZones } from './cron';
+import { DeliveriesEditorComponent } from './deliveries-editor.component';
 import {
   fieldOf,
   formOf,
@@ -23,13 +23,7 @@ import {
 } from './schedule-form';
 import type { Schedule } from './schedule.types';
 import { SchedulesApi } from './schedules.api';
-
-const FIELD =
-  'rounded-md border border-slate-300 px-2.5 py-1 text-sm font-normal text-slate-800 focus:border-blue-500 focus:ring-2 focus:ring-blue-200 focus:outline-none aria-invalid:border-red-400';
-const LABEL = 'flex flex-col gap-1 text-xs font-medium text-slate-600';
-const SMALL =
-  'rounded-full border border-slate-300 px-2 py-0.5 text-xs hover:border-blue-400 hover:text-blue-700';
-const CUSTOM = 'custom';
+import { TriggerFieldsComponent, upcomingRuns } from './trigger-fields.component';
 
 /**
  * Schedule a saved report (or edit a schedule): format, a cron preset or expression in a zone (with its next five
@@ -38,7 +32,7 @@ const CUSTOM = 'custom';
  */
 @Component({
   selector: 'au-schedule-dialog',
-  imports: [ModalComponent, IconComponent],
+  imports: [ModalComponent, IconComponent, TriggerFieldsComponent, DeliveriesEditorComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <au-modal
@@ -66,186 +60,13 @@ const CUSTOM = 'custom';
             </label>
           }
         </fieldset>
-        <fieldset class="flex flex-col gap-2">
-          <legend class="mb-1 text-xs font-medium text-slate-600">When</legend>
-          <div class="flex gap-3 text-xs text-slate-700">
-            <label class="inline-flex items-center gap-1">
-              <input
-                type="radio"
-                name="when"
-                data-testid="schedule-when-cron"
-                [checked]="form().when === 'cron'"
-                (change)="patch({ when: 'cron' })"
-              />On a schedule
-            </label>
-            <label class="inline-flex items-center gap-1">
-              <input
-                type="radio"
-                name="when"
-                data-testid="schedule-when-vintage"
-                [checked]="form().when === 'vintage'"
-                (change)="patch({ when: 'vintage' })"
-              />When a new vintage arrives
-            </label>
-          </div>
-          @if (form().when === 'cron') {
-            <div class="grid grid-cols-2 gap-2">
-              <label [class]="label">
-                Repeat
-                <select
-                  name="preset"
-                  data-testid="schedule-preset"
-                  [class]="field"
-                  (change)="choosePreset($any($event.target).value)"
-                >
-                  @for (preset of presets; track preset.cron) {
-                    <option [value]="preset.cron" [selected]="preset.cron === preset_()">
-                      {{ preset.label }}
-                    </option>
-                  }
-                  <option [value]="custom" [selected]="preset_() === custom">Custom cron expression…</option>
-                </select>
-              </label>
-              <label [class]="label">
-                Time zone
-                <select
-                  name="timeZone"
-                  data-testid="schedule-zone"
-                  [class]="field"
-                  [attr.aria-invalid]="!!errors()['trigger.timeZone']"
-                  (change)="patch({ timeZone: $any($event.target).value })"
-                >
-                  @for (zone of zones(); track zone) {
-                    <option [value]="zone" [selected]="zone === form().timeZone">{{ zone }}</option>
-                  }
-                </select>
-                @if (errors()['trigger.timeZone']; as message) {
-                  <span class="font-normal text-red-700" role="alert">{{ message }}</span>
-                }
-              </label>
-            </div>
-            <label [class]="label">
-              Cron expression
-              <span class="font-normal text-slate-400">(minute hour day-of-month month day-of-week)</span>
-              <input
-                name="cron"
-                data-testid="schedule-cron"
-                spellcheck="false"
-                [class]="field + ' font-mono'"
-                maxlength="100"
-                [value]="form().cron"
-                [attr.aria-invalid]="!!errors()['trigger.cron']"
-                aria-describedby="schedule-next"
-                (input)="patch({ cron: $any($event.target).value })"
-              />
-              @if (errors()['trigger.cron']; as message) {
-                <span class="font-normal text-red-700" role="alert" data-testid="schedule-cron-error">{{
-                  message
-                }}</span>
-              }
-            </label>
-            @if (upcoming().length > 0) {
-              <div id="schedule-next" class="rounded-md bg-slate-50 px-2.5 py-1.5 text-xs text-slate-700">
-                <span class="font-medium text-slate-600">Next runs ({{ form().timeZone }})</span>
-                <ol class="mt-1 list-inside list-decimal tabular-nums" data-testid="schedule-next-runs">
-                  @for (run of upcoming(); track $index) {
-                    <li>{{ run }}</li>
-                  }
-                </ol>
-              </div>
-            }
-          } @else {
-            <p class="text-xs text-slate-500">
-              Runs each time a new load of the report’s dataset arrives (checked every minute).
-            </p>
-          }
-        </fieldset>
-        <fieldset class="flex flex-col gap-2">
-          <legend class="mb-1 text-xs font-medium text-slate-600">Deliveries</legend>
-          <div [class]="label">
-            Email to users and groups
-            <div
-              class="flex flex-wrap items-center gap-1 rounded-md border border-slate-300 px-1.5 py-1"
-              [class.border-red-400]="!!errors()['email']"
-            >
-              @for (chip of chips(); track chip.kind + ':' + chip.id) {
-                <span
-                  class="inline-flex items-center gap-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-normal text-slate-700"
-                  data-testid="schedule-chip"
-                >
-                  <au-icon [name]="chip.kind === 'group' ? 'group' : 'user'" [size]="11" />{{ chip.id }}
-                  <button
-                    type="button"
-                    class="text-slate-400 hover:text-red-700"
-                    [attr.aria-label]="'Remove ' + chip.id"
-                    (click)="removeChip(chip.kind, chip.id)"
-                  >
-                    <au-icon name="x" [size]="11" />
-                  </button>
-                </span>
-              }
-              <input
-                #recipient
-                name="recipient"
-                data-testid="schedule-recipient"
-                class="min-w-32 flex-1 border-0 px-1 py-0.5 text-sm font-normal focus:outline-none"
-                placeholder="user id, or group:name — Enter to add"
-                (keydown.enter)="$event.preventDefault(); addChip(recipient)"
-                (keydown.comma)="$event.preventDefault(); addChip(recipient)"
-                (blur)="addChip(recipient)"
-              />
-            </div>
-            @if (errors()['email']; as message) {
-              <span class="font-normal text-red-700" role="alert">{{ message }}</span>
-            }
-          </div>
-          <label class="inline-flex items-center gap-1.5 text-xs text-slate-700">
-            <input
-              type="checkbox"
-              name="attach"
-              [checked]="form().attach"
-              (change)="patch({ attach: $any($event.target).checked })"
-            />Attach the file to the mail
-            <span class="text-slate-400"
-              >(the mail always carries a link that checks the reader’s access)</span
-            >
-          </label>
-          @for (url of form().webhooks; track $index; let i = $index) {
-            <div [class]="label">
-              <span class="flex items-center gap-2">
-                <input
-                  [name]="'webhook' + i"
-                  type="url"
-                  placeholder="https://hooks.example.com/aurora"
-                  [class]="field + ' flex-1'"
-                  [attr.aria-label]="'Webhook URL ' + (i + 1)"
-                  [attr.aria-invalid]="!!errors()['webhooks.' + i]"
-                  [value]="url"
-                  (input)="setWebhook(i, $any($event.target).value)"
-                />
-                <button
-                  type="button"
-                  class="text-slate-400 hover:text-red-700"
-                  [attr.aria-label]="'Remove webhook ' + (i + 1)"
-                  (click)="removeWebhook(i)"
-                >
-                  <au-icon name="x" />
-                </button>
-              </span>
-              @if (secretOf(i); as secret) {
-                <span class="font-normal text-slate-500"
-                  >Signing secret: <code class="select-all">{{ secret }}</code></span
-                >
-              }
-              @if (errors()['webhooks.' + i]; as message) {
-                <span class="font-normal text-red-700" role="alert">{{ message }}</span>
-              }
-            </div>
-          }
-          <button type="button" [class]="small + ' self-start'" (click)="addWebhook()">
-            <au-icon name="plus" [size]="11" /> Webhook
-          </button>
-        </fieldset>
+        <au-trigger-fields [form]="form()" [errors]="errors()" (changed)="patch($event)" />
+        <au-deliveries-editor
+          [form]="form()"
+          [errors]="errors()"
+          [saved]="editing()?.deliveries ?? []"
+          (changed)="patch($event)"
+        />
         <label class="inline-flex items-center gap-1.5 text-xs text-slate-700">
           <input
             type="checkbox"
@@ -297,11 +118,6 @@ export class ScheduleDialogComponent implements OnInit {
   readonly conflict = output();
   readonly closed = output();
 
-  protected readonly field = FIELD;
-  protected readonly label = LABEL;
-  protected readonly small = SMALL;
-  protected readonly custom = CUSTOM;
-  protected readonly presets = CRON_PRESETS;
   protected readonly formats = [
     { value: 'csv', label: 'CSV' },
     { value: 'xlsx', label: 'Excel (XLSX)' },
@@ -309,19 +125,13 @@ export class ScheduleDialogComponent implements OnInit {
 
   /** The schedule as reloaded after a conflict; saves then go against its version. */
   private readonly fresh = signal<Schedule | null>(null);
-  private readonly editing = computed(() => this.fresh() ?? this.schedule());
+  protected readonly editing = computed(() => this.fresh() ?? this.schedule());
   readonly form = signal<ScheduleForm>(newForm());
   /** Errors are shown once the person tries to save, or as soon as an expression they type is wrong. */
   private readonly tried = signal(false);
   private readonly serverErrors = signal<FieldErrors>({});
   protected readonly message = signal<string | null>(null);
   protected readonly busy = signal(false);
-  /** The preset picked, or custom: typing an expression that is a preset's selects it. */
-  protected readonly preset_ = computed(() => {
-    const cron = this.form().cron.trim().split(/\s+/).join(' ');
-    return CRON_PRESETS.some((p) => p.cron === cron) ? cron : CUSTOM;
-  });
-  protected readonly zones = computed(() => timeZones(this.form().timeZone));
   readonly errors = computed((): FieldErrors => {
     const local = validate(this.form());
     const shown = this.tried()
@@ -329,15 +139,8 @@ export class ScheduleDialogComponent implements OnInit {
       : Object.fromEntries(Object.entries(local).filter(([field]) => field === 'trigger.cron'));
     return { ...this.serverErrors(), ...shown };
   });
-  readonly upcoming = computed(() => {
-    const { when, cron, timeZone } = this.form();
-    if (when !== 'cron') return [];
-    return nextRuns(cron, timeZone, 5).map((instant) => inZone(instant, timeZone));
-  });
-  protected readonly chips = computed(() => [
-    ...this.form().users.map((id) => ({ kind: 'user' as const, id })),
-    ...this.form().groups.map((id) => ({ kind: 'group' as const, id })),
-  ]);
+  /** The next five runs shown (none for a vintage trigger or a refused expression). */
+  readonly upcoming = computed(() => upcomingRuns(this.form()));
 
   ngOnInit(): void {
     const schedule = this.schedule();
@@ -349,42 +152,6 @@ export class ScheduleDialogComponent implements OnInit {
     this.serverErrors.set({});
     this.message.set(null);
   }
-  protected choosePreset(value: string): void {
-    if (value !== CUSTOM) this.patch({ cron: value });
-  }
-  /** "group:finance" adds a group; anything else a user id. */
-  protected addChip(input: HTMLInputElement): void {
-    const text = input.value.trim();
-    input.value = '';
-    if (text === '') return;
-    const group = /^group:\s*(.+)$/i.exec(text)?.[1]?.trim();
-    const form = this.form();
-    if (group !== undefined) {
-      if (!form.groups.includes(group)) this.patch({ groups: [...form.groups, group] });
-    } else if (!form.users.includes(text)) this.patch({ users: [...form.users, text] });
-  }
-  protected removeChip(kind: 'user' | 'group', id: string): void {
-    const form = this.form();
-    if (kind === 'user') this.patch({ users: form.users.filter((u) => u !== id) });
-    else this.patch({ groups: form.groups.filter((g) => g !== id) });
-  }
-  protected addWebhook(): void {
-    this.patch({ webhooks: [...this.form().webhooks, ''] });
-  }
-  protected setWebhook(index: number, url: string): void {
-    this.patch({ webhooks: this.form().webhooks.map((u, i) => (i === index ? url : u)) });
-  }
-  protected removeWebhook(index: number): void {
-    this.patch({ webhooks: this.form().webhooks.filter((_, i) => i !== index) });
-  }
-  /** The server's signing secret of a saved webhook with this URL, to set up the receiver with. */
-  protected secretOf(index: number): string | undefined {
-    const url = this.form().webhooks[index];
-    for (const delivery of this.editing()?.deliveries ?? [])
-      if ('webhook' in delivery && delivery.webhook.url === url) return delivery.webhook.secret;
-    return undefined;
-  }
-
   submit(): void {
     if (this.busy()) return;
     this.tried.set(true);

@@ -5,6 +5,7 @@ import type {
   ScheduleDelivery,
   ScheduleFormat,
   ScheduleInput,
+  ScheduleTrigger,
   WebhookDelivery,
 } from './schedule.types';
 
@@ -16,16 +17,24 @@ export const DELIVERY_LIMITS = {
   maxUrl: 2_000,
 } as const;
 
-/** What the dialog edits; `toInput` makes the request body of it. */
-export interface ScheduleForm {
-  readonly format: ScheduleFormat;
+/** When it runs, as the trigger fields edit it (schedules and alerts alike). */
+export interface TriggerForm {
   readonly when: 'cron' | 'vintage';
   readonly cron: string;
   readonly timeZone: string;
+}
+
+/** Where it goes, as the deliveries editor edits it: one email entry and any webhooks. */
+export interface DeliveriesForm {
   readonly users: readonly string[];
   readonly groups: readonly string[];
   readonly attach: boolean;
   readonly webhooks: readonly string[];
+}
+
+/** What the dialog edits; `toInput` makes the request body of it. */
+export interface ScheduleForm extends TriggerForm, DeliveriesForm {
+  readonly format: ScheduleFormat;
   readonly paused: boolean;
 }
 
@@ -35,46 +44,58 @@ export interface ScheduleForm {
  */
 export type FieldErrors = Readonly<Record<string, string>>;
 
+export function newTrigger(timeZone = browserZone()): TriggerForm {
+  return { when: 'cron', cron: CRON_PRESETS[0]?.cron ?? '0 7 * * 1-5', timeZone };
+}
+
+export const NO_DELIVERIES: DeliveriesForm = { users: [], groups: [], attach: false, webhooks: [] };
+
 export function newForm(timeZone = browserZone()): ScheduleForm {
-  return {
-    format: 'csv',
-    when: 'cron',
-    cron: CRON_PRESETS[0]?.cron ?? '0 7 * * 1-5',
-    timeZone,
-    users: [],
-    groups: [],
-    attach: false,
-    webhooks: [],
-    paused: false,
-  };
+  return { format: 'csv', ...newTrigger(timeZone), ...NO_DELIVERIES, paused: false };
 }
 
 const isEmail = (delivery: ScheduleDelivery): delivery is EmailDelivery => 'email' in delivery;
 const isWebhook = (delivery: ScheduleDelivery): delivery is WebhookDelivery => 'webhook' in delivery;
 
-/** A saved schedule in the dialog; several email entries (made through the API) merge into the one it edits. */
-export function formOf(schedule: Schedule): ScheduleForm {
-  const emails = schedule.deliveries.filter(isEmail);
-  const trigger = schedule.trigger;
+export function triggerFormOf(trigger: ScheduleTrigger): TriggerForm {
   return {
-    format: schedule.format,
     when: 'onVintage' in trigger ? 'vintage' : 'cron',
     cron: 'cron' in trigger ? trigger.cron : (CRON_PRESETS[0]?.cron ?? ''),
     timeZone: 'cron' in trigger ? trigger.timeZone : browserZone(),
+  };
+}
+
+/** Saved deliveries in the editor; several email entries (made through the API) merge into the one it edits. */
+export function deliveriesFormOf(deliveries: readonly ScheduleDelivery[]): DeliveriesForm {
+  const emails = deliveries.filter(isEmail);
+  return {
     users: [...new Set(emails.flatMap((e) => e.email.users))],
     groups: [...new Set(emails.flatMap((e) => e.email.groups))],
     attach: emails.some((e) => e.email.attach === true),
-    webhooks: schedule.deliveries.filter(isWebhook).map((w) => w.webhook.url),
+    webhooks: deliveries.filter(isWebhook).map((w) => w.webhook.url),
+  };
+}
+
+/** A saved schedule in the dialog. */
+export function formOf(schedule: Schedule): ScheduleForm {
+  return {
+    format: schedule.format,
+    ...triggerFormOf(schedule.trigger),
+    ...deliveriesFormOf(schedule.deliveries),
     paused: schedule.paused,
   };
 }
 
-function hasEmail(form: ScheduleForm): boolean {
+function hasEmail(form: DeliveriesForm): boolean {
   return form.users.length > 0 || form.groups.length > 0;
 }
 
-/** The body: the email entry first (when it names anyone), then the webhooks, in the order shown. */
-export function toInput(form: ScheduleForm, reportId: string): ScheduleInput {
+export function triggerBody(form: TriggerForm): ScheduleTrigger {
+  return form.when === 'vintage' ? { onVintage: true } : { cron: form.cron.trim(), timeZone: form.timeZone };
+}
+
+/** The deliveries: the email entry first (when it names anyone), then the webhooks, in the order shown. */
+export function deliveriesBody(form: DeliveriesForm): ScheduleDelivery[] {
   const email: ScheduleDelivery[] = hasEmail(form)
     ? [
         {
@@ -83,18 +104,24 @@ export function toInput(form: ScheduleForm, reportId: string): ScheduleInput {
         },
       ]
     : [];
+  return [...email, ...form.webhooks.map((url) => ({ webhook: { url: url.trim() } }))];
+}
+
+export function toInput(form: ScheduleForm, reportId: string): ScheduleInput {
   return {
     reportId,
     format: form.format,
-    trigger:
-      form.when === 'vintage' ? { onVintage: true } : { cron: form.cron.trim(), timeZone: form.timeZone },
-    deliveries: [...email, ...form.webhooks.map((url) => ({ webhook: { url: url.trim() } }))],
+    trigger: triggerBody(form),
+    deliveries: deliveriesBody(form),
     paused: form.paused,
   };
 }
 
-/** The dialog's field for a server path (`deliveries[1].webhook.url` → `webhooks.0` after an email entry). */
-export function fieldOf(path: string, form: ScheduleForm): string {
+/**
+ * The field of the trigger or deliveries a server path names (`deliveries[1].webhook.url` → `webhooks.0` after
+ * an email entry), or null for a path of neither.
+ */
+export function sharedFieldOf(path: string, form: DeliveriesForm): string | null {
   const delivery = /^deliveries\[(\d+)\]/.exec(path);
   if (delivery) {
     const index = Number(delivery[1]);
@@ -104,6 +131,13 @@ export function fieldOf(path: string, form: ScheduleForm): string {
   }
   if (path.startsWith('trigger.timeZone')) return 'trigger.timeZone';
   if (path.startsWith('trigger')) return 'trigger.cron';
+  return null;
+}
+
+/** The dialog's field for a server path. */
+export function fieldOf(path: string, form: ScheduleForm): string {
+  const shared = sharedFieldOf(path, form);
+  if (shared !== null) return shared;
   if (path.startsWith('format')) return 'format';
   return 'form';
 }
@@ -121,14 +155,18 @@ function webhookProblem(url: string): string | null {
   return parsed.protocol === 'https:' ? null : 'Must be an https:// URL.';
 }
 
-/** What the server would refuse, by field; empty when the form may be sent. */
-export function validate(form: ScheduleForm, now = new Date()): FieldErrors {
+export function validateTrigger(form: TriggerForm, now = new Date()): FieldErrors {
   const errors: Record<string, string> = {};
   if (form.when === 'cron') {
     if (!isTimeZone(form.timeZone)) errors['trigger.timeZone'] = 'Pick a time zone, such as Europe/Berlin.';
     const cron = cronProblem(form.cron, form.timeZone, now);
     if (cron) errors['trigger.cron'] = cron;
   }
+  return errors;
+}
+
+export function validateDeliveries(form: DeliveriesForm): FieldErrors {
+  const errors: Record<string, string> = {};
   const recipients = [...form.users, ...form.groups];
   if (form.users.length > DELIVERY_LIMITS.maxRecipients || form.groups.length > DELIVERY_LIMITS.maxRecipients)
     errors['email'] =
@@ -142,4 +180,9 @@ export function validate(form: ScheduleForm, now = new Date()): FieldErrors {
     if (problem) errors[`webhooks.${i}`] = problem;
   });
   return errors;
+}
+
+/** What the server would refuse, by field; empty when the form may be sent. */
+export function validate(form: ScheduleForm, now = new Date()): FieldErrors {
+  return { ...validateTrigger(form, now), ...validateDeliveries(form) };
 }

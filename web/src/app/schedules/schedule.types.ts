@@ -30,3 +30,6 @@ export interface Schedule extends Omit<ScheduleView, 'deliveries'> {
 export type DeliveryOutcome = RunDeliveryView;
 
 export type ScheduleRun = ScheduleRunView;
+
+/** When a schedule (or an alert) runs: a cron expression in a zone, or each new vintage. */
+export type ScheduleTrigger = ScheduleBody['trigger'];

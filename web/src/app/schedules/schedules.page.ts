@@ -1,5 +1,15 @@
-import { ChangeDetectionStrategy, Component, inject, signal, type OnInit } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  effect,
+  inject,
+  signal,
+  untracked,
+  type OnInit,
+} from '@angular/core';
+import { NotificationsStore } from '../notifications/notifications.store';
 import { RouterLink } from '@angular/router';
+import { AlertsListComponent } from '../alerts/alerts-list.component';
 import { IconComponent } from '../ui/icon.component';
 import { ScheduleDialogComponent } from './schedule-dialog.component';
 import { deliveryInWords, duration, localTime, nextRunInWords, triggerInWords } from './schedule-words';
@@ -16,16 +26,17 @@ const RUN_STATUS: Record<string, string> = {
   failed: 'bg-red-100 text-red-800',
 };
 
-/** My schedules: each with its trigger, next run and badges, its actions, and its run history. */
+/** My schedules and alerts: each schedule with its trigger, next run and badges, its actions, and its run history. */
 @Component({
   selector: 'au-schedules',
-  imports: [RouterLink, IconComponent, ScheduleDialogComponent],
+  imports: [RouterLink, IconComponent, ScheduleDialogComponent, AlertsListComponent],
   providers: [SchedulesStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { class: 'block h-full overflow-auto' },
   template: `
     <div class="mx-auto max-w-5xl p-4">
-      <h1 class="mb-1 text-base font-semibold text-navy-800">My schedules</h1>
+      <h1 class="mb-1 text-base font-semibold text-navy-800">My schedules and alerts</h1>
+      <h2 class="mt-3 mb-1 text-sm font-semibold text-navy-800">Schedules</h2>
       <p class="mb-3 text-xs text-slate-500">
         Saved reports exported by themselves. Schedule one from its report page (Schedule…).
       </p>
@@ -215,6 +226,12 @@ const RUN_STATUS: Record<string, string> = {
       @if (store.loading()) {
         <p class="mt-2 text-xs text-slate-500">Loading…</p>
       }
+      <h2 class="mt-6 mb-1 text-sm font-semibold text-navy-800">Alerts</h2>
+      <p class="mb-3 text-xs text-slate-500">
+        Summary reports watched for you: you are told once when a condition becomes true, and once when it
+        clears. Set one from its report page (Alert…).
+      </p>
+      <au-alerts-list [reportNames]="store.reportNames()" (reportsListed)="store.nameReports($event)" />
     </div>
     @if (editing(); as schedule) {
       <au-schedule-dialog
@@ -238,6 +255,15 @@ export class SchedulesPage implements OnInit {
   protected readonly took = duration;
   protected readonly time = localTime;
   protected readonly deliveryInWords = deliveryInWords;
+
+  constructor() {
+    // A schedule that failed is told by the bell's stream: its row and runs are read again.
+    const notifications = inject(NotificationsStore);
+    effect(() => {
+      const scheduleId = notifications.latest()?.scheduleId;
+      if (scheduleId) untracked(() => this.store.changed(scheduleId));
+    });
+  }
 
   ngOnInit(): void {
     this.store.load();

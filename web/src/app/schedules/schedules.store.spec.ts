@@ -112,4 +112,22 @@ describe('SchedulesStore', () => {
       .flush({ code: 'UNAVAILABLE', detail: 'down' }, { status: 503, statusText: 'Unavailable' });
     expect(store.error()).toBe('Schedules are unavailable right now; try again in a moment.');
   });
+
+  it('reads a schedule again, with its open runs, when a notification about it arrives', () => {
+    const { store, http } = setUp();
+    store.load();
+    http.expectOne('/api/v1/schedules').flush({ items: [aSchedule()] });
+    http.match(() => true).forEach((r) => r.flush({ items: [], nextCursor: null }));
+    store.changed('unknown');
+    http.expectNone('/api/v1/schedules/unknown');
+    store.openRuns('s1');
+    http.expectOne('/api/v1/schedules/s1/runs').flush({ items: [] });
+    store.changed('s1');
+    http
+      .expectOne({ method: 'GET', url: '/api/v1/schedules/s1' })
+      .flush(aSchedule({ failing: true, consecutiveFailures: 3 }));
+    http.expectOne('/api/v1/schedules/s1/runs').flush({ items: [aRun({ status: 'failed' })] });
+    expect(store.items()[0]?.failing).toBe(true);
+    expect(store.runs()?.[0]?.status).toBe('failed');
+  });
 });

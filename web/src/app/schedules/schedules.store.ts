@@ -57,7 +57,7 @@ export class SchedulesStore {
       next: (items) => {
         this.items.set(items);
         this.loading.set(false);
-        void this.lookUpNames(items);
+        void this.nameReports(items.map((s) => s.reportId));
       },
       error: (error: unknown) => {
         this.error.set(scheduleMessage(error));
@@ -70,7 +70,7 @@ export class SchedulesStore {
   put(schedule: Schedule): void {
     if (this.items().some((s) => s.id === schedule.id)) this.replace(schedule);
     else this.items.update((items) => [schedule, ...items]);
-    void this.lookUpNames([schedule]);
+    void this.nameReports([schedule.reportId]);
   }
 
   pause(schedule: Schedule): void {
@@ -109,6 +109,12 @@ export class SchedulesStore {
     clearTimeout(this.poll);
     this.openId.set(null);
     this.runs.set(null);
+  }
+  /** A notification about this schedule arrived (a run failed): it and its open history are read again. */
+  changed(id: string): void {
+    if (!this.items().some((s) => s.id === id)) return;
+    this.refresh(id);
+    if (this.openId() === id) this.loadRuns();
   }
   /** The run's file, the way the Exports drawer opens it. */
   download(run: ScheduleRun): void {
@@ -152,9 +158,12 @@ export class SchedulesStore {
     this.items.update((items) => items.map((s) => (s.id === schedule.id ? schedule : s)));
   }
 
-  /** The names of the schedules' reports, from the caller's own and shared lists, a page at a time. */
-  private async lookUpNames(schedules: readonly Schedule[]): Promise<void> {
-    const wanted = new Set(schedules.map((s) => s.reportId).filter((id) => !this.reportNames().has(id)));
+  /**
+   * The names of these reports (the schedules', the alerts'), from the caller's own and shared lists, a page at a
+   * time.
+   */
+  async nameReports(reportIds: readonly string[]): Promise<void> {
+    const wanted = new Set(reportIds.filter((id) => !this.reportNames().has(id)));
     if (wanted.size === 0) return;
     const found = new Map(this.reportNames());
     try {
@@ -170,6 +179,7 @@ export class SchedulesStore {
     } catch {
       // The names are a help: the list shows the report's id without them.
     }
-    this.reportNames.set(found);
+    // Another lookup may have ended meanwhile: keep its names too.
+    this.reportNames.update((names) => new Map([...names, ...found]));
   }
 }

@@ -15,6 +15,7 @@ import {
   type Vintages,
 } from '../../api';
 import type { ReportLayout } from '@aurora/query-model';
+import { FirstPage } from '../../ui/first-page';
 import type { FilterTarget } from './filter-draft';
 import { applyLayout, applyOrder, type Widths } from './layout-state';
 import { emptyGroup, removeNode, type GroupState } from './filter-state';
@@ -64,6 +65,8 @@ function message(error: unknown): string {
 @Injectable()
 export class ExplorerStore {
   private readonly api = inject(ApiService);
+  /** Work that can wait (the notification bell) starts once the first page is on screen. */
+  private readonly firstPage = inject(FirstPage);
 
   readonly datasets = signal<readonly DatasetSummary[] | null>(null);
   readonly search = signal('');
@@ -197,6 +200,7 @@ export class ExplorerStore {
 
   /** The grid's first answer to `query`: a pivot's value columns come from it (docs/API.md, "aggregate.pivot"). */
   answered(query: Query, columns: readonly { name: string; label: string; type: ColumnType }[]): void {
+    this.firstPage.shown();
     if (!query.aggregate?.pivot) return;
     const known = new Set(resultColumns(this.view(), this.details()).map((c) => c.ref));
     const pivoted = columns
