@@ -21,6 +21,7 @@ import {
   bobOpensSharedReports,
   carolSharesWithHr,
 } from './reports.e2e';
+import { dashboardScenario } from './dashboards.e2e';
 import { aliceMailsAReportToCarol, bobsScheduleFails, carolSchedulesAReport } from './schedules.e2e';
 import { aliceSeesMaskedEmails, daveSeesOnlyHisRegion } from './governance.e2e';
 import { aliceWorksUnderThePolicy, assertNothingRefused, watchPolicies } from './security.e2e';
@@ -268,7 +269,31 @@ async function runReportScenarios(browser: Browser, urls: Urls): Promise<void> {
   await run(browser, urls, 'alice mails a report to carol, who opens the link', aliceMailsAReportToCarol);
 }
 
-export async function runScenarios(urls: Urls, only?: 'reports' | 'governance'): Promise<void> {
+/** Dashboards (issue 18): alice builds one, filters, drills, shares it with bob (a browser of his own) and exports it. */
+async function runDashboardScenarios(browser: Browser, urls: Urls): Promise<void> {
+  await run(
+    browser,
+    urls,
+    'alice builds a dashboard, filters, drills, shares it with bob, exports it',
+    async (page) => {
+      const bob = await browser.newContext({ viewport: { width: 1440, height: 810 } });
+      try {
+        await watchPolicies(bob);
+        await dashboardScenario(page, await bob.newPage(), urls);
+      } finally {
+        await bob.close();
+      }
+    },
+  );
+}
+
+const ONLY = {
+  reports: runReportScenarios,
+  governance: runGovernanceScenarios,
+  dashboards: runDashboardScenarios,
+} as const;
+
+export async function runScenarios(urls: Urls, only?: keyof typeof ONLY): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({
@@ -287,7 +312,7 @@ export async function runScenarios(urls: Urls, only?: 'reports' | 'governance'):
   });
   if (only !== undefined) {
     try {
-      await (only === 'reports' ? runReportScenarios(browser, urls) : runGovernanceScenarios(browser, urls));
+      await ONLY[only](browser, urls);
     } finally {
       await browser.close();
     }
@@ -312,6 +337,7 @@ export async function runScenarios(urls: Urls, only?: 'reports' | 'governance'):
     await runGovernanceScenarios(browser, urls);
     await run(browser, urls, 'the session expires', aliceSessionExpires);
     await runReportScenarios(browser, urls);
+    await runDashboardScenarios(browser, urls);
     await run(browser, urls, 'memory stays flat over 100,000 rows', async (page) => {
       budgets.memory = await measureScrollMemory(page, urls, viewLink(urls, BASE_QUERY));
     });

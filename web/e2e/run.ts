@@ -1,8 +1,8 @@
 /**
  * `npm run e2e:ci -w @aurora/web` (part of `npm test`): starts the real stack on free ports and runs the browser
  * scenarios of explorer.e2e.ts in Debian's headless Chromium. `--serve` only starts the stack and keeps it up
- * (for working on the app); Ctrl-C stops it. `--reports` and `--governance` run only the saved-report or the
- * access-policy and audit scenarios, on a smaller warehouse.
+ * (for working on the app); Ctrl-C stops it. `--reports`, `--governance` and `--dashboards` run only the
+ * saved-report and schedule, the access-policy and audit, or the dashboard scenarios, on a smaller warehouse.
  */
 import { existsSync } from 'node:fs';
 import { CHROMIUM, runScenarios } from './explorer.e2e';
@@ -10,11 +10,9 @@ import { startE2eStack } from './stack';
 
 async function main(): Promise<void> {
   const serve = process.argv.includes('--serve');
-  const only = process.argv.includes('--reports')
-    ? 'reports'
-    : process.argv.includes('--governance')
-      ? 'governance'
-      : undefined;
+  const only = (['reports', 'governance', 'dashboards'] as const).find((name) =>
+    process.argv.includes(`--${name}`),
+  );
   if (!serve && !existsSync(CHROMIUM)) {
     console.warn(
       `\n!!!!!!!!\n!!! SKIPPED: the browser end-to-end tests need Chromium at ${CHROMIUM} ` +
