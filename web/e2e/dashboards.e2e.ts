@@ -307,6 +307,12 @@ export async function aliceDrillsIntoABar(page: Page): Promise<void> {
 
 /** Shared with bob (group hr, none of these datasets): he opens it, and every tile says he may not see its data. */
 export async function aliceSharesWithBob(page: Page, urls: Urls, id: string, bobPage: Page): Promise<void> {
+  // The share dialog offers people who have used Aurora's saved work: bob lists his dashboards first.
+  await signIn(bobPage, urls, 'bob');
+  await Promise.all([
+    bobPage.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/dashboards') && r.ok()),
+    bobPage.getByTestId('nav-dashboards').click(),
+  ]);
   await page.goto(`${urls.baseUrl}/dashboards/${id}`);
   await page.getByTestId('dashboard-share').click();
   await page.getByTestId('share-search').fill('bob');
@@ -316,8 +322,6 @@ export async function aliceSharesWithBob(page: Page, urls: Urls, id: string, bob
   const saved = (await call<DashboardAnswer>(page, urls, 'GET', `/dashboards/${id}`)).body;
   assert.deepEqual(saved.shares, [{ user: 'bob', role: 'view' }]);
 
-  await signIn(bobPage, urls, 'bob');
-  await bobPage.getByTestId('nav-dashboards').click();
   await bobPage.locator('[data-scope=shared]').click();
   await bobPage.getByTestId('open-dashboard').filter({ hasText: NAME }).click();
   await tilesSettled(bobPage, DASHBOARD_REPORTS.length);

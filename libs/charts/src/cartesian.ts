@@ -2,7 +2,7 @@ import type { ChartSpec } from '@aurora/query-model';
 import type { EChartsCoreOption } from 'echarts/core';
 import { columnIndex, isTime, numberOf, timeOf, type Cell, type ChartData } from './columns';
 import { formatTime, formatValue } from './formats';
-import { legendShown, seriesOf } from './series';
+import { legendShown, seriesOf, tooltip } from './series';
 
 /** Bars (grouped, or stacked), lines and areas along a category axis, or a time axis for dates. */
 export function cartesianOption(spec: ChartSpec, data: ChartData, top: number): EChartsCoreOption {
@@ -17,10 +17,7 @@ export function cartesianOption(spec: ChartSpec, data: ChartData, top: number): 
   return {
     grid: { left: 16, right: 24, top: top + (legend ? 28 : 0), bottom: 16, containLabel: true },
     ...(legend ? { legend: { top, type: 'scroll' } } : {}),
-    tooltip: {
-      trigger: 'axis',
-      valueFormatter: (value: unknown) => formatValue(value as Cell, measure),
-    },
+    tooltip: tooltip('axis', (value) => formatValue(value as Cell, measure)),
     xAxis: onTime
       ? { type: 'time', axisLabel: { hideOverlap: true, formatter: (ms: number) => formatTime(ms, xColumn) } }
       : { type: 'category', data: categories, axisLabel: { hideOverlap: true } },

@@ -2,7 +2,7 @@ import type { ChartSpec } from '@aurora/query-model';
 import type { EChartsCoreOption } from 'echarts/core';
 import { columnIndex, numberOf, type Cell, type ChartData } from './columns';
 import { formatValue } from './formats';
-import { legendShown, seriesOf } from './series';
+import { legendShown, seriesOf, tooltip } from './series';
 
 /** Slices of the first measure by `x` (a donut when asked); slices keep the result's order. */
 export function pieOption(spec: ChartSpec, data: ChartData, top: number): EChartsCoreOption {
@@ -17,7 +17,7 @@ export function pieOption(spec: ChartSpec, data: ChartData, top: number): EChart
   const legend = legendShown(spec, slices.length);
   return {
     ...(legend ? { legend: { top, type: 'scroll' } } : {}),
-    tooltip: { trigger: 'item', valueFormatter: (value: unknown) => formatValue(value as Cell, measure) },
+    tooltip: tooltip('item', (value) => formatValue(value as Cell, measure)),
     series: [
       {
         type: 'pie',
@@ -41,7 +41,7 @@ export function scatterOption(spec: ChartSpec, data: ChartData, top: number): EC
   return {
     grid: { left: 16, right: 24, top: top + (legend ? 28 : 0), bottom: 16, containLabel: true },
     ...(legend ? { legend: { top, type: 'scroll' } } : {}),
-    tooltip: { trigger: 'item' },
+    tooltip: tooltip('item'),
     xAxis: {
       type: 'value',
       scale: true,

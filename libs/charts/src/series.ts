@@ -47,6 +47,14 @@ export function seriesOf(spec: ChartSpec, data: ChartData): SeriesRows[] {
   }));
 }
 
+/**
+ * A tooltip drawn by the chart's own renderer (rich text), not as HTML: ECharts' HTML tooltip writes its colour
+ * markers as inline `style` attributes, which the portal's Content-Security-Policy refuses.
+ */
+export function tooltip(trigger: 'axis' | 'item', valueFormatter?: (value: unknown) => string) {
+  return { trigger, renderMode: 'richText', ...(valueFormatter ? { valueFormatter } : {}) };
+}
+
 /** Whether the legend is drawn: asked for, or by default when there is more than one series to tell apart. */
 export function legendShown(spec: ChartSpec, seriesCount: number): boolean {
   return spec.options?.legend ?? seriesCount > 1;
