@@ -4,7 +4,9 @@
 // docs/BENCHMARKS.md. Run: npm run bench -w @aurora/export. BENCH_RUNS (default 5), BENCH_WRITE_DOCS=0.
 import { ExportQueue, newJobId } from '@aurora/export-jobs';
 import { markdownTable, writeBenchSection } from '@aurora/testing';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { ALICE, twelveTiles } from '../test/dashboard-tiles';
 import { signedJob, startHarness, type Harness } from '../test/support';
@@ -22,8 +24,17 @@ const HEAVY = {
   view: 'chart' as const,
   query: {
     dataset: 'global_sales',
-    filter: { kind: 'condition', column: 'global_sales.sale_id', operator: 'between', values: [1, 50_000] },
-    aggregate: { groupBy: ['sale_id'], measures: [{ fn: 'sum', column: 'amount', as: 'amount' }] },
+    filter: {
+      kind: 'group',
+      op: 'and',
+      items: [
+        { kind: 'condition', column: 'global_sales.sale_id', operator: 'between', values: [1, 50_000] },
+      ],
+    },
+    aggregate: {
+      groupBy: ['global_sales.sale_id'],
+      measures: [{ fn: 'sum', column: 'global_sales.amount', as: 'amount' }],
+    },
     sort: [{ column: 'sale_id', dir: 'asc' }],
   },
   chart: { type: 'line' as const, x: 'sale_id', y: ['amount'] },
@@ -42,7 +53,7 @@ async function once(
   h: Harness,
   format: 'pdf' | 'png',
   heavy = false,
-): Promise<{ seconds: number; bytes: number; rows: number }> {
+): Promise<{ id: string; seconds: number; bytes: number; rows: number }> {
   const dashboard = {
     name: 'Month-end sales',
     filters: 'Month-end: DAILY 2026-11-20',
@@ -66,7 +77,7 @@ async function once(
   const done = await h.waitFor(job.id, (j) => j.status !== 'queued' && j.status !== 'running', 120_000);
   const seconds = (performance.now() - started) / 1000;
   if (done.status !== 'succeeded') throw new Error(`the ${format} job ended ${done.status}`);
-  return { seconds, bytes: done.bytes, rows: done.rowsWritten };
+  return { id: job.id, seconds, bytes: done.bytes, rows: done.rowsWritten };
 }
 
 const median = (values: number[]): number =>
@@ -91,6 +102,13 @@ async function main(): Promise<void> {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await once(h, format, heavy));
       const seconds = runs.map((r) => r.seconds);
+      if (heavy && (runs[0]?.rows ?? 0) < 50_000) {
+        // The heavy tile drew a message instead of its line: say which, and fail the run.
+        const pdf = join(h.dir, 'heavy.pdf');
+        writeFileSync(pdf, await h.object(`exports/${runs[0]?.id ?? ''}.pdf`));
+        process.stderr.write(execFileSync('pdftotext', ['-layout', pdf, '-']).toString());
+        process.exitCode = 1;
+      }
       if (format === 'pdf') pdfMedian = Math.max(pdfMedian, median(seconds));
       rows.push([
         `12 tiles${heavy ? ', one a 50,000-row line' : ''} → ${format.toUpperCase()}`,
