@@ -24,18 +24,12 @@ const HEAVY = {
   view: 'chart' as const,
   query: {
     dataset: 'global_sales',
-    filter: {
-      kind: 'group',
-      op: 'and',
-      items: [
-        { kind: 'condition', column: 'global_sales.sale_id', operator: 'between', values: [1, 50_000] },
-      ],
-    },
     aggregate: {
       groupBy: ['global_sales.sale_id'],
       measures: [{ fn: 'sum', column: 'global_sales.amount', as: 'amount' }],
     },
     sort: [{ column: 'sale_id', dir: 'asc' }],
+    limit: 50_000,
   },
   chart: { type: 'line' as const, x: 'sale_id', y: ['amount'] },
 };
