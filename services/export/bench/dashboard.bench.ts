@@ -13,40 +13,14 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const WRITE_DOCS = process.env['BENCH_WRITE_DOCS'] !== '0';
 const GOAL_SECONDS = 5;
 
-/**
- * A tile at the bound: a line of 50,000 summary rows (one per sale, across every vintage), read in 100 preview
- * pages, drawn downsampled.
- */
-const HEAVY = {
-  title: 'Amount per sale (50,000 points)',
-  view: 'chart' as const,
-  query: {
-    dataset: 'global_sales',
-    filter: { kind: 'condition', column: 'global_sales.sale_id', operator: 'between', values: [1, 50_000] },
-    aggregate: { groupBy: ['sale_id'], measures: [{ fn: 'sum', column: 'amount', as: 'amount' }] },
-    sort: [{ column: 'sale_id', dir: 'asc' }],
-  },
-  chart: { type: 'line' as const, x: 'sale_id', y: ['amount'] },
-};
-
-/** The twelve tiles, or with the last one replaced by the 50,000-row line. */
-const tilesOf = (heavy: boolean) => {
-  const tiles = twelveTiles();
-  const last = tiles[11];
-  return heavy && last
-    ? [...tiles.slice(0, 11), { ...HEAVY, x: last.x, y: last.y, w: last.w, h: last.h }]
-    : tiles;
-};
-
 async function once(
   h: Harness,
   format: 'pdf' | 'png',
-  heavy = false,
-): Promise<{ seconds: number; bytes: number; rows: number }> {
+): Promise<{ id: string; seconds: number; bytes: number; rows: number }> {
   const dashboard = {
     name: 'Month-end sales',
     filters: 'Month-end: DAILY 2026-11-20',
-    tiles: tilesOf(heavy),
+    tiles: twelveTiles(),
   };
   const job = await signedJob({
     id: newJobId(),
@@ -66,7 +40,7 @@ async function once(
   const done = await h.waitFor(job.id, (j) => j.status !== 'queued' && j.status !== 'running', 120_000);
   const seconds = (performance.now() - started) / 1000;
   if (done.status !== 'succeeded') throw new Error(`the ${format} job ended ${done.status}`);
-  return { seconds, bytes: done.bytes, rows: done.rowsWritten };
+  return { id: job.id, seconds, bytes: done.bytes, rows: done.rowsWritten };
 }
 
 const median = (values: number[]): number =>
@@ -75,25 +49,19 @@ const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
-  // The heavy tile reads across vintages: this run's catalog does not require one.
-  const h = await startHarness({ salesRows: 200_000, vintageOptional: true });
+  const h = await startHarness({ salesRows: 200_000 });
   try {
     const worker = await h.startWorker();
     await once(h, 'pdf'); // warm-up: the worker's first job loads ECharts, pdfkit and the fonts
     const rows: string[][] = [];
     let pdfMedian = 0;
-    const cases = [
-      ['pdf', false],
-      ['png', false],
-      ['pdf', true],
-    ] as const;
-    for (const [format, heavy] of cases) {
+    for (const format of ['pdf', 'png'] as const) {
       const runs = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await once(h, format, heavy));
+      for (let i = 0; i < RUNS; i++) runs.push(await once(h, format));
       const seconds = runs.map((r) => r.seconds);
       if (format === 'pdf') pdfMedian = Math.max(pdfMedian, median(seconds));
       rows.push([
-        `12 tiles${heavy ? ', one a 50,000-row line' : ''} → ${format.toUpperCase()}`,
+        `12 tiles → ${format.toUpperCase()}`,
         fmt(runs[0]?.rows ?? 0),
         fmt(median(seconds), 2),
         fmt(Math.max(...seconds), 2),

@@ -34,6 +34,9 @@ const TILE_ERRORS: ReadonlySet<string> = new Set([
   'NOT_FOUND',
 ]);
 
+/** Points per line or area series drawn in a tile (LTTB), about one per point of the widest tile. */
+const PDF_POINTS = 1_000;
+
 export interface DashboardFileInput {
   readonly format: DashboardFormat;
   readonly dashboardJson: string;
@@ -176,7 +179,8 @@ async function chart(
   }
   const spec = chosenSpec(tile.chart ?? undefined, columns);
   if (spec.type === 'table') return tableContent(columns, rows, rows.length);
-  const { data } = downsample(spec, { columns, rows });
+  // A tile is at most a page wide (~830 pt): more points than PDF_POINTS per series draw nothing more.
+  const { data } = downsample(spec, { columns, rows }, PDF_POINTS);
   return { kind: 'chart', svg: (box) => renderSvg(spec, data, box) };
 }
 
