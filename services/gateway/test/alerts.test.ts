@@ -54,7 +54,7 @@ beforeAll(async () => {
     database: postgres,
     nats,
     env: {
-      // Checks come from check-now here; cron instants are the scheduler's, tested in services/metadata.
+      // Checks come from run-now here; cron instants are the scheduler's, tested in services/metadata.
       metadata: {
         SCHEDULER_TICK_MS: '0',
         SMTP_PORT: String(smtp.port),
@@ -192,11 +192,11 @@ async function movingRegion(): Promise<{
 }
 
 async function checkNow(user: User, alertId: string): Promise<Check> {
-  const queued = ok<Check>(await call(user, 'POST', `/alerts/${alertId}/check-now`), 202);
+  const queued = ok<Check>(await call(user, 'POST', `/alerts/${alertId}/run-now`), 202);
   expect(queued.status).toBe('queued');
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const checks = ok<{ items: Check[] }>(await call(user, 'GET', `/alerts/${alertId}/checks`)).items;
+    const checks = ok<{ items: Check[] }>(await call(user, 'GET', `/alerts/${alertId}/runs`)).items;
     const check = checks.find((c) => c.id === queued.id);
     if (check?.finishedAt) return check;
     if (Date.now() > deadline) throw new Error(`check ${queued.id} did not end: ${JSON.stringify(check)}`);
@@ -400,8 +400,8 @@ describe('an alert', () => {
   it('is its owner’s alone: anyone else gets 404', async () => {
     const alert = ok<Alert>(await call('alice', 'POST', '/alerts', body()), 201);
     expectProblem(await call('bob', 'GET', `/alerts/${alert.id}`), 404, 'NOT_FOUND');
-    expectProblem(await call('bob', 'POST', `/alerts/${alert.id}/check-now`), 404, 'NOT_FOUND');
-    expectProblem(await call('bob', 'GET', `/alerts/${alert.id}/checks`), 404, 'NOT_FOUND');
+    expectProblem(await call('bob', 'POST', `/alerts/${alert.id}/run-now`), 404, 'NOT_FOUND');
+    expectProblem(await call('bob', 'GET', `/alerts/${alert.id}/runs`), 404, 'NOT_FOUND');
     expectProblem(await call('bob', 'DELETE', `/alerts/${alert.id}`), 404, 'NOT_FOUND');
     expectProblem(
       await call('bob', 'PUT', `/alerts/${alert.id}`, body(), { 'if-match': '"1"' }),

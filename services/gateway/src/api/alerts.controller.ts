@@ -111,7 +111,7 @@ export class AlertsController {
     return withETag(response, await this.clients.alerts.setPaused(id, false, this.context(caller, response)));
   }
 
-  @Get(':id/checks')
+  @Get(':id/runs')
   async checks(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -121,7 +121,7 @@ export class AlertsController {
   }
 
   /** Queued now; the alert runner takes it within a poll interval. */
-  @Post(':id/check-now')
+  @Post(':id/run-now')
   @Audited('alert.check', 'announce')
   @HttpCode(202)
   async checkNow(
@@ -129,7 +129,7 @@ export class AlertsController {
     @Param('id') id: string,
     @Res({ passthrough: true }) response: Response,
   ) {
-    response.setHeader('Location', `/api/v1/alerts/${id}/checks`);
+    response.setHeader('Location', `/api/v1/alerts/${id}/runs`);
     return this.clients.alerts.checkNow(id, this.context(caller, response));
   }
 

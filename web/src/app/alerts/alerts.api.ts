@@ -38,11 +38,11 @@ export class AlertsApi {
   }
   checks(id: string): Observable<readonly AlertCheck[]> {
     return this.http
-      .get<{ items: readonly AlertCheck[] }>(`${at(id)}/checks`)
+      .get<{ items: readonly AlertCheck[] }>(`${at(id)}/runs`)
       .pipe(map((page) => page.items));
   }
   checkNow(id: string): Observable<AlertCheck> {
-    return this.http.post<AlertCheck>(`${at(id)}/check-now`, null);
+    return this.http.post<AlertCheck>(`${at(id)}/run-now`, null);
   }
   /** A page of the report's rows, its vintages resolved now: the dialog offers their group-by values. */
   reportPreview(reportId: string, size: number): Observable<PreviewResult> {

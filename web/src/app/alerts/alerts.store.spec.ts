@@ -37,8 +37,8 @@ describe('AlertsStore', () => {
     store.load();
     http.expectOne('/api/v1/alerts').flush({ items: [anAlert()] });
     store.checkNow(anAlert());
-    http.expectOne({ method: 'POST', url: '/api/v1/alerts/a1/check-now' }).flush(aCheck());
-    http.expectOne('/api/v1/alerts/a1/checks').flush({ items: [aCheck({ status: 'running' })] });
+    http.expectOne({ method: 'POST', url: '/api/v1/alerts/a1/run-now' }).flush(aCheck());
+    http.expectOne('/api/v1/alerts/a1/runs').flush({ items: [aCheck({ status: 'running' })] });
     expect(store.openId()).toBe('a1');
     vi.advanceTimersByTime(CHECK_POLL_MS);
     const fired = aCheck({
@@ -58,14 +58,14 @@ describe('AlertsStore', () => {
         },
       ],
     });
-    http.expectOne('/api/v1/alerts/a1/checks').flush({ items: [fired] });
+    http.expectOne('/api/v1/alerts/a1/runs').flush({ items: [fired] });
     http
       .expectOne({ method: 'GET', url: '/api/v1/alerts/a1' })
       .flush(anAlert({ state: 'triggered', lastCheck: fired }));
     expect(store.items()[0]?.state).toBe('triggered');
     expect(store.checks()?.[0]?.transition).toBe('fired');
     vi.advanceTimersByTime(CHECK_POLL_MS * 3);
-    http.expectNone('/api/v1/alerts/a1/checks');
+    http.expectNone('/api/v1/alerts/a1/runs');
   });
 
   it('reads an alert again when a notification about it arrives, and its open history too', () => {
@@ -75,10 +75,10 @@ describe('AlertsStore', () => {
     store.changed('other');
     http.expectNone('/api/v1/alerts/other');
     store.openChecks('a1');
-    http.expectOne('/api/v1/alerts/a1/checks').flush({ items: [] });
+    http.expectOne('/api/v1/alerts/a1/runs').flush({ items: [] });
     store.changed('a1');
     http.expectOne({ method: 'GET', url: '/api/v1/alerts/a1' }).flush(anAlert({ state: 'ok' }));
-    http.expectOne('/api/v1/alerts/a1/checks').flush({ items: [aCheck({ status: 'ok' })] });
+    http.expectOne('/api/v1/alerts/a1/runs').flush({ items: [aCheck({ status: 'ok' })] });
     expect(store.items()[0]?.state).toBe('ok');
   });
 
