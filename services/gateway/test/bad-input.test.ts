@@ -183,26 +183,14 @@ describe('the bad-input corpora through POST /query/preview', () => {
   }, 120_000);
 });
 
-describe('the bad-input corpora through POST /schedules', () => {
-  const schedule = (overrides: Record<string, unknown>) => ({
-    reportId: '0b6c9f7e-2d4a-4c1b-9f2e-7a1d3c5e8b90',
-    format: 'csv',
-    trigger: { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' },
-    ...overrides,
-  });
-  const uses: readonly [string, (s: string) => unknown][] = [
-    ['a cron expression', (s) => schedule({ trigger: { cron: s, timeZone: 'Europe/Berlin' } })],
-    ['a time zone', (s) => schedule({ trigger: { cron: '0 7 * * *', timeZone: s } })],
-    ['a report id', (s) => schedule({ reportId: s })],
-    ['a webhook URL', (s) => schedule({ deliveries: [{ webhook: { url: s } }] })],
-  ];
-
+/** Every corpus string in each place of a body where none of them is valid: each answer a 400, none with internals. */
+function corpusThrough(path: string, uses: readonly [string, (s: string) => unknown][]): void {
   it.each(uses)(
     'as %s: every answer is a 400 INVALID_QUERY problem, none with internals',
     async (_name, body) => {
       const failures: string[] = [];
       await pool(strings, CONCURRENCY, async (input) => {
-        const response = await post(`${stack.urls.api}/schedules`, body(input), { token: alice });
+        const response = await post(`${stack.urls.api}${path}`, body(input), { token: alice });
         const wrong =
           response.status === 400
             ? problemWith(['INVALID_QUERY'], input, response)
@@ -213,6 +201,40 @@ describe('the bad-input corpora through POST /schedules', () => {
     },
     120_000,
   );
+}
+
+const REPORT_ID = '0b6c9f7e-2d4a-4c1b-9f2e-7a1d3c5e8b90';
+
+describe('the bad-input corpora through POST /schedules', () => {
+  const schedule = (overrides: Record<string, unknown>) => ({
+    reportId: REPORT_ID,
+    format: 'csv',
+    trigger: { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' },
+    ...overrides,
+  });
+  corpusThrough('/schedules', [
+    ['a cron expression', (s) => schedule({ trigger: { cron: s, timeZone: 'Europe/Berlin' } })],
+    ['a time zone', (s) => schedule({ trigger: { cron: '0 7 * * *', timeZone: s } })],
+    ['a report id', (s) => schedule({ reportId: s })],
+    ['a webhook URL', (s) => schedule({ deliveries: [{ webhook: { url: s } }] })],
+  ]);
+});
+
+describe('the bad-input corpora through POST /alerts', () => {
+  const alert = (overrides: Record<string, unknown>) => ({
+    reportId: REPORT_ID,
+    name: 'Sales alert',
+    condition: { kind: 'threshold', measure: 'total', op: '>', value: 1 },
+    trigger: { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' },
+    ...overrides,
+  });
+  corpusThrough('/alerts', [
+    ['a condition kind', (s) => alert({ condition: { kind: s, measure: 'total', op: '>', value: 1 } })],
+    ['a comparison', (s) => alert({ condition: { kind: 'threshold', measure: 'total', op: s, value: 1 } })],
+    ['a cron expression', (s) => alert({ trigger: { cron: s, timeZone: 'Europe/Berlin' } })],
+    ['a report id', (s) => alert({ reportId: s })],
+    ['a webhook URL', (s) => alert({ deliveries: [{ webhook: { url: s } }] })],
+  ]);
 });
 
 describe('calculated columns through POST /query/preview (after CVE-2025-48912)', () => {
