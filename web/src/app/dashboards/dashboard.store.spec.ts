@@ -9,6 +9,7 @@ import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { apiInterceptor } from '../api';
 import type { ChartAnswer } from '../charts/chart.types';
+import { NotificationsStore } from '../notifications/notifications.store';
 import { DashboardStore, FILTER_DEBOUNCE_MS } from './dashboard.store';
 import type { Dashboard } from './dashboard.types';
 import { TILE_CONCURRENCY } from './limiter';
@@ -96,6 +97,31 @@ async function setUp(url = '/dashboards/d1', dashboard: Dashboard = DASHBOARD) {
 
 describe('DashboardStore', () => {
   afterEach(() => vi.useRealTimers());
+
+  it('reloads, on a new vintage, only the tiles over that dataset, and only when it refreshes on vintages', async () => {
+    const tiles = DASHBOARD.tiles.slice(0, 2).map((t, i) => ({
+      ...t,
+      report: { name: t.report?.name ?? '', dataset: i === 0 ? 'global_sales' : 'products' },
+    }));
+    const dashboard = { ...DASHBOARD, tiles, refresh: { everySeconds: null, onVintage: true } };
+    const { pending } = await setUp('/dashboards/d1', dashboard);
+    pending().forEach(answer);
+    const arrivals = TestBed.inject(NotificationsStore).vintages;
+    arrivals.next({ dataset: 'global_sales', loadType: 'MONTHLY', loadId: '2026-11-30', arrivedAt: '' });
+    expect([...pending().keys()]).toEqual(['t1']);
+  });
+
+  it('leaves its tiles alone on a new vintage when it does not refresh on vintages', async () => {
+    const { pending } = await setUp();
+    for (let round = 0; round < 2; round += 1) pending().forEach(answer);
+    TestBed.inject(NotificationsStore).vintages.next({
+      dataset: 'global_sales',
+      loadType: 'MONTHLY',
+      loadId: '2026-11-30',
+      arrivedAt: '',
+    });
+    expect(pending().size).toBe(0);
+  });
 
   it(`loads every tile, at most ${TILE_CONCURRENCY} at once, each on its own`, async () => {
     const { store, pending } = await setUp();

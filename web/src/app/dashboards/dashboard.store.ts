@@ -1,9 +1,11 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router } from '@angular/router';
 import { forkJoin, map, of, switchMap, type Observable, type Subscription } from 'rxjs';
 import { ApiError, ApiService, type PreviewResult, type Vintages } from '../api';
 import type { ChartAnswer, ChartPick } from '../charts/chart.types';
 import { ExportsStore } from '../exports/exports.store';
+import { NotificationsStore } from '../notifications/notifications.store';
 import { isConflict, reportMessage } from '../reports/report-errors';
 import { latestDatasets, resolveVintages } from '../reports/report-mapping';
 import type { ReportShare } from '../reports/report.types';
@@ -123,6 +125,11 @@ export class DashboardStore {
   private loadSub: Subscription | undefined;
 
   constructor() {
+    // A dashboard that refreshes on new vintages reloads the tiles over the dataset that just had one (the
+    // notifications stream tells of loads of datasets the viewer may view).
+    inject(NotificationsStore)
+      .vintages.pipe(takeUntilDestroyed())
+      .subscribe((arrived) => this.onVintage(arrived.dataset));
     inject(DestroyRef).onDestroy(() => {
       this.pending.cancel();
       this.stopRefresh();
@@ -298,6 +305,11 @@ export class DashboardStore {
       if (!this.editing() && document.visibilityState !== 'hidden') this.loadTiles();
     }, every * 1000);
   }
+  private onVintage(dataset: string): void {
+    if (!this.dashboard()?.refresh.onVintage || this.editing()) return;
+    const tiles = this.layout().filter((tile) => tile.report?.dataset === dataset);
+    if (tiles.length > 0) this.loadTiles(new Set(tiles.map((tile) => tile.id)));
+  }
   private stopRefresh(): void {
     if (this.refreshTimer !== undefined) clearInterval(this.refreshTimer);
     this.refreshTimer = undefined;
@@ -390,6 +402,9 @@ export class DashboardStore {
   }
   setRefresh(everySeconds: number | null): void {
     this.patchDraft((d) => ({ ...d, refresh: { ...d.refresh, everySeconds } }));
+  }
+  setRefreshOnVintage(onVintage: boolean): void {
+    this.patchDraft((d) => ({ ...d, refresh: { ...d.refresh, onVintage } }));
   }
   rename(name: string): void {
     const dashboard = this.dashboard();

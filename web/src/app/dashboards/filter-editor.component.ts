@@ -84,6 +84,15 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
         }
       </select>
     </label>
+    <label class="flex items-center gap-1">
+      <input
+        type="checkbox"
+        data-testid="refresh-on-vintage"
+        [checked]="store.draft()?.refresh?.onVintage ?? false"
+        (change)="store.setRefreshOnVintage($any($event.target).checked)"
+      />
+      On each new vintage
+    </label>
   `,
 })
 export class FilterEditorComponent {

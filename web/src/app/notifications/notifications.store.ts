@@ -1,5 +1,5 @@
 import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, Subject } from 'rxjs';
 import { ApiError } from '../api';
 import { AuthService } from '../auth/auth.service';
 import { readEventStream, type SseEvent } from '../exports/sse';
@@ -42,8 +42,8 @@ export class NotificationsStore {
   readonly live = signal(false);
   /** The last notification that arrived over the stream: pages showing its alert read it again. */
   readonly latest = signal<AppNotification | null>(null);
-  /** The last `vintage` event. */
-  readonly vintage = signal<VintageArrived | null>(null);
+  /** The stream's `vintage` events, as they come: new loads of datasets the caller may view. */
+  readonly vintages = new Subject<VintageArrived>();
   readonly hasMore = computed(() => this.nextCursor() !== null);
 
   constructor() {
@@ -90,7 +90,6 @@ export class NotificationsStore {
     this.unread.set(0);
     this.nextCursor.set(null);
     this.latest.set(null);
-    this.vintage.set(null);
     this.error.set(null);
     this.open.set(false);
     this.live.set(false);
@@ -114,7 +113,7 @@ export class NotificationsStore {
         break;
       }
       case 'vintage':
-        this.vintage.set(data as VintageArrived);
+        this.vintages.next(data as VintageArrived);
         break;
       default: // an event this portal does not know yet
     }
