@@ -197,7 +197,7 @@ export async function aliceBuildsADashboard(page: Page, urls: Urls): Promise<str
     const dialog = page.getByTestId('add-tile-dialog');
     await dialog.getByTestId(`add-tile-${report.view}`).click();
     await dialog.getByTestId('add-tile-search').fill(report.name);
-    await dialog.getByRole('button', { name: `Add ${report.name}` }).click();
+    await dialog.getByRole('button', { name: `Add ${report.name}`, exact: true }).click();
   }
   const filters = [
     { kind: 'vintage', label: 'Month-end', target: VINTAGE.loadType },
