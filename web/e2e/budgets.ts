@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import type { TwelveTiles } from './dashboards.e2e';
 import { phaseTable, summarize, type SignInRun, type SignInSummary } from './sign-in-phases';
 import { UPDATE_DOCS, cell, submitLogin, type Urls } from './support';
 
@@ -20,11 +21,15 @@ const DIST = join(ROOT, 'web', 'dist', 'browser');
  */
 const LIMITS = { initialJsGzipKb: 150, signInMs: 10_000, heapGrowthMb: 15 };
 const ROW_HEIGHT = 26;
+/** Issue 18's goal for a 12-tile dashboard, recorded by the bench (not asserted: a shared machine's load moves it). */
+const DASHBOARD_DRAWN_MS = 2_000;
 
 export interface Budgets {
   readonly bundle: { initialJsKb: number; initialJsGzipKb: number; lazyJsGzipKb: number; cssGzipKb: number };
   readonly signIn: SignInSummary & { readonly loadAverage: readonly [number, number] };
   readonly memory: { rowsScrolled: number; steps: number; previewRequests: number; heapMb: number[] };
+  /** A 12-tile dashboard drawn after navigation (dashboards.e2e.ts), its results cold and warm. */
+  readonly dashboard: TwelveTiles | undefined;
 }
 
 const kb = (bytes: number): number => Math.round(bytes / 102.4) / 10;
@@ -136,7 +141,7 @@ function withSection(text: string, name: string, body: string): string {
 export async function writeBenchmarks(budgets: Partial<Budgets>): Promise<void> {
   console.log('web budgets:', JSON.stringify(budgets));
   if (!UPDATE_DOCS) return;
-  const { bundle, signIn, memory } = budgets;
+  const { bundle, signIn, memory, dashboard } = budgets;
   if (!bundle || !signIn || !memory) return;
   const date = new Date().toISOString().slice(0, 10);
   const n = (value: number): string => value.toLocaleString('en-US');
@@ -155,7 +160,13 @@ ports (3,000,000 demo sales; the view is global_sales, vintage MONTHLY 2026-10-3
 | CSS, gzipped | ${bundle.cssGzipKb} kB | |
 | Sign-in (IdP form posted) to the first grid page of a bookmarked view, median of ${signIn.runs} (phases below) | ${n(signIn.ms)} ms (${signIn.previewRequests} preview request) | ${n(LIMITS.signInMs)} ms |
 | JS heap after GC while scrolling to row ${n(memory.rowsScrolled)} (start, then every 25,000 rows) | ${memory.heapMb.join(' → ')} MB | growth ≤ ${LIMITS.heapGrowthMb} MB |
-| Preview requests while scrolling (${memory.steps} jumps of 1,000 rows, blocks of 50, at most 4 blocks kept) | ${memory.previewRequests} | |`;
+| Preview requests while scrolling (${memory.steps} jumps of 1,000 rows, blocks of 50, at most 4 blocks kept) | ${memory.previewRequests} | |${
+    dashboard
+      ? `
+| A dashboard of 12 tiles (8 on global_sales) fully drawn after navigation, on a vintage no tile had read (result cache cold) | ${n(dashboard.coldMs)} ms | ${n(DASHBOARD_DRAWN_MS)} ms |
+| The same dashboard drawn again (result cache warm) | ${n(dashboard.warmMs)} ms | ${n(DASHBOARD_DRAWN_MS)} ms |`
+      : ''
+  }`;
   const [loadStart, loadEnd] = signIn.loadAverage;
   const phases = `## Web app: sign-in to the first grid page
 
