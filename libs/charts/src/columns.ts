@@ -21,6 +21,23 @@ export interface ChartData {
   readonly rows: readonly (readonly Cell[])[];
 }
 
+/**
+ * A summary's result columns (as preview answers them) with their roles: the query's measures, named by their
+ * `as`, and the rest (group-by columns, buckets) as dimensions.
+ */
+export function withRoles(
+  columns: readonly Omit<ChartColumn, 'role'>[],
+  measures: ReadonlySet<unknown>,
+): ChartColumn[] {
+  return columns.map(({ name, label, type, format }) => ({
+    name,
+    label,
+    type,
+    ...(format ? { format } : {}),
+    role: measures.has(name) ? 'measure' : 'dimension',
+  }));
+}
+
 const NUMERIC = new Set(['integer', 'number', 'decimal', 'bigint']);
 
 export function isMeasure(column: ChartColumn): boolean {

@@ -1,5 +1,5 @@
 import type { ChartSpec } from '@aurora/query-model';
-import { isMeasure, isTime, type ChartColumn } from './columns';
+import { fitsColumns, isMeasure, isTime, type ChartColumn } from './columns';
 
 /**
  * The chart a summary gets until someone picks another (docs/API.md, "Charts"): a time bucket or date gives a
@@ -25,4 +25,9 @@ export function defaultChart(columns: readonly ChartColumn[]): ChartSpec {
   if (second !== undefined && measures.length === 2 && dimensions.length === 1)
     return { type: 'scatter', x: first, y: [second] };
   return { type: 'table', y: [] };
+}
+
+/** A saved chart while it still fits the result (its query may have changed since), else the default. */
+export function savedOrDefault(saved: ChartSpec | undefined, columns: readonly ChartColumn[]): ChartSpec {
+  return saved && fitsColumns(saved, columns) ? saved : defaultChart(columns);
 }

@@ -7,8 +7,9 @@ export {
   type Cell,
   type ChartColumn,
   type ChartData,
+  withRoles,
 } from './columns';
-export { defaultChart } from './default-chart';
+export { defaultChart, savedOrDefault } from './default-chart';
 export { retype } from './retype';
 export { downsample, type Downsampled } from './downsample';
 export { formatTime, formatValue } from './formats';

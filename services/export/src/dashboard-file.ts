@@ -1,9 +1,9 @@
 import {
-  defaultChart,
   downsample,
-  fitsColumns,
   formatValue,
   isMeasure,
+  savedOrDefault,
+  withRoles,
   type Cell,
   type ChartColumn,
 } from '@aurora/charts';
@@ -17,7 +17,7 @@ import {
   type DashboardJobTile,
 } from '@aurora/export-jobs';
 import type { CallContext, PreviewPage, QueryClient } from '@aurora/proto';
-import { QUERY_LIMITS, type ChartSpec } from '@aurora/query-model';
+import { QUERY_LIMITS } from '@aurora/query-model';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
@@ -104,6 +104,18 @@ async function tileContent(
   }
 }
 
+/** A summary's columns with their roles; a plain table's without (its numeric columns then read as measures). */
+function columnsOf(page: PreviewPage, tile: DashboardJobTile): ChartColumn[] {
+  const aggregate = tile.query['aggregate'] as { measures?: { as?: unknown }[] } | undefined;
+  if (aggregate) return withRoles(page.columns, new Set((aggregate.measures ?? []).map((m) => m.as)));
+  return page.columns.map(({ name, label, type, format }) => ({
+    name,
+    label,
+    type,
+    ...(format ? { format } : {}),
+  }));
+}
+
 /** The query a tile runs: its vintages filled in where the query names none for that dataset. */
 function tileQuery(tile: DashboardJobTile, page?: { number: number; size: number }): Record<string, unknown> {
   const own = (tile.query['vintages'] ?? {}) as Record<string, unknown>;
@@ -177,27 +189,9 @@ async function chart(
     await counted(pageRows.length);
     if (!page.hasMore || pageRows.length === 0 || rows.length >= limit) break;
   }
-  const spec = chosenSpec(tile.chart ?? undefined, columns);
+  const spec = savedOrDefault(tile.chart ?? undefined, columns);
   if (spec.type === 'table') return tableContent(columns, rows, rows.length);
   // A tile is at most a page wide (~830 pt): more points than PDF_POINTS per series draw nothing more.
   const { data } = downsample(spec, { columns, rows }, PDF_POINTS);
   return { kind: 'chart', svg: (box) => renderSvg(spec, data, box) };
-}
-
-/** The tile's saved chart when it still fits the result, else the default of the result's shape. */
-function chosenSpec(saved: ChartSpec | undefined, columns: readonly ChartColumn[]): ChartSpec {
-  return saved && fitsColumns(saved, columns) ? saved : defaultChart(columns);
-}
-
-/** The result's columns with their roles: the query's measures, and the group-by columns as dimensions. */
-function columnsOf(page: PreviewPage, tile: DashboardJobTile): ChartColumn[] {
-  const aggregate = tile.query['aggregate'] as { measures?: { as?: unknown }[] } | undefined;
-  const measures = new Set((aggregate?.measures ?? []).map((m) => m.as));
-  return page.columns.map(({ name, label, type, format }) => ({
-    name,
-    label,
-    type,
-    ...(format ? { format } : {}),
-    ...(aggregate ? { role: measures.has(name) ? ('measure' as const) : ('dimension' as const) } : {}),
-  }));
 }

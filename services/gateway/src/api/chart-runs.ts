@@ -1,8 +1,9 @@
 import {
   chartBindings,
-  defaultChart,
   downsample,
   fitsColumns,
+  savedOrDefault,
+  withRoles,
   type Cell,
   type ChartColumn,
 } from '@aurora/charts';
@@ -57,7 +58,7 @@ export async function chartOf(
       `This summary has ${count.toLocaleString('en-US')} rows; a chart draws at most ${CHART_LIMITS.maxRows.toLocaleString('en-US')}: group by fewer or coarser columns, or filter it.`,
     );
   const { columns: read, rows } = await summaryRows(clients, whole, count, context);
-  const columns = withRoles(read, query);
+  const columns = withRoles(read, new Set(query.aggregate.measures.map((m) => m.as)));
   const spec = chosenSpec(choice, columns);
   const { data, downsampledFrom } = downsample(spec, { columns, rows });
   return { spec, columns, data: data.rows, ...(downsampledFrom === undefined ? {} : { downsampledFrom }) };
@@ -115,18 +116,6 @@ async function previewPages(
   return pages;
 }
 
-/** The result's columns with their roles: the query's measures, and the group-by columns as dimensions. */
-function withRoles(columns: PreviewPage['columns'], query: Query): ChartColumn[] {
-  const measures = new Set(query.aggregate?.measures.map((m) => m.as));
-  return columns.map(({ name, label, type, format }) => ({
-    name,
-    label,
-    type,
-    ...(format ? { format } : {}),
-    role: measures.has(name) ? 'measure' : 'dimension',
-  }));
-}
-
 /**
  * A requested spec must fit the result (else INVALID_QUERY at `chart`); a saved one that no longer does (its
  * query changed since) gives way to the default of the result's shape.
@@ -144,6 +133,5 @@ function chosenSpec(choice: ChartChoice, columns: readonly ChartColumn[]): Chart
       'chart',
     );
   }
-  if (choice.saved && fitsColumns(choice.saved, columns)) return choice.saved;
-  return defaultChart(columns);
+  return savedOrDefault(choice.saved, columns);
 }

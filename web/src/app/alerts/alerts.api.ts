@@ -37,9 +37,7 @@ export class AlertsApi {
     return this.http.post<Alert>(`${at(id)}/resume`, null);
   }
   checks(id: string): Observable<readonly AlertCheck[]> {
-    return this.http
-      .get<{ items: readonly AlertCheck[] }>(`${at(id)}/runs`)
-      .pipe(map((page) => page.items));
+    return this.http.get<{ items: readonly AlertCheck[] }>(`${at(id)}/runs`).pipe(map((page) => page.items));
   }
   checkNow(id: string): Observable<AlertCheck> {
     return this.http.post<AlertCheck>(`${at(id)}/run-now`, null);
