@@ -1,6 +1,5 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { SCHEDULE_RUNNER, SCHEDULE_RUNNER_PRINCIPAL, type InternalTokenIssuer } from '@aurora/internal-auth';
-import { logger } from '@aurora/observability';
 import type { CallContext, DueCheck, Principal } from '@aurora/proto';
 import {
   CHART_LIMITS,
@@ -13,10 +12,9 @@ import {
   type SummarySnapshot,
 } from '@aurora/query-model';
 import type { GrpcClients } from '../http/grpc-clients';
+import { PollingLoop } from './polling-loop';
 import { summaryRows } from './chart-runs';
 import { runnableReport } from './report-runs';
-
-const log = logger('gateway');
 
 /** Checks taken per poll: the rest wait for the next one. */
 const TAKE = 10;
@@ -35,46 +33,32 @@ export interface AlertRunnerOptions {
  * the metadata service decides the transition. A check the owner may no longer run fails with that reason.
  */
 export class AlertRunner {
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  private lastFailure = '';
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly clients: GrpcClients,
     private readonly issuer: InternalTokenIssuer,
     private readonly options: AlertRunnerOptions,
-  ) {}
+  ) {
+    this.loop = new PollingLoop('alert runner', () => this.pass(), options.pollMs);
+  }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.poll(), this.options.pollMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
+  /** Nest calls this at shutdown. */
   onApplicationShutdown(): Promise<void> {
-    return this.stop();
+    return this.loop.stop();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.polling;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass: run what is queued. Never overlaps itself. */
   poll(): Promise<void> {
-    this.polling ??= this.pass()
-      .then(() => {
-        this.lastFailure = '';
-      })
-      .catch((error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        if (message !== this.lastFailure) log.warn('alert runner pass failed', { error: message });
-        this.lastFailure = message;
-      })
-      .finally(() => {
-        this.polling = undefined;
-      });
-    return this.polling;
+    return this.loop.poll();
   }
 
   private async pass(): Promise<void> {

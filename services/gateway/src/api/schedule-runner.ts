@@ -1,13 +1,11 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { FINISHED, type ExportJob } from '@aurora/export-jobs';
 import { SCHEDULE_RUNNER, SCHEDULE_RUNNER_PRINCIPAL, type InternalTokenIssuer } from '@aurora/internal-auth';
-import { logger } from '@aurora/observability';
 import type { CallContext, DueRun, Principal } from '@aurora/proto';
 import type { ScheduleRunView } from '@aurora/query-model';
 import type { GrpcClients } from '../http/grpc-clients';
+import { PollingLoop } from './polling-loop';
 import type { ExportsService } from './exports.service';
-
-const log = logger('gateway');
 
 /** Runs taken per poll: the rest wait for the next one. */
 const TAKE = 10;
@@ -25,49 +23,33 @@ export interface ScheduleRunnerOptions {
  * export fails with that reason. Every gateway replica polls; the metadata service hands each run to one.
  */
 export class ScheduleRunner {
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  /** The last failure logged: a metadata service without a database fails every pass the same way. */
-  private lastFailure = '';
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly clients: GrpcClients,
     private readonly exports: ExportsService,
     private readonly issuer: InternalTokenIssuer,
     private readonly options: ScheduleRunnerOptions,
-  ) {}
+  ) {
+    this.loop = new PollingLoop('schedule runner', () => this.pass(), options.pollMs);
+  }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.poll(), this.options.pollMs);
-    this.timer.unref();
+    this.loop.start();
   }
 
   /** Nest calls this at shutdown, before the clients and the export queue close. */
   onApplicationShutdown(): Promise<void> {
-    return this.stop();
+    return this.loop.stop();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.polling;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass: dispatch what is queued, then settle what has ended. Never overlaps itself. */
   poll(): Promise<void> {
-    this.polling ??= this.pass()
-      .then(() => {
-        this.lastFailure = '';
-      })
-      .catch((error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        if (message !== this.lastFailure) log.warn('schedule runner pass failed', { error: message });
-        this.lastFailure = message;
-      })
-      .finally(() => {
-        this.polling = undefined;
-      });
-    return this.polling;
+    return this.loop.poll();
   }
 
   private async pass(): Promise<void> {
