@@ -27,12 +27,15 @@ export interface ComposedMail {
  * the portal, which applies the reader's own rights); only an attachment does, when the plan allows one.
  */
 export function composeMail(run: FinishedRun, plan: AttachmentPlan): ComposedMail {
-  // A report name is the user's text: no line breaks in a header.
-  const report = run.reportName.replace(/[\r\n\t]+/g, ' ').slice(0, 200);
+  // A name is the user's text: no line breaks in a header.
+  const name = run.name.replace(/[\r\n\t]+/g, ' ').slice(0, 200);
+  const what = `The scheduled ${run.document} "${name}"`;
+  // A dashboard's file is one page: its rows are not what its reader counts.
+  const contents = run.document === 'report' ? `${run.rows.toLocaleString('en-US')} rows, ` : '';
   const lines =
     run.status === 'succeeded'
       ? [
-          `The scheduled report "${report}" finished at ${run.finishedAt}: ${run.rows.toLocaleString('en-US')} rows, ${run.fileName} (${formatBytes(run.bytes)}).`,
+          `${what} finished at ${run.finishedAt}: ${contents}${run.fileName} (${formatBytes(run.bytes)}).`,
           '',
           'Open the file in Aurora (you sign in, and see it only if your own access allows):',
           run.link,
@@ -40,13 +43,13 @@ export function composeMail(run: FinishedRun, plan: AttachmentPlan): ComposedMai
           plan.kind === 'attach' ? 'The file is also attached.' : (plan.why ?? ''),
         ]
       : [
-          `The scheduled report "${report}" failed at ${run.finishedAt}.`,
+          `${what} failed at ${run.finishedAt}.`,
           '',
           `Reason: ${run.error?.detail ?? 'unknown'}${run.error ? ` (${run.error.code})` : ''}`,
         ];
   const footer = ['', `Schedule ${run.scheduleId}, run ${run.runId}.`];
   return {
-    subject: `Aurora: "${report}" ${run.status === 'succeeded' ? 'is ready' : 'failed'}`,
+    subject: `Aurora: "${name}" ${run.status === 'succeeded' ? 'is ready' : 'failed'}`,
     text: [...lines, ...footer].filter((line, i, all) => !(line === '' && all[i - 1] === '')).join('\n'),
   };
 }

@@ -1,15 +1,19 @@
-import type { ExportFormat } from '@aurora/query-model';
+import type { ScheduleBody } from '@aurora/query-model';
 
 /** A scheduled run once its export has finished: what a delivery tells its recipients about. */
 export interface FinishedRun {
   readonly kind: 'scheduleRun';
-  readonly reportName: string;
+  /** What the schedule exports: a report's rows, or a dashboard's page. */
+  readonly document: 'report' | 'dashboard';
+  /** The report's or dashboard's name. */
+  readonly name: string;
   readonly scheduleId: string;
   readonly runId: string;
   /** The export job that wrote the file. */
   readonly exportId: string;
   readonly status: 'succeeded' | 'failed';
-  readonly format: ExportFormat;
+  readonly format: ScheduleBody['format'];
+  /** Rows written (a report's file); a dashboard's page counts the rows its tiles read. */
   readonly rows: number;
   /** The file's name as a download offers it, e.g. `orders-2026-12-07.csv`. */
   readonly fileName: string;

@@ -13,7 +13,9 @@ export interface ScheduleRunWebhook {
     readonly scheduleId: string;
     readonly runId: string;
     readonly jobId: string;
-    readonly reportName: string;
+    /** A report's schedule names the report; a dashboard's, the dashboard. */
+    readonly reportName?: string;
+    readonly dashboardName?: string;
     readonly format: FinishedRun['format'];
     readonly status: FinishedRun['status'];
     readonly rows: number;
@@ -72,7 +74,7 @@ function runPayload(run: FinishedRun): ScheduleRunWebhook {
       scheduleId: run.scheduleId,
       runId: run.runId,
       jobId: run.exportId,
-      reportName: run.reportName,
+      ...(run.document === 'dashboard' ? { dashboardName: run.name } : { reportName: run.name }),
       format: run.format,
       status: run.status,
       rows: run.rows,

@@ -97,6 +97,28 @@ describe('email delivery over SMTP', () => {
     expect(mail?.attachments).toEqual([]);
   });
 
+  it("names a dashboard's page as such, without a row count", async () => {
+    smtp = await startSmtp();
+    ({ email } = channel(testConfig({ smtpPort: smtp.port })));
+
+    const page = {
+      document: 'dashboard',
+      name: 'Month-end',
+      format: 'pdf',
+      fileName: 'Month-end.pdf',
+    } as const;
+    await email.deliver(finishedRun({ ...page, rows: 1_234 }), {
+      kind: 'email',
+      users: ['alice'],
+      groups: [],
+    });
+
+    const mail = smtp.mails[0];
+    expect(mail?.subject).toBe('Aurora: "Month-end" is ready');
+    expect(mail?.text).toMatch(/^The scheduled dashboard "Month-end" finished at .*: Month-end\.pdf \(/);
+    expect(mail?.text).not.toContain('1,234');
+  });
+
   it('tells of a failed run with its reason and no file', async () => {
     smtp = await startSmtp();
     ({ email } = channel(testConfig({ smtpPort: smtp.port })));

@@ -18,7 +18,8 @@ export const FILE = Buffer.from('order_id,amount\n1,19.99\n2,5.00\n');
 export function finishedRun(overrides: Partial<FinishedRun> = {}): FinishedRun {
   return {
     kind: 'scheduleRun',
-    reportName: 'Orders by region',
+    document: 'report',
+    name: 'Orders by region',
     scheduleId: 'sch_1',
     runId: 'run_1',
     exportId: 'exp_1',

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { newWebhookSecret, systemResolver, WebhookChannel, type Resolver } from '../src';
+import { newWebhookSecret, systemResolver, WebhookChannel, webhookPayload, type Resolver } from '../src';
 import { counterValue, finishedRun, startReceiver, testConfig } from './support';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -329,5 +329,14 @@ describe('webhook delivery', () => {
       });
       expect(hook.requests).toHaveLength(0);
     });
+  });
+});
+
+describe("a dashboard schedule's webhook", () => {
+  it('names the dashboard where a report schedule names its report', () => {
+    const run = finishedRun({ document: 'dashboard', name: 'Month-end', format: 'pdf' });
+    const { data } = webhookPayload(run);
+    expect(data).toMatchObject({ dashboardName: 'Month-end', format: 'pdf' });
+    expect(data).not.toHaveProperty('reportName');
   });
 });

@@ -1,9 +1,7 @@
 import { ChartSpecSchema } from '@aurora/query-model';
 import { z } from 'zod';
 
-/** The files a dashboard exports to (docs/API.md, "Dashboards"): one page as a PDF, or as a PNG. */
-export const DASHBOARD_FORMATS = ['pdf', 'png'] as const;
-export type DashboardFormat = (typeof DASHBOARD_FORMATS)[number];
+export { DASHBOARD_FORMATS, type DashboardFormat } from '@aurora/query-model';
 
 /** The bounds of a dashboard job: the dashboards contract's grid, and how much a tile may read. */
 export const DASHBOARD_JOB_LIMITS = {

@@ -6,6 +6,9 @@ import { parseBody, parseNestedQuery } from './validate';
 /** The file formats of an export (docs/API.md, `POST /exports`). */
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The files a dashboard exports to (docs/API.md, "Dashboards"): one page as a PDF, or as a PNG. */
+export const DASHBOARD_FORMATS = ['pdf', 'png'] as const;
+export type DashboardFormat = (typeof DASHBOARD_FORMATS)[number];
 
 /** No path separator, no character Windows refuses, no C0 or C1 control (a C1 control reached a raw header). */
 const NOT_PLAIN = '/\\\\:*?"<>|\\u0000-\\u001f\\u007f-\\u009f';

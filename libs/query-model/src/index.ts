@@ -27,10 +27,12 @@ export {
 export { checkJsonDepth, formatPath, parseBody, parseQuery } from './validate';
 export { queryJsonSchema } from './json-schema';
 export {
+  DASHBOARD_FORMATS,
   EXPORT_FORMATS,
   ExportRequestSchema,
   fileNameFrom,
   parseExportRequest,
+  type DashboardFormat,
   type ExportFormat,
   type ExportRequest,
 } from './export-request';
@@ -58,12 +60,14 @@ export {
   nextCronRun,
   nextCronRuns,
   parseScheduleBody,
+  scheduleTarget,
   type CronTrigger,
   type Delivery,
   type RunDeliveryView,
   type ScheduleBody,
   type ScheduleRunStatus,
   type ScheduleRunView,
+  type ScheduleTarget,
   type StoredDelivery,
   type ScheduleView,
   type Trigger,

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { EXPORT_FORMATS } from './export-request';
+import { DashboardFilterValuesSchema, type DashboardFilterValues } from './dashboard';
+import { DASHBOARD_FORMATS, EXPORT_FORMATS } from './export-request';
 import { parseBody } from './validate';
 
 /** The bounds of a schedule (docs/API.md, "Schedules"). */
@@ -71,14 +72,50 @@ export const TriggerSchema = z.union([CronTriggerSchema, z.strictObject({ onVint
 export type Trigger = z.infer<typeof TriggerSchema>;
 export type CronTrigger = z.infer<typeof CronTriggerSchema>;
 
-export const ScheduleBodySchema = z.strictObject({
-  reportId: z.uuid('must be a report id'),
-  format: z.enum(EXPORT_FORMATS),
-  trigger: TriggerSchema,
-  deliveries: z.array(DeliverySchema).max(SCHEDULE_LIMITS.maxDeliveries).default([]),
-  paused: z.boolean().default(false),
-});
+const REPORT_FORMATS: readonly string[] = EXPORT_FORMATS;
+
+/**
+ * A schedule of a saved report (CSV or Excel) or of a dashboard (its page as a PDF or PNG, with optional filter
+ * values): exactly one of `reportId` and `dashboardId`, and a format that document exports to.
+ */
+export const ScheduleBodySchema = z
+  .strictObject({
+    reportId: z.uuid('must be a report id').optional(),
+    dashboardId: z.uuid('must be a dashboard id').optional(),
+    format: z.enum([...EXPORT_FORMATS, ...DASHBOARD_FORMATS]),
+    /** A dashboard's filter values for every run (as POST /dashboards/{id}/export takes them). */
+    filters: DashboardFilterValuesSchema.optional(),
+    trigger: TriggerSchema,
+    deliveries: z.array(DeliverySchema).max(SCHEDULE_LIMITS.maxDeliveries).default([]),
+    paused: z.boolean().default(false),
+  })
+  .superRefine((body, context) => {
+    const problem = (path: string, message: string) =>
+      context.addIssue({ code: 'custom', message, path: [path] });
+    if ((body.reportId === undefined) === (body.dashboardId === undefined))
+      return problem('reportId', 'name exactly one of reportId (a report) and dashboardId (a dashboard)');
+    if (body.reportId !== undefined && !REPORT_FORMATS.includes(body.format))
+      return problem('format', `a report is scheduled as ${EXPORT_FORMATS.join(' or ')}`);
+    if (body.dashboardId !== undefined && REPORT_FORMATS.includes(body.format))
+      return problem('format', `a dashboard is scheduled as ${DASHBOARD_FORMATS.join(' or ')}`);
+    if (body.reportId !== undefined && body.filters !== undefined)
+      problem('filters', "are a dashboard's filter values: a report's schedule has none");
+  });
 export type ScheduleBody = z.infer<typeof ScheduleBodySchema>;
+
+/** What a schedule exports: a report (CSV, Excel) or a dashboard (PDF, PNG) with its filter values. */
+export type ScheduleTarget =
+  | { readonly kind: 'report'; readonly id: string }
+  | { readonly kind: 'dashboard'; readonly id: string; readonly filters: DashboardFilterValues };
+
+/** The document a valid schedule body names (ScheduleBodySchema made sure it names exactly one). */
+export function scheduleTarget(
+  body: Pick<ScheduleBody, 'reportId' | 'dashboardId' | 'filters'>,
+): ScheduleTarget {
+  if (body.dashboardId !== undefined)
+    return { kind: 'dashboard', id: body.dashboardId, filters: body.filters ?? {} };
+  return { kind: 'report', id: body.reportId ?? '' };
+}
 
 /** Validates a schedule body (POST and PUT /schedules); INVALID_QUERY with the path of the first problem. */
 export function parseScheduleBody(input: unknown): ScheduleBody {
@@ -135,9 +172,10 @@ function isTimeZone(zone: string): boolean {
 }
 
 /** A schedule as docs/API.md shows it (GET /schedules/{id}). */
-export interface ScheduleView {
+export type ScheduleView = (
+  { readonly reportId: string } | { readonly dashboardId: string; readonly filters: DashboardFilterValues }
+) & {
   readonly id: string;
-  readonly reportId: string;
   readonly owner: { readonly sub: string; readonly name: string };
   readonly format: ScheduleBody['format'];
   readonly trigger: Trigger;
@@ -149,7 +187,7 @@ export interface ScheduleView {
   readonly failing: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
-}
+};
 
 export type ScheduleRunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 

@@ -1,5 +1,5 @@
 import { AuroraError } from '@aurora/errors';
-import { nextCronRun, nextCronRuns, parseScheduleBody, SCHEDULE_LIMITS } from '../src';
+import { nextCronRun, nextCronRuns, parseScheduleBody, SCHEDULE_LIMITS, scheduleTarget } from '../src';
 
 const REPORT = '0b6c9f7e-2d4a-4c1b-9f2e-7a1d3c5e8b90';
 const body = (overrides: Record<string, unknown> = {}) => ({
@@ -42,6 +42,14 @@ describe('a schedule body', () => {
     ).toThrow();
   });
 
+  it('takes a dashboard as a PDF or PNG, with filter values', () => {
+    const dashboard = { dashboardId: REPORT, format: 'png', filters: { region: { values: ['EMEA'] } } };
+    const parsed = parseScheduleBody({ ...body(), reportId: undefined, ...dashboard });
+    expect(parsed).toMatchObject(dashboard);
+    expect(scheduleTarget(parsed)).toEqual({ kind: 'dashboard', id: REPORT, filters: dashboard.filters });
+    expect(scheduleTarget(parseScheduleBody(body()))).toEqual({ kind: 'report', id: REPORT });
+  });
+
   it('takes an onVintage trigger', () => {
     expect(parseScheduleBody(body({ trigger: { onVintage: true }, paused: true })).trigger).toEqual({
       onVintage: true,
@@ -50,7 +58,12 @@ describe('a schedule body', () => {
 
   it.each([
     ['a report id that is no id', body({ reportId: 'x' }), 'reportId'],
-    ['a format other than csv or xlsx', body({ format: 'pdf' }), 'format'],
+    ['a report as a page', body({ format: 'pdf' }), 'format'],
+    ['a dashboard as rows', body({ reportId: undefined, dashboardId: REPORT }), 'format'],
+    ['a report and a dashboard', body({ dashboardId: REPORT, format: 'pdf' }), 'reportId'],
+    ['neither', body({ reportId: undefined }), 'reportId'],
+    ['filter values on a report', body({ filters: {} }), 'filters'],
+    ['a format of neither', body({ format: 'docx' }), 'format'],
     [
       'an unknown zone',
       body({ trigger: { cron: '0 7 * * *', timeZone: 'Mars/Olympus' } }),

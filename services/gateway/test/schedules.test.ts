@@ -10,6 +10,10 @@ import {
   type RunningServer,
   type Stack,
 } from '@aurora/testing';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectProblem, send, type ApiResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
@@ -226,6 +230,113 @@ describe('a schedule', () => {
   it('needs a report the caller can read', async () => {
     const alices = await report('alice');
     expectProblem(await call('bob', 'POST', '/schedules', body(alices)), 404, 'NOT_FOUND', 'reportId');
+  });
+});
+
+describe('a dashboard schedule', () => {
+  const regionFilter = { id: 'region', kind: 'values', label: 'Region', column: 'region' };
+
+  async function dashboard(user: User): Promise<string> {
+    const tiles = [{ id: 't1', reportId: await report(user), view: 'table', x: 0, y: 0, w: 12, h: 4 }];
+    const created = await call(user, 'POST', '/dashboards', {
+      name: 'Regional month-end',
+      tiles,
+      filters: [regionFilter],
+    });
+    return ok<{ id: string }>(created, 201).id;
+  }
+
+  const dashboardBody = (dashboardId: string, overrides: Record<string, unknown> = {}) => ({
+    dashboardId,
+    format: 'pdf',
+    filters: { region: { values: ['EMEA'] } },
+    trigger: { onVintage: true },
+    deliveries: [{ email: { users: ['carol', 'bob'], groups: [] } }],
+    ...overrides,
+  });
+
+  /** The file of an export, through the portal's download link, as `user` may read it. */
+  async function file(user: User, exportId: string): Promise<Buffer> {
+    const link = await call(user, 'GET', `/exports/${exportId}/download`, undefined, {
+      accept: 'application/json',
+    });
+    const { url } = ok<{ url: string }>(link);
+    return Buffer.from(await (await fetch(url)).arrayBuffer());
+  }
+
+  it("runs now as a PDF of the dashboard's page, with its filter values, readable by a recipient it is shared with", async () => {
+    const dashboardId = await dashboard('alice');
+    const response = await call('alice', 'POST', '/schedules', dashboardBody(dashboardId));
+    const created = ok<Schedule & { dashboardId: string; filters: unknown }>(response, 201);
+    expect(created).toMatchObject({ dashboardId, format: 'pdf', filters: { region: { values: ['EMEA'] } } });
+    expect(created).not.toHaveProperty('reportId');
+
+    const queued = ok<Run>(await call('alice', 'POST', `/schedules/${created.id}/run-now`), 202);
+    const run = await ended('alice', created.id, queued.id);
+    expect(run).toMatchObject({ status: 'succeeded', error: null });
+    const job = ok<{ format: string; fileName: string; source: unknown }>(
+      await call('alice', 'GET', `/exports/${run.exportId ?? ''}`),
+    );
+    expect(job).toMatchObject({ format: 'pdf', fileName: 'Regional month-end.pdf' });
+    expect(job.source).toEqual({
+      runId: run.id,
+      scheduleId: created.id,
+      dashboardId,
+      dashboardName: 'Regional month-end',
+      ownerName: 'Alice Analyst',
+    });
+
+    // The page as poppler reads it: the dashboard, its filter line, the tile's report and only EMEA's row.
+    const pdf = await file('alice', run.exportId ?? '');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const dir = mkdtempSync(join(tmpdir(), 'dashboard-schedule-'));
+    try {
+      writeFileSync(join(dir, 'page.pdf'), pdf);
+      const text = execFileSync('pdftotext', ['-layout', join(dir, 'page.pdf'), '-']).toString();
+      expect(text).toContain('Regional month-end');
+      expect(text).toContain('Region: EMEA');
+      expect(text).toContain('Sales by region');
+      expect(text).toContain('EMEA');
+      expect(text).not.toContain('APAC');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // Recipients: carol, once it is shared with her, gets the same bytes; bob, to whom it is not, a 403.
+    expectProblem(await call('carol', 'GET', `/exports/${run.exportId ?? ''}`), 403, 'FORBIDDEN');
+    ok(await call('alice', 'PUT', `/dashboards/${dashboardId}/shares`, [{ user: 'carol', role: 'view' }]));
+    const reportIds = ok<{ tiles: { reportId: string }[] }>(
+      await call('alice', 'GET', `/dashboards/${dashboardId}`),
+    );
+    for (const { reportId } of reportIds.tiles)
+      ok(await call('alice', 'PUT', `/reports/${reportId}/shares`, [{ user: 'carol', role: 'view' }]));
+    expect(
+      ok<{ source: unknown }>(await call('carol', 'GET', `/exports/${run.exportId ?? ''}`)).source,
+    ).toEqual(job.source);
+    expect((await file('carol', run.exportId ?? '')).equals(pdf)).toBe(true);
+    const refused = await call('bob', 'GET', `/exports/${run.exportId ?? ''}`);
+    expectProblem(refused, 403, 'FORBIDDEN');
+    expect(refused.text).toMatch(/dashboard .*not shared with you/);
+  });
+
+  it.each([
+    ['a report format', { format: 'csv' }, 'format'],
+    ['a report too', { reportId: '0b6c9f7e-2d4a-4c1b-9f2e-7a1d3c5e8b90' }, 'reportId'],
+    ['a filter value of the wrong kind', { filters: { region: { from: '2026-01-01' } } }, 'filters.region'],
+  ])('is refused: %s', async (_, overrides, path) => {
+    const dashboardId = await dashboard('alice');
+    const input = dashboardBody(dashboardId, overrides);
+    expectProblem(await call('alice', 'POST', '/schedules', input), 400, 'INVALID_QUERY', path);
+  });
+
+  it('needs a dashboard the caller can read', async () => {
+    const alices = await dashboard('alice');
+    expectProblem(
+      await call('bob', 'POST', '/schedules', dashboardBody(alices)),
+      404,
+      'NOT_FOUND',
+      'dashboardId',
+    );
   });
 });
 

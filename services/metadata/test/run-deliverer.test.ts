@@ -269,7 +269,7 @@ describe("a schedule's webhook secret", () => {
     expect(first).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const body = (urls: string[]) =>
       parseScheduleBody({
-        reportId: created.reportId,
+        reportId: created.target.id,
         format: 'csv',
         trigger: { onVintage: true },
         deliveries: urls.map((url) => ({ webhook: { url } })),

@@ -33,7 +33,7 @@ beforeEach(async () => {
   clock = new Date('2027-03-22T00:00:00Z'); // a Monday
 });
 
-async function report(): Promise<string> {
+async function report(dataset = 'global_sales'): Promise<string> {
   const id = randomUUID();
   await database.db
     .insertInto('reports')
@@ -44,8 +44,8 @@ async function report(): Promise<string> {
       name: 'Daily sales',
       description: '',
       folder: '',
-      dataset: 'global_sales',
-      query: JSON.stringify({ dataset: 'global_sales', columns: ['region'] }),
+      dataset,
+      query: JSON.stringify({ dataset, columns: ['region'] }),
       vintages: '{}',
       layout: '{}',
       version: 1,
@@ -60,6 +60,42 @@ async function report(): Promise<string> {
 async function schedule(trigger: unknown = { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' }) {
   const body = parseScheduleBody({ reportId: await report(), format: 'csv', trigger });
   return new SchedulesStore(database, now).create(alice, body, 'global_sales');
+}
+
+/** A dashboard (a document in the reports table) with one tile on each report. */
+async function dashboard(reportIds: string[]): Promise<string> {
+  const id = randomUUID();
+  const tiles = reportIds.map((reportId, i) => ({
+    id: `t${i}`,
+    reportId,
+    view: 'chart',
+    x: 0,
+    y: i,
+    w: 6,
+    h: 1,
+  }));
+  await database.db
+    .insertInto('reports')
+    .values({
+      id,
+      kind: 'dashboard',
+      owner_sub: alice.sub,
+      owner_name: alice.name,
+      name: 'Month-end',
+      description: '',
+      folder: '',
+      dataset: '',
+      query: '{}',
+      vintages: '{}',
+      layout: '{}',
+      definition: JSON.stringify({ tiles, filters: [] }),
+      version: 1,
+      created_at: clock,
+      updated_at: clock,
+      deleted_at: null,
+    })
+    .execute();
+  return id;
 }
 
 const instants = (runs: { scheduledFor: Date }[]) => runs.map((r) => r.scheduledFor.toISOString()).sort();
@@ -151,7 +187,7 @@ describe('the scheduler', () => {
     const [a, b] = await Promise.all([first.take(10), second.take(10)]);
     const taken = [...a, ...b];
     expect(taken).toHaveLength(1);
-    expect(taken[0]).toMatchObject({ reportId: created.reportId, format: 'csv', owner: alice });
+    expect(taken[0]).toMatchObject({ target: created.target, format: 'csv', owner: alice });
     await first.exportStarted(run.id, 'exp_1');
     const ended = await first.exportCompleted('exp_1', { status: 'succeeded', rows: 42 });
     expect(ended).toMatchObject({ status: 'succeeded', rows: 42, exportId: 'exp_1' });
@@ -211,6 +247,33 @@ describe('the scheduler', () => {
     expect([...a, ...b].map((r) => r.cause)).toEqual(['vintage']);
     expect(await new Scheduler(database, now).vintageArrived('other', arrived)).toEqual([]);
   });
+
+  it("queues a dashboard's onVintage schedule when a dataset of one of its tiles gets a vintage", async () => {
+    const store = new SchedulesStore(database, now);
+    const id = await dashboard([await report('global_sales'), await report('employees')]);
+    const body = parseScheduleBody({
+      dashboardId: id,
+      format: 'pdf',
+      filters: { region: { values: ['EMEA'] } },
+      trigger: { onVintage: true },
+    });
+    const created = await store.create(alice, body, '');
+    expect(created.target).toEqual({ kind: 'dashboard', id, filters: { region: { values: ['EMEA'] } } });
+    const scheduler = new Scheduler(database, now);
+    const arrived = new Date('2027-03-31T22:00:00Z');
+    // Both tiles' datasets got a vintage in the same poll (one instant): one run.
+    const runs = [
+      ...(await scheduler.vintageArrived('global_sales', arrived)),
+      ...(await scheduler.vintageArrived('employees', arrived)),
+    ];
+    expect(runs.map((r) => r.scheduleId)).toEqual([created.id]);
+    expect(await scheduler.vintageArrived('orders', new Date('2027-04-01T22:00:00Z'))).toEqual([]);
+    const [taken] = await scheduler.take(10);
+    expect(taken).toMatchObject({ target: created.target, format: 'pdf', owner: alice });
+    // A paused one waits.
+    await store.setPaused(alice, created.id, true);
+    expect(await scheduler.vintageArrived('employees', new Date('2027-04-02T22:00:00Z'))).toEqual([]);
+  });
 });
 
 describe('schedules of their owner', () => {
@@ -221,7 +284,7 @@ describe('schedules of their owner', () => {
     await expect(store.runNow(bob, created.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await store.list(bob)).toEqual([]);
     const body = parseScheduleBody({
-      reportId: created.reportId,
+      reportId: created.target.id,
       format: 'xlsx',
       trigger: { onVintage: true },
     });

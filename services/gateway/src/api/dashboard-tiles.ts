@@ -1,7 +1,10 @@
 import { AuroraError, ErrorCode } from '@aurora/errors';
+import type { DashboardJobInput, ExportJob, ScheduleLink } from '@aurora/export-jobs';
 import type { CallContext, Dashboard } from '@aurora/proto';
 import {
   checkFilterValues,
+  describeFilterValues,
+  type DashboardFormat,
   type ChartSpec,
   type DashboardDefinition,
   type DashboardFilter,
@@ -9,6 +12,7 @@ import {
   type DashboardTile,
 } from '@aurora/query-model';
 import type { GrpcClients } from '../http/grpc-clients';
+import type { ExportsService } from './exports.service';
 import { runnableReport } from './report-runs';
 
 /** A dashboard's definition as the metadata service keeps it (validated when it was saved). */
@@ -86,6 +90,42 @@ export async function resolveDashboardTiles(
     }),
   );
   return { name: dashboard.content?.name ?? '', filters: definition.filters, tiles };
+}
+
+/**
+ * A dashboard's page as a PDF or PNG export job, for `POST /dashboards/{id}/export` and a dashboard's schedule
+ * runs alike: every tile resolved now for the viewer, with the filter values applied, as the tile endpoints run it
+ * (a tile they cannot run shows its problem on the page); the export worker then reads each tile as the viewer.
+ */
+export async function exportDashboard(
+  clients: GrpcClients,
+  exports: ExportsService,
+  id: string,
+  request: { readonly format: DashboardFormat; readonly filters: DashboardFilterValues },
+  context: CallContext,
+  idempotencyKey?: string,
+  schedule?: ScheduleLink,
+): Promise<ExportJob> {
+  const dashboard = await resolveDashboardTiles(clients, id, request.filters, context);
+  return exports.submitDashboard(
+    {
+      name: dashboard.name,
+      filters: describeFilterValues(dashboard.filters, request.filters),
+      format: request.format,
+      tiles: dashboard.tiles.map(jobTile),
+    },
+    context,
+    idempotencyKey,
+    schedule,
+  );
+}
+
+/** A resolved tile as the export job carries it: its place, and its query or the problem it shows. */
+function jobTile(tile: ResolvedTile): DashboardJobInput['tiles'][number] {
+  const { title, view, x, y, w, h } = tile;
+  if ('problem' in tile) return { title, view, x, y, w, h, problem: tile.problem };
+  const vintages = (tile.query['vintages'] ?? {}) as Record<string, { loadType: string; loadId?: string }>;
+  return { title, view, x, y, w, h, query: tile.query, vintages, chart: tile.chart ?? null };
 }
 
 async function openDefinition(

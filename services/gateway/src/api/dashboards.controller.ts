@@ -2,7 +2,6 @@ import type { CallContext, Caller, Dashboard } from '@aurora/proto';
 import { DASHBOARD_FORMATS, type ExportJob } from '@aurora/export-jobs';
 import {
   DashboardFilterValuesSchema,
-  describeFilterValues,
   parseBody,
   parseDashboardContent,
   parseReportShares,
@@ -36,7 +35,7 @@ import { GrpcClients } from '../http/grpc-clients';
 import { ifMatchVersion, requiredIfMatchVersion } from '../http/if-match';
 import { RunsQuery } from '../quota/query-slot.interceptor';
 import { chartOf, sendChart } from './chart-runs';
-import { definitionOf, resolveDashboardTiles, tileRun, type ResolvedTile } from './dashboard-tiles';
+import { definitionOf, exportDashboard, tileRun } from './dashboard-tiles';
 import { ExportsService } from './exports.service';
 import { FolderParams, parseListParams, toGrpcShare, toHttpShare } from './document-params';
 import { sendPreview } from './query-responses';
@@ -260,16 +259,12 @@ export class DashboardsController {
       body ?? {},
       'a valid dashboard export',
     );
-    const context = this.context(caller, response);
-    const dashboard = await resolveDashboardTiles(this.clients, id, filters, context);
-    const job: ExportJob = await this.exports.submitDashboard(
-      {
-        name: dashboard.name,
-        filters: describeFilterValues(dashboard.filters, filters),
-        format,
-        tiles: dashboard.tiles.map(jobTile),
-      },
-      context,
+    const job: ExportJob = await exportDashboard(
+      this.clients,
+      this.exports,
+      id,
+      { format, filters },
+      this.context(caller, response),
       idempotencyKey?.slice(0, 200),
     );
     response.setHeader('Location', `/api/v1/exports/${job.id}`);
@@ -285,14 +280,6 @@ const DashboardExportRequest = z.strictObject({
   format: z.enum(DASHBOARD_FORMATS),
   filters: DashboardFilterValuesSchema.optional(),
 });
-
-/** A resolved tile as the export job carries it: its place, and its query or the problem it shows. */
-function jobTile(tile: ResolvedTile) {
-  const { title, view, x, y, w, h } = tile;
-  if ('problem' in tile) return { title, view, x, y, w, h, problem: tile.problem };
-  const vintages = (tile.query['vintages'] ?? {}) as Record<string, { loadType: string; loadId?: string }>;
-  return { title, view, x, y, w, h, query: tile.query, vintages, chart: tile.chart ?? null };
-}
 
 const TileChartRequest = z.strictObject({
   filters: DashboardFilterValuesSchema.optional(),

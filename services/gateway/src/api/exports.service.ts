@@ -21,7 +21,12 @@ import type { CallContext, Principal } from '@aurora/proto';
 import type { GatewayConfig } from '../config';
 import type { GrpcClients } from '../http/grpc-clients';
 import { runnableReport } from './report-runs';
-import { checkRecipientRights, type ReadableExport, type ScheduledExport } from './scheduled-exports';
+import {
+  checkRecipientRights,
+  sourceOf,
+  type ReadableExport,
+  type ScheduledExport,
+} from './scheduled-exports';
 
 const log = logger('gateway');
 
@@ -35,11 +40,6 @@ const MAX_ID_SHOWN = 40;
 export function exportNotFound(id: string): AuroraError {
   const shown = id.length > MAX_ID_SHOWN ? `${id.slice(0, MAX_ID_SHOWN)}…` : id;
   return new AuroraError(ErrorCode.NOT_FOUND, `There is no export "${shown}".`);
-}
-
-function sourceOf(found: ScheduledExport): NonNullable<ReadableExport['source']> {
-  const { runId, scheduleId, reportId, reportName, owner } = found;
-  return { runId, scheduleId, reportId, reportName, ownerName: owner.name };
 }
 
 /** Export jobs for the HTTP API: validation and the Excel row limit up front, then the queue does the work. */
@@ -101,8 +101,8 @@ export class ExportsService {
   }
 
   /**
-   * A dashboard's page as a PDF or PNG job (`POST /dashboards/{id}/export`): `tiles` are the dashboard's tiles
-   * already resolved for the viewer (each report's query with its vintages and the dashboard's filters applied,
+   * A dashboard's page as a PDF or PNG job (exportDashboard): `tiles` are the dashboard's tiles already resolved
+   * for the viewer (each report's query with its vintages and the dashboard's filters applied,
    * as the tile endpoints run it). The worker reads every tile's rows as the viewer, with their rights; the
    * statement signs the whole dashboard, so no tile's query can be changed on the way.
    */

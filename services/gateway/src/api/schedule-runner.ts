@@ -2,8 +2,14 @@ import { AuroraError, ErrorCode } from '@aurora/errors';
 import { FINISHED, type ExportJob } from '@aurora/export-jobs';
 import { SCHEDULE_RUNNER, SCHEDULE_RUNNER_PRINCIPAL, type InternalTokenIssuer } from '@aurora/internal-auth';
 import type { CallContext, DueRun, Principal } from '@aurora/proto';
-import type { ScheduleRunView } from '@aurora/query-model';
+import type {
+  DashboardFilterValues,
+  DashboardFormat,
+  ExportFormat,
+  ScheduleRunView,
+} from '@aurora/query-model';
 import type { GrpcClients } from '../http/grpc-clients';
+import { exportDashboard } from './dashboard-tiles';
 import { PollingLoop } from './polling-loop';
 import type { ExportsService } from './exports.service';
 
@@ -17,10 +23,11 @@ export interface ScheduleRunnerOptions {
 
 /**
  * Turns queued schedule runs into export jobs, and follows each job to its end. It lives in the gateway because
- * only the gateway signs export jobs: each run is submitted through ExportsService.submit as the schedule's
- * owner, exactly as an export they started by hand (their report resolved now, their dataset policy, their
- * quotas), with the run id as idempotency key, so a run taken twice makes one job. A run the owner may no longer
- * export fails with that reason. Every gateway replica polls; the metadata service hands each run to one.
+ * only the gateway signs export jobs: each run is submitted through ExportsService as the schedule's owner,
+ * exactly as an export they started by hand (a report's rows, or a dashboard's page with its tiles resolved now;
+ * their dataset policy, their quotas), with the run id as idempotency key, so a run taken twice makes one job. A
+ * run the owner may no longer export fails with that reason. Every gateway replica polls; the metadata service
+ * hands each run to one.
  */
 export class ScheduleRunner {
   private readonly loop: PollingLoop;
@@ -61,13 +68,30 @@ export class ScheduleRunner {
   private async dispatch(due: DueRun, runner: CallContext): Promise<void> {
     const run = JSON.parse(due.runJson) as ScheduleRunView;
     const owner = JSON.parse(due.ownerJson) as Principal;
+    const key = `schedule-run:${run.id}`;
+    const link = { scheduleId: run.scheduleId, runId: run.id };
     try {
-      const job = await this.exports.submit(
-        { reportId: due.reportId, format: due.format },
-        await this.context(owner),
-        `schedule-run:${run.id}`,
-        { scheduleId: run.scheduleId, runId: run.id },
-      );
+      const context = await this.context(owner);
+      const job =
+        due.kind === 'dashboard'
+          ? await exportDashboard(
+              this.clients,
+              this.exports,
+              due.documentId,
+              {
+                format: due.format as DashboardFormat,
+                filters: JSON.parse(due.filtersJson || '{}') as DashboardFilterValues,
+              },
+              context,
+              key,
+              link,
+            )
+          : await this.exports.submit(
+              { reportId: due.documentId, format: due.format as ExportFormat },
+              context,
+              key,
+              link,
+            );
       await this.clients.schedules.runStarted(run.id, job.id, runner);
     } catch (error) {
       // Refused for a reason the owner should read (no access any more, report gone, quota): the run fails with

@@ -90,8 +90,11 @@ interface SchedulesTable {
   owner_sub: string;
   owner_name: string;
   owner_principal: Json;
+  /** A report's base dataset; '' for a dashboard (its tiles' datasets are read when a vintage arrives). */
   dataset: string;
-  format: 'csv' | 'xlsx';
+  document_kind: 'report' | 'dashboard';
+  format: 'csv' | 'xlsx' | 'pdf' | 'png';
+  filter_values: Json;
   trigger: Json;
   deliveries: Json;
   paused: boolean;

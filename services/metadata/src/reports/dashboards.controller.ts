@@ -171,7 +171,7 @@ function stored(content: ContentMessage | undefined): StoredDashboardContent {
 }
 
 /** The definition as it was saved (validated then; a dashboard's definition reads no catalog). */
-function definitionOf(dashboard: StoredDashboard): DashboardDefinition {
+export function definitionOf(dashboard: StoredDashboard): DashboardDefinition {
   return JSON.parse(dashboard.content.definitionJson) as DashboardDefinition;
 }
 

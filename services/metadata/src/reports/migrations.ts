@@ -340,4 +340,20 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       );
     },
   },
+  '2026-12-08-008-dashboard-schedules': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // A schedule may deliver a dashboard (its page as a PDF or PNG): report_id then names the dashboard, which
+      // lives in the reports table too, and filter_values holds the dashboard's filter values for every run.
+      // The kind follows the format, so a report is never exported as a page, nor a dashboard as rows.
+      await sql`
+        alter table schedules
+          drop constraint schedules_format_check,
+          add column document_kind text not null default 'report'
+            check (document_kind in ('report', 'dashboard')),
+          add column filter_values jsonb not null default '{}'::jsonb,
+          add constraint schedules_format_check check (
+            (document_kind = 'report' and format in ('csv', 'xlsx'))
+            or (document_kind = 'dashboard' and format in ('pdf', 'png')))`.execute(db);
+    },
+  },
 };

@@ -219,7 +219,7 @@ export class RunDeliverer {
         summary: describeAlertValues(jsonOf(row.condition) as AlertCondition, values, rowCount),
         values,
         rowCount,
-        link: portalLink(this.options.portalUrl, null, row.report_id),
+        link: portalLink(this.options.portalUrl, null, row.report_id, 'report'),
         finishedAt: (row.finished_at ?? this.now()).toISOString(),
       };
     });
@@ -244,6 +244,7 @@ export class RunDeliverer {
           'r.finished_at',
           's.format',
           's.report_id',
+          's.document_kind',
           'p.name',
         ])
         .where('r.id', '=', runId)
@@ -255,7 +256,8 @@ export class RunDeliverer {
       const key = row.export_id ? objectKey({ id: row.export_id, format: row.format }) : undefined;
       return {
         kind: 'scheduleRun',
-        reportName: row.name,
+        document: row.document_kind,
+        name: row.name,
         scheduleId: row.schedule_id,
         runId: row.id,
         exportId: row.export_id ?? '',
@@ -264,7 +266,7 @@ export class RunDeliverer {
         rows: row.rows === null ? 0 : Number(row.rows),
         fileName: row.file_name ?? `${row.name}.${row.format}`,
         bytes: row.bytes === null ? 0 : Number(row.bytes),
-        link: portalLink(this.options.portalUrl, row.export_id, row.report_id),
+        link: portalLink(this.options.portalUrl, row.export_id, row.report_id, row.document_kind),
         finishedAt: (row.finished_at ?? this.now()).toISOString(),
         ...(error ? { error } : {}),
         ...(readObject && key && row.status === 'succeeded'
@@ -277,11 +279,16 @@ export class RunDeliverer {
 
 /**
  * The portal's page of the run's export (the reader signs in, and the portal serves the file only on the reader's
- * own rights), or the report's page when the run never became an export.
+ * own rights), or the report's (dashboard's) page when the run never became an export.
  */
-export function portalLink(portalUrl: string, exportId: string | null, reportId: string): string {
+export function portalLink(
+  portalUrl: string,
+  exportId: string | null,
+  documentId: string,
+  kind: 'report' | 'dashboard',
+): string {
   const base = portalUrl.replace(/\/+$/, '');
-  return exportId ? `${base}/exports/${exportId}` : `${base}/reports/${reportId}`;
+  return exportId ? `${base}/exports/${exportId}` : `${base}/${kind}s/${documentId}`;
 }
 
 function deliveryTarget(target: DeliveryRowTarget): DeliveryTarget {

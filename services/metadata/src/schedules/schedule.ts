@@ -4,6 +4,8 @@ import {
   SCHEDULE_LIMITS,
   type Delivery,
   type RunDeliveryView,
+  type ScheduleBody,
+  type ScheduleTarget,
   type StoredDelivery,
   type Trigger,
 } from '@aurora/query-model';
@@ -19,9 +21,10 @@ export interface RunError {
 
 export interface StoredSchedule {
   readonly id: string;
-  readonly reportId: string;
+  /** The report, or the dashboard with its filter values, that each run exports. */
+  readonly target: ScheduleTarget;
   readonly owner: { readonly sub: string; readonly name: string };
-  readonly format: 'csv' | 'xlsx';
+  readonly format: ScheduleBody['format'];
   readonly trigger: Trigger;
   readonly deliveries: readonly StoredDelivery[];
   readonly paused: boolean;
@@ -56,11 +59,11 @@ export interface StoredRun {
   readonly deliveries: readonly RunDeliveryView[];
 }
 
-/** A queued run with what its dispatch needs: the owner to run as, the report and the format. */
+/** A queued run with what its dispatch needs: the owner to run as, the report or dashboard and the format. */
 export interface DueRun {
   readonly run: StoredRun;
-  readonly reportId: string;
-  readonly format: 'csv' | 'xlsx';
+  readonly target: ScheduleTarget;
+  readonly format: ScheduleBody['format'];
   readonly owner: Principal;
 }
 

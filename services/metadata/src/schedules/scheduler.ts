@@ -9,7 +9,14 @@ import {
 } from '../alerts/notifications';
 import type { AppDatabase, AppTables } from '../reports/app-database';
 import { nextRunAfter, type DueRun, type RunError, type StoredRun } from './schedule';
-import { insertRun, parseDeliveries, parseTrigger, toRun, type DeliveryRowTarget } from './schedules.store';
+import {
+  insertRun,
+  parseDeliveries,
+  parseTrigger,
+  targetOf,
+  toRun,
+  type DeliveryRowTarget,
+} from './schedules.store';
 
 const log = logger('metadata');
 
@@ -71,11 +78,18 @@ export class Scheduler {
     );
   }
 
-  /** Queues a run of every unpaused onVintage schedule on `dataset`, for the vintage that arrived at `at`. */
+  /**
+   * Queues a run of every unpaused onVintage schedule on `dataset` (a report reading it, or a dashboard with a
+   * tile whose report does), for the vintage that arrived at `at`.
+   */
   vintageArrived(dataset: string, at: Date): Promise<StoredRun[]> {
     return this.database.run(async (db) => {
       const queued: StoredRun[] = [];
-      for (const id of await onVintageIds(db, 'schedules', dataset)) {
+      const ids = [
+        ...(await onVintageIds(db, 'schedules', dataset)),
+        ...(await dashboardsOnVintage(db, dataset)),
+      ];
+      for (const id of ids) {
         const run = await insertRun(db, id, at, 'vintage', this.now());
         if (run) queued.push(run);
       }
@@ -186,7 +200,7 @@ export class Scheduler {
             consecutive_failures: outcome.status === 'succeeded' ? 0 : eb('consecutive_failures', '+', 1),
           }))
           .where('id', '=', row.schedule_id)
-          .returning(['deliveries', 'owner_sub', 'report_id'])
+          .returning(['deliveries', 'owner_sub', 'report_id', 'document_kind', 'filter_values'])
           .executeTakeFirstOrThrow();
         if (outcome.status === 'failed')
           notification = await insertNotification(
@@ -230,24 +244,25 @@ export class Scheduler {
   }
 }
 
-/** The owner's bell when a run failed: which report, and why. */
+/** The owner's bell when a run failed: which report or dashboard, and why. */
 async function failedRunNotice(
   tx: Kysely<AppTables>,
   scheduleId: string,
-  schedule: { owner_sub: string; report_id: string },
+  schedule: Parameters<typeof targetOf>[0] & { owner_sub: string },
   error: RunError,
 ): Promise<NewNotification> {
-  const report = await tx
+  const target = targetOf(schedule);
+  const document = await tx
     .selectFrom('reports')
     .select('name')
-    .where('id', '=', schedule.report_id)
+    .where('id', '=', target.id)
     .executeTakeFirst();
   return {
     recipient: schedule.owner_sub,
     kind: 'schedule.failed',
-    title: `Schedule of "${report?.name ?? 'a report'}" failed`,
+    title: `Schedule of "${document?.name ?? `a ${target.kind}`}" failed`,
     body: `${error.detail} (${error.code})`,
-    link: `/reports/${schedule.report_id}`,
+    link: `/${target.kind}s/${target.id}`,
     alertId: null,
     scheduleId,
     values: null,
@@ -311,25 +326,46 @@ export async function onVintageIds(
   return rows.map((row) => row.id);
 }
 
-/** Runs with their schedule's report, format and owner (`r` and `s`). */
+/**
+ * The unpaused onVintage dashboard schedules with a tile whose report reads `dataset` as its base dataset (the
+ * dashboard as it is now: a tile added since the schedule was made counts).
+ */
+async function dashboardsOnVintage(db: Kysely<AppTables>, dataset: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('schedules as s')
+    .innerJoin('reports as d', 'd.id', 's.report_id')
+    .select('s.id')
+    .where('s.document_kind', '=', 'dashboard')
+    .where('s.paused', '=', false)
+    .where(sql<SqlBool>`s.trigger ? 'onVintage'`)
+    .where(
+      sql<SqlBool>`exists (
+        select 1 from jsonb_array_elements(d.definition -> 'tiles') tile
+        join reports r on r.id::text = tile ->> 'reportId'
+        where r.kind = 'report' and r.dataset = ${dataset})`,
+    )
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Runs with their schedule's report or dashboard, format and owner (`r` and `s`). */
 function dueRuns(db: Kysely<AppTables>) {
   return db
     .selectFrom('schedule_runs as r')
     .innerJoin('schedules as s', 's.id', 'r.schedule_id')
     .selectAll('r')
-    .select(['s.report_id', 's.format', 's.owner_principal']);
+    .select(['s.report_id', 's.document_kind', 's.filter_values', 's.format', 's.owner_principal']);
 }
 
 function dueRun(
-  row: Selectable<AppTables['schedule_runs']> & {
-    report_id: string;
-    format: 'csv' | 'xlsx';
-    owner_principal: unknown;
-  },
+  row: Selectable<AppTables['schedule_runs']> &
+    Pick<Selectable<AppTables['schedules']>, 'report_id' | 'document_kind' | 'filter_values' | 'format'> & {
+      owner_principal: unknown;
+    },
 ): DueRun {
   const owner: unknown =
     typeof row.owner_principal === 'string'
       ? (JSON.parse(row.owner_principal) as unknown)
       : row.owner_principal;
-  return { run: toRun(row), reportId: row.report_id, format: row.format, owner: owner as Principal };
+  return { run: toRun(row), target: targetOf(row), format: row.format, owner: owner as Principal };
 }

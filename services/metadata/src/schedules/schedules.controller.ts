@@ -2,14 +2,20 @@ import { AuroraError, ErrorCode } from '@aurora/errors';
 import { requireGatewayActor, SCHEDULE_RUNNER } from '@aurora/internal-auth';
 import { callerOf, principalFromMetadata, type Principal } from '@aurora/proto';
 import {
+  checkFilterValues,
   parseScheduleBody,
+  scheduleTarget,
   type ScheduleBody,
   type ScheduleRunView,
+  type ScheduleTarget,
   type ScheduleView,
 } from '@aurora/query-model';
 import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
+import { DASHBOARDS_STORE, definitionOf } from '../reports/dashboards.controller';
+import type { DashboardsStore } from '../reports/dashboards.store';
+import type { DocumentStore, StoredDocument } from '../reports/document-store';
 import { REPORTS_STORE } from '../reports/reports.controller';
 import type { ReportsStore, StoredReport } from '../reports/reports.store';
 import type { DueRun, StoredRun, StoredSchedule } from './schedule';
@@ -35,13 +41,14 @@ export class SchedulesController {
   constructor(
     @Inject(SCHEDULES) private readonly schedules: Schedules | undefined,
     @Inject(REPORTS_STORE) private readonly reports: ReportsStore | undefined,
+    @Inject(DASHBOARDS_STORE) private readonly dashboards: DashboardsStore | undefined,
   ) {}
 
   @GrpcMethod('SchedulesService', 'CreateSchedule')
   async create(request: { bodyJson: string }, metadata: Metadata) {
     const asker = principalFromMetadata(metadata);
     const body = parse(request.bodyJson);
-    const dataset = await this.readableReport(asker, body);
+    const dataset = await this.readableTarget(asker, scheduleTarget(body));
     return one(await this.store().create(asker, body, dataset));
   }
 
@@ -60,7 +67,7 @@ export class SchedulesController {
   async update(request: { id: string; expectedVersion: number; bodyJson: string }, metadata: Metadata) {
     const asker = principalFromMetadata(metadata);
     const body = parse(request.bodyJson);
-    const dataset = await this.readableReport(asker, body);
+    const dataset = await this.readableTarget(asker, scheduleTarget(body));
     return one(await this.store().update(asker, request.id, request.expectedVersion, body, dataset));
   }
 
@@ -87,7 +94,7 @@ export class SchedulesController {
   async runNow(request: { id: string }, metadata: Metadata) {
     const asker = principalFromMetadata(metadata);
     const schedule = await this.store().get(asker, request.id);
-    await this.readableReport(asker, { reportId: schedule.reportId });
+    await this.readableTarget(asker, schedule.target);
     return { json: JSON.stringify(runView(await this.store().runNow(asker, request.id))) };
   }
 
@@ -147,9 +154,17 @@ export class SchedulesController {
     return { json: run ? JSON.stringify(runView(run)) : '{}' };
   }
 
-  private async readableReport(asker: Principal, body: Pick<ScheduleBody, 'reportId'>): Promise<string> {
+  /** The report's base dataset ('' for a dashboard), once the asker may read what the schedule exports. */
+  private async readableTarget(asker: Principal, target: ScheduleTarget): Promise<string> {
+    if (target.kind === 'dashboard') {
+      if (!this.dashboards) throw unavailable();
+      const dashboard = await readableDocument(this.dashboards, asker, target.id, 'dashboard');
+      // Values for a filter the dashboard lacks, or of another kind, are refused now rather than at every run.
+      checkFilterValues(definitionOf(dashboard).filters, target.filters);
+      return '';
+    }
     if (!this.reports) throw unavailable();
-    return (await readableReport(this.reports, asker, body.reportId)).content.dataset;
+    return (await readableReport(this.reports, asker, target.id)).content.dataset;
   }
 
   private store(): SchedulesStore {
@@ -167,19 +182,30 @@ export class SchedulesController {
  * The report a schedule or an alert is on, if the asker may read it (NOT_FOUND at `reportId` otherwise, as for
  * reports) and it is not in the trash.
  */
-export async function readableReport(
+export function readableReport(
   reports: ReportsStore,
   asker: Principal,
   reportId: string,
 ): Promise<StoredReport> {
-  const report = await reports.get(asker, reportId).catch((error: unknown) => {
+  return readableDocument(reports, asker, reportId, 'report');
+}
+
+/** A document the asker may read and that is not in the trash; NOT_FOUND at `reportId` or `dashboardId`. */
+async function readableDocument<C>(
+  store: DocumentStore<C>,
+  asker: Principal,
+  id: string,
+  kind: ScheduleTarget['kind'],
+): Promise<StoredDocument<C>> {
+  const path = `${kind}Id`;
+  const document = await store.get(asker, id).catch((error: unknown) => {
     throw error instanceof AuroraError && error.code === ErrorCode.NOT_FOUND
-      ? new AuroraError(ErrorCode.NOT_FOUND, error.detail, 'reportId')
+      ? new AuroraError(ErrorCode.NOT_FOUND, error.detail, path)
       : error;
   });
-  if (report.deletedAt)
-    throw new AuroraError(ErrorCode.NOT_FOUND, 'This report is in the trash: restore it first.', 'reportId');
-  return report;
+  if (document.deletedAt)
+    throw new AuroraError(ErrorCode.NOT_FOUND, `This ${kind} is in the trash: restore it first.`, path);
+  return document;
 }
 
 function parse(bodyJson: string): ScheduleBody {
@@ -205,8 +231,10 @@ function one(schedule: StoredSchedule) {
 
 export function scheduleView(s: StoredSchedule): ScheduleView {
   return {
+    ...(s.target.kind === 'dashboard'
+      ? { dashboardId: s.target.id, filters: s.target.filters }
+      : { reportId: s.target.id }),
     id: s.id,
-    reportId: s.reportId,
     owner: s.owner,
     format: s.format,
     trigger: s.trigger,
@@ -240,7 +268,9 @@ export function runView(r: StoredRun): ScheduleRunView {
 function dueRunMessage(due: DueRun) {
   return {
     runJson: JSON.stringify(runView(due.run)),
-    reportId: due.reportId,
+    documentId: due.target.id,
+    kind: due.target.kind,
+    filtersJson: due.target.kind === 'dashboard' ? JSON.stringify(due.target.filters) : '',
     format: due.format,
     ownerJson: JSON.stringify(due.owner),
   };

@@ -1,6 +1,12 @@
 import { AuroraError, ErrorCode, QuotaExceededError } from '@aurora/errors';
 import type { Principal } from '@aurora/proto';
-import { SCHEDULE_LIMITS, type ScheduleBody } from '@aurora/query-model';
+import {
+  SCHEDULE_LIMITS,
+  scheduleTarget,
+  type DashboardFilterValues,
+  type ScheduleBody,
+  type ScheduleTarget,
+} from '@aurora/query-model';
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { AppDatabase, AppTables } from '../reports/app-database';
@@ -48,7 +54,6 @@ export class SchedulesStore {
           .insertInto('schedules')
           .values({
             id,
-            report_id: body.reportId,
             owner_sub: asker.sub,
             owner_name: asker.name,
             owner_principal: JSON.stringify(asker),
@@ -90,7 +95,6 @@ export class SchedulesStore {
     dataset: string,
   ): Promise<StoredSchedule> {
     return this.change(asker, id, expectedVersion, (row) => ({
-      report_id: body.reportId,
       dataset,
       // The owner's latest principal: their groups today are what the next runs ask for data with.
       owner_name: asker.name,
@@ -147,7 +151,16 @@ export class SchedulesStore {
         .selectFrom('schedule_runs as r')
         .innerJoin('schedules as s', 's.id', 'r.schedule_id')
         .innerJoin('reports as p', 'p.id', 's.report_id')
-        .select(['r.id', 'r.schedule_id', 's.report_id', 's.owner_sub', 's.owner_principal', 'p.name'])
+        .select([
+          'r.id',
+          'r.schedule_id',
+          's.report_id',
+          's.document_kind',
+          's.filter_values',
+          's.owner_sub',
+          's.owner_principal',
+          'p.name',
+        ])
         .where('r.export_id', '=', exportId)
         .executeTakeFirst();
       if (!row) throw exportNotFound();
@@ -167,8 +180,8 @@ export class SchedulesStore {
         exportId,
         runId: row.id,
         scheduleId: row.schedule_id,
-        reportId: row.report_id,
-        reportName: row.name,
+        target: targetOf(row),
+        name: row.name,
         owner,
       };
     });
@@ -228,7 +241,11 @@ export class SchedulesStore {
 }
 
 function contentColumns(body: ScheduleBody, now: Date, previous: readonly StoredDelivery[]) {
+  const target = scheduleTarget(body);
   return {
+    report_id: target.id,
+    document_kind: target.kind,
+    filter_values: JSON.stringify(target.kind === 'dashboard' ? target.filters : {}),
     format: body.format,
     trigger: JSON.stringify(body.trigger),
     deliveries: JSON.stringify(withSecrets(body.deliveries, previous)),
@@ -302,8 +319,9 @@ export interface ScheduledExport {
   readonly exportId: string;
   readonly runId: string;
   readonly scheduleId: string;
-  readonly reportId: string;
-  readonly reportName: string;
+  /** The report or dashboard the run exported, and its name. */
+  readonly target: ScheduleTarget;
+  readonly name: string;
   /** The owner's principal as last seen: the gateway compares what the query compiles to for each. */
   readonly owner: Principal;
 }
@@ -349,10 +367,19 @@ export function jsonOf(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
+/** What a schedule row exports: its report, or its dashboard with the filter values. */
+export function targetOf(
+  row: Pick<ScheduleRow, 'report_id' | 'document_kind' | 'filter_values'>,
+): ScheduleTarget {
+  return row.document_kind === 'dashboard'
+    ? { kind: 'dashboard', id: row.report_id, filters: jsonOf(row.filter_values) as DashboardFilterValues }
+    : { kind: 'report', id: row.report_id };
+}
+
 export function toSchedule(row: ScheduleRow): StoredSchedule {
   return {
     id: row.id,
-    reportId: row.report_id,
+    target: targetOf(row),
     owner: { sub: row.owner_sub, name: row.owner_name },
     format: row.format,
     trigger: parseTrigger(row),

@@ -43,10 +43,11 @@ export class VintageWatcher {
 
   async poll(): Promise<VintageArrival[]> {
     const arrivals: VintageArrival[] = [];
+    // One instant per poll: a dashboard schedule on two datasets that both got a vintage runs once for it.
+    const at = this.now();
     for (const dataset of this.source.partitionedDatasets()) {
       const found = await this.arrived(dataset);
       if (found.length === 0) continue;
-      const at = this.now();
       const listeners = Array.isArray(this.listeners) ? this.listeners : [this.listeners];
       for (const listener of listeners as readonly VintageListener[])
         await listener.vintageArrived(dataset, at);
