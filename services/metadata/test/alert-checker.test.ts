@@ -1,13 +1,13 @@
 import type { Principal } from '@aurora/proto';
 import { parseAlertBody } from '@aurora/query-model';
 import { startPostgres, type RunningPostgres } from '@aurora/testing';
-import { randomUUID } from 'node:crypto';
 import { AlertChecker } from '../src/alerts/alert-checker';
 import { AlertsStore } from '../src/alerts/alerts.store';
 import { NotificationsStore, type CreatedNotification } from '../src/alerts/notifications';
 import { AppDatabase } from '../src/reports/app-database';
 import { Scheduler } from '../src/schedules/scheduler';
 import { SchedulesStore } from '../src/schedules/schedules.store';
+import { insertReport } from './support/documents';
 
 /** Alert checks on a real PostgreSQL, with a clock the test moves: queued once per instant, state moved once. */
 
@@ -37,29 +37,11 @@ beforeEach(async () => {
   clock = new Date('2027-03-22T00:00:00Z'); // a Monday
 });
 
-async function report(): Promise<string> {
-  const id = randomUUID();
-  await database.db
-    .insertInto('reports')
-    .values({
-      id,
-      owner_sub: alice.sub,
-      owner_name: alice.name,
-      name: 'Sales by region',
-      description: '',
-      folder: '',
-      dataset: 'global_sales',
-      query: JSON.stringify({ dataset: 'global_sales', aggregate: { groupBy: ['region'], measures: [] } }),
-      vintages: '{}',
-      layout: '{}',
-      version: 1,
-      created_at: clock,
-      updated_at: clock,
-      deleted_at: null,
-    })
-    .execute();
-  return id;
-}
+const report = () =>
+  insertReport(database, alice, clock, {
+    name: 'Sales by region',
+    query: { dataset: 'global_sales', aggregate: { groupBy: ['region'], measures: [] } },
+  });
 
 async function alert(trigger: unknown = { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' }) {
   const body = parseAlertBody({

@@ -2,13 +2,13 @@ import { Deliveries, InMemoryDirectory, type DeliveryConfig } from '@aurora/deli
 import type { Principal } from '@aurora/proto';
 import { parseScheduleBody, type StoredDelivery } from '@aurora/query-model';
 import { freePort, startPostgres, startSmtp, type RunningPostgres, type TestSmtp } from '@aurora/testing';
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Registry } from 'prom-client';
 import { AppDatabase } from '../src/reports/app-database';
 import { RunDeliverer } from '../src/schedules/run-deliverer';
 import { Scheduler } from '../src/schedules/scheduler';
 import { SchedulesStore } from '../src/schedules/schedules.store';
+import { insertReport } from './support/documents';
 
 /**
  * docs/API.md, "Deliveries": a finished run is delivered to each of its schedule's targets once, across replicas,
@@ -80,26 +80,7 @@ beforeEach(async () => {
 });
 
 async function schedule(owner: Principal, deliveries: unknown[]) {
-  const id = randomUUID();
-  await database.db
-    .insertInto('reports')
-    .values({
-      id,
-      owner_sub: owner.sub,
-      owner_name: owner.name,
-      name: 'Daily sales',
-      description: '',
-      folder: '',
-      dataset: 'global_sales',
-      query: JSON.stringify({ dataset: 'global_sales', columns: ['region'] }),
-      vintages: '{}',
-      layout: '{}',
-      version: 1,
-      created_at: clock,
-      updated_at: clock,
-      deleted_at: null,
-    })
-    .execute();
+  const id = await insertReport(database, owner, clock);
   const body = parseScheduleBody({ reportId: id, format: 'csv', trigger: { onVintage: true }, deliveries });
   return store().create(owner, body, 'global_sales');
 }

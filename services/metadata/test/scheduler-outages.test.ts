@@ -2,7 +2,6 @@ import type { Principal } from '@aurora/proto';
 import { parseScheduleBody } from '@aurora/query-model';
 import { startNats, startPostgres, type RunningNats, type RunningPostgres } from '@aurora/testing';
 import { connect, Events, JSONCodec, type NatsConnection } from 'nats';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { AppDatabase } from '../src/reports/app-database';
 import { PeriodicTask } from '../src/schedules/periodic-task';
@@ -10,6 +9,7 @@ import { Scheduler } from '../src/schedules/scheduler';
 import { SchedulesStore } from '../src/schedules/schedules.store';
 import { VintageEvents, type VintageArrivedEvent } from '../src/schedules/vintage-events';
 import { VintageWatcher, type VintageSource } from '../src/schedules/vintage-watcher';
+import { insertReport } from './support/documents';
 
 /**
  * The scheduler through outages (issue 17, "Replicas and outages"), on a real PostgreSQL and NATS that the test
@@ -41,26 +41,7 @@ async function stopPostgres(): Promise<void> {
 }
 
 async function schedule(database: AppDatabase, dataset: string, trigger: unknown) {
-  const reportId = randomUUID();
-  await database.db
-    .insertInto('reports')
-    .values({
-      id: reportId,
-      owner_sub: alice.sub,
-      owner_name: alice.name,
-      name: 'Daily sales',
-      description: '',
-      folder: '',
-      dataset,
-      query: JSON.stringify({ dataset, columns: ['region'] }),
-      vintages: '{}',
-      layout: '{}',
-      version: 1,
-      created_at: clock,
-      updated_at: clock,
-      deleted_at: null,
-    })
-    .execute();
+  const reportId = await insertReport(database, alice, clock, { dataset });
   return new SchedulesStore(database, now).create(
     alice,
     parseScheduleBody({ reportId, format: 'csv', trigger }),

@@ -2,10 +2,10 @@ import { metricsRegistry } from '@aurora/observability';
 import type { Principal } from '@aurora/proto';
 import { parseScheduleBody } from '@aurora/query-model';
 import { startPostgres, type RunningPostgres } from '@aurora/testing';
-import { randomUUID } from 'node:crypto';
 import { AppDatabase } from '../src/reports/app-database';
 import { Scheduler } from '../src/schedules/scheduler';
 import { SchedulesStore } from '../src/schedules/schedules.store';
+import { insertDashboard, insertReport } from './support/documents';
 
 /** The scheduler on a real PostgreSQL, with a clock the test moves: days pass in milliseconds. */
 
@@ -33,70 +33,14 @@ beforeEach(async () => {
   clock = new Date('2027-03-22T00:00:00Z'); // a Monday
 });
 
-async function report(dataset = 'global_sales'): Promise<string> {
-  const id = randomUUID();
-  await database.db
-    .insertInto('reports')
-    .values({
-      id,
-      owner_sub: alice.sub,
-      owner_name: alice.name,
-      name: 'Daily sales',
-      description: '',
-      folder: '',
-      dataset,
-      query: JSON.stringify({ dataset, columns: ['region'] }),
-      vintages: '{}',
-      layout: '{}',
-      version: 1,
-      created_at: clock,
-      updated_at: clock,
-      deleted_at: null,
-    })
-    .execute();
-  return id;
-}
+const report = (dataset = 'global_sales') => insertReport(database, alice, clock, { dataset });
 
 async function schedule(trigger: unknown = { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' }) {
   const body = parseScheduleBody({ reportId: await report(), format: 'csv', trigger });
   return new SchedulesStore(database, now).create(alice, body, 'global_sales');
 }
 
-/** A dashboard (a document in the reports table) with one tile on each report. */
-async function dashboard(reportIds: string[]): Promise<string> {
-  const id = randomUUID();
-  const tiles = reportIds.map((reportId, i) => ({
-    id: `t${i}`,
-    reportId,
-    view: 'chart',
-    x: 0,
-    y: i,
-    w: 6,
-    h: 1,
-  }));
-  await database.db
-    .insertInto('reports')
-    .values({
-      id,
-      kind: 'dashboard',
-      owner_sub: alice.sub,
-      owner_name: alice.name,
-      name: 'Month-end',
-      description: '',
-      folder: '',
-      dataset: '',
-      query: '{}',
-      vintages: '{}',
-      layout: '{}',
-      definition: JSON.stringify({ tiles, filters: [] }),
-      version: 1,
-      created_at: clock,
-      updated_at: clock,
-      deleted_at: null,
-    })
-    .execute();
-  return id;
-}
+const dashboard = (reportIds: string[]) => insertDashboard(database, alice, clock, reportIds);
 
 const instants = (runs: { scheduledFor: Date }[]) => runs.map((r) => r.scheduledFor.toISOString()).sort();
 

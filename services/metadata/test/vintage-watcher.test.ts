@@ -2,12 +2,12 @@ import type { Principal } from '@aurora/proto';
 import { parseScheduleBody } from '@aurora/query-model';
 import { startNats, startPostgres, type RunningNats, type RunningPostgres } from '@aurora/testing';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
-import { randomUUID } from 'node:crypto';
 import { AppDatabase } from '../src/reports/app-database';
 import { Scheduler } from '../src/schedules/scheduler';
 import { SchedulesStore } from '../src/schedules/schedules.store';
 import { VintageEvents, type VintageArrivedEvent } from '../src/schedules/vintage-events';
 import { VintageWatcher, type VintageSource } from '../src/schedules/vintage-watcher';
+import { insertReport } from './support/documents';
 
 /**
  * New vintages on a real PostgreSQL and NATS: noticed once across replicas, queuing the dataset's onVintage
@@ -56,26 +56,11 @@ afterAll(async () => {
 });
 
 async function schedule(dataset: string, trigger: unknown) {
-  const reportId = randomUUID();
-  await database.db
-    .insertInto('reports')
-    .values({
-      id: reportId,
-      owner_sub: alice.sub,
-      owner_name: alice.name,
-      name: 'r',
-      description: '',
-      folder: '',
-      dataset,
-      query: JSON.stringify({ dataset, columns: ['x'] }),
-      vintages: '{}',
-      layout: '{}',
-      version: 1,
-      created_at: clock,
-      updated_at: clock,
-      deleted_at: null,
-    })
-    .execute();
+  const reportId = await insertReport(database, alice, clock, {
+    dataset,
+    name: 'r',
+    query: { dataset, columns: ['x'] },
+  });
   const body = parseScheduleBody({ reportId, format: 'csv', trigger });
   return new SchedulesStore(database, now).create(alice, body, dataset);
 }

@@ -67,6 +67,8 @@ export interface OracleRetryOptions {
   readonly maxDelayMs?: number | undefined;
   /** [0, 1): jitter source, replaceable in tests. */
   readonly random?: (() => number) | undefined;
+  /** Waits out a backoff delay; replaceable in tests, which then see the delays asked for, not wall time. */
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 export const ORACLE_RETRY_DEFAULTS = { retries: 2, baseDelayMs: 100, maxDelayMs: 1000 } as const;
@@ -382,6 +384,7 @@ export class OracleAdapter implements DatabaseAdapter {
   private async acquire(call: Call): Promise<OracleConnection> {
     const retry = { ...ORACLE_RETRY_DEFAULTS, ...definedOnly(this.options.retry ?? {}) };
     const random = this.options.retry?.random ?? Math.random;
+    const wait = this.options.retry?.sleep ?? sleep;
     this.waiting++;
     try {
       for (let attempt = 0; ; attempt++) {
@@ -406,7 +409,7 @@ export class OracleAdapter implements DatabaseAdapter {
           if (delay >= call.remainingMs())
             throw this.unavailableError('No warehouse connection became free in time.');
           this.retried++;
-          await call.race(sleep(delay)).catch(() => {
+          await call.race(wait(delay)).catch(() => {
             throw call.error();
           });
         }

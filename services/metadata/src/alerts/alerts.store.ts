@@ -1,4 +1,4 @@
-import { AuroraError, ErrorCode, QuotaExceededError } from '@aurora/errors';
+import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { Principal } from '@aurora/proto';
 import {
   ALERT_LIMITS,
@@ -11,14 +11,22 @@ import {
   type StoredDelivery,
   type Trigger,
 } from '@aurora/query-model';
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { AppDatabase, AppTables } from '../reports/app-database';
 import { nextRunAfter, withSecrets, type RunCause } from '../schedules/schedule';
-import { jsonOf, parseDeliveries, parseTrigger, uuidOrNone } from '../schedules/schedules.store';
+import { changeOwned, deleteOwned, insertOwned, ownedRow, type OwnedKind } from '../schedules/owned-rows';
+import { jsonOf, parseDeliveries, parseTrigger } from '../schedules/schedules.store';
 
 type AlertRow = Selectable<AppTables['alerts']>;
 type CheckRow = Selectable<AppTables['alert_checks']>;
+
+const ALERTS: OwnedKind<'alerts'> = {
+  table: 'alerts',
+  noun: 'alert',
+  quota: 'alerts',
+  maxPerOwner: ALERT_LIMITS.maxAlertsPerOwner,
+};
 
 export interface StoredAlert {
   readonly id: string;
@@ -51,37 +59,9 @@ export class AlertsStore {
 
   create(asker: Principal, body: AlertBody, dataset: string): Promise<StoredAlert> {
     return this.database.run(async (db) => {
-      const id = randomUUID();
       const now = this.now();
-      await db.transaction().execute(async (tx) => {
-        // One owner's creations take turns, so the limit holds under concurrent requests.
-        await sql`select pg_advisory_xact_lock(hashtext(${`alerts:${asker.sub}`}))`.execute(tx);
-        const { count } = await tx
-          .selectFrom('alerts')
-          .select((eb) => eb.fn.countAll<string>().as('count'))
-          .where('owner_sub', '=', asker.sub)
-          .executeTakeFirstOrThrow();
-        if (Number(count) >= ALERT_LIMITS.maxAlertsPerOwner)
-          throw new QuotaExceededError(
-            'alerts',
-            `You already keep ${ALERT_LIMITS.maxAlertsPerOwner} alerts. Delete some first.`,
-          );
-        await tx
-          .insertInto('alerts')
-          .values({
-            id,
-            report_id: body.reportId,
-            owner_sub: asker.sub,
-            owner_name: asker.name,
-            owner_principal: JSON.stringify(asker),
-            dataset,
-            ...contentColumns(body, now, []),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-      });
+      const columns = { report_id: body.reportId, dataset, ...contentColumns(body, now, []) };
+      const id = await insertOwned(db, ALERTS, asker, now, columns);
       return this.read(db, asker, id);
     });
   }
@@ -140,10 +120,7 @@ export class AlertsStore {
   }
 
   delete(asker: Principal, id: string): Promise<void> {
-    return this.database.run(async (db) => {
-      await this.read(db, asker, id);
-      await db.deleteFrom('alerts').where('id', '=', id).execute();
-    });
+    return this.database.run((db) => deleteOwned(db, ALERTS, asker, id));
   }
 
   /** The alert's checks, newest first. */
@@ -178,38 +155,13 @@ export class AlertsStore {
     columns: (row: AlertRow) => Updateable<AppTables['alerts']>,
   ): Promise<StoredAlert> {
     return this.database.run(async (db) => {
-      await db.transaction().execute(async (tx) => {
-        const row = await tx
-          .selectFrom('alerts')
-          .selectAll()
-          .where('id', '=', uuidOrNone(id))
-          .where('owner_sub', '=', asker.sub)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!row) throw notFound();
-        if (expectedVersion !== 0 && expectedVersion !== row.version)
-          throw new AuroraError(
-            ErrorCode.EDIT_CONFLICT,
-            `This alert was changed after you read it (it is now version ${row.version}). Read it again, then save.`,
-          );
-        await tx
-          .updateTable('alerts')
-          .set({ ...columns(row), version: row.version + 1, updated_at: this.now() })
-          .where('id', '=', id)
-          .execute();
-      });
+      await changeOwned(db, ALERTS, asker, id, expectedVersion, this.now(), columns);
       return this.read(db, asker, id);
     });
   }
 
   private async read(db: Kysely<AppTables>, asker: Principal, id: string): Promise<StoredAlert> {
-    const row = await db
-      .selectFrom('alerts')
-      .selectAll()
-      .where('id', '=', uuidOrNone(id))
-      .where('owner_sub', '=', asker.sub)
-      .executeTakeFirst();
-    if (!row) throw notFound();
+    const row = await ownedRow(db, ALERTS, asker, id);
     const latest = await latestChecks(db, [row.id]);
     return toAlert(row, latest.get(row.id) ?? null);
   }
@@ -332,8 +284,4 @@ export function alertView(a: StoredAlert): AlertView {
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
-}
-
-function notFound(): AuroraError {
-  return new AuroraError(ErrorCode.NOT_FOUND, 'There is no such alert.');
 }

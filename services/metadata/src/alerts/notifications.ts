@@ -16,7 +16,8 @@ import type { Kysely, Selectable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import type { AppDatabase, AppTables } from '../reports/app-database';
-import { jsonOf, uuidOrNone } from '../schedules/schedules.store';
+import { uuidOrNone } from '../reports/app-database';
+import { jsonOf } from '../schedules/schedules.store';
 
 type NotificationRow = Selectable<AppTables['notifications']>;
 

@@ -209,6 +209,18 @@ interface NotificationsTable {
 }
 
 /** The application database's tables, as kysely types them. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
+/** An id that is no UUID matches no row (a document, a schedule, an alert, a notification): Postgres would refuse
+ * to cast it. */
+export function uuidOrNone(id: string): string {
+  return isUuid(id) ? id : '00000000-0000-0000-0000-000000000000';
+}
+
 export interface AppTables {
   reports: ReportsTable;
   report_versions: ReportVersionsTable;

@@ -3,7 +3,7 @@ import type { Principal } from '@aurora/proto';
 import { REPORT_LIMITS } from '@aurora/query-model';
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { AppDatabase, AppTables } from './app-database';
+import { isUuid, uuidOrNone, type AppDatabase, type AppTables } from './app-database';
 
 /**
  * The columns a kind of document fills: all share name, description and folder; a report fills dataset, query,
@@ -594,17 +594,6 @@ function editConflict(current: number, kind: DocumentKind<unknown>): AuroraError
     ErrorCode.EDIT_CONFLICT,
     `Someone saved this ${kind.noun} after you opened it (it is now version ${current}). Reopen it to see their changes, then save again.`,
   );
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
-
-/** An id that is no UUID matches no document (Postgres would refuse to cast it). */
-function uuidOrNone(id: string): string {
-  return isUuid(id) ? id : '00000000-0000-0000-0000-000000000000';
 }
 
 function encodeCursor(at: Date, id: string): string {

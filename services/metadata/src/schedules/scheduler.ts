@@ -8,6 +8,7 @@ import {
   type PublishNotification,
 } from '../alerts/notifications';
 import type { AppDatabase, AppTables } from '../reports/app-database';
+import { asSchedules, type OwnedTable } from './owned-rows';
 import { nextRunAfter, type DueRun, type RunError, type StoredRun } from './schedule';
 import {
   insertRun,
@@ -269,9 +270,6 @@ async function failedRunNotice(
   };
 }
 
-/** The tables whose rows fire on a trigger: schedules and alerts, which share the columns read here. */
-export type TriggeredTable = 'schedules' | 'alerts';
-
 /**
  * The one claim of due cron instants, for schedules and alerts alike: each due, unpaused row is claimed by one
  * replica (`FOR UPDATE SKIP LOCKED`), `queue` makes its run or check for the instant (its unique instant makes that
@@ -280,12 +278,11 @@ export type TriggeredTable = 'schedules' | 'alerts';
  */
 export async function claimDueInstants<T>(
   tx: Kysely<AppTables>,
-  table: TriggeredTable,
+  table: OwnedTable,
   now: Date,
   queue: (id: string, at: Date) => Promise<T | undefined>,
 ): Promise<T[]> {
-  // Both tables have these columns; kysely types a union of tables column by column, so one is named here.
-  const rows = tx as unknown as Kysely<Pick<AppTables, 'schedules'>>;
+  const rows = asSchedules(tx);
   const due = await rows
     .selectFrom(table as 'schedules')
     .select(['id', 'trigger', 'next_run_at'])
@@ -313,10 +310,10 @@ export async function claimDueInstants<T>(
 /** The unpaused rows of `table` on `dataset` whose trigger is a vintage's arrival. */
 export async function onVintageIds(
   db: Kysely<AppTables>,
-  table: TriggeredTable,
+  table: OwnedTable,
   dataset: string,
 ): Promise<string[]> {
-  const rows = await (db as unknown as Kysely<Pick<AppTables, 'schedules'>>)
+  const rows = await asSchedules(db)
     .selectFrom(table as 'schedules')
     .select('id')
     .where('dataset', '=', dataset)

@@ -1,4 +1,4 @@
-import { AuroraError, ErrorCode, QuotaExceededError } from '@aurora/errors';
+import { AuroraError, ErrorCode } from '@aurora/errors';
 import type { Principal } from '@aurora/proto';
 import {
   SCHEDULE_LIMITS,
@@ -7,9 +7,10 @@ import {
   type ScheduleBody,
   type ScheduleTarget,
 } from '@aurora/query-model';
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { AppDatabase, AppTables } from '../reports/app-database';
+import { changeOwned, deleteOwned, insertOwned, ownedRow, type OwnedKind } from './owned-rows';
 import type { RunDeliveryView, StoredDelivery } from '@aurora/query-model';
 import {
   isFailing,
@@ -21,6 +22,13 @@ import {
 } from './schedule';
 
 type ScheduleRow = Selectable<AppTables['schedules']>;
+
+const SCHEDULES: OwnedKind<'schedules'> = {
+  table: 'schedules',
+  noun: 'schedule',
+  quota: 'schedules',
+  maxPerOwner: SCHEDULE_LIMITS.maxSchedulesPerOwner,
+};
 type RunRow = Selectable<AppTables['schedule_runs']>;
 
 /**
@@ -35,36 +43,8 @@ export class SchedulesStore {
 
   create(asker: Principal, body: ScheduleBody, dataset: string): Promise<StoredSchedule> {
     return this.database.run(async (db) => {
-      const id = randomUUID();
       const now = this.now();
-      await db.transaction().execute(async (tx) => {
-        // One owner's creations take turns, so the limit holds under concurrent requests.
-        await sql`select pg_advisory_xact_lock(hashtext(${`schedules:${asker.sub}`}))`.execute(tx);
-        const { count } = await tx
-          .selectFrom('schedules')
-          .select((eb) => eb.fn.countAll<string>().as('count'))
-          .where('owner_sub', '=', asker.sub)
-          .executeTakeFirstOrThrow();
-        if (Number(count) >= SCHEDULE_LIMITS.maxSchedulesPerOwner)
-          throw new QuotaExceededError(
-            'schedules',
-            `You already keep ${SCHEDULE_LIMITS.maxSchedulesPerOwner} schedules. Delete some first.`,
-          );
-        await tx
-          .insertInto('schedules')
-          .values({
-            id,
-            owner_sub: asker.sub,
-            owner_name: asker.name,
-            owner_principal: JSON.stringify(asker),
-            dataset,
-            ...contentColumns(body, now, []),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-      });
+      const id = await insertOwned(db, SCHEDULES, asker, now, { dataset, ...contentColumns(body, now, []) });
       return this.read(db, asker, id);
     });
   }
@@ -115,10 +95,7 @@ export class SchedulesStore {
   }
 
   delete(asker: Principal, id: string): Promise<void> {
-    return this.database.run(async (db) => {
-      await this.read(db, asker, id);
-      await db.deleteFrom('schedules').where('id', '=', id).execute();
-    });
+    return this.database.run((db) => deleteOwned(db, SCHEDULES, asker, id));
   }
 
   /** The schedule's runs, newest first. */
@@ -204,39 +181,13 @@ export class SchedulesStore {
     columns: (row: ScheduleRow) => Updateable<AppTables['schedules']>,
   ): Promise<StoredSchedule> {
     return this.database.run(async (db) => {
-      await db.transaction().execute(async (tx) => {
-        const row = await tx
-          .selectFrom('schedules')
-          .selectAll()
-          .where('id', '=', uuidOrNone(id))
-          .where('owner_sub', '=', asker.sub)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!row) throw notFound();
-        if (expectedVersion !== 0 && expectedVersion !== row.version)
-          throw new AuroraError(
-            ErrorCode.EDIT_CONFLICT,
-            `This schedule was changed after you read it (it is now version ${row.version}). Read it again, then save.`,
-          );
-        await tx
-          .updateTable('schedules')
-          .set({ ...columns(row), version: row.version + 1, updated_at: this.now() })
-          .where('id', '=', id)
-          .execute();
-      });
+      await changeOwned(db, SCHEDULES, asker, id, expectedVersion, this.now(), columns);
       return this.read(db, asker, id);
     });
   }
 
   private async read(db: Kysely<AppTables>, asker: Principal, id: string): Promise<StoredSchedule> {
-    const row = await db
-      .selectFrom('schedules')
-      .selectAll()
-      .where('id', '=', uuidOrNone(id))
-      .where('owner_sub', '=', asker.sub)
-      .executeTakeFirst();
-    if (!row) throw notFound();
-    return toSchedule(row);
+    return toSchedule(await ownedRow(db, SCHEDULES, asker, id));
   }
 }
 
@@ -409,15 +360,4 @@ export function toRun(row: RunRow, deliveries: readonly RunDeliveryView[] = []):
     finishedAt: row.finished_at,
     deliveries,
   };
-}
-
-function notFound(): AuroraError {
-  return new AuroraError(ErrorCode.NOT_FOUND, 'There is no such schedule.');
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** An id that is no UUID matches no row (a schedule, an alert, a notification) (Postgres would refuse to cast it). */
-export function uuidOrNone(id: string): string {
-  return UUID.test(id) ? id : '00000000-0000-0000-0000-000000000000';
 }
