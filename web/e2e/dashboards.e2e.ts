@@ -1,12 +1,14 @@
 /**
  * Dashboards in the browser (issue 18), against the real stack: alice builds a dashboard of six tiles from saved
  * reports, changes the vintage (only the tiles bound to it ask again, the URL keeps it), drills from a bar into
- * the explorer, shares the dashboard with bob, and exports it to PDF; then a 12-tile dashboard is timed.
+ * the explorer, shares the dashboard with bob, exports it to PDF and schedules it as a PDF mailed to carol; then a
+ * 12-tile dashboard is timed.
  */
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { VINTAGE, sessionOf, shot, signIn, type Urls } from './support';
+import { mailTo } from './schedules.e2e';
+import { VINTAGE, assertFits, sessionOf, shot, signIn, type Urls } from './support';
 
 const NAME = 'Month-end sales';
 /** The vintage the filter switches to (the demo data loads one per month). */
@@ -351,6 +353,89 @@ export async function aliceExportsToPdf(page: Page, urls: Urls, id: string): Pro
   assert.equal(file.subarray(0, 5).toString('latin1'), '%PDF-');
 }
 
+interface ScheduleAnswer {
+  readonly id: string;
+  readonly dashboardId?: string;
+  readonly reportId?: string;
+  readonly format: string;
+  readonly filters?: unknown;
+}
+
+/**
+ * Schedule…: alice opens the dashboard on a vintage and a region (the URL's filter state), schedules it as a PDF
+ * mailed to carol, and runs it now from Schedules. The schedule keeps those filter values; the run's file is the
+ * dashboard's PDF, and carol's mail names the dashboard.
+ */
+export async function aliceSchedulesTheDashboard(page: Page, urls: Urls, id: string): Promise<void> {
+  await page.goto(`${urls.baseUrl}/dashboards/${id}?f.vintage=${OTHER_VINTAGE}&f.region=EMEA`);
+  await tilesSettled(page, DASHBOARD_REPORTS.length);
+  await page.getByTestId('dashboard-schedule').click();
+  const dialog = page.getByTestId('schedule-dialog');
+  await dialog.getByRole('heading', { name: 'Schedule dashboard' }).waitFor();
+  assert.equal(
+    (await dialog.getByTestId('schedule-filters').textContent())?.trim(),
+    `Month-end: ${OTHER_VINTAGE} · Region: EMEA`,
+    'the dialog says which filter values the runs use',
+  );
+  const formats = dialog.getByTestId('schedule-format');
+  assert.deepEqual(await formats.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)), [
+    'pdf',
+    'png',
+  ]);
+  await dialog.getByLabel('PDF').check();
+  await dialog.getByTestId('schedule-recipient').fill('carol');
+  await dialog.getByTestId('schedule-recipient').press('Enter');
+  await dialog.getByTestId('schedule-chip').filter({ hasText: 'carol' }).waitFor();
+  await assertFits(page, 'the schedule dialog of a dashboard');
+  await shot(page, 'dashboard-schedule', true);
+  await dialog.getByTestId('schedule-save').click();
+  await dialog.waitFor({ state: 'detached' });
+  await page
+    .getByTestId('dashboard-notice')
+    .filter({ hasText: `“${NAME}” is scheduled` })
+    .waitFor();
+
+  const listed = await call<{ items: ScheduleAnswer[] }>(page, urls, 'GET', '/schedules');
+  const saved = listed.body.items.find((s) => s.dashboardId === id);
+  assert.ok(saved, `a schedule of the dashboard: ${JSON.stringify(listed.body)}`);
+  assert.equal(saved.format, 'pdf');
+  assert.equal(saved.reportId, undefined);
+  assert.deepEqual(saved.filters, { vintage: { loadId: OTHER_VINTAGE }, region: { values: ['EMEA'] } });
+
+  await page.getByTestId('nav-schedules').click();
+  const row = page.getByTestId('schedule-row').filter({ hasText: NAME });
+  await row.getByTestId('schedule-dashboard').filter({ hasText: NAME }).waitFor();
+  assert.equal(await row.getByTestId('schedule-dashboard').getAttribute('href'), `/dashboards/${id}`);
+  assert.equal((await row.getByTestId('schedule-format-badge').textContent())?.trim(), 'pdf');
+  await row.getByTestId('schedule-run-now').click();
+  const run = row.getByTestId('schedule-run').first();
+  await run.getByTestId('schedule-run-status').filter({ hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
+  await run.getByTestId('schedule-run-download').waitFor();
+
+  const runs = await call<{ items: { exportId: string | null }[] }>(
+    page,
+    urls,
+    'GET',
+    `/schedules/${saved.id}/runs`,
+  );
+  const exportId = runs.body.items[0]?.exportId ?? '';
+  const job = await call<{ fileName: string; source: Record<string, string> }>(
+    page,
+    urls,
+    'GET',
+    `/exports/${exportId}`,
+  );
+  assert.equal(job.body.fileName, `${NAME}.pdf`);
+  assert.deepEqual([job.body.source['dashboardId'], job.body.source['dashboardName']], [id, NAME]);
+  const link = await call<{ url: string }>(page, urls, 'GET', `/exports/${exportId}/download`);
+  const file = Buffer.from(await (await fetch(link.body.url)).arrayBuffer());
+  assert.equal(file.subarray(0, 5).toString('latin1'), '%PDF-');
+
+  assert.ok(urls.mailUrl, 'the e2e stack runs a mail server of its own');
+  const mail = await mailTo(urls.mailUrl, 'carol@aurora.localhost', NAME);
+  assert.match(mail.text ?? '', new RegExp(`/exports/${exportId}`), 'the mail links to the run’s file');
+}
+
 /** Issue 18's budget: a 12-tile dashboard fully drawn after navigation, its tiles' results cold and warm. */
 export interface TwelveTiles {
   /** From navigation to every tile drawn, on a vintage no tile had read (the result cache misses). */
@@ -398,5 +483,6 @@ export async function dashboardScenario(page: Page, bobPage: Page, urls: Urls): 
   await aliceDrillsIntoABar(page);
   await aliceSharesWithBob(page, urls, id, bobPage);
   await aliceExportsToPdf(page, urls, id);
+  await aliceSchedulesTheDashboard(page, urls, id);
   return timeTwelveTiles(page, urls, id);
 }

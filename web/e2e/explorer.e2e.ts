@@ -287,7 +287,7 @@ async function runDashboardScenarios(browser: Browser, urls: Urls): Promise<Twel
   await run(
     browser,
     urls,
-    'alice builds a dashboard, filters, drills, shares it with bob, exports it',
+    'alice builds a dashboard, filters, drills, shares it with bob, exports it, schedules it',
     scenario,
   );
   console.log(`12-tile dashboard drawn: ${JSON.stringify(timing)}`);

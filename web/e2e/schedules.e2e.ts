@@ -249,7 +249,7 @@ interface MaildevEmail {
 }
 
 /** The first mail to `address` whose subject names `subject`, once maildev has it (its REST API). */
-async function mailTo(mailUrl: string, address: string, subject: string): Promise<MaildevEmail> {
+export async function mailTo(mailUrl: string, address: string, subject: string): Promise<MaildevEmail> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const inbox = await json<MaildevEmail[]>(fetch(`${mailUrl}/api/email`));

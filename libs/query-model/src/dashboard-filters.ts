@@ -95,9 +95,10 @@ export function checkFilterValues(filters: readonly DashboardFilter[], values: D
  * The filter values in words, as a dashboard's export prints them under its title
  * ("Month-end: 2026-10-31 · Order date: 2026-01-01 to 2026-03-31 · Region: EMEA, APAC"); filters without a value
  * are left out. One line of at most `max` characters: control characters become spaces, and a longer text ends in "…".
+ * Only each filter's id and label are read: the portal also names a schedule's values whose labels it does not know.
  */
 export function describeFilterValues(
-  filters: readonly DashboardFilter[],
+  filters: readonly Pick<DashboardFilter, 'id' | 'label'>[],
   values: DashboardFilterValues,
   max = 1_000,
 ): string {

@@ -4,6 +4,9 @@ import { HistoryPanelComponent } from '../reports/history-panel.component';
 import { reportMessage } from '../reports/report-errors';
 import type { ReportShare } from '../reports/report.types';
 import { ShareDialogComponent } from '../reports/share-dialog.component';
+import { ScheduleDialogComponent } from '../schedules/schedule-dialog.component';
+import { scheduleFilters } from '../schedules/schedule-form';
+import type { ScheduleSubject } from '../schedules/schedule.types';
 import { IconComponent } from '../ui/icon.component';
 import { AddTileDialogComponent } from './add-tile-dialog.component';
 import { DashboardGridComponent } from './dashboard-grid.component';
@@ -31,6 +34,7 @@ const PRIMARY =
     AddTileDialogComponent,
     ShareDialogComponent,
     HistoryPanelComponent,
+    ScheduleDialogComponent,
   ],
   providers: [DashboardStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -128,6 +132,9 @@ const PRIMARY =
           <button type="button" [class]="button" data-testid="export-png" (click)="store.exportAs('png')">
             PNG
           </button>
+          <button type="button" [class]="button" data-testid="dashboard-schedule" (click)="openSchedule()">
+            <au-icon name="clock" [size]="12" />Schedule…
+          </button>
         }
       }
     </div>
@@ -205,6 +212,12 @@ const PRIMARY =
         (closed)="sharing.set(false)"
       />
     }
+    @if (scheduling(); as subject) {
+      <!-- Deferred: the dialog and croner load only when someone schedules the dashboard. -->
+      @defer (on immediate) {
+        <au-schedule-dialog [subject]="subject" (saved)="scheduled()" (closed)="scheduling.set(null)" />
+      }
+    }
     @if (showingVersions()) {
       <au-history-panel
         [versions]="store.versions()"
@@ -228,6 +241,8 @@ export class DashboardPage {
   protected readonly shareBusy = signal(false);
   protected readonly shareError = signal<string | null>(null);
   protected readonly showingVersions = signal(false);
+  /** The dashboard being scheduled, with the filter values set when Schedule… was pressed. */
+  protected readonly scheduling = signal<ScheduleSubject | null>(null);
 
   constructor() {
     // Another dashboard's link reuses this page: it opens that one.
@@ -262,6 +277,22 @@ export class DashboardPage {
         this.shareError.set(reportMessage(error));
       },
     });
+  }
+  protected openSchedule(): void {
+    const dashboard = this.store.dashboard();
+    if (!dashboard) return;
+    this.scheduling.set({
+      kind: 'dashboard',
+      id: dashboard.id,
+      name: dashboard.name,
+      filters: scheduleFilters(this.store.requestFilters()),
+      labels: dashboard.filters,
+    });
+  }
+  protected scheduled(): void {
+    const name = this.scheduling()?.name ?? '';
+    this.scheduling.set(null);
+    this.store.notice.set({ kind: 'info', text: `“${name}” is scheduled: see Schedules.` });
   }
   protected openVersions(): void {
     this.showingVersions.set(true);

@@ -53,7 +53,39 @@ describe('ExportPage', () => {
     expect(text(root, 'export-report')).toBe('Sales by region');
     expect(text(root, 'export-schedule')).toBe("Alice Analyst's schedule (4e724d9f)");
     expect(root.querySelector('[data-testid=export-report]')?.getAttribute('href')).toBe('/reports/rep1');
+    expect(root.querySelector('[data-testid=export-dashboard]')).toBeNull();
     expect(root.querySelector<HTMLButtonElement>('[data-testid=export-download]')?.disabled).toBe(false);
+  });
+
+  it('names the dashboard a scheduled PDF came from, with a link to it', async () => {
+    const { fixture, http, root } = render();
+    http.expectOne(`/api/v1/exports/${ID}`).flush({
+      id: ID,
+      status: 'succeeded',
+      format: 'pdf',
+      fileName: 'Month-end sales.pdf',
+      rowsWritten: 120,
+      bytes: 81_000,
+      createdAt: '2026-12-07T07:00:00Z',
+      startedAt: '2026-12-07T07:00:01Z',
+      finishedAt: '2026-12-07T07:00:06Z',
+      error: null,
+      source: {
+        runId: 'r1',
+        scheduleId: '4e724d9f-daf8',
+        dashboardId: 'dash1',
+        dashboardName: 'Month-end sales',
+        ownerName: 'Alice Analyst',
+      },
+    });
+    await fixture.whenStable();
+    fixture.detectChanges();
+    const link = root.querySelector('[data-testid=export-dashboard]');
+    expect(link?.textContent.trim()).toBe('Month-end sales');
+    expect(link?.getAttribute('href')).toBe('/dashboards/dash1');
+    expect(link?.closest('dd')?.previousElementSibling?.textContent.trim()).toBe('Dashboard');
+    expect(root.querySelector('[data-testid=export-report]')).toBeNull();
+    expect(text(root, 'export-schedule')).toBe("Alice Analyst's schedule (4e724d9f)");
   });
 
   it('says why a recipient may not open it (403), and that there is none for anyone else (404)', async () => {

@@ -1,10 +1,18 @@
-import { ChangeDetectionStrategy, Component, inject, input, signal, type OnInit } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  signal,
+  type OnInit,
+} from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { ApiError } from '../api';
 import { IconComponent } from '../ui/icon.component';
 import { downloadLink } from './download';
-import { ExportsApi, type ExportJob } from './exports.api';
+import { ExportsApi, type ExportJob, type ExportSource } from './exports.api';
 import { formatBytes } from './job-format';
 
 type Load =
@@ -56,16 +64,18 @@ type Load =
                 <span class="truncate" data-testid="export-file-name">{{ job.fileName }}</span>
               </h1>
               <dl class="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
-                @if (job.source; as source) {
-                  <dt class="text-slate-500">Report</dt>
+                @if (origin(); as origin) {
+                  <dt class="text-slate-500">{{ origin.kind }}</dt>
                   <dd>
                     <a
-                      [routerLink]="['/reports', source.reportId]"
+                      [routerLink]="origin.link"
                       class="text-blue-700 hover:underline"
-                      data-testid="export-report"
-                      >{{ source.reportName }}</a
+                      [attr.data-testid]="origin.testId"
+                      >{{ origin.name }}</a
                     >
                   </dd>
+                }
+                @if (job.source; as source) {
                   <dt class="text-slate-500">From</dt>
                   <dd data-testid="export-schedule">
                     {{ source.ownerName }}'s schedule ({{ source.scheduleId.slice(0, 8) }})
@@ -120,6 +130,11 @@ export class ExportPage implements OnInit {
   private readonly api = inject(ExportsApi);
   protected readonly state = signal<Load>({ kind: 'loading' });
   protected readonly downloadError = signal<string | null>(null);
+  /** The report or dashboard a scheduled file came from, and where it opens. */
+  protected readonly origin = computed(() => {
+    const state = this.state();
+    return state.kind === 'ready' && state.job.source ? originOf(state.job.source) : null;
+  });
 
   ngOnInit(): void {
     void this.load();
@@ -160,6 +175,22 @@ export class ExportPage implements OnInit {
   protected when(iso: string): string {
     return new Date(iso).toLocaleString();
   }
+}
+
+function originOf(source: ExportSource) {
+  return 'dashboardId' in source
+    ? {
+        kind: 'Dashboard',
+        name: source.dashboardName,
+        link: ['/dashboards', source.dashboardId],
+        testId: 'export-dashboard',
+      }
+    : {
+        kind: 'Report',
+        name: source.reportName,
+        link: ['/reports', source.reportId],
+        testId: 'export-report',
+      };
 }
 
 function refusal(error: unknown): Load {

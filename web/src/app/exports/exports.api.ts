@@ -1,6 +1,6 @@
 import { HttpClient, HttpHeaders } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { ExportFormat } from '@aurora/query-model';
+import type { DashboardFormat, ExportFormat } from '@aurora/query-model';
 import type { Observable } from 'rxjs';
 import type { Query } from '../api';
 
@@ -10,7 +10,8 @@ export type ExportStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canc
 export interface ExportJob {
   readonly id: string;
   readonly status: ExportStatus;
-  readonly format: ExportFormat;
+  /** A dashboard's export (or scheduled run) is a PDF or PNG. */
+  readonly format: ExportFormat | DashboardFormat;
   readonly fileName: string;
   readonly rowsWritten: number;
   readonly bytes: number;
@@ -18,18 +19,19 @@ export interface ExportJob {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly error: { readonly code: string; readonly detail: string } | null;
-  /** A scheduled run's job: the run, schedule and report it came from (docs/API.md, "Scheduled files"). */
+  /** A scheduled run's job: the run, schedule and report or dashboard it came from (docs/API.md, "Scheduled files"). */
   readonly source?: ExportSource;
 }
 
-export interface ExportSource {
+export type ExportSource = {
   readonly runId: string;
   readonly scheduleId: string;
-  readonly reportId: string;
-  readonly reportName: string;
   /** The schedule's owner, whose rights made the file. */
   readonly ownerName: string;
-}
+} & (
+  | { readonly reportId: string; readonly reportName: string }
+  | { readonly dashboardId: string; readonly dashboardName: string }
+);
 
 export interface ExportRequest {
   readonly query: Query;

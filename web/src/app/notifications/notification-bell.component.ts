@@ -8,8 +8,8 @@ import { NotificationsStore } from './notifications.store';
 
 /**
  * The bell of the top bar: the unread count, and a panel of the notifications (alerts fired and cleared, schedules
- * failed) with a link to the report, mark read and mark all read. A lazy chunk: the top bar loads it once the
- * first page is on screen, and it opens the live stream then.
+ * failed) with a link to the report or dashboard, mark read and mark all read. A lazy chunk: the top bar loads it
+ * once the first page is on screen, and it opens the live stream then.
  */
 @Component({
   selector: 'au-notification-bell',

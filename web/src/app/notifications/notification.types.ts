@@ -8,7 +8,7 @@ export interface AppNotification {
   readonly kind: NotificationKind;
   readonly title: string;
   readonly body: string;
-  /** A portal path: `/reports/<id>`. */
+  /** A portal path: `/reports/<id>`, or `/dashboards/<id>` for a dashboard's failed schedule. */
   readonly link: string;
   readonly alertId: string | null;
   readonly scheduleId: string | null;

@@ -13,46 +13,77 @@ import { IconComponent } from '../ui/icon.component';
 import { ModalComponent } from '../ui/modal.component';
 import { DeliveriesEditorComponent } from './deliveries-editor.component';
 import {
+  SCHEDULE_FORMATS,
   fieldOf,
   formOf,
   newForm,
+  targetOf,
   toInput,
   validate,
   type FieldErrors,
   type ScheduleForm,
 } from './schedule-form';
-import type { Schedule } from './schedule.types';
+import { filterValuesInWords } from './schedule-words';
+import type { Schedule, ScheduleSubject } from './schedule.types';
 import { SchedulesApi } from './schedules.api';
 import { TriggerFieldsComponent, upcomingRuns } from './trigger-fields.component';
 
+const FIELD_ERROR = 'mt-1 flex gap-1 text-xs text-red-700';
+
 /**
- * Schedule a saved report (or edit a schedule): format, a cron preset or expression in a zone (with its next five
- * runs, computed as the server will) or each new vintage, deliveries and paused. Saves through the API itself;
- * the server's refusals are shown at their field.
+ * Schedule a saved report or a dashboard (or edit a schedule): format, a cron preset or expression in a zone (with
+ * its next five runs, computed as the server will) or each new vintage, deliveries and paused. A dashboard is
+ * drawn with the filter values it was scheduled with. Saves through the API itself; the server's refusals are
+ * shown at their field.
  */
 @Component({
   selector: 'au-schedule-dialog',
   imports: [ModalComponent, IconComponent, TriggerFieldsComponent, DeliveriesEditorComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <au-modal
-      [title]="schedule() ? 'Edit schedule' : 'Schedule report'"
-      testId="schedule-dialog"
-      [width]="560"
-      (closed)="closed.emit()"
-    >
+    <au-modal [title]="title()" testId="schedule-dialog" [width]="560" (closed)="closed.emit()">
       <form id="schedule-form" class="flex flex-col gap-3" (submit)="$event.preventDefault(); submit()">
-        <p class="text-xs text-slate-500">
-          Exports <b class="text-navy-800">{{ reportName() }}</b> by itself, as you: what you may read when it
-          runs.
-        </p>
+        @let target = this.target();
+        @if (target.kind === 'dashboard') {
+          <div class="text-xs text-slate-500" data-testid="schedule-about">
+            <p>
+              Draws <b class="text-navy-800">{{ name() }}</b> by itself, as you: each tile shows what you may
+              read when it runs,
+              @if (filterWords(); as words) {
+                {{
+                  schedule()
+                    ? 'with the filters it was scheduled with'
+                    : 'with the filters as they are set now'
+                }}: <b class="text-navy-800" data-testid="schedule-filters">{{ words }}</b>.
+              } @else {
+                with no filter set: each tile as its report was saved.
+              }
+            </p>
+            @if (fixedDates()) {
+              <p class="mt-1">
+                Dates stay as shown: a relative range such as Last 7 days does not move with each run.
+              </p>
+            }
+            @if (errors()['filters']; as problem) {
+              <p [class]="fieldError" role="alert" data-testid="schedule-filters-error">
+                <au-icon name="alert" class="mt-px" />{{ problem }}
+              </p>
+            }
+          </div>
+        } @else {
+          <p class="text-xs text-slate-500" data-testid="schedule-about">
+            Exports <b class="text-navy-800">{{ name() }}</b> by itself, as you: what you may read when it
+            runs.
+          </p>
+        }
         <fieldset class="flex items-center gap-3 text-xs text-slate-700">
           <legend class="mb-1 text-xs font-medium text-slate-600">Format</legend>
-          @for (format of formats; track format.value) {
+          @for (format of formats(); track format.value) {
             <label class="inline-flex items-center gap-1">
               <input
                 type="radio"
                 name="format"
+                data-testid="schedule-format"
                 [value]="format.value"
                 [checked]="form().format === format.value"
                 (change)="patch({ format: format.value })"
@@ -60,6 +91,11 @@ import { TriggerFieldsComponent, upcomingRuns } from './trigger-fields.component
             </label>
           }
         </fieldset>
+        @if (errors()['format']; as problem) {
+          <p [class]="fieldError" role="alert" data-testid="schedule-format-error">
+            <au-icon name="alert" class="mt-px" />{{ problem }}
+          </p>
+        }
         <au-trigger-fields [form]="form()" [errors]="errors()" (changed)="patch($event)" />
         <au-deliveries-editor
           [form]="form()"
@@ -109,24 +145,46 @@ import { TriggerFieldsComponent, upcomingRuns } from './trigger-fields.component
 })
 export class ScheduleDialogComponent implements OnInit {
   private readonly api = inject(SchedulesApi);
-  readonly reportId = input.required<string>();
-  readonly reportName = input('');
-  /** The schedule to edit; none creates one. */
+  /** What is scheduled: a report, or a dashboard with the filter values a new schedule keeps. */
+  readonly subject = input.required<ScheduleSubject>();
+  /** The schedule to edit (of the subject); none creates one. */
   readonly schedule = input<Schedule | null>(null);
   readonly saved = output<Schedule>();
   /** Someone else changed the schedule (412): the page reloads it. */
   readonly conflict = output();
   readonly closed = output();
 
-  protected readonly formats = [
-    { value: 'csv', label: 'CSV' },
-    { value: 'xlsx', label: 'Excel (XLSX)' },
-  ] as const;
+  protected readonly fieldError = FIELD_ERROR;
+  protected readonly formats = computed(() => SCHEDULE_FORMATS[this.subject().kind]);
+  protected readonly title = computed(() => {
+    if (this.schedule()) return 'Edit schedule';
+    return this.subject().kind === 'dashboard' ? 'Schedule dashboard' : 'Schedule report';
+  });
+  protected readonly name = computed(() => this.subject().name || `this ${this.subject().kind}`);
 
   /** The schedule as reloaded after a conflict; saves then go against its version. */
   private readonly fresh = signal<Schedule | null>(null);
   protected readonly editing = computed(() => this.fresh() ?? this.schedule());
-  readonly form = signal<ScheduleForm>(newForm());
+  /** What the body names: the saved schedule's document and filter values, else the subject's. */
+  protected readonly target = computed(() => {
+    const schedule = this.editing();
+    return schedule ? targetOf(schedule) : this.subject();
+  });
+  protected readonly filterWords = computed(() => {
+    const target = this.target();
+    const subject = this.subject();
+    if (target.kind !== 'dashboard') return '';
+    return filterValuesInWords(target.filters, subject.kind === 'dashboard' ? subject.labels : []);
+  });
+  /** A date range is kept as dates: the dashboard page's relative ranges were resolved against today. */
+  protected readonly fixedDates = computed(() => {
+    const target = this.target();
+    return (
+      target.kind === 'dashboard' &&
+      Object.values(target.filters).some((value) => 'from' in value || 'to' in value)
+    );
+  });
+  readonly form = signal<ScheduleForm>(newForm('report'));
   /** Errors are shown once the person tries to save, or as soon as an expression they type is wrong. */
   private readonly tried = signal(false);
   private readonly serverErrors = signal<FieldErrors>({});
@@ -144,7 +202,7 @@ export class ScheduleDialogComponent implements OnInit {
 
   ngOnInit(): void {
     const schedule = this.schedule();
-    if (schedule) this.form.set(formOf(schedule));
+    this.form.set(schedule ? formOf(schedule) : newForm(this.subject().kind));
   }
 
   patch(change: Partial<ScheduleForm>): void {
@@ -156,7 +214,7 @@ export class ScheduleDialogComponent implements OnInit {
     if (this.busy()) return;
     this.tried.set(true);
     if (Object.keys(validate(this.form())).length > 0) return;
-    const body = toInput(this.form(), this.reportId());
+    const body = toInput(this.form(), this.target());
     const schedule = this.editing();
     this.busy.set(true);
     const request = schedule ? this.api.update(schedule.id, body, schedule.version) : this.api.create(body);

@@ -1,10 +1,27 @@
-import { fieldOf, formOf, newForm, toInput, validate, type ScheduleForm } from './schedule-form';
+import type { ScheduleTarget } from '@aurora/query-model';
+import {
+  fieldOf,
+  formOf,
+  newForm,
+  scheduleFilters,
+  targetOf,
+  toInput,
+  validate,
+  type ScheduleForm,
+} from './schedule-form';
 import type { Schedule } from './schedule.types';
+import { aDashboardSchedule, aSchedule } from './testing';
 
 const form = (change: Partial<ScheduleForm> = {}): ScheduleForm => ({
-  ...newForm('Europe/Berlin'),
+  ...newForm('report', 'Europe/Berlin'),
   ...change,
 });
+const report = { kind: 'report', id: 'r1' } as const;
+const dashboard: ScheduleTarget = {
+  kind: 'dashboard',
+  id: 'd1',
+  filters: { vintage: { loadId: '2026-10-31' }, region: { values: ['EMEA', 'APAC'] } },
+};
 
 describe('the schedule form', () => {
   it('starts on the first preset in the given zone, valid', () => {
@@ -20,7 +37,7 @@ describe('the schedule form', () => {
         webhooks: [' https://hooks.example.com/a '],
         cron: ' 0 7 * * 1 ',
       }),
-      'r1',
+      report,
     );
     expect(input).toEqual({
       reportId: 'r1',
@@ -32,14 +49,42 @@ describe('the schedule form', () => {
       ],
       paused: false,
     });
-    expect(toInput(form({ users: ['a'], attach: true }), 'r1').deliveries[0]).toEqual({
+    expect(toInput(form({ users: ['a'], attach: true }), report).deliveries[0]).toEqual({
       email: { users: ['a'], groups: [], attach: true },
     });
-    expect(toInput(form({ when: 'vintage', paused: true }), 'r1')).toMatchObject({
+    expect(toInput(form({ when: 'vintage', paused: true }), report)).toMatchObject({
       trigger: { onVintage: true },
       deliveries: [],
       paused: true,
     });
+  });
+
+  it('starts a dashboard on PDF, and sends it with its filter values instead of a report', () => {
+    expect(newForm('dashboard', 'UTC').format).toBe('pdf');
+    const input = toInput({ ...newForm('dashboard', 'UTC'), format: 'png', users: ['carol'] }, dashboard);
+    expect(input).toEqual({
+      dashboardId: 'd1',
+      filters: { vintage: { loadId: '2026-10-31' }, region: { values: ['EMEA', 'APAC'] } },
+      format: 'png',
+      trigger: { cron: '0 7 * * 1-5', timeZone: 'UTC' },
+      deliveries: [{ email: { users: ['carol'], groups: [] } }],
+      paused: false,
+    });
+    expect(input).not.toHaveProperty('reportId');
+    expect(toInput(form(), report)).not.toHaveProperty('filters');
+  });
+
+  it('tells a saved schedule’s document, and keeps the dashboard page’s values apart from its state', () => {
+    expect(targetOf(aSchedule({ reportId: 'r9' }))).toEqual({ kind: 'report', id: 'r9' });
+    expect(targetOf(aDashboardSchedule())).toEqual({
+      kind: 'dashboard',
+      id: 'd1',
+      filters: { region: { values: ['EMEA'] } },
+    });
+    const regions = ['EMEA'];
+    const kept = scheduleFilters({ region: { values: regions }, day: { from: '2026-01-01' } });
+    regions.push('APAC');
+    expect(kept).toEqual({ region: { values: ['EMEA'] }, day: { from: '2026-01-01' } });
   });
 
   it('finds the problems by field', () => {
@@ -76,6 +121,12 @@ describe('the schedule form', () => {
     expect(fieldOf('trigger.cron', withEmail)).toBe('trigger.cron');
     expect(fieldOf('trigger.timeZone', withEmail)).toBe('trigger.timeZone');
     expect(fieldOf('reportId', withEmail)).toBe('form');
+    expect(fieldOf('dashboardId', withEmail)).toBe('form');
+    expect(fieldOf('format', withEmail)).toBe('format');
+    // A dashboard's filter values are one line of the dialog: each value's refusal is told there.
+    expect(fieldOf('filters.region', withEmail)).toBe('filters');
+    expect(fieldOf('filters.order_date.to', withEmail)).toBe('filters');
+    expect(fieldOf('filters', withEmail)).toBe('filters');
   });
 
   it('reads a saved schedule back, merging several email entries', () => {

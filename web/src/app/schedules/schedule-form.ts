@@ -1,3 +1,10 @@
+import type {
+  DashboardFilterValues,
+  DashboardFormat,
+  ExportFormat,
+  ScheduleTarget,
+} from '@aurora/query-model';
+import type { FilterValue } from '../dashboards/dashboard.types';
 import { CRON_PRESETS, browserZone, cronProblem, isTimeZone } from './cron';
 import type {
   EmailDelivery,
@@ -8,6 +15,23 @@ import type {
   ScheduleTrigger,
   WebhookDelivery,
 } from './schedule.types';
+
+export type SubjectKind = ScheduleTarget['kind'];
+
+/** The files each kind of document is scheduled as (docs/API.md, "Schedules"); the first is the default. */
+export const SCHEDULE_FORMATS: {
+  readonly report: readonly { readonly value: ExportFormat; readonly label: string }[];
+  readonly dashboard: readonly { readonly value: DashboardFormat; readonly label: string }[];
+} = {
+  report: [
+    { value: 'csv', label: 'CSV' },
+    { value: 'xlsx', label: 'Excel (XLSX)' },
+  ],
+  dashboard: [
+    { value: 'pdf', label: 'PDF' },
+    { value: 'png', label: 'PNG' },
+  ],
+};
 
 /** The bounds the server checks on deliveries (libs/query-model/src/schedule.ts, SCHEDULE_LIMITS). */
 export const DELIVERY_LIMITS = {
@@ -50,8 +74,26 @@ export function newTrigger(timeZone = browserZone()): TriggerForm {
 
 export const NO_DELIVERIES: DeliveriesForm = { users: [], groups: [], attach: false, webhooks: [] };
 
-export function newForm(timeZone = browserZone()): ScheduleForm {
-  return { format: 'csv', ...newTrigger(timeZone), ...NO_DELIVERIES, paused: false };
+export function newForm(kind: SubjectKind, timeZone = browserZone()): ScheduleForm {
+  const format = SCHEDULE_FORMATS[kind][0]?.value ?? 'csv';
+  return { format, ...newTrigger(timeZone), ...NO_DELIVERIES, paused: false };
+}
+
+/** The document a saved schedule exports. */
+export function targetOf(schedule: Schedule): ScheduleTarget {
+  return 'dashboardId' in schedule
+    ? { kind: 'dashboard', id: schedule.dashboardId, filters: schedule.filters }
+    : { kind: 'report', id: schedule.reportId };
+}
+
+/** The dashboard page's filter values as a schedule keeps them (the API's type; lists copied). */
+export function scheduleFilters(values: Readonly<Record<string, FilterValue>>): DashboardFilterValues {
+  return Object.fromEntries(
+    Object.entries(values).map(([id, value]) => [
+      id,
+      'values' in value ? { values: [...value.values] } : value,
+    ]),
+  );
 }
 
 const isEmail = (delivery: ScheduleDelivery): delivery is EmailDelivery => 'email' in delivery;
@@ -107,14 +149,17 @@ export function deliveriesBody(form: DeliveriesForm): ScheduleDelivery[] {
   return [...email, ...form.webhooks.map((url) => ({ webhook: { url: url.trim() } }))];
 }
 
-export function toInput(form: ScheduleForm, reportId: string): ScheduleInput {
-  return {
-    reportId,
+/** The request body: the report, or the dashboard with the filter values every run uses, and the form's settings. */
+export function toInput(form: ScheduleForm, target: ScheduleTarget): ScheduleInput {
+  const settings = {
     format: form.format,
     trigger: triggerBody(form),
     deliveries: deliveriesBody(form),
     paused: form.paused,
   };
+  return target.kind === 'dashboard'
+    ? { dashboardId: target.id, filters: target.filters, ...settings }
+    : { reportId: target.id, ...settings };
 }
 
 /**
@@ -134,11 +179,12 @@ export function sharedFieldOf(path: string, form: DeliveriesForm): string | null
   return null;
 }
 
-/** The dialog's field for a server path. */
+/** The dialog's field for a server path: a dashboard's filter values (`filters.region`) are told at their line. */
 export function fieldOf(path: string, form: ScheduleForm): string {
   const shared = sharedFieldOf(path, form);
   if (shared !== null) return shared;
   if (path.startsWith('format')) return 'format';
+  if (path === 'filters' || path.startsWith('filters.')) return 'filters';
   return 'form';
 }
 

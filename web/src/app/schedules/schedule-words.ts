@@ -1,5 +1,22 @@
+import type { DashboardFilter, DashboardFilterValues } from '@aurora/query-model';
+import { describeFilterValues } from '@aurora/query-model/dashboard-filters';
 import { cronInWords, inZone } from './cron';
 import type { DeliveryOutcome, Schedule, ScheduleRun } from './schedule.types';
+
+/**
+ * A dashboard schedule's filter values as its file prints them ("Month-end: 2026-10-31 · Region: EMEA"), named by
+ * the dashboard's labels; a value whose label is not known here is named by its filter's id. '' when none is set.
+ */
+export function filterValuesInWords(
+  values: DashboardFilterValues,
+  labels: readonly Pick<DashboardFilter, 'id' | 'label'>[] = [],
+): string {
+  const known = new Set(labels.map((filter) => filter.id));
+  const unlabelled = Object.keys(values)
+    .filter((id) => !known.has(id))
+    .map((id) => ({ id, label: id }));
+  return describeFilterValues([...labels, ...unlabelled], values);
+}
 
 /** "Every weekday at 07:00 (Europe/Berlin)" or "When a new vintage arrives". */
 export function triggerInWords(schedule: Schedule): string {

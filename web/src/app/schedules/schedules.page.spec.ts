@@ -4,7 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { apiInterceptor } from '../api';
 import { SchedulesPage } from './schedules.page';
-import { aSchedule } from './testing';
+import { aDashboardSchedule, aSchedule } from './testing';
 
 function render() {
   TestBed.configureTestingModule({
@@ -90,6 +90,41 @@ describe('SchedulesPage', () => {
     ).toEqual([
       'email to users alice delivered (1 attempt)',
       'webhook to https://hooks.example.com/aurora failed (3 attempts): the host is not allowed',
+    ]);
+  });
+
+  it('shows a dashboard’s schedule by the dashboard’s name, links to it, and edits it as a dashboard', async () => {
+    const { fixture, http, root } = render();
+    http.expectOne('/api/v1/schedules').flush({
+      items: [aSchedule(), aDashboardSchedule({ id: 's2' })],
+    });
+    http
+      .expectOne((r) => r.url === '/api/v1/reports' && r.params.get('scope') === 'mine')
+      .flush({ items: [{ id: 'r1', name: 'EMEA sales' }], nextCursor: null });
+    http
+      .expectOne((r) => r.url === '/api/v1/dashboards' && r.params.get('scope') === 'mine')
+      .flush({ items: [{ id: 'd1', name: 'Month-end sales' }], nextCursor: null });
+    await fixture.whenStable();
+    fixture.detectChanges();
+    const row = root.querySelectorAll('[data-testid=schedule-row]')[1];
+    const link = row?.querySelector('[data-testid=schedule-dashboard]');
+    expect(link?.textContent.replace(/\s+/g, ' ').trim()).toBe('Dashboard Month-end sales');
+    expect(link?.getAttribute('href')).toBe('/dashboards/d1');
+    expect(row?.querySelector('[data-testid=schedule-report]')).toBeNull();
+    expect(row?.querySelector('[data-testid=schedule-format-badge]')?.textContent.trim()).toBe('pdf');
+    expect(row?.querySelector('[data-testid=schedule-filters]')?.textContent.trim()).toBe('region: EMEA');
+    expect(root.querySelector('[data-testid=schedule-row] [data-testid=schedule-report]')?.textContent).toBe(
+      'EMEA sales',
+    );
+
+    row?.querySelector<HTMLButtonElement>('[data-testid=schedule-edit]')?.click();
+    fixture.detectChanges();
+    const dialog = root.querySelector('[data-testid=schedule-dialog]');
+    expect(dialog?.textContent).toContain('Draws Month-end sales by itself');
+    const formats = [...(dialog?.querySelectorAll<HTMLInputElement>('[data-testid=schedule-format]') ?? [])];
+    expect(formats.map((f) => [f.value, f.checked])).toEqual([
+      ['pdf', true],
+      ['png', false],
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  computed,
   effect,
   inject,
   signal,
@@ -12,8 +13,16 @@ import { RouterLink } from '@angular/router';
 import { AlertsListComponent } from '../alerts/alerts-list.component';
 import { IconComponent } from '../ui/icon.component';
 import { ScheduleDialogComponent } from './schedule-dialog.component';
-import { deliveryInWords, duration, localTime, nextRunInWords, triggerInWords } from './schedule-words';
-import type { Schedule } from './schedule.types';
+import { targetOf } from './schedule-form';
+import {
+  deliveryInWords,
+  duration,
+  filterValuesInWords,
+  localTime,
+  nextRunInWords,
+  triggerInWords,
+} from './schedule-words';
+import type { Schedule, ScheduleSubject } from './schedule.types';
 import { SchedulesStore } from './schedules.store';
 
 const BUTTON =
@@ -38,7 +47,7 @@ const RUN_STATUS: Record<string, string> = {
       <h1 class="mb-1 text-base font-semibold text-navy-800">My schedules and alerts</h1>
       <h2 class="mt-3 mb-1 text-sm font-semibold text-navy-800">Schedules</h2>
       <p class="mb-3 text-xs text-slate-500">
-        Saved reports exported by themselves. Schedule one from its report page (Schedule…).
+        Saved reports and dashboards exported by themselves. Schedule one from its page (Schedule…).
       </p>
       @if (store.error(); as message) {
         <p
@@ -49,7 +58,9 @@ const RUN_STATUS: Record<string, string> = {
         </p>
       }
       <ul class="flex flex-col gap-2" data-testid="schedules-list">
-        @for (schedule of store.items(); track schedule.id) {
+        @for (row of rows(); track row.schedule.id) {
+          @let schedule = row.schedule;
+          @let target = row.target;
           <li
             class="rounded-lg border bg-white shadow-sm"
             [class.border-red-300]="schedule.failing"
@@ -60,15 +71,27 @@ const RUN_STATUS: Record<string, string> = {
               <au-icon name="clock" class="text-navy-700" />
               <div class="min-w-0 flex-1">
                 <div class="flex flex-wrap items-center gap-2">
-                  <a
-                    [routerLink]="['/reports', schedule.reportId]"
-                    class="truncate text-sm font-semibold text-navy-800 hover:underline"
-                    data-testid="schedule-report"
-                    >{{ store.reportNames().get(schedule.reportId) ?? 'Report ' + schedule.reportId }}</a
+                  @if (target.kind === 'dashboard') {
+                    <a
+                      [routerLink]="['/dashboards', target.id]"
+                      class="truncate text-sm font-semibold text-navy-800 hover:underline"
+                      data-testid="schedule-dashboard"
+                      ><span class="font-normal text-slate-500">Dashboard</span>
+                      {{ store.dashboardNames().get(target.id) ?? target.id }}</a
+                    >
+                  } @else {
+                    <a
+                      [routerLink]="['/reports', target.id]"
+                      class="truncate text-sm font-semibold text-navy-800 hover:underline"
+                      data-testid="schedule-report"
+                      >{{ store.reportNames().get(target.id) ?? 'Report ' + target.id }}</a
+                    >
+                  }
+                  <span
+                    class="rounded-full bg-slate-100 px-2 text-[10px] text-slate-600 uppercase"
+                    data-testid="schedule-format-badge"
+                    >{{ schedule.format }}</span
                   >
-                  <span class="rounded-full bg-slate-100 px-2 text-[10px] text-slate-600 uppercase">{{
-                    schedule.format
-                  }}</span>
                   @if (schedule.paused) {
                     <span
                       class="rounded-full bg-amber-100 px-2 text-[11px] font-medium text-amber-800"
@@ -95,6 +118,11 @@ const RUN_STATUS: Record<string, string> = {
                     {{ schedule.deliveries.length === 1 ? 'delivery' : 'deliveries' }}
                   }
                 </div>
+                @if (target.kind === 'dashboard' && filterWords(target.filters); as words) {
+                  <div class="mt-0.5 truncate text-xs text-slate-500" data-testid="schedule-filters">
+                    {{ words }}
+                  </div>
+                }
               </div>
               <div class="flex flex-wrap gap-1">
                 <button
@@ -218,7 +246,8 @@ const RUN_STATUS: Record<string, string> = {
             <li
               class="rounded-lg border border-dashed border-slate-300 p-6 text-center text-xs text-slate-500"
             >
-              No schedules yet. Open a saved report and choose Schedule… to export it by itself.
+              No schedules yet. Open a saved report or a dashboard and choose Schedule… to export it by
+              itself.
             </li>
           }
         }
@@ -233,11 +262,10 @@ const RUN_STATUS: Record<string, string> = {
       </p>
       <au-alerts-list [reportNames]="store.reportNames()" (reportsListed)="store.nameReports($event)" />
     </div>
-    @if (editing(); as schedule) {
+    @if (edited(); as edit) {
       <au-schedule-dialog
-        [reportId]="schedule.reportId"
-        [reportName]="store.reportNames().get(schedule.reportId) ?? ''"
-        [schedule]="schedule"
+        [subject]="edit.subject"
+        [schedule]="edit.schedule"
         (saved)="saved($event)"
         (conflict)="store.load()"
         (closed)="editing.set(null)"
@@ -250,11 +278,28 @@ export class SchedulesPage implements OnInit {
   protected readonly button = BUTTON;
   protected readonly statusClass = RUN_STATUS;
   protected readonly editing = signal<Schedule | null>(null);
+  /** The schedule edited, and the dialog's subject: its document, named as the lists name it. */
+  protected readonly edited = computed((): { schedule: Schedule; subject: ScheduleSubject } | null => {
+    const schedule = this.editing();
+    if (!schedule) return null;
+    const target = targetOf(schedule);
+    const subject: ScheduleSubject =
+      target.kind === 'dashboard'
+        ? { ...target, name: this.store.dashboardNames().get(target.id) ?? '', labels: [] }
+        : { ...target, name: this.store.reportNames().get(target.id) ?? '' };
+    return { schedule, subject };
+  });
   protected readonly trigger = triggerInWords;
   protected readonly next = nextRunInWords;
   protected readonly took = duration;
   protected readonly time = localTime;
   protected readonly deliveryInWords = deliveryInWords;
+  /** Each schedule with the document it exports. */
+  protected readonly rows = computed(() =>
+    this.store.items().map((schedule) => ({ schedule, target: targetOf(schedule) })),
+  );
+  /** The page knows a dashboard's filter ids, not their labels (a GET of the dashboard would count as opening it). */
+  protected readonly filterWords = filterValuesInWords;
 
   constructor() {
     // A schedule that failed is told by the bell's stream: its row and runs are read again.

@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { apiInterceptor } from '../api';
 import { RUN_POLL_MS, SchedulesStore } from './schedules.store';
-import { aRun, aSchedule } from './testing';
+import { aDashboardSchedule, aRun, aSchedule } from './testing';
 
 function setUp() {
   TestBed.configureTestingModule({
@@ -41,6 +41,31 @@ describe('SchedulesStore', () => {
     await vi.waitFor(() => expect(store.reportNames().get('r2')).toBe('Theirs'));
     expect(store.reportNames().get('r1')).toBe('Mine');
     http.expectNone('/api/v1/reports/r1');
+  });
+
+  it('names the dashboards of dashboard schedules from the dashboard lists, without opening them', async () => {
+    const { store, http } = setUp();
+    store.load();
+    http
+      .expectOne('/api/v1/schedules')
+      .flush({ items: [aDashboardSchedule(), aDashboardSchedule({ id: 's2', dashboardId: 'd2' })] });
+    http.expectNone((r) => r.url === '/api/v1/reports');
+    http
+      .expectOne((r) => r.url === '/api/v1/dashboards' && r.params.get('scope') === 'mine')
+      .flush(page([{ id: 'd1', name: 'Month-end sales' }], 'next'));
+    await Promise.resolve();
+    http
+      .expectOne((r) => r.url === '/api/v1/dashboards' && r.params.get('cursor') === 'next')
+      .flush(page([]));
+    await Promise.resolve();
+    http
+      .expectOne((r) => r.url === '/api/v1/dashboards' && r.params.get('scope') === 'shared')
+      .flush(page([{ id: 'd2', name: 'Shared board' }]));
+    await vi.waitFor(() => expect(store.dashboardNames().get('d2')).toBe('Shared board'));
+    expect(store.dashboardNames().get('d1')).toBe('Month-end sales');
+    expect(store.reportNames().size).toBe(0);
+    http.expectNone('/api/v1/dashboards/d1');
+    http.verify();
   });
 
   it('pauses and resumes, keeping the answer', () => {

@@ -1,18 +1,45 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, type Observable } from 'rxjs';
 import { ApiError } from '../api';
+import { DashboardsApi } from '../dashboards/dashboards.api';
 import { ExportsStore } from '../exports/exports.store';
 import type { ReportScope } from '../reports/report.types';
 import { ReportsApi } from '../reports/reports.api';
+import { targetOf } from './schedule-form';
 import type { Schedule, ScheduleRun } from './schedule.types';
 import { SchedulesApi } from './schedules.api';
 
 /** How often an open run history is asked again while one of its runs is queued or running. */
 export const RUN_POLL_MS = 2_000;
-/** Report names are looked up in these lists (a GET of the report would count as opening it). */
+/** Names are looked up in these lists (a GET of a report or dashboard would count as opening it). */
 const NAME_SCOPES: readonly ReportScope[] = ['mine', 'shared'];
 const NAME_PAGE = 200;
 const NAME_PAGES = 10;
+
+interface NamePage {
+  readonly items: readonly { readonly id: string; readonly name: string }[];
+  readonly nextCursor: string | null;
+}
+type NameList = (scope: ReportScope, cursor: string | undefined) => Observable<NamePage>;
+
+/** The names of the `wanted` ids found in the caller's own and shared lists, a page at a time. */
+async function lookUpNames(wanted: ReadonlySet<string>, list: NameList): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  try {
+    for (const scope of NAME_SCOPES) {
+      let cursor: string | undefined;
+      for (let page = 0; page < NAME_PAGES && [...wanted].some((id) => !found.has(id)); page += 1) {
+        const answer = await firstValueFrom(list(scope, cursor));
+        for (const item of answer.items) found.set(item.id, item.name);
+        if (answer.nextCursor === null) break;
+        cursor = answer.nextCursor;
+      }
+    }
+  } catch {
+    // The names are a help: the list shows the document's id without them.
+  }
+  return found;
+}
 
 export function scheduleMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return 'Something went wrong with schedules. Please retry.';
@@ -33,12 +60,14 @@ const unfinished = (run: ScheduleRun): boolean => run.status === 'queued' || run
 export class SchedulesStore {
   private readonly api = inject(SchedulesApi);
   private readonly reports = inject(ReportsApi);
+  private readonly dashboards = inject(DashboardsApi);
   private readonly exports = inject(ExportsStore);
 
   readonly items = signal<readonly Schedule[]>([]);
   readonly loading = signal(false);
   readonly error = signal<string | null>(null);
   readonly reportNames = signal<ReadonlyMap<string, string>>(new Map());
+  readonly dashboardNames = signal<ReadonlyMap<string, string>>(new Map());
   /** The schedule whose run history is open, and its runs (null while loading). */
   readonly openId = signal<string | null>(null);
   readonly runs = signal<readonly ScheduleRun[] | null>(null);
@@ -57,7 +86,7 @@ export class SchedulesStore {
       next: (items) => {
         this.items.set(items);
         this.loading.set(false);
-        void this.nameReports(items.map((s) => s.reportId));
+        this.nameTargets(items);
       },
       error: (error: unknown) => {
         this.error.set(scheduleMessage(error));
@@ -70,7 +99,7 @@ export class SchedulesStore {
   put(schedule: Schedule): void {
     if (this.items().some((s) => s.id === schedule.id)) this.replace(schedule);
     else this.items.update((items) => [schedule, ...items]);
-    void this.nameReports([schedule.reportId]);
+    this.nameTargets([schedule]);
   }
 
   pause(schedule: Schedule): void {
@@ -158,28 +187,30 @@ export class SchedulesStore {
     this.items.update((items) => items.map((s) => (s.id === schedule.id ? schedule : s)));
   }
 
-  /**
-   * The names of these reports (the schedules', the alerts'), from the caller's own and shared lists, a page at a
-   * time.
-   */
+  private nameTargets(schedules: readonly Schedule[]): void {
+    const targets = schedules.map(targetOf);
+    void this.nameReports(targets.filter((t) => t.kind === 'report').map((t) => t.id));
+    void this.nameDashboards(targets.filter((t) => t.kind === 'dashboard').map((t) => t.id));
+  }
+
+  /** The names of these reports (the schedules', the alerts'), from the report lists. */
   async nameReports(reportIds: readonly string[]): Promise<void> {
     const wanted = new Set(reportIds.filter((id) => !this.reportNames().has(id)));
     if (wanted.size === 0) return;
-    const found = new Map(this.reportNames());
-    try {
-      for (const scope of NAME_SCOPES) {
-        let cursor: string | undefined;
-        for (let page = 0; page < NAME_PAGES && [...wanted].some((id) => !found.has(id)); page += 1) {
-          const answer = await firstValueFrom(this.reports.list({ scope, cursor, limit: NAME_PAGE }));
-          for (const report of answer.items) found.set(report.id, report.name);
-          if (answer.nextCursor === null) break;
-          cursor = answer.nextCursor;
-        }
-      }
-    } catch {
-      // The names are a help: the list shows the report's id without them.
-    }
+    const found = await lookUpNames(wanted, (scope, cursor) =>
+      this.reports.list({ scope, cursor, limit: NAME_PAGE }),
+    );
     // Another lookup may have ended meanwhile: keep its names too.
     this.reportNames.update((names) => new Map([...names, ...found]));
+  }
+
+  /** The names of the schedules' dashboards, from the dashboard lists. */
+  async nameDashboards(dashboardIds: readonly string[]): Promise<void> {
+    const wanted = new Set(dashboardIds.filter((id) => !this.dashboardNames().has(id)));
+    if (wanted.size === 0) return;
+    const found = await lookUpNames(wanted, (scope, cursor) =>
+      this.dashboards.list({ scope, cursor, limit: NAME_PAGE }),
+    );
+    this.dashboardNames.update((names) => new Map([...names, ...found]));
   }
 }

@@ -1,21 +1,36 @@
 import type { Schedule, ScheduleRun } from './schedule.types';
 
-/** A schedule as the server answers it, for the specs. */
-export function aSchedule(change: Partial<Schedule> = {}): Schedule {
+type ReportSchedule = Extract<Schedule, { reportId: string }>;
+type DashboardSchedule = Extract<Schedule, { dashboardId: string }>;
+
+/** What every schedule of the specs has. */
+const settings = {
+  id: 's1',
+  owner: { sub: 'carol', name: 'Carol' },
+  format: 'csv',
+  trigger: { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' },
+  deliveries: [],
+  paused: false,
+  version: 1,
+  nextRunAt: '2027-03-29T05:00:00.000Z',
+  consecutiveFailures: 0,
+  failing: false,
+  createdAt: '2027-03-01T00:00:00.000Z',
+  updatedAt: '2027-03-01T00:00:00.000Z',
+} satisfies Omit<ReportSchedule, 'reportId'>;
+
+/** A schedule of a report as the server answers it, for the specs. */
+export function aSchedule(change: Partial<ReportSchedule> = {}): Schedule {
+  return { reportId: 'r1', ...settings, ...change };
+}
+
+/** A schedule of a dashboard (PDF, Region EMEA) as the server answers it. */
+export function aDashboardSchedule(change: Partial<DashboardSchedule> = {}): Schedule {
   return {
-    id: 's1',
-    reportId: 'r1',
-    owner: { sub: 'carol', name: 'Carol' },
-    format: 'csv',
-    trigger: { cron: '0 7 * * 1-5', timeZone: 'Europe/Berlin' },
-    deliveries: [],
-    paused: false,
-    version: 1,
-    nextRunAt: '2027-03-29T05:00:00.000Z',
-    consecutiveFailures: 0,
-    failing: false,
-    createdAt: '2027-03-01T00:00:00.000Z',
-    updatedAt: '2027-03-01T00:00:00.000Z',
+    dashboardId: 'd1',
+    filters: { region: { values: ['EMEA'] } },
+    ...settings,
+    format: 'pdf',
     ...change,
   };
 }
