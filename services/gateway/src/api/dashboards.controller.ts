@@ -4,20 +4,17 @@ import {
   DashboardFilterValuesSchema,
   parseBody,
   parseDashboardContent,
-  parseReportShares,
   QUERY_LIMITS,
   ChartSpecSchema,
 } from '@aurora/query-model';
 import {
   Body,
   Controller,
-  Delete,
   Get,
   Headers,
   HttpCode,
   Inject,
   Param,
-  ParseIntPipe,
   Post,
   Put,
   Query,
@@ -32,12 +29,13 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
-import { ifMatchVersion, requiredIfMatchVersion } from '../http/if-match';
+import { requiredIfMatchVersion } from '../http/if-match';
 import { RunsQuery } from '../quota/query-slot.interceptor';
 import { chartOf, sendChart } from './chart-runs';
 import { definitionOf, exportDashboard, tileRun } from './dashboard-tiles';
 import { ExportsService } from './exports.service';
-import { FolderParams, parseListParams, toGrpcShare, toHttpShare } from './document-params';
+import { FolderParams, parseListParams, toHttpShare } from './document-params';
+import { DocumentRoutes } from './document-routes';
 import { sendPreview } from './query-responses';
 
 /**
@@ -48,12 +46,14 @@ import { sendPreview } from './query-responses';
 @ApiTags('dashboards')
 @ApiBearerAuth()
 @Controller('api/v1')
-export class DashboardsController {
+export class DashboardsController extends DocumentRoutes<Dashboard, Dashboard['content']>('dashboard') {
   constructor(
     @Inject(GrpcClients) private readonly clients: GrpcClients,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(ExportsService) private readonly exports: ExportsService,
-  ) {}
+  ) {
+    super();
+  }
 
   @Post('dashboards')
   @Audited('dashboard.create', 'announce')
@@ -64,7 +64,7 @@ export class DashboardsController {
   ) {
     const dashboard = await this.clients.dashboards.create(content(body), this.context(caller, response));
     response.status(201).setHeader('Location', `/api/v1/dashboards/${dashboard.id}`);
-    return withETag(response, dashboard);
+    return this.withETag(response, dashboard);
   }
 
   @Get('dashboards')
@@ -103,7 +103,7 @@ export class DashboardsController {
       { recordOpen: true },
       this.context(caller, response),
     );
-    return withETag(response, dashboard);
+    return this.withETag(response, dashboard);
   }
 
   @Put('dashboards/:id')
@@ -117,90 +117,10 @@ export class DashboardsController {
   ) {
     const expected = requiredIfMatchVersion(ifMatch, 'dashboard');
     const context = this.context(caller, response);
-    return withETag(response, await this.clients.dashboards.update(id, expected, content(body), context));
-  }
-
-  @Delete('dashboards/:id')
-  @Audited('dashboard.delete', 'announce')
-  async delete(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return whole(await this.clients.dashboards.delete(id, this.context(caller, response)));
-  }
-
-  @Post('dashboards/:id/restore')
-  @Audited('dashboard.restore', 'announce')
-  @HttpCode(200)
-  async restore(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return withETag(response, await this.clients.dashboards.restore(id, this.context(caller, response)));
-  }
-
-  @Get('dashboards/:id/versions')
-  async versions(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const { versions } = await this.clients.dashboards.versions(id, this.context(caller, response));
-    return {
-      items: versions.map((v) => ({
-        version: v.version,
-        ...contentBody(v.content),
-        author: v.author,
-        createdAt: v.createdAt,
-      })),
-    };
-  }
-
-  @Post('dashboards/:id/versions/:version/restore')
-  @Audited('dashboard.update', 'announce')
-  @HttpCode(200)
-  async restoreVersion(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Param('version', ParseIntPipe) version: number,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const expected = ifMatchVersion(ifMatch, 'dashboard') ?? 0;
-    const context = this.context(caller, response);
-    return withETag(response, await this.clients.dashboards.restoreVersion(id, version, expected, context));
-  }
-
-  @Put('dashboards/:id/shares')
-  @Audited('dashboard.share', 'announce')
-  async setShares(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Body(BodyDepthPipe) shares: unknown,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const parsed = parseReportShares(shares).map(toGrpcShare);
-    return whole(await this.clients.dashboards.setShares(id, parsed, this.context(caller, response)));
-  }
-
-  @Put('dashboards/:id/favourite')
-  async favourite(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return whole(await this.clients.dashboards.setFavourite(id, true, this.context(caller, response)));
-  }
-
-  @Delete('dashboards/:id/favourite')
-  async unfavourite(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return whole(await this.clients.dashboards.setFavourite(id, false, this.context(caller, response)));
+    return this.withETag(
+      response,
+      await this.clients.dashboards.update(id, expected, content(body), context),
+    );
   }
 
   /** The tile's report as a chart: exactly POST /reports/{id}/chart's answer, the filter values applied. */
@@ -271,7 +191,19 @@ export class DashboardsController {
     return { id: job.id, status: job.status, createdAt: job.createdAt };
   }
 
-  private context(caller: Caller, response: Response): CallContext {
+  protected documents() {
+    return this.clients.dashboards;
+  }
+
+  protected body(document: Dashboard) {
+    return whole(document);
+  }
+
+  protected contentBody(content: Dashboard['content']) {
+    return contentBody(content);
+  }
+
+  protected context(caller: Caller, response: Response): CallContext {
     return callContext(caller, response, this.config.REQUEST_TIMEOUT_MS);
   }
 }
@@ -354,9 +286,4 @@ function whole(dashboard: Dashboard) {
     problems: dashboard.problems.map(({ path, code, detail }) => ({ path, code, detail })),
     bindings: JSON.parse(dashboard.bindingsJson || '{}') as Record<string, string[]>,
   };
-}
-
-function withETag(response: Response, dashboard: Dashboard) {
-  response.setHeader('ETag', `"${dashboard.version}"`);
-  return whole(dashboard);
 }

@@ -1,15 +1,13 @@
 import type { CallContext, Caller, Report } from '@aurora/proto';
-import { parseBody, parseReportContent, parseReportShares } from '@aurora/query-model';
+import { parseBody, parseReportContent } from '@aurora/query-model';
 import {
   Body,
   Controller,
-  Delete,
   Get,
   Headers,
   HttpCode,
   Inject,
   Param,
-  ParseIntPipe,
   Post,
   Put,
   Query,
@@ -23,17 +21,11 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { BodyDepthPipe } from '../http/body-depth.pipe';
 import { callContext } from '../http/call-context';
 import { GrpcClients } from '../http/grpc-clients';
-import { ifMatchVersion, requiredIfMatchVersion } from '../http/if-match';
+import { requiredIfMatchVersion } from '../http/if-match';
 import { RunsQuery } from '../quota/query-slot.interceptor';
 import { chartOf, sendChart } from './chart-runs';
-import {
-  ChartRequest,
-  FolderParams,
-  parseListParams,
-  runOptions,
-  toGrpcShare,
-  toHttpShare,
-} from './document-params';
+import { ChartRequest, FolderParams, parseListParams, runOptions, toHttpShare } from './document-params';
+import { DocumentRoutes } from './document-routes';
 import { sendCsv, sendPreview } from './query-responses';
 import { runnableReport } from './report-runs';
 
@@ -44,11 +36,13 @@ import { runnableReport } from './report-runs';
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('api/v1')
-export class ReportsController {
+export class ReportsController extends DocumentRoutes<Report, Report['content']>('report') {
   constructor(
     @Inject(GrpcClients) private readonly clients: GrpcClients,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    super();
+  }
 
   @Post('reports')
   @Audited('report.create', 'announce')
@@ -59,7 +53,7 @@ export class ReportsController {
   ) {
     const report = await this.clients.reports.create(content(body), this.context(caller, response));
     response.status(201).setHeader('Location', `/api/v1/reports/${report.id}`);
-    return withETag(response, report);
+    return this.withETag(response, report);
   }
 
   @Get('reports')
@@ -94,7 +88,7 @@ export class ReportsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const report = await this.clients.reports.get(id, { recordOpen: true }, this.context(caller, response));
-    return withETag(response, report);
+    return this.withETag(response, report);
   }
 
   @Put('reports/:id')
@@ -113,94 +107,7 @@ export class ReportsController {
       content(body),
       this.context(caller, response),
     );
-    return withETag(response, report);
-  }
-
-  @Delete('reports/:id')
-  @Audited('report.delete', 'announce')
-  async delete(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return body(await this.clients.reports.delete(id, this.context(caller, response)));
-  }
-
-  @Post('reports/:id/restore')
-  @Audited('report.restore', 'announce')
-  @HttpCode(200)
-  async restore(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return withETag(response, await this.clients.reports.restore(id, this.context(caller, response)));
-  }
-
-  @Get('reports/:id/versions')
-  async versions(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const { versions } = await this.clients.reports.versions(id, this.context(caller, response));
-    return {
-      items: versions.map((v) => ({
-        version: v.version,
-        ...contentBody(v.content),
-        author: v.author,
-        createdAt: v.createdAt,
-      })),
-    };
-  }
-
-  @Post('reports/:id/versions/:version/restore')
-  @Audited('report.update', 'announce')
-  @HttpCode(200)
-  async restoreVersion(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Param('version', ParseIntPipe) version: number,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const report = await this.clients.reports.restoreVersion(
-      id,
-      version,
-      ifMatchVersion(ifMatch, 'report') ?? 0,
-      this.context(caller, response),
-    );
-    return withETag(response, report);
-  }
-
-  @Put('reports/:id/shares')
-  @Audited('report.share', 'announce')
-  async setShares(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Body(BodyDepthPipe) shares: unknown,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const parsed = parseReportShares(shares).map(toGrpcShare);
-    return body(await this.clients.reports.setShares(id, parsed, this.context(caller, response)));
-  }
-
-  @Put('reports/:id/favourite')
-  async favourite(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return body(await this.clients.reports.setFavourite(id, true, this.context(caller, response)));
-  }
-
-  @Delete('reports/:id/favourite')
-  async unfavourite(
-    @CurrentCaller() caller: Caller,
-    @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return body(await this.clients.reports.setFavourite(id, false, this.context(caller, response)));
+    return this.withETag(response, report);
   }
 
   /** A page of the report's rows, its vintages resolved now; the body may choose the page and the sort. */
@@ -277,7 +184,19 @@ export class ReportsController {
     return { users: users.map(({ sub, name }) => ({ sub, name })), groups };
   }
 
-  private context(caller: Caller, response: Response): CallContext {
+  protected documents() {
+    return this.clients.reports;
+  }
+
+  protected body(document: Report) {
+    return body(document);
+  }
+
+  protected contentBody(content: Report['content']) {
+    return contentBody(content);
+  }
+
+  protected context(caller: Caller, response: Response): CallContext {
     return callContext(caller, response, this.config.REQUEST_TIMEOUT_MS);
   }
 }
@@ -332,9 +251,4 @@ function body(report: Report) {
     ...(report.role === 'view' ? {} : { shares: report.shares.map(toHttpShare) }),
     problems: report.problems.map(({ path, code, detail }) => ({ path, code, detail })),
   };
-}
-
-function withETag(response: Response, report: Report) {
-  response.setHeader('ETag', `"${report.version}"`);
-  return body(report);
 }
