@@ -8,14 +8,11 @@ import {
   type ChartColumn,
 } from '@aurora/charts';
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import type { CallContext, PreviewPage } from '@aurora/proto';
+import { readSummaryRows, type CallContext, type SummaryRows } from '@aurora/proto';
 import { CHART_LIMITS, parseQuery, QUERY_LIMITS, type ChartSpec, type Query } from '@aurora/query-model';
 import type { Response } from 'express';
 import { currentAccess } from '../audit/access';
 import type { GrpcClients } from '../http/grpc-clients';
-
-/** Preview pages read at once for a chart: a few, so one chart cannot take the query service's pool. */
-const PAGES_AT_ONCE = 4;
 
 /** What `POST /reports/{id}/chart` and `POST /query/chart` answer (docs/API.md, "Charts"). */
 export interface ChartAnswer {
@@ -72,48 +69,16 @@ export async function sendChart(response: Response, answer: ChartAnswer): Promis
 }
 
 /**
- * Every row of a summary whose rows were counted (`count`), read as a grid reads them: preview pages of the query
- * service, with the asker's rights applied in each dataset's scan. Charts and alert checks read through this.
+ * Every row of a summary whose rows were counted (`count`), read as a grid reads them (readSummaryRows: preview
+ * pages, the asker's rights applied in each dataset's scan). Charts and alert checks read through this.
  */
-export async function summaryRows(
+export function summaryRows(
   clients: GrpcClients,
   query: Query,
   count: number,
   context: CallContext,
-): Promise<{ columns: PreviewPage['columns']; rows: Cell[][] }> {
-  const pages = await previewPages(
-    clients,
-    { ...query, page: undefined },
-    Math.max(1, Math.ceil(count / QUERY_LIMITS.maxPageSize)),
-    context,
-  );
-  return {
-    columns: pages[0]?.columns ?? [],
-    rows: pages.flatMap((page) => JSON.parse(page.rowsJson) as Cell[][]),
-  };
-}
-
-async function previewPages(
-  clients: GrpcClients,
-  query: Query,
-  count: number,
-  context: CallContext,
-): Promise<PreviewPage[]> {
-  const pages: PreviewPage[] = [];
-  for (let first = 1; first <= count; first += PAGES_AT_ONCE) {
-    const numbers = Array.from({ length: Math.min(PAGES_AT_ONCE, count - first + 1) }, (_, i) => first + i);
-    pages.push(
-      ...(await Promise.all(
-        numbers.map((number) =>
-          clients.query.preview(
-            JSON.stringify({ ...query, page: { number, size: QUERY_LIMITS.maxPageSize } }),
-            context,
-          ),
-        ),
-      )),
-    );
-  }
-  return pages;
+): Promise<SummaryRows> {
+  return readSummaryRows(clients.query, query, count, context, { pageSize: QUERY_LIMITS.maxPageSize });
 }
 
 /**
