@@ -45,6 +45,7 @@ export {
 } from './clients';
 export {
   PAGES_AT_ONCE,
+  readLastRow,
   readSummaryRows,
   type PagedRead,
   type QueryBody,

@@ -52,6 +52,24 @@ export async function readSummaryRows(
   return { columns, rows };
 }
 
+/**
+ * The last row of a query (a KPI's value), read as a grid reads it: the rows counted, then the last preview page
+ * alone. Undefined when the query has no rows.
+ */
+export async function readLastRow(
+  client: QueryClient,
+  query: QueryBody,
+  context: CallContext,
+  pageSize: number,
+): Promise<{ columns: PreviewPage['columns']; row: Cell[] | undefined }> {
+  const { count } = await client.count(JSON.stringify({ ...query, page: undefined }), context);
+  const page = await client.preview(
+    paged(query, Math.max(1, Math.ceil(count / pageSize)), pageSize),
+    context,
+  );
+  return { columns: page.columns, row: rowsOf(page).at(-1) };
+}
+
 function paged(query: QueryBody, number: number, size: number): string {
   return JSON.stringify({ ...query, page: { number, size } });
 }
