@@ -2,10 +2,12 @@ import {
   downsample,
   formatValue,
   isMeasure,
+  kpiValue,
   savedOrDefault,
   withRoles,
   type Cell,
   type ChartColumn,
+  type PreviousVintage,
 } from '@aurora/charts';
 import { renderSvg } from '@aurora/charts/svg';
 import { renderPng, writePdf, type DashboardDocument, type TileContent } from '@aurora/dashboard-pdf';
@@ -16,8 +18,14 @@ import {
   type DashboardFormat,
   type DashboardJobTile,
 } from '@aurora/export-jobs';
-import { readSummaryRows, type CallContext, type PreviewPage, type QueryClient } from '@aurora/proto';
-import { QUERY_LIMITS } from '@aurora/query-model';
+import {
+  readLastRow,
+  readSummaryRows,
+  type CallContext,
+  type PreviewPage,
+  type QueryClient,
+} from '@aurora/proto';
+import { QUERY_LIMITS, type ChartSpec } from '@aurora/query-model';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
@@ -163,7 +171,8 @@ function tableContent(
 /**
  * A chart tile: the summary's rows (at most maxChartRows, counted first, as `POST /reports/{id}/chart` does),
  * read by readSummaryRows (a few preview pages at once), drawn with the tile's chart (or the default of the
- * result's shape) as ECharts' SVG.
+ * result's shape) as ECharts' SVG. A KPI without `x` compares against the previous vintage's query the gateway
+ * signed with the tile.
  */
 async function chart(
   tile: DashboardJobTile,
@@ -189,5 +198,26 @@ async function chart(
   if (spec.type === 'table') return tableContent(columns, rows, rows.length);
   // A tile is at most a page wide (~830 pt): more points than PDF_POINTS per series draw nothing more.
   const { data } = downsample(spec, { columns, rows }, PDF_POINTS);
-  return { kind: 'chart', svg: (box) => renderSvg(spec, data, box) };
+  const previousVintage = await previousVintageOf(tile, spec, input, counted);
+  return { kind: 'chart', svg: (box) => renderSvg(spec, { ...data, previousVintage }, box) };
+}
+
+/** A KPI without `x`: its value in the previous vintage's query, exactly as the gateway signed it. */
+async function previousVintageOf(
+  tile: DashboardJobTile,
+  spec: ChartSpec,
+  input: DashboardFileInput,
+  counted: (rows: number) => Promise<void>,
+): Promise<PreviousVintage | undefined> {
+  const previous = tile.previousVintage;
+  if (!previous || spec.type !== 'kpi' || spec.x !== undefined) return undefined;
+  const { columns, row } = await readLastRow(
+    input.query,
+    previous.query,
+    input.context,
+    QUERY_LIMITS.maxPageSize,
+  );
+  const rows = row ? [row] : [];
+  await counted(rows.length);
+  return { loadId: previous.loadId, value: kpiValue(spec, { columns, rows }) };
 }

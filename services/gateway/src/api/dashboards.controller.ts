@@ -291,7 +291,19 @@ function jobTile(tile: ResolvedTile) {
   const { title, view, x, y, w, h } = tile;
   if ('problem' in tile) return { title, view, x, y, w, h, problem: tile.problem };
   const vintages = (tile.query['vintages'] ?? {}) as Record<string, { loadType: string; loadId?: string }>;
-  return { title, view, x, y, w, h, query: tile.query, vintages, chart: tile.chart ?? null };
+  const { query, chart, previousVintage } = tile;
+  return {
+    title,
+    view,
+    x,
+    y,
+    w,
+    h,
+    query,
+    vintages,
+    chart: chart ?? null,
+    ...(previousVintage ? { previousVintage } : {}),
+  };
 }
 
 const TileChartRequest = z.strictObject({
