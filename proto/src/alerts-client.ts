@@ -40,13 +40,15 @@ export class AlertsClient {
     return json(await callUnary(this.stub.setAlertPaused.bind(this.stub), { id, paused }, context));
   }
 
-  async checks(id: string, context: CallContext): Promise<unknown[]> {
+  /** The alert's checks (its runs, as GET /alerts/{id}/runs names them), newest first. */
+  async runs(id: string, context: CallContext): Promise<unknown[]> {
     return list(
       await callUnary<{ id: string }, JsonList>(this.stub.listAlertChecks.bind(this.stub), { id }, context),
     );
   }
 
-  async checkNow(id: string, context: CallContext): Promise<unknown> {
+  /** A check queued now (POST /alerts/{id}/run-now). */
+  async runNow(id: string, context: CallContext): Promise<unknown> {
     return json(await callUnary(this.stub.checkAlertNow.bind(this.stub), { id }, context));
   }
 

@@ -43,6 +43,14 @@ export {
   type PreviewPage,
   type RowStream,
 } from './clients';
+export {
+  PAGES_AT_ONCE,
+  readLastRow,
+  readSummaryRows,
+  type PagedRead,
+  type QueryBody,
+  type SummaryRows,
+} from './summary-rows';
 export type { Report__Output as Report } from './generated/aurora/v1/Report';
 export type { ReportContent__Output as ReportContent } from './generated/aurora/v1/ReportContent';
 export type { ReportShare__Output as ReportShare } from './generated/aurora/v1/ReportShare';

@@ -15,10 +15,20 @@ export interface ChartColumn {
   readonly role?: 'dimension' | 'measure' | undefined;
 }
 
-/** The rows a chart draws: arrays in `columns` order. */
+/**
+ * A KPI's value in the same summary pinned to the Load ID before the one drawn (of the primary dataset's Load
+ * Type): what a KPI without `x` compares itself against.
+ */
+export interface PreviousVintage {
+  readonly loadId: string;
+  readonly value: Cell;
+}
+
+/** The rows a chart draws: arrays in `columns` order; a KPI without `x` may bring its previous vintage's value. */
 export interface ChartData {
   readonly columns: readonly ChartColumn[];
   readonly rows: readonly (readonly Cell[])[];
+  readonly previousVintage?: PreviousVintage | undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ export {
   type Cell,
   type ChartColumn,
   type ChartData,
+  type PreviousVintage,
   withRoles,
 } from './columns';
 export { defaultChart, savedOrDefault } from './default-chart';
@@ -16,3 +17,4 @@ export { formatTime, formatValue } from './formats';
 export { lttb } from './lttb';
 export { chartOption } from './option';
 export { PALETTE } from './palette';
+export { kpiValue } from './text-charts';

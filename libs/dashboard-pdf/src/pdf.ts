@@ -6,6 +6,7 @@ import type { DashboardDocument } from './document';
 import { fontBuffers } from './fonts';
 import type { Mark, Measure } from './marks';
 import { drawPage } from './page';
+import { strokesFirst } from './paint-order';
 
 const REGULAR = 'DejaVu';
 const BOLD = 'DejaVu-Bold';
@@ -79,7 +80,7 @@ function drawMark(doc: PDFKit.PDFDocument, mark: Mark): void {
         .stroke(mark.color);
       return;
     case 'svg':
-      SVGtoPDF(doc, mark.svg, mark.x, mark.y, {
+      SVGtoPDF(doc, strokesFirst(mark.svg), mark.x, mark.y, {
         width: mark.width,
         height: mark.height,
         assumePt: true,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
 import { checkDocument, pageSvg, renderPng, writePdf } from '../src';
-import { AXIS_LABELS, sampleDashboard, TABLE_ROWS } from './fixtures';
+import { AXIS_LABELS, pieDashboard, sampleDashboard, TABLE_ROWS } from './fixtures';
 import { differenceFromReference } from './images';
 
 const run = promisify(execFile);
@@ -71,6 +71,50 @@ describe('a dashboard as a PDF', () => {
       tiles: [{ ...document.tiles[0], x: 8, w: 6 } as (typeof document.tiles)[number]],
     };
     expect(() => checkDocument(off)).toThrow('Tile 0 is not on the 12-column grid.');
+  });
+});
+
+describe("a pie's labels in the PDF", () => {
+  /** Each word pdftotext finds, with its box in points (the page's top left is 0, 0). */
+  async function words(pdf: string): Promise<{ text: string; box: number[] }[]> {
+    const { stdout } = await run('pdftotext', ['-bbox', pdf, '-']);
+    return [
+      ...stdout.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</g),
+    ].map((m) => ({ text: m[5] ?? '', box: [1, 2, 3, 4].map((i) => Number(m[i])) }));
+  }
+
+  /** The darkest pixel's luminance (0 black, 255 white) inside a box of the page drawn at 72 dpi (1 px a point). */
+  function darkest(page: PNG, [x0 = 0, y0 = 0, x1 = 0, y1 = 0]: number[]): number {
+    let min = 255;
+    for (let y = Math.ceil(y0); y < Math.floor(y1); y++)
+      for (let x = Math.ceil(x0); x < Math.floor(x1); x++) {
+        const i = (y * page.width + x) * 4;
+        const [r = 255, g = 255, b = 255] = page.data.subarray(i, i + 3);
+        min = Math.min(min, 0.299 * r + 0.587 * g + 0.114 * b);
+      }
+    return min;
+  }
+
+  it('draws them in dark ink: their white halo goes under the text, as in the PNG', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dashboard-pie-'));
+    try {
+      const pdf = join(dir, 'pie.pdf');
+      await writePdf(pieDashboard(), createWriteStream(pdf));
+      await run('pdftoppm', ['-png', '-r', '72', '-singlefile', pdf, join(dir, 'page')]);
+      const page = PNG.sync.read(readFileSync(join(dir, 'page.png')));
+      const labels = (await words(pdf)).filter((word) => word.text.endsWith(':')); // "EMEA:", not the legend
+      // Both tiles label every region (a halo's stroke and its text are two words at one place).
+      expect([...new Set(labels.map((l) => l.text))].sort()).toEqual([
+        'APAC:',
+        'EMEA:',
+        'Zürich:',
+        'Москва:',
+      ]);
+      const faint = labels.filter((label) => darkest(page, label.box) >= 100).map((label) => label.text);
+      expect(faint).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

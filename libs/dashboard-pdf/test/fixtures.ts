@@ -91,3 +91,22 @@ export function sampleDashboard(): DashboardDocument {
     tiles,
   };
 }
+
+/** Pie slices of the regions: ECharts labels them outside ("EMEA: 44.05%"), with a white halo behind the text. */
+export function pieDashboard(): DashboardDocument {
+  const pie = (donut: boolean) => (size: { width: number; height: number }) =>
+    renderSvg(
+      { type: 'pie', x: 'region', y: ['total'], options: { donut } },
+      { columns: [region, total], rows: REGIONS },
+      size,
+    );
+  return {
+    title: 'Regional shares',
+    filters: '',
+    footer: 'Exported 2026-12-07 14:40 UTC by Alice Doe',
+    tiles: [
+      { title: 'Pie', x: 0, y: 0, w: 6, h: 6, content: { kind: 'chart', svg: pie(false) } },
+      { title: 'Donut', x: 6, y: 0, w: 6, h: 6, content: { kind: 'chart', svg: pie(true) } },
+    ],
+  };
+}

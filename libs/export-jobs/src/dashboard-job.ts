@@ -31,9 +31,19 @@ const VintageSchema = z.object({
 });
 
 /**
+ * The tile's query pinned to the Load ID before the one it reads, for a tile the gateway found may draw a KPI
+ * without `x`: signed with the rest of the job, so the worker runs exactly this query for the comparison.
+ */
+const PreviousVintageSchema = z.strictObject({
+  loadId: z.string().min(1).max(100),
+  query: z.record(z.string(), z.unknown()),
+});
+
+/**
  * One tile, resolved for the viewer by the gateway: the report's query (vintages and dashboard filters applied),
- * the vintages it reads, its saved chart (if any) and its place on the 12-column grid; or, for a tile the viewer
- * cannot run (a report not shared with them, on a dataset they may not read), the problem it shows instead.
+ * the vintages it reads, its saved chart (if any), its previous vintage's query (a KPI's comparison) and its
+ * place on the 12-column grid; or, for a tile the viewer cannot run (a report not shared with them, on a dataset
+ * they may not read), the problem it shows instead.
  */
 export const DashboardJobTileSchema = z
   .strictObject({
@@ -49,6 +59,7 @@ export const DashboardJobTileSchema = z
       .optional(),
     vintages: z.record(z.string().max(130), VintageSchema).default({}),
     chart: ChartSpecSchema.nullish(),
+    previousVintage: PreviousVintageSchema.optional(),
   })
   .refine((t) => t.x + t.w <= DASHBOARD_JOB_LIMITS.columns, {
     error: 'x + w must be at most 12',

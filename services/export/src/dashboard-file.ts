@@ -2,10 +2,12 @@ import {
   downsample,
   formatValue,
   isMeasure,
+  kpiValue,
   savedOrDefault,
   withRoles,
   type Cell,
   type ChartColumn,
+  type PreviousVintage,
 } from '@aurora/charts';
 import { renderSvg } from '@aurora/charts/svg';
 import { renderPng, writePdf, type DashboardDocument, type TileContent } from '@aurora/dashboard-pdf';
@@ -16,8 +18,14 @@ import {
   type DashboardFormat,
   type DashboardJobTile,
 } from '@aurora/export-jobs';
-import type { CallContext, PreviewPage, QueryClient } from '@aurora/proto';
-import { QUERY_LIMITS } from '@aurora/query-model';
+import {
+  readLastRow,
+  readSummaryRows,
+  type CallContext,
+  type PreviewPage,
+  type QueryClient,
+} from '@aurora/proto';
+import { QUERY_LIMITS, type ChartSpec } from '@aurora/query-model';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
@@ -105,10 +113,10 @@ async function tileContent(
 }
 
 /** A summary's columns with their roles; a plain table's without (its numeric columns then read as measures). */
-function columnsOf(page: PreviewPage, tile: DashboardJobTile): ChartColumn[] {
+function columnsOf(columns: PreviewPage['columns'], tile: DashboardJobTile): ChartColumn[] {
   const aggregate = tile.query['aggregate'] as { measures?: { as?: unknown }[] } | undefined;
-  if (aggregate) return withRoles(page.columns, new Set((aggregate.measures ?? []).map((m) => m.as)));
-  return page.columns.map(({ name, label, type, format }) => ({
+  if (aggregate) return withRoles(columns, new Set((aggregate.measures ?? []).map((m) => m.as)));
+  return columns.map(({ name, label, type, format }) => ({
     name,
     label,
     type,
@@ -142,7 +150,7 @@ async function table(
   ]);
   const rows = JSON.parse(page.rowsJson) as Cell[][];
   await counted(rows.length);
-  return tableContent(columnsOf(page, tile), rows, count);
+  return tableContent(columnsOf(page.columns, tile), rows, count);
 }
 
 function tableContent(
@@ -162,7 +170,9 @@ function tableContent(
 
 /**
  * A chart tile: the summary's rows (at most maxChartRows, counted first, as `POST /reports/{id}/chart` does),
- * read page by page, drawn with the tile's chart (or the default of the result's shape) as ECharts' SVG.
+ * read by readSummaryRows (a few preview pages at once), drawn with the tile's chart (or the default of the
+ * result's shape) as ECharts' SVG. A KPI without `x` compares against the previous vintage's query the gateway
+ * signed with the tile.
  */
 async function chart(
   tile: DashboardJobTile,
@@ -178,20 +188,36 @@ async function chart(
       kind: 'message',
       text: `This summary has ${count.toLocaleString('en-US')} rows; a chart draws at most ${limit.toLocaleString('en-US')}.`,
     };
-  const size = QUERY_LIMITS.maxPageSize;
-  let columns: ChartColumn[] = [];
-  const rows: Cell[][] = [];
-  for (let number = 1; number === 1 || rows.length < count; number += 1) {
-    const page = await input.query.preview(JSON.stringify(tileQuery(tile, { number, size })), input.context);
-    if (number === 1) columns = columnsOf(page, tile);
-    const pageRows = JSON.parse(page.rowsJson) as Cell[][];
-    rows.push(...pageRows);
-    await counted(pageRows.length);
-    if (!page.hasMore || pageRows.length === 0 || rows.length >= limit) break;
-  }
+  const read = await readSummaryRows(input.query, tileQuery(tile), count, input.context, {
+    pageSize: QUERY_LIMITS.maxPageSize,
+    onRows: counted,
+  });
+  const columns = columnsOf(read.columns, tile);
+  const rows = read.rows;
   const spec = savedOrDefault(tile.chart ?? undefined, columns);
   if (spec.type === 'table') return tableContent(columns, rows, rows.length);
   // A tile is at most a page wide (~830 pt): more points than PDF_POINTS per series draw nothing more.
   const { data } = downsample(spec, { columns, rows }, PDF_POINTS);
-  return { kind: 'chart', svg: (box) => renderSvg(spec, data, box) };
+  const previousVintage = await previousVintageOf(tile, spec, input, counted);
+  return { kind: 'chart', svg: (box) => renderSvg(spec, { ...data, previousVintage }, box) };
+}
+
+/** A KPI without `x`: its value in the previous vintage's query, exactly as the gateway signed it. */
+async function previousVintageOf(
+  tile: DashboardJobTile,
+  spec: ChartSpec,
+  input: DashboardFileInput,
+  counted: (rows: number) => Promise<void>,
+): Promise<PreviousVintage | undefined> {
+  const previous = tile.previousVintage;
+  if (!previous || spec.type !== 'kpi' || spec.x !== undefined) return undefined;
+  const { columns, row } = await readLastRow(
+    input.query,
+    previous.query,
+    input.context,
+    QUERY_LIMITS.maxPageSize,
+  );
+  const rows = row ? [row] : [];
+  await counted(rows.length);
+  return { loadId: previous.loadId, value: kpiValue(spec, { columns, rows }) };
 }

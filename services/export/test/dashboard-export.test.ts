@@ -7,7 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { ALICE, byChannel, byRegion, salaries, twelveTiles, VINTAGE } from './dashboard-tiles';
+import {
+  ALICE,
+  byChannel,
+  byRegion,
+  PREVIOUS_VINTAGE,
+  salaries,
+  total,
+  twelveTiles,
+  VINTAGE,
+} from './dashboard-tiles';
 import { signedJob, startHarness, type Harness, type JobView } from './support';
 
 const finished = (job: JobView): boolean => FINISHED.has(job.status);
@@ -42,6 +51,22 @@ async function exportDashboard(format: 'pdf' | 'png', tiles = twelveTiles()): Pr
     await queue.close();
   }
   return h.waitFor(job.id, finished, 90_000);
+}
+
+/** The first cell of a summary's first row, as the preview shows it to alice. */
+async function firstValue(query: Record<string, unknown>): Promise<number> {
+  const response = await h.call('POST', '/query/preview', { body: query });
+  expect(response.status).toBe(200);
+  const { rows } = (await response.json()) as { rows: number[][] };
+  return Number(rows[0]?.[0]);
+}
+
+/** "▲ 3.2% vs 2026-11-19": the KPI's change between two vintages of a summary, as the chart writes it. */
+async function kpiChange(now: Record<string, unknown>, before: Record<string, unknown>, loadId: string) {
+  const [value, previous] = [await firstValue(now), await firstValue(before)];
+  const change = (value - previous) / Math.abs(previous);
+  expect(change).not.toBe(0);
+  return `${change >= 0 ? '▲' : '▼'} ${(Math.abs(change) * 100).toFixed(1)}% vs ${loadId}`;
 }
 
 /** A tile's rows as the preview shows them to alice, formatted as the PDF writes them. */
@@ -98,6 +123,11 @@ describe('a dashboard export', () => {
   it('draws charts as vectors: their axis labels are text', async () => {
     const channels = await previewText({ ...byChannel, aggregate: { groupBy: ['channel'], measures: [] } });
     for (const channel of channels) expect(text).toContain(channel);
+  });
+
+  it("draws the KPI's change against the previous vintage the gateway signed with the tile", async () => {
+    const previous = { ...total, vintages: PREVIOUS_VINTAGE };
+    expect(text).toContain(await kpiChange(total, previous, '2026-11-19'));
   });
 
   it("shows a tile the owner may not read as that tile's error, and draws the rest", async () => {
@@ -190,6 +220,27 @@ describe('POST /dashboards/{id}/export', () => {
     expect(regions).toContain('EMEA');
     for (const region of regions)
       expect([region, page.includes(region)]).toEqual([region, region === 'EMEA']);
+  }, 150_000);
+
+  it("signs a KPI tile's previous vintage, and the PDF shows the change against it", async () => {
+    const kpi = await saveReport('Sales count', total);
+    const created = await h.call('POST', '/dashboards', {
+      body: {
+        name: 'Daily count',
+        tiles: [{ id: 'k', reportId: kpi, view: 'chart', x: 0, y: 0, w: 4, h: 3 }],
+      },
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const submitted = await h.call('POST', `/dashboards/${id}/export`, { body: { format: 'pdf' } });
+    expect(submitted.status).toBe(202);
+    const { id: jobId } = (await submitted.json()) as { id: string };
+    expect(await h.waitFor(jobId, finished, 90_000)).toMatchObject({ status: 'succeeded' });
+
+    const path = join(h.dir, 'kpi.pdf');
+    writeFileSync(path, await h.object(`exports/${jobId}.pdf`));
+    const page = execFileSync('pdftotext', ['-layout', path, '-']).toString();
+    expect(page).toContain(await kpiChange(total, { ...total, vintages: PREVIOUS_VINTAGE }, '2026-11-19'));
   }, 150_000);
 
   it('is refused with the problem at its path for a bad format or a filter the dashboard lacks', async () => {

@@ -3,6 +3,8 @@ import type { DashboardJobInput } from '@aurora/export-jobs';
 
 export const ALICE = { sub: 'alice', name: 'Alice Analyst', groups: ['analysts'] };
 export const VINTAGE = { global_sales: { loadType: 'DAILY', loadId: '2026-11-20' } };
+/** The daily load before VINTAGE's: what the KPI tile compares against. */
+export const PREVIOUS_VINTAGE = { global_sales: { loadType: 'DAILY', loadId: '2026-11-19' } };
 
 const count = { fn: 'count', column: null, as: 'sales' };
 const amount = { fn: 'sum', column: 'global_sales.amount', as: 'amount' };
@@ -27,7 +29,11 @@ const byMonth = {
   },
   sort: [{ column: 'order_month', dir: 'asc' }],
 };
-const total = { dataset: 'global_sales', vintages: VINTAGE, aggregate: { groupBy: [], measures: [count] } };
+export const total = {
+  dataset: 'global_sales',
+  vintages: VINTAGE,
+  aggregate: { groupBy: [], measures: [count] },
+};
 export const salaries = {
   dataset: 'employee_roster',
   aggregate: { groupBy: [], measures: [{ fn: 'sum', column: 'salary', as: 'salaries' }] },
@@ -51,7 +57,14 @@ export function twelveTiles(): DashboardJobInput['tiles'] {
       query: byMonth,
       chart: { type: 'line', x: 'order_month', y: ['amount'] },
     },
-    { title: 'Sales (KPI)', view: 'chart', query: total, chart: { type: 'kpi', y: ['sales'] } },
+    {
+      title: 'Sales (KPI)',
+      view: 'chart',
+      query: total,
+      chart: { type: 'kpi', y: ['sales'] },
+      // As the gateway signs it for a KPI without x on a vintaged dataset.
+      previousVintage: { loadId: '2026-11-19', query: { ...total, vintages: PREVIOUS_VINTAGE } },
+    },
     {
       title: 'Channel share',
       view: 'chart',

@@ -21,6 +21,7 @@ interface Chart {
   columns: { name: string; type: string; role: string; format?: string }[];
   data: Cell[][];
   downsampledFrom?: number;
+  previousVintage?: { loadId: string; value: Cell };
 }
 
 const MONTHLY = { loadType: 'MONTHLY', loadId: '2026-10-31' };
@@ -160,6 +161,109 @@ describe('POST /reports/{id}/chart', () => {
     const refused = await call(tokens.alice, 'POST', `/reports/${id}/chart`, {});
     expectProblem(refused, 400, 'INVALID_QUERY');
     expect(refused.json<{ path: string }>().path).toBe('aggregate');
+  });
+});
+
+describe('a KPI against the previous vintage', () => {
+  const total = {
+    dataset: 'global_sales',
+    aggregate: { groupBy: [], measures: [{ fn: 'sum', column: 'amount', as: 'total' }] },
+  };
+
+  /** The MONTHLY Load IDs of global_sales, newest first, as the catalog lists them. */
+  async function monthlyLoadIds(): Promise<string[]> {
+    const response = await call(tokens.alice, 'GET', '/datasets/global_sales/vintages');
+    const { loadTypes } = response.json<{ loadTypes: { loadType: string; loadIds: string[] }[] }>();
+    return loadTypes.find((t) => t.loadType === 'MONTHLY')?.loadIds ?? [];
+  }
+
+  /** The summary's value pinned to a Load ID, as the grid reads it: POST /query/preview with explicit vintages. */
+  async function totalIn(token: string, loadId: string): Promise<Cell> {
+    const response = await call(token, 'POST', '/query/preview', {
+      ...total,
+      vintages: { global_sales: { loadType: 'MONTHLY', loadId } },
+    });
+    expect(response.status).toBe(200);
+    return response.json<{ rows: Cell[][] }>().rows[0]?.[0] ?? null;
+  }
+
+  async function kpiReport(loadId: string): Promise<string> {
+    const created = await call(tokens.alice, 'POST', '/reports', {
+      name: 'Total sales',
+      query: total,
+      vintages: { global_sales: { policy: 'pinned', loadType: 'MONTHLY', loadId } },
+    });
+    expect(created.status).toBe(201);
+    const { id } = created.json<{ id: string }>();
+    expect(
+      (await call(tokens.alice, 'PUT', `/reports/${id}/shares`, [{ group: 'sales-emea', role: 'view' }]))
+        .status,
+    ).toBe(200);
+    return id;
+  }
+
+  it("answers the value of the same summary at the previous Load ID, read with the asker's rights", async () => {
+    const [, current, previous] = await monthlyLoadIds(); // not the newest: the report pins one of its own
+    if (!current || !previous) throw new Error('the demo data has fewer than three monthly vintages');
+    const id = await kpiReport(current);
+
+    const chart = await chartOf(tokens.alice, id);
+    expect(chart.spec).toEqual({ type: 'kpi', y: ['total'] });
+    expect(chart.data).toEqual([[await totalIn(tokens.alice, current)]]);
+    expect(chart.previousVintage).toEqual({ loadId: previous, value: await totalIn(tokens.alice, previous) });
+    expect(chart.previousVintage?.value).not.toEqual(chart.data[0]?.[0]);
+
+    // dave sees EMEA only, in this vintage and in the one before it.
+    const forDave = await chartOf(tokens.dave, id);
+    expect(forDave.previousVintage).toEqual({
+      loadId: previous,
+      value: await totalIn(tokens.dave, previous),
+    });
+    expect(forDave.previousVintage?.value).not.toEqual(chart.previousVintage?.value);
+  });
+
+  it('answers no previous vintage at the earliest Load ID, for a KPI along x, or for another chart', async () => {
+    const earliest = (await monthlyLoadIds()).at(-1);
+    if (!earliest) throw new Error('the demo data has no monthly vintage');
+    const chart = await chartOf(tokens.alice, await kpiReport(earliest));
+    expect(chart.spec.type).toBe('kpi');
+    expect(chart.data).toEqual([[await totalIn(tokens.alice, earliest)]]);
+    expect(chart).not.toHaveProperty('previousVintage');
+
+    const byRegionReport = await salesReport();
+    const along = await chartOf(tokens.alice, byRegionReport, {
+      chart: { type: 'kpi', x: 'region', y: ['total'] },
+    });
+    expect(along.spec.type).toBe('kpi');
+    expect(along).not.toHaveProperty('previousVintage');
+    expect(await chartOf(tokens.alice, byRegionReport)).not.toHaveProperty('previousVintage');
+  });
+
+  it('answers it on POST /query/chart too, and none for a query of no vintage', async () => {
+    const [newest, previous] = await monthlyLoadIds();
+    if (!newest || !previous) throw new Error('the demo data has fewer than two monthly vintages');
+    const vintaged = await post(
+      `${api}/query/chart`,
+      { query: { ...total, vintages: { global_sales: { loadType: 'MONTHLY', loadId: newest } } } },
+      { token: tokens.alice },
+    );
+    expect(vintaged.json<Chart>().previousVintage).toEqual({
+      loadId: previous,
+      value: await totalIn(tokens.alice, previous),
+    });
+    const headcount = await post(
+      `${api}/query/chart`,
+      {
+        query: {
+          dataset: 'employee_roster',
+          aggregate: { groupBy: [], measures: [{ fn: 'count', column: null, as: 'people' }] },
+        },
+      },
+      { token: tokens.alice },
+    );
+    expect(headcount.status).toBe(200);
+    expect(headcount.json<Chart>().spec.type).toBe('kpi');
+    expect(headcount.json<Chart>()).not.toHaveProperty('previousVintage');
   });
 });
 

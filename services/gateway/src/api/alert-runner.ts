@@ -15,6 +15,7 @@ import type { GrpcClients } from '../http/grpc-clients';
 import { PollingLoop } from './polling-loop';
 import { summaryRows } from './chart-runs';
 import { runnableReport } from './report-runs';
+import { earlierLoadIds, pinned } from './vintage-history';
 
 /** Checks taken per poll: the rest wait for the next one. */
 const TAKE = 10;
@@ -97,7 +98,7 @@ export class AlertRunner {
     const earlier: SummarySnapshot[] = [];
     const wanted = earlierVintagesNeeded(alert.condition);
     if (wanted > 0)
-      for (const loadId of await this.earlierLoadIds(query, wanted, owner))
+      for (const loadId of await earlierLoadIds(this.clients.metadata, query, wanted, owner))
         earlier.push(await this.snapshot(pinned(query, loadId), owner));
     const measures = new Set(query.aggregate.measures.map((m) => m.as));
     const firstBucket = query.aggregate.groupBy.find((entry) => typeof entry !== 'string');
@@ -127,16 +128,6 @@ export class AlertRunner {
     };
   }
 
-  /** The Load IDs before the one the report resolved to, newest first (none: its dataset has no vintages). */
-  private async earlierLoadIds(query: Query, count: number, owner: CallContext): Promise<string[]> {
-    const current = query.vintages?.[query.dataset];
-    if (!current) return [];
-    const { loadTypes } = await this.clients.metadata.getVintages(query.dataset, owner);
-    const loadIds = loadTypes.find((t) => t.loadType === current.loadType)?.loadIds ?? [];
-    const at = loadIds.indexOf(String(current.loadId));
-    return at < 0 ? [] : loadIds.slice(at + 1, at + 1 + count);
-  }
-
   private async context(principal: Principal, actor?: string): Promise<CallContext> {
     return {
       principal,
@@ -144,14 +135,4 @@ export class AlertRunner {
       timeoutMs: this.options.timeoutMs,
     };
   }
-}
-
-/** The report's query with its primary dataset's vintage pinned to an earlier Load ID. */
-function pinned(query: Query, loadId: string): Query {
-  const current = query.vintages?.[query.dataset];
-  if (!current) return query;
-  return {
-    ...query,
-    vintages: { ...query.vintages, [query.dataset]: { loadType: current.loadType, loadId } },
-  };
 }

@@ -2,20 +2,20 @@ import {
   chartBindings,
   downsample,
   fitsColumns,
+  kpiValue,
   savedOrDefault,
   withRoles,
   type Cell,
   type ChartColumn,
+  type PreviousVintage,
 } from '@aurora/charts';
 import { AuroraError, ErrorCode } from '@aurora/errors';
-import type { CallContext, PreviewPage } from '@aurora/proto';
+import { readLastRow, readSummaryRows, type CallContext, type SummaryRows } from '@aurora/proto';
 import { CHART_LIMITS, parseQuery, QUERY_LIMITS, type ChartSpec, type Query } from '@aurora/query-model';
 import type { Response } from 'express';
 import { currentAccess } from '../audit/access';
 import type { GrpcClients } from '../http/grpc-clients';
-
-/** Preview pages read at once for a chart: a few, so one chart cannot take the query service's pool. */
-const PAGES_AT_ONCE = 4;
+import { earlierLoadIds, pinned } from './vintage-history';
 
 /** What `POST /reports/{id}/chart` and `POST /query/chart` answer (docs/API.md, "Charts"). */
 export interface ChartAnswer {
@@ -23,6 +23,7 @@ export interface ChartAnswer {
   readonly columns: readonly ChartColumn[];
   readonly data: readonly (readonly Cell[])[];
   readonly downsampledFrom?: number;
+  readonly previousVintage?: PreviousVintage;
 }
 
 /** Which spec a chart is drawn with: one the request asks for, else the report's saved one, else the default. */
@@ -35,7 +36,8 @@ export interface ChartChoice {
  * A chart's data: the summary's rows read as a grid reads them, through preview pages of the query service
  * (the `view` action, and the row policies and column masks of the asker applied in each dataset's scan), so
  * a chart shows nothing its grid would not. Refused when the query is no summary, or over CHART_LIMITS.maxRows
- * rows (counted first, as the grid counts). Long line and area series are downsampled (LTTB) here.
+ * rows (counted first, as the grid counts). Long line and area series are downsampled (LTTB) here. A KPI without
+ * `x` on a query reading a vintage of its primary dataset also gets its value at the previous Load ID.
  */
 export async function chartOf(
   clients: GrpcClients,
@@ -61,7 +63,37 @@ export async function chartOf(
   const columns = withRoles(read, new Set(query.aggregate.measures.map((m) => m.as)));
   const spec = chosenSpec(choice, columns);
   const { data, downsampledFrom } = downsample(spec, { columns, rows });
-  return { spec, columns, data: data.rows, ...(downsampledFrom === undefined ? {} : { downsampledFrom }) };
+  const previousVintage = await previousVintageOf(clients, whole, spec, context);
+  return {
+    spec,
+    columns,
+    data: data.rows,
+    ...(downsampledFrom === undefined ? {} : { downsampledFrom }),
+    ...(previousVintage ? { previousVintage } : {}),
+  };
+}
+
+/**
+ * What a KPI without `x` compares against: the same summary pinned to the Load ID before the one it reads (of
+ * its primary dataset's Load Type), read as the chart's rows were, with the asker's rights. None for another
+ * chart, a query reading no vintage or its earliest one, and a vintage comparison (it compares two already).
+ */
+async function previousVintageOf(
+  clients: GrpcClients,
+  query: Query,
+  spec: ChartSpec,
+  context: CallContext,
+): Promise<PreviousVintage | undefined> {
+  if (spec.type !== 'kpi' || spec.x !== undefined || query.compare) return undefined;
+  const [loadId] = await earlierLoadIds(clients.metadata, query, 1, context);
+  if (loadId === undefined) return undefined;
+  const { columns, row } = await readLastRow(
+    clients.query,
+    pinned(query, loadId),
+    context,
+    QUERY_LIMITS.maxPageSize,
+  );
+  return { loadId, value: kpiValue(spec, { columns, rows: row ? [row] : [] }) };
 }
 
 /** Sends a chart's answer once its audit record (the rows sent) is stored, as a preview page is. */
@@ -72,48 +104,16 @@ export async function sendChart(response: Response, answer: ChartAnswer): Promis
 }
 
 /**
- * Every row of a summary whose rows were counted (`count`), read as a grid reads them: preview pages of the query
- * service, with the asker's rights applied in each dataset's scan. Charts and alert checks read through this.
+ * Every row of a summary whose rows were counted (`count`), read as a grid reads them (readSummaryRows: preview
+ * pages, the asker's rights applied in each dataset's scan). Charts and alert checks read through this.
  */
-export async function summaryRows(
+export function summaryRows(
   clients: GrpcClients,
   query: Query,
   count: number,
   context: CallContext,
-): Promise<{ columns: PreviewPage['columns']; rows: Cell[][] }> {
-  const pages = await previewPages(
-    clients,
-    { ...query, page: undefined },
-    Math.max(1, Math.ceil(count / QUERY_LIMITS.maxPageSize)),
-    context,
-  );
-  return {
-    columns: pages[0]?.columns ?? [],
-    rows: pages.flatMap((page) => JSON.parse(page.rowsJson) as Cell[][]),
-  };
-}
-
-async function previewPages(
-  clients: GrpcClients,
-  query: Query,
-  count: number,
-  context: CallContext,
-): Promise<PreviewPage[]> {
-  const pages: PreviewPage[] = [];
-  for (let first = 1; first <= count; first += PAGES_AT_ONCE) {
-    const numbers = Array.from({ length: Math.min(PAGES_AT_ONCE, count - first + 1) }, (_, i) => first + i);
-    pages.push(
-      ...(await Promise.all(
-        numbers.map((number) =>
-          clients.query.preview(
-            JSON.stringify({ ...query, page: { number, size: QUERY_LIMITS.maxPageSize } }),
-            context,
-          ),
-        ),
-      )),
-    );
-  }
-  return pages;
+): Promise<SummaryRows> {
+  return readSummaryRows(clients.query, query, count, context, { pageSize: QUERY_LIMITS.maxPageSize });
 }
 
 /**

@@ -4,6 +4,7 @@ import type { CallContext, Dashboard } from '@aurora/proto';
 import {
   checkFilterValues,
   describeFilterValues,
+  QuerySchema,
   type DashboardFormat,
   type ChartSpec,
   type DashboardDefinition,
@@ -14,6 +15,7 @@ import {
 import type { GrpcClients } from '../http/grpc-clients';
 import type { ExportsService } from './exports.service';
 import { runnableReport } from './report-runs';
+import { earlierLoadIds, pinned } from './vintage-history';
 
 /** A dashboard's definition as the metadata service keeps it (validated when it was saved). */
 export function definitionOf(content: Dashboard['content']): DashboardDefinition {
@@ -49,12 +51,22 @@ export async function tileRun(
   return { tile, query, chart };
 }
 
+/** The same query pinned to the previous Load ID of its primary dataset: what a KPI tile compares against. */
+export interface PreviousVintageQuery {
+  readonly loadId: string;
+  readonly query: Record<string, unknown>;
+}
+
 /** A tile as an export draws it: where it stands, and its query to run, or why it cannot run for this viewer. */
 export type ResolvedTile = Omit<DashboardTile, 'reportId'> & {
   readonly reportId: string;
   readonly title: string;
 } & (
-    | { readonly query: Record<string, unknown>; readonly chart: ChartSpec | undefined }
+    | {
+        readonly query: Record<string, unknown>;
+        readonly chart: ChartSpec | undefined;
+        readonly previousVintage?: PreviousVintageQuery;
+      }
     | { readonly problem: { readonly code: string; readonly detail: string } }
   );
 
@@ -62,6 +74,8 @@ export type ResolvedTile = Omit<DashboardTile, 'reportId'> & {
  * Every tile of a dashboard for this viewer and these filter values (POST /dashboards/{id}/export): each tile's
  * report's query with its vintages resolved and the filters applied, its chart spec and place on the grid; a tile
  * the viewer cannot run carries its problem instead, as on screen. Each query then runs with the viewer's rights.
+ * A chart tile that may draw a KPI without `x` also carries its query pinned to the previous Load ID, so the job
+ * signs that query too and the worker draws the change as `POST /reports/{id}/chart` answers it.
  */
 export async function resolveDashboardTiles(
   clients: GrpcClients,
@@ -81,7 +95,16 @@ export async function resolveDashboardTiles(
           filters: definition.filters,
           values,
         });
-        return { ...placed, query: run.query, chart: run.chart };
+        const previousVintage =
+          tile.view === 'chart'
+            ? await previousVintageQuery(clients, run.query, run.chart, context)
+            : undefined;
+        return {
+          ...placed,
+          query: run.query,
+          chart: run.chart,
+          ...(previousVintage ? { previousVintage } : {}),
+        };
       } catch (error) {
         if (error instanceof AuroraError)
           return { ...placed, problem: { code: error.code, detail: error.detail } };
@@ -125,7 +148,39 @@ function jobTile(tile: ResolvedTile): DashboardJobInput['tiles'][number] {
   const { title, view, x, y, w, h } = tile;
   if ('problem' in tile) return { title, view, x, y, w, h, problem: tile.problem };
   const vintages = (tile.query['vintages'] ?? {}) as Record<string, { loadType: string; loadId?: string }>;
-  return { title, view, x, y, w, h, query: tile.query, vintages, chart: tile.chart ?? null };
+  const { query, chart, previousVintage } = tile;
+  return {
+    title,
+    view,
+    x,
+    y,
+    w,
+    h,
+    query,
+    vintages,
+    chart: chart ?? null,
+    ...(previousVintage ? { previousVintage } : {}),
+  };
+}
+
+/**
+ * A tile's query pinned to the Load ID before the one it reads, when the tile may be drawn as a KPI without `x`:
+ * its saved chart is one, or its summary is a single value (whose default chart is one). The worker uses it
+ * only if the chart it draws is such a KPI. A query the model refuses gets none: running it shows the problem.
+ */
+async function previousVintageQuery(
+  clients: GrpcClients,
+  input: Record<string, unknown>,
+  chart: ChartSpec | undefined,
+  context: CallContext,
+): Promise<PreviousVintageQuery | undefined> {
+  const parsed = QuerySchema.safeParse(input);
+  if (!parsed.success || !parsed.data.aggregate || parsed.data.compare) return undefined;
+  const { groupBy, measures, pivot } = parsed.data.aggregate;
+  const singleValue = groupBy.length === 0 && !pivot && measures.length === 1;
+  if (!singleValue && !(chart?.type === 'kpi' && chart.x === undefined)) return undefined;
+  const [loadId] = await earlierLoadIds(clients.metadata, parsed.data, 1, context);
+  return loadId === undefined ? undefined : { loadId, query: pinned(parsed.data, loadId) };
 }
 
 async function openDefinition(

@@ -112,7 +112,7 @@ export class ExportsService {
       /** The filter values as one line ("Month-end: 2026-10-31 · Region: EMEA, APAC"). */
       readonly filters: string;
       readonly format: DashboardFormat;
-      /** `{ title, view, x, y, w, h, query, vintages, chart }` each (DashboardJobTileSchema). */
+      /** `{ title, view, x, y, w, h, query, vintages, chart, previousVintage? }` each (DashboardJobTileSchema). */
       readonly tiles: DashboardJobInput['tiles'];
     },
     context: CallContext,

@@ -99,9 +99,15 @@ export async function checkRecipientRights(
   }
 }
 
-/** The queries a job's file was made from: a report's one, or each of a dashboard's tiles that ran. */
+/**
+ * The queries a job's file was made from: a report's one, or each of a dashboard's tiles that ran (with a KPI's
+ * query at the previous vintage).
+ */
 function queriesOf(job: ExportJob): string[] {
   if (!job.dashboardJson) return [job.queryJson];
   const dashboard = DashboardJobSchema.parse(JSON.parse(job.dashboardJson));
-  return dashboard.tiles.filter((tile) => !tile.problem).map((tile) => JSON.stringify(tile.query));
+  return dashboard.tiles
+    .filter((tile) => !tile.problem)
+    .flatMap((tile) => [tile.query, ...(tile.previousVintage ? [tile.previousVintage.query] : [])])
+    .map((query) => JSON.stringify(query));
 }

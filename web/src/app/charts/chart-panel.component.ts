@@ -22,6 +22,7 @@ import {
 import { init, use, type ECharts } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import type { ChartAnswer, ChartPick, ChartSpec, ChartType } from './chart.types';
+import { chartDataOf } from './chart-data';
 import { downloadPng, downloadSvg } from './chart-files';
 
 // Only the pieces our charts use: this component is the lazy chart chunk (its budget: 350 kB gzipped).
@@ -146,7 +147,7 @@ export class ChartPanelComponent {
         this.chart.on('click', (event) => this.click(event as { name?: unknown; seriesType?: unknown }));
         resize.observe(element);
       }
-      this.chart.setOption(chartOption(answer.spec, { columns: answer.columns, rows: answer.data }), true);
+      this.chart.setOption(chartOption(answer.spec, chartDataOf(answer)), true);
     });
   }
 

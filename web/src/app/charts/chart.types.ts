@@ -1,3 +1,4 @@
+import type { PreviousVintage } from '@aurora/charts';
 import type { ChartSpec } from '@aurora/query-model';
 
 export type { ChartSpec };
@@ -17,6 +18,8 @@ export interface ChartAnswer {
   }[];
   readonly data: readonly (readonly Cell[])[];
   readonly downsampledFrom?: number;
+  /** A KPI without `x`: its value at the previous Load ID of the primary dataset, which it shows its change against. */
+  readonly previousVintage?: PreviousVintage;
 }
 
 /** What a click on a bar or pie slice names: the category column and the clicked row's value of it. */
