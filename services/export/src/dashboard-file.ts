@@ -44,6 +44,12 @@ const TILE_ERRORS: ReadonlySet<string> = new Set([
 
 /** Points per line or area series drawn in a tile (LTTB), about one per point of the widest tile. */
 const PDF_POINTS = 1_000;
+/**
+ * Bars, slices or scatter points one chart tile draws at most: each is a shape (and a bar or slice a label) in the
+ * server's SVG, and 50,000 of them take more than the worker's heap; more than a tile can show anyway.
+ */
+const PDF_MARKS = 2_000;
+const MARKS: Partial<Record<ChartSpec['type'], string>> = { bar: 'bars', pie: 'slices', scatter: 'points' };
 
 export interface DashboardFileInput {
   readonly format: DashboardFormat;
@@ -196,6 +202,12 @@ async function chart(
   const rows = read.rows;
   const spec = savedOrDefault(tile.chart ?? undefined, columns);
   if (spec.type === 'table') return tableContent(columns, rows, rows.length);
+  const marks = MARKS[spec.type];
+  if (marks && rows.length > PDF_MARKS)
+    return {
+      kind: 'message',
+      text: `This ${spec.type} chart has ${rows.length.toLocaleString('en-US')} ${marks}; a chart on the page draws at most ${PDF_MARKS.toLocaleString('en-US')}: group by fewer or coarser columns, or show it as a table.`,
+    };
   // A tile is at most a page wide (~830 pt): more points than PDF_POINTS per series draw nothing more.
   const { data } = downsample(spec, { columns, rows }, PDF_POINTS);
   const previousVintage = await previousVintageOf(tile, spec, input, counted);

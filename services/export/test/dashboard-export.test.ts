@@ -146,6 +146,38 @@ describe('a dashboard export', () => {
     expect(image.height).toBeGreaterThanOrEqual(595 * 2);
   }, 120_000);
 
+  it('says a bar chart of more bars than a tile can draw is too many, instead of running out of memory', async () => {
+    // A bar for each of the demo's 20,000 customers.
+    const everyCustomer = {
+      dataset: 'customers',
+      aggregate: {
+        groupBy: ['customers.customer_id'],
+        measures: [{ fn: 'count', column: null, as: 'sales' }],
+      },
+    };
+    const counted = await h.call('POST', '/query/count', { body: everyCustomer });
+    const { count } = (await counted.json()) as { count: number };
+    expect(count).toBeGreaterThan(2_000);
+    const tile = {
+      title: 'Every customer',
+      view: 'chart' as const,
+      query: everyCustomer,
+      chart: { type: 'bar' as const, x: 'customers.customer_id', y: ['sales'] },
+      x: 0,
+      y: 0,
+      w: 12,
+      h: 4,
+    };
+    const job = await exportDashboard('pdf', [tile]);
+    expect(job).toMatchObject({ status: 'succeeded', format: 'pdf' });
+    const path = join(h.dir, 'every-customer.pdf');
+    writeFileSync(path, await h.object(`exports/${job.id}.pdf`));
+    const page = execFileSync('pdftotext', ['-layout', path, '-']).toString().replace(/\s+/g, ' ');
+    expect(page).toContain(
+      `This bar chart has ${count.toLocaleString('en-US')} bars; a chart on the page draws at most 2,000`,
+    );
+  }, 120_000);
+
   it('is refused when a tile was changed after the gateway signed the job', async () => {
     const signed = await signedJob({
       id: newJobId(),
