@@ -20,4 +20,7 @@ module.exports = {
   },
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
   testTimeout: 60000,
+  // Most integration suites wait on the servers they start (redelivery timers, polling runners, restarts), so two
+  // workers overlap that waiting even on two cores (Jest's default there is one).
+  maxWorkers: 2,
 };

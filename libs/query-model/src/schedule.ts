@@ -90,18 +90,28 @@ export const ScheduleBodySchema = z
     paused: z.boolean().default(false),
   })
   .superRefine((body, context) => {
-    const problem = (path: string, message: string) =>
-      context.addIssue({ code: 'custom', message, path: [path] });
-    if ((body.reportId === undefined) === (body.dashboardId === undefined))
-      return problem('reportId', 'name exactly one of reportId (a report) and dashboardId (a dashboard)');
-    if (body.reportId !== undefined && !REPORT_FORMATS.includes(body.format))
-      return problem('format', `a report is scheduled as ${EXPORT_FORMATS.join(' or ')}`);
-    if (body.dashboardId !== undefined && REPORT_FORMATS.includes(body.format))
-      return problem('format', `a dashboard is scheduled as ${DASHBOARD_FORMATS.join(' or ')}`);
-    if (body.reportId !== undefined && body.filters !== undefined)
-      problem('filters', "are a dashboard's filter values: a report's schedule has none");
+    const problem = scheduleBodyProblem(body);
+    if (problem) context.addIssue({ code: 'custom', message: problem.message, path: [problem.path] });
   });
 export type ScheduleBody = z.infer<typeof ScheduleBodySchema>;
+
+/** The first way a body's document, format and filter values do not go together, if any. */
+function scheduleBodyProblem(
+  body: Pick<ScheduleBody, 'reportId' | 'dashboardId' | 'format' | 'filters'>,
+): { path: string; message: string } | undefined {
+  if ((body.reportId === undefined) === (body.dashboardId === undefined))
+    return {
+      path: 'reportId',
+      message: 'name exactly one of reportId (a report) and dashboardId (a dashboard)',
+    };
+  if (body.reportId !== undefined && !REPORT_FORMATS.includes(body.format))
+    return { path: 'format', message: `a report is scheduled as ${EXPORT_FORMATS.join(' or ')}` };
+  if (body.dashboardId !== undefined && REPORT_FORMATS.includes(body.format))
+    return { path: 'format', message: `a dashboard is scheduled as ${DASHBOARD_FORMATS.join(' or ')}` };
+  if (body.reportId !== undefined && body.filters !== undefined)
+    return { path: 'filters', message: "are a dashboard's filter values: a report's schedule has none" };
+  return undefined;
+}
 
 /** What a schedule exports: a report (CSV, Excel) or a dashboard (PDF, PNG) with its filter values. */
 export type ScheduleTarget =
