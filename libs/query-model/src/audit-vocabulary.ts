@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'alert.pause',
   'alert.resume',
   'alert.check',
+  'alert.evaluate',
   'export.submit',
   'export.download',
   'export.cancel',

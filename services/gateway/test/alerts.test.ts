@@ -31,7 +31,7 @@ let s3: RunningServer;
 let smtp: TestSmtp;
 let stack: Stack;
 let api: string;
-const tokens: Record<'alice' | 'bob', string> = { alice: '', bob: '' };
+const tokens: Record<'alice' | 'bob' | 'carol', string> = { alice: '', bob: '', carol: '' };
 type User = keyof typeof tokens;
 const REGION = 'global_sales.region';
 
@@ -66,7 +66,7 @@ beforeAll(async () => {
     },
   });
   api = stack.urls.api;
-  for (const user of ['alice', 'bob'] as const) tokens[user] = await stack.token(`${user}-cli`);
+  for (const user of ['alice', 'bob', 'carol'] as const) tokens[user] = await stack.token(`${user}-cli`);
   const ready = Date.now() + 20_000;
   while ((await call('alice', 'GET', '/alerts')).status === 503 && Date.now() < ready)
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -91,6 +91,20 @@ function call(
     { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) },
     { token: tokens[user], headers: { 'content-type': 'application/json', ...headers } },
   );
+}
+
+/** The audit record of `action` by `user` on `target`, as carol (an audit reader) finds it once it is indexed. */
+async function auditRecord(user: User, action: string, target: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const page = ok<{ items: Record<string, unknown>[] }>(
+      await call('carol', 'GET', `/audit?user=${user}&action=${action}`),
+    );
+    const found = page.items.find((item) => item['target'] === target);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no ${action} record of ${user} on ${target}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller says what it expects
@@ -471,6 +485,12 @@ describe('an alert', () => {
       error: { code: 'DATASET_FORBIDDEN' },
     });
     expect(ok<Alert>(await call('bob', 'GET', `/alerts/${alert.id}`)).state).toBe('unknown');
+    expect(await auditRecord('bob', 'alert.evaluate', alert.id)).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'DATASET_FORBIDDEN',
+      rows: 0,
+      detail: { runner: 'alert-runner', checkId: check.id },
+    });
   });
 });
 
@@ -524,6 +544,18 @@ it('reads earlier vintages as the owner for change and outlier conditions', asyn
     }),
     201,
   );
+  // The check's reads are in alice's audit trail as her own reads are: the latest summary and the one before it.
+  const record = await auditRecord('alice', 'alert.evaluate', change.id);
+  expect(record).toMatchObject({
+    actor: { sub: 'alice' },
+    route: null,
+    clientAddress: null,
+    datasets: ['global_sales'],
+    outcome: 'ok',
+    rows: (latest?.size ?? 0) + (before[0]?.size ?? 0),
+    detail: { runner: 'alert-runner', alertId: change.id, checkId: changed.id },
+  });
+
   const history = before.map((c) => c.get(region) ?? 0);
   const mean = history.reduce((a, b) => a + b, 0) / history.length;
   const checked = await checkNow('alice', outlier.id);

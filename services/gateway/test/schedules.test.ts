@@ -140,6 +140,20 @@ const body = (reportId: string, overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** alice's audit record of `action` on `target`, as carol (an audit reader) finds it once it is indexed. */
+async function auditRecord(action: string, target: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const page = ok<{ items: Record<string, unknown>[] }>(
+      await call('carol', 'GET', `/audit?user=alice&action=${action}`),
+    );
+    const found = page.items.find((item) => item['target'] === target);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no ${action} record on ${target}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The run, once it has ended (the runner polls every 200 ms; the worker exports 2,000 rows). */
 async function ended(user: User, scheduleId: string, runId: string): Promise<Run> {
   const deadline = Date.now() + 30_000;
@@ -213,6 +227,14 @@ describe('a schedule', () => {
       status: 'succeeded',
       rowsWritten: run.rows,
       schedule: { scheduleId: created.id, runId: run.id },
+    });
+    // The runner's submission is in alice's audit trail, as an export she starts by hand is.
+    expect(await auditRecord('export.submit', run.exportId ?? '')).toMatchObject({
+      actor: { sub: 'alice' },
+      route: null,
+      datasets: ['global_sales'],
+      outcome: 'ok',
+      detail: { runner: 'schedule-runner', scheduleId: created.id, runId: run.id, report: reportId },
     });
   });
 

@@ -11,6 +11,7 @@ import {
   type Query,
   type SummarySnapshot,
 } from '@aurora/query-model';
+import { failureOf, type AuditTrail } from '../audit/audit-trail';
 import type { GrpcClients } from '../http/grpc-clients';
 import { PollingLoop } from './polling-loop';
 import { summaryRows } from './chart-runs';
@@ -19,6 +20,15 @@ import { earlierLoadIds, pinned } from './vintage-history';
 
 /** Checks taken per poll: the rest wait for the next one. */
 const TAKE = 10;
+
+/** Failures that say nothing about the alert: the check is taken again later rather than failed. */
+const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.UNAVAILABLE, ErrorCode.AUDIT_UNAVAILABLE]);
+
+/** What a check has read so far: the report's query and the summary rows (every vintage's). */
+interface Reads {
+  query: Query | undefined;
+  rows: number;
+}
 
 export interface AlertRunnerOptions {
   readonly pollMs: number;
@@ -39,6 +49,7 @@ export class AlertRunner {
   constructor(
     private readonly clients: GrpcClients,
     private readonly issuer: InternalTokenIssuer,
+    private readonly audit: AuditTrail,
     private readonly options: AlertRunnerOptions,
   ) {
     this.loop = new PollingLoop('alert runner', () => this.pass(), options.pollMs);
@@ -71,13 +82,34 @@ export class AlertRunner {
     const check = JSON.parse(due.checkJson) as AlertCheckView;
     const alert = JSON.parse(due.alertJson) as AlertView;
     const owner = JSON.parse(due.ownerJson) as Principal;
+    const read: Reads = { query: undefined, rows: 0 };
+    const started = performance.now();
+    // The check's reads, in the owner's audit trail as their own reads are; stored before the outcome goes on.
+    const recorded = (outcome: 'ok' | 'refused' | 'error', errorCode: string | null) =>
+      this.audit.recordUnattended(
+        owner,
+        {
+          action: 'alert.evaluate',
+          outcome,
+          status: null,
+          errorCode,
+          query: read.query,
+          target: alert.id,
+          rows: read.rows,
+          durationMs: Math.round(performance.now() - started),
+        },
+        { runner: 'alert-runner', alertId: alert.id, checkId: check.id },
+      );
     try {
-      const outcome = await this.evaluate(alert, await this.context(owner));
+      const outcome = await this.evaluate(alert, await this.context(owner), read);
+      await recorded('ok', null);
       await this.clients.alerts.finish(check.id, { status: 'evaluated', ...outcome }, runner);
     } catch (error) {
       // Refused for a reason the owner should read (no access any more, report gone, no summary): the check fails
-      // with it. Anything else (a service down) leaves the check taken, and it is taken again after its lease.
-      if (!(error instanceof AuroraError) || error.code === ErrorCode.UNAVAILABLE) throw error;
+      // with it. Anything else (a service down, the audit trail unavailable) leaves the check taken, and it is
+      // taken again after its lease.
+      if (!(error instanceof AuroraError) || TRANSIENT.has(error.code)) throw error;
+      await recorded(failureOf(error).status < 500 ? 'refused' : 'error', error.code);
       await this.clients.alerts.finish(
         check.id,
         { status: 'failed', error: { code: error.code, detail: error.detail } },
@@ -86,20 +118,21 @@ export class AlertRunner {
     }
   }
 
-  private async evaluate(alert: AlertView, owner: CallContext) {
+  private async evaluate(alert: AlertView, owner: CallContext, read: Reads) {
     const { query: resolved } = await runnableReport(this.clients, alert.reportId, owner);
     const query = parseQuery(resolved);
+    read.query = query;
     if (!query.aggregate)
       throw new AuroraError(
         ErrorCode.INVALID_QUERY,
         'An alert needs a summary report: this report has no summary.',
       );
-    const latest = await this.snapshot(query, owner);
+    const latest = await this.snapshot(query, owner, read);
     const earlier: SummarySnapshot[] = [];
     const wanted = earlierVintagesNeeded(alert.condition);
     if (wanted > 0)
       for (const loadId of await earlierLoadIds(this.clients.metadata, query, wanted, owner))
-        earlier.push(await this.snapshot(pinned(query, loadId), owner));
+        earlier.push(await this.snapshot(pinned(query, loadId), owner, read));
     const measures = new Set(query.aggregate.measures.map((m) => m.as));
     const firstBucket = query.aggregate.groupBy.find((entry) => typeof entry !== 'string');
     return evaluateAlert(alert.condition, {
@@ -111,7 +144,7 @@ export class AlertRunner {
   }
 
   /** The summary's rows (at most CHART_LIMITS.maxRows, counted first as a chart counts them). */
-  private async snapshot(query: Query, owner: CallContext): Promise<SummarySnapshot> {
+  private async snapshot(query: Query, owner: CallContext, read: Reads): Promise<SummarySnapshot> {
     const whole: Query = { ...query, page: undefined };
     const { count } = await this.clients.query.count(JSON.stringify(whole), owner);
     if (count > CHART_LIMITS.maxRows)
@@ -120,6 +153,7 @@ export class AlertRunner {
         `This summary has ${count.toLocaleString('en-US')} rows; an alert reads at most ${CHART_LIMITS.maxRows.toLocaleString('en-US')}: group by fewer or coarser columns, or filter it.`,
       );
     const { columns, rows } = await summaryRows(this.clients, whole, count, owner);
+    read.rows += rows.length;
     const vintage = query.vintages?.[query.dataset];
     return {
       vintage: vintage === undefined ? null : String(vintage.loadId),

@@ -27,11 +27,11 @@ export class AlertsController extends OwnedRoutes({
     super();
   }
 
-  protected owned() {
+  owned() {
     return this.clients.alerts;
   }
 
-  protected context(caller: Caller, response: Response): CallContext {
+  context(caller: Caller, response: Response): CallContext {
     return callContext(caller, response, this.config.REQUEST_TIMEOUT_MS);
   }
 }

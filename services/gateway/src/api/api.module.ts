@@ -3,6 +3,7 @@ import { InternalTokenIssuer } from '@aurora/internal-auth';
 import { Module } from '@nestjs/common';
 import { natsClientSettings } from '@aurora/nats-access';
 import { AuditController } from '../audit/audit.controller';
+import { AuditTrail } from '../audit/audit-trail';
 import { AuthModule } from '../auth/auth.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GrpcClients } from '../http/grpc-clients';
@@ -49,14 +50,15 @@ import { SchedulesController } from './schedules.controller';
     },
     {
       provide: ScheduleRunner,
-      inject: [GATEWAY_CONFIG, GrpcClients, ExportsService, InternalTokenIssuer],
+      inject: [GATEWAY_CONFIG, GrpcClients, ExportsService, InternalTokenIssuer, AuditTrail],
       useFactory: (
         config: GatewayConfig,
         clients: GrpcClients,
         exports: ExportsService,
         issuer: InternalTokenIssuer,
+        audit: AuditTrail,
       ) => {
-        const runner = new ScheduleRunner(clients, exports, issuer, {
+        const runner = new ScheduleRunner(clients, exports, issuer, audit, {
           pollMs: config.SCHEDULE_POLL_MS,
           timeoutMs: config.REQUEST_TIMEOUT_MS,
         });
@@ -66,10 +68,15 @@ import { SchedulesController } from './schedules.controller';
     },
     {
       provide: AlertRunner,
-      inject: [GATEWAY_CONFIG, GrpcClients, InternalTokenIssuer],
-      useFactory: (config: GatewayConfig, clients: GrpcClients, issuer: InternalTokenIssuer) => {
+      inject: [GATEWAY_CONFIG, GrpcClients, InternalTokenIssuer, AuditTrail],
+      useFactory: (
+        config: GatewayConfig,
+        clients: GrpcClients,
+        issuer: InternalTokenIssuer,
+        audit: AuditTrail,
+      ) => {
         // Polled as often as schedule runs: the same metadata service hands out both.
-        const runner = new AlertRunner(clients, issuer, {
+        const runner = new AlertRunner(clients, issuer, audit, {
           pollMs: config.SCHEDULE_POLL_MS,
           timeoutMs: config.REQUEST_TIMEOUT_MS,
         });

@@ -191,19 +191,19 @@ export class DashboardsController extends DocumentRoutes<Dashboard, Dashboard['c
     return { id: job.id, status: job.status, createdAt: job.createdAt };
   }
 
-  protected documents() {
+  documents() {
     return this.clients.dashboards;
   }
 
-  protected body(document: Dashboard) {
+  body(document: Dashboard) {
     return whole(document);
   }
 
-  protected contentBody(content: Dashboard['content']) {
+  contentBody(content: Dashboard['content']) {
     return contentBody(content);
   }
 
-  protected context(caller: Caller, response: Response): CallContext {
+  context(caller: Caller, response: Response): CallContext {
     return callContext(caller, response, this.config.REQUEST_TIMEOUT_MS);
   }
 }

@@ -42,16 +42,17 @@ export interface DocumentClient<D extends StoredDocument, C> {
  */
 export function DocumentRoutes<D extends StoredDocument, C>(kind: 'report' | 'dashboard') {
   const one = `${kind}s/:id`;
+  // Its hooks are public: TypeScript declares no protected member of a class a function returns (TS4094).
   abstract class Routes {
-    protected abstract documents(): DocumentClient<D, C>;
-    protected abstract context(caller: Caller, response: Response): CallContext;
+    abstract documents(): DocumentClient<D, C>;
+    abstract context(caller: Caller, response: Response): CallContext;
     /** A document as the API answers it. */
-    protected abstract body(document: D): unknown;
+    abstract body(document: D): unknown;
     /** A version's content as the API answers it. */
-    protected abstract contentBody(content: C): object;
+    abstract contentBody(content: C): object;
 
     /** The document with its ETag, the version If-Match names. */
-    protected withETag(response: Response, document: D): unknown {
+    withETag(response: Response, document: D): unknown {
       response.setHeader('ETag', `"${document.version}"`);
       return this.body(document);
     }

@@ -34,9 +34,10 @@ export interface OwnedKind<B> {
  */
 export function OwnedRoutes<B>(kind: OwnedKind<B>) {
   const { noun } = kind;
+  // Its hooks are public: TypeScript declares no protected member of a class a function returns (TS4094).
   abstract class Routes {
-    protected abstract owned(): OwnedClient<B>;
-    protected abstract context(caller: Caller, response: Response): CallContext;
+    abstract owned(): OwnedClient<B>;
+    abstract context(caller: Caller, response: Response): CallContext;
 
     @Post()
     @Audited(`${noun}.create`, 'announce')

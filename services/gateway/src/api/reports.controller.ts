@@ -184,19 +184,19 @@ export class ReportsController extends DocumentRoutes<Report, Report['content']>
     return { users: users.map(({ sub, name }) => ({ sub, name })), groups };
   }
 
-  protected documents() {
+  documents() {
     return this.clients.reports;
   }
 
-  protected body(document: Report) {
+  body(document: Report) {
     return body(document);
   }
 
-  protected contentBody(content: Report['content']) {
+  contentBody(content: Report['content']) {
     return contentBody(content);
   }
 
-  protected context(caller: Caller, response: Response): CallContext {
+  context(caller: Caller, response: Response): CallContext {
     return callContext(caller, response, this.config.REQUEST_TIMEOUT_MS);
   }
 }

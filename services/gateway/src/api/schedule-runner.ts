@@ -1,3 +1,4 @@
+import { summarizeQuery } from '@aurora/audit';
 import { AuroraError, ErrorCode } from '@aurora/errors';
 import { FINISHED, type ExportJob } from '@aurora/export-jobs';
 import { SCHEDULE_RUNNER, SCHEDULE_RUNNER_PRINCIPAL, type InternalTokenIssuer } from '@aurora/internal-auth';
@@ -8,6 +9,7 @@ import type {
   ExportFormat,
   ScheduleRunView,
 } from '@aurora/query-model';
+import { failureOf, type AuditTrail } from '../audit/audit-trail';
 import type { GrpcClients } from '../http/grpc-clients';
 import { exportDashboard } from './dashboard-tiles';
 import { PollingLoop } from './polling-loop';
@@ -15,6 +17,9 @@ import type { ExportsService } from './exports.service';
 
 /** Runs taken per poll: the rest wait for the next one. */
 const TAKE = 10;
+
+/** Failures that say nothing about the schedule: the run is taken again later rather than failed. */
+const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.UNAVAILABLE, ErrorCode.AUDIT_UNAVAILABLE]);
 
 export interface ScheduleRunnerOptions {
   readonly pollMs: number;
@@ -36,6 +41,7 @@ export class ScheduleRunner {
     private readonly clients: GrpcClients,
     private readonly exports: ExportsService,
     private readonly issuer: InternalTokenIssuer,
+    private readonly audit: AuditTrail,
     private readonly options: ScheduleRunnerOptions,
   ) {
     this.loop = new PollingLoop('schedule runner', () => this.pass(), options.pollMs);
@@ -70,6 +76,21 @@ export class ScheduleRunner {
     const owner = JSON.parse(due.ownerJson) as Principal;
     const key = `schedule-run:${run.id}`;
     const link = { scheduleId: run.scheduleId, runId: run.id };
+    // The submission, in the owner's audit trail as an export they start by hand is (`export.submit`).
+    const recorded = (outcome: 'ok' | 'refused' | 'error', job?: ExportJob, errorCode?: string) =>
+      this.audit.recordUnattended(
+        owner,
+        {
+          action: 'export.submit',
+          outcome,
+          status: null,
+          errorCode: errorCode ?? null,
+          ...(job ? { query: job.queryJson ? (JSON.parse(job.queryJson) as unknown) : undefined } : {}),
+          datasets: job ? datasetsOf(job) : [],
+          target: job?.id ?? null,
+        },
+        { runner: 'schedule-runner', scheduleId: run.scheduleId, runId: run.id, [due.kind]: due.documentId },
+      );
     try {
       const context = await this.context(owner);
       const job =
@@ -92,11 +113,14 @@ export class ScheduleRunner {
               key,
               link,
             );
+      await recorded('ok', job);
       await this.clients.schedules.runStarted(run.id, job.id, runner);
     } catch (error) {
       // Refused for a reason the owner should read (no access any more, report gone, quota): the run fails with
-      // it. Anything else (a service down) leaves the run taken, and it is taken again later.
-      if (!(error instanceof AuroraError) || error.code === ErrorCode.UNAVAILABLE) throw error;
+      // it. Anything else (a service down, the audit trail unavailable) leaves the run taken, and it is taken
+      // again later; its idempotency key keeps that from making a second job.
+      if (!(error instanceof AuroraError) || TRANSIENT.has(error.code)) throw error;
+      await recorded(failureOf(error).status < 500 ? 'refused' : 'error', undefined, error.code);
       await this.finish(run.id, { code: error.code, detail: error.detail }, runner);
     }
   }
@@ -147,4 +171,11 @@ export class ScheduleRunner {
 function jobError(job: ExportJob): { code: string; detail: string } {
   if (job.error) return job.error;
   return { code: 'CANCELLED', detail: 'The export job was cancelled.' };
+}
+
+/** The datasets a job reads: its query's, or every tile's of a dashboard page. */
+function datasetsOf(job: ExportJob): string[] {
+  if (!job.dashboardJson) return summarizeQuery(JSON.parse(job.queryJson) as unknown).datasets;
+  const page = JSON.parse(job.dashboardJson) as { tiles: { query?: unknown }[] };
+  return [...new Set(page.tiles.flatMap((tile) => summarizeQuery(tile.query).datasets))];
 }

@@ -38,6 +38,14 @@ export interface AuditTrailOptions {
   readonly readers: readonly string[];
 }
 
+/** Who acted and from where: a request's caller, or an owner a runner acted for. */
+interface Origin {
+  readonly principal: Principal | undefined;
+  readonly clientAddress: string | null;
+  readonly route: string | null;
+  readonly detail: Readonly<Record<string, string>> | null;
+}
+
 /** Marks a request whose record is made (or whose failure to be recorded was answered), so none is made twice. */
 const RECORDED = Symbol('aurora.audit.recorded');
 
@@ -55,11 +63,30 @@ export class AuditTrail {
   /** Publishes the record and waits for its ack; AUDIT_UNAVAILABLE when it cannot be stored. */
   async record(request: Request, details: RecordDetails): Promise<void> {
     markRecorded(request);
+    const principal = (request as AuthenticatedRequest).caller?.principal;
+    const route = `${request.method} ${request.originalUrl.split('?')[0] ?? ''}`.slice(0, 300);
+    await this.publish(details, { principal, clientAddress: request.ip ?? null, route, detail: null });
+  }
+
+  /**
+   * Records what a runner did as an owner, outside any request (a schedule run's export job, an alert check's
+   * reads): the owner is the actor, there is no route or client address, and `detail` names the runner's work.
+   * AUDIT_UNAVAILABLE when it cannot be stored, so the runner holds back what it would have sent.
+   */
+  async recordUnattended(
+    principal: Principal,
+    details: RecordDetails,
+    detail: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    await this.publish(details, { principal, clientAddress: null, route: null, detail });
+  }
+
+  private async publish(details: RecordDetails, origin: Origin): Promise<void> {
     const { stream } = this.options;
     if (!stream) return;
     const { action, outcome } = details;
     try {
-      await stream.publish(this.build(request, details));
+      await stream.publish(this.build(origin, details));
       recordAuditRecord({ action, outcome, result: 'stored' });
     } catch (error) {
       if (!(error instanceof AuditUnavailableError)) throw error;
@@ -88,8 +115,8 @@ export class AuditTrail {
     });
   }
 
-  private build(request: Request, details: RecordDetails): AuditRecord {
-    const principal = (request as AuthenticatedRequest).caller?.principal;
+  private build(origin: Origin, details: RecordDetails): AuditRecord {
+    const { principal } = origin;
     const summary = summarizeQuery(details.query);
     const traceparent = traceHeaders()['traceparent'];
     return {
@@ -101,8 +128,8 @@ export class AuditTrail {
         name: principal?.name ?? null,
         groups: principal ? [...principal.groups] : [],
       },
-      clientAddress: request.ip ?? null,
-      route: `${request.method} ${request.originalUrl.split('?')[0] ?? ''}`.slice(0, 300),
+      clientAddress: origin.clientAddress,
+      route: origin.route,
       target: details.target ?? null,
       datasets: details.datasets ?? summary.datasets,
       columns: summary.columns,
@@ -116,7 +143,7 @@ export class AuditTrail {
       errorCode: details.errorCode ?? null,
       requestId: requestScope()?.requestId ?? null,
       traceId: traceparent?.split('-')[1] ?? null,
-      detail: null,
+      detail: origin.detail,
     };
   }
 }
