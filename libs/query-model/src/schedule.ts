@@ -97,7 +97,7 @@ export type ScheduleBody = z.infer<typeof ScheduleBodySchema>;
 
 /** The first way a body's document, format and filter values do not go together, if any. */
 function scheduleBodyProblem(
-  body: Pick<ScheduleBody, 'reportId' | 'dashboardId' | 'format' | 'filters'>,
+  body: Pick<ScheduleBody, 'reportId' | 'dashboardId' | 'format' | 'filters' | 'trigger'>,
 ): { path: string; message: string } | undefined {
   if ((body.reportId === undefined) === (body.dashboardId === undefined))
     return {
@@ -110,7 +110,19 @@ function scheduleBodyProblem(
     return { path: 'format', message: `a dashboard is scheduled as ${DASHBOARD_FORMATS.join(' or ')}` };
   if (body.reportId !== undefined && body.filters !== undefined)
     return { path: 'filters', message: "are a dashboard's filter values: a report's schedule has none" };
+  // A run on each new vintage must draw it: a pinned vintage would draw the same one every time.
+  const pinned = 'onVintage' in body.trigger && pinnedVintage(body.filters ?? {});
+  if (pinned)
+    return {
+      path: `filters.${pinned}`,
+      message: 'pins a vintage, so each new vintage would draw the same one: leave it out to draw the newest',
+    };
   return undefined;
+}
+
+/** The id of a filter value that pins a vintage (a Load ID), if any. */
+function pinnedVintage(filters: DashboardFilterValues): string | undefined {
+  return Object.entries(filters).find(([, value]) => 'loadId' in value)?.[0];
 }
 
 /** What a schedule exports: a report (CSV, Excel) or a dashboard (PDF, PNG) with its filter values. */

@@ -63,6 +63,17 @@ describe('a schedule body', () => {
     ['a report and a dashboard', body({ dashboardId: REPORT, format: 'pdf' }), 'reportId'],
     ['neither', body({ reportId: undefined }), 'reportId'],
     ['filter values on a report', body({ filters: {} }), 'filters'],
+    [
+      'a pinned vintage on a schedule of each new vintage',
+      body({
+        reportId: undefined,
+        dashboardId: REPORT,
+        format: 'pdf',
+        filters: { month: { loadId: '2026-09-30' } },
+        trigger: { onVintage: true },
+      }),
+      'filters.month',
+    ],
     ['a format of neither', body({ format: 'docx' }), 'format'],
     [
       'an unknown zone',

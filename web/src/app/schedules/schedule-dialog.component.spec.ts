@@ -175,6 +175,30 @@ describe('ScheduleDialogComponent', () => {
     expect(saved).toEqual([aDashboardSchedule()]);
   });
 
+  it('leaves the vintage set on the page out of a run on each new vintage, and says so', () => {
+    const pinned = {
+      ...DASHBOARD,
+      filters: { vintage: { loadId: '2026-09-30' }, region: { values: ['EMEA'] } },
+    };
+    const { fixture, dialog, root, http } = render(null, pinned);
+    const words = () => root.querySelector('[data-testid=schedule-filters]')?.textContent;
+    expect(words()).toBe('Month-end: 2026-09-30 · Region: EMEA');
+    expect(root.querySelector('[data-testid=schedule-newest-vintage]')).toBeNull();
+    dialog.patch({ when: 'vintage' });
+    fixture.detectChanges();
+    expect(words()).toBe('Region: EMEA');
+    expect(root.querySelector('[data-testid=schedule-newest-vintage]')?.textContent).toContain(
+      'Each run draws the vintage that arrived',
+    );
+    dialog.submit();
+    const request = http.expectOne({ method: 'POST', url: '/api/v1/schedules' });
+    expect(request.request.body).toMatchObject({
+      trigger: { onVintage: true },
+      filters: { region: { values: ['EMEA'] } },
+    });
+    expect(request.request.body).not.toHaveProperty('filters.vintage');
+  });
+
   it('says a dashboard without filter values set draws each tile as saved', () => {
     const { root } = render(null, { ...DASHBOARD, filters: {} });
     const about = root.querySelector('[data-testid=schedule-about]')?.textContent.replace(/\s+/g, ' ');

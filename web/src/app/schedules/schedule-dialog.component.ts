@@ -17,6 +17,7 @@ import {
   fieldOf,
   formOf,
   newForm,
+  filtersForRuns,
   targetOf,
   toInput,
   validate,
@@ -59,6 +60,11 @@ const FIELD_ERROR = 'mt-1 flex gap-1 text-xs text-red-700';
                 with no filter set: each tile as its report was saved.
               }
             </p>
+            @if (newestVintage()) {
+              <p class="mt-1" data-testid="schedule-newest-vintage">
+                Each run draws the vintage that arrived: the one set on the page now is left out.
+              </p>
+            }
             @if (fixedDates()) {
               <p class="mt-1">
                 Dates stay as shown: a relative range such as Last 7 days does not move with each run.
@@ -174,7 +180,14 @@ export class ScheduleDialogComponent implements OnInit {
     const target = this.target();
     const subject = this.subject();
     if (target.kind !== 'dashboard') return '';
-    return filterValuesInWords(target.filters, subject.kind === 'dashboard' ? subject.labels : []);
+    const sent = filtersForRuns(this.form(), target.filters);
+    return filterValuesInWords(sent, subject.kind === 'dashboard' ? subject.labels : []);
+  });
+  /** A vintage set on the page that a run on each new vintage leaves out (it draws the newest). */
+  protected readonly newestVintage = computed(() => {
+    const target = this.target();
+    if (target.kind !== 'dashboard' || this.form().when !== 'vintage') return false;
+    return Object.values(target.filters).some((value) => 'loadId' in value);
   });
   /** A date range is kept as dates: the dashboard page's relative ranges were resolved against today. */
   protected readonly fixedDates = computed(() => {

@@ -74,6 +74,17 @@ describe('the schedule form', () => {
     expect(toInput(form(), report)).not.toHaveProperty('filters');
   });
 
+  it('leaves the vintage set now out of a schedule on each new vintage, which draws the newest', () => {
+    const onVintage = toInput({ ...newForm('dashboard', 'UTC'), when: 'vintage' }, dashboard);
+    expect(onVintage).toMatchObject({
+      trigger: { onVintage: true },
+      filters: { region: { values: ['EMEA', 'APAC'] } },
+    });
+    expect(onVintage).not.toHaveProperty('filters.vintage');
+    const onCron = toInput(newForm('dashboard', 'UTC'), dashboard);
+    expect(onCron).toHaveProperty('filters.vintage', { loadId: '2026-10-31' });
+  });
+
   it('tells a saved schedule’s document, and keeps the dashboard page’s values apart from its state', () => {
     expect(targetOf(aSchedule({ reportId: 'r9' }))).toEqual({ kind: 'report', id: 'r9' });
     expect(targetOf(aDashboardSchedule())).toEqual({

@@ -158,8 +158,20 @@ export function toInput(form: ScheduleForm, target: ScheduleTarget): ScheduleInp
     paused: form.paused,
   };
   return target.kind === 'dashboard'
-    ? { dashboardId: target.id, filters: target.filters, ...settings }
+    ? { dashboardId: target.id, filters: filtersForRuns(form, target.filters), ...settings }
     : { reportId: target.id, ...settings };
+}
+
+/**
+ * The filter values a dashboard's runs use: all of them, except that a run on each new vintage draws the newest,
+ * so a vintage set now is left out (the server refuses one: it would draw the same vintage every run).
+ */
+export function filtersForRuns(
+  form: Pick<TriggerForm, 'when'>,
+  filters: DashboardFilterValues,
+): DashboardFilterValues {
+  if (form.when !== 'vintage') return { ...filters };
+  return Object.fromEntries(Object.entries(filters).filter(([, value]) => !('loadId' in value)));
 }
 
 /**
