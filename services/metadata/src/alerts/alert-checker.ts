@@ -10,7 +10,12 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AppDatabase, AppTables } from '../reports/app-database';
 import type { RunError } from '../schedules/schedule';
 import { claimDueInstants, onVintageIds } from '../schedules/scheduler';
-import { jsonOf, parseDeliveries, type DeliveryRowTarget } from '../schedules/schedules.store';
+import {
+  jsonOf,
+  parseDeliveries,
+  pendingDeliveries,
+  type DeliveryRowTarget,
+} from '../schedules/schedules.store';
 import { checkView, insertCheck, toAlert, type StoredAlert } from './alerts.store';
 import { insertNotification, type CreatedNotification, type PublishNotification } from './notifications';
 
@@ -215,18 +220,7 @@ export class AlertChecker {
     if (targets.length > 0)
       await tx
         .insertInto('alert_check_deliveries')
-        .values(
-          targets.map((target, position) => ({
-            check_id: check.id,
-            position,
-            kind: 'webhook' in target ? ('webhook' as const) : ('email' as const),
-            target: JSON.stringify(target),
-            status: 'pending' as const,
-            reason: null,
-            claimed_at: null,
-            finished_at: null,
-          })),
-        )
+        .values(pendingDeliveries(targets).map((delivery) => ({ ...delivery, check_id: check.id })))
         .execute();
     return { check, notification };
   }

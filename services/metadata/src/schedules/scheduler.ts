@@ -14,6 +14,7 @@ import {
   insertRun,
   parseDeliveries,
   parseTrigger,
+  pendingDeliveries,
   targetOf,
   toRun,
   type DeliveryRowTarget,
@@ -216,18 +217,7 @@ export class Scheduler {
         if (targets.length > 0)
           await tx
             .insertInto('schedule_run_deliveries')
-            .values(
-              targets.map((target, position) => ({
-                run_id: row.id,
-                position,
-                kind: 'webhook' in target ? ('webhook' as const) : ('email' as const),
-                target: JSON.stringify(target),
-                status: 'pending' as const,
-                reason: null,
-                claimed_at: null,
-                finished_at: null,
-              })),
-            )
+            .values(pendingDeliveries(targets).map((delivery) => ({ ...delivery, run_id: row.id })))
             .execute();
         const run = toRun(row);
         recordScheduleRun(run.cause, outcome.status);

@@ -294,6 +294,22 @@ function exportNotFound(): AuroraError {
 /** What a delivery row holds: the schedule's entry, or the notice to an owner who lost access. */
 export type DeliveryRowTarget = StoredDelivery | { readonly ownerNotice: { readonly sub: string } };
 
+/**
+ * The delivery rows of a run or a check that just ended, in the order of `targets`, each pending until
+ * RunDeliverer sends it (the caller adds the run's or check's id).
+ */
+export function pendingDeliveries(targets: readonly DeliveryRowTarget[]) {
+  return targets.map((target, position) => ({
+    position,
+    kind: 'webhook' in target ? ('webhook' as const) : ('email' as const),
+    target: JSON.stringify(target),
+    status: 'pending' as const,
+    reason: null,
+    claimed_at: null,
+    finished_at: null,
+  }));
+}
+
 /** Whom a delivery went to, in words for the history (never a webhook's secret). */
 export function describeTarget(target: DeliveryRowTarget): string {
   if ('ownerNotice' in target) return `owner ${target.ownerNotice.sub} (run failed: no access)`;
