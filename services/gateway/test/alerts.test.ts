@@ -14,7 +14,7 @@ import {
 import { NATS_NAMES } from '@aurora/nats-access';
 import { connect, JSONCodec } from 'nats';
 import { join } from 'node:path';
-import { expectProblem, fetchApi, send, type ApiResponse } from './support/http';
+import { auditRecordOf, expectProblem, fetchApi, send, type ApiResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
@@ -93,19 +93,9 @@ function call(
   );
 }
 
-/** The audit record of `action` by `user` on `target`, as carol (an audit reader) finds it once it is indexed. */
-async function auditRecord(user: User, action: string, target: string): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const page = ok<{ items: Record<string, unknown>[] }>(
-      await call('carol', 'GET', `/audit?user=${user}&action=${action}`),
-    );
-    const found = page.items.find((item) => item['target'] === target);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no ${action} record of ${user} on ${target}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** The audit record of `action` by `user` on `target`, as carol (an audit reader) finds it. */
+const auditRecord = (user: User, action: string, target: string) =>
+  auditRecordOf(api, tokens.carol, { user, action, target });
 
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller says what it expects
 function ok<T>(response: ApiResponse, status = 200): T {

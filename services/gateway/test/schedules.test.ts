@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectProblem, send, type ApiResponse } from './support/http';
+import { auditRecordOf, expectProblem, send, type ApiResponse } from './support/http';
 import { demoWarehouse, type TestWarehouse } from './support/warehouse';
 
 /**
@@ -140,19 +140,9 @@ const body = (reportId: string, overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** alice's audit record of `action` on `target`, as carol (an audit reader) finds it once it is indexed. */
-async function auditRecord(action: string, target: string): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const page = ok<{ items: Record<string, unknown>[] }>(
-      await call('carol', 'GET', `/audit?user=alice&action=${action}`),
-    );
-    const found = page.items.find((item) => item['target'] === target);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no ${action} record on ${target}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** alice's audit record of `action` on `target`, as carol (an audit reader) finds it. */
+const auditRecord = (action: string, target: string) =>
+  auditRecordOf(api, tokens.carol, { user: 'alice', action, target });
 
 /** The run, once it has ended (the runner polls every 200 ms; the worker exports 2,000 rows). */
 async function ended(user: User, scheduleId: string, runId: string): Promise<Run> {

@@ -42,6 +42,30 @@ export function get(url: string, options: RequestOptions = {}): Promise<ApiRespo
   return send(url, { method: 'GET' }, options);
 }
 
+/**
+ * The audit record of `action` by `user` on `target`, as an audit reader (`readerToken`) finds it once the
+ * metadata service has indexed it (within 15 s).
+ */
+export async function auditRecordOf(
+  api: string,
+  readerToken: string,
+  query: { user: string; action: string; target: string },
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 15_000;
+  const params = new URLSearchParams({ user: query.user, action: query.action });
+  for (;;) {
+    const response = await get(`${api}/audit?${params.toString()}`, { token: readerToken });
+    if (response.status !== 200) throw new Error(`GET /audit: ${response.status} ${response.text}`);
+    const found = response
+      .json<{ items: Record<string, unknown>[] }>()
+      .items.find((item) => item['target'] === query.target);
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(`no ${query.action} record of ${query.user} on ${query.target}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** POSTs `body` as JSON (a string is sent as is, for bodies that are not valid JSON on purpose). */
 export function post(url: string, body: unknown, options: RequestOptions = {}): Promise<ApiResponse> {
   return send(
